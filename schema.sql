@@ -1,0 +1,225 @@
+-- lastmile schema, version 1.
+--
+-- This file is the canonical schema: lastmile embeds it and applies it to a
+-- new database file, then sets PRAGMA user_version. Later versions add
+-- migration steps in src/store/migrate.rs; each runs in one transaction.
+--
+-- Conventions
+--   * Every mutable row carries `revision` (starts at 1, +1 on each change):
+--     an edit names the revision it was made against, so two terminals can
+--     never silently overwrite each other.
+--   * Times are UTC RFC 3339 text; calendar dates are YYYY-MM-DD text.
+--   * `scores`, `decisions`, `decision_criteria`, `decision_notices` and
+--     `audit_events` are append-only (triggers refuse UPDATE and DELETE).
+--   * `decisions` and `audit_events` are hash-chained: `hash` is SHA-256 over
+--     the row's content and the previous row's hash (`lastmile verify`).
+
+CREATE TABLE programme (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    name        TEXT    NOT NULL,
+    start_date  TEXT    NOT NULL,            -- day 1 of the 90 days
+    revision    INTEGER NOT NULL DEFAULT 1,
+    updated_at  TEXT    NOT NULL,
+    updated_by  TEXT    NOT NULL
+);
+
+CREATE TABLE people (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT    NOT NULL UNIQUE COLLATE NOCASE,
+    title       TEXT    NOT NULL DEFAULT '',
+    revision    INTEGER NOT NULL DEFAULT 1,
+    created_at  TEXT    NOT NULL,
+    updated_at  TEXT    NOT NULL,
+    updated_by  TEXT    NOT NULL
+);
+
+-- The capability inventory.
+CREATE TABLE pilots (
+    id                    INTEGER PRIMARY KEY,
+    name                  TEXT    NOT NULL UNIQUE COLLATE NOCASE,
+    business_unit         TEXT    NOT NULL DEFAULT '',
+    sector                TEXT    NOT NULL
+        CHECK (sector IN ('government', 'healthcare', 'financial', 'enterprise')),
+    business_case         TEXT    NOT NULL DEFAULT '',
+    data_sources          TEXT    NOT NULL DEFAULT '',
+    model_class           TEXT    NOT NULL DEFAULT '',
+    integration_footprint TEXT    NOT NULL DEFAULT '',
+    governance_posture    TEXT    NOT NULL DEFAULT '',
+    status                TEXT    NOT NULL DEFAULT 'active'
+        CHECK (status IN ('proposed', 'active', 'paused', 'production', 'stopped')),
+    phase                 TEXT    NOT NULL DEFAULT 'assessment'
+        CHECK (phase IN ('assessment', 'scaffolding', 'hardening')),
+    revision              INTEGER NOT NULL DEFAULT 1,
+    created_at            TEXT    NOT NULL,
+    updated_at            TEXT    NOT NULL,
+    updated_by            TEXT    NOT NULL
+);
+CREATE INDEX pilots_phase ON pilots (phase);
+
+-- The four named operational owners of a pilot.
+CREATE TABLE owners (
+    pilot_id    INTEGER NOT NULL REFERENCES pilots (id) ON DELETE CASCADE,
+    role        TEXT    NOT NULL
+        CHECK (role IN ('product', 'platform', 'governance', 'business')),
+    person_id   INTEGER NOT NULL REFERENCES people (id),
+    revision    INTEGER NOT NULL DEFAULT 1,
+    updated_at  TEXT    NOT NULL,
+    updated_by  TEXT    NOT NULL,
+    PRIMARY KEY (pilot_id, role)
+) WITHOUT ROWID;
+CREATE INDEX owners_person ON owners (person_id);
+
+-- Checklist items, instantiated from the playbook when a pilot is created.
+CREATE TABLE checklist_items (
+    id          INTEGER PRIMARY KEY,
+    pilot_id    INTEGER NOT NULL REFERENCES pilots (id) ON DELETE CASCADE,
+    item_key    TEXT    NOT NULL,            -- the playbook's key for the item
+    phase       TEXT    NOT NULL
+        CHECK (phase IN ('assessment', 'scaffolding', 'hardening')),
+    section     TEXT    NOT NULL,
+    position    INTEGER NOT NULL,            -- order within the pilot's checklist
+    text        TEXT    NOT NULL,
+    gate        INTEGER NOT NULL DEFAULT 0 CHECK (gate IN (0, 1)),
+    state       TEXT    NOT NULL DEFAULT 'todo'
+        CHECK (state IN ('todo', 'doing', 'done', 'na', 'blocked')),
+    owner_id    INTEGER REFERENCES people (id),
+    due_day     INTEGER NOT NULL CHECK (due_day BETWEEN 1 AND 90),
+    note        TEXT    NOT NULL DEFAULT '',
+    revision    INTEGER NOT NULL DEFAULT 1,
+    updated_at  TEXT    NOT NULL,
+    updated_by  TEXT    NOT NULL,
+    UNIQUE (pilot_id, item_key)
+);
+CREATE INDEX checklist_pilot ON checklist_items (pilot_id, position);
+CREATE INDEX checklist_open_due ON checklist_items (due_day) WHERE state IN ('todo', 'doing', 'blocked');
+
+-- Rubric answers, append-only: the latest row per (pilot, rubric, question)
+-- is the current answer, earlier rows are the history. The four-dimension
+-- readiness rubric is rubric 'readiness' (questions data, governance,
+-- integration, ownership; answers red, yellow, green); problem selection is
+-- rubric 'selection' (five criteria, answers 1-5). Organisations may declare
+-- more rubrics in their playbook file.
+CREATE TABLE scores (
+    id          INTEGER PRIMARY KEY,
+    pilot_id    INTEGER NOT NULL REFERENCES pilots (id),
+    rubric      TEXT    NOT NULL,
+    question    TEXT    NOT NULL,
+    answer      TEXT    NOT NULL,
+    rationale   TEXT    NOT NULL DEFAULT '',
+    scorer      TEXT    NOT NULL,
+    scored_at   TEXT    NOT NULL
+);
+CREATE INDEX scores_current ON scores (pilot_id, rubric, question, id);
+
+-- Evaluation metrics: four categories, three levels, baseline and current.
+CREATE TABLE metrics (
+    id               INTEGER PRIMARY KEY,
+    pilot_id         INTEGER NOT NULL REFERENCES pilots (id) ON DELETE CASCADE,
+    category         TEXT    NOT NULL
+        CHECK (category IN ('performance', 'business', 'user', 'operational')),
+    name             TEXT    NOT NULL,
+    unit             TEXT    NOT NULL DEFAULT '',
+    higher_is_better INTEGER NOT NULL DEFAULT 1 CHECK (higher_is_better IN (0, 1)),
+    baseline         REAL,
+    minimum          REAL,                  -- minimum viable
+    target           REAL,
+    stretch          REAL,
+    current          REAL,
+    revision         INTEGER NOT NULL DEFAULT 1,
+    updated_at       TEXT    NOT NULL,
+    updated_by       TEXT    NOT NULL,
+    UNIQUE (pilot_id, name)
+);
+
+-- Decisions, append-only and hash-chained. A decision is superseded by the
+-- next decision recorded for the same pilot (see the decision_log view).
+CREATE TABLE decisions (
+    id              INTEGER PRIMARY KEY,
+    pilot_id        INTEGER NOT NULL REFERENCES pilots (id),
+    outcome         TEXT    NOT NULL CHECK (outcome IN ('go', 'no-go', 'pivot', 'defer')),
+    rationale       TEXT    NOT NULL,
+    decided_by      INTEGER NOT NULL REFERENCES people (id),
+    decided_on      TEXT    NOT NULL,        -- YYYY-MM-DD
+    stop_conditions TEXT    NOT NULL DEFAULT '',
+    communicated    INTEGER NOT NULL DEFAULT 0 CHECK (communicated IN (0, 1)),
+    recorded_at     TEXT    NOT NULL,
+    recorded_by     TEXT    NOT NULL,
+    prev_hash       TEXT    NOT NULL,
+    hash            TEXT    NOT NULL UNIQUE
+);
+CREATE INDEX decisions_pilot ON decisions (pilot_id, id);
+
+CREATE TABLE decision_criteria (
+    decision_id INTEGER NOT NULL REFERENCES decisions (id),
+    position    INTEGER NOT NULL,
+    criterion   TEXT    NOT NULL,
+    met         INTEGER NOT NULL CHECK (met IN (0, 1)),
+    PRIMARY KEY (decision_id, position)
+) WITHOUT ROWID;
+
+-- A decision recorded as not yet communicated is marked communicated later
+-- by appending a notice; the decision row itself never changes.
+CREATE TABLE decision_notices (
+    decision_id     INTEGER PRIMARY KEY REFERENCES decisions (id),
+    communicated_at TEXT    NOT NULL,
+    communicated_by TEXT    NOT NULL
+);
+
+-- Every change: who, when, what, before and after. Hash-chained.
+CREATE TABLE audit_events (
+    id          INTEGER PRIMARY KEY,
+    at          TEXT    NOT NULL,
+    actor       TEXT    NOT NULL,
+    entity      TEXT    NOT NULL,            -- pilot, person, owner, item, score, metric, decision, programme
+    entity_id   INTEGER NOT NULL,
+    pilot_id    INTEGER,                     -- the pilot concerned, when there is one
+    field       TEXT    NOT NULL,            -- a column name, or 'created'
+    old_value   TEXT,
+    new_value   TEXT,
+    prev_hash   TEXT    NOT NULL,
+    hash        TEXT    NOT NULL UNIQUE
+);
+CREATE INDEX audit_pilot ON audit_events (pilot_id, id);
+
+CREATE TRIGGER scores_append_only_update BEFORE UPDATE ON scores
+BEGIN SELECT RAISE(ABORT, 'scores are append-only'); END;
+CREATE TRIGGER scores_append_only_delete BEFORE DELETE ON scores
+BEGIN SELECT RAISE(ABORT, 'scores are append-only'); END;
+CREATE TRIGGER decisions_append_only_update BEFORE UPDATE ON decisions
+BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
+CREATE TRIGGER decisions_append_only_delete BEFORE DELETE ON decisions
+BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
+CREATE TRIGGER criteria_append_only_update BEFORE UPDATE ON decision_criteria
+BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
+CREATE TRIGGER criteria_append_only_delete BEFORE DELETE ON decision_criteria
+BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
+CREATE TRIGGER notices_append_only_update BEFORE UPDATE ON decision_notices
+BEGIN SELECT RAISE(ABORT, 'decision notices are append-only'); END;
+CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+
+-- Views for reading by hand (sqlite3 FILE) and for the exports.
+CREATE VIEW current_scores AS
+SELECT s.*
+FROM scores s
+WHERE s.id = (SELECT MAX(id) FROM scores t
+              WHERE t.pilot_id = s.pilot_id AND t.rubric = s.rubric AND t.question = s.question);
+
+CREATE VIEW readiness_scores AS
+SELECT p.name AS pilot, s.question AS dimension, s.answer AS rating,
+       s.rationale, s.scorer, s.scored_at
+FROM scores s JOIN pilots p ON p.id = s.pilot_id
+WHERE s.rubric = 'readiness';
+
+CREATE VIEW decision_log AS
+SELECT d.id, p.name AS pilot, d.outcome, d.rationale, pe.name AS decided_by,
+       d.decided_on, d.stop_conditions,
+       (d.communicated OR n.decision_id IS NOT NULL) AS communicated,
+       (SELECT MIN(l.id) FROM decisions l WHERE l.pilot_id = d.pilot_id AND l.id > d.id) AS superseded_by,
+       d.recorded_at, d.recorded_by, d.hash
+FROM decisions d
+JOIN pilots p ON p.id = d.pilot_id
+JOIN people pe ON pe.id = d.decided_by
+LEFT JOIN decision_notices n ON n.decision_id = d.id;

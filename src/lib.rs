@@ -1,0 +1,13 @@
+//! lastmile: a terminal workbench that takes a portfolio of AI pilots through
+//! a 90-day production-readiness playbook, over one local SQLite file.
+//!
+//! Layers, one direction: `cli` and `ui` turn input into calls on `store`
+//! (all SQL lives there), which applies the `domain` rules and the
+//! `playbook` data; `export` and `import` read and write files.
+
+pub mod domain;
+pub mod error;
+pub mod playbook;
+pub mod text;
+
+pub use error::{Error, Result};

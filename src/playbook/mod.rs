@@ -1,0 +1,478 @@
+//! The playbook as data: phases, sectors, roles, checklist, scales, rubrics
+//! and reference lenses. The default ships in `assets/playbook.toml` and is
+//! compiled in; `--playbook FILE` loads an organisation's own.
+
+pub mod rubric;
+
+use crate::domain::model::{Dimension, Phase, Role, Sector};
+use crate::{Error, Result};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+/// The playbook compiled into the binary.
+pub const DEFAULT_PLAYBOOK: &str = include_str!("../../assets/playbook.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Playbook {
+    pub name: String,
+    pub version: u32,
+    pub phases: Vec<PhaseDef>,
+    pub sectors: Vec<SectorDef>,
+    pub roles: Vec<RoleDef>,
+    pub checklist: Vec<SectionDef>,
+    pub scales: BTreeMap<String, Scale>,
+    pub rubrics: Vec<Rubric>,
+    #[serde(default)]
+    pub metric_categories: Vec<MetricCategoryDef>,
+    #[serde(default)]
+    pub lenses: Vec<Lens>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhaseDef {
+    pub key: String,
+    pub name: String,
+    pub first_day: i64,
+    pub last_day: i64,
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectorDef {
+    pub key: String,
+    pub name: String,
+    pub frameworks: Vec<String>,
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleDef {
+    pub key: String,
+    pub name: String,
+    pub duty: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionDef {
+    pub phase: String,
+    pub section: String,
+    pub items: Vec<ItemDef>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemDef {
+    pub key: String,
+    pub text: String,
+    pub due: i64,
+    #[serde(default)]
+    pub gate: bool,
+    #[serde(default)]
+    pub hint: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scale {
+    pub name: String,
+    pub values: Vec<ScaleValue>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScaleValue {
+    pub label: String,
+    pub value: f64,
+}
+
+/// How answers (within a section) or section results (across) combine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Combine {
+    Sum,
+    Mean,
+    #[serde(alias = "minimum", alias = "min")]
+    Worst,
+    #[serde(alias = "maximum", alias = "max")]
+    Best,
+}
+
+/// A band's or rule's effect on readiness.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Level {
+    Block,
+    Warn,
+    Pass,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Band {
+    pub min: f64,
+    pub label: String,
+    pub level: Level,
+}
+
+/// A rule over the individual answers of a rubric.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub kind: RuleKind,
+    pub threshold: f64,
+    #[serde(default)]
+    pub count: usize,
+    pub label: String,
+    pub level: Level,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RuleKind {
+    /// Fires when any answer is below `threshold`.
+    AnyBelow,
+    /// Fires when at least `count` answers are at or above `threshold`.
+    CountAtLeast,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rubric {
+    pub key: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub scale: String,
+    pub within: Combine,
+    pub across: Combine,
+    #[serde(default)]
+    pub gates_readiness: bool,
+    #[serde(default)]
+    pub bands: Vec<Band>,
+    #[serde(default)]
+    pub rules: Vec<Rule>,
+    pub sections: Vec<RubricSection>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RubricSection {
+    pub key: String,
+    pub name: String,
+    pub questions: Vec<Question>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub key: String,
+    pub text: String,
+    #[serde(default)]
+    pub help: String,
+    #[serde(default)]
+    pub guide: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricCategoryDef {
+    pub key: String,
+    pub name: String,
+    #[serde(default)]
+    pub examples: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lens {
+    pub key: String,
+    pub name: String,
+    #[serde(default)]
+    pub source: String,
+    pub items: Vec<String>,
+}
+
+/// A checklist item template, flattened with its phase and section.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemTemplate {
+    pub key: String,
+    pub phase: Phase,
+    pub section: String,
+    pub text: String,
+    pub due_day: i64,
+    pub gate: bool,
+}
+
+/// Key of the built-in four-dimension rubric.
+pub const READINESS_RUBRIC: &str = "readiness";
+/// Key of the built-in problem-selection rubric.
+pub const SELECTION_RUBRIC: &str = "selection";
+/// Question keys of the selection rubric, in order.
+pub const SELECTION_QUESTIONS: [&str; 5] = ["impact", "data", "feasibility", "team", "path"];
+
+fn line_col(src: &str, offset: usize) -> (usize, usize) {
+    let before = &src[..offset.min(src.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+impl Playbook {
+    /// The compiled-in default playbook.
+    pub fn builtin() -> Playbook {
+        Playbook::parse(DEFAULT_PLAYBOOK, "built-in playbook")
+            .expect("the built-in playbook is checked by the test suite")
+    }
+
+    /// Load a playbook file; errors name the file, line and column.
+    pub fn load(path: &Path) -> Result<Playbook> {
+        let src = std::fs::read_to_string(path).map_err(|e| {
+            Error::Playbook(format!("cannot read playbook {}: {e}", path.display()))
+        })?;
+        Playbook::parse(&src, &path.display().to_string())
+    }
+
+    /// Parse and validate playbook text. `origin` names it in errors.
+    pub fn parse(src: &str, origin: &str) -> Result<Playbook> {
+        let pb: Playbook = toml::from_str(src).map_err(|e| {
+            let (line, col) = e.span().map_or((1, 1), |s| line_col(src, s.start));
+            let msg = e.message().replace('\n', " ");
+            Error::Playbook(format!(
+                "playbook {origin}, line {line}, column {col}: {msg}; fix the file or run without --playbook"
+            ))
+        })?;
+        pb.validate().map_err(|m| {
+            Error::Playbook(format!("playbook {origin}: {m}; fix the file or run without --playbook"))
+        })?;
+        Ok(pb)
+    }
+
+    fn validate(&self) -> std::result::Result<(), String> {
+        let keys: Vec<&str> = self.phases.iter().map(|p| p.key.as_str()).collect();
+        let want: Vec<&str> = Phase::ALL.iter().map(|p| p.key()).collect();
+        if keys != want {
+            return Err(format!("phases must be {} in that order (found {})", want.join(", "), keys.join(", ")));
+        }
+        for s in Sector::ALL {
+            if !self.sectors.iter().any(|d| d.key == s.key()) {
+                return Err(format!("sector '{}' is missing", s.key()));
+            }
+        }
+        for r in Role::ALL {
+            if !self.roles.iter().any(|d| d.key == r.key()) {
+                return Err(format!("role '{}' is missing", r.key()));
+            }
+        }
+        let mut seen = HashSet::new();
+        for section in &self.checklist {
+            let phase = Phase::parse(&section.phase).map_err(|e| format!("checklist section '{}': {e}", section.section))?;
+            let def = &self.phases[phase.index()];
+            for item in &section.items {
+                if !seen.insert(item.key.as_str()) {
+                    return Err(format!("checklist item key '{}' appears twice", item.key));
+                }
+                if item.due < def.first_day || item.due > def.last_day {
+                    return Err(format!(
+                        "checklist item '{}' is due on day {}, outside {} (days {}-{})",
+                        item.key, item.due, def.name, def.first_day, def.last_day
+                    ));
+                }
+                if item.text.trim().is_empty() {
+                    return Err(format!("checklist item '{}' has no text", item.key));
+                }
+            }
+        }
+        for (key, scale) in &self.scales {
+            if scale.values.is_empty() {
+                return Err(format!("scale '{key}' has no values"));
+            }
+        }
+        let mut rubric_keys = HashSet::new();
+        for r in &self.rubrics {
+            if !rubric_keys.insert(r.key.as_str()) {
+                return Err(format!("rubric key '{}' appears twice", r.key));
+            }
+            if !self.scales.contains_key(&r.scale) {
+                return Err(format!("rubric '{}' uses scale '{}', which is not declared under [scales]", r.key, r.scale));
+            }
+            if r.sections.iter().all(|s| s.questions.is_empty()) {
+                return Err(format!("rubric '{}' has no questions", r.key));
+            }
+            if r.bands.windows(2).any(|w| w[0].min > w[1].min) {
+                return Err(format!("rubric '{}' bands must be in ascending order of min", r.key));
+            }
+            let mut q = HashSet::new();
+            for s in &r.sections {
+                for question in &s.questions {
+                    if !q.insert(question.key.as_str()) {
+                        return Err(format!("rubric '{}' has question '{}' twice", r.key, question.key));
+                    }
+                }
+            }
+        }
+        let readiness = self
+            .rubric(READINESS_RUBRIC)
+            .ok_or("the 'readiness' rubric (four dimensions) is missing")?;
+        for d in Dimension::ALL {
+            if readiness.question(d.key()).is_none() {
+                return Err(format!("the 'readiness' rubric has no '{}' question", d.key()));
+            }
+        }
+        let rag: Vec<&str> = self.scales[&readiness.scale].values.iter().map(|v| v.label.as_str()).collect();
+        if rag != ["red", "yellow", "green"] {
+            return Err("the 'readiness' rubric must use a red, yellow, green scale".into());
+        }
+        Ok(())
+    }
+
+    /// A rubric by key.
+    pub fn rubric(&self, key: &str) -> Option<&Rubric> {
+        self.rubrics.iter().find(|r| r.key == key)
+    }
+
+    /// A rubric by key or unique prefix, with an error listing the keys.
+    pub fn find_rubric(&self, key: &str) -> Result<&Rubric> {
+        let k = key.trim().to_ascii_lowercase();
+        if let Some(r) = self.rubric(&k) {
+            return Ok(r);
+        }
+        let matches: Vec<&Rubric> = self.rubrics.iter().filter(|r| r.key.starts_with(&k)).collect();
+        match matches.as_slice() {
+            [one] => Ok(one),
+            _ => Err(Error::not_found(format!(
+                "no rubric '{}' in the playbook: use one of {}",
+                crate::text::sanitize(key),
+                self.rubrics.iter().map(|r| r.key.as_str()).collect::<Vec<_>>().join(", ")
+            ))),
+        }
+    }
+
+    /// The scale a rubric is answered on.
+    pub fn scale_of(&self, rubric: &Rubric) -> &Scale {
+        &self.scales[&rubric.scale]
+    }
+
+    /// Every checklist item template in order.
+    pub fn items(&self) -> Vec<ItemTemplate> {
+        let mut out = Vec::new();
+        for phase in Phase::ALL {
+            for s in self.checklist.iter().filter(|s| s.phase == phase.key()) {
+                for i in &s.items {
+                    out.push(ItemTemplate {
+                        key: i.key.clone(),
+                        phase: *phase,
+                        section: s.section.clone(),
+                        text: i.text.clone(),
+                        due_day: i.due,
+                        gate: i.gate,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// The definition of a phase.
+    pub fn phase(&self, p: Phase) -> &PhaseDef {
+        &self.phases[p.index()]
+    }
+
+    /// The definition of a sector.
+    pub fn sector(&self, s: Sector) -> Option<&SectorDef> {
+        self.sectors.iter().find(|d| d.key == s.key())
+    }
+
+    /// The hint text of a checklist item, if the playbook gives one.
+    pub fn item_hint(&self, key: &str) -> Option<&str> {
+        self.checklist
+            .iter()
+            .flat_map(|s| s.items.iter())
+            .find(|i| i.key == key)
+            .map(|i| i.hint.as_str())
+            .filter(|h| !h.is_empty())
+    }
+}
+
+impl Rubric {
+    /// A question by key.
+    pub fn question(&self, key: &str) -> Option<&Question> {
+        self.sections.iter().flat_map(|s| s.questions.iter()).find(|q| q.key == key)
+    }
+    /// Every question in order.
+    pub fn questions(&self) -> impl Iterator<Item = &Question> {
+        self.sections.iter().flat_map(|s| s.questions.iter())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_playbook_parses_and_is_complete() {
+        let pb = Playbook::builtin();
+        assert_eq!(pb.phases.len(), 3);
+        let items = pb.items();
+        assert!(items.len() >= 30, "{} items", items.len());
+        assert!(items.iter().any(|i| i.gate));
+        for p in Phase::ALL {
+            assert!(items.iter().any(|i| i.phase == *p), "no items in {p}");
+        }
+        assert!(pb.rubric(SELECTION_RUBRIC).is_some());
+        let sel = pb.rubric(SELECTION_RUBRIC).unwrap();
+        for q in SELECTION_QUESTIONS {
+            assert!(sel.question(q).is_some(), "selection has no {q}");
+        }
+        assert!(pb.lenses.len() >= 6);
+    }
+
+    #[test]
+    fn malformed_playbook_names_line_and_column() {
+        let src = DEFAULT_PLAYBOOK.replacen("first_day = 1\n", "first_day = \"one\"\n", 1);
+        let e = Playbook::parse(&src, "custom.toml").unwrap_err().to_string();
+        assert!(e.starts_with("playbook custom.toml, line "), "{e}");
+        assert!(e.contains("column"), "{e}");
+        let line: usize = e["playbook custom.toml, line ".len()..].split(',').next().unwrap().parse().unwrap();
+        assert_eq!(src.lines().nth(line - 1).unwrap(), "first_day = \"one\"");
+    }
+
+    #[test]
+    fn invalid_playbooks_are_refused_with_reasons() {
+        let cases = [
+            (DEFAULT_PLAYBOOK.replacen("key = \"assessment\"", "key = \"discovery\"", 1), "phases must be"),
+            (DEFAULT_PLAYBOOK.replacen("scale = \"rag\"", "scale = \"nope\"", 1), "not declared"),
+            (format!("{DEFAULT_PLAYBOOK}\nsurprise = 1\n"), "unknown field"),
+            ("= broken".to_string(), "line 1"),
+        ];
+        for (src, want) in cases {
+            let e = Playbook::parse(&src, "x.toml").unwrap_err().to_string();
+            assert!(e.contains(want), "{want}: {e}");
+        }
+    }
+
+    #[test]
+    fn uncommented_example_rubric_parses() {
+        let mut src = String::new();
+        let mut in_example = false;
+        for line in DEFAULT_PLAYBOOK.lines() {
+            if line.starts_with("# [scales.points]") {
+                in_example = true;
+            }
+            if in_example && line.starts_with("# ") && !line.starts_with("# -") {
+                src.push_str(&line[2..]);
+            } else if in_example && line == "#" {
+            } else {
+                src.push_str(line);
+            }
+            src.push('\n');
+        }
+        let pb = Playbook::parse(&src, "example").unwrap();
+        assert!(pb.rubric("engineering-maturity").is_some());
+    }
+}
