@@ -8,6 +8,7 @@
 pub mod domain;
 pub mod error;
 pub mod playbook;
+pub mod store;
 pub mod text;
 
 pub use error::{Error, Result};

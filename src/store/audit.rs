@@ -1,0 +1,224 @@
+//! The audit trail and the two hash chains (audit events, decisions).
+//! Each row's hash is SHA-256 over the previous row's hash and the row's
+//! content, so editing or deleting a row behind lastmile's back breaks the
+//! chain from that row on.
+
+use super::{Store, Tx};
+use crate::domain::model::AuditEvent;
+use crate::Result;
+use rusqlite::{params, OptionalExtension};
+use sha2::{Digest, Sha256};
+
+/// The `prev_hash` of the first row of a chain.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Hash the previous hash and the fields, unambiguously separated.
+pub(crate) fn chain_hash(prev: &str, fields: &[Option<&str>]) -> String {
+    let mut h = Sha256::new();
+    h.update(prev.as_bytes());
+    for f in fields {
+        match f {
+            Some(s) => {
+                h.update([1u8]);
+                h.update((s.len() as u64).to_le_bytes());
+                h.update(s.as_bytes());
+            }
+            None => h.update([0u8]),
+        }
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn audit_fields<'a>(
+    at: &'a str,
+    actor: &'a str,
+    entity: &'a str,
+    entity_id: &'a str,
+    pilot_id: Option<&'a str>,
+    field: &'a str,
+    old: Option<&'a str>,
+    new: Option<&'a str>,
+) -> [Option<&'a str>; 8] {
+    [Some(at), Some(actor), Some(entity), Some(entity_id), pilot_id, Some(field), old, new]
+}
+
+impl Tx<'_> {
+    /// Record one change. `field` is a column name or `created`.
+    pub fn audit(
+        &mut self,
+        entity: &str,
+        entity_id: i64,
+        pilot_id: Option<i64>,
+        field: &str,
+        old: Option<&str>,
+        new: Option<&str>,
+    ) -> Result<()> {
+        let prev = match self.last_audit_hash.take() {
+            Some(h) => h,
+            None => self
+                .conn()
+                .query_row("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
+                .optional()
+                .map_err(|e| self.err(e))?
+                .unwrap_or_else(|| GENESIS.to_string()),
+        };
+        let id_s = entity_id.to_string();
+        let pilot_s = pilot_id.map(|p| p.to_string());
+        let hash = chain_hash(
+            &prev,
+            &audit_fields(&self.now, self.actor, entity, &id_s, pilot_s.as_deref(), field, old, new),
+        );
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO audit_events (at, actor, entity, entity_id, pilot_id, field, old_value, new_value, prev_hash, hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![self.now, self.actor, entity, entity_id, pilot_id, field, old, new, prev, hash])
+            })
+            .map_err(|e| self.err(e))?;
+        self.last_audit_hash = Some(hash);
+        Ok(())
+    }
+
+    /// Hash of the newest decision, or the genesis hash.
+    pub(crate) fn decision_head(&self) -> Result<String> {
+        Ok(self
+            .conn()
+            .query_row("SELECT hash FROM decisions ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err(e))?
+            .unwrap_or_else(|| GENESIS.to_string()))
+    }
+}
+
+/// The state of one hash chain.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChainReport {
+    pub name: &'static str,
+    pub entries: u64,
+    pub head: String,
+    /// The first row whose stored hashes do not match, with the reason.
+    pub broken_at: Option<(i64, String)>,
+    /// Every hash in order (used to check an anchor).
+    #[serde(skip)]
+    pub hashes: Vec<String>,
+}
+
+impl ChainReport {
+    fn walk(name: &'static str, rows: impl Iterator<Item = (i64, String, String, String)>) -> ChainReport {
+        let mut r = ChainReport { name, entries: 0, head: GENESIS.to_string(), broken_at: None, hashes: Vec::new() };
+        let mut expected_prev = GENESIS.to_string();
+        for (id, prev, stored, computed) in rows {
+            r.entries += 1;
+            if r.broken_at.is_none() {
+                if prev != expected_prev {
+                    r.broken_at = Some((id, format!("{name} row {id} does not follow the row before it (a row was removed or reordered)")));
+                } else if stored != computed {
+                    r.broken_at = Some((id, format!("{name} row {id} was changed after it was written")));
+                }
+            }
+            expected_prev = stored.clone();
+            r.head = stored.clone();
+            r.hashes.push(stored);
+        }
+        r
+    }
+}
+
+/// Recompute both chains from the stored rows.
+pub fn verify_chains(store: &Store) -> Result<Vec<ChainReport>> {
+    let c = store.conn();
+    let mut stmt = c
+        .prepare("SELECT id, at, actor, entity, entity_id, pilot_id, field, old_value, new_value, prev_hash, hash FROM audit_events ORDER BY id")
+        .map_err(|e| store.err(e))?;
+    let rows = stmt
+        .query_map([], |r| {
+            let id: i64 = r.get(0)?;
+            let at: String = r.get(1)?;
+            let actor: String = r.get(2)?;
+            let entity: String = r.get(3)?;
+            let entity_id: i64 = r.get(4)?;
+            let pilot_id: Option<i64> = r.get(5)?;
+            let field: String = r.get(6)?;
+            let old: Option<String> = r.get(7)?;
+            let new: Option<String> = r.get(8)?;
+            let prev: String = r.get(9)?;
+            let hash: String = r.get(10)?;
+            let eid = entity_id.to_string();
+            let pid = pilot_id.map(|p| p.to_string());
+            let computed = chain_hash(
+                &prev,
+                &audit_fields(&at, &actor, &entity, &eid, pid.as_deref(), &field, old.as_deref(), new.as_deref()),
+            );
+            Ok((id, prev, hash, computed))
+        })
+        .map_err(|e| store.err(e))?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(|e| store.err(e))?;
+    let audit = ChainReport::walk("audit event", rows.into_iter());
+    let decisions = super::decisions::chain_rows(store)?;
+    let decisions = ChainReport::walk("decision", decisions.into_iter());
+    Ok(vec![decisions, audit])
+}
+
+impl Store {
+    /// Audit events, newest first; for one pilot or all, at most `limit`.
+    pub fn audit_events(&self, pilot_id: Option<i64>, limit: usize) -> Result<Vec<AuditEvent>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached(
+                "SELECT id, at, actor, entity, entity_id, pilot_id, field, old_value, new_value, hash
+                 FROM audit_events WHERE (?1 IS NULL OR pilot_id = ?1) ORDER BY id DESC LIMIT ?2",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![pilot_id, limit as i64], |r| {
+                Ok(AuditEvent {
+                    id: r.get(0)?,
+                    at: r.get(1)?,
+                    actor: r.get(2)?,
+                    entity: r.get(3)?,
+                    entity_id: r.get(4)?,
+                    pilot_id: r.get(5)?,
+                    field: r.get(6)?,
+                    old_value: r.get(7)?,
+                    new_value: r.get(8)?,
+                    hash: r.get(9)?,
+                })
+            })
+            .map_err(|e| self.err(e))?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err(e))?;
+        Ok(rows)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_separates_fields() {
+        assert_ne!(chain_hash(GENESIS, &[Some("ab"), Some("c")]), chain_hash(GENESIS, &[Some("a"), Some("bc")]));
+        assert_ne!(chain_hash(GENESIS, &[None]), chain_hash(GENESIS, &[Some("")]));
+        assert_eq!(chain_hash(GENESIS, &[Some("x")]).len(), 64);
+    }
+
+    #[test]
+    fn chain_verifies_and_detects_tampering() {
+        let mut s = Store::open_in_memory("t").unwrap();
+        s.write(|tx| {
+            tx.audit("pilot", 1, Some(1), "created", None, Some("A"))?;
+            tx.audit("pilot", 1, Some(1), "name", Some("A"), Some("B"))
+        })
+        .unwrap();
+        s.write(|tx| tx.audit("pilot", 1, Some(1), "phase", Some("assessment"), Some("scaffolding"))).unwrap();
+        let r = verify_chains(&s).unwrap();
+        assert!(r.iter().all(|c| c.broken_at.is_none()), "{r:?}");
+        assert_eq!(r[1].entries, 3);
+        s.conn().execute_batch("DROP TRIGGER audit_append_only_update; UPDATE audit_events SET new_value = 'C' WHERE id = 2;").unwrap();
+        let r = verify_chains(&s).unwrap();
+        assert_eq!(r[1].broken_at.as_ref().unwrap().0, 2);
+    }
+}

@@ -1,0 +1,306 @@
+//! Decisions: append-only and hash-chained. A later decision for the same
+//! pilot supersedes an earlier one; a decision recorded as not yet
+//! communicated gets a notice appended when it is.
+
+use super::audit::{chain_hash, GENESIS};
+use super::{Store, Tx};
+use crate::domain::model::{Criterion, Decision, NewDecision, Outcome};
+use crate::text::{clean_text, validate_name};
+use crate::{Error, Result};
+use rusqlite::{params, OptionalExtension};
+
+/// Which decisions to list.
+#[derive(Debug, Clone, Default)]
+pub struct DecisionFilter {
+    pub pilot_ids: Vec<i64>,
+    /// Decided on or after this date (YYYY-MM-DD).
+    pub since: Option<String>,
+}
+
+fn decision_fields(
+    pilot_id: &str,
+    outcome: &str,
+    rationale: &str,
+    decided_by: &str,
+    decided_on: &str,
+    stop: &str,
+    communicated: &str,
+    recorded_at: &str,
+    recorded_by: &str,
+    criteria: &str,
+) -> [Option<String>; 10] {
+    [pilot_id, outcome, rationale, decided_by, decided_on, stop, communicated, recorded_at, recorded_by, criteria]
+        .map(|s| Some(s.to_string()))
+}
+
+fn criteria_text(c: &[Criterion]) -> String {
+    c.iter().map(|c| format!("{}\u{1f}{}", if c.met { 1 } else { 0 }, c.criterion)).collect::<Vec<_>>().join("\u{1e}")
+}
+
+fn hash_of(prev: &str, f: &[Option<String>; 10]) -> String {
+    let refs: Vec<Option<&str>> = f.iter().map(|o| o.as_deref()).collect();
+    chain_hash(prev, &refs)
+}
+
+impl Tx<'_> {
+    /// Record a decision. It can never be edited afterwards.
+    pub fn record_decision(&mut self, pilot_id: i64, d: &NewDecision) -> Result<i64> {
+        let outcome = d.outcome.ok_or_else(|| Error::invalid("the decision has no outcome: choose go, no-go, pivot or defer"))?;
+        let rationale = clean_text("rationale", &d.rationale)?;
+        if rationale.trim().is_empty() {
+            return Err(Error::invalid("the decision has no rationale: say why, in a sentence or two"));
+        }
+        let stop = clean_text("stop conditions", &d.stop_conditions)?;
+        let decided_on = if d.decided_on.trim().is_empty() {
+            chrono::Local::now().date_naive().to_string()
+        } else {
+            crate::domain::calendar::parse_date("decision date", &d.decided_on)?.to_string()
+        };
+        let mut criteria = Vec::new();
+        for c in &d.criteria {
+            criteria.push(Criterion { criterion: validate_name("criterion", &c.criterion)?, met: c.met });
+        }
+        let maker: Option<String> = self
+            .conn()
+            .query_row("SELECT name FROM people WHERE id = ?1", [d.decided_by], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err(e))?;
+        let maker = maker.ok_or_else(|| Error::not_found("the decision-maker is not in the people list: add them first"))?;
+        let prev = self.decision_head()?;
+        let fields = decision_fields(
+            &pilot_id.to_string(),
+            outcome.key(),
+            &rationale,
+            &d.decided_by.to_string(),
+            &decided_on,
+            &stop,
+            if d.communicated { "1" } else { "0" },
+            &self.now,
+            self.actor,
+            &criteria_text(&criteria),
+        );
+        let hash = hash_of(&prev, &fields);
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO decisions (pilot_id, outcome, rationale, decided_by, decided_on, stop_conditions, communicated,
+                 recorded_at, recorded_by, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    pilot_id, outcome.key(), rationale, d.decided_by, decided_on, stop, d.communicated, self.now, self.actor,
+                    prev, hash
+                ])
+            })
+            .map_err(|e| self.err(e))?;
+        let id = self.conn().last_insert_rowid();
+        {
+            let mut stmt = self
+                .conn()
+                .prepare_cached("INSERT INTO decision_criteria (decision_id, position, criterion, met) VALUES (?1, ?2, ?3, ?4)")
+                .map_err(|e| self.err(e))?;
+            for (i, c) in criteria.iter().enumerate() {
+                stmt.execute(params![id, i as i64, c.criterion, c.met]).map_err(|e| super::map_sql(self.path, e))?;
+            }
+        }
+        let summary = format!("{} by {maker} on {decided_on}", outcome.label());
+        self.audit("decision", id, Some(pilot_id), "created", None, Some(&summary))?;
+        Ok(id)
+    }
+
+    /// Mark a decision as communicated (appends a notice).
+    pub fn mark_communicated(&mut self, decision_id: i64) -> Result<()> {
+        let row: Option<(i64, bool, bool)> = self
+            .conn()
+            .query_row(
+                "SELECT d.pilot_id, d.communicated, n.decision_id IS NOT NULL FROM decisions d
+                 LEFT JOIN decision_notices n ON n.decision_id = d.id WHERE d.id = ?1",
+                [decision_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        let (pilot_id, communicated, noticed) = row.ok_or_else(|| Error::not_found(format!("decision {decision_id} does not exist")))?;
+        if communicated || noticed {
+            return Ok(());
+        }
+        self.conn()
+            .execute(
+                "INSERT INTO decision_notices (decision_id, communicated_at, communicated_by) VALUES (?1, ?2, ?3)",
+                params![decision_id, self.now, self.actor],
+            )
+            .map_err(|e| self.err(e))?;
+        self.audit("decision", decision_id, Some(pilot_id), "communicated", Some("no"), Some("yes"))
+    }
+}
+
+impl Store {
+    /// Decisions, newest first, with criteria and supersession.
+    pub fn decisions(&self, filter: &DecisionFilter) -> Result<Vec<Decision>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached(
+                "SELECT d.id, d.pilot_id, p.name, d.outcome, d.rationale, d.decided_by, pe.name, d.decided_on, d.stop_conditions,
+                        (d.communicated OR n.decision_id IS NOT NULL),
+                        (SELECT MIN(l.id) FROM decisions l WHERE l.pilot_id = d.pilot_id AND l.id > d.id),
+                        d.recorded_at, d.recorded_by, d.hash
+                 FROM decisions d JOIN pilots p ON p.id = d.pilot_id JOIN people pe ON pe.id = d.decided_by
+                 LEFT JOIN decision_notices n ON n.decision_id = d.id
+                 WHERE (?1 IS NULL OR d.decided_on >= ?1)
+                 ORDER BY d.id DESC",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![filter.since], |r| {
+                let outcome: String = r.get(3)?;
+                Ok(Decision {
+                    id: r.get(0)?,
+                    pilot_id: r.get(1)?,
+                    pilot: r.get(2)?,
+                    outcome: Outcome::parse(&outcome).unwrap_or(Outcome::Defer),
+                    criteria: Vec::new(),
+                    rationale: r.get(4)?,
+                    decided_by_id: r.get(5)?,
+                    decided_by: r.get(6)?,
+                    decided_on: r.get(7)?,
+                    stop_conditions: r.get(8)?,
+                    communicated: r.get(9)?,
+                    superseded_by: r.get(10)?,
+                    recorded_at: r.get(11)?,
+                    recorded_by: r.get(12)?,
+                    hash: r.get(13)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for r in rows {
+            let d = r.map_err(|e| self.err(e))?;
+            if filter.pilot_ids.is_empty() || filter.pilot_ids.contains(&d.pilot_id) {
+                out.push(d);
+            }
+        }
+        let mut crit = self
+            .conn()
+            .prepare_cached("SELECT decision_id, criterion, met FROM decision_criteria ORDER BY decision_id, position")
+            .map_err(|e| self.err(e))?;
+        let mut by_id: std::collections::HashMap<i64, Vec<Criterion>> = std::collections::HashMap::new();
+        let rows = crit
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, Criterion { criterion: r.get(1)?, met: r.get(2)? })))
+            .map_err(|e| self.err(e))?;
+        for r in rows {
+            let (id, c) = r.map_err(|e| self.err(e))?;
+            by_id.entry(id).or_default().push(c);
+        }
+        for d in &mut out {
+            if let Some(c) = by_id.remove(&d.id) {
+                d.criteria = c;
+            }
+        }
+        Ok(out)
+    }
+
+    /// The newest decision's hash and the number of decisions.
+    pub fn decision_chain_head(&self) -> Result<(String, u64)> {
+        let (head, n): (Option<String>, i64) = self
+            .conn()
+            .query_row("SELECT (SELECT hash FROM decisions ORDER BY id DESC LIMIT 1), count(*) FROM decisions", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .map_err(|e| self.err(e))?;
+        Ok((head.unwrap_or_else(|| GENESIS.to_string()), n as u64))
+    }
+}
+
+/// (id, prev_hash, stored hash, recomputed hash) for every decision.
+pub(crate) fn chain_rows(store: &Store) -> Result<Vec<(i64, String, String, String)>> {
+    let c = store.conn();
+    let mut crit_stmt = c
+        .prepare("SELECT decision_id, criterion, met FROM decision_criteria ORDER BY decision_id, position")
+        .map_err(|e| store.err(e))?;
+    let mut crits: std::collections::HashMap<i64, Vec<Criterion>> = std::collections::HashMap::new();
+    for r in crit_stmt
+        .query_map([], |r| Ok((r.get::<_, i64>(0)?, Criterion { criterion: r.get(1)?, met: r.get(2)? })))
+        .map_err(|e| store.err(e))?
+    {
+        let (id, cr) = r.map_err(|e| store.err(e))?;
+        crits.entry(id).or_default().push(cr);
+    }
+    let mut stmt = c
+        .prepare(
+            "SELECT id, pilot_id, outcome, rationale, decided_by, decided_on, stop_conditions, communicated, recorded_at,
+                    recorded_by, prev_hash, hash FROM decisions ORDER BY id",
+        )
+        .map_err(|e| store.err(e))?;
+    let rows = stmt
+        .query_map([], |r| {
+            let id: i64 = r.get(0)?;
+            let pilot_id: i64 = r.get(1)?;
+            let decided_by: i64 = r.get(4)?;
+            let communicated: bool = r.get(7)?;
+            Ok((
+                id,
+                pilot_id.to_string(),
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                decided_by.to_string(),
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                if communicated { "1" } else { "0" }.to_string(),
+                r.get::<_, String>(8)?,
+                r.get::<_, String>(9)?,
+                r.get::<_, String>(10)?,
+                r.get::<_, String>(11)?,
+            ))
+        })
+        .map_err(|e| store.err(e))?;
+    let mut out = Vec::new();
+    for r in rows {
+        let (id, pid, outcome, rationale, by, on, stop, comm, at, rec_by, prev, hash) = r.map_err(|e| store.err(e))?;
+        let ct = criteria_text(crits.get(&id).map(Vec::as_slice).unwrap_or(&[]));
+        let fields = decision_fields(&pid, &outcome, &rationale, &by, &on, &stop, &comm, &at, &rec_by, &ct);
+        out.push((id, prev.clone(), hash, hash_of(&prev, &fields)));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::PilotFields;
+    use crate::store::verify_chains;
+
+    #[test]
+    fn decisions_supersede_and_chain() {
+        let mut s = Store::open_in_memory("lead").unwrap();
+        let (pid, who) = s
+            .write(|tx| {
+                let p = tx.add_pilot(&PilotFields { name: "P".into(), ..Default::default() }, &[])?;
+                let w = tx.add_person("Dana Reyes", "CIO")?;
+                Ok((p, w))
+            })
+            .unwrap();
+        let d = NewDecision {
+            outcome: Some(Outcome::Defer),
+            criteria: vec![Criterion { criterion: "Accuracy at volume".into(), met: false }],
+            rationale: "Not enough evidence yet".into(),
+            decided_by: who,
+            decided_on: "2026-10-01".into(),
+            ..Default::default()
+        };
+        let first = s.write(|tx| tx.record_decision(pid, &d)).unwrap();
+        let go = NewDecision { outcome: Some(Outcome::Go), rationale: "Evidence in".into(), ..d.clone() };
+        let second = s.write(|tx| tx.record_decision(pid, &go)).unwrap();
+        let all = s.decisions(&DecisionFilter::default()).unwrap();
+        assert_eq!(all[0].id, second);
+        assert_eq!(all[1].superseded_by, Some(second));
+        assert_eq!(all[1].criteria.len(), 1);
+        assert!(!all[1].communicated);
+        s.write(|tx| tx.mark_communicated(first)).unwrap();
+        assert!(s.decisions(&DecisionFilter::default()).unwrap()[1].communicated);
+        let chains = verify_chains(&s).unwrap();
+        assert!(chains.iter().all(|c| c.broken_at.is_none()), "{chains:?}");
+        assert_eq!(chains[0].entries, 2);
+        assert!(s.conn().execute("UPDATE decisions SET outcome = 'go'", []).is_err());
+        let e = s.write(|tx| tx.record_decision(pid, &NewDecision { rationale: " ".into(), ..go.clone() })).unwrap_err();
+        assert!(e.to_string().contains("no rationale"));
+    }
+}

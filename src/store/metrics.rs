@@ -1,0 +1,118 @@
+//! Evaluation metrics: baseline, minimum viable, target, stretch, current.
+
+use super::pilots::parse_column;
+use super::{Store, Tx};
+use crate::domain::model::{Metric, MetricCategory, MetricFields};
+use crate::error::Conflict;
+use crate::text::{sanitize, validate_name};
+use crate::{Error, Result};
+use rusqlite::{params, OptionalExtension, Row};
+
+const METRIC_COLUMNS: &str =
+    "id, pilot_id, category, name, unit, higher_is_better, baseline, minimum, target, stretch, current, revision, updated_by, updated_at";
+
+fn metric_from_row(r: &Row) -> rusqlite::Result<Metric> {
+    Ok(Metric {
+        id: r.get(0)?,
+        pilot_id: r.get(1)?,
+        category: parse_column(r, 2, MetricCategory::parse)?,
+        name: r.get(3)?,
+        unit: r.get(4)?,
+        higher_is_better: r.get(5)?,
+        baseline: r.get(6)?,
+        minimum: r.get(7)?,
+        target: r.get(8)?,
+        stretch: r.get(9)?,
+        current: r.get(10)?,
+        revision: r.get(11)?,
+    })
+}
+
+fn show(v: Option<f64>) -> String {
+    v.map(crate::playbook::rubric::fmt_num).unwrap_or_else(|| "-".into())
+}
+
+impl Store {
+    /// A pilot's metrics by category then name.
+    pub fn metrics(&self, pilot_id: i64) -> Result<Vec<Metric>> {
+        let sql = format!("SELECT {METRIC_COLUMNS} FROM metrics WHERE pilot_id = ?1 ORDER BY id");
+        let mut stmt = self.conn().prepare_cached(&sql).map_err(|e| self.err(e))?;
+        let mut rows = stmt
+            .query_map([pilot_id], metric_from_row)
+            .map_err(|e| self.err(e))?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err(e))?;
+        rows.sort_by_key(|m| m.category);
+        Ok(rows)
+    }
+}
+
+impl Tx<'_> {
+    /// Add a metric to a pilot.
+    pub fn add_metric(&mut self, pilot_id: i64, f: &MetricFields) -> Result<i64> {
+        let name = validate_name("metric", &f.name)?;
+        let unit = crate::text::clean_text("unit", &f.unit)?;
+        let category = f.category.unwrap_or(MetricCategory::Performance);
+        for v in [f.baseline, f.minimum, f.target, f.stretch, f.current].into_iter().flatten() {
+            if !v.is_finite() {
+                return Err(Error::invalid(format!("metric '{}' has a value that is not a number: use plain numbers", sanitize(&name))));
+            }
+        }
+        let clash: Option<i64> = self
+            .conn()
+            .query_row("SELECT id FROM metrics WHERE pilot_id = ?1 AND name = ?2", params![pilot_id, name], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err(e))?;
+        if clash.is_some() {
+            return Err(Error::invalid(format!("this pilot already has a metric named '{}': update it instead", sanitize(&name))));
+        }
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO metrics (pilot_id, category, name, unit, higher_is_better, baseline, minimum, target, stretch, current, updated_at, updated_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    pilot_id, category.key(), name, unit, f.higher_is_better, f.baseline, f.minimum, f.target, f.stretch,
+                    f.current, self.now, self.actor
+                ])
+            })
+            .map_err(|e| self.err(e))?;
+        let id = self.conn().last_insert_rowid();
+        let summary = format!(
+            "{name} [{}] baseline {} / min {} / target {} / stretch {} / current {}",
+            category.key(), show(f.baseline), show(f.minimum), show(f.target), show(f.stretch), show(f.current)
+        );
+        self.audit("metric", id, Some(pilot_id), "created", None, Some(&summary))?;
+        Ok(id)
+    }
+
+    /// Record a metric's current value.
+    pub fn set_metric_current(&mut self, id: i64, revision: i64, value: Option<f64>) -> Result<()> {
+        if value.is_some_and(|v| !v.is_finite()) {
+            return Err(Error::invalid("the metric value is not a number: use a plain number"));
+        }
+        let sql = format!("SELECT {METRIC_COLUMNS} FROM metrics WHERE id = ?1");
+        let (m, by, at): (Metric, String, String) = self
+            .conn()
+            .query_row(&sql, [id], |r| Ok((metric_from_row(r)?, r.get(12)?, r.get(13)?)))
+            .optional()
+            .map_err(|e| self.err(e))?
+            .ok_or_else(|| Error::not_found(format!("metric {id} no longer exists")))?;
+        if m.revision != revision {
+            return Err(Error::Conflict(Conflict {
+                what: format!("metric '{}'", sanitize(&m.name)),
+                current: show(m.current),
+                by,
+                at,
+            }));
+        }
+        self.conn()
+            .execute(
+                "UPDATE metrics SET current = ?1, revision = revision + 1, updated_at = ?2, updated_by = ?3 WHERE id = ?4",
+                params![value, self.now, self.actor, id],
+            )
+            .map_err(|e| self.err(e))?;
+        self.audit("metric", id, Some(m.pilot_id), "current", Some(&show(m.current)), Some(&show(value)))
+    }
+}

@@ -1,0 +1,125 @@
+//! Schema creation and migration by `PRAGMA user_version`. A new file gets
+//! `schema.sql` whole; an older file runs each later step in order. All of it
+//! happens in one `BEGIN IMMEDIATE` transaction, and the version is read
+//! again inside it, so two processes opening an old file at once cannot
+//! both migrate.
+
+use super::{map_sql, APPLICATION_ID, SCHEMA_SQL, SCHEMA_VERSION};
+use crate::{Error, Result};
+use rusqlite::{Connection, TransactionBehavior};
+use std::path::Path;
+
+/// One step from version `to - 1` to version `to`.
+#[derive(Debug, Clone, Copy)]
+pub struct Migration {
+    pub to: i64,
+    pub sql: &'static str,
+}
+
+/// Steps after version 1, in order. (Version 1 is `schema.sql` itself.)
+pub const MIGRATIONS: &[Migration] = &[];
+
+/// Bring the database to `target`. `steps` are applied to files already at
+/// version 1 or later; a version-0 (new) file gets `schema.sql`, which is at
+/// [`SCHEMA_VERSION`], and then any steps past that.
+pub fn migrate(conn: &mut Connection, steps: &[Migration], target: i64) -> Result<()> {
+    let p = Path::new("database");
+    let e = |err| map_sql(p, err);
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(e)?;
+    let mut version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(e)?;
+    if version >= target {
+        return Ok(()); // someone else migrated while we waited
+    }
+    if version == 0 {
+        tx.execute_batch(SCHEMA_SQL).map_err(|err| Error::Storage(format!("creating the schema failed: {err}")))?;
+        tx.execute(
+            "INSERT INTO programme (id, name, start_date, updated_at, updated_by) VALUES (1, ?1, ?2, ?3, 'lastmile')",
+            rusqlite::params![
+                "AI pilot programme",
+                chrono::Local::now().date_naive().to_string(),
+                super::now_utc()
+            ],
+        )
+        .map_err(e)?;
+        tx.execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID};")).map_err(e)?;
+        version = SCHEMA_VERSION;
+    }
+    let start = version;
+    for step in steps.iter().filter(|s| s.to > start && s.to <= target) {
+        if step.to != version + 1 {
+            return Err(Error::Storage(format!("no migration step from schema {version} to {}", version + 1)));
+        }
+        tx.execute_batch(step.sql)
+            .map_err(|err| Error::Storage(format!("migration to schema {} failed ({err}); nothing was changed", step.to)))?;
+        version = step.to;
+    }
+    if version != target {
+        return Err(Error::Storage(format!("no migration path to schema {target} (stopped at {version})")));
+    }
+    tx.execute_batch(&format!("PRAGMA user_version = {version};")).map_err(e)?;
+    tx.commit().map_err(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version(c: &Connection) -> i64 {
+        c.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap()
+    }
+
+    fn v1() -> Connection {
+        let mut c = Connection::open_in_memory().unwrap();
+        migrate(&mut c, MIGRATIONS, SCHEMA_VERSION).unwrap();
+        c
+    }
+
+    #[test]
+    fn new_file_gets_schema_and_programme() {
+        let c = v1();
+        assert_eq!(version(&c), SCHEMA_VERSION);
+        let n: i64 = c.query_row("SELECT count(*) FROM programme", [], |r| r.get(0)).unwrap();
+        assert_eq!(n, 1);
+        let app: i64 = c.query_row("PRAGMA application_id", [], |r| r.get(0)).unwrap();
+        assert_eq!(app, APPLICATION_ID);
+    }
+
+    #[test]
+    fn steps_run_in_order() {
+        let mut c = v1();
+        let steps = [
+            Migration { to: SCHEMA_VERSION + 1, sql: "ALTER TABLE people ADD COLUMN email TEXT NOT NULL DEFAULT '';" },
+            Migration { to: SCHEMA_VERSION + 2, sql: "CREATE INDEX people_email ON people (email);" },
+        ];
+        migrate(&mut c, &steps, SCHEMA_VERSION + 2).unwrap();
+        assert_eq!(version(&c), SCHEMA_VERSION + 2);
+        c.execute("INSERT INTO people (name, email, created_at, updated_at, updated_by) VALUES ('a', 'a@x', '', '', '')", [])
+            .unwrap();
+        // Running again is a no-op.
+        migrate(&mut c, &steps, SCHEMA_VERSION + 2).unwrap();
+    }
+
+    #[test]
+    fn failing_step_changes_nothing() {
+        let mut c = v1();
+        let steps = [
+            Migration { to: SCHEMA_VERSION + 1, sql: "ALTER TABLE people ADD COLUMN email TEXT;" },
+            Migration { to: SCHEMA_VERSION + 2, sql: "THIS IS NOT SQL;" },
+        ];
+        let e = migrate(&mut c, &steps, SCHEMA_VERSION + 2).unwrap_err().to_string();
+        assert!(e.contains("nothing was changed"), "{e}");
+        assert_eq!(version(&c), SCHEMA_VERSION);
+        let cols: i64 = c
+            .query_row("SELECT count(*) FROM pragma_table_info('people') WHERE name = 'email'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(cols, 0, "the first step must have been rolled back");
+    }
+
+    #[test]
+    fn missing_step_is_an_error() {
+        let mut c = v1();
+        let e = migrate(&mut c, &[], SCHEMA_VERSION + 1).unwrap_err().to_string();
+        assert!(e.contains("no migration path"), "{e}");
+        assert_eq!(version(&c), SCHEMA_VERSION);
+    }
+}

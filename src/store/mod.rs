@@ -1,0 +1,202 @@
+//! Storage: every SQL statement lives under this folder. A [`Store`] is one
+//! connection to one database file; every write runs in a `BEGIN IMMEDIATE`
+//! transaction ([`Store::write`]) that records audit events with the actor.
+
+mod audit;
+mod checklist;
+mod decisions;
+mod metrics;
+pub mod migrate;
+mod open;
+mod people;
+mod pilots;
+mod portfolio;
+mod scores;
+
+pub use audit::{verify_chains, ChainReport, GENESIS};
+pub use open::OpenMode;
+pub use portfolio::{PilotRow, Programme};
+
+use crate::{Error, Result};
+use rusqlite::{Connection, ErrorCode, TransactionBehavior};
+use std::path::{Path, PathBuf};
+
+/// The schema this build writes (PRAGMA user_version).
+pub const SCHEMA_VERSION: i64 = 1;
+/// `PRAGMA application_id` of a lastmile file ("LMIL").
+pub const APPLICATION_ID: i64 = 0x4c4d_494c;
+/// The canonical schema, applied to a new file.
+pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
+
+/// One open database file.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    read_only: bool,
+    actor: String,
+}
+
+/// A write transaction. Every change made through it is audited with the
+/// store's actor; it commits only when the closure given to
+/// [`Store::write`] returns `Ok`.
+pub struct Tx<'a> {
+    tx: rusqlite::Transaction<'a>,
+    actor: &'a str,
+    path: &'a Path,
+    now: String,
+    last_audit_hash: Option<String>,
+}
+
+/// Current UTC time as stored (RFC 3339, seconds).
+pub fn now_utc() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+impl Store {
+    /// The database file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Whether the file was opened read-only.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// Who is acting (recorded in audit events).
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    /// Change who is acting.
+    pub fn set_actor(&mut self, actor: &str) {
+        self.actor = crate::text::sanitize(actor.trim());
+    }
+
+    /// Run `f` in one `BEGIN IMMEDIATE` transaction: all of it or none.
+    pub fn write<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+        if self.read_only {
+            return Err(read_only_error(&self.path));
+        }
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| map_sql(&path, e))?;
+        let mut w = Tx { tx, actor: &self.actor, path: &self.path, now: now_utc(), last_audit_hash: None };
+        let out = f(&mut w)?;
+        w.tx.commit().map_err(|e| map_sql(&path, e))?;
+        Ok(out)
+    }
+
+    /// `PRAGMA data_version`: changes when another connection commits.
+    pub fn data_version(&self) -> Result<i64> {
+        self.conn.query_row("PRAGMA data_version", [], |r| r.get(0)).map_err(|e| self.err(e))
+    }
+
+    /// SQLite's own integrity check; `Ok(())` or the first problems found.
+    pub fn integrity_check(&self) -> Result<std::result::Result<(), Vec<String>>> {
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check").map_err(|e| self.err(e))?;
+        let rows: Vec<String> = stmt
+            .query_map([], |r| r.get(0))
+            .map_err(|e| self.err(e))?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.err(e))?;
+        Ok(if rows.len() == 1 && rows[0] == "ok" { Ok(()) } else { Err(rows) })
+    }
+
+    /// Copy the database to `dest` with SQLite's online backup API, safe
+    /// while other processes write.
+    pub fn backup_to(&self, dest: &Path) -> Result<()> {
+        if dest.exists() {
+            return Err(Error::invalid(format!(
+                "{} already exists: choose a new file name for the backup",
+                dest.display()
+            )));
+        }
+        if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| Error::Io(format!("cannot create {}: {e}", dir.display())))?;
+        }
+        let mut out = Connection::open(dest)
+            .map_err(|e| Error::Io(format!("cannot create backup {}: {e}", dest.display())))?;
+        let backup = rusqlite::backup::Backup::new(&self.conn, &mut out).map_err(|e| self.err(e))?;
+        backup
+            .run_to_completion(256, std::time::Duration::from_millis(5), None)
+            .map_err(|e| map_sql(dest, e))?;
+        Ok(())
+    }
+
+    /// Map a SQLite error on this store to a readable one.
+    pub(crate) fn err(&self, e: rusqlite::Error) -> Error {
+        map_sql(&self.path, e)
+    }
+
+    /// The raw connection, for this crate's store modules and tests only.
+    #[doc(hidden)]
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+impl<'a> Tx<'a> {
+    /// The time stamped on this transaction's changes.
+    pub fn now(&self) -> &str {
+        &self.now
+    }
+
+    /// Stamp changes with another time (used to build demo history).
+    pub fn set_now(&mut self, at: String) {
+        self.now = at;
+    }
+
+    /// The actor recorded on changes.
+    pub fn actor(&self) -> &str {
+        self.actor
+    }
+
+    pub(crate) fn err(&self, e: rusqlite::Error) -> Error {
+        map_sql(self.path, e)
+    }
+
+    pub(crate) fn conn(&self) -> &rusqlite::Transaction<'a> {
+        &self.tx
+    }
+}
+
+fn read_only_error(path: &Path) -> Error {
+    Error::ReadOnly(format!(
+        "{} is read-only, so nothing was changed: make it writable (chmod u+w) or work on a copy",
+        path.display()
+    ))
+}
+
+/// Turn a SQLite error into one sentence naming the file and the fix.
+pub(crate) fn map_sql(path: &Path, e: rusqlite::Error) -> Error {
+    let p = path.display();
+    if let rusqlite::Error::SqliteFailure(f, ref msg) = e {
+        let detail = msg.clone().unwrap_or_else(|| f.to_string());
+        return match f.code {
+            ErrorCode::ReadOnly if f.extended_code == rusqlite::ffi::SQLITE_READONLY_DBMOVED => Error::Storage(format!(
+                "{p} was moved or deleted while lastmile had it open: nothing more was saved; reopen the file"
+            )),
+            ErrorCode::ReadOnly => read_only_error(path),
+            ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => Error::Busy(format!(
+                "{p} stayed locked by another program for too long: nothing was changed; try again in a moment"
+            )),
+            ErrorCode::DiskFull => Error::DiskFull(format!(
+                "the disk holding {p} is full: nothing was changed; free some space and try again"
+            )),
+            ErrorCode::NotADatabase => Error::Storage(format!(
+                "{p} is not a lastmile database (not an SQLite file): pass another file with --db"
+            )),
+            ErrorCode::DatabaseCorrupt => Error::Storage(format!(
+                "{p} is damaged ({detail}): restore it from a backup ('lastmile backup' makes one)"
+            )),
+            ErrorCode::CannotOpen => Error::Storage(format!("cannot open {p} ({detail}): check the path and its permissions")),
+            ErrorCode::SystemIoFailure => Error::Storage(format!("reading or writing {p} failed ({detail}): check the disk")),
+            _ => Error::Storage(format!("database error on {p}: {detail}")),
+        };
+    }
+    Error::Storage(format!("database error on {p}: {e}"))
+}

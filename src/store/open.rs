@@ -1,0 +1,140 @@
+//! Opening a database file: refuse what is not ours, set the pragmas every
+//! connection needs, create or migrate the schema.
+
+use super::{map_sql, migrate, Store, APPLICATION_ID, SCHEMA_VERSION};
+use crate::{Error, Result};
+use rusqlite::{Connection, OpenFlags};
+use std::path::Path;
+use std::time::Duration;
+
+/// How long a writer waits for another terminal's transaction.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Whether opening may create and migrate the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// Create the file (and its directory) if missing, migrate if old.
+    Create,
+    /// The file must exist already.
+    Existing,
+}
+
+impl Store {
+    /// Open (and if needed create or migrate) the database at `path`.
+    pub fn open(path: &Path, mode: OpenMode, actor: &str) -> Result<Store> {
+        let p = path.display();
+        if path.is_dir() {
+            return Err(Error::invalid(format!("{p} is a directory: give a file path with --db, e.g. {p}/lastmile.db")));
+        }
+        let exists = path.exists();
+        if !exists {
+            if mode == OpenMode::Existing {
+                return Err(Error::not_found(format!(
+                    "{p} does not exist: run 'lastmile init' to create it, or pass another file with --db"
+                )));
+            }
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| Error::Io(format!("cannot create the directory {}: {e}", dir.display())))?;
+            }
+        }
+        // Root ignores permission bits, so honour a read-only file ourselves.
+        let read_only = exists
+            && std::fs::metadata(path).map(|m| m.permissions().readonly()).unwrap_or(false);
+        let flags = if read_only {
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI
+        } else {
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        };
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| map_sql(path, e))?;
+        Store::setup(conn, path, read_only, actor)
+    }
+
+    /// A private in-memory database with the current schema (for tests).
+    pub fn open_in_memory(actor: &str) -> Result<Store> {
+        let conn = Connection::open_in_memory().map_err(|e| map_sql(Path::new(":memory:"), e))?;
+        Store::setup(conn, Path::new(":memory:"), false, actor)
+    }
+
+    fn setup(conn: Connection, path: &Path, read_only: bool, actor: &str) -> Result<Store> {
+        let p = path.display();
+        let e = |err| map_sql(path, err);
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(e)?;
+        // Read the header before writing anything, so a file from a newer
+        // build or another program is left untouched.
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(e)?;
+        let app_id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(e)?;
+        if app_id != 0 && app_id != APPLICATION_ID {
+            return Err(Error::Storage(format!(
+                "{p} is an SQLite database of another program, not lastmile's: pass another file with --db"
+            )));
+        }
+        if version > SCHEMA_VERSION {
+            return Err(Error::Storage(format!(
+                "{p} was written by a newer lastmile (schema {version}; this build knows up to {SCHEMA_VERSION}): upgrade lastmile; the file was not touched"
+            )));
+        }
+        if version == 0 {
+            let tables: i64 = conn
+                .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))
+                .map_err(e)?;
+            if tables > 0 {
+                return Err(Error::Storage(format!(
+                    "{p} is an SQLite database but not a lastmile one: pass another file with --db"
+                )));
+            }
+        }
+        conn.pragma_update(None, "foreign_keys", true).map_err(e)?;
+        if !read_only {
+            conn.pragma_update(None, "journal_mode", "WAL").map_err(e)?;
+            conn.pragma_update(None, "synchronous", "NORMAL").map_err(e)?;
+        }
+        let mut store = Store { conn, path: path.to_path_buf(), read_only, actor: String::new() };
+        store.set_actor(actor);
+        if version < SCHEMA_VERSION {
+            if read_only {
+                return Err(Error::ReadOnly(format!(
+                    "{p} is read-only and needs its schema upgraded (from {version} to {SCHEMA_VERSION}): make it writable first"
+                )));
+            }
+            if version > 0 {
+                let backup = path.with_extension(format!("v{version}.bak"));
+                if !backup.exists() {
+                    store.backup_to(&backup)?;
+                }
+            }
+            migrate::migrate(&mut store.conn, migrate::MIGRATIONS, SCHEMA_VERSION).map_err(|err| match err {
+                Error::Storage(m) => Error::Storage(format!("upgrading {p}: {m}")),
+                other => other,
+            })?;
+        }
+        Ok(store)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn in_memory_store_has_schema_and_pragmas() {
+        let s = Store::open_in_memory("tester").unwrap();
+        let fk: i64 = s.conn().query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+        assert_eq!(fk, 1);
+        let v: i64 = s.conn().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+        assert_eq!(s.actor(), "tester");
+    }
+
+    #[test]
+    fn file_store_uses_wal_and_creates_directories() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a/b/c.db");
+        let s = Store::open(&path, OpenMode::Create, "t").unwrap();
+        let mode: String = s.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        assert_eq!(mode, "wal");
+        drop(s);
+        // Idempotent.
+        Store::open(&path, OpenMode::Existing, "t").unwrap();
+    }
+}

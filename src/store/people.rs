@@ -1,0 +1,69 @@
+//! People: owners and decision-makers, added explicitly.
+
+use super::{Store, Tx};
+use crate::domain::model::Person;
+use crate::domain::names;
+use crate::text::{clean_text, validate_name};
+use crate::{Error, Result};
+use rusqlite::{params, OptionalExtension};
+
+impl Store {
+    /// Everyone, by name.
+    pub fn people(&self) -> Result<Vec<Person>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT id, name, title, revision FROM people ORDER BY name COLLATE NOCASE")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok(Person { id: r.get(0)?, name: r.get(1)?, title: r.get(2)?, revision: r.get(3)? }))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
+    }
+
+    /// A person by name or unique prefix; unknown names get suggestions.
+    pub fn find_person(&self, query: &str) -> Result<Person> {
+        let all = self.people()?;
+        let pairs: Vec<(i64, String)> = all.iter().map(|p| (p.id, p.name.clone())).collect();
+        let (id, _) = names::resolve("person", query, &pairs)?;
+        Ok(all.into_iter().find(|p| p.id == *id).expect("resolved from this list"))
+    }
+}
+
+impl Tx<'_> {
+    /// Add a person; names are unique (case-insensitive).
+    pub fn add_person(&mut self, name: &str, title: &str) -> Result<i64> {
+        let name = validate_name("person", name)?;
+        let title = clean_text("title", title)?;
+        let existing: Option<String> = self
+            .conn()
+            .query_row("SELECT name FROM people WHERE name = ?1", [&name], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err(e))?;
+        if let Some(n) = existing {
+            return Err(Error::invalid(format!("{} is already in the people list", crate::text::sanitize(&n))));
+        }
+        self.conn()
+            .prepare_cached("INSERT INTO people (name, title, created_at, updated_at, updated_by) VALUES (?1, ?2, ?3, ?3, ?4)")
+            .and_then(|mut s| s.execute(params![name, title, self.now, self.actor]))
+            .map_err(|e| self.err(e))?;
+        let id = self.conn().last_insert_rowid();
+        self.audit("person", id, None, "created", None, Some(&name))?;
+        Ok(id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn add_and_find_people() {
+        let mut s = Store::open_in_memory("t").unwrap();
+        s.write(|tx| tx.add_person("Priya Nair", "Head of data")).unwrap();
+        assert_eq!(s.find_person("priya").unwrap().title, "Head of data");
+        let e = s.write(|tx| tx.add_person("priya nair", "")).unwrap_err();
+        assert!(e.to_string().contains("already"));
+        let e = s.find_person("Pria Nair").unwrap_err().to_string();
+        assert!(e.contains("did you mean 'Priya Nair'"), "{e}");
+    }
+}

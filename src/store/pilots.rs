@@ -1,0 +1,398 @@
+//! Pilots (the capability inventory) and their four owners.
+
+use super::{Store, Tx};
+use crate::domain::model::{Owner, Phase, Pilot, PilotFields, Role, Sector, Status};
+use crate::domain::names;
+use crate::error::Conflict;
+use crate::playbook::ItemTemplate;
+use crate::text::{clean_text, validate_name};
+use crate::{Error, Result};
+use rusqlite::{params, OptionalExtension, Row};
+
+const PILOT_COLUMNS: &str = "id, name, business_unit, sector, business_case, data_sources, model_class, \
+     integration_footprint, governance_posture, status, phase, revision, updated_at, updated_by";
+
+pub(crate) fn vocab<T>(r: &Row, i: usize, parse: fn(&str) -> Result<T>) -> rusqlite::Result<T> {
+    let s: String = r.get(i)?;
+    parse(&s).map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+pub(crate) use self::vocab as parse_column;
+
+fn pilot_from_row(r: &Row) -> rusqlite::Result<Pilot> {
+    Ok(Pilot {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        business_unit: r.get(2)?,
+        sector: vocab(r, 3, Sector::parse)?,
+        business_case: r.get(4)?,
+        data_sources: r.get(5)?,
+        model_class: r.get(6)?,
+        integration_footprint: r.get(7)?,
+        governance_posture: r.get(8)?,
+        status: vocab(r, 9, Status::parse)?,
+        phase: vocab(r, 10, Phase::parse)?,
+        revision: r.get(11)?,
+        updated_at: r.get(12)?,
+        updated_by: r.get(13)?,
+    })
+}
+
+/// The text columns of a pilot, as (column, value) pairs.
+fn text_fields(f: &PilotFields) -> [(&'static str, &str); 6] {
+    [
+        ("business_unit", &f.business_unit),
+        ("business_case", &f.business_case),
+        ("data_sources", &f.data_sources),
+        ("model_class", &f.model_class),
+        ("integration_footprint", &f.integration_footprint),
+        ("governance_posture", &f.governance_posture),
+    ]
+}
+
+impl Store {
+    /// Every pilot, by name.
+    pub fn pilots(&self) -> Result<Vec<Pilot>> {
+        let sql = format!("SELECT {PILOT_COLUMNS} FROM pilots ORDER BY name COLLATE NOCASE");
+        let mut stmt = self.conn().prepare_cached(&sql).map_err(|e| self.err(e))?;
+        let rows = stmt.query_map([], pilot_from_row).map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
+    }
+
+    /// One pilot by id.
+    pub fn pilot(&self, id: i64) -> Result<Pilot> {
+        let sql = format!("SELECT {PILOT_COLUMNS} FROM pilots WHERE id = ?1");
+        self.conn()
+            .prepare_cached(&sql)
+            .and_then(|mut s| s.query_row([id], pilot_from_row).optional())
+            .map_err(|e| self.err(e))?
+            .ok_or_else(|| Error::not_found(format!("pilot {id} no longer exists: it may have been removed in another terminal")))
+    }
+
+    /// `(id, name)` of every pilot, for name lookups.
+    pub fn pilot_names(&self) -> Result<Vec<(i64, String)>> {
+        let mut stmt = self.conn().prepare_cached("SELECT id, name FROM pilots ORDER BY name COLLATE NOCASE").map_err(|e| self.err(e))?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
+    }
+
+    /// A pilot by name or unique prefix (case-insensitive).
+    pub fn find_pilot(&self, query: &str) -> Result<Pilot> {
+        let exact: Option<Pilot> = self
+            .conn()
+            .prepare_cached(&format!("SELECT {PILOT_COLUMNS} FROM pilots WHERE name = ?1"))
+            .and_then(|mut s| s.query_row([query.trim()], pilot_from_row).optional())
+            .map_err(|e| self.err(e))?;
+        if let Some(p) = exact {
+            return Ok(p);
+        }
+        let all = self.pilot_names()?;
+        let (id, _) = names::resolve("pilot", query, &all)?;
+        self.pilot(*id)
+    }
+
+    /// The owners named for a pilot, in role order.
+    pub fn owners(&self, pilot_id: i64) -> Result<Vec<Owner>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached(
+                "SELECT o.role, o.person_id, p.name, o.revision FROM owners o JOIN people p ON p.id = o.person_id
+                 WHERE o.pilot_id = ?1",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt
+            .query_map([pilot_id], |r| {
+                Ok(Owner { role: vocab(r, 0, Role::parse)?, person_id: r.get(1)?, person: r.get(2)?, revision: r.get(3)? })
+            })
+            .map_err(|e| self.err(e))?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err(e))?;
+        rows.sort_by_key(|o| o.role);
+        Ok(rows)
+    }
+}
+
+impl Tx<'_> {
+    /// Add a pilot and instantiate its checklist from the playbook.
+    pub fn add_pilot(&mut self, fields: &PilotFields, items: &[ItemTemplate]) -> Result<i64> {
+        let name = validate_name("pilot", &fields.name)?;
+        let exists: Option<String> = self
+            .conn()
+            .prepare_cached("SELECT name FROM pilots WHERE name = ?1")
+            .and_then(|mut s| s.query_row([&name], |r| r.get(0)).optional())
+            .map_err(|e| self.err(e))?;
+        if let Some(existing) = exists {
+            return Err(Error::invalid(format!(
+                "a pilot named '{}' already exists: choose another name",
+                crate::text::sanitize(&existing)
+            )));
+        }
+        let mut texts = Vec::with_capacity(6);
+        for (col, v) in text_fields(fields) {
+            texts.push(clean_text(&col.replace('_', " "), v)?);
+        }
+        let sector = fields.sector.unwrap_or(Sector::Enterprise);
+        let status = fields.status.unwrap_or(Status::Active);
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO pilots (name, business_unit, sector, business_case, data_sources, model_class,
+                 integration_footprint, governance_posture, status, phase, created_at, updated_at, updated_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'assessment', ?10, ?10, ?11)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    name, texts[0], sector.key(), texts[1], texts[2], texts[3], texts[4], texts[5], status.key(),
+                    self.now, self.actor
+                ])
+            })
+            .map_err(|e| self.err(e))?;
+        let id = self.conn().last_insert_rowid();
+        {
+            let mut stmt = self
+                .conn()
+                .prepare_cached(
+                    "INSERT INTO checklist_items (pilot_id, item_key, phase, section, position, text, gate, due_day, updated_at, updated_by)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                )
+                .map_err(|e| self.err(e))?;
+            for (pos, it) in items.iter().enumerate() {
+                stmt.execute(params![
+                    id, it.key, it.phase.key(), it.section, pos as i64, it.text, it.gate, it.due_day, self.now, self.actor
+                ])
+                .map_err(|e| super::map_sql(self.path, e))?;
+            }
+        }
+        let summary = format!("{name} ({}, {} checklist items)", sector.key(), items.len());
+        self.audit("pilot", id, Some(id), "created", None, Some(&summary))?;
+        Ok(id)
+    }
+
+    fn pilot_at(&self, id: i64, revision: i64) -> Result<Pilot> {
+        let sql = format!("SELECT {PILOT_COLUMNS} FROM pilots WHERE id = ?1");
+        let p = self
+            .conn()
+            .prepare_cached(&sql)
+            .and_then(|mut s| s.query_row([id], pilot_from_row).optional())
+            .map_err(|e| self.err(e))?
+            .ok_or_else(|| Error::not_found(format!("pilot {id} no longer exists")))?;
+        if p.revision != revision {
+            return Err(Error::Conflict(Conflict {
+                what: format!("pilot '{}'", crate::text::sanitize(&p.name)),
+                current: format!("revision {} (phase {}, status {})", p.revision, p.phase.key(), p.status.key()),
+                by: p.updated_by.clone(),
+                at: p.updated_at.clone(),
+            }));
+        }
+        Ok(p)
+    }
+
+    fn bump_pilot(&self, id: i64, revision: i64) -> Result<()> {
+        self.conn()
+            .prepare_cached("UPDATE pilots SET revision = revision + 1, updated_at = ?2, updated_by = ?3 WHERE id = ?1 AND revision = ?4")
+            .and_then(|mut s| s.execute(params![id, self.now, self.actor, revision]))
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// Edit a pilot's inventory fields, against the revision the user saw.
+    pub fn update_pilot(&mut self, id: i64, revision: i64, f: &PilotFields) -> Result<()> {
+        let old = self.pilot_at(id, revision)?;
+        let name = validate_name("pilot", &f.name)?;
+        if name != old.name {
+            let clash: Option<i64> = self
+                .conn()
+                .query_row("SELECT id FROM pilots WHERE name = ?1 AND id <> ?2", params![name, id], |r| r.get(0))
+                .optional()
+                .map_err(|e| self.err(e))?;
+            if clash.is_some() {
+                return Err(Error::invalid(format!("a pilot named '{}' already exists: choose another name", crate::text::sanitize(&name))));
+            }
+        }
+        let mut changes: Vec<(&str, String, String)> = Vec::new();
+        if name != old.name {
+            changes.push(("name", old.name.clone(), name));
+        }
+        let olds = [
+            &old.business_unit, &old.business_case, &old.data_sources, &old.model_class,
+            &old.integration_footprint, &old.governance_posture,
+        ];
+        for ((col, v), o) in text_fields(f).into_iter().zip(olds) {
+            let v = clean_text(&col.replace('_', " "), v)?;
+            if &v != o {
+                changes.push((col, o.clone(), v));
+            }
+        }
+        if let Some(s) = f.sector.filter(|s| *s != old.sector) {
+            changes.push(("sector", old.sector.key().into(), s.key().into()));
+        }
+        if let Some(s) = f.status.filter(|s| *s != old.status) {
+            changes.push(("status", old.status.key().into(), s.key().into()));
+        }
+        for (col, o, n) in &changes {
+            // Column names come from the fixed list above, never from input.
+            self.conn()
+                .execute(&format!("UPDATE pilots SET {col} = ?1 WHERE id = ?2"), params![n, id])
+                .map_err(|e| self.err(e))?;
+            self.audit("pilot", id, Some(id), col, Some(o), Some(n))?;
+        }
+        if !changes.is_empty() {
+            self.bump_pilot(id, revision)?;
+        }
+        Ok(())
+    }
+
+    /// Move a pilot to another phase.
+    pub fn set_phase(&mut self, id: i64, revision: i64, phase: Phase) -> Result<()> {
+        let old = self.pilot_at(id, revision)?;
+        if old.phase == phase {
+            return Ok(());
+        }
+        self.conn()
+            .execute("UPDATE pilots SET phase = ?1 WHERE id = ?2", params![phase.key(), id])
+            .map_err(|e| self.err(e))?;
+        self.bump_pilot(id, revision)?;
+        self.audit("pilot", id, Some(id), "phase", Some(old.phase.key()), Some(phase.key()))
+    }
+
+    /// Name (or replace) the owner of one of the four roles. `seen` is the
+    /// owner row's revision the user saw, `None` if they saw no owner.
+    pub fn assign_owner(&mut self, pilot_id: i64, role: Role, person_id: i64, seen: Option<i64>) -> Result<()> {
+        let current: Option<(i64, String, i64, String, String)> = self
+            .conn()
+            .query_row(
+                "SELECT o.person_id, p.name, o.revision, o.updated_by, o.updated_at FROM owners o JOIN people p ON p.id = o.person_id
+                 WHERE o.pilot_id = ?1 AND o.role = ?2",
+                params![pilot_id, role.key()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        let new_name: String = self
+            .conn()
+            .query_row("SELECT name FROM people WHERE id = ?1", [person_id], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err(e))?
+            .ok_or_else(|| Error::not_found(format!("person {person_id} no longer exists")))?;
+        let pilot_exists: Option<i64> = self
+            .conn()
+            .query_row("SELECT id FROM pilots WHERE id = ?1", [pilot_id], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err(e))?;
+        if pilot_exists.is_none() {
+            return Err(Error::not_found(format!("pilot {pilot_id} no longer exists")));
+        }
+        match (&current, seen) {
+            (Some((pid, pname, rev, by, at)), s) if s != Some(*rev) => {
+                if *pid == person_id {
+                    return Ok(());
+                }
+                return Err(Error::Conflict(Conflict {
+                    what: format!("the {}", role.label().to_lowercase()),
+                    current: pname.clone(),
+                    by: by.clone(),
+                    at: at.clone(),
+                }));
+            }
+            (None, Some(_)) => {
+                return Err(Error::Conflict(Conflict {
+                    what: format!("the {}", role.label().to_lowercase()),
+                    current: "nobody (the owner was removed)".into(),
+                    by: "another terminal".into(),
+                    at: "just now".into(),
+                }));
+            }
+            (Some((pid, ..)), _) if *pid == person_id => return Ok(()),
+            _ => {}
+        }
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO owners (pilot_id, role, person_id, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (pilot_id, role) DO UPDATE SET person_id = excluded.person_id,
+                   revision = owners.revision + 1, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+            )
+            .and_then(|mut s| s.execute(params![pilot_id, role.key(), person_id, self.now, self.actor]))
+            .map_err(|e| self.err(e))?;
+        let old = current.map(|c| c.1);
+        self.audit("owner", pilot_id, Some(pilot_id), role.key(), old.as_deref(), Some(&new_name))
+    }
+
+    /// Remove the owner of a role (against the revision the user saw).
+    pub fn unassign_owner(&mut self, pilot_id: i64, role: Role, seen: i64) -> Result<()> {
+        let current: Option<(String, i64, String, String)> = self
+            .conn()
+            .query_row(
+                "SELECT p.name, o.revision, o.updated_by, o.updated_at FROM owners o JOIN people p ON p.id = o.person_id
+                 WHERE o.pilot_id = ?1 AND o.role = ?2",
+                params![pilot_id, role.key()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        let Some((name, rev, by, at)) = current else { return Ok(()) };
+        if rev != seen {
+            return Err(Error::Conflict(Conflict { what: format!("the {}", role.label().to_lowercase()), current: name, by, at }));
+        }
+        self.conn()
+            .execute("DELETE FROM owners WHERE pilot_id = ?1 AND role = ?2", params![pilot_id, role.key()])
+            .map_err(|e| self.err(e))?;
+        self.audit("owner", pilot_id, Some(pilot_id), role.key(), Some(&name), None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::playbook::Playbook;
+
+    fn store_with_pilot() -> (Store, i64) {
+        let mut s = Store::open_in_memory("lead").unwrap();
+        let items = Playbook::builtin().items();
+        let id = s
+            .write(|tx| tx.add_pilot(&PilotFields { name: "Fraud scoring".into(), sector: Some(Sector::Financial), ..Default::default() }, &items))
+            .unwrap();
+        (s, id)
+    }
+
+    #[test]
+    fn add_pilot_instantiates_checklist_and_audits() {
+        let (s, id) = store_with_pilot();
+        let n: i64 = s.conn().query_row("SELECT count(*) FROM checklist_items WHERE pilot_id = ?1", [id], |r| r.get(0)).unwrap();
+        assert_eq!(n as usize, Playbook::builtin().items().len());
+        let ev = s.audit_events(Some(id), 10).unwrap();
+        assert_eq!(ev[0].field, "created");
+        assert_eq!(ev[0].actor, "lead");
+        assert_eq!(s.find_pilot("fraud").unwrap().id, id);
+    }
+
+    #[test]
+    fn duplicate_names_are_refused_case_insensitively() {
+        let (mut s, _) = store_with_pilot();
+        let e = s
+            .write(|tx| tx.add_pilot(&PilotFields { name: "FRAUD SCORING".into(), ..Default::default() }, &[]))
+            .unwrap_err();
+        assert!(e.to_string().contains("already exists"));
+    }
+
+    #[test]
+    fn stale_revision_is_a_conflict() {
+        let (mut s, id) = store_with_pilot();
+        s.write(|tx| tx.set_phase(id, 1, Phase::Scaffolding)).unwrap();
+        let e = s.write(|tx| tx.set_phase(id, 1, Phase::Hardening)).unwrap_err();
+        assert!(matches!(e, Error::Conflict(_)), "{e}");
+        assert!(e.to_string().contains("lead"));
+        assert_eq!(s.pilot(id).unwrap().phase, Phase::Scaffolding);
+        assert_eq!(s.pilot(id).unwrap().revision, 2);
+    }
+
+    #[test]
+    fn update_records_each_changed_field() {
+        let (mut s, id) = store_with_pilot();
+        let mut f = PilotFields { name: "Fraud scoring".into(), business_unit: "Payments".into(), ..Default::default() };
+        f.status = Some(Status::Paused);
+        s.write(|tx| tx.update_pilot(id, 1, &f)).unwrap();
+        let ev = s.audit_events(Some(id), 10).unwrap();
+        let fields: Vec<&str> = ev.iter().map(|e| e.field.as_str()).collect();
+        assert!(fields.contains(&"business_unit") && fields.contains(&"status"), "{fields:?}");
+        assert_eq!(s.pilot(id).unwrap().revision, 2);
+    }
+}
