@@ -5,10 +5,13 @@
 //! (all SQL lives there), which applies the `domain` rules and the
 //! `playbook` data; `export` and `import` read and write files.
 
+pub mod clock;
+pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod playbook;
 pub mod store;
 pub mod text;
+pub mod ui;
 
 pub use error::{Error, Result};

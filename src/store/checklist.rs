@@ -56,6 +56,16 @@ impl Store {
 }
 
 impl Tx<'_> {
+    /// `(id, revision, position)` of a pilot's items, in order.
+    pub fn item_ids(&self, pilot_id: i64) -> Result<Vec<(i64, i64, i64)>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT id, revision, position FROM checklist_items WHERE pilot_id = ?1 ORDER BY position")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt.query_map([pilot_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
+    }
+
     fn item_at(&self, id: i64, revision: i64, show: impl Fn(&ChecklistItem) -> String) -> Result<ChecklistItem> {
         let sql = format!("{ITEM_SQL} WHERE c.id = ?1");
         let item = self

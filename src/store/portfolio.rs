@@ -88,15 +88,31 @@ impl Store {
     /// A summary row for every pilot, ordered by name. `day` is today's
     /// programme day (for overdue and due-soon counts).
     pub fn portfolio(&self, playbook: &Playbook, day: i64) -> Result<Vec<PilotRow>> {
+        self.rows(playbook, day, None)
+    }
+
+    /// The summary row of one pilot (cheap: every query is by pilot).
+    pub fn pilot_row(&self, playbook: &Playbook, day: i64, pilot_id: i64) -> Result<PilotRow> {
+        self.rows(playbook, day, Some(pilot_id))?
+            .pop()
+            .ok_or_else(|| Error::not_found(format!("pilot {pilot_id} no longer exists")))
+    }
+
+    fn rows(&self, playbook: &Playbook, day: i64, only: Option<i64>) -> Result<Vec<PilotRow>> {
         let c = self.conn();
         let e = |err| self.err(err);
+        // Separate statements for one pilot, so its queries use the indexes.
+        let by = |col: &str, n: u8| match only {
+            Some(_) => format!("{col} = ?{n}"),
+            None => format!("?{n} IS NULL"),
+        };
         let mut rows: Vec<PilotRow> = Vec::new();
         let mut index: HashMap<i64, usize> = HashMap::new();
         {
             let mut stmt = c
-                .prepare_cached("SELECT id, name, business_unit, sector, phase, status, revision FROM pilots ORDER BY name COLLATE NOCASE")
+                .prepare_cached(&format!("SELECT id, name, business_unit, sector, phase, status, revision FROM pilots WHERE {} ORDER BY name COLLATE NOCASE", by("id", 1)))
                 .map_err(e)?;
-            let mut q = stmt.query([]).map_err(e)?;
+            let mut q = stmt.query([only]).map_err(e)?;
             while let Some(r) = q.next().map_err(e)? {
                 let id: i64 = r.get(0).map_err(e)?;
                 index.insert(id, rows.len());
@@ -131,12 +147,13 @@ impl Store {
         let mut custom: HashMap<(i64, &str), HashMap<String, String>> = HashMap::new();
         {
             let mut stmt = c
-                .prepare_cached(
+                .prepare_cached(&format!(
                     "SELECT s.pilot_id, s.rubric, s.question, s.answer, s.scored_at FROM scores s
-                     WHERE s.id IN (SELECT MAX(id) FROM scores GROUP BY pilot_id, rubric, question)",
-                )
+                     WHERE s.id IN (SELECT MAX(id) FROM scores WHERE {} GROUP BY pilot_id, rubric, question)",
+                    by("pilot_id", 1)
+                ))
                 .map_err(e)?;
-            let mut q = stmt.query([]).map_err(e)?;
+            let mut q = stmt.query([only]).map_err(e)?;
             while let Some(r) = q.next().map_err(e)? {
                 let pid: i64 = r.get(0).map_err(e)?;
                 let Some(&i) = index.get(&pid) else { continue };
@@ -163,9 +180,12 @@ impl Store {
         }
         {
             let mut stmt = c
-                .prepare_cached("SELECT o.pilot_id, o.role, p.name FROM owners o JOIN people p ON p.id = o.person_id")
+                .prepare_cached(&format!(
+                    "SELECT o.pilot_id, o.role, p.name FROM owners o JOIN people p ON p.id = o.person_id WHERE {}",
+                    by("o.pilot_id", 1)
+                ))
                 .map_err(e)?;
-            let mut q = stmt.query([]).map_err(e)?;
+            let mut q = stmt.query([only]).map_err(e)?;
             while let Some(r) = q.next().map_err(e)? {
                 let pid: i64 = r.get(0).map_err(e)?;
                 if let (Some(&i), Ok(role)) = (index.get(&pid), Role::parse(&r.get::<_, String>(1).map_err(e)?)) {
@@ -177,10 +197,11 @@ impl Store {
             let sql = format!(
                 "SELECT pilot_id, count(*), sum(state = 'done'), sum(gate = 1 AND state IN {OPEN}),
                         sum(state IN {OPEN} AND due_day < ?1), sum(state IN {OPEN} AND due_day BETWEEN ?1 AND ?1 + 7)
-                 FROM checklist_items GROUP BY pilot_id"
+                 FROM checklist_items WHERE {} GROUP BY pilot_id",
+                by("pilot_id", 2)
             );
             let mut stmt = c.prepare_cached(&sql).map_err(e)?;
-            let mut q = stmt.query([day]).map_err(e)?;
+            let mut q = stmt.query(params![day, only]).map_err(e)?;
             while let Some(r) = q.next().map_err(e)? {
                 let pid: i64 = r.get(0).map_err(e)?;
                 if let Some(&i) = index.get(&pid) {
@@ -196,10 +217,11 @@ impl Store {
         {
             // SQLite returns the text of the row holding MIN(due_day).
             let sql = format!(
-                "SELECT pilot_id, MIN(due_day), text FROM checklist_items WHERE state IN {OPEN} GROUP BY pilot_id"
+                "SELECT pilot_id, MIN(due_day), text FROM checklist_items WHERE state IN {OPEN} AND {} GROUP BY pilot_id",
+                by("pilot_id", 1)
             );
             let mut stmt = c.prepare_cached(&sql).map_err(e)?;
-            let mut q = stmt.query([]).map_err(e)?;
+            let mut q = stmt.query([only]).map_err(e)?;
             while let Some(r) = q.next().map_err(e)? {
                 let pid: i64 = r.get(0).map_err(e)?;
                 if let Some(&i) = index.get(&pid) {
@@ -209,13 +231,15 @@ impl Store {
         }
         {
             let mut stmt = c
-                .prepare_cached(
+                .prepare_cached(&format!(
                     "SELECT d.pilot_id, d.outcome, d.decided_on, MAX(d.id),
                             sum(d.communicated = 0 AND n.decision_id IS NULL)
-                     FROM decisions d LEFT JOIN decision_notices n ON n.decision_id = d.id GROUP BY d.pilot_id",
-                )
+                     FROM decisions d LEFT JOIN decision_notices n ON n.decision_id = d.id
+                     WHERE {} GROUP BY d.pilot_id",
+                    by("d.pilot_id", 1)
+                ))
                 .map_err(e)?;
-            let mut q = stmt.query([]).map_err(e)?;
+            let mut q = stmt.query([only]).map_err(e)?;
             while let Some(r) = q.next().map_err(e)? {
                 let pid: i64 = r.get(0).map_err(e)?;
                 if let Some(&i) = index.get(&pid) {

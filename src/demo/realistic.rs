@@ -1,0 +1,515 @@
+//! The realistic demo: eleven pilots across the four sectors and the three
+//! phases, drawn from the situations the source documents describe.
+
+use super::{backdate, demo_start, ensure_empty, DemoSummary};
+use crate::domain::model::{
+    Criterion, ItemState, MetricCategory, MetricFields, NewDecision, Outcome, Phase, PilotFields, Rag, Role, Sector, Status,
+};
+use crate::playbook::{Playbook, READINESS_RUBRIC, SELECTION_QUESTIONS, SELECTION_RUBRIC};
+use crate::store::Store;
+use crate::Result;
+use chrono::{Duration, NaiveDate};
+
+const PEOPLE: &[(&str, &str)] = &[
+    ("Amara Okafor", "Chief Medical Information Officer"),
+    ("Ben Hartley", "Head of Fraud Strategy"),
+    ("Carmen Diaz", "Director, Platform Engineering"),
+    ("Dev Patel", "Model Risk Manager"),
+    ("Elena Petrova", "Programme Lead, AI"),
+    ("Farid Haddad", "Privacy and Compliance Officer"),
+    ("Grace Liu", "VP Customer Operations"),
+    ("Hiro Tanaka", "Enterprise Architect"),
+    ("Isla Murray", "Records Management Lead"),
+    ("Jonas Weber", "Service Desk Manager"),
+    ("Kofi Mensah", "Chief Information Officer"),
+];
+
+struct Spec {
+    name: &'static str,
+    unit: &'static str,
+    sector: Sector,
+    phase: Phase,
+    status: Status,
+    case: &'static str,
+    data: &'static str,
+    model: &'static str,
+    integration: &'static str,
+    governance: &'static str,
+    /// Earlier and current rating per dimension (data, governance, integration, ownership).
+    dims: [(Option<Rag>, Option<Rag>); 4],
+    selection: [u8; 5],
+    /// Index into PEOPLE per role (product, platform, governance, business).
+    owners: [Option<usize>; 4],
+    /// Share of the current phase's items done, in tenths.
+    progress: usize,
+    /// Days since the current ratings were given.
+    scored_days_ago: i64,
+}
+
+use Rag::{Green as G, Red as R, Yellow as Y};
+
+const SPECS: &[Spec] = &[
+    Spec {
+        name: "Clinical documentation assistant",
+        unit: "Clinical Operations",
+        sector: Sector::Healthcare,
+        phase: Phase::Hardening,
+        status: Status::Active,
+        case: "Drafts visit notes from dictation so clinicians spend less time on documentation; the pilot handled 50 dictations, production means 500 a day across 30 specialties.",
+        data: "Dictation audio, EMR encounter records (three EMR integrations)",
+        model: "Speech-to-text plus LLM summarisation",
+        integration: "Three EMR systems, hospital identity provider, audit logging",
+        governance: "HIPAA logging in place; clinical validation study under way",
+        dims: [(Some(Y), Some(G)), (Some(R), Some(Y)), (Some(R), Some(G)), (Some(Y), Some(G))],
+        selection: [5, 4, 4, 4, 4],
+        owners: [Some(0), Some(2), Some(5), Some(0)],
+        progress: 6,
+        scored_days_ago: 6,
+    },
+    Spec {
+        name: "Card fraud detection",
+        unit: "Retail Banking",
+        sector: Sector::Financial,
+        phase: Phase::Hardening,
+        status: Status::Active,
+        case: "Flags fraudulent card transactions in real time; trained on twelve months of cleaned history, it met messier live traffic in shadow mode.",
+        data: "Card authorisations, chargebacks, device fingerprints",
+        model: "Gradient-boosted classifier",
+        integration: "Fraud orchestration layer, case management",
+        governance: "SR 11-7 model documentation drafted; independent validation booked",
+        dims: [(Some(R), Some(Y)), (Some(Y), Some(G)), (Some(Y), Some(G)), (Some(G), Some(G))],
+        selection: [5, 4, 5, 4, 4],
+        owners: [Some(1), Some(2), Some(3), Some(1)],
+        progress: 8,
+        scored_days_ago: 9,
+    },
+    Spec {
+        name: "IT service desk copilot",
+        unit: "Corporate IT",
+        sector: Sector::Enterprise,
+        phase: Phase::Hardening,
+        status: Status::Active,
+        case: "Suggests resolutions and drafts replies for service desk agents inside the ITSM tool.",
+        data: "Ticket history, knowledge base articles",
+        model: "Retrieval-augmented LLM",
+        integration: "ITSM platform, single sign-on",
+        governance: "SOC 2 controls mapped; identity controls reviewed",
+        dims: [(Some(G), Some(G)), (Some(Y), Some(G)), (Some(G), Some(G)), (Some(Y), Some(G))],
+        selection: [4, 5, 5, 4, 5],
+        owners: [Some(9), Some(2), Some(7), Some(9)],
+        progress: 10,
+        scored_days_ago: 4,
+    },
+    Spec {
+        name: "AML alert triage",
+        unit: "Financial Crime Compliance",
+        sector: Sector::Financial,
+        phase: Phase::Hardening,
+        status: Status::Stopped,
+        case: "Ranks anti-money-laundering alerts so investigators see the riskiest first.",
+        data: "Transaction monitoring alerts, customer risk ratings",
+        model: "Ranking model",
+        integration: "Case management, core banking feeds",
+        governance: "Model risk review found lineage gaps",
+        dims: [(Some(R), Some(R)), (Some(Y), Some(R)), (Some(Y), Some(Y)), (Some(R), Some(Y))],
+        selection: [4, 2, 3, 3, 2],
+        owners: [Some(1), None, Some(3), Some(1)],
+        progress: 3,
+        scored_days_ago: 12,
+    },
+    Spec {
+        name: "Federal records review",
+        unit: "Office of the CIO",
+        sector: Sector::Government,
+        phase: Phase::Scaffolding,
+        status: Status::Active,
+        case: "Pre-screens records for release, marking likely exemptions for a human reviewer; backlog is eighteen months.",
+        data: "Scanned records, past release decisions",
+        model: "Document classifier plus LLM extraction",
+        integration: "Records management system, agency identity service",
+        governance: "NIST AI RMF mapping started; authority to operate not yet requested",
+        dims: [(Some(Y), Some(Y)), (Some(R), Some(Y)), (Some(R), Some(R)), (Some(Y), Some(Y))],
+        selection: [5, 4, 3, 4, 4],
+        owners: [Some(8), Some(7), None, Some(10)],
+        progress: 4,
+        scored_days_ago: 35,
+    },
+    Spec {
+        name: "Agentic customer support",
+        unit: "Customer Operations",
+        sector: Sector::Enterprise,
+        phase: Phase::Scaffolding,
+        status: Status::Active,
+        case: "An agent that resolves routine account requests end to end, handing off to people when unsure.",
+        data: "Support transcripts, account APIs, policy pages",
+        model: "Tool-using LLM agent",
+        integration: "CRM, billing API, telephony, identity provider",
+        governance: "Prompt-injection testing not started; escalation rules in draft",
+        dims: [(Some(Y), Some(Y)), (Some(R), Some(R)), (Some(Y), Some(Y)), (Some(R), Some(Y))],
+        selection: [5, 4, 3, 3, 3],
+        owners: [Some(6), None, None, Some(6)],
+        progress: 3,
+        scored_days_ago: 20,
+    },
+    Spec {
+        name: "Prior authorisation assistant",
+        unit: "Revenue Cycle",
+        sector: Sector::Healthcare,
+        phase: Phase::Scaffolding,
+        status: Status::Active,
+        case: "Assembles prior-authorisation packets from the chart so staff submit complete requests first time.",
+        data: "EMR notes, payer rules",
+        model: "LLM extraction with rules",
+        integration: "EMR, payer portals",
+        governance: "HIPAA review done; clinical sign-off pending",
+        dims: [(Some(Y), Some(G)), (Some(Y), Some(Y)), (Some(R), Some(Y)), (Some(Y), Some(G))],
+        selection: [4, 4, 4, 4, 3],
+        owners: [Some(0), Some(2), Some(5), None],
+        progress: 5,
+        scored_days_ago: 15,
+    },
+    Spec {
+        name: "Benefits eligibility chatbot",
+        unit: "Citizen Services",
+        sector: Sector::Government,
+        phase: Phase::Assessment,
+        status: Status::Proposed,
+        case: "Answers residents' questions about benefit eligibility in plain language, in several languages.",
+        data: "Programme rules, FAQ content",
+        model: "Retrieval-augmented LLM",
+        integration: "Public website, case system (read-only)",
+        governance: "No AI RMF mapping yet",
+        dims: [(None, Some(Y)), (None, Some(R)), (None, Some(Y)), (None, None)],
+        selection: [4, 3, 4, 2, 3],
+        owners: [Some(4), None, None, None],
+        progress: 5,
+        scored_days_ago: 25,
+    },
+    Spec {
+        name: "KYC document extraction",
+        unit: "Onboarding",
+        sector: Sector::Financial,
+        phase: Phase::Assessment,
+        status: Status::Active,
+        case: "Reads identity and address documents at onboarding and pre-fills the KYC file.",
+        data: "Uploaded ID documents, onboarding forms",
+        model: "Vision-language model",
+        integration: "Onboarding portal, KYC platform",
+        governance: "SR 11-7 applicability being assessed",
+        dims: [(None, Some(Y)), (None, Some(Y)), (None, Some(G)), (None, Some(Y))],
+        selection: [4, 4, 4, 4, 4],
+        owners: [Some(1), Some(2), None, Some(1)],
+        progress: 7,
+        scored_days_ago: 18,
+    },
+    Spec {
+        name: "Contract clause review",
+        unit: "Legal",
+        sector: Sector::Enterprise,
+        phase: Phase::Assessment,
+        status: Status::Active,
+        case: "Compares supplier contracts with the clause playbook and flags deviations for counsel.",
+        data: "Executed contracts, clause library",
+        model: "LLM with retrieval",
+        integration: "Contract management system",
+        governance: "ISO 42001 scoping not started",
+        dims: [(None, Some(G)), (None, Some(Y)), (None, Some(Y)), (None, Some(Y))],
+        selection: [3, 4, 4, 3, 3],
+        owners: [None, Some(7), None, None],
+        progress: 4,
+        scored_days_ago: 40,
+    },
+    Spec {
+        name: "Permit application summariser",
+        unit: "Planning Department",
+        sector: Sector::Government,
+        phase: Phase::Assessment,
+        status: Status::Proposed,
+        case: "Summarises planning applications and flags missing documents before an officer picks them up.",
+        data: "Application PDFs, planning policy",
+        model: "LLM summarisation",
+        integration: "Planning portal",
+        governance: "Not assessed",
+        dims: [(None, None), (None, None), (None, Some(Y)), (None, None)],
+        selection: [3, 3, 4, 3, 2],
+        owners: [None, None, None, None],
+        progress: 2,
+        scored_days_ago: 10,
+    },
+];
+
+fn rationale(r: Rag) -> &'static str {
+    match r {
+        Rag::Red => "Major gap: no plan or owner for closing it yet",
+        Rag::Yellow => "Gap understood and a plan agreed; work under way",
+        Rag::Green => "Evidence reviewed; ready for production use",
+    }
+}
+
+/// Load the realistic demo into an empty database; day 1 is set so that
+/// `today` is day 45.
+pub fn load_realistic(store: &mut Store, playbook: &Playbook, today: NaiveDate) -> Result<DemoSummary> {
+    ensure_empty(store)?;
+    let start = demo_start(today);
+    let items = playbook.items();
+    let readiness = playbook.find_rubric(READINESS_RUBRIC)?.clone();
+    let rag_scale = playbook.scale_of(&readiness).clone();
+    let selection = playbook.find_rubric(SELECTION_RUBRIC)?.clone();
+    let sel_scale = playbook.scale_of(&selection).clone();
+    let day = crate::domain::calendar::programme_day(start, today);
+    let mut decisions = 0;
+    let programme_rev = store.programme()?.revision;
+    store.write(|tx| {
+        backdate(tx, today, 50);
+        tx.set_programme("Enterprise AI pilots to production", start, programme_rev)?;
+        let mut people = Vec::new();
+        for (name, title) in PEOPLE {
+            people.push(tx.add_person(name, title)?);
+        }
+        for spec in SPECS {
+            backdate(tx, today, 44);
+            let id = tx.add_pilot(
+                &PilotFields {
+                    name: spec.name.into(),
+                    business_unit: spec.unit.into(),
+                    sector: Some(spec.sector),
+                    business_case: spec.case.into(),
+                    data_sources: spec.data.into(),
+                    model_class: spec.model.into(),
+                    integration_footprint: spec.integration.into(),
+                    governance_posture: spec.governance.into(),
+                    status: Some(spec.status),
+                },
+                &items,
+            )?;
+            if spec.phase != Phase::Assessment {
+                tx.set_phase(id, 1, spec.phase)?;
+            }
+            backdate(tx, today, 40);
+            for (q, v) in SELECTION_QUESTIONS.iter().zip(spec.selection) {
+                tx.add_score(id, &selection, &sel_scale, q, &v.to_string(), "Assessment workshop")?;
+            }
+            for (dim, (early, _)) in readiness.sections[0].questions.iter().zip(spec.dims) {
+                if let Some(r) = early {
+                    tx.add_score(id, &readiness, &rag_scale, &dim.key, r.key(), rationale(r))?;
+                }
+            }
+            backdate(tx, today, spec.scored_days_ago);
+            for (dim, (early, now)) in readiness.sections[0].questions.iter().zip(spec.dims) {
+                if let Some(r) = now.filter(|n| Some(*n) != early) {
+                    tx.add_score(id, &readiness, &rag_scale, &dim.key, r.key(), rationale(r))?;
+                }
+            }
+            backdate(tx, today, 30);
+            for (role, who) in Role::ALL.iter().zip(spec.owners) {
+                if let Some(p) = who {
+                    tx.assign_owner(id, *role, people[p], None)?;
+                }
+            }
+            // Checklist progress: earlier phases mostly closed, the current
+            // one `progress` tenths done, one item in progress, one blocked.
+            backdate(tx, today, 3);
+            let checklist: Vec<_> = items.iter().enumerate().collect();
+            let current: Vec<usize> =
+                checklist.iter().filter(|(_, t)| t.phase == spec.phase).map(|(i, _)| *i).collect();
+            let done_upto = current.len() * spec.progress / 10;
+            let rows = tx_items(tx, id)?;
+            for (pos, (item_id, rev, _)) in rows.iter().enumerate() {
+                let tmpl = &items[pos];
+                let state = if tmpl.phase < spec.phase {
+                    if pos % 7 == 3 {
+                        ItemState::Na
+                    } else if pos % 11 == 5 && spec.progress < 6 {
+                        ItemState::Todo // a straggler from an earlier phase: overdue
+                    } else {
+                        ItemState::Done
+                    }
+                } else if tmpl.phase == spec.phase {
+                    let k = current.iter().position(|c| *c == pos).unwrap_or(0);
+                    if k < done_upto {
+                        ItemState::Done
+                    } else if k == done_upto {
+                        ItemState::Doing
+                    } else if k == done_upto + 2 && spec.progress < 8 {
+                        ItemState::Blocked
+                    } else {
+                        ItemState::Todo
+                    }
+                } else {
+                    ItemState::Todo
+                };
+                if state != ItemState::Todo {
+                    tx.set_item_state(*item_id, *rev, state)?;
+                }
+                let owner_role = (pos % 4) as usize;
+                if tmpl.phase <= spec.phase && tmpl.due_day <= day + 14 {
+                    if let Some(p) = spec.owners[owner_role] {
+                        let rev_now = if state != ItemState::Todo { rev + 1 } else { *rev };
+                        tx.set_item_owner(*item_id, rev_now, Some(people[p]))?;
+                        if state == ItemState::Done && pos % 3 == 0 {
+                            tx.set_item_note(*item_id, rev_now + 1, "Evidence: see the programme wiki page for this pilot")?;
+                        }
+                    }
+                }
+            }
+            for m in metrics_for(spec) {
+                tx.add_metric(id, &m)?;
+            }
+            decisions += decide(tx, today, id, spec, &people)?;
+        }
+        Ok(())
+    })?;
+    Ok(DemoSummary { pilots: SPECS.len(), people: PEOPLE.len(), decisions, start_date: start.to_string() })
+}
+
+fn tx_items(tx: &crate::store::Tx<'_>, pilot_id: i64) -> Result<Vec<(i64, i64, i64)>> {
+    tx.item_ids(pilot_id)
+}
+
+fn metrics_for(spec: &Spec) -> Vec<MetricFields> {
+    let m = |category, name: &str, unit: &str, hib, b, min, t, s, cur| MetricFields {
+        category: Some(category),
+        name: name.into(),
+        unit: unit.into(),
+        higher_is_better: hib,
+        baseline: Some(b),
+        minimum: Some(min),
+        target: Some(t),
+        stretch: Some(s),
+        current: cur,
+    };
+    match spec.name {
+        "Clinical documentation assistant" => vec![
+            m(MetricCategory::Performance, "Note accuracy (clinician-rated)", "%", true, 0.0, 90.0, 95.0, 98.0, Some(93.5)),
+            m(MetricCategory::Business, "Documentation time per visit", "min", false, 16.0, 12.0, 9.0, 7.0, Some(10.5)),
+            m(MetricCategory::User, "Clinicians using it weekly", "%", true, 0.0, 40.0, 60.0, 80.0, Some(52.0)),
+            m(MetricCategory::Operational, "p95 draft latency", "s", false, 0.0, 30.0, 15.0, 8.0, Some(12.0)),
+        ],
+        "Card fraud detection" => vec![
+            m(MetricCategory::Performance, "Fraud caught at 1% alert rate", "%", true, 55.0, 65.0, 72.0, 80.0, Some(68.0)),
+            m(MetricCategory::Business, "Fraud losses avoided per month", "k$", true, 0.0, 150.0, 300.0, 450.0, Some(210.0)),
+            m(MetricCategory::Operational, "Scoring latency p99", "ms", false, 0.0, 120.0, 80.0, 50.0, Some(95.0)),
+        ],
+        "IT service desk copilot" => vec![
+            m(MetricCategory::Performance, "Suggested answer accepted", "%", true, 0.0, 35.0, 50.0, 65.0, Some(57.0)),
+            m(MetricCategory::Business, "Mean time to resolve", "h", false, 9.0, 8.0, 6.5, 5.0, Some(6.1)),
+            m(MetricCategory::User, "Agent satisfaction", "/5", true, 3.1, 3.5, 4.0, 4.5, Some(4.2)),
+        ],
+        "AML alert triage" => vec![
+            m(MetricCategory::Performance, "True positives in top decile", "%", true, 22.0, 35.0, 45.0, 55.0, Some(29.0)),
+        ],
+        "Federal records review" => vec![
+            m(MetricCategory::Performance, "Exemption recall", "%", true, 0.0, 95.0, 98.0, 99.5, Some(91.0)),
+            m(MetricCategory::Business, "Backlog cleared per month", "records", true, 1200.0, 2000.0, 3000.0, 4000.0, None),
+        ],
+        "Agentic customer support" => vec![
+            m(MetricCategory::Performance, "Requests resolved without hand-off", "%", true, 0.0, 30.0, 45.0, 60.0, Some(24.0)),
+            m(MetricCategory::Operational, "Cost per resolved request", "$", false, 4.2, 3.0, 2.0, 1.2, Some(2.7)),
+        ],
+        _ => vec![],
+    }
+}
+
+fn decide(tx: &mut crate::store::Tx<'_>, today: NaiveDate, pilot: i64, spec: &Spec, people: &[i64]) -> Result<usize> {
+    let date = |ago: i64| (today - Duration::days(ago)).to_string();
+    let crit = |pairs: &[(&str, bool)]| -> Vec<Criterion> {
+        pairs.iter().map(|(c, m)| Criterion { criterion: (*c).into(), met: *m }).collect()
+    };
+    let cio = people[10];
+    let mut n = 0;
+    let mut record = |tx: &mut crate::store::Tx<'_>, ago: i64, d: NewDecision| -> Result<()> {
+        backdate(tx, today, ago);
+        tx.record_decision(pilot, &d)?;
+        n += 1;
+        Ok(())
+    };
+    match spec.name {
+        "IT service desk copilot" => {
+            record(tx, 12, NewDecision {
+                outcome: Some(Outcome::Defer),
+                criteria: crit(&[("Accepted-answer rate at or above target", false), ("Rollback plan tested", false), ("Four owners named", true)]),
+                rationale: "Acceptance is below target and rollback has not been rehearsed; revisit in two weeks.".into(),
+                decided_by: cio,
+                decided_on: date(12),
+                stop_conditions: "Stop if acceptance stays under 35% for four weeks.".into(),
+                communicated: true,
+            })?;
+            record(tx, 2, NewDecision {
+                outcome: Some(Outcome::Go),
+                criteria: crit(&[("Accepted-answer rate at or above target", true), ("Rollback plan tested", true), ("Four owners named", true), ("Monitoring with alert thresholds live", true)]),
+                rationale: "Targets met for three weeks running; rollback rehearsed; on-call rota agreed with the service desk.".into(),
+                decided_by: cio,
+                decided_on: date(2),
+                stop_conditions: "Roll back if suggestion acceptance drops under 35% or a data leak is confirmed.".into(),
+                communicated: false,
+            })?;
+        }
+        "AML alert triage" => {
+            record(tx, 8, NewDecision {
+                outcome: Some(Outcome::NoGo),
+                criteria: crit(&[("Lineage of training data documented", false), ("True positives above minimum viable", false), ("Platform owner named", false)]),
+                rationale: "Data lineage cannot be evidenced for model risk and lift is below the minimum viable level; stopping cleanly frees the team for fraud work.".into(),
+                decided_by: people[3],
+                decided_on: date(8),
+                stop_conditions: String::new(),
+                communicated: true,
+            })?;
+        }
+        "Card fraud detection" => {
+            record(tx, 5, NewDecision {
+                outcome: Some(Outcome::Pivot),
+                criteria: crit(&[("Catch rate at target on live traffic", false), ("Independent validation complete", false), ("Latency within budget", true)]),
+                rationale: "Shadow mode shows drift on live traffic; retrain on recent data with drift monitoring before a new review.".into(),
+                decided_by: people[3],
+                decided_on: date(5),
+                stop_conditions: "No-go if the retrained model misses the minimum viable catch rate.".into(),
+                communicated: false,
+            })?;
+        }
+        "Benefits eligibility chatbot" => {
+            record(tx, 20, NewDecision {
+                outcome: Some(Outcome::Defer),
+                criteria: crit(&[("Team readiness scored 3 or more", false)]),
+                rationale: "No team to run it yet; revisit after the citizen services reorganisation.".into(),
+                decided_by: people[4],
+                decided_on: date(20),
+                stop_conditions: "Drop from the portfolio if no owner is found by day 60.".into(),
+                communicated: true,
+            })?;
+        }
+        _ => {}
+    }
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::readiness::Verdict;
+
+    #[test]
+    fn realistic_demo_is_believable() {
+        let mut s = Store::open_in_memory("demo").unwrap();
+        let pb = Playbook::builtin();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let sum = load_realistic(&mut s, &pb, today).unwrap();
+        assert!((8..=12).contains(&sum.pilots));
+        let rows = s.portfolio(&pb, 45).unwrap();
+        for p in Phase::ALL {
+            assert!(rows.iter().any(|r| r.phase == *p), "no pilot in {p}");
+        }
+        for sec in Sector::ALL {
+            assert!(rows.iter().any(|r| r.sector == *sec), "no pilot in {sec}");
+        }
+        assert!(rows.iter().any(|r| r.verdict == Verdict::NotReady));
+        assert!(rows.iter().any(|r| r.overdue > 0));
+        assert!(rows.iter().any(|r| r.items_done > 0));
+        let decisions = s.decisions(&Default::default()).unwrap();
+        assert_eq!(decisions.len(), sum.decisions);
+        assert!(decisions.iter().any(|d| d.superseded_by.is_some()));
+        assert_eq!(s.programme().unwrap().start_date, demo_start(today));
+        assert!(load_realistic(&mut s, &pb, today).is_err(), "a second load must be refused");
+        let chains = crate::store::verify_chains(&s).unwrap();
+        assert!(chains.iter().all(|c| c.broken_at.is_none()));
+    }
+}
