@@ -5,6 +5,7 @@
 //! (all SQL lives there), which applies the `domain` rules and the
 //! `playbook` data; `export` and `import` read and write files.
 
+pub mod cli;
 pub mod clock;
 pub mod demo;
 pub mod domain;

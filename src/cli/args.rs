@@ -1,0 +1,416 @@
+//! The command line, declared with clap. `--help` on every subcommand is
+//! generated from these doc comments.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// lastmile: take a portfolio of AI pilots through a 90-day
+/// production-readiness playbook, from the terminal.
+///
+/// Run with no command to open the workbench. Pilots and people are named
+/// case-insensitively; a unique prefix is enough.
+#[derive(Debug, Parser)]
+#[command(name = "lastmile", version, about, long_about, max_term_width = 100)]
+pub struct Cli {
+    /// Database file [default: lastmile.db in the platform data directory]
+    #[arg(long, global = true, env = "LASTMILE_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Who is acting, recorded in the audit trail [default: $USER]
+    #[arg(long = "as", global = true, value_name = "NAME")]
+    pub actor: Option<String>,
+
+    /// Use this playbook file instead of the built-in one
+    #[arg(long, global = true, env = "LASTMILE_PLAYBOOK", value_name = "FILE")]
+    pub playbook: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the database, or bring an older one up to date (safe to repeat)
+    Init(InitArgs),
+    /// Load the demo portfolio (or a synthetic one with --pilots) into an empty database
+    Demo(DemoArgs),
+    /// List, add and move pilots
+    #[command(subcommand)]
+    Pilots(PilotsCmd),
+    /// List and add people (owners and decision-makers)
+    #[command(subcommand)]
+    People(PeopleCmd),
+    /// Name one of a pilot's four owners
+    Assign(AssignArgs),
+    /// Show a pilot's checklist, or set an item's state, owner or note
+    Check(CheckArgs),
+    /// Score a dimension red/yellow/green, or print every rubric's result
+    Score(ScoreArgs),
+    /// Answer one question of any rubric in the playbook
+    Rubric(RubricArgs),
+    /// Record a go / no-go / pivot / defer decision (append-only)
+    Decide(DecideArgs),
+    /// Why is a pilot not ready? Its verdict and blockers
+    Why(WhyArgs),
+    /// Portfolio summary: pilots per phase and readiness, candidates, blockers
+    Status(JsonFlag),
+    /// Export the decision log or the steering-committee pack
+    #[command(subcommand)]
+    Export(ExportCmd),
+    /// Import pilots from a spreadsheet (CSV)
+    #[command(subcommand)]
+    Import(ImportCmd),
+    /// Check the file's integrity and the decision and audit hash chains
+    Verify(VerifyArgs),
+    /// Copy the database safely, even while others are writing to it
+    Backup(BackupArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct JsonFlag {
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Name of the programme
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Day 1 of the 90 days (YYYY-MM-DD) [default: today, for a new file]
+    #[arg(long, value_name = "DATE")]
+    pub start: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Build a deterministic synthetic portfolio of N pilots instead
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub pilots: Option<u32>,
+    /// Seed for the synthetic portfolio
+    #[arg(long, value_name = "S", default_value_t = 1, requires = "pilots")]
+    pub seed: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PilotsCmd {
+    /// List every pilot with phase, readiness and owners
+    List(JsonFlag),
+    /// Add a pilot; its checklist is created from the playbook
+    Add(PilotAddArgs),
+    /// Show one pilot in full
+    Show(PilotShowArgs),
+    /// Move a pilot to another phase
+    Move(PilotMoveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PilotAddArgs {
+    /// Pilot name (unique)
+    pub name: String,
+    /// Sector, which decides the governance framework
+    #[arg(long, value_enum, default_value_t = SectorArg::Enterprise)]
+    pub sector: SectorArg,
+    /// Business unit
+    #[arg(long, default_value = "")]
+    pub unit: String,
+    /// Business case, in a sentence or two
+    #[arg(long = "case", default_value = "")]
+    pub business_case: String,
+    /// Data sources
+    #[arg(long, default_value = "")]
+    pub data: String,
+    /// Model class
+    #[arg(long, default_value = "")]
+    pub model: String,
+    /// Integration footprint
+    #[arg(long, default_value = "")]
+    pub integration: String,
+    /// Governance posture
+    #[arg(long, default_value = "")]
+    pub governance: String,
+    /// Lifecycle status
+    #[arg(long, value_enum, default_value_t = StatusArg::Active)]
+    pub status: StatusArg,
+}
+
+#[derive(Debug, Args)]
+pub struct PilotShowArgs {
+    /// Pilot name or unique prefix
+    pub pilot: String,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PilotMoveArgs {
+    /// Pilot name or unique prefix
+    pub pilot: String,
+    /// Target phase: next, prev, assessment, scaffolding or hardening
+    pub to: MoveTo,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MoveTo {
+    Next,
+    Prev,
+    Assessment,
+    Scaffolding,
+    Hardening,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PeopleCmd {
+    /// List everyone
+    List(JsonFlag),
+    /// Add a person
+    Add(PersonAddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PersonAddArgs {
+    /// Full name (unique)
+    pub name: String,
+    /// Job title
+    #[arg(long, default_value = "")]
+    pub title: String,
+}
+
+#[derive(Debug, Args)]
+pub struct AssignArgs {
+    /// Pilot name or unique prefix
+    pub pilot: String,
+    /// Which of the four owners
+    #[arg(value_enum)]
+    pub role: RoleArg,
+    /// Person (must exist: add with 'lastmile people add')
+    pub person: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Pilot name or unique prefix
+    pub pilot: String,
+    /// Item key (from the listing) or unique prefix of its key
+    pub item: Option<String>,
+    /// New state
+    #[arg(value_enum)]
+    pub state: Option<StateArg>,
+    /// Set the item's owner
+    #[arg(long, value_name = "PERSON")]
+    pub owner: Option<String>,
+    /// Set the item's note or evidence link
+    #[arg(long)]
+    pub note: Option<String>,
+    /// Only this phase (when listing)
+    #[arg(long, value_enum)]
+    pub phase: Option<PhaseArg>,
+    /// Print JSON instead of text (when listing)
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// Pilot name or unique prefix
+    pub pilot: String,
+    /// Dimension to score (omit to print every rubric's result)
+    #[arg(value_enum, requires = "rating")]
+    pub dimension: Option<DimensionArg>,
+    /// Rating
+    #[arg(value_enum, requires = "why")]
+    pub rating: Option<RatingArg>,
+    /// Rationale for the rating (required with a rating)
+    #[arg(long)]
+    pub why: Option<String>,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RubricArgs {
+    /// Pilot name or unique prefix
+    pub pilot: String,
+    /// Rubric key from the playbook (e.g. readiness, selection)
+    pub rubric: String,
+    /// Question key within the rubric
+    pub question: String,
+    /// Answer: a label of the rubric's scale (e.g. green, 4, partly)
+    pub answer: String,
+    /// Rationale
+    #[arg(long, default_value = "")]
+    pub why: String,
+}
+
+#[derive(Debug, Args)]
+pub struct DecideArgs {
+    /// Pilot name or unique prefix
+    pub pilot: String,
+    /// Outcome
+    #[arg(value_enum)]
+    pub outcome: OutcomeArg,
+    /// The named decision-maker (must exist in people)
+    #[arg(long)]
+    pub by: String,
+    /// Rationale
+    #[arg(long)]
+    pub why: String,
+    /// A criterion and whether it was met: "TEXT=met" or "TEXT=unmet" (repeatable)
+    #[arg(long = "criterion", value_name = "TEXT=met|unmet")]
+    pub criteria: Vec<String>,
+    /// Stop conditions or conditions attached to the decision
+    #[arg(long, default_value = "")]
+    pub stop: String,
+    /// The decision has already been communicated
+    #[arg(long)]
+    pub communicated: bool,
+    /// Date of the decision (YYYY-MM-DD) [default: today]
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct WhyArgs {
+    /// Pilot name or unique prefix
+    pub pilot: String,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCmd {
+    /// Every decision with criteria, rationale, decision-maker and supersession
+    Decisions(ExportDecisionsArgs),
+    /// The steering-committee pack: phases, readiness, heatmap, blockers, decisions
+    Pack(ExportPackArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportDecisionsArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = FormatArg::Md)]
+    pub format: FormatArg,
+    /// Write to this file instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Only decisions made on or after this date (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only these pilots (repeatable)
+    #[arg(long = "pilot", value_name = "NAME")]
+    pub pilots: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportPackArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = PackFormatArg::Md)]
+    pub format: PackFormatArg,
+    /// Write to this file instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCmd {
+    /// Add or update pilots from a CSV file (matched by pilot name)
+    Pilots(ImportPilotsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportPilotsArgs {
+    /// CSV file (comma or semicolon separated, UTF-8)
+    pub file: PathBuf,
+    /// Report what would change without changing anything
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// A decision-chain head hash from an earlier export: check it is still in the chain
+    #[arg(long, value_name = "HASH")]
+    pub anchor: Option<String>,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Destination file (must not exist)
+    pub file: PathBuf,
+}
+
+/// Declares a clap value enum that maps onto a domain vocabulary.
+macro_rules! arg_enum {
+    ($name:ident => $domain:ty { $($variant:ident => $target:ident),+ $(,)? }) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+        pub enum $name { $($variant),+ }
+        impl From<$name> for $domain {
+            fn from(v: $name) -> $domain {
+                match v { $($name::$variant => <$domain>::$target),+ }
+            }
+        }
+    };
+}
+
+use crate::domain::model as m;
+arg_enum!(SectorArg => m::Sector { Government => Government, Healthcare => Healthcare, Financial => Financial, Enterprise => Enterprise });
+arg_enum!(StatusArg => m::Status { Proposed => Proposed, Active => Active, Paused => Paused, Production => Production, Stopped => Stopped });
+arg_enum!(RoleArg => m::Role { Product => Product, Platform => Platform, Governance => Governance, Business => Business });
+arg_enum!(DimensionArg => m::Dimension { Data => Data, Governance => Governance, Integration => Integration, Ownership => Ownership });
+arg_enum!(RatingArg => m::Rag { Red => Red, Yellow => Yellow, Green => Green });
+arg_enum!(StateArg => m::ItemState { Todo => Todo, Doing => Doing, Done => Done, Na => Na, Blocked => Blocked });
+arg_enum!(PhaseArg => m::Phase { Assessment => Assessment, Scaffolding => Scaffolding, Hardening => Hardening });
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutcomeArg {
+    Go,
+    #[value(name = "no-go")]
+    NoGo,
+    Pivot,
+    Defer,
+}
+
+impl From<OutcomeArg> for m::Outcome {
+    fn from(v: OutcomeArg) -> m::Outcome {
+        match v {
+            OutcomeArg::Go => m::Outcome::Go,
+            OutcomeArg::NoGo => m::Outcome::NoGo,
+            OutcomeArg::Pivot => m::Outcome::Pivot,
+            OutcomeArg::Defer => m::Outcome::Defer,
+        }
+    }
+}
+
+/// Decision-log formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Md,
+    Csv,
+    Json,
+    Html,
+}
+
+/// Pack formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PackFormatArg {
+    Md,
+    Html,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

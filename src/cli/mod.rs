@@ -1,0 +1,129 @@
+//! The command line: parse, open the store, run one command, map errors to
+//! exit codes (0 success, 1 runtime error, 2 usage error).
+
+pub mod args;
+mod exchange;
+mod output;
+mod pilots;
+mod scoring;
+mod status;
+
+use crate::playbook::Playbook;
+use crate::store::{OpenMode, Store};
+use crate::Error;
+use args::{Cli, Command};
+use chrono::NaiveDate;
+use clap::Parser;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// An error from a command: a usage mistake (exit 2) or a runtime one (1).
+#[derive(Debug)]
+pub enum CliError {
+    Usage(String),
+    Run(Error),
+}
+
+impl From<Error> for CliError {
+    fn from(e: Error) -> Self {
+        CliError::Run(e)
+    }
+}
+
+/// The result of a command.
+pub type CliResult = Result<(), CliError>;
+
+/// What every command gets.
+pub struct Ctx {
+    pub store: Store,
+    pub playbook: Playbook,
+    pub today: NaiveDate,
+}
+
+impl Ctx {
+    /// Today's programme day.
+    pub fn day(&self) -> crate::Result<i64> {
+        Ok(crate::domain::calendar::programme_day(self.store.programme()?.start_date, self.today))
+    }
+}
+
+/// The default database path: `lastmile.db` in the platform data directory.
+pub fn default_db_path() -> PathBuf {
+    directories::ProjectDirs::from("", "", "lastmile")
+        .map(|d| d.data_dir().join("lastmile.db"))
+        .unwrap_or_else(|| PathBuf::from("lastmile.db"))
+}
+
+fn default_actor() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+/// Parse the command line and run; returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(CliError::Usage(m)) => {
+            eprintln!("error: {m}");
+            eprintln!("For more information, try '--help'.");
+            ExitCode::from(2)
+        }
+        Err(CliError::Run(e)) => {
+            eprintln!("error: {}", crate::text::sanitize(&e.to_string()));
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Run a parsed command line.
+pub fn run(cli: Cli) -> CliResult {
+    let playbook = match &cli.playbook {
+        Some(p) => Playbook::load(p)?,
+        None => Playbook::builtin(),
+    };
+    let actor = match cli.actor.as_deref() {
+        Some(a) => crate::text::validate_name("actor (--as)", a)?,
+        None => default_actor(),
+    };
+    let db = cli.db.clone().unwrap_or_else(default_db_path);
+    let today = crate::clock::today();
+    let Some(command) = cli.command else {
+        use std::io::IsTerminal;
+        if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+            return Err(CliError::Usage(
+                "the workbench needs a terminal; run it in one, or use a command such as 'lastmile status'".into(),
+            ));
+        }
+        let store = Store::open(&db, OpenMode::Create, &actor)?;
+        return crate::ui::run(store, playbook, today).map_err(|e| CliError::Run(Error::Io(e.to_string())));
+    };
+    let store = Store::open(&db, OpenMode::Create, &actor)?;
+    let mut ctx = Ctx { store, playbook, today };
+    match command {
+        Command::Init(a) => pilots::init(&mut ctx, a),
+        Command::Demo(a) => pilots::demo(&mut ctx, a),
+        Command::Pilots(c) => pilots::pilots(&mut ctx, c),
+        Command::People(c) => pilots::people(&mut ctx, c),
+        Command::Assign(a) => pilots::assign(&mut ctx, a),
+        Command::Check(a) => pilots::check(&mut ctx, a),
+        Command::Score(a) => scoring::score(&mut ctx, a),
+        Command::Rubric(a) => scoring::rubric(&mut ctx, a),
+        Command::Decide(a) => scoring::decide(&mut ctx, a),
+        Command::Why(a) => scoring::why(&mut ctx, a),
+        Command::Status(a) => status::status(&mut ctx, a.json),
+        Command::Export(c) => exchange::export(&mut ctx, c),
+        Command::Import(c) => exchange::import(&mut ctx, c),
+        Command::Verify(a) => exchange::verify(&mut ctx, a),
+        Command::Backup(a) => exchange::backup(&mut ctx, a),
+    }
+}

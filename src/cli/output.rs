@@ -1,0 +1,85 @@
+//! Text output helpers: every value from the database is sanitized before
+//! it reaches the terminal, and columns are aligned by display width.
+
+use crate::text::{sanitize, truncate, width};
+
+/// A plain text table aligned by display width.
+pub struct Table {
+    headers: Vec<String>,
+    rows: Vec<Vec<String>>,
+    max: Vec<usize>,
+}
+
+impl Table {
+    /// A table with these headers; `max` caps each column's width.
+    pub fn new(headers: &[&str], max: &[usize]) -> Table {
+        Table { headers: headers.iter().map(|h| h.to_string()).collect(), rows: Vec::new(), max: max.to_vec() }
+    }
+
+    /// Add a row (cells are sanitized and truncated here).
+    pub fn row(&mut self, cells: Vec<String>) {
+        let cells = cells
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| truncate(&sanitize(&c), self.max.get(i).copied().unwrap_or(60)))
+            .collect();
+        self.rows.push(cells);
+    }
+
+    /// Render with two spaces between columns and no trailing spaces.
+    pub fn render(&self) -> String {
+        let n = self.headers.len();
+        let mut widths: Vec<usize> = self.headers.iter().map(|h| width(h)).collect();
+        for r in &self.rows {
+            for (i, c) in r.iter().enumerate().take(n) {
+                widths[i] = widths[i].max(width(c));
+            }
+        }
+        let mut out = String::new();
+        let line = |cells: &[String], out: &mut String| {
+            let mut s = String::new();
+            for (i, c) in cells.iter().enumerate() {
+                s.push_str(c);
+                if i + 1 < cells.len() {
+                    s.push_str(&" ".repeat(widths[i] - width(c) + 2));
+                }
+            }
+            out.push_str(s.trim_end());
+            out.push('\n');
+        };
+        line(&self.headers, &mut out);
+        for r in &self.rows {
+            line(r, &mut out);
+        }
+        out
+    }
+}
+
+/// Print JSON (pretty) to standard output.
+pub fn print_json<T: serde::Serialize>(v: &T) -> crate::Result<()> {
+    let s = serde_json::to_string_pretty(v).map_err(|e| crate::Error::Io(e.to_string()))?;
+    println!("{s}");
+    Ok(())
+}
+
+/// Four dimension chips, e.g. `G Y R -`.
+pub fn chips(d: &[Option<crate::domain::Rag>; 4]) -> String {
+    d.iter().map(|r| r.map_or('-', |r| r.letter()).to_string()).collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_aligns_wide_text_and_strips_controls() {
+        let mut t = Table::new(&["name", "x"], &[10, 5]);
+        t.row(vec!["詐欺".into(), "1".into()]);
+        t.row(vec!["a\u{1b}[2Jb".into(), "2".into()]);
+        let s = t.render();
+        assert!(!s.contains('\u{1b}'));
+        let lines: Vec<&str> = s.lines().collect();
+        assert!(lines.iter().all(|l| width(l) == 13), "{lines:?}");
+        assert!(lines[2].starts_with("a\\u{1b}[2…"), "{}", lines[2]);
+    }
+}

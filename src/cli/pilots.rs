@@ -1,0 +1,284 @@
+//! Commands for the inventory: init, demo, pilots, people, owners, checklist.
+
+use super::args::{AssignArgs, CheckArgs, DemoArgs, InitArgs, MoveTo, PeopleCmd, PilotsCmd};
+use super::output::{chips, print_json, Table};
+use super::{CliError, CliResult, Ctx};
+use crate::domain::calendar::{describe_day, parse_date};
+use crate::domain::model::{ItemState, Phase, PilotFields, Role};
+use crate::text::sanitize;
+use crate::Error;
+
+pub fn init(ctx: &mut Ctx, a: InitArgs) -> CliResult {
+    let prog = ctx.store.programme()?;
+    if a.name.is_some() || a.start.is_some() {
+        let name = a.name.unwrap_or(prog.name.clone());
+        let start = match a.start {
+            Some(s) => parse_date("start date", &s)?,
+            None => prog.start_date,
+        };
+        ctx.store.write(|tx| tx.set_programme(&name, start, prog.revision))?;
+    }
+    let prog = ctx.store.programme()?;
+    println!(
+        "{} is ready: {} (day 1 = {}, today is {}).",
+        ctx.store.path().display(),
+        sanitize(&prog.name),
+        prog.start_date,
+        describe_day(ctx.day()?)
+    );
+    Ok(())
+}
+
+pub fn demo(ctx: &mut Ctx, a: DemoArgs) -> CliResult {
+    let started = std::time::Instant::now();
+    let sum = match a.pilots {
+        Some(n) => crate::demo::load_synthetic(&mut ctx.store, &ctx.playbook, ctx.today, n as usize, a.seed)?,
+        None => crate::demo::load_realistic(&mut ctx.store, &ctx.playbook, ctx.today)?,
+    };
+    println!(
+        "Loaded {} pilots, {} people and {} decisions into {} in {:.1}s; day 1 is {} so today is {}.",
+        sum.pilots,
+        sum.people,
+        sum.decisions,
+        ctx.store.path().display(),
+        started.elapsed().as_secs_f64(),
+        sum.start_date,
+        describe_day(ctx.day()?)
+    );
+    println!("Next: 'lastmile status', or 'lastmile' to open the workbench.");
+    Ok(())
+}
+
+pub fn pilots(ctx: &mut Ctx, c: PilotsCmd) -> CliResult {
+    match c {
+        PilotsCmd::List(f) => {
+            let rows = ctx.store.portfolio(&ctx.playbook, ctx.day()?)?;
+            if f.json {
+                return Ok(print_json(&rows)?);
+            }
+            if rows.is_empty() {
+                println!("No pilots yet: add one with 'lastmile pilots add NAME', or load the demo with 'lastmile demo'.");
+                return Ok(());
+            }
+            let mut t = Table::new(&["PILOT", "SECTOR", "PHASE", "D G I O", "READINESS", "OWNERS", "DONE"], &[36, 18, 20, 7, 11, 6, 9]);
+            for r in &rows {
+                t.row(vec![
+                    r.name.clone(),
+                    r.sector.label().into(),
+                    r.phase.label().into(),
+                    chips(&r.dimensions),
+                    format!("{} {}", r.verdict.mark(), r.verdict.label()),
+                    format!("{}/4", r.owner_count()),
+                    format!("{}/{}", r.items_done, r.items_total),
+                ]);
+            }
+            print!("{}", t.render());
+            Ok(())
+        }
+        PilotsCmd::Add(a) => {
+            let fields = PilotFields {
+                name: a.name,
+                business_unit: a.unit,
+                sector: Some(a.sector.into()),
+                business_case: a.business_case,
+                data_sources: a.data,
+                model_class: a.model,
+                integration_footprint: a.integration,
+                governance_posture: a.governance,
+                status: Some(a.status.into()),
+            };
+            let items = ctx.playbook.items();
+            let id = ctx.store.write(|tx| tx.add_pilot(&fields, &items))?;
+            let p = ctx.store.pilot(id)?;
+            println!(
+                "Added pilot '{}' ({}, {}) with {} checklist items.",
+                sanitize(&p.name),
+                p.sector.label(),
+                p.phase.label(),
+                items.len()
+            );
+            Ok(())
+        }
+        PilotsCmd::Show(a) => show(ctx, &a.pilot, a.json),
+        PilotsCmd::Move(a) => {
+            let p = ctx.store.find_pilot(&a.pilot)?;
+            let to = match a.to {
+                MoveTo::Next => p.phase.next().ok_or_else(|| {
+                    Error::invalid(format!("'{}' is already in the last phase (Hardening & decision)", sanitize(&p.name)))
+                })?,
+                MoveTo::Prev => p.phase.prev().ok_or_else(|| {
+                    Error::invalid(format!("'{}' is already in the first phase (Assessment)", sanitize(&p.name)))
+                })?,
+                MoveTo::Assessment => Phase::Assessment,
+                MoveTo::Scaffolding => Phase::Scaffolding,
+                MoveTo::Hardening => Phase::Hardening,
+            };
+            ctx.store.write(|tx| tx.set_phase(p.id, p.revision, to))?;
+            println!("Moved '{}' from {} to {}.", sanitize(&p.name), p.phase.label(), to.label());
+            Ok(())
+        }
+    }
+}
+
+fn show(ctx: &mut Ctx, query: &str, json: bool) -> CliResult {
+    let p = ctx.store.find_pilot(query)?;
+    let day = ctx.day()?;
+    let row = ctx.store.pilot_row(&ctx.playbook, day, p.id)?;
+    let owners = ctx.store.owners(p.id)?;
+    let metrics = ctx.store.metrics(p.id)?;
+    let readiness = crate::domain::assess(&ctx.store.facts(&ctx.playbook, p.id, day)?);
+    if json {
+        #[derive(serde::Serialize)]
+        struct Show<'a> {
+            pilot: &'a crate::domain::Pilot,
+            owners: &'a [crate::domain::Owner],
+            metrics: &'a [crate::domain::Metric],
+            summary: &'a crate::store::PilotRow,
+            readiness: &'a crate::domain::Readiness,
+        }
+        return Ok(print_json(&Show { pilot: &p, owners: &owners, metrics: &metrics, summary: &row, readiness: &readiness })?);
+    }
+    println!("{}", sanitize(&p.name));
+    let fields = [
+        ("Business unit", &p.business_unit),
+        ("Business case", &p.business_case),
+        ("Data sources", &p.data_sources),
+        ("Model class", &p.model_class),
+        ("Integration", &p.integration_footprint),
+        ("Governance", &p.governance_posture),
+    ];
+    println!("  {:<14} {} · {} · {}", "Sector/phase", p.sector.label(), p.phase.label(), p.status.label());
+    for (k, v) in fields {
+        if !v.is_empty() {
+            println!("  {k:<14} {}", sanitize(v));
+        }
+    }
+    println!("  {:<14} {}  (data, governance, integration, ownership)", "Dimensions", chips(&row.dimensions));
+    println!("  {:<14} {} {}", "Readiness", readiness.verdict.mark(), readiness.verdict.label());
+    for role in Role::ALL {
+        let who = owners.iter().find(|o| o.role == *role).map(|o| sanitize(&o.person)).unwrap_or_else(|| "— missing".into());
+        println!("  {:<14} {who}", role.label());
+    }
+    println!("  {:<14} {}/{} done, {} overdue", "Checklist", row.items_done, row.items_total, row.overdue);
+    Ok(())
+}
+
+pub fn people(ctx: &mut Ctx, c: PeopleCmd) -> CliResult {
+    match c {
+        PeopleCmd::List(f) => {
+            let people = ctx.store.people()?;
+            if f.json {
+                return Ok(print_json(&people)?);
+            }
+            if people.is_empty() {
+                println!("No people yet: add one with 'lastmile people add NAME --title TITLE'.");
+                return Ok(());
+            }
+            let mut t = Table::new(&["NAME", "TITLE"], &[40, 50]);
+            for p in people {
+                t.row(vec![p.name, p.title]);
+            }
+            print!("{}", t.render());
+            Ok(())
+        }
+        PeopleCmd::Add(a) => {
+            ctx.store.write(|tx| tx.add_person(&a.name, &a.title))?;
+            println!("Added {}.", sanitize(a.name.trim()));
+            Ok(())
+        }
+    }
+}
+
+pub fn assign(ctx: &mut Ctx, a: AssignArgs) -> CliResult {
+    let p = ctx.store.find_pilot(&a.pilot)?;
+    let person = ctx.store.find_person(&a.person)?;
+    let role: Role = a.role.into();
+    let seen = ctx.store.owners(p.id)?.into_iter().find(|o| o.role == role).map(|o| o.revision);
+    ctx.store.write(|tx| tx.assign_owner(p.id, role, person.id, seen))?;
+    println!("{} is now the {} of '{}'.", sanitize(&person.name), role.label().to_lowercase(), sanitize(&p.name));
+    Ok(())
+}
+
+pub fn check(ctx: &mut Ctx, a: CheckArgs) -> CliResult {
+    let p = ctx.store.find_pilot(&a.pilot)?;
+    let items = ctx.store.checklist(p.id)?;
+    let Some(key) = a.item else {
+        if a.state.is_some() || a.owner.is_some() || a.note.is_some() {
+            return Err(CliError::Usage("name the checklist item to change (its key, from 'lastmile check PILOT')".into()));
+        }
+        let day = ctx.day()?;
+        let shown: Vec<_> = items.iter().filter(|i| a.phase.map_or(true, |ph| i.phase == Phase::from(ph))).collect();
+        if a.json {
+            return Ok(print_json(&shown)?);
+        }
+        let mut t = Table::new(&["", "KEY", "ITEM", "DUE", "OWNER"], &[3, 26, 60, 8, 24]);
+        for i in shown {
+            let due = if i.state.is_open() && i.due_day < day { format!("{}!", i.due_day) } else { i.due_day.to_string() };
+            let gate = if i.gate { " ◆" } else { "" };
+            t.row(vec![i.state.mark().into(), i.item_key.clone(), format!("{}{gate}", i.text), due, i.owner.clone().unwrap_or_default()]);
+        }
+        print!("{}", t.render());
+        println!("◆ gating item · ! overdue (today is {})", describe_day(day));
+        return Ok(());
+    };
+    let k = key.trim().to_lowercase();
+    let matches: Vec<_> = items.iter().filter(|i| i.item_key == k).chain(items.iter().filter(|i| i.item_key != k && i.item_key.starts_with(&k))).collect();
+    let item = match matches.as_slice() {
+        [] => {
+            return Err(Error::not_found(format!(
+                "'{}' has no checklist item '{}': list the keys with 'lastmile check \"{}\"'",
+                sanitize(&p.name),
+                sanitize(&key),
+                sanitize(&p.name)
+            ))
+            .into())
+        }
+        [one, ..] if one.item_key == k || matches.len() == 1 => (*one).clone(),
+        _ => {
+            return Err(Error::invalid(format!(
+                "'{}' matches {} items ({}): type more of the key",
+                sanitize(&key),
+                matches.len(),
+                matches.iter().take(4).map(|i| i.item_key.as_str()).collect::<Vec<_>>().join(", ")
+            ))
+            .into())
+        }
+    };
+    if a.state.is_none() && a.owner.is_none() && a.note.is_none() {
+        return Err(CliError::Usage("give a state (todo, doing, done, na, blocked), --owner or --note".into()));
+    }
+    let owner = match &a.owner {
+        Some(name) if name.trim().is_empty() || name == "-" => Some(None),
+        Some(name) => Some(Some(ctx.store.find_person(name)?.id)),
+        None => None,
+    };
+    ctx.store.write(|tx| {
+        let mut rev = item.revision;
+        if let Some(s) = a.state {
+            let s: ItemState = s.into();
+            if s != item.state {
+                tx.set_item_state(item.id, rev, s)?;
+                rev += 1;
+            }
+        }
+        if let Some(o) = owner {
+            if o != item.owner_id {
+                tx.set_item_owner(item.id, rev, o)?;
+                rev += 1;
+            }
+        }
+        if let Some(n) = &a.note {
+            tx.set_item_note(item.id, rev, n)?;
+        }
+        Ok(())
+    })?;
+    let now = ctx.store.item(item.id)?;
+    println!(
+        "{} {} — {}{}",
+        now.state.mark(),
+        sanitize(&now.text),
+        now.state.label(),
+        now.owner.map(|o| format!(", owner {}", sanitize(&o))).unwrap_or_default()
+    );
+    Ok(())
+}
