@@ -1,0 +1,316 @@
+//! End-to-end tests of every subcommand of the foundation, driving the real
+//! binary and checking the database afterwards.
+
+use assert_cmd::Command;
+use lastmile::store::{OpenMode, Store};
+use predicates::prelude::*;
+use std::path::{Path, PathBuf};
+
+struct Env {
+    _dir: tempfile::TempDir,
+    db: PathBuf,
+}
+
+impl Env {
+    fn new() -> Env {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("t.db");
+        Env { _dir: dir, db }
+    }
+
+    fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("lastmile").unwrap();
+        c.arg("--db").arg(&self.db).arg("--as").arg("tester");
+        c.env("LASTMILE_TODAY", "2026-11-23").env_remove("LASTMILE_DB").env_remove("LASTMILE_PLAYBOOK");
+        c
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.cmd().args(args).assert().success();
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    }
+
+    fn fails(&self, args: &[&str], code: i32) -> String {
+        let out = self.cmd().args(args).assert().code(code);
+        let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+        assert!(!err.contains("panicked"), "{err}");
+        err
+    }
+
+    fn store(&self) -> Store {
+        Store::open(&self.db, OpenMode::Existing, "checker").unwrap()
+    }
+}
+
+fn count(db: &Path, sql: &str) -> i64 {
+    let c = rusqlite::Connection::open(db).unwrap();
+    c.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn init_is_idempotent_and_sets_the_programme() {
+    let e = Env::new();
+    let out = e.ok(&["init", "--name", "Group AI", "--start", "2026-10-01"]);
+    assert!(out.contains("Day 54 of 90"), "{out}");
+    e.ok(&["init"]);
+    let p = e.store().programme().unwrap();
+    assert_eq!(p.name, "Group AI");
+    assert_eq!(p.start_date.to_string(), "2026-10-01");
+    assert_eq!(count(&e.db, "SELECT count(*) FROM audit_events WHERE entity = 'programme'"), 2);
+    let err = e.fails(&["init", "--start", "2026-02-30"], 1);
+    assert!(err.contains("is not a date"), "{err}");
+}
+
+#[test]
+fn demo_then_status_shows_a_believable_portfolio() {
+    let e = Env::new();
+    let out = e.ok(&["demo"]);
+    assert!(out.contains("Day 45 of 90"), "{out}");
+    let status = e.ok(&["status"]);
+    for want in ["Assessment", "Scaffolding", "Hardening & decision", "Top assessment candidates", "Blockers"] {
+        assert!(status.contains(want), "missing {want}: {status}");
+    }
+    let json: serde_json::Value = serde_json::from_str(&e.ok(&["status", "--json"])).unwrap();
+    assert_eq!(json["schema_version"], 1);
+    assert_eq!(json["programme"]["day"], 45);
+    let n = json["pilots"].as_u64().unwrap();
+    assert!((8..=12).contains(&n));
+    let phases = json["by_phase"].as_object().unwrap();
+    assert!(phases.values().all(|v| v.as_u64().unwrap() > 0), "every board has pilots: {phases:?}");
+    // A second demo on the same file is refused, nothing changes.
+    let before = count(&e.db, "SELECT count(*) FROM audit_events");
+    let err = e.fails(&["demo"], 1);
+    assert!(err.contains("already has pilots"), "{err}");
+    assert_eq!(count(&e.db, "SELECT count(*) FROM audit_events"), before);
+}
+
+#[test]
+fn synthetic_demo_is_deterministic() {
+    let a = Env::new();
+    let b = Env::new();
+    a.ok(&["demo", "--pilots", "40", "--seed", "9"]);
+    b.ok(&["demo", "--pilots", "40", "--seed", "9"]);
+    let la = a.ok(&["pilots", "list"]);
+    assert_eq!(la, b.ok(&["pilots", "list"]));
+    assert_eq!(la.lines().count(), 41);
+}
+
+#[test]
+fn pilots_people_assign_score_decide() {
+    let e = Env::new();
+    e.ok(&["pilots", "add", "Claims triage", "--sector", "healthcare", "--unit", "Claims"]);
+    e.ok(&["people", "add", "Priya Nair", "--title", "Head of data"]);
+    e.ok(&["people", "add", "Dana Reyes"]);
+    let out = e.ok(&["assign", "claims", "platform", "priya"]);
+    assert!(out.contains("Priya Nair is now the platform owner"), "{out}");
+    let out = e.ok(&["score", "CLAIMS TRIAGE", "data", "yellow", "--why", "Feeds exist, quality unknown"]);
+    assert!(out.contains("Not ready"), "{out}");
+    e.ok(&["rubric", "claims", "selection", "impact", "4", "--why", "Saves 2 FTE"]);
+    let out = e.ok(&[
+        "decide", "claims", "defer", "--by", "dana", "--why", "Evidence missing", "--criterion", "Owners named=unmet",
+        "--stop", "Stop if no owner by day 60",
+    ]);
+    assert!(out.contains("Defer"), "{out}");
+    let s = e.store();
+    let p = s.find_pilot("claims").unwrap();
+    assert_eq!(p.business_unit, "Claims");
+    assert_eq!(s.owners(p.id).unwrap()[0].person, "Priya Nair");
+    assert_eq!(s.current_answers(p.id, "readiness").unwrap()["data"].rationale, "Feeds exist, quality unknown");
+    let d = &s.decisions(&Default::default()).unwrap()[0];
+    assert_eq!(d.criteria[0].criterion, "Owners named");
+    assert!(!d.criteria[0].met);
+    assert_eq!(d.decided_by, "Dana Reyes");
+    assert_eq!(d.decided_on, "2026-11-23");
+    let actors = count(&e.db, "SELECT count(*) FROM audit_events WHERE actor <> 'tester'");
+    assert_eq!(actors, 0, "every change is recorded with the acting person");
+    let fields = count(&e.db, "SELECT count(DISTINCT entity) FROM audit_events");
+    assert!(fields >= 5, "pilot, person, owner, score, decision audited");
+    let json: serde_json::Value = serde_json::from_str(&e.ok(&["people", "list", "--json"])).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 2);
+    let json: serde_json::Value = serde_json::from_str(&e.ok(&["score", "claims", "--json"])).unwrap();
+    assert_eq!(json["rubrics"][0]["rubric"], "readiness");
+}
+
+#[test]
+fn checklist_items_move_and_why() {
+    let e = Env::new();
+    e.ok(&["pilots", "add", "Fraud scoring", "--sector", "financial"]);
+    e.ok(&["people", "add", "Ben Hartley"]);
+    let list = e.ok(&["check", "fraud", "--phase", "assessment"]);
+    assert!(list.contains("as-"), "{list}");
+    let key = list.lines().nth(1).unwrap().split_whitespace().nth(2).unwrap().to_string();
+    let out = e.ok(&["check", "fraud", &key, "done", "--owner", "ben", "--note", "See wiki"]);
+    assert!(out.contains("[x]") && out.contains("Ben Hartley"), "{out}");
+    let s = e.store();
+    let p = s.find_pilot("fraud").unwrap();
+    let item = s.checklist(p.id).unwrap().into_iter().find(|i| i.item_key == key).unwrap();
+    assert_eq!(item.note, "See wiki");
+    assert_eq!(item.revision, 4);
+    e.ok(&["pilots", "move", "fraud", "next"]);
+    assert_eq!(e.store().find_pilot("fraud").unwrap().phase, lastmile::domain::Phase::Scaffolding);
+    e.ok(&["pilots", "move", "fraud", "prev"]);
+    let err = e.fails(&["pilots", "move", "fraud", "prev"], 1);
+    assert!(err.contains("already in the first phase"), "{err}");
+    let why = e.ok(&["why", "fraud"]);
+    assert!(why.contains("Not ready") && why.contains("not scored yet"), "{why}");
+    let json: serde_json::Value = serde_json::from_str(&e.ok(&["why", "fraud", "--json"])).unwrap();
+    assert_eq!(json["verdict"], "not-ready");
+    let show = e.ok(&["pilots", "show", "fraud"]);
+    assert!(show.contains("— missing"), "{show}");
+}
+
+#[test]
+fn unknown_names_list_the_valid_ones() {
+    let e = Env::new();
+    e.ok(&["pilots", "add", "Fraud scoring"]);
+    e.ok(&["people", "add", "Maria Lopez"]);
+    let err = e.fails(&["assign", "fraud", "product", "Mario Lopez"], 1);
+    assert!(err.contains("no person named 'Mario Lopez'") && err.contains("did you mean 'Maria Lopez'"), "{err}");
+    let err = e.fails(&["assign", "fraud", "chef", "maria"], 2);
+    assert!(err.contains("product") && err.contains("business"), "{err}");
+    let err = e.fails(&["score", "fraud", "vibes", "red", "--why", "x"], 2);
+    assert!(err.contains("data") && err.contains("ownership"), "{err}");
+    let err = e.fails(&["score", "fraud", "data", "purple", "--why", "x"], 2);
+    assert!(err.contains("yellow"), "{err}");
+    let err = e.fails(&["score", "nopilot", "data", "red", "--why", "x"], 1);
+    assert!(err.contains("no pilot named 'nopilot'"), "{err}");
+    let err = e.fails(&["score", "fraud", "data", "red"], 2);
+    assert!(err.contains("--why"), "{err}");
+    let err = e.fails(&["rubric", "fraud", "nope", "q", "a"], 1);
+    assert!(err.contains("readiness, selection"), "{err}");
+}
+
+#[test]
+fn bad_names_are_refused_with_reasons() {
+    let e = Env::new();
+    let err = e.fails(&["pilots", "add", "   "], 1);
+    assert!(err.contains("name is empty"), "{err}");
+    let long = "x".repeat(10_000);
+    let err = e.fails(&["pilots", "add", &long], 1);
+    assert!(err.contains("10000 characters"), "{err}");
+    assert!(err.lines().count() == 1, "one line: {err}");
+    let err = e.fails(&["people", "add", "evil\u{1b}[2Jname"], 1);
+    assert!(err.contains("control character") && !err.contains('\u{1b}'), "{err}");
+    e.ok(&["pilots", "add", "Fraud"]);
+    let err = e.fails(&["pilots", "add", "fraud"], 1);
+    assert!(err.contains("already exists"), "{err}");
+    assert_eq!(count(&e.db, "SELECT count(*) FROM pilots"), 1);
+}
+
+#[test]
+fn malformed_playbook_names_file_line_and_column() {
+    let e = Env::new();
+    let pb = e.db.with_file_name("pb.toml");
+    std::fs::write(&pb, "name = \"x\"\nversion = \"one\"\n").unwrap();
+    let err = e.fails(&["--playbook", pb.to_str().unwrap(), "status"], 1);
+    assert!(err.contains("pb.toml, line 2, column"), "{err}");
+}
+
+#[test]
+fn custom_playbook_rubric_is_scored() {
+    let e = Env::new();
+    let pb = e.db.with_file_name("org.toml");
+    let extra = r#"
+[scales.points]
+name = "Points"
+values = [ { label = "no", value = 0.0 }, { label = "partly", value = 0.5 }, { label = "yes", value = 1.0 } ]
+
+[[rubrics]]
+key = "maturity"
+name = "Engineering maturity"
+scale = "points"
+within = "sum"
+across = "minimum"
+gates_readiness = true
+bands = [ { min = 0.0, label = "Prototype", level = "block" }, { min = 1.0, label = "Maturing", level = "warn" }, { min = 2.0, label = "Production grade", level = "pass" } ]
+
+[[rubrics.sections]]
+key = "code"
+name = "Code"
+questions = [ { key = "tests", text = "Tests" }, { key = "docs", text = "Docs" } ]
+
+[[rubrics.sections]]
+key = "ops"
+name = "Operations"
+questions = [ { key = "cicd", text = "CI/CD" }, { key = "rollback", text = "Rollback" } ]
+"#;
+    std::fs::write(&pb, format!("{}\n{extra}", lastmile::playbook::DEFAULT_PLAYBOOK)).unwrap();
+    let p = pb.to_str().unwrap();
+    e.ok(&["--playbook", p, "pilots", "add", "Agent"]);
+    for (q, a) in [("tests", "yes"), ("docs", "partly"), ("cicd", "yes"), ("rollback", "yes")] {
+        e.ok(&["--playbook", p, "rubric", "agent", "maturity", q, a]);
+    }
+    let json: serde_json::Value = serde_json::from_str(&e.ok(&["--playbook", p, "score", "agent", "--json"])).unwrap();
+    let m = json["rubrics"].as_array().unwrap().iter().find(|r| r["rubric"] == "maturity").unwrap().clone();
+    assert_eq!(m["value"], 1.5);
+    assert_eq!(m["band"], "Maturing");
+    let why = e.ok(&["--playbook", p, "why", "agent"]);
+    assert!(why.contains("Engineering maturity rubric: Maturing"), "{why}");
+    let err = e.fails(&["--playbook", p, "rubric", "agent", "maturity", "tests", "maybe"], 1);
+    assert!(err.contains("no, partly, yes"), "{err}");
+}
+
+#[test]
+fn schema_in_the_file_matches_schema_sql() {
+    let e = Env::new();
+    e.ok(&["init"]);
+    let c = rusqlite::Connection::open(&e.db).unwrap();
+    let mut stmt = c.prepare("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name").unwrap();
+    let in_file: Vec<String> = stmt.query_map([], |r| r.get::<_, String>(0)).unwrap().map(|r| norm(&strip_comments(&r.unwrap()))).collect();
+    let schema = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("schema.sql")).unwrap();
+    let schema = norm(&strip_comments(&schema));
+    for stmt in &in_file {
+        assert!(schema.contains(stmt.as_str()), "statement not in schema.sql: {stmt}");
+    }
+    let creates = schema.matches("CREATE ").count();
+    assert_eq!(creates, in_file.len(), "every CREATE in schema.sql is in the file");
+}
+
+fn strip_comments(s: &str) -> String {
+    s.lines().map(|l| l.split("--").next().unwrap()).collect::<Vec<_>>().join("\n")
+}
+
+fn norm(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn help_exists_for_every_subcommand() {
+    let e = Env::new();
+    for sub in [
+        vec!["--help"],
+        vec!["init", "--help"],
+        vec!["demo", "--help"],
+        vec!["pilots", "add", "--help"],
+        vec!["people", "list", "--help"],
+        vec!["assign", "--help"],
+        vec!["check", "--help"],
+        vec!["score", "--help"],
+        vec!["rubric", "--help"],
+        vec!["decide", "--help"],
+        vec!["why", "--help"],
+        vec!["status", "--help"],
+        vec!["export", "decisions", "--help"],
+        vec!["import", "pilots", "--help"],
+        vec!["verify", "--help"],
+        vec!["backup", "--help"],
+    ] {
+        e.cmd().args(&sub).assert().success().stdout(predicate::str::contains("Usage: lastmile"));
+    }
+    e.cmd().arg("frobnicate").assert().code(2);
+}
+
+#[test]
+fn no_subcommand_without_a_terminal_is_a_usage_error() {
+    let e = Env::new();
+    let err = e.fails(&[], 2);
+    assert!(err.contains("needs a terminal"), "{err}");
+}
+
+#[test]
+fn env_var_selects_the_database() {
+    let e = Env::new();
+    let mut c = Command::cargo_bin("lastmile").unwrap();
+    c.env("LASTMILE_DB", &e.db).args(["--as", "env", "pilots", "add", "Via env"]).assert().success();
+    assert_eq!(e.store().find_pilot("via").unwrap().updated_by, "env");
+}
