@@ -19,7 +19,7 @@ fn is_control(c: char) -> bool {
 /// DEL, bidi overrides) are shown as visible escapes like `\u{1b}`; newlines
 /// and tabs become spaces unless `keep_newlines`.
 pub fn sanitize_with(s: &str, keep_newlines: bool) -> String {
-    if !s.chars().any(|c| is_control(c)) {
+    if !s.chars().any(is_control) {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len() + 8);

@@ -21,7 +21,9 @@ impl Env {
     fn cmd(&self) -> Command {
         let mut c = Command::cargo_bin("lastmile").unwrap();
         c.arg("--db").arg(&self.db).arg("--as").arg("tester");
-        c.env("LASTMILE_TODAY", "2026-11-23").env_remove("LASTMILE_DB").env_remove("LASTMILE_PLAYBOOK");
+        c.env("LASTMILE_TODAY", "2026-11-23")
+            .env_remove("LASTMILE_DB")
+            .env_remove("LASTMILE_PLAYBOOK");
         c
     }
 
@@ -56,7 +58,10 @@ fn init_is_idempotent_and_sets_the_programme() {
     let p = e.store().programme().unwrap();
     assert_eq!(p.name, "Group AI");
     assert_eq!(p.start_date.to_string(), "2026-10-01");
-    assert_eq!(count(&e.db, "SELECT count(*) FROM audit_events WHERE entity = 'programme'"), 2);
+    assert_eq!(
+        count(&e.db, "SELECT count(*) FROM audit_events WHERE entity = 'programme'"),
+        2
+    );
     let err = e.fails(&["init", "--start", "2026-02-30"], 1);
     assert!(err.contains("is not a date"), "{err}");
 }
@@ -67,7 +72,13 @@ fn demo_then_status_shows_a_believable_portfolio() {
     let out = e.ok(&["demo"]);
     assert!(out.contains("Day 45 of 90"), "{out}");
     let status = e.ok(&["status"]);
-    for want in ["Assessment", "Scaffolding", "Hardening & decision", "Top assessment candidates", "Blockers"] {
+    for want in [
+        "Assessment",
+        "Scaffolding",
+        "Hardening & decision",
+        "Top assessment candidates",
+        "Blockers",
+    ] {
         assert!(status.contains(want), "missing {want}: {status}");
     }
     let json: serde_json::Value = serde_json::from_str(&e.ok(&["status", "--json"])).unwrap();
@@ -76,7 +87,10 @@ fn demo_then_status_shows_a_believable_portfolio() {
     let n = json["pilots"].as_u64().unwrap();
     assert!((8..=12).contains(&n));
     let phases = json["by_phase"].as_object().unwrap();
-    assert!(phases.values().all(|v| v.as_u64().unwrap() > 0), "every board has pilots: {phases:?}");
+    assert!(
+        phases.values().all(|v| v.as_u64().unwrap() > 0),
+        "every board has pilots: {phases:?}"
+    );
     // A second demo on the same file is refused, nothing changes.
     let before = count(&e.db, "SELECT count(*) FROM audit_events");
     let err = e.fails(&["demo"], 1);
@@ -98,24 +112,51 @@ fn synthetic_demo_is_deterministic() {
 #[test]
 fn pilots_people_assign_score_decide() {
     let e = Env::new();
-    e.ok(&["pilots", "add", "Claims triage", "--sector", "healthcare", "--unit", "Claims"]);
+    e.ok(&[
+        "pilots",
+        "add",
+        "Claims triage",
+        "--sector",
+        "healthcare",
+        "--unit",
+        "Claims",
+    ]);
     e.ok(&["people", "add", "Priya Nair", "--title", "Head of data"]);
     e.ok(&["people", "add", "Dana Reyes"]);
     let out = e.ok(&["assign", "claims", "platform", "priya"]);
     assert!(out.contains("Priya Nair is now the platform owner"), "{out}");
-    let out = e.ok(&["score", "CLAIMS TRIAGE", "data", "yellow", "--why", "Feeds exist, quality unknown"]);
+    let out = e.ok(&[
+        "score",
+        "CLAIMS TRIAGE",
+        "data",
+        "yellow",
+        "--why",
+        "Feeds exist, quality unknown",
+    ]);
     assert!(out.contains("Not ready"), "{out}");
     e.ok(&["rubric", "claims", "selection", "impact", "4", "--why", "Saves 2 FTE"]);
     let out = e.ok(&[
-        "decide", "claims", "defer", "--by", "dana", "--why", "Evidence missing", "--criterion", "Owners named=unmet",
-        "--stop", "Stop if no owner by day 60",
+        "decide",
+        "claims",
+        "defer",
+        "--by",
+        "dana",
+        "--why",
+        "Evidence missing",
+        "--criterion",
+        "Owners named=unmet",
+        "--stop",
+        "Stop if no owner by day 60",
     ]);
     assert!(out.contains("Defer"), "{out}");
     let s = e.store();
     let p = s.find_pilot("claims").unwrap();
     assert_eq!(p.business_unit, "Claims");
     assert_eq!(s.owners(p.id).unwrap()[0].person, "Priya Nair");
-    assert_eq!(s.current_answers(p.id, "readiness").unwrap()["data"].rationale, "Feeds exist, quality unknown");
+    assert_eq!(
+        s.current_answers(p.id, "readiness").unwrap()["data"].rationale,
+        "Feeds exist, quality unknown"
+    );
     let d = &s.decisions(&Default::default()).unwrap()[0];
     assert_eq!(d.criteria[0].criterion, "Owners named");
     assert!(!d.criteria[0].met);
@@ -138,16 +179,31 @@ fn checklist_items_move_and_why() {
     e.ok(&["people", "add", "Ben Hartley"]);
     let list = e.ok(&["check", "fraud", "--phase", "assessment"]);
     assert!(list.contains("as-"), "{list}");
-    let key = list.lines().nth(1).unwrap().split_whitespace().nth(2).unwrap().to_string();
+    let key = list
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .nth(2)
+        .unwrap()
+        .to_string();
     let out = e.ok(&["check", "fraud", &key, "done", "--owner", "ben", "--note", "See wiki"]);
     assert!(out.contains("[x]") && out.contains("Ben Hartley"), "{out}");
     let s = e.store();
     let p = s.find_pilot("fraud").unwrap();
-    let item = s.checklist(p.id).unwrap().into_iter().find(|i| i.item_key == key).unwrap();
+    let item = s
+        .checklist(p.id)
+        .unwrap()
+        .into_iter()
+        .find(|i| i.item_key == key)
+        .unwrap();
     assert_eq!(item.note, "See wiki");
     assert_eq!(item.revision, 4);
     e.ok(&["pilots", "move", "fraud", "next"]);
-    assert_eq!(e.store().find_pilot("fraud").unwrap().phase, lastmile::domain::Phase::Scaffolding);
+    assert_eq!(
+        e.store().find_pilot("fraud").unwrap().phase,
+        lastmile::domain::Phase::Scaffolding
+    );
     e.ok(&["pilots", "move", "fraud", "prev"]);
     let err = e.fails(&["pilots", "move", "fraud", "prev"], 1);
     assert!(err.contains("already in the first phase"), "{err}");
@@ -165,7 +221,10 @@ fn unknown_names_list_the_valid_ones() {
     e.ok(&["pilots", "add", "Fraud scoring"]);
     e.ok(&["people", "add", "Maria Lopez"]);
     let err = e.fails(&["assign", "fraud", "product", "Mario Lopez"], 1);
-    assert!(err.contains("no person named 'Mario Lopez'") && err.contains("did you mean 'Maria Lopez'"), "{err}");
+    assert!(
+        err.contains("no person named 'Mario Lopez'") && err.contains("did you mean 'Maria Lopez'"),
+        "{err}"
+    );
     let err = e.fails(&["assign", "fraud", "chef", "maria"], 2);
     assert!(err.contains("product") && err.contains("business"), "{err}");
     let err = e.fails(&["score", "fraud", "vibes", "red", "--why", "x"], 2);
@@ -237,11 +296,22 @@ questions = [ { key = "cicd", text = "CI/CD" }, { key = "rollback", text = "Roll
     std::fs::write(&pb, format!("{}\n{extra}", lastmile::playbook::DEFAULT_PLAYBOOK)).unwrap();
     let p = pb.to_str().unwrap();
     e.ok(&["--playbook", p, "pilots", "add", "Agent"]);
-    for (q, a) in [("tests", "yes"), ("docs", "partly"), ("cicd", "yes"), ("rollback", "yes")] {
+    for (q, a) in [
+        ("tests", "yes"),
+        ("docs", "partly"),
+        ("cicd", "yes"),
+        ("rollback", "yes"),
+    ] {
         e.ok(&["--playbook", p, "rubric", "agent", "maturity", q, a]);
     }
     let json: serde_json::Value = serde_json::from_str(&e.ok(&["--playbook", p, "score", "agent", "--json"])).unwrap();
-    let m = json["rubrics"].as_array().unwrap().iter().find(|r| r["rubric"] == "maturity").unwrap().clone();
+    let m = json["rubrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rubric"] == "maturity")
+        .unwrap()
+        .clone();
     assert_eq!(m["value"], 1.5);
     assert_eq!(m["band"], "Maturing");
     let why = e.ok(&["--playbook", p, "why", "agent"]);
@@ -255,8 +325,14 @@ fn schema_in_the_file_matches_schema_sql() {
     let e = Env::new();
     e.ok(&["init"]);
     let c = rusqlite::Connection::open(&e.db).unwrap();
-    let mut stmt = c.prepare("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name").unwrap();
-    let in_file: Vec<String> = stmt.query_map([], |r| r.get::<_, String>(0)).unwrap().map(|r| norm(&strip_comments(&r.unwrap()))).collect();
+    let mut stmt = c
+        .prepare("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")
+        .unwrap();
+    let in_file: Vec<String> = stmt
+        .query_map([], |r| r.get::<_, String>(0))
+        .unwrap()
+        .map(|r| norm(&strip_comments(&r.unwrap())))
+        .collect();
     let schema = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("schema.sql")).unwrap();
     let schema = norm(&strip_comments(&schema));
     for stmt in &in_file {
@@ -267,7 +343,10 @@ fn schema_in_the_file_matches_schema_sql() {
 }
 
 fn strip_comments(s: &str) -> String {
-    s.lines().map(|l| l.split("--").next().unwrap()).collect::<Vec<_>>().join("\n")
+    s.lines()
+        .map(|l| l.split("--").next().unwrap())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn norm(s: &str) -> String {
@@ -295,7 +374,11 @@ fn help_exists_for_every_subcommand() {
         vec!["verify", "--help"],
         vec!["backup", "--help"],
     ] {
-        e.cmd().args(&sub).assert().success().stdout(predicate::str::contains("Usage: lastmile"));
+        e.cmd()
+            .args(&sub)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Usage: lastmile"));
     }
     e.cmd().arg("frobnicate").assert().code(2);
 }
@@ -311,6 +394,9 @@ fn no_subcommand_without_a_terminal_is_a_usage_error() {
 fn env_var_selects_the_database() {
     let e = Env::new();
     let mut c = Command::cargo_bin("lastmile").unwrap();
-    c.env("LASTMILE_DB", &e.db).args(["--as", "env", "pilots", "add", "Via env"]).assert().success();
+    c.env("LASTMILE_DB", &e.db)
+        .args(["--as", "env", "pilots", "add", "Via env"])
+        .assert()
+        .success();
     assert_eq!(e.store().find_pilot("via").unwrap().updated_by, "env");
 }

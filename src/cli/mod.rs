@@ -43,7 +43,10 @@ pub struct Ctx {
 impl Ctx {
     /// Today's programme day.
     pub fn day(&self) -> crate::Result<i64> {
-        Ok(crate::domain::calendar::programme_day(self.store.programme()?.start_date, self.today))
+        Ok(crate::domain::calendar::programme_day(
+            self.store.programme()?.start_date,
+            self.today,
+        ))
     }
 }
 

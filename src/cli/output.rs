@@ -13,7 +13,11 @@ pub struct Table {
 impl Table {
     /// A table with these headers; `max` caps each column's width.
     pub fn new(headers: &[&str], max: &[usize]) -> Table {
-        Table { headers: headers.iter().map(|h| h.to_string()).collect(), rows: Vec::new(), max: max.to_vec() }
+        Table {
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            rows: Vec::new(),
+            max: max.to_vec(),
+        }
     }
 
     /// Add a row (cells are sanitized and truncated here).
@@ -64,7 +68,10 @@ pub fn print_json<T: serde::Serialize>(v: &T) -> crate::Result<()> {
 
 /// Four dimension chips, e.g. `G Y R -`.
 pub fn chips(d: &[Option<crate::domain::Rag>; 4]) -> String {
-    d.iter().map(|r| r.map_or('-', |r| r.letter()).to_string()).collect::<Vec<_>>().join(" ")
+    d.iter()
+        .map(|r| r.map_or('-', |r| r.letter()).to_string())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]

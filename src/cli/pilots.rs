@@ -57,10 +57,15 @@ pub fn pilots(ctx: &mut Ctx, c: PilotsCmd) -> CliResult {
                 return Ok(print_json(&rows)?);
             }
             if rows.is_empty() {
-                println!("No pilots yet: add one with 'lastmile pilots add NAME', or load the demo with 'lastmile demo'.");
+                println!(
+                    "No pilots yet: add one with 'lastmile pilots add NAME', or load the demo with 'lastmile demo'."
+                );
                 return Ok(());
             }
-            let mut t = Table::new(&["PILOT", "SECTOR", "PHASE", "D G I O", "READINESS", "OWNERS", "DONE"], &[36, 18, 20, 7, 11, 6, 9]);
+            let mut t = Table::new(
+                &["PILOT", "SECTOR", "PHASE", "D G I O", "READINESS", "OWNERS", "DONE"],
+                &[36, 18, 20, 7, 11, 6, 9],
+            );
             for r in &rows {
                 t.row(vec![
                     r.name.clone(),
@@ -104,17 +109,28 @@ pub fn pilots(ctx: &mut Ctx, c: PilotsCmd) -> CliResult {
             let p = ctx.store.find_pilot(&a.pilot)?;
             let to = match a.to {
                 MoveTo::Next => p.phase.next().ok_or_else(|| {
-                    Error::invalid(format!("'{}' is already in the last phase (Hardening & decision)", sanitize(&p.name)))
+                    Error::invalid(format!(
+                        "'{}' is already in the last phase (Hardening & decision)",
+                        sanitize(&p.name)
+                    ))
                 })?,
                 MoveTo::Prev => p.phase.prev().ok_or_else(|| {
-                    Error::invalid(format!("'{}' is already in the first phase (Assessment)", sanitize(&p.name)))
+                    Error::invalid(format!(
+                        "'{}' is already in the first phase (Assessment)",
+                        sanitize(&p.name)
+                    ))
                 })?,
                 MoveTo::Assessment => Phase::Assessment,
                 MoveTo::Scaffolding => Phase::Scaffolding,
                 MoveTo::Hardening => Phase::Hardening,
             };
             ctx.store.write(|tx| tx.set_phase(p.id, p.revision, to))?;
-            println!("Moved '{}' from {} to {}.", sanitize(&p.name), p.phase.label(), to.label());
+            println!(
+                "Moved '{}' from {} to {}.",
+                sanitize(&p.name),
+                p.phase.label(),
+                to.label()
+            );
             Ok(())
         }
     }
@@ -136,7 +152,13 @@ fn show(ctx: &mut Ctx, query: &str, json: bool) -> CliResult {
             summary: &'a crate::store::PilotRow,
             readiness: &'a crate::domain::Readiness,
         }
-        return Ok(print_json(&Show { pilot: &p, owners: &owners, metrics: &metrics, summary: &row, readiness: &readiness })?);
+        return Ok(print_json(&Show {
+            pilot: &p,
+            owners: &owners,
+            metrics: &metrics,
+            summary: &row,
+            readiness: &readiness,
+        })?);
     }
     println!("{}", sanitize(&p.name));
     let fields = [
@@ -147,19 +169,41 @@ fn show(ctx: &mut Ctx, query: &str, json: bool) -> CliResult {
         ("Integration", &p.integration_footprint),
         ("Governance", &p.governance_posture),
     ];
-    println!("  {:<14} {} · {} · {}", "Sector/phase", p.sector.label(), p.phase.label(), p.status.label());
+    println!(
+        "  {:<14} {} · {} · {}",
+        "Sector/phase",
+        p.sector.label(),
+        p.phase.label(),
+        p.status.label()
+    );
     for (k, v) in fields {
         if !v.is_empty() {
             println!("  {k:<14} {}", sanitize(v));
         }
     }
-    println!("  {:<14} {}  (data, governance, integration, ownership)", "Dimensions", chips(&row.dimensions));
-    println!("  {:<14} {} {}", "Readiness", readiness.verdict.mark(), readiness.verdict.label());
+    println!(
+        "  {:<14} {}  (data, governance, integration, ownership)",
+        "Dimensions",
+        chips(&row.dimensions)
+    );
+    println!(
+        "  {:<14} {} {}",
+        "Readiness",
+        readiness.verdict.mark(),
+        readiness.verdict.label()
+    );
     for role in Role::ALL {
-        let who = owners.iter().find(|o| o.role == *role).map(|o| sanitize(&o.person)).unwrap_or_else(|| "— missing".into());
+        let who = owners
+            .iter()
+            .find(|o| o.role == *role)
+            .map(|o| sanitize(&o.person))
+            .unwrap_or_else(|| "— missing".into());
         println!("  {:<14} {who}", role.label());
     }
-    println!("  {:<14} {}/{} done, {} overdue", "Checklist", row.items_done, row.items_total, row.overdue);
+    println!(
+        "  {:<14} {}/{} done, {} overdue",
+        "Checklist", row.items_done, row.items_total, row.overdue
+    );
     Ok(())
 }
 
@@ -193,9 +237,19 @@ pub fn assign(ctx: &mut Ctx, a: AssignArgs) -> CliResult {
     let p = ctx.store.find_pilot(&a.pilot)?;
     let person = ctx.store.find_person(&a.person)?;
     let role: Role = a.role.into();
-    let seen = ctx.store.owners(p.id)?.into_iter().find(|o| o.role == role).map(|o| o.revision);
+    let seen = ctx
+        .store
+        .owners(p.id)?
+        .into_iter()
+        .find(|o| o.role == role)
+        .map(|o| o.revision);
     ctx.store.write(|tx| tx.assign_owner(p.id, role, person.id, seen))?;
-    println!("{} is now the {} of '{}'.", sanitize(&person.name), role.label().to_lowercase(), sanitize(&p.name));
+    println!(
+        "{} is now the {} of '{}'.",
+        sanitize(&person.name),
+        role.label().to_lowercase(),
+        sanitize(&p.name)
+    );
     Ok(())
 }
 
@@ -204,25 +258,44 @@ pub fn check(ctx: &mut Ctx, a: CheckArgs) -> CliResult {
     let items = ctx.store.checklist(p.id)?;
     let Some(key) = a.item else {
         if a.state.is_some() || a.owner.is_some() || a.note.is_some() {
-            return Err(CliError::Usage("name the checklist item to change (its key, from 'lastmile check PILOT')".into()));
+            return Err(CliError::Usage(
+                "name the checklist item to change (its key, from 'lastmile check PILOT')".into(),
+            ));
         }
         let day = ctx.day()?;
-        let shown: Vec<_> = items.iter().filter(|i| a.phase.map_or(true, |ph| i.phase == Phase::from(ph))).collect();
+        let shown: Vec<_> = items
+            .iter()
+            .filter(|i| a.phase.map_or(true, |ph| i.phase == Phase::from(ph)))
+            .collect();
         if a.json {
             return Ok(print_json(&shown)?);
         }
         let mut t = Table::new(&["", "KEY", "ITEM", "DUE", "OWNER"], &[3, 26, 60, 8, 24]);
         for i in shown {
-            let due = if i.state.is_open() && i.due_day < day { format!("{}!", i.due_day) } else { i.due_day.to_string() };
+            let due = if i.state.is_open() && i.due_day < day {
+                format!("{}!", i.due_day)
+            } else {
+                i.due_day.to_string()
+            };
             let gate = if i.gate { " ◆" } else { "" };
-            t.row(vec![i.state.mark().into(), i.item_key.clone(), format!("{}{gate}", i.text), due, i.owner.clone().unwrap_or_default()]);
+            t.row(vec![
+                i.state.mark().into(),
+                i.item_key.clone(),
+                format!("{}{gate}", i.text),
+                due,
+                i.owner.clone().unwrap_or_default(),
+            ]);
         }
         print!("{}", t.render());
         println!("◆ gating item · ! overdue (today is {})", describe_day(day));
         return Ok(());
     };
     let k = key.trim().to_lowercase();
-    let matches: Vec<_> = items.iter().filter(|i| i.item_key == k).chain(items.iter().filter(|i| i.item_key != k && i.item_key.starts_with(&k))).collect();
+    let matches: Vec<_> = items
+        .iter()
+        .filter(|i| i.item_key == k)
+        .chain(items.iter().filter(|i| i.item_key != k && i.item_key.starts_with(&k)))
+        .collect();
     let item = match matches.as_slice() {
         [] => {
             return Err(Error::not_found(format!(
@@ -239,13 +312,20 @@ pub fn check(ctx: &mut Ctx, a: CheckArgs) -> CliResult {
                 "'{}' matches {} items ({}): type more of the key",
                 sanitize(&key),
                 matches.len(),
-                matches.iter().take(4).map(|i| i.item_key.as_str()).collect::<Vec<_>>().join(", ")
+                matches
+                    .iter()
+                    .take(4)
+                    .map(|i| i.item_key.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ))
             .into())
         }
     };
     if a.state.is_none() && a.owner.is_none() && a.note.is_none() {
-        return Err(CliError::Usage("give a state (todo, doing, done, na, blocked), --owner or --note".into()));
+        return Err(CliError::Usage(
+            "give a state (todo, doing, done, na, blocked), --owner or --note".into(),
+        ));
     }
     let owner = match &a.owner {
         Some(name) if name.trim().is_empty() || name == "-" => Some(None),
@@ -278,7 +358,9 @@ pub fn check(ctx: &mut Ctx, a: CheckArgs) -> CliResult {
         now.state.mark(),
         sanitize(&now.text),
         now.state.label(),
-        now.owner.map(|o| format!(", owner {}", sanitize(&o))).unwrap_or_default()
+        now.owner
+            .map(|o| format!(", owner {}", sanitize(&o)))
+            .unwrap_or_default()
     );
     Ok(())
 }

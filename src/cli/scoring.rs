@@ -13,12 +13,15 @@ pub fn score(ctx: &mut Ctx, a: ScoreArgs) -> CliResult {
     if let (Some(dim), Some(rating)) = (a.dimension, a.rating) {
         let why = a.why.unwrap_or_default();
         if why.trim().is_empty() {
-            return Err(CliError::Usage("give a rationale with --why \"...\" (what evidence supports this rating)".into()));
+            return Err(CliError::Usage(
+                "give a rationale with --why \"...\" (what evidence supports this rating)".into(),
+            ));
         }
         let (dim, rating): (Dimension, Rag) = (dim.into(), rating.into());
         let rubric = ctx.playbook.find_rubric(READINESS_RUBRIC)?.clone();
         let scale = ctx.playbook.scale_of(&rubric).clone();
-        ctx.store.write(|tx| tx.add_score(p.id, &rubric, &scale, dim.key(), rating.key(), &why))?;
+        ctx.store
+            .write(|tx| tx.add_score(p.id, &rubric, &scale, dim.key(), rating.key(), &why))?;
         let verdict = crate::domain::readiness::verdict(&ctx.store.facts(&ctx.playbook, p.id, ctx.day()?)?);
         println!(
             "Scored {} of '{}' {} ({}). Readiness is now {} {}.",
@@ -38,7 +41,10 @@ pub fn score(ctx: &mut Ctx, a: ScoreArgs) -> CliResult {
             pilot: &'a str,
             rubrics: &'a [crate::playbook::rubric::RubricResult],
         }
-        return Ok(print_json(&Out { pilot: &p.name, rubrics: &results })?);
+        return Ok(print_json(&Out {
+            pilot: &p.name,
+            rubrics: &results,
+        })?);
     }
     println!("{}", sanitize(&p.name));
     for r in &results {
@@ -46,7 +52,10 @@ pub fn score(ctx: &mut Ctx, a: ScoreArgs) -> CliResult {
         let answers = ctx.store.current_answers(p.id, &r.rubric)?;
         println!("  {} — {}", sanitize(&r.name), r.summary());
         for q in rubric.questions() {
-            let a = answers.get(&q.key).map(|s| sanitize(&s.answer)).unwrap_or_else(|| "—".into());
+            let a = answers
+                .get(&q.key)
+                .map(|s| sanitize(&s.answer))
+                .unwrap_or_else(|| "—".into());
             println!("    {:<28} {a}", sanitize(&q.text));
         }
         for hit in &r.rules {
@@ -60,14 +69,20 @@ pub fn rubric(ctx: &mut Ctx, a: RubricArgs) -> CliResult {
     let p = ctx.store.find_pilot(&a.pilot)?;
     let rubric = ctx.playbook.find_rubric(&a.rubric)?.clone();
     let scale = ctx.playbook.scale_of(&rubric).clone();
-    ctx.store.write(|tx| tx.add_score(p.id, &rubric, &scale, &a.question, &a.answer, &a.why))?;
+    ctx.store
+        .write(|tx| tx.add_score(p.id, &rubric, &scale, &a.question, &a.answer, &a.why))?;
     let result = ctx
         .store
         .rubric_results(&ctx.playbook, p.id)?
         .into_iter()
         .find(|r| r.rubric == rubric.key)
         .expect("the rubric is in the playbook");
-    println!("Recorded. {} for '{}': {}.", sanitize(&rubric.name), sanitize(&p.name), result.summary());
+    println!(
+        "Recorded. {} for '{}': {}.",
+        sanitize(&rubric.name),
+        sanitize(&p.name),
+        result.summary()
+    );
     Ok(())
 }
 
@@ -77,16 +92,26 @@ pub fn decide(ctx: &mut Ctx, a: DecideArgs) -> CliResult {
     let mut criteria = Vec::new();
     for c in &a.criteria {
         let (text, met) = c.rsplit_once('=').ok_or_else(|| {
-            CliError::Usage(format!("criterion '{}' needs '=met' or '=unmet' at the end", sanitize(c)))
+            CliError::Usage(format!(
+                "criterion '{}' needs '=met' or '=unmet' at the end",
+                sanitize(c)
+            ))
         })?;
         let met = match met.trim().to_lowercase().as_str() {
             "met" | "yes" | "y" | "true" => true,
             "unmet" | "not met" | "no" | "n" | "false" => false,
             other => {
-                return Err(CliError::Usage(format!("criterion '{}' ends in '{}': use =met or =unmet", sanitize(text), sanitize(other))))
+                return Err(CliError::Usage(format!(
+                    "criterion '{}' ends in '{}': use =met or =unmet",
+                    sanitize(text),
+                    sanitize(other)
+                )))
             }
         };
-        criteria.push(Criterion { criterion: text.to_string(), met });
+        criteria.push(Criterion {
+            criterion: text.to_string(),
+            met,
+        });
     }
     let d = NewDecision {
         outcome: Some(a.outcome.into()),

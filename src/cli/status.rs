@@ -71,7 +71,11 @@ pub fn status(ctx: &mut Ctx, json: bool) -> CliResult {
     for r in &rows {
         *by_phase.entry(r.phase.key()).or_default() += 1;
         *by_readiness.entry(r.verdict.key()).or_default() += 1;
-        *phase_readiness.entry(r.phase.key()).or_default().entry(r.verdict.key()).or_default() += 1;
+        *phase_readiness
+            .entry(r.phase.key())
+            .or_default()
+            .entry(r.verdict.key())
+            .or_default() += 1;
     }
     let candidates: Vec<Candidate> = rank(&candidate_facts(&rows)).into_iter().take(3).collect();
     let blockers: Vec<PilotBlockers> = rows
@@ -101,13 +105,21 @@ pub fn status(ctx: &mut Ctx, json: bool) -> CliResult {
             blockers,
         })?);
     }
-    println!("{} — {} (day 1 = {})", sanitize(&prog.name), describe_day(day), prog.start_date);
+    println!(
+        "{} — {} (day 1 = {})",
+        sanitize(&prog.name),
+        describe_day(day),
+        prog.start_date
+    );
     if rows.is_empty() {
         println!("No pilots yet: add one with 'lastmile pilots add NAME', import a CSV, or load the demo with 'lastmile demo'.");
         return Ok(());
     }
     println!("{} pilots\n", rows.len());
-    println!("{:<22} {:>6} {:>11} {:>9} {:>7}", "PHASE", "PILOTS", "✗ NOT READY", "! AT RISK", "✓ READY");
+    println!(
+        "{:<22} {:>6} {:>11} {:>9} {:>7}",
+        "PHASE", "PILOTS", "✗ NOT READY", "! AT RISK", "✓ READY"
+    );
     for p in Phase::ALL {
         let pr = &phase_readiness[p.key()];
         println!(
@@ -137,17 +149,33 @@ pub fn status(ctx: &mut Ctx, json: bool) -> CliResult {
                 .map(|(_, l)| *l)
                 .collect::<Vec<_>>()
                 .join(", ");
-            println!("  {}. {:<36} selection {total:<9} {flags}", i + 1, truncate(&sanitize(&c.name), 36));
+            println!(
+                "  {}. {:<36} selection {total:<9} {flags}",
+                i + 1,
+                truncate(&sanitize(&c.name), 36)
+            );
         }
     }
     println!("\nBlockers");
     for b in blockers.iter().take(12) {
         let first = b.blockers.first().cloned().unwrap_or_default();
-        let more = if b.blockers.len() > 1 { format!(" (+{} more)", b.blockers.len() - 1) } else { String::new() };
-        println!("  {:<34} {} {}{more}", truncate(&sanitize(b.pilot), 34), b.verdict.mark(), sanitize(&first));
+        let more = if b.blockers.len() > 1 {
+            format!(" (+{} more)", b.blockers.len() - 1)
+        } else {
+            String::new()
+        };
+        println!(
+            "  {:<34} {} {}{more}",
+            truncate(&sanitize(b.pilot), 34),
+            b.verdict.mark(),
+            sanitize(&first)
+        );
     }
     if blockers.len() > 12 {
-        println!("  … and {} more pilots (lastmile status --json lists all)", blockers.len() - 12);
+        println!(
+            "  … and {} more pilots (lastmile status --json lists all)",
+            blockers.len() - 12
+        );
     }
     Ok(())
 }

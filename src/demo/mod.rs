@@ -28,7 +28,9 @@ pub fn demo_start(today: NaiveDate) -> NaiveDate {
 
 /// Stamp the transaction's next changes `days_ago` days before `today`.
 fn backdate(tx: &mut Tx<'_>, today: NaiveDate, days_ago: i64) {
-    let at = (today - Duration::days(days_ago)).and_hms_opt(10, 0, 0).expect("valid time");
+    let at = (today - Duration::days(days_ago))
+        .and_hms_opt(10, 0, 0)
+        .expect("valid time");
     tx.set_now(at.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
 }
 

@@ -3,7 +3,8 @@
 
 use super::{backdate, demo_start, ensure_empty, DemoSummary};
 use crate::domain::model::{
-    Criterion, ItemState, MetricCategory, MetricFields, NewDecision, Outcome, Phase, PilotFields, Rag, Role, Sector, Status,
+    Criterion, ItemState, MetricCategory, MetricFields, NewDecision, Outcome, Phase, PilotFields, Rag, Role, Sector,
+    Status,
 };
 use crate::playbook::{Playbook, READINESS_RUBRIC, SELECTION_QUESTIONS, SELECTION_RUBRIC};
 use crate::store::Store;
@@ -310,8 +311,11 @@ pub fn load_realistic(store: &mut Store, playbook: &Playbook, today: NaiveDate) 
             // one `progress` tenths done, one item in progress, one blocked.
             backdate(tx, today, 3);
             let checklist: Vec<_> = items.iter().enumerate().collect();
-            let current: Vec<usize> =
-                checklist.iter().filter(|(_, t)| t.phase == spec.phase).map(|(i, _)| *i).collect();
+            let current: Vec<usize> = checklist
+                .iter()
+                .filter(|(_, t)| t.phase == spec.phase)
+                .map(|(i, _)| *i)
+                .collect();
             let done_upto = current.len() * spec.progress / 10;
             let rows = tx_items(tx, id)?;
             for (pos, (item_id, rev, _)) in rows.iter().enumerate() {
@@ -341,13 +345,17 @@ pub fn load_realistic(store: &mut Store, playbook: &Playbook, today: NaiveDate) 
                 if state != ItemState::Todo {
                     tx.set_item_state(*item_id, *rev, state)?;
                 }
-                let owner_role = (pos % 4) as usize;
+                let owner_role = pos % 4;
                 if tmpl.phase <= spec.phase && tmpl.due_day <= day + 14 {
                     if let Some(p) = spec.owners[owner_role] {
                         let rev_now = if state != ItemState::Todo { rev + 1 } else { *rev };
                         tx.set_item_owner(*item_id, rev_now, Some(people[p]))?;
                         if state == ItemState::Done && pos % 3 == 0 {
-                            tx.set_item_note(*item_id, rev_now + 1, "Evidence: see the programme wiki page for this pilot")?;
+                            tx.set_item_note(
+                                *item_id,
+                                rev_now + 1,
+                                "Evidence: see the programme wiki page for this pilot",
+                            )?;
                         }
                     }
                 }
@@ -359,7 +367,12 @@ pub fn load_realistic(store: &mut Store, playbook: &Playbook, today: NaiveDate) 
         }
         Ok(())
     })?;
-    Ok(DemoSummary { pilots: SPECS.len(), people: PEOPLE.len(), decisions, start_date: start.to_string() })
+    Ok(DemoSummary {
+        pilots: SPECS.len(),
+        people: PEOPLE.len(),
+        decisions,
+        start_date: start.to_string(),
+    })
 }
 
 fn tx_items(tx: &crate::store::Tx<'_>, pilot_id: i64) -> Result<Vec<(i64, i64, i64)>> {
@@ -380,31 +393,179 @@ fn metrics_for(spec: &Spec) -> Vec<MetricFields> {
     };
     match spec.name {
         "Clinical documentation assistant" => vec![
-            m(MetricCategory::Performance, "Note accuracy (clinician-rated)", "%", true, 0.0, 90.0, 95.0, 98.0, Some(93.5)),
-            m(MetricCategory::Business, "Documentation time per visit", "min", false, 16.0, 12.0, 9.0, 7.0, Some(10.5)),
-            m(MetricCategory::User, "Clinicians using it weekly", "%", true, 0.0, 40.0, 60.0, 80.0, Some(52.0)),
-            m(MetricCategory::Operational, "p95 draft latency", "s", false, 0.0, 30.0, 15.0, 8.0, Some(12.0)),
+            m(
+                MetricCategory::Performance,
+                "Note accuracy (clinician-rated)",
+                "%",
+                true,
+                0.0,
+                90.0,
+                95.0,
+                98.0,
+                Some(93.5),
+            ),
+            m(
+                MetricCategory::Business,
+                "Documentation time per visit",
+                "min",
+                false,
+                16.0,
+                12.0,
+                9.0,
+                7.0,
+                Some(10.5),
+            ),
+            m(
+                MetricCategory::User,
+                "Clinicians using it weekly",
+                "%",
+                true,
+                0.0,
+                40.0,
+                60.0,
+                80.0,
+                Some(52.0),
+            ),
+            m(
+                MetricCategory::Operational,
+                "p95 draft latency",
+                "s",
+                false,
+                0.0,
+                30.0,
+                15.0,
+                8.0,
+                Some(12.0),
+            ),
         ],
         "Card fraud detection" => vec![
-            m(MetricCategory::Performance, "Fraud caught at 1% alert rate", "%", true, 55.0, 65.0, 72.0, 80.0, Some(68.0)),
-            m(MetricCategory::Business, "Fraud losses avoided per month", "k$", true, 0.0, 150.0, 300.0, 450.0, Some(210.0)),
-            m(MetricCategory::Operational, "Scoring latency p99", "ms", false, 0.0, 120.0, 80.0, 50.0, Some(95.0)),
+            m(
+                MetricCategory::Performance,
+                "Fraud caught at 1% alert rate",
+                "%",
+                true,
+                55.0,
+                65.0,
+                72.0,
+                80.0,
+                Some(68.0),
+            ),
+            m(
+                MetricCategory::Business,
+                "Fraud losses avoided per month",
+                "k$",
+                true,
+                0.0,
+                150.0,
+                300.0,
+                450.0,
+                Some(210.0),
+            ),
+            m(
+                MetricCategory::Operational,
+                "Scoring latency p99",
+                "ms",
+                false,
+                0.0,
+                120.0,
+                80.0,
+                50.0,
+                Some(95.0),
+            ),
         ],
         "IT service desk copilot" => vec![
-            m(MetricCategory::Performance, "Suggested answer accepted", "%", true, 0.0, 35.0, 50.0, 65.0, Some(57.0)),
-            m(MetricCategory::Business, "Mean time to resolve", "h", false, 9.0, 8.0, 6.5, 5.0, Some(6.1)),
-            m(MetricCategory::User, "Agent satisfaction", "/5", true, 3.1, 3.5, 4.0, 4.5, Some(4.2)),
+            m(
+                MetricCategory::Performance,
+                "Suggested answer accepted",
+                "%",
+                true,
+                0.0,
+                35.0,
+                50.0,
+                65.0,
+                Some(57.0),
+            ),
+            m(
+                MetricCategory::Business,
+                "Mean time to resolve",
+                "h",
+                false,
+                9.0,
+                8.0,
+                6.5,
+                5.0,
+                Some(6.1),
+            ),
+            m(
+                MetricCategory::User,
+                "Agent satisfaction",
+                "/5",
+                true,
+                3.1,
+                3.5,
+                4.0,
+                4.5,
+                Some(4.2),
+            ),
         ],
-        "AML alert triage" => vec![
-            m(MetricCategory::Performance, "True positives in top decile", "%", true, 22.0, 35.0, 45.0, 55.0, Some(29.0)),
-        ],
+        "AML alert triage" => vec![m(
+            MetricCategory::Performance,
+            "True positives in top decile",
+            "%",
+            true,
+            22.0,
+            35.0,
+            45.0,
+            55.0,
+            Some(29.0),
+        )],
         "Federal records review" => vec![
-            m(MetricCategory::Performance, "Exemption recall", "%", true, 0.0, 95.0, 98.0, 99.5, Some(91.0)),
-            m(MetricCategory::Business, "Backlog cleared per month", "records", true, 1200.0, 2000.0, 3000.0, 4000.0, None),
+            m(
+                MetricCategory::Performance,
+                "Exemption recall",
+                "%",
+                true,
+                0.0,
+                95.0,
+                98.0,
+                99.5,
+                Some(91.0),
+            ),
+            m(
+                MetricCategory::Business,
+                "Backlog cleared per month",
+                "records",
+                true,
+                1200.0,
+                2000.0,
+                3000.0,
+                4000.0,
+                None,
+            ),
         ],
         "Agentic customer support" => vec![
-            m(MetricCategory::Performance, "Requests resolved without hand-off", "%", true, 0.0, 30.0, 45.0, 60.0, Some(24.0)),
-            m(MetricCategory::Operational, "Cost per resolved request", "$", false, 4.2, 3.0, 2.0, 1.2, Some(2.7)),
+            m(
+                MetricCategory::Performance,
+                "Requests resolved without hand-off",
+                "%",
+                true,
+                0.0,
+                30.0,
+                45.0,
+                60.0,
+                Some(24.0),
+            ),
+            m(
+                MetricCategory::Operational,
+                "Cost per resolved request",
+                "$",
+                false,
+                4.2,
+                3.0,
+                2.0,
+                1.2,
+                Some(2.7),
+            ),
         ],
         _ => vec![],
     }
@@ -413,7 +574,13 @@ fn metrics_for(spec: &Spec) -> Vec<MetricFields> {
 fn decide(tx: &mut crate::store::Tx<'_>, today: NaiveDate, pilot: i64, spec: &Spec, people: &[i64]) -> Result<usize> {
     let date = |ago: i64| (today - Duration::days(ago)).to_string();
     let crit = |pairs: &[(&str, bool)]| -> Vec<Criterion> {
-        pairs.iter().map(|(c, m)| Criterion { criterion: (*c).into(), met: *m }).collect()
+        pairs
+            .iter()
+            .map(|(c, m)| Criterion {
+                criterion: (*c).into(),
+                met: *m,
+            })
+            .collect()
     };
     let cio = people[10];
     let mut n = 0;
@@ -425,15 +592,24 @@ fn decide(tx: &mut crate::store::Tx<'_>, today: NaiveDate, pilot: i64, spec: &Sp
     };
     match spec.name {
         "IT service desk copilot" => {
-            record(tx, 12, NewDecision {
-                outcome: Some(Outcome::Defer),
-                criteria: crit(&[("Accepted-answer rate at or above target", false), ("Rollback plan tested", false), ("Four owners named", true)]),
-                rationale: "Acceptance is below target and rollback has not been rehearsed; revisit in two weeks.".into(),
-                decided_by: cio,
-                decided_on: date(12),
-                stop_conditions: "Stop if acceptance stays under 35% for four weeks.".into(),
-                communicated: true,
-            })?;
+            record(
+                tx,
+                12,
+                NewDecision {
+                    outcome: Some(Outcome::Defer),
+                    criteria: crit(&[
+                        ("Accepted-answer rate at or above target", false),
+                        ("Rollback plan tested", false),
+                        ("Four owners named", true),
+                    ]),
+                    rationale: "Acceptance is below target and rollback has not been rehearsed; revisit in two weeks."
+                        .into(),
+                    decided_by: cio,
+                    decided_on: date(12),
+                    stop_conditions: "Stop if acceptance stays under 35% for four weeks.".into(),
+                    communicated: true,
+                },
+            )?;
             record(tx, 2, NewDecision {
                 outcome: Some(Outcome::Go),
                 criteria: crit(&[("Accepted-answer rate at or above target", true), ("Rollback plan tested", true), ("Four owners named", true), ("Monitoring with alert thresholds live", true)]),
@@ -467,15 +643,19 @@ fn decide(tx: &mut crate::store::Tx<'_>, today: NaiveDate, pilot: i64, spec: &Sp
             })?;
         }
         "Benefits eligibility chatbot" => {
-            record(tx, 20, NewDecision {
-                outcome: Some(Outcome::Defer),
-                criteria: crit(&[("Team readiness scored 3 or more", false)]),
-                rationale: "No team to run it yet; revisit after the citizen services reorganisation.".into(),
-                decided_by: people[4],
-                decided_on: date(20),
-                stop_conditions: "Drop from the portfolio if no owner is found by day 60.".into(),
-                communicated: true,
-            })?;
+            record(
+                tx,
+                20,
+                NewDecision {
+                    outcome: Some(Outcome::Defer),
+                    criteria: crit(&[("Team readiness scored 3 or more", false)]),
+                    rationale: "No team to run it yet; revisit after the citizen services reorganisation.".into(),
+                    decided_by: people[4],
+                    decided_on: date(20),
+                    stop_conditions: "Drop from the portfolio if no owner is found by day 60.".into(),
+                    communicated: true,
+                },
+            )?;
         }
         _ => {}
     }
@@ -508,7 +688,10 @@ mod tests {
         assert_eq!(decisions.len(), sum.decisions);
         assert!(decisions.iter().any(|d| d.superseded_by.is_some()));
         assert_eq!(s.programme().unwrap().start_date, demo_start(today));
-        assert!(load_realistic(&mut s, &pb, today).is_err(), "a second load must be refused");
+        assert!(
+            load_realistic(&mut s, &pb, today).is_err(),
+            "a second load must be refused"
+        );
         let chains = crate::store::verify_chains(&s).unwrap();
         assert!(chains.iter().all(|c| c.broken_at.is_none()));
     }

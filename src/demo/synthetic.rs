@@ -5,7 +5,8 @@
 
 use super::{backdate, demo_start, ensure_empty, DemoSummary};
 use crate::domain::model::{
-    Criterion, ItemState, MetricCategory, MetricFields, NewDecision, Outcome, Phase, PilotFields, Rag, Role, Sector, Status,
+    Criterion, ItemState, MetricCategory, MetricFields, NewDecision, Outcome, Phase, PilotFields, Rag, Role, Sector,
+    Status,
 };
 use crate::playbook::{Playbook, READINESS_RUBRIC, SELECTION_QUESTIONS, SELECTION_RUBRIC};
 use crate::store::Store;
@@ -32,20 +33,61 @@ impl Rng {
 }
 
 const FIRST: &[&str] = &[
-    "Ada", "Bea", "Cai", "Dana", "Eli", "Femi", "Gus", "Hana", "Ivo", "Jia", "Kit", "Lena", "Malo", "Nia", "Omar", "Pia",
-    "Quin", "Rui", "Sana", "Theo",
+    "Ada", "Bea", "Cai", "Dana", "Eli", "Femi", "Gus", "Hana", "Ivo", "Jia", "Kit", "Lena", "Malo", "Nia", "Omar",
+    "Pia", "Quin", "Rui", "Sana", "Theo",
 ];
-const LAST: &[&str] = &["Abe", "Brandt", "Costa", "Dube", "Ekström", "Fox", "Gill", "Hale", "Ito", "Jovic"];
+const LAST: &[&str] = &[
+    "Abe", "Brandt", "Costa", "Dube", "Ekström", "Fox", "Gill", "Hale", "Ito", "Jovic",
+];
 const TOPICS: &[&str] = &[
-    "claims", "invoice", "contract", "ticket", "fraud", "churn", "demand", "triage", "summary", "search", "coding",
-    "onboarding", "pricing", "routing", "forecast", "review",
+    "claims",
+    "invoice",
+    "contract",
+    "ticket",
+    "fraud",
+    "churn",
+    "demand",
+    "triage",
+    "summary",
+    "search",
+    "coding",
+    "onboarding",
+    "pricing",
+    "routing",
+    "forecast",
+    "review",
 ];
-const KINDS: &[&str] = &["assistant", "classifier", "copilot", "agent", "extractor", "scorer", "recommender", "summariser"];
-const UNITS: &[&str] = &["Operations", "Finance", "Legal", "HR", "Sales", "Risk", "IT", "Customer Care", "Supply Chain"];
+const KINDS: &[&str] = &[
+    "assistant",
+    "classifier",
+    "copilot",
+    "agent",
+    "extractor",
+    "scorer",
+    "recommender",
+    "summariser",
+];
+const UNITS: &[&str] = &[
+    "Operations",
+    "Finance",
+    "Legal",
+    "HR",
+    "Sales",
+    "Risk",
+    "IT",
+    "Customer Care",
+    "Supply Chain",
+];
 const OUTCOMES: &[Outcome] = &[Outcome::Go, Outcome::NoGo, Outcome::Pivot, Outcome::Defer];
 
 /// Build `n` pilots from `seed` into an empty database, in one transaction.
-pub fn load_synthetic(store: &mut Store, playbook: &Playbook, today: NaiveDate, n: usize, seed: u64) -> Result<DemoSummary> {
+pub fn load_synthetic(
+    store: &mut Store,
+    playbook: &Playbook,
+    today: NaiveDate,
+    n: usize,
+    seed: u64,
+) -> Result<DemoSummary> {
     ensure_empty(store)?;
     let start = demo_start(today);
     let items = playbook.items();
@@ -60,10 +102,19 @@ pub fn load_synthetic(store: &mut Store, playbook: &Playbook, today: NaiveDate, 
     let programme_rev = store.programme()?.revision;
     store.write(|tx| {
         backdate(tx, today, 50);
-        tx.set_programme(&format!("Synthetic portfolio ({n} pilots, seed {seed})"), start, programme_rev)?;
+        tx.set_programme(
+            &format!("Synthetic portfolio ({n} pilots, seed {seed})"),
+            start,
+            programme_rev,
+        )?;
         let mut people = Vec::with_capacity(people_n);
         for i in 0..people_n {
-            let name = format!("{} {} {}", FIRST[i % FIRST.len()], LAST[(i / FIRST.len()) % LAST.len()], i + 1);
+            let name = format!(
+                "{} {} {}",
+                FIRST[i % FIRST.len()],
+                LAST[(i / FIRST.len()) % LAST.len()],
+                i + 1
+            );
             people.push(tx.add_person(&name, "")?);
         }
         for i in 0..n {
@@ -77,7 +128,11 @@ pub fn load_synthetic(store: &mut Store, playbook: &Playbook, today: NaiveDate, 
                     business_unit: (*rng.pick(UNITS)).into(),
                     sector: Some(sector),
                     business_case: "Synthetic pilot for scale testing".into(),
-                    status: Some(if rng.below(10) == 0 { Status::Proposed } else { Status::Active }),
+                    status: Some(if rng.below(10) == 0 {
+                        Status::Proposed
+                    } else {
+                        Status::Active
+                    }),
                     ..Default::default()
                 },
                 &items,
@@ -110,7 +165,11 @@ pub fn load_synthetic(store: &mut Store, playbook: &Playbook, today: NaiveDate, 
             for (item_id, rev, pos) in tx.item_ids(id)? {
                 let t = &items[pos as usize];
                 let state = if t.phase < phase {
-                    if rng.below(10) == 0 { ItemState::Todo } else { ItemState::Done }
+                    if rng.below(10) == 0 {
+                        ItemState::Todo
+                    } else {
+                        ItemState::Done
+                    }
                 } else if t.phase == phase && rng.below(10) < done_share {
                     ItemState::Done
                 } else if t.phase == phase && rng.below(12) == 0 {
@@ -143,8 +202,14 @@ pub fn load_synthetic(store: &mut Store, playbook: &Playbook, today: NaiveDate, 
                     &NewDecision {
                         outcome: Some(*rng.pick(OUTCOMES)),
                         criteria: vec![
-                            Criterion { criterion: "Primary metric at target".into(), met: rng.below(2) == 0 },
-                            Criterion { criterion: "Four owners named".into(), met: rng.below(2) == 0 },
+                            Criterion {
+                                criterion: "Primary metric at target".into(),
+                                met: rng.below(2) == 0,
+                            },
+                            Criterion {
+                                criterion: "Four owners named".into(),
+                                met: rng.below(2) == 0,
+                            },
                         ],
                         rationale: "Synthetic decision".into(),
                         decided_by: *rng.pick(&people),
@@ -158,7 +223,12 @@ pub fn load_synthetic(store: &mut Store, playbook: &Playbook, today: NaiveDate, 
         }
         Ok(())
     })?;
-    Ok(DemoSummary { pilots: n, people: people_n, decisions, start_date: start.to_string() })
+    Ok(DemoSummary {
+        pilots: n,
+        people: people_n,
+        decisions,
+        start_date: start.to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -170,7 +240,17 @@ mod tests {
         s.portfolio(&pb, 45)
             .unwrap()
             .into_iter()
-            .map(|r| format!("{} {:?} {:?} {:?} {} {}", r.name, r.phase, r.dimensions, r.selection, r.items_done, r.owner_count()))
+            .map(|r| {
+                format!(
+                    "{} {:?} {:?} {:?} {} {}",
+                    r.name,
+                    r.phase,
+                    r.dimensions,
+                    r.selection,
+                    r.items_done,
+                    r.owner_count()
+                )
+            })
             .collect()
     }
 

@@ -49,7 +49,11 @@ pub fn evaluate(f: &CandidateFacts) -> Candidate {
             _ => 0,
         })
         .sum();
-    let impact = if complete { u32::from(f.selection[0].unwrap_or(0)) } else { 0 };
+    let impact = if complete {
+        u32::from(f.selection[0].unwrap_or(0))
+    } else {
+        0
+    };
     Candidate {
         pilot_id: f.pilot_id,
         name: f.name.clone(),
@@ -78,7 +82,12 @@ mod tests {
     use super::*;
 
     fn f(name: &str, sel: [u8; 5], dims: [Option<Rag>; 4]) -> CandidateFacts {
-        CandidateFacts { pilot_id: 0, name: name.into(), selection: sel.map(Some), dimensions: dims }
+        CandidateFacts {
+            pilot_id: 0,
+            name: name.into(),
+            selection: sel.map(Some),
+            dimensions: dims,
+        }
     }
 
     #[test]
@@ -101,7 +110,12 @@ mod tests {
 
     #[test]
     fn unscored_selection_counts_zero() {
-        let c = evaluate(&CandidateFacts { pilot_id: 1, name: "x".into(), selection: [Some(5), None, None, None, None], dimensions: [None; 4] });
+        let c = evaluate(&CandidateFacts {
+            pilot_id: 1,
+            name: "x".into(),
+            selection: [Some(5), None, None, None, None],
+            dimensions: [None; 4],
+        });
         assert_eq!(c.selection_total, None);
         assert_eq!(c.score, 0);
         assert!(!c.strong);

@@ -304,9 +304,8 @@ impl Metric {
         let Some(cur) = self.current else {
             return MetricStanding::NoData;
         };
-        let reached = |level: Option<f64>| {
-            level.is_some_and(|l| if self.higher_is_better { cur >= l } else { cur <= l })
-        };
+        let reached =
+            |level: Option<f64>| level.is_some_and(|l| if self.higher_is_better { cur >= l } else { cur <= l });
         if reached(self.stretch) {
             MetricStanding::Stretch
         } else if reached(self.target) {

@@ -14,7 +14,10 @@ pub fn resolve<'a>(kind: &str, query: &str, entries: &'a [(i64, String)]) -> Res
     if let Some(e) = entries.iter().find(|(_, n)| n.to_lowercase() == q) {
         return Ok(e);
     }
-    let prefixed: Vec<&(i64, String)> = entries.iter().filter(|(_, n)| n.to_lowercase().starts_with(&q)).collect();
+    let prefixed: Vec<&(i64, String)> = entries
+        .iter()
+        .filter(|(_, n)| n.to_lowercase().starts_with(&q))
+        .collect();
     match prefixed.len() {
         1 => Ok(prefixed[0]),
         0 => {
@@ -26,13 +29,30 @@ pub fn resolve<'a>(kind: &str, query: &str, entries: &'a [(i64, String)]) -> Res
                     format!("list them with 'lastmile {kind}s list'")
                 }
             } else {
-                format!("did you mean {}?", near.iter().map(|n| format!("'{}'", sanitize(n))).collect::<Vec<_>>().join(", "))
+                format!(
+                    "did you mean {}?",
+                    near.iter()
+                        .map(|n| format!("'{}'", sanitize(n)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
             };
-            let add = if kind == "person" { " (add people with 'lastmile people add NAME')" } else { "" };
-            Err(Error::not_found(format!("no {kind} named '{}': {hint}{add}", sanitize(query))))
+            let add = if kind == "person" {
+                " (add people with 'lastmile people add NAME')"
+            } else {
+                ""
+            };
+            Err(Error::not_found(format!(
+                "no {kind} named '{}': {hint}{add}",
+                sanitize(query)
+            )))
         }
         n => {
-            let shown: Vec<String> = prefixed.iter().take(5).map(|(_, n)| format!("'{}'", sanitize(n))).collect();
+            let shown: Vec<String> = prefixed
+                .iter()
+                .take(5)
+                .map(|(_, n)| format!("'{}'", sanitize(n)))
+                .collect();
             Err(Error::invalid(format!(
                 "'{}' matches {n} {kind}s ({}{}): type more of the name",
                 sanitize(query),
@@ -78,7 +98,11 @@ mod tests {
     use super::*;
 
     fn people() -> Vec<(i64, String)> {
-        vec![(1, "Priya Nair".into()), (2, "Peter Okafor".into()), (3, "Maria Lopez".into())]
+        vec![
+            (1, "Priya Nair".into()),
+            (2, "Peter Okafor".into()),
+            (3, "Maria Lopez".into()),
+        ]
     }
 
     #[test]

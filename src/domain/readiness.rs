@@ -167,10 +167,16 @@ pub fn assess(f: &Facts) -> Readiness {
         }
     }
     if f.open_gates > 0 {
-        blockers.push(Blocker::OpenGates { count: f.open_gates, items: f.open_gate_items.clone() });
+        blockers.push(Blocker::OpenGates {
+            count: f.open_gates,
+            items: f.open_gate_items.clone(),
+        });
     }
     if f.overdue > 0 {
-        blockers.push(Blocker::Overdue { count: f.overdue, items: f.overdue_items.clone() });
+        blockers.push(Blocker::Overdue {
+            count: f.overdue,
+            items: f.overdue_items.clone(),
+        });
     }
     for gate in &f.rubric_gates {
         if gate.severity.is_some() {
@@ -196,7 +202,7 @@ pub fn verdict(f: &Facts) -> Verdict {
     if blocks {
         return Verdict::NotReady;
     }
-    let warns = f.dimensions.iter().any(|d| *d == Some(Rag::Yellow))
+    let warns = f.dimensions.contains(&Some(Rag::Yellow))
         || f.overdue > 0
         || f.rubric_gates.iter().any(|g| g.severity == Some(Severity::Warn));
     if warns {
@@ -211,7 +217,11 @@ mod tests {
     use super::*;
 
     fn ready() -> Facts {
-        Facts { dimensions: [Some(Rag::Green); 4], owners: [true; 4], ..Facts::default() }
+        Facts {
+            dimensions: [Some(Rag::Green); 4],
+            owners: [true; 4],
+            ..Facts::default()
+        }
     }
 
     fn check(f: &Facts, want: Verdict) -> Readiness {
@@ -232,7 +242,12 @@ mod tests {
         let mut f = ready();
         f.dimensions[2] = None;
         let r = check(&f, Verdict::NotReady);
-        assert_eq!(r.blockers, vec![Blocker::Unscored { dimension: Dimension::Integration }]);
+        assert_eq!(
+            r.blockers,
+            vec![Blocker::Unscored {
+                dimension: Dimension::Integration
+            }]
+        );
     }
 
     #[test]
@@ -275,7 +290,11 @@ mod tests {
     #[test]
     fn rubric_gates_block_warn_or_pass() {
         let mut f = ready();
-        f.rubric_gates.push(RubricGate { rubric: "maturity".into(), label: "Level 3".into(), severity: None });
+        f.rubric_gates.push(RubricGate {
+            rubric: "maturity".into(),
+            label: "Level 3".into(),
+            severity: None,
+        });
         check(&f, Verdict::Ready);
         f.rubric_gates[0].severity = Some(Severity::Warn);
         check(&f, Verdict::AtRisk);

@@ -232,9 +232,8 @@ impl Playbook {
 
     /// Load a playbook file; errors name the file, line and column.
     pub fn load(path: &Path) -> Result<Playbook> {
-        let src = std::fs::read_to_string(path).map_err(|e| {
-            Error::Playbook(format!("cannot read playbook {}: {e}", path.display()))
-        })?;
+        let src = std::fs::read_to_string(path)
+            .map_err(|e| Error::Playbook(format!("cannot read playbook {}: {e}", path.display())))?;
         Playbook::parse(&src, &path.display().to_string())
     }
 
@@ -248,7 +247,9 @@ impl Playbook {
             ))
         })?;
         pb.validate().map_err(|m| {
-            Error::Playbook(format!("playbook {origin}: {m}; fix the file or run without --playbook"))
+            Error::Playbook(format!(
+                "playbook {origin}: {m}; fix the file or run without --playbook"
+            ))
         })?;
         Ok(pb)
     }
@@ -257,7 +258,11 @@ impl Playbook {
         let keys: Vec<&str> = self.phases.iter().map(|p| p.key.as_str()).collect();
         let want: Vec<&str> = Phase::ALL.iter().map(|p| p.key()).collect();
         if keys != want {
-            return Err(format!("phases must be {} in that order (found {})", want.join(", "), keys.join(", ")));
+            return Err(format!(
+                "phases must be {} in that order (found {})",
+                want.join(", "),
+                keys.join(", ")
+            ));
         }
         for s in Sector::ALL {
             if !self.sectors.iter().any(|d| d.key == s.key()) {
@@ -271,7 +276,8 @@ impl Playbook {
         }
         let mut seen = HashSet::new();
         for section in &self.checklist {
-            let phase = Phase::parse(&section.phase).map_err(|e| format!("checklist section '{}': {e}", section.section))?;
+            let phase =
+                Phase::parse(&section.phase).map_err(|e| format!("checklist section '{}': {e}", section.section))?;
             let def = &self.phases[phase.index()];
             for item in &section.items {
                 if !seen.insert(item.key.as_str()) {
@@ -299,7 +305,10 @@ impl Playbook {
                 return Err(format!("rubric key '{}' appears twice", r.key));
             }
             if !self.scales.contains_key(&r.scale) {
-                return Err(format!("rubric '{}' uses scale '{}', which is not declared under [scales]", r.key, r.scale));
+                return Err(format!(
+                    "rubric '{}' uses scale '{}', which is not declared under [scales]",
+                    r.key, r.scale
+                ));
             }
             if r.sections.iter().all(|s| s.questions.is_empty()) {
                 return Err(format!("rubric '{}' has no questions", r.key));
@@ -324,7 +333,11 @@ impl Playbook {
                 return Err(format!("the 'readiness' rubric has no '{}' question", d.key()));
             }
         }
-        let rag: Vec<&str> = self.scales[&readiness.scale].values.iter().map(|v| v.label.as_str()).collect();
+        let rag: Vec<&str> = self.scales[&readiness.scale]
+            .values
+            .iter()
+            .map(|v| v.label.as_str())
+            .collect();
         if rag != ["red", "yellow", "green"] {
             return Err("the 'readiness' rubric must use a red, yellow, green scale".into());
         }
@@ -348,7 +361,11 @@ impl Playbook {
             _ => Err(Error::not_found(format!(
                 "no rubric '{}' in the playbook: use one of {}",
                 crate::text::sanitize(key),
-                self.rubrics.iter().map(|r| r.key.as_str()).collect::<Vec<_>>().join(", ")
+                self.rubrics
+                    .iter()
+                    .map(|r| r.key.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ))),
         }
     }
@@ -402,7 +419,10 @@ impl Playbook {
 impl Rubric {
     /// A question by key.
     pub fn question(&self, key: &str) -> Option<&Question> {
-        self.sections.iter().flat_map(|s| s.questions.iter()).find(|q| q.key == key)
+        self.sections
+            .iter()
+            .flat_map(|s| s.questions.iter())
+            .find(|q| q.key == key)
     }
     /// Every question in order.
     pub fn questions(&self) -> impl Iterator<Item = &Question> {
@@ -438,15 +458,26 @@ mod tests {
         let e = Playbook::parse(&src, "custom.toml").unwrap_err().to_string();
         assert!(e.starts_with("playbook custom.toml, line "), "{e}");
         assert!(e.contains("column"), "{e}");
-        let line: usize = e["playbook custom.toml, line ".len()..].split(',').next().unwrap().parse().unwrap();
+        let line: usize = e["playbook custom.toml, line ".len()..]
+            .split(',')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
         assert_eq!(src.lines().nth(line - 1).unwrap(), "first_day = \"one\"");
     }
 
     #[test]
     fn invalid_playbooks_are_refused_with_reasons() {
         let cases = [
-            (DEFAULT_PLAYBOOK.replacen("key = \"assessment\"", "key = \"discovery\"", 1), "phases must be"),
-            (DEFAULT_PLAYBOOK.replacen("scale = \"rag\"", "scale = \"nope\"", 1), "not declared"),
+            (
+                DEFAULT_PLAYBOOK.replacen("key = \"assessment\"", "key = \"discovery\"", 1),
+                "phases must be",
+            ),
+            (
+                DEFAULT_PLAYBOOK.replacen("scale = \"rag\"", "scale = \"nope\"", 1),
+                "not declared",
+            ),
             (format!("{DEFAULT_PLAYBOOK}\nsurprise = 1\n"), "unknown field"),
             ("= broken".to_string(), "line 1"),
         ];

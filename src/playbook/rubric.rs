@@ -60,7 +60,11 @@ pub fn band_for(bands: &[Band], value: f64) -> Option<&Band> {
 
 /// Numeric value of an answer label on a scale (case-insensitive).
 pub fn value_of(scale: &Scale, answer: &str) -> Option<f64> {
-    scale.values.iter().find(|v| v.label.eq_ignore_ascii_case(answer.trim())).map(|v| v.value)
+    scale
+        .values
+        .iter()
+        .find(|v| v.label.eq_ignore_ascii_case(answer.trim()))
+        .map(|v| v.value)
 }
 
 /// Score a rubric from the current answers (question key -> answer label).
@@ -85,7 +89,11 @@ pub fn score(rubric: &Rubric, scale: &Scale, answers: &HashMap<String, String>) 
             name: s.name.clone(),
             answered: values.len(),
             total: s.questions.len(),
-            value: if complete { combine(rubric.within, &values) } else { None },
+            value: if complete {
+                combine(rubric.within, &values)
+            } else {
+                None
+            },
         });
     }
     let value = if answered == total {
@@ -99,12 +107,13 @@ pub fn score(rubric: &Rubric, scale: &Scale, answers: &HashMap<String, String>) 
     for rule in &rubric.rules {
         let fired = match rule.kind {
             RuleKind::AnyBelow => all_values.iter().any(|v| *v < rule.threshold),
-            RuleKind::CountAtLeast => {
-                all_values.iter().filter(|v| **v >= rule.threshold).count() >= rule.count.max(1)
-            }
+            RuleKind::CountAtLeast => all_values.iter().filter(|v| **v >= rule.threshold).count() >= rule.count.max(1),
         };
         if fired {
-            rules.push(RuleHit { label: rule.label.clone(), level: rule.level });
+            rules.push(RuleHit {
+                label: rule.label.clone(),
+                level: rule.level,
+            });
         }
     }
     RubricResult {
@@ -127,7 +136,10 @@ impl RubricResult {
     pub fn gate(&self) -> RubricGate {
         let worst_rule = self.rules.iter().map(|r| r.level).min_by_key(|l| level_rank(*l));
         let (label, severity) = if self.value.is_none() {
-            (format!("{} of {} questions answered", self.answered, self.total), Some(Severity::Block))
+            (
+                format!("{} of {} questions answered", self.answered, self.total),
+                Some(Severity::Block),
+            )
         } else {
             let band_level = self.level.unwrap_or(Level::Pass);
             let worst = match worst_rule {
@@ -146,7 +158,11 @@ impl RubricResult {
             };
             (label, sev)
         };
-        RubricGate { rubric: self.name.clone(), label, severity }
+        RubricGate {
+            rubric: self.name.clone(),
+            label,
+            severity,
+        }
     }
 
     /// A short display: "18 Strong", "3 of 5 answered".
@@ -190,7 +206,17 @@ mod tests {
         let pb = Playbook::builtin();
         let r = pb.rubric(SELECTION_RUBRIC).unwrap();
         let s = pb.scale_of(r);
-        let res = score(r, s, &answers(&[("impact", "5"), ("data", "4"), ("feasibility", "4"), ("team", "4"), ("path", "2")]));
+        let res = score(
+            r,
+            s,
+            &answers(&[
+                ("impact", "5"),
+                ("data", "4"),
+                ("feasibility", "4"),
+                ("team", "4"),
+                ("path", "2"),
+            ]),
+        );
         assert_eq!(res.value, Some(19.0));
         assert!(res.rules.iter().any(|h| h.label.to_lowercase().contains("red flag")));
         assert!(res.rules.iter().any(|h| h.label.to_lowercase().contains("strong")));
@@ -204,7 +230,16 @@ mod tests {
     fn readiness_rubric_takes_the_worst() {
         let pb = Playbook::builtin();
         let r = pb.rubric("readiness").unwrap();
-        let res = score(r, pb.scale_of(r), &answers(&[("data", "green"), ("governance", "yellow"), ("integration", "green"), ("ownership", "GREEN")]));
+        let res = score(
+            r,
+            pb.scale_of(r),
+            &answers(&[
+                ("data", "green"),
+                ("governance", "yellow"),
+                ("integration", "green"),
+                ("ownership", "GREEN"),
+            ]),
+        );
         assert_eq!(res.value, Some(1.0));
         assert_eq!(res.level, Some(Level::Warn));
     }
@@ -240,16 +275,33 @@ questions = [ { key = "cicd", text = "CI/CD" }, { key = "rollback", text = "Roll
         let pb = Playbook::parse(&format!("{DEFAULT_PLAYBOOK}\n{extra}"), "t").unwrap();
         let r = pb.rubric("maturity").unwrap();
         let s = pb.scale_of(r);
-        let res = score(r, s, &answers(&[("tests", "yes"), ("docs", "yes"), ("cicd", "partly"), ("rollback", "yes")]));
+        let res = score(
+            r,
+            s,
+            &answers(&[
+                ("tests", "yes"),
+                ("docs", "yes"),
+                ("cicd", "partly"),
+                ("rollback", "yes"),
+            ]),
+        );
         assert_eq!(res.sections[0].value, Some(2.0));
         assert_eq!(res.sections[1].value, Some(1.5));
         assert_eq!(res.value, Some(1.5));
         assert_eq!(res.band.as_deref(), Some("Maturing"));
         assert_eq!(res.gate().severity, Some(Severity::Warn));
-        let res = score(r, s, &answers(&[("tests", "no"), ("docs", "yes"), ("cicd", "yes"), ("rollback", "yes")]));
+        let res = score(
+            r,
+            s,
+            &answers(&[("tests", "no"), ("docs", "yes"), ("cicd", "yes"), ("rollback", "yes")]),
+        );
         assert_eq!(res.gate().severity, Some(Severity::Block));
         assert_eq!(res.gate().label, "Prototype");
-        let res = score(r, s, &answers(&[("tests", "yes"), ("docs", "yes"), ("cicd", "yes"), ("rollback", "yes")]));
+        let res = score(
+            r,
+            s,
+            &answers(&[("tests", "yes"), ("docs", "yes"), ("cicd", "yes"), ("rollback", "yes")]),
+        );
         assert_eq!(res.gate().severity, None);
     }
 

@@ -29,7 +29,8 @@ pub(crate) fn chain_hash(prev: &str, fields: &[Option<&str>]) -> String {
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn audit_fields<'a>(
+/// The hashed content of one audit event, in chain order.
+struct AuditContent<'a> {
     at: &'a str,
     actor: &'a str,
     entity: &'a str,
@@ -38,8 +39,22 @@ fn audit_fields<'a>(
     field: &'a str,
     old: Option<&'a str>,
     new: Option<&'a str>,
-) -> [Option<&'a str>; 8] {
-    [Some(at), Some(actor), Some(entity), Some(entity_id), pilot_id, Some(field), old, new]
+}
+
+impl AuditContent<'_> {
+    fn hash(&self, prev: &str) -> String {
+        let f = [
+            Some(self.at),
+            Some(self.actor),
+            Some(self.entity),
+            Some(self.entity_id),
+            self.pilot_id,
+            Some(self.field),
+            self.old,
+            self.new,
+        ];
+        chain_hash(prev, &f)
+    }
 }
 
 impl Tx<'_> {
@@ -57,17 +72,26 @@ impl Tx<'_> {
             Some(h) => h,
             None => self
                 .conn()
-                .query_row("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
+                .query_row("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1", [], |r| {
+                    r.get(0)
+                })
                 .optional()
                 .map_err(|e| self.err(e))?
                 .unwrap_or_else(|| GENESIS.to_string()),
         };
         let id_s = entity_id.to_string();
         let pilot_s = pilot_id.map(|p| p.to_string());
-        let hash = chain_hash(
-            &prev,
-            &audit_fields(&self.now, self.actor, entity, &id_s, pilot_s.as_deref(), field, old, new),
-        );
+        let hash = AuditContent {
+            at: &self.now,
+            actor: self.actor,
+            entity,
+            entity_id: &id_s,
+            pilot_id: pilot_s.as_deref(),
+            field,
+            old,
+            new,
+        }
+        .hash(&prev);
         self.conn()
             .prepare_cached(
                 "INSERT INTO audit_events (at, actor, entity, entity_id, pilot_id, field, old_value, new_value, prev_hash, hash)
@@ -107,13 +131,22 @@ pub struct ChainReport {
 
 impl ChainReport {
     fn walk(name: &'static str, rows: impl Iterator<Item = (i64, String, String, String)>) -> ChainReport {
-        let mut r = ChainReport { name, entries: 0, head: GENESIS.to_string(), broken_at: None, hashes: Vec::new() };
+        let mut r = ChainReport {
+            name,
+            entries: 0,
+            head: GENESIS.to_string(),
+            broken_at: None,
+            hashes: Vec::new(),
+        };
         let mut expected_prev = GENESIS.to_string();
         for (id, prev, stored, computed) in rows {
             r.entries += 1;
             if r.broken_at.is_none() {
                 if prev != expected_prev {
-                    r.broken_at = Some((id, format!("{name} row {id} does not follow the row before it (a row was removed or reordered)")));
+                    r.broken_at = Some((
+                        id,
+                        format!("{name} row {id} does not follow the row before it (a row was removed or reordered)"),
+                    ));
                 } else if stored != computed {
                     r.broken_at = Some((id, format!("{name} row {id} was changed after it was written")));
                 }
@@ -147,10 +180,17 @@ pub fn verify_chains(store: &Store) -> Result<Vec<ChainReport>> {
             let hash: String = r.get(10)?;
             let eid = entity_id.to_string();
             let pid = pilot_id.map(|p| p.to_string());
-            let computed = chain_hash(
-                &prev,
-                &audit_fields(&at, &actor, &entity, &eid, pid.as_deref(), &field, old.as_deref(), new.as_deref()),
-            );
+            let computed = AuditContent {
+                at: &at,
+                actor: &actor,
+                entity: &entity,
+                entity_id: &eid,
+                pilot_id: pid.as_deref(),
+                field: &field,
+                old: old.as_deref(),
+                new: new.as_deref(),
+            }
+            .hash(&prev);
             Ok((id, prev, hash, computed))
         })
         .map_err(|e| store.err(e))?
@@ -200,7 +240,10 @@ mod tests {
 
     #[test]
     fn hash_separates_fields() {
-        assert_ne!(chain_hash(GENESIS, &[Some("ab"), Some("c")]), chain_hash(GENESIS, &[Some("a"), Some("bc")]));
+        assert_ne!(
+            chain_hash(GENESIS, &[Some("ab"), Some("c")]),
+            chain_hash(GENESIS, &[Some("a"), Some("bc")])
+        );
         assert_ne!(chain_hash(GENESIS, &[None]), chain_hash(GENESIS, &[Some("")]));
         assert_eq!(chain_hash(GENESIS, &[Some("x")]).len(), 64);
     }
@@ -213,11 +256,16 @@ mod tests {
             tx.audit("pilot", 1, Some(1), "name", Some("A"), Some("B"))
         })
         .unwrap();
-        s.write(|tx| tx.audit("pilot", 1, Some(1), "phase", Some("assessment"), Some("scaffolding"))).unwrap();
+        s.write(|tx| tx.audit("pilot", 1, Some(1), "phase", Some("assessment"), Some("scaffolding")))
+            .unwrap();
         let r = verify_chains(&s).unwrap();
         assert!(r.iter().all(|c| c.broken_at.is_none()), "{r:?}");
         assert_eq!(r[1].entries, 3);
-        s.conn().execute_batch("DROP TRIGGER audit_append_only_update; UPDATE audit_events SET new_value = 'C' WHERE id = 2;").unwrap();
+        s.conn()
+            .execute_batch(
+                "DROP TRIGGER audit_append_only_update; UPDATE audit_events SET new_value = 'C' WHERE id = 2;",
+            )
+            .unwrap();
         let r = verify_chains(&s).unwrap();
         assert_eq!(r[1].broken_at.as_ref().unwrap().0, 2);
     }

@@ -62,7 +62,9 @@ impl Tx<'_> {
             .conn()
             .prepare_cached("SELECT id, revision, position FROM checklist_items WHERE pilot_id = ?1 ORDER BY position")
             .map_err(|e| self.err(e))?;
-        let rows = stmt.query_map([pilot_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([pilot_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .map_err(|e| self.err(e))?;
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
     }
 
@@ -85,7 +87,14 @@ impl Tx<'_> {
         Ok(item)
     }
 
-    fn set_item_column(&mut self, item: &ChecklistItem, col: &str, value: &dyn ToSql, old: Option<&str>, new: Option<&str>) -> Result<()> {
+    fn set_item_column(
+        &mut self,
+        item: &ChecklistItem,
+        col: &str,
+        value: &dyn ToSql,
+        old: Option<&str>,
+        new: Option<&str>,
+    ) -> Result<()> {
         // `col` is one of the fixed names passed below, never user input.
         let sql = format!(
             "UPDATE checklist_items SET {col} = ?1, revision = revision + 1, updated_at = ?2, updated_by = ?3 WHERE id = ?4 AND revision = ?5"
@@ -108,7 +117,9 @@ impl Tx<'_> {
 
     /// Set or clear an item's owner.
     pub fn set_item_owner(&mut self, id: i64, revision: i64, person_id: Option<i64>) -> Result<()> {
-        let item = self.item_at(id, revision, |i| format!("owner {}", i.owner.as_deref().unwrap_or("nobody")))?;
+        let item = self.item_at(id, revision, |i| {
+            format!("owner {}", i.owner.as_deref().unwrap_or("nobody"))
+        })?;
         if item.owner_id == person_id {
             return Ok(());
         }
@@ -122,13 +133,21 @@ impl Tx<'_> {
             ),
             None => None,
         };
-        self.set_item_column(&item, "owner_id", &person_id, item.owner.as_deref(), new_name.as_deref())
+        self.set_item_column(
+            &item,
+            "owner_id",
+            &person_id,
+            item.owner.as_deref(),
+            new_name.as_deref(),
+        )
     }
 
     /// Replace an item's note or evidence link.
     pub fn set_item_note(&mut self, id: i64, revision: i64, note: &str) -> Result<()> {
         let note = clean_text("note", note)?;
-        let item = self.item_at(id, revision, |i| format!("note \"{}\"", truncate(&sanitize(&i.note), 60)))?;
+        let item = self.item_at(id, revision, |i| {
+            format!("note \"{}\"", truncate(&sanitize(&i.note), 60))
+        })?;
         if item.note == note {
             return Ok(());
         }
@@ -138,13 +157,21 @@ impl Tx<'_> {
     /// Move an item's due day (1-90).
     pub fn set_item_due(&mut self, id: i64, revision: i64, due_day: i64) -> Result<()> {
         if !(1..=90).contains(&due_day) {
-            return Err(Error::invalid(format!("due day {due_day} is outside the programme: use a day from 1 to 90")));
+            return Err(Error::invalid(format!(
+                "due day {due_day} is outside the programme: use a day from 1 to 90"
+            )));
         }
         let item = self.item_at(id, revision, |i| format!("due day {}", i.due_day))?;
         if item.due_day == due_day {
             return Ok(());
         }
-        self.set_item_column(&item, "due_day", &due_day, Some(&item.due_day.to_string()), Some(&due_day.to_string()))
+        self.set_item_column(
+            &item,
+            "due_day",
+            &due_day,
+            Some(&item.due_day.to_string()),
+            Some(&due_day.to_string()),
+        )
     }
 }
 
@@ -158,20 +185,32 @@ mod tests {
     fn item_edits_are_revisioned_and_audited() {
         let mut s = Store::open_in_memory("scribe").unwrap();
         let pid = s
-            .write(|tx| tx.add_pilot(&PilotFields { name: "P".into(), ..Default::default() }, &Playbook::builtin().items()))
+            .write(|tx| {
+                tx.add_pilot(
+                    &PilotFields {
+                        name: "P".into(),
+                        ..Default::default()
+                    },
+                    &Playbook::builtin().items(),
+                )
+            })
             .unwrap();
         let item = s.checklist(pid).unwrap()[0].clone();
-        s.write(|tx| tx.set_item_state(item.id, item.revision, ItemState::Done)).unwrap();
+        s.write(|tx| tx.set_item_state(item.id, item.revision, ItemState::Done))
+            .unwrap();
         let after = s.item(item.id).unwrap();
         assert_eq!(after.state, ItemState::Done);
         assert_eq!(after.revision, item.revision + 1);
         assert_eq!(after.updated_by, "scribe");
         // A second terminal still holding the old revision is refused.
-        let e = s.write(|tx| tx.set_item_note(item.id, item.revision, "evidence")).unwrap_err();
+        let e = s
+            .write(|tx| tx.set_item_note(item.id, item.revision, "evidence"))
+            .unwrap_err();
         let Error::Conflict(c) = &e else { panic!("{e}") };
         assert_eq!(c.by, "scribe");
         assert!(c.current.contains("note"), "{}", c.current);
-        s.write(|tx| tx.set_item_note(item.id, after.revision, "https://wiki/evidence\nsecond line")).unwrap();
+        s.write(|tx| tx.set_item_note(item.id, after.revision, "https://wiki/evidence\nsecond line"))
+            .unwrap();
         let ev = s.audit_events(Some(pid), 5).unwrap();
         assert_eq!(ev[0].field, "note");
         assert_eq!(ev[1].field, "state");

@@ -17,38 +17,31 @@ pub struct DecisionFilter {
     pub since: Option<String>,
 }
 
-fn decision_fields(
-    pilot_id: &str,
-    outcome: &str,
-    rationale: &str,
-    decided_by: &str,
-    decided_on: &str,
-    stop: &str,
-    communicated: &str,
-    recorded_at: &str,
-    recorded_by: &str,
-    criteria: &str,
-) -> [Option<String>; 10] {
-    [pilot_id, outcome, rationale, decided_by, decided_on, stop, communicated, recorded_at, recorded_by, criteria]
-        .map(|s| Some(s.to_string()))
-}
-
 fn criteria_text(c: &[Criterion]) -> String {
-    c.iter().map(|c| format!("{}\u{1f}{}", if c.met { 1 } else { 0 }, c.criterion)).collect::<Vec<_>>().join("\u{1e}")
+    c.iter()
+        .map(|c| format!("{}\u{1f}{}", if c.met { 1 } else { 0 }, c.criterion))
+        .collect::<Vec<_>>()
+        .join("\u{1e}")
 }
 
-fn hash_of(prev: &str, f: &[Option<String>; 10]) -> String {
-    let refs: Vec<Option<&str>> = f.iter().map(|o| o.as_deref()).collect();
-    chain_hash(prev, &refs)
+/// Hash a decision's content, given in chain order: pilot id, outcome,
+/// rationale, decided-by id, date, stop conditions, communicated (0/1),
+/// recorded at, recorded by, criteria.
+fn hash_of(prev: &str, f: [&str; 10]) -> String {
+    chain_hash(prev, &f.map(Some))
 }
 
 impl Tx<'_> {
     /// Record a decision. It can never be edited afterwards.
     pub fn record_decision(&mut self, pilot_id: i64, d: &NewDecision) -> Result<i64> {
-        let outcome = d.outcome.ok_or_else(|| Error::invalid("the decision has no outcome: choose go, no-go, pivot or defer"))?;
+        let outcome = d
+            .outcome
+            .ok_or_else(|| Error::invalid("the decision has no outcome: choose go, no-go, pivot or defer"))?;
         let rationale = clean_text("rationale", &d.rationale)?;
         if rationale.trim().is_empty() {
-            return Err(Error::invalid("the decision has no rationale: say why, in a sentence or two"));
+            return Err(Error::invalid(
+                "the decision has no rationale: say why, in a sentence or two",
+            ));
         }
         let stop = clean_text("stop conditions", &d.stop_conditions)?;
         let decided_on = if d.decided_on.trim().is_empty() {
@@ -58,28 +51,34 @@ impl Tx<'_> {
         };
         let mut criteria = Vec::new();
         for c in &d.criteria {
-            criteria.push(Criterion { criterion: validate_name("criterion", &c.criterion)?, met: c.met });
+            criteria.push(Criterion {
+                criterion: validate_name("criterion", &c.criterion)?,
+                met: c.met,
+            });
         }
         let maker: Option<String> = self
             .conn()
             .query_row("SELECT name FROM people WHERE id = ?1", [d.decided_by], |r| r.get(0))
             .optional()
             .map_err(|e| self.err(e))?;
-        let maker = maker.ok_or_else(|| Error::not_found("the decision-maker is not in the people list: add them first"))?;
+        let maker =
+            maker.ok_or_else(|| Error::not_found("the decision-maker is not in the people list: add them first"))?;
         let prev = self.decision_head()?;
-        let fields = decision_fields(
-            &pilot_id.to_string(),
-            outcome.key(),
-            &rationale,
-            &d.decided_by.to_string(),
-            &decided_on,
-            &stop,
-            if d.communicated { "1" } else { "0" },
-            &self.now,
-            self.actor,
-            &criteria_text(&criteria),
+        let hash = hash_of(
+            &prev,
+            [
+                &pilot_id.to_string(),
+                outcome.key(),
+                &rationale,
+                &d.decided_by.to_string(),
+                &decided_on,
+                &stop,
+                if d.communicated { "1" } else { "0" },
+                &self.now,
+                self.actor,
+                &criteria_text(&criteria),
+            ],
         );
-        let hash = hash_of(&prev, &fields);
         self.conn()
             .prepare_cached(
                 "INSERT INTO decisions (pilot_id, outcome, rationale, decided_by, decided_on, stop_conditions, communicated,
@@ -96,10 +95,13 @@ impl Tx<'_> {
         {
             let mut stmt = self
                 .conn()
-                .prepare_cached("INSERT INTO decision_criteria (decision_id, position, criterion, met) VALUES (?1, ?2, ?3, ?4)")
+                .prepare_cached(
+                    "INSERT INTO decision_criteria (decision_id, position, criterion, met) VALUES (?1, ?2, ?3, ?4)",
+                )
                 .map_err(|e| self.err(e))?;
             for (i, c) in criteria.iter().enumerate() {
-                stmt.execute(params![id, i as i64, c.criterion, c.met]).map_err(|e| super::map_sql(self.path, e))?;
+                stmt.execute(params![id, i as i64, c.criterion, c.met])
+                    .map_err(|e| super::map_sql(self.path, e))?;
             }
         }
         let summary = format!("{} by {maker} on {decided_on}", outcome.label());
@@ -119,7 +121,8 @@ impl Tx<'_> {
             )
             .optional()
             .map_err(|e| self.err(e))?;
-        let (pilot_id, communicated, noticed) = row.ok_or_else(|| Error::not_found(format!("decision {decision_id} does not exist")))?;
+        let (pilot_id, communicated, noticed) =
+            row.ok_or_else(|| Error::not_found(format!("decision {decision_id} does not exist")))?;
         if communicated || noticed {
             return Ok(());
         }
@@ -129,7 +132,14 @@ impl Tx<'_> {
                 params![decision_id, self.now, self.actor],
             )
             .map_err(|e| self.err(e))?;
-        self.audit("decision", decision_id, Some(pilot_id), "communicated", Some("no"), Some("yes"))
+        self.audit(
+            "decision",
+            decision_id,
+            Some(pilot_id),
+            "communicated",
+            Some("no"),
+            Some("yes"),
+        )
     }
 }
 
@@ -184,7 +194,15 @@ impl Store {
             .map_err(|e| self.err(e))?;
         let mut by_id: std::collections::HashMap<i64, Vec<Criterion>> = std::collections::HashMap::new();
         let rows = crit
-            .query_map([], |r| Ok((r.get::<_, i64>(0)?, Criterion { criterion: r.get(1)?, met: r.get(2)? })))
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    Criterion {
+                        criterion: r.get(1)?,
+                        met: r.get(2)?,
+                    },
+                ))
+            })
             .map_err(|e| self.err(e))?;
         for r in rows {
             let (id, c) = r.map_err(|e| self.err(e))?;
@@ -202,9 +220,11 @@ impl Store {
     pub fn decision_chain_head(&self) -> Result<(String, u64)> {
         let (head, n): (Option<String>, i64) = self
             .conn()
-            .query_row("SELECT (SELECT hash FROM decisions ORDER BY id DESC LIMIT 1), count(*) FROM decisions", [], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+            .query_row(
+                "SELECT (SELECT hash FROM decisions ORDER BY id DESC LIMIT 1), count(*) FROM decisions",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .map_err(|e| self.err(e))?;
         Ok((head.unwrap_or_else(|| GENESIS.to_string()), n as u64))
     }
@@ -218,7 +238,15 @@ pub(crate) fn chain_rows(store: &Store) -> Result<Vec<(i64, String, String, Stri
         .map_err(|e| store.err(e))?;
     let mut crits: std::collections::HashMap<i64, Vec<Criterion>> = std::collections::HashMap::new();
     for r in crit_stmt
-        .query_map([], |r| Ok((r.get::<_, i64>(0)?, Criterion { criterion: r.get(1)?, met: r.get(2)? })))
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                Criterion {
+                    criterion: r.get(1)?,
+                    met: r.get(2)?,
+                },
+            ))
+        })
         .map_err(|e| store.err(e))?
     {
         let (id, cr) = r.map_err(|e| store.err(e))?;
@@ -256,8 +284,11 @@ pub(crate) fn chain_rows(store: &Store) -> Result<Vec<(i64, String, String, Stri
     for r in rows {
         let (id, pid, outcome, rationale, by, on, stop, comm, at, rec_by, prev, hash) = r.map_err(|e| store.err(e))?;
         let ct = criteria_text(crits.get(&id).map(Vec::as_slice).unwrap_or(&[]));
-        let fields = decision_fields(&pid, &outcome, &rationale, &by, &on, &stop, &comm, &at, &rec_by, &ct);
-        out.push((id, prev.clone(), hash, hash_of(&prev, &fields)));
+        let computed = hash_of(
+            &prev,
+            [&pid, &outcome, &rationale, &by, &on, &stop, &comm, &at, &rec_by, &ct],
+        );
+        out.push((id, prev, hash, computed));
     }
     Ok(out)
 }
@@ -273,21 +304,34 @@ mod tests {
         let mut s = Store::open_in_memory("lead").unwrap();
         let (pid, who) = s
             .write(|tx| {
-                let p = tx.add_pilot(&PilotFields { name: "P".into(), ..Default::default() }, &[])?;
+                let p = tx.add_pilot(
+                    &PilotFields {
+                        name: "P".into(),
+                        ..Default::default()
+                    },
+                    &[],
+                )?;
                 let w = tx.add_person("Dana Reyes", "CIO")?;
                 Ok((p, w))
             })
             .unwrap();
         let d = NewDecision {
             outcome: Some(Outcome::Defer),
-            criteria: vec![Criterion { criterion: "Accuracy at volume".into(), met: false }],
+            criteria: vec![Criterion {
+                criterion: "Accuracy at volume".into(),
+                met: false,
+            }],
             rationale: "Not enough evidence yet".into(),
             decided_by: who,
             decided_on: "2026-10-01".into(),
             ..Default::default()
         };
         let first = s.write(|tx| tx.record_decision(pid, &d)).unwrap();
-        let go = NewDecision { outcome: Some(Outcome::Go), rationale: "Evidence in".into(), ..d.clone() };
+        let go = NewDecision {
+            outcome: Some(Outcome::Go),
+            rationale: "Evidence in".into(),
+            ..d.clone()
+        };
         let second = s.write(|tx| tx.record_decision(pid, &go)).unwrap();
         let all = s.decisions(&DecisionFilter::default()).unwrap();
         assert_eq!(all[0].id, second);
@@ -300,7 +344,17 @@ mod tests {
         assert!(chains.iter().all(|c| c.broken_at.is_none()), "{chains:?}");
         assert_eq!(chains[0].entries, 2);
         assert!(s.conn().execute("UPDATE decisions SET outcome = 'go'", []).is_err());
-        let e = s.write(|tx| tx.record_decision(pid, &NewDecision { rationale: " ".into(), ..go.clone() })).unwrap_err();
+        let e = s
+            .write(|tx| {
+                tx.record_decision(
+                    pid,
+                    &NewDecision {
+                        rationale: " ".into(),
+                        ..go.clone()
+                    },
+                )
+            })
+            .unwrap_err();
         assert!(e.to_string().contains("no rationale"));
     }
 }

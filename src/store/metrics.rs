@@ -53,18 +53,31 @@ impl Tx<'_> {
         let name = validate_name("metric", &f.name)?;
         let unit = crate::text::clean_text("unit", &f.unit)?;
         let category = f.category.unwrap_or(MetricCategory::Performance);
-        for v in [f.baseline, f.minimum, f.target, f.stretch, f.current].into_iter().flatten() {
+        for v in [f.baseline, f.minimum, f.target, f.stretch, f.current]
+            .into_iter()
+            .flatten()
+        {
             if !v.is_finite() {
-                return Err(Error::invalid(format!("metric '{}' has a value that is not a number: use plain numbers", sanitize(&name))));
+                return Err(Error::invalid(format!(
+                    "metric '{}' has a value that is not a number: use plain numbers",
+                    sanitize(&name)
+                )));
             }
         }
         let clash: Option<i64> = self
             .conn()
-            .query_row("SELECT id FROM metrics WHERE pilot_id = ?1 AND name = ?2", params![pilot_id, name], |r| r.get(0))
+            .query_row(
+                "SELECT id FROM metrics WHERE pilot_id = ?1 AND name = ?2",
+                params![pilot_id, name],
+                |r| r.get(0),
+            )
             .optional()
             .map_err(|e| self.err(e))?;
         if clash.is_some() {
-            return Err(Error::invalid(format!("this pilot already has a metric named '{}': update it instead", sanitize(&name))));
+            return Err(Error::invalid(format!(
+                "this pilot already has a metric named '{}': update it instead",
+                sanitize(&name)
+            )));
         }
         self.conn()
             .prepare_cached(
@@ -81,7 +94,12 @@ impl Tx<'_> {
         let id = self.conn().last_insert_rowid();
         let summary = format!(
             "{name} [{}] baseline {} / min {} / target {} / stretch {} / current {}",
-            category.key(), show(f.baseline), show(f.minimum), show(f.target), show(f.stretch), show(f.current)
+            category.key(),
+            show(f.baseline),
+            show(f.minimum),
+            show(f.target),
+            show(f.stretch),
+            show(f.current)
         );
         self.audit("metric", id, Some(pilot_id), "created", None, Some(&summary))?;
         Ok(id)
@@ -113,6 +131,13 @@ impl Tx<'_> {
                 params![value, self.now, self.actor, id],
             )
             .map_err(|e| self.err(e))?;
-        self.audit("metric", id, Some(m.pilot_id), "current", Some(&show(m.current)), Some(&show(value)))
+        self.audit(
+            "metric",
+            id,
+            Some(m.pilot_id),
+            "current",
+            Some(&show(m.current)),
+            Some(&show(value)),
+        )
     }
 }

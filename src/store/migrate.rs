@@ -25,13 +25,16 @@ pub const MIGRATIONS: &[Migration] = &[];
 pub fn migrate(conn: &mut Connection, steps: &[Migration], target: i64) -> Result<()> {
     let p = Path::new("database");
     let e = |err| map_sql(p, err);
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(e)?;
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(e)?;
     let mut version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(e)?;
     if version >= target {
         return Ok(()); // someone else migrated while we waited
     }
     if version == 0 {
-        tx.execute_batch(SCHEMA_SQL).map_err(|err| Error::Storage(format!("creating the schema failed: {err}")))?;
+        tx.execute_batch(SCHEMA_SQL)
+            .map_err(|err| Error::Storage(format!("creating the schema failed: {err}")))?;
         tx.execute(
             "INSERT INTO programme (id, name, start_date, updated_at, updated_by) VALUES (1, ?1, ?2, ?3, 'lastmile')",
             rusqlite::params![
@@ -41,22 +44,33 @@ pub fn migrate(conn: &mut Connection, steps: &[Migration], target: i64) -> Resul
             ],
         )
         .map_err(e)?;
-        tx.execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID};")).map_err(e)?;
+        tx.execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID};"))
+            .map_err(e)?;
         version = SCHEMA_VERSION;
     }
     let start = version;
     for step in steps.iter().filter(|s| s.to > start && s.to <= target) {
         if step.to != version + 1 {
-            return Err(Error::Storage(format!("no migration step from schema {version} to {}", version + 1)));
+            return Err(Error::Storage(format!(
+                "no migration step from schema {version} to {}",
+                version + 1
+            )));
         }
-        tx.execute_batch(step.sql)
-            .map_err(|err| Error::Storage(format!("migration to schema {} failed ({err}); nothing was changed", step.to)))?;
+        tx.execute_batch(step.sql).map_err(|err| {
+            Error::Storage(format!(
+                "migration to schema {} failed ({err}); nothing was changed",
+                step.to
+            ))
+        })?;
         version = step.to;
     }
     if version != target {
-        return Err(Error::Storage(format!("no migration path to schema {target} (stopped at {version})")));
+        return Err(Error::Storage(format!(
+            "no migration path to schema {target} (stopped at {version})"
+        )));
     }
-    tx.execute_batch(&format!("PRAGMA user_version = {version};")).map_err(e)?;
+    tx.execute_batch(&format!("PRAGMA user_version = {version};"))
+        .map_err(e)?;
     tx.commit().map_err(e)
 }
 
@@ -88,13 +102,22 @@ mod tests {
     fn steps_run_in_order() {
         let mut c = v1();
         let steps = [
-            Migration { to: SCHEMA_VERSION + 1, sql: "ALTER TABLE people ADD COLUMN email TEXT NOT NULL DEFAULT '';" },
-            Migration { to: SCHEMA_VERSION + 2, sql: "CREATE INDEX people_email ON people (email);" },
+            Migration {
+                to: SCHEMA_VERSION + 1,
+                sql: "ALTER TABLE people ADD COLUMN email TEXT NOT NULL DEFAULT '';",
+            },
+            Migration {
+                to: SCHEMA_VERSION + 2,
+                sql: "CREATE INDEX people_email ON people (email);",
+            },
         ];
         migrate(&mut c, &steps, SCHEMA_VERSION + 2).unwrap();
         assert_eq!(version(&c), SCHEMA_VERSION + 2);
-        c.execute("INSERT INTO people (name, email, created_at, updated_at, updated_by) VALUES ('a', 'a@x', '', '', '')", [])
-            .unwrap();
+        c.execute(
+            "INSERT INTO people (name, email, created_at, updated_at, updated_by) VALUES ('a', 'a@x', '', '', '')",
+            [],
+        )
+        .unwrap();
         // Running again is a no-op.
         migrate(&mut c, &steps, SCHEMA_VERSION + 2).unwrap();
     }
@@ -103,14 +126,24 @@ mod tests {
     fn failing_step_changes_nothing() {
         let mut c = v1();
         let steps = [
-            Migration { to: SCHEMA_VERSION + 1, sql: "ALTER TABLE people ADD COLUMN email TEXT;" },
-            Migration { to: SCHEMA_VERSION + 2, sql: "THIS IS NOT SQL;" },
+            Migration {
+                to: SCHEMA_VERSION + 1,
+                sql: "ALTER TABLE people ADD COLUMN email TEXT;",
+            },
+            Migration {
+                to: SCHEMA_VERSION + 2,
+                sql: "THIS IS NOT SQL;",
+            },
         ];
         let e = migrate(&mut c, &steps, SCHEMA_VERSION + 2).unwrap_err().to_string();
         assert!(e.contains("nothing was changed"), "{e}");
         assert_eq!(version(&c), SCHEMA_VERSION);
         let cols: i64 = c
-            .query_row("SELECT count(*) FROM pragma_table_info('people') WHERE name = 'email'", [], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM pragma_table_info('people') WHERE name = 'email'",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(cols, 0, "the first step must have been rolled back");
     }

@@ -83,7 +83,13 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| map_sql(&path, e))?;
-        let mut w = Tx { tx, actor: &self.actor, path: &self.path, now: now_utc(), last_audit_hash: None };
+        let mut w = Tx {
+            tx,
+            actor: &self.actor,
+            path: &self.path,
+            now: now_utc(),
+            last_audit_hash: None,
+        };
         let out = f(&mut w)?;
         w.tx.commit().map_err(|e| map_sql(&path, e))?;
         Ok(out)
@@ -91,7 +97,9 @@ impl Store {
 
     /// `PRAGMA data_version`: changes when another connection commits.
     pub fn data_version(&self) -> Result<i64> {
-        self.conn.query_row("PRAGMA data_version", [], |r| r.get(0)).map_err(|e| self.err(e))
+        self.conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .map_err(|e| self.err(e))
     }
 
     /// SQLite's own integrity check; `Ok(())` or the first problems found.
@@ -102,7 +110,11 @@ impl Store {
             .map_err(|e| self.err(e))?
             .collect::<rusqlite::Result<_>>()
             .map_err(|e| self.err(e))?;
-        Ok(if rows.len() == 1 && rows[0] == "ok" { Ok(()) } else { Err(rows) })
+        Ok(if rows.len() == 1 && rows[0] == "ok" {
+            Ok(())
+        } else {
+            Err(rows)
+        })
     }
 
     /// Copy the database to `dest` with SQLite's online backup API, safe
@@ -115,11 +127,10 @@ impl Store {
             )));
         }
         if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| Error::Io(format!("cannot create {}: {e}", dir.display())))?;
+            std::fs::create_dir_all(dir).map_err(|e| Error::Io(format!("cannot create {}: {e}", dir.display())))?;
         }
-        let mut out = Connection::open(dest)
-            .map_err(|e| Error::Io(format!("cannot create backup {}: {e}", dest.display())))?;
+        let mut out =
+            Connection::open(dest).map_err(|e| Error::Io(format!("cannot create backup {}: {e}", dest.display())))?;
         let backup = rusqlite::backup::Backup::new(&self.conn, &mut out).map_err(|e| self.err(e))?;
         backup
             .run_to_completion(256, std::time::Duration::from_millis(5), None)
@@ -177,9 +188,9 @@ pub(crate) fn map_sql(path: &Path, e: rusqlite::Error) -> Error {
     if let rusqlite::Error::SqliteFailure(f, ref msg) = e {
         let detail = msg.clone().unwrap_or_else(|| f.to_string());
         return match f.code {
-            ErrorCode::ReadOnly if f.extended_code == rusqlite::ffi::SQLITE_READONLY_DBMOVED => Error::Storage(format!(
-                "{p} was moved or deleted while lastmile had it open: nothing more was saved; reopen the file"
-            )),
+            ErrorCode::ReadOnly if f.extended_code == rusqlite::ffi::SQLITE_READONLY_DBMOVED => Error::Storage(
+                format!("{p} was moved or deleted while lastmile had it open: nothing more was saved; reopen the file"),
+            ),
             ErrorCode::ReadOnly => read_only_error(path),
             ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => Error::Busy(format!(
                 "{p} stayed locked by another program for too long: nothing was changed; try again in a moment"
@@ -193,8 +204,12 @@ pub(crate) fn map_sql(path: &Path, e: rusqlite::Error) -> Error {
             ErrorCode::DatabaseCorrupt => Error::Storage(format!(
                 "{p} is damaged ({detail}): restore it from a backup ('lastmile backup' makes one)"
             )),
-            ErrorCode::CannotOpen => Error::Storage(format!("cannot open {p} ({detail}): check the path and its permissions")),
-            ErrorCode::SystemIoFailure => Error::Storage(format!("reading or writing {p} failed ({detail}): check the disk")),
+            ErrorCode::CannotOpen => Error::Storage(format!(
+                "cannot open {p} ({detail}): check the path and its permissions"
+            )),
+            ErrorCode::SystemIoFailure => {
+                Error::Storage(format!("reading or writing {p} failed ({detail}): check the disk"))
+            }
             _ => Error::Storage(format!("database error on {p}: {detail}")),
         };
     }

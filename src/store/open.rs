@@ -24,7 +24,9 @@ impl Store {
     pub fn open(path: &Path, mode: OpenMode, actor: &str) -> Result<Store> {
         let p = path.display();
         if path.is_dir() {
-            return Err(Error::invalid(format!("{p} is a directory: give a file path with --db, e.g. {p}/lastmile.db")));
+            return Err(Error::invalid(format!(
+                "{p} is a directory: give a file path with --db, e.g. {p}/lastmile.db"
+            )));
         }
         let exists = path.exists();
         if !exists {
@@ -40,7 +42,9 @@ impl Store {
         }
         // Root ignores permission bits, so honour a read-only file ourselves.
         let read_only = exists
-            && std::fs::metadata(path).map(|m| m.permissions().readonly()).unwrap_or(false);
+            && std::fs::metadata(path)
+                .map(|m| m.permissions().readonly())
+                .unwrap_or(false);
         let flags = if read_only {
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI
         } else {
@@ -76,7 +80,9 @@ impl Store {
         }
         if version == 0 {
             let tables: i64 = conn
-                .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))
+                .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| {
+                    r.get(0)
+                })
                 .map_err(e)?;
             if tables > 0 {
                 return Err(Error::Storage(format!(
@@ -89,7 +95,12 @@ impl Store {
             conn.pragma_update(None, "journal_mode", "WAL").map_err(e)?;
             conn.pragma_update(None, "synchronous", "NORMAL").map_err(e)?;
         }
-        let mut store = Store { conn, path: path.to_path_buf(), read_only, actor: String::new() };
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+            read_only,
+            actor: String::new(),
+        };
         store.set_actor(actor);
         if version < SCHEMA_VERSION {
             if read_only {

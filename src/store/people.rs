@@ -15,7 +15,14 @@ impl Store {
             .prepare_cached("SELECT id, name, title, revision FROM people ORDER BY name COLLATE NOCASE")
             .map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map([], |r| Ok(Person { id: r.get(0)?, name: r.get(1)?, title: r.get(2)?, revision: r.get(3)? }))
+            .query_map([], |r| {
+                Ok(Person {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    title: r.get(2)?,
+                    revision: r.get(3)?,
+                })
+            })
             .map_err(|e| self.err(e))?;
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
     }
@@ -40,10 +47,15 @@ impl Tx<'_> {
             .optional()
             .map_err(|e| self.err(e))?;
         if let Some(n) = existing {
-            return Err(Error::invalid(format!("{} is already in the people list", crate::text::sanitize(&n))));
+            return Err(Error::invalid(format!(
+                "{} is already in the people list",
+                crate::text::sanitize(&n)
+            )));
         }
         self.conn()
-            .prepare_cached("INSERT INTO people (name, title, created_at, updated_at, updated_by) VALUES (?1, ?2, ?3, ?3, ?4)")
+            .prepare_cached(
+                "INSERT INTO people (name, title, created_at, updated_at, updated_by) VALUES (?1, ?2, ?3, ?3, ?4)",
+            )
             .and_then(|mut s| s.execute(params![name, title, self.now, self.actor]))
             .map_err(|e| self.err(e))?;
         let id = self.conn().last_insert_rowid();

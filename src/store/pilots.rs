@@ -66,13 +66,22 @@ impl Store {
             .prepare_cached(&sql)
             .and_then(|mut s| s.query_row([id], pilot_from_row).optional())
             .map_err(|e| self.err(e))?
-            .ok_or_else(|| Error::not_found(format!("pilot {id} no longer exists: it may have been removed in another terminal")))
+            .ok_or_else(|| {
+                Error::not_found(format!(
+                    "pilot {id} no longer exists: it may have been removed in another terminal"
+                ))
+            })
     }
 
     /// `(id, name)` of every pilot, for name lookups.
     pub fn pilot_names(&self) -> Result<Vec<(i64, String)>> {
-        let mut stmt = self.conn().prepare_cached("SELECT id, name FROM pilots ORDER BY name COLLATE NOCASE").map_err(|e| self.err(e))?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(|e| self.err(e))?;
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT id, name FROM pilots ORDER BY name COLLATE NOCASE")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|e| self.err(e))?;
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
     }
 
@@ -102,7 +111,12 @@ impl Store {
             .map_err(|e| self.err(e))?;
         let mut rows = stmt
             .query_map([pilot_id], |r| {
-                Ok(Owner { role: vocab(r, 0, Role::parse)?, person_id: r.get(1)?, person: r.get(2)?, revision: r.get(3)? })
+                Ok(Owner {
+                    role: vocab(r, 0, Role::parse)?,
+                    person_id: r.get(1)?,
+                    person: r.get(2)?,
+                    revision: r.get(3)?,
+                })
             })
             .map_err(|e| self.err(e))?
             .collect::<rusqlite::Result<Vec<_>>>()
@@ -141,8 +155,17 @@ impl Tx<'_> {
             )
             .and_then(|mut s| {
                 s.execute(params![
-                    name, texts[0], sector.key(), texts[1], texts[2], texts[3], texts[4], texts[5], status.key(),
-                    self.now, self.actor
+                    name,
+                    texts[0],
+                    sector.key(),
+                    texts[1],
+                    texts[2],
+                    texts[3],
+                    texts[4],
+                    texts[5],
+                    status.key(),
+                    self.now,
+                    self.actor
                 ])
             })
             .map_err(|e| self.err(e))?;
@@ -157,7 +180,16 @@ impl Tx<'_> {
                 .map_err(|e| self.err(e))?;
             for (pos, it) in items.iter().enumerate() {
                 stmt.execute(params![
-                    id, it.key, it.phase.key(), it.section, pos as i64, it.text, it.gate, it.due_day, self.now, self.actor
+                    id,
+                    it.key,
+                    it.phase.key(),
+                    it.section,
+                    pos as i64,
+                    it.text,
+                    it.gate,
+                    it.due_day,
+                    self.now,
+                    self.actor
                 ])
                 .map_err(|e| super::map_sql(self.path, e))?;
             }
@@ -178,7 +210,12 @@ impl Tx<'_> {
         if p.revision != revision {
             return Err(Error::Conflict(Conflict {
                 what: format!("pilot '{}'", crate::text::sanitize(&p.name)),
-                current: format!("revision {} (phase {}, status {})", p.revision, p.phase.key(), p.status.key()),
+                current: format!(
+                    "revision {} (phase {}, status {})",
+                    p.revision,
+                    p.phase.key(),
+                    p.status.key()
+                ),
                 by: p.updated_by.clone(),
                 at: p.updated_at.clone(),
             }));
@@ -201,11 +238,18 @@ impl Tx<'_> {
         if name != old.name {
             let clash: Option<i64> = self
                 .conn()
-                .query_row("SELECT id FROM pilots WHERE name = ?1 AND id <> ?2", params![name, id], |r| r.get(0))
+                .query_row(
+                    "SELECT id FROM pilots WHERE name = ?1 AND id <> ?2",
+                    params![name, id],
+                    |r| r.get(0),
+                )
                 .optional()
                 .map_err(|e| self.err(e))?;
             if clash.is_some() {
-                return Err(Error::invalid(format!("a pilot named '{}' already exists: choose another name", crate::text::sanitize(&name))));
+                return Err(Error::invalid(format!(
+                    "a pilot named '{}' already exists: choose another name",
+                    crate::text::sanitize(&name)
+                )));
             }
         }
         let mut changes: Vec<(&str, String, String)> = Vec::new();
@@ -213,8 +257,12 @@ impl Tx<'_> {
             changes.push(("name", old.name.clone(), name));
         }
         let olds = [
-            &old.business_unit, &old.business_case, &old.data_sources, &old.model_class,
-            &old.integration_footprint, &old.governance_posture,
+            &old.business_unit,
+            &old.business_case,
+            &old.data_sources,
+            &old.model_class,
+            &old.integration_footprint,
+            &old.governance_posture,
         ];
         for ((col, v), o) in text_fields(f).into_iter().zip(olds) {
             let v = clean_text(&col.replace('_', " "), v)?;
@@ -313,7 +361,14 @@ impl Tx<'_> {
             .and_then(|mut s| s.execute(params![pilot_id, role.key(), person_id, self.now, self.actor]))
             .map_err(|e| self.err(e))?;
         let old = current.map(|c| c.1);
-        self.audit("owner", pilot_id, Some(pilot_id), role.key(), old.as_deref(), Some(&new_name))
+        self.audit(
+            "owner",
+            pilot_id,
+            Some(pilot_id),
+            role.key(),
+            old.as_deref(),
+            Some(&new_name),
+        )
     }
 
     /// Remove the owner of a role (against the revision the user saw).
@@ -328,12 +383,22 @@ impl Tx<'_> {
             )
             .optional()
             .map_err(|e| self.err(e))?;
-        let Some((name, rev, by, at)) = current else { return Ok(()) };
+        let Some((name, rev, by, at)) = current else {
+            return Ok(());
+        };
         if rev != seen {
-            return Err(Error::Conflict(Conflict { what: format!("the {}", role.label().to_lowercase()), current: name, by, at }));
+            return Err(Error::Conflict(Conflict {
+                what: format!("the {}", role.label().to_lowercase()),
+                current: name,
+                by,
+                at,
+            }));
         }
         self.conn()
-            .execute("DELETE FROM owners WHERE pilot_id = ?1 AND role = ?2", params![pilot_id, role.key()])
+            .execute(
+                "DELETE FROM owners WHERE pilot_id = ?1 AND role = ?2",
+                params![pilot_id, role.key()],
+            )
             .map_err(|e| self.err(e))?;
         self.audit("owner", pilot_id, Some(pilot_id), role.key(), Some(&name), None)
     }
@@ -348,7 +413,16 @@ mod tests {
         let mut s = Store::open_in_memory("lead").unwrap();
         let items = Playbook::builtin().items();
         let id = s
-            .write(|tx| tx.add_pilot(&PilotFields { name: "Fraud scoring".into(), sector: Some(Sector::Financial), ..Default::default() }, &items))
+            .write(|tx| {
+                tx.add_pilot(
+                    &PilotFields {
+                        name: "Fraud scoring".into(),
+                        sector: Some(Sector::Financial),
+                        ..Default::default()
+                    },
+                    &items,
+                )
+            })
             .unwrap();
         (s, id)
     }
@@ -356,7 +430,12 @@ mod tests {
     #[test]
     fn add_pilot_instantiates_checklist_and_audits() {
         let (s, id) = store_with_pilot();
-        let n: i64 = s.conn().query_row("SELECT count(*) FROM checklist_items WHERE pilot_id = ?1", [id], |r| r.get(0)).unwrap();
+        let n: i64 = s
+            .conn()
+            .query_row("SELECT count(*) FROM checklist_items WHERE pilot_id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .unwrap();
         assert_eq!(n as usize, Playbook::builtin().items().len());
         let ev = s.audit_events(Some(id), 10).unwrap();
         assert_eq!(ev[0].field, "created");
@@ -368,7 +447,15 @@ mod tests {
     fn duplicate_names_are_refused_case_insensitively() {
         let (mut s, _) = store_with_pilot();
         let e = s
-            .write(|tx| tx.add_pilot(&PilotFields { name: "FRAUD SCORING".into(), ..Default::default() }, &[]))
+            .write(|tx| {
+                tx.add_pilot(
+                    &PilotFields {
+                        name: "FRAUD SCORING".into(),
+                        ..Default::default()
+                    },
+                    &[],
+                )
+            })
             .unwrap_err();
         assert!(e.to_string().contains("already exists"));
     }
@@ -387,12 +474,19 @@ mod tests {
     #[test]
     fn update_records_each_changed_field() {
         let (mut s, id) = store_with_pilot();
-        let mut f = PilotFields { name: "Fraud scoring".into(), business_unit: "Payments".into(), ..Default::default() };
+        let mut f = PilotFields {
+            name: "Fraud scoring".into(),
+            business_unit: "Payments".into(),
+            ..Default::default()
+        };
         f.status = Some(Status::Paused);
         s.write(|tx| tx.update_pilot(id, 1, &f)).unwrap();
         let ev = s.audit_events(Some(id), 10).unwrap();
         let fields: Vec<&str> = ev.iter().map(|e| e.field.as_str()).collect();
-        assert!(fields.contains(&"business_unit") && fields.contains(&"status"), "{fields:?}");
+        assert!(
+            fields.contains(&"business_unit") && fields.contains(&"status"),
+            "{fields:?}"
+        );
         assert_eq!(s.pilot(id).unwrap().revision, 2);
     }
 }

@@ -78,11 +78,17 @@ impl Store {
     pub fn programme(&self) -> Result<Programme> {
         let (name, start, revision): (String, String, i64) = self
             .conn()
-            .query_row("SELECT name, start_date, revision FROM programme WHERE id = 1", [], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
+            .query_row(
+                "SELECT name, start_date, revision FROM programme WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
             .map_err(|e| self.err(e))?;
-        Ok(Programme { name, start_date: parse_date("programme start date", &start)?, revision })
+        Ok(Programme {
+            name,
+            start_date: parse_date("programme start date", &start)?,
+            revision,
+        })
     }
 
     /// A summary row for every pilot, ordered by name. `day` is today's
@@ -142,8 +148,11 @@ impl Store {
             }
         }
         // Current answers of the rubrics the portfolio shows or gates on.
-        let gating: Vec<&crate::playbook::Rubric> =
-            playbook.rubrics.iter().filter(|r| r.gates_readiness && r.key != READINESS_RUBRIC).collect();
+        let gating: Vec<&crate::playbook::Rubric> = playbook
+            .rubrics
+            .iter()
+            .filter(|r| r.gates_readiness && r.key != READINESS_RUBRIC)
+            .collect();
         let mut custom: HashMap<(i64, &str), HashMap<String, String>> = HashMap::new();
         {
             let mut stmt = c
@@ -174,7 +183,10 @@ impl Store {
                         row.selection[qi] = answer.parse().ok();
                     }
                 } else if let Some(g) = gating.iter().find(|g| g.key == rubric_key) {
-                    custom.entry((pid, g.key.as_str())).or_default().insert(question, answer);
+                    custom
+                        .entry((pid, g.key.as_str()))
+                        .or_default()
+                        .insert(question, answer);
                 }
             }
         }
@@ -253,7 +265,8 @@ impl Store {
         for row in &mut rows {
             for g in &gating {
                 let answers = custom.get(&(row.id, g.key.as_str())).unwrap_or(&empty);
-                row.rubric_gates.push(rubric::score(g, playbook.scale_of(g), answers).gate());
+                row.rubric_gates
+                    .push(rubric::score(g, playbook.scale_of(g), answers).gate());
             }
             row.verdict = readiness::verdict(&row.facts());
         }
@@ -275,7 +288,12 @@ impl Store {
             if !item.state.is_open() {
                 continue;
             }
-            let r = ItemRef { id: item.id, text: item.text.clone(), phase: item.phase, due_day: item.due_day };
+            let r = ItemRef {
+                id: item.id,
+                text: item.text.clone(),
+                phase: item.phase,
+                due_day: item.due_day,
+            };
             if item.gate {
                 f.open_gates += 1;
                 f.open_gate_items.push(r.clone());
@@ -285,10 +303,18 @@ impl Store {
                 f.overdue_items.push(r);
             }
         }
-        for g in playbook.rubrics.iter().filter(|r| r.gates_readiness && r.key != READINESS_RUBRIC) {
-            let answers: HashMap<String, String> =
-                self.current_answers(pilot_id, &g.key)?.into_iter().map(|(k, v)| (k, v.answer)).collect();
-            f.rubric_gates.push(rubric::score(g, playbook.scale_of(g), &answers).gate());
+        for g in playbook
+            .rubrics
+            .iter()
+            .filter(|r| r.gates_readiness && r.key != READINESS_RUBRIC)
+        {
+            let answers: HashMap<String, String> = self
+                .current_answers(pilot_id, &g.key)?
+                .into_iter()
+                .map(|(k, v)| (k, v.answer))
+                .collect();
+            f.rubric_gates
+                .push(rubric::score(g, playbook.scale_of(g), &answers).gate());
         }
         Ok(f)
     }
@@ -297,8 +323,11 @@ impl Store {
     pub fn rubric_results(&self, playbook: &Playbook, pilot_id: i64) -> Result<Vec<rubric::RubricResult>> {
         let mut out = Vec::new();
         for r in &playbook.rubrics {
-            let answers: HashMap<String, String> =
-                self.current_answers(pilot_id, &r.key)?.into_iter().map(|(k, v)| (k, v.answer)).collect();
+            let answers: HashMap<String, String> = self
+                .current_answers(pilot_id, &r.key)?
+                .into_iter()
+                .map(|(k, v)| (k, v.answer))
+                .collect();
             out.push(rubric::score(r, playbook.scale_of(r), &answers));
         }
         Ok(out)
@@ -317,12 +346,19 @@ impl Tx<'_> {
         let name = crate::text::validate_name("programme", name)?;
         let (old_name, old_start, rev, by, at): (String, String, i64, String, String) = self
             .conn()
-            .query_row("SELECT name, start_date, revision, updated_by, updated_at FROM programme WHERE id = 1", [], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-            })
+            .query_row(
+                "SELECT name, start_date, revision, updated_by, updated_at FROM programme WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
             .map_err(|e| self.err(e))?;
         if rev != revision {
-            return Err(Error::Conflict(Conflict { what: "the programme".into(), current: format!("{old_name}, day 1 = {old_start}"), by, at }));
+            return Err(Error::Conflict(Conflict {
+                what: "the programme".into(),
+                current: format!("{old_name}, day 1 = {old_start}"),
+                by,
+                at,
+            }));
         }
         let start_s = start.to_string();
         self.conn()

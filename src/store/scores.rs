@@ -32,7 +32,9 @@ impl Store {
              AND id = (SELECT MAX(id) FROM scores t WHERE t.pilot_id = s.pilot_id AND t.rubric = s.rubric AND t.question = s.question)"
         );
         let mut stmt = self.conn().prepare_cached(&sql).map_err(|e| self.err(e))?;
-        let rows = stmt.query_map(params![pilot_id, rubric], score_from_row).map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![pilot_id, rubric], score_from_row)
+            .map_err(|e| self.err(e))?;
         let mut out = HashMap::new();
         for r in rows {
             let r = r.map_err(|e| self.err(e))?;
@@ -45,7 +47,9 @@ impl Store {
     pub fn score_history(&self, pilot_id: i64, rubric: &str) -> Result<Vec<ScoreEntry>> {
         let sql = format!("SELECT {SCORE_COLUMNS} FROM scores WHERE pilot_id = ?1 AND rubric = ?2 ORDER BY id");
         let mut stmt = self.conn().prepare_cached(&sql).map_err(|e| self.err(e))?;
-        let rows = stmt.query_map(params![pilot_id, rubric], score_from_row).map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![pilot_id, rubric], score_from_row)
+            .map_err(|e| self.err(e))?;
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
     }
 }
@@ -53,13 +57,25 @@ impl Store {
 impl Tx<'_> {
     /// Answer one rubric question for a pilot. The answer must be a label of
     /// the rubric's scale; the previous answer stays in the history.
-    pub fn add_score(&mut self, pilot_id: i64, rubric: &Rubric, scale: &Scale, question: &str, answer: &str, rationale: &str) -> Result<i64> {
+    pub fn add_score(
+        &mut self,
+        pilot_id: i64,
+        rubric: &Rubric,
+        scale: &Scale,
+        question: &str,
+        answer: &str,
+        rationale: &str,
+    ) -> Result<i64> {
         let q = rubric.question(question).ok_or_else(|| {
             Error::invalid(format!(
                 "rubric '{}' has no question '{}': use one of {}",
                 rubric.key,
                 sanitize(question),
-                rubric.questions().map(|q| q.key.as_str()).collect::<Vec<_>>().join(", ")
+                rubric
+                    .questions()
+                    .map(|q| q.key.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ))
         })?;
         if value_of(scale, answer).is_none() {
@@ -67,10 +83,20 @@ impl Tx<'_> {
                 "'{}' is not an answer on the {} scale: use one of {}",
                 sanitize(answer),
                 scale.name,
-                scale.values.iter().map(|v| v.label.as_str()).collect::<Vec<_>>().join(", ")
+                scale
+                    .values
+                    .iter()
+                    .map(|v| v.label.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )));
         }
-        let label = scale.values.iter().find(|v| v.label.eq_ignore_ascii_case(answer.trim())).map(|v| v.label.clone()).unwrap_or_default();
+        let label = scale
+            .values
+            .iter()
+            .find(|v| v.label.eq_ignore_ascii_case(answer.trim()))
+            .map(|v| v.label.clone())
+            .unwrap_or_default();
         let rationale = clean_text("rationale", rationale)?;
         let old: Option<String> = self
             .conn()
@@ -105,16 +131,37 @@ mod tests {
         let r = pb.rubric("readiness").unwrap();
         let sc = pb.scale_of(r);
         let mut s = Store::open_in_memory("t").unwrap();
-        let pid = s.write(|tx| tx.add_pilot(&PilotFields { name: "P".into(), ..Default::default() }, &[])).unwrap();
-        s.write(|tx| tx.add_score(pid, r, sc, "data", "Red", "no pipeline")).unwrap();
-        s.write(|tx| tx.add_score(pid, r, sc, "data", "yellow", "pipeline drafted")).unwrap();
+        let pid = s
+            .write(|tx| {
+                tx.add_pilot(
+                    &PilotFields {
+                        name: "P".into(),
+                        ..Default::default()
+                    },
+                    &[],
+                )
+            })
+            .unwrap();
+        s.write(|tx| tx.add_score(pid, r, sc, "data", "Red", "no pipeline"))
+            .unwrap();
+        s.write(|tx| tx.add_score(pid, r, sc, "data", "yellow", "pipeline drafted"))
+            .unwrap();
         let cur = s.current_answers(pid, "readiness").unwrap();
         assert_eq!(cur["data"].answer, "yellow");
         assert_eq!(s.score_history(pid, "readiness").unwrap().len(), 2);
-        let e = s.write(|tx| tx.add_score(pid, r, sc, "data", "purple", "")).unwrap_err().to_string();
+        let e = s
+            .write(|tx| tx.add_score(pid, r, sc, "data", "purple", ""))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("red, yellow, green"), "{e}");
-        let e = s.write(|tx| tx.add_score(pid, r, sc, "vibes", "red", "")).unwrap_err().to_string();
+        let e = s
+            .write(|tx| tx.add_score(pid, r, sc, "vibes", "red", ""))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("data, governance, integration, ownership"), "{e}");
-        assert!(s.conn().execute("DELETE FROM scores", []).is_err(), "scores are append-only");
+        assert!(
+            s.conn().execute("DELETE FROM scores", []).is_err(),
+            "scores are append-only"
+        );
     }
 }
