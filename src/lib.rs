@@ -10,6 +10,8 @@ pub mod clock;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod export;
+pub mod import;
 pub mod playbook;
 pub mod store;
 pub mod text;

@@ -5,6 +5,7 @@
 mod audit;
 mod checklist;
 mod decisions;
+mod exchange;
 mod metrics;
 pub mod migrate;
 mod open;
@@ -14,6 +15,7 @@ mod portfolio;
 mod scores;
 
 pub use audit::{verify_chains, ChainReport, GENESIS};
+pub use decisions::DecisionFilter;
 pub use open::OpenMode;
 pub use portfolio::{PilotRow, Programme};
 

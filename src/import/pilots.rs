@@ -1,0 +1,1 @@
+//! Importing a pilot inventory from CSV (placeholder while it is being written).

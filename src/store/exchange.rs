@@ -1,0 +1,1 @@
+//! Queries for import and verification (placeholder while it is being written).
