@@ -177,7 +177,7 @@ CREATE TABLE audit_events (
     old_value   TEXT,
     new_value   TEXT,
     prev_hash   TEXT    NOT NULL,
-    hash        TEXT    NOT NULL UNIQUE
+    hash        TEXT    NOT NULL
 );
 CREATE INDEX audit_pilot ON audit_events (pilot_id, id);
 
@@ -199,6 +199,79 @@ CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit_events
 BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
 CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit_events
 BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+
+-- Per-pilot progress, kept current by the triggers below so that the
+-- portfolio reads one row per pilot instead of scanning every checklist
+-- item and score. Derived data only: it can always be rebuilt from
+-- checklist_items and scores (see checklist_progress).
+CREATE TABLE pilot_stats (
+    pilot_id     INTEGER PRIMARY KEY REFERENCES pilots (id) ON DELETE CASCADE,
+    items_total  INTEGER NOT NULL DEFAULT 0,
+    items_done   INTEGER NOT NULL DEFAULT 0,
+    open_gates   INTEGER NOT NULL DEFAULT 0,
+    open_due     TEXT    NOT NULL DEFAULT '',     -- due days of open items, ascending, comma-separated
+    next_item_id INTEGER,                         -- the open item due first
+    dims         TEXT    NOT NULL DEFAULT '----', -- current data/governance/integration/ownership: R, Y, G or -
+    dims_oldest  TEXT,                            -- scored_at of the oldest current dimension rating
+    selection    TEXT    NOT NULL DEFAULT '-----' -- current impact/data/feasibility/team/path: 1-5 or -
+);
+
+CREATE VIEW checklist_progress AS
+SELECT c.pilot_id,
+       count(*) AS items_total,
+       total(c.state = 'done') AS items_done,
+       total(c.gate = 1 AND c.state IN ('todo', 'doing', 'blocked')) AS open_gates,
+       coalesce((SELECT group_concat(d, ',') FROM
+                   (SELECT o.due_day AS d FROM checklist_items o
+                    WHERE o.pilot_id = c.pilot_id AND o.state IN ('todo', 'doing', 'blocked')
+                    ORDER BY o.due_day)), '') AS open_due,
+       (SELECT o.id FROM checklist_items o
+        WHERE o.pilot_id = c.pilot_id AND o.state IN ('todo', 'doing', 'blocked')
+        ORDER BY o.due_day, o.position LIMIT 1) AS next_item_id
+FROM checklist_items c
+GROUP BY c.pilot_id;
+
+CREATE TRIGGER pilot_stats_new AFTER INSERT ON pilots
+BEGIN INSERT INTO pilot_stats (pilot_id) VALUES (NEW.id); END;
+
+CREATE TRIGGER pilot_stats_items AFTER UPDATE OF state, due_day ON checklist_items
+BEGIN
+    UPDATE pilot_stats
+    SET (items_total, items_done, open_gates, open_due, next_item_id) =
+        (SELECT coalesce(max(items_total), 0), coalesce(max(items_done), 0), coalesce(max(open_gates), 0),
+                coalesce(max(open_due), ''), max(next_item_id)
+         FROM checklist_progress WHERE pilot_id = NEW.pilot_id)
+    WHERE pilot_id = NEW.pilot_id;
+END;
+
+CREATE TRIGGER pilot_stats_dims AFTER INSERT ON scores WHEN NEW.rubric = 'readiness'
+BEGIN
+    UPDATE pilot_stats
+    SET dims = CASE NEW.question
+            WHEN 'data' THEN upper(substr(NEW.answer, 1, 1)) || substr(dims, 2)
+            WHEN 'governance' THEN substr(dims, 1, 1) || upper(substr(NEW.answer, 1, 1)) || substr(dims, 3)
+            WHEN 'integration' THEN substr(dims, 1, 2) || upper(substr(NEW.answer, 1, 1)) || substr(dims, 4)
+            WHEN 'ownership' THEN substr(dims, 1, 3) || upper(substr(NEW.answer, 1, 1))
+            ELSE dims END,
+        dims_oldest = (SELECT MIN(s.scored_at) FROM scores s
+                       WHERE s.pilot_id = NEW.pilot_id AND s.rubric = 'readiness'
+                         AND s.id = (SELECT MAX(t.id) FROM scores t WHERE t.pilot_id = s.pilot_id
+                                     AND t.rubric = 'readiness' AND t.question = s.question))
+    WHERE pilot_id = NEW.pilot_id;
+END;
+
+CREATE TRIGGER pilot_stats_selection AFTER INSERT ON scores WHEN NEW.rubric = 'selection'
+BEGIN
+    UPDATE pilot_stats
+    SET selection = CASE NEW.question
+            WHEN 'impact' THEN substr(NEW.answer, 1, 1) || substr(selection, 2)
+            WHEN 'data' THEN substr(selection, 1, 1) || substr(NEW.answer, 1, 1) || substr(selection, 3)
+            WHEN 'feasibility' THEN substr(selection, 1, 2) || substr(NEW.answer, 1, 1) || substr(selection, 4)
+            WHEN 'team' THEN substr(selection, 1, 3) || substr(NEW.answer, 1, 1) || substr(selection, 5)
+            WHEN 'path' THEN substr(selection, 1, 4) || substr(NEW.answer, 1, 1)
+            ELSE selection END
+    WHERE pilot_id = NEW.pilot_id;
+END;
 
 -- Views for reading by hand (sqlite3 FILE) and for the exports.
 CREATE VIEW current_scores AS

@@ -50,6 +50,40 @@ fn text_fields(f: &PilotFields) -> [(&'static str, &str); 6] {
     ]
 }
 
+/// For a refused edit: the values now in the file of the fields the edit
+/// would have changed, e.g. `business unit "Claims ops"`.
+fn changed_fields_now(now: &Pilot, f: &PilotFields) -> String {
+    use crate::text::{sanitize, truncate};
+    let mut parts = Vec::new();
+    if f.name.trim() != now.name {
+        parts.push(format!("name \"{}\"", truncate(&sanitize(&now.name), 60)));
+    }
+    let current = [
+        &now.business_unit,
+        &now.business_case,
+        &now.data_sources,
+        &now.model_class,
+        &now.integration_footprint,
+        &now.governance_posture,
+    ];
+    for ((col, v), cur) in text_fields(f).into_iter().zip(current) {
+        if clean_text(col, v).ok().as_deref() != Some(cur.as_str()) {
+            parts.push(format!("{} \"{}\"", col.replace('_', " "), truncate(&sanitize(cur), 60)));
+        }
+    }
+    if f.sector.is_some_and(|s| s != now.sector) {
+        parts.push(format!("sector {}", now.sector.label()));
+    }
+    if f.status.is_some_and(|s| s != now.status) {
+        parts.push(format!("status {}", now.status.label()));
+    }
+    if parts.is_empty() {
+        format!("revision {}, already holding the values you entered", now.revision)
+    } else {
+        parts.join(", ")
+    }
+}
+
 impl Store {
     /// Every pilot, by name.
     pub fn pilots(&self) -> Result<Vec<Pilot>> {
@@ -194,12 +228,18 @@ impl Tx<'_> {
                 .map_err(|e| super::map_sql(self.path, e))?;
             }
         }
+        self.conn()
+            .prepare_cached(super::portfolio::REFRESH_STATS)
+            .and_then(|mut s| s.execute([id]))
+            .map_err(|e| self.err(e))?;
         let summary = format!("{name} ({}, {} checklist items)", sector.key(), items.len());
         self.audit("pilot", id, Some(id), "created", None, Some(&summary))?;
         Ok(id)
     }
 
-    fn pilot_at(&self, id: i64, revision: i64) -> Result<Pilot> {
+    /// The pilot, if it is still at `revision`; otherwise a conflict whose
+    /// `current` is `show(pilot as it is now)`.
+    fn pilot_at(&self, id: i64, revision: i64, show: impl Fn(&Pilot) -> String) -> Result<Pilot> {
         let sql = format!("SELECT {PILOT_COLUMNS} FROM pilots WHERE id = ?1");
         let p = self
             .conn()
@@ -210,12 +250,7 @@ impl Tx<'_> {
         if p.revision != revision {
             return Err(Error::Conflict(Conflict {
                 what: format!("pilot '{}'", crate::text::sanitize(&p.name)),
-                current: format!(
-                    "revision {} (phase {}, status {})",
-                    p.revision,
-                    p.phase.key(),
-                    p.status.key()
-                ),
+                current: show(&p),
                 by: p.updated_by.clone(),
                 at: p.updated_at.clone(),
             }));
@@ -233,7 +268,7 @@ impl Tx<'_> {
 
     /// Edit a pilot's inventory fields, against the revision the user saw.
     pub fn update_pilot(&mut self, id: i64, revision: i64, f: &PilotFields) -> Result<()> {
-        let old = self.pilot_at(id, revision)?;
+        let old = self.pilot_at(id, revision, |p| changed_fields_now(p, f))?;
         let name = validate_name("pilot", &f.name)?;
         if name != old.name {
             let clash: Option<i64> = self
@@ -291,7 +326,7 @@ impl Tx<'_> {
 
     /// Move a pilot to another phase.
     pub fn set_phase(&mut self, id: i64, revision: i64, phase: Phase) -> Result<()> {
-        let old = self.pilot_at(id, revision)?;
+        let old = self.pilot_at(id, revision, |p| format!("phase {}", p.phase.label()))?;
         if old.phase == phase {
             return Ok(());
         }
@@ -354,7 +389,12 @@ impl Tx<'_> {
         }
         self.conn()
             .prepare_cached(
-                "INSERT INTO owners (pilot_id, role, person_id, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5)
+                // A new row continues after every revision this slot ever had
+                // (one audit event per change), so a revision seen before an
+                // unassign can never match the next owner's row.
+                "INSERT INTO owners (pilot_id, role, person_id, updated_at, updated_by, revision)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 1 + (SELECT count(*) FROM audit_events
+                     WHERE pilot_id = ?1 AND entity = 'owner' AND entity_id = ?1 AND field = ?2))
                  ON CONFLICT (pilot_id, role) DO UPDATE SET person_id = excluded.person_id,
                    revision = owners.revision + 1, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
             )

@@ -7,7 +7,7 @@ use crate::domain::calendar::parse_date;
 use crate::domain::model::{Dimension, Outcome, Phase, Rag, Role, Sector, Status};
 use crate::domain::readiness::{self, Facts, ItemRef, Verdict};
 use crate::error::Conflict;
-use crate::playbook::{rubric, Playbook, READINESS_RUBRIC, SELECTION_QUESTIONS, SELECTION_RUBRIC};
+use crate::playbook::{rubric, Playbook, READINESS_RUBRIC};
 use crate::{Error, Result};
 use chrono::NaiveDate;
 use rusqlite::params;
@@ -73,6 +73,30 @@ impl PilotRow {
 
 const OPEN: &str = "('todo', 'doing', 'blocked')";
 
+/// Recompute one pilot's `pilot_stats` row from its checklist (the same
+/// view the `pilot_stats_items` trigger uses).
+pub(crate) const REFRESH_STATS: &str = "UPDATE pilot_stats
+    SET (items_total, items_done, open_gates, open_due, next_item_id) =
+        (SELECT coalesce(max(items_total), 0), coalesce(max(items_done), 0), coalesce(max(open_gates), 0),
+                coalesce(max(open_due), ''), max(next_item_id) FROM checklist_progress WHERE pilot_id = ?1)
+    WHERE pilot_id = ?1";
+
+fn letters(s: &str) -> [Option<Rag>; 4] {
+    let mut out = [None; 4];
+    for (slot, c) in out.iter_mut().zip(s.chars()) {
+        *slot = Rag::ALL.iter().copied().find(|r| r.letter() == c);
+    }
+    out
+}
+
+fn digits(s: &str) -> [Option<u8>; 5] {
+    let mut out = [None; 5];
+    for (slot, c) in out.iter_mut().zip(s.chars()) {
+        *slot = c.to_digit(10).map(|d| d as u8);
+    }
+    out
+}
+
 impl Store {
     /// The programme row.
     pub fn programme(&self) -> Result<Programme> {
@@ -107,21 +131,43 @@ impl Store {
     fn rows(&self, playbook: &Playbook, day: i64, only: Option<i64>) -> Result<Vec<PilotRow>> {
         let c = self.conn();
         let e = |err| self.err(err);
-        // Separate statements for one pilot, so its queries use the indexes.
-        let by = |col: &str, n: u8| match only {
-            Some(_) => format!("{col} = ?{n}"),
-            None => format!("?{n} IS NULL"),
+        // `?1 IS NULL` selects everything; otherwise the pilot's indexes apply.
+        let by = |col: &str| match only {
+            Some(_) => format!("{col} = ?1"),
+            None => "?1 IS NULL".to_string(),
         };
         let mut rows: Vec<PilotRow> = Vec::new();
         let mut index: HashMap<i64, usize> = HashMap::new();
         {
-            let mut stmt = c
-                .prepare_cached(&format!("SELECT id, name, business_unit, sector, phase, status, revision FROM pilots WHERE {} ORDER BY name COLLATE NOCASE", by("id", 1)))
-                .map_err(e)?;
+            let sql = format!(
+                "SELECT p.id, p.name, p.business_unit, p.sector, p.phase, p.status, p.revision,
+                        s.items_total, s.items_done, s.open_gates, s.open_due, s.dims, s.dims_oldest, s.selection,
+                        ci.due_day, ci.text
+                 FROM pilots p JOIN pilot_stats s ON s.pilot_id = p.id
+                 LEFT JOIN checklist_items ci ON ci.id = s.next_item_id
+                 WHERE {} ORDER BY p.name COLLATE NOCASE",
+                by("p.id")
+            );
+            let mut stmt = c.prepare_cached(&sql).map_err(e)?;
             let mut q = stmt.query([only]).map_err(e)?;
             while let Some(r) = q.next().map_err(e)? {
                 let id: i64 = r.get(0).map_err(e)?;
                 index.insert(id, rows.len());
+                let open_due: String = r.get(10).map_err(e)?;
+                let (mut overdue, mut due_soon) = (0, 0);
+                for d in open_due.split(',').filter_map(|d| d.parse::<i64>().ok()) {
+                    if d < day {
+                        overdue += 1;
+                    } else if d <= day + 7 {
+                        due_soon += 1;
+                    }
+                }
+                let dims: String = r.get(11).map_err(e)?;
+                let selection: String = r.get(13).map_err(e)?;
+                let next_due = match r.get::<_, Option<i64>>(14).map_err(e)? {
+                    Some(d) => Some((d, r.get(15).map_err(e)?)),
+                    None => None,
+                };
                 rows.push(PilotRow {
                     id,
                     name: r.get(1).map_err(e)?,
@@ -130,16 +176,16 @@ impl Store {
                     phase: Phase::parse(&r.get::<_, String>(4).map_err(e)?)?,
                     status: Status::parse(&r.get::<_, String>(5).map_err(e)?)?,
                     revision: r.get(6).map_err(e)?,
-                    dimensions: [None; 4],
-                    oldest_score_at: None,
-                    selection: [None; 5],
+                    dimensions: letters(&dims),
+                    oldest_score_at: r.get(12).map_err(e)?,
+                    selection: digits(&selection),
                     owners: Default::default(),
-                    items_total: 0,
-                    items_done: 0,
-                    open_gates: 0,
-                    overdue: 0,
-                    due_soon: 0,
-                    next_due: None,
+                    items_total: r.get::<_, f64>(7).map_err(e)? as u32,
+                    items_done: r.get::<_, f64>(8).map_err(e)? as u32,
+                    open_gates: r.get::<_, f64>(9).map_err(e)? as u32,
+                    overdue,
+                    due_soon,
+                    next_due,
                     last_decision: None,
                     uncommunicated: 0,
                     rubric_gates: Vec::new(),
@@ -147,56 +193,12 @@ impl Store {
                 });
             }
         }
-        // Current answers of the rubrics the portfolio shows or gates on.
-        let gating: Vec<&crate::playbook::Rubric> = playbook
-            .rubrics
-            .iter()
-            .filter(|r| r.gates_readiness && r.key != READINESS_RUBRIC)
-            .collect();
-        let mut custom: HashMap<(i64, &str), HashMap<String, String>> = HashMap::new();
         {
-            let mut stmt = c
-                .prepare_cached(&format!(
-                    "SELECT s.pilot_id, s.rubric, s.question, s.answer, s.scored_at FROM scores s
-                     WHERE s.id IN (SELECT MAX(id) FROM scores WHERE {} GROUP BY pilot_id, rubric, question)",
-                    by("pilot_id", 1)
-                ))
-                .map_err(e)?;
-            let mut q = stmt.query([only]).map_err(e)?;
-            while let Some(r) = q.next().map_err(e)? {
-                let pid: i64 = r.get(0).map_err(e)?;
-                let Some(&i) = index.get(&pid) else { continue };
-                let rubric_key: String = r.get(1).map_err(e)?;
-                let question: String = r.get(2).map_err(e)?;
-                let answer: String = r.get(3).map_err(e)?;
-                let row = &mut rows[i];
-                if rubric_key == READINESS_RUBRIC {
-                    if let (Ok(d), Ok(rag)) = (Dimension::parse(&question), Rag::parse(&answer)) {
-                        row.dimensions[d.index()] = Some(rag);
-                        let at: String = r.get(4).map_err(e)?;
-                        if row.oldest_score_at.as_ref().map_or(true, |o| at < *o) {
-                            row.oldest_score_at = Some(at);
-                        }
-                    }
-                } else if rubric_key == SELECTION_RUBRIC {
-                    if let Some(qi) = SELECTION_QUESTIONS.iter().position(|k| *k == question) {
-                        row.selection[qi] = answer.parse().ok();
-                    }
-                } else if let Some(g) = gating.iter().find(|g| g.key == rubric_key) {
-                    custom
-                        .entry((pid, g.key.as_str()))
-                        .or_default()
-                        .insert(question, answer);
-                }
-            }
-        }
-        {
-            let mut stmt = c
-                .prepare_cached(&format!(
-                    "SELECT o.pilot_id, o.role, p.name FROM owners o JOIN people p ON p.id = o.person_id WHERE {}",
-                    by("o.pilot_id", 1)
-                ))
-                .map_err(e)?;
+            let sql = format!(
+                "SELECT o.pilot_id, o.role, p.name FROM owners o JOIN people p ON p.id = o.person_id WHERE {}",
+                by("o.pilot_id")
+            );
+            let mut stmt = c.prepare_cached(&sql).map_err(e)?;
             let mut q = stmt.query([only]).map_err(e)?;
             while let Some(r) = q.next().map_err(e)? {
                 let pid: i64 = r.get(0).map_err(e)?;
@@ -207,50 +209,13 @@ impl Store {
         }
         {
             let sql = format!(
-                "SELECT pilot_id, count(*), sum(state = 'done'), sum(gate = 1 AND state IN {OPEN}),
-                        sum(state IN {OPEN} AND due_day < ?1), sum(state IN {OPEN} AND due_day BETWEEN ?1 AND ?1 + 7)
-                 FROM checklist_items WHERE {} GROUP BY pilot_id",
-                by("pilot_id", 2)
+                "SELECT d.pilot_id, d.outcome, d.decided_on, MAX(d.id),
+                        sum(d.communicated = 0 AND n.decision_id IS NULL)
+                 FROM decisions d LEFT JOIN decision_notices n ON n.decision_id = d.id
+                 WHERE {} GROUP BY d.pilot_id",
+                by("d.pilot_id")
             );
             let mut stmt = c.prepare_cached(&sql).map_err(e)?;
-            let mut q = stmt.query(params![day, only]).map_err(e)?;
-            while let Some(r) = q.next().map_err(e)? {
-                let pid: i64 = r.get(0).map_err(e)?;
-                if let Some(&i) = index.get(&pid) {
-                    let row = &mut rows[i];
-                    row.items_total = r.get(1).map_err(e)?;
-                    row.items_done = r.get(2).map_err(e)?;
-                    row.open_gates = r.get(3).map_err(e)?;
-                    row.overdue = r.get(4).map_err(e)?;
-                    row.due_soon = r.get(5).map_err(e)?;
-                }
-            }
-        }
-        {
-            // SQLite returns the text of the row holding MIN(due_day).
-            let sql = format!(
-                "SELECT pilot_id, MIN(due_day), text FROM checklist_items WHERE state IN {OPEN} AND {} GROUP BY pilot_id",
-                by("pilot_id", 1)
-            );
-            let mut stmt = c.prepare_cached(&sql).map_err(e)?;
-            let mut q = stmt.query([only]).map_err(e)?;
-            while let Some(r) = q.next().map_err(e)? {
-                let pid: i64 = r.get(0).map_err(e)?;
-                if let Some(&i) = index.get(&pid) {
-                    rows[i].next_due = Some((r.get(1).map_err(e)?, r.get(2).map_err(e)?));
-                }
-            }
-        }
-        {
-            let mut stmt = c
-                .prepare_cached(&format!(
-                    "SELECT d.pilot_id, d.outcome, d.decided_on, MAX(d.id),
-                            sum(d.communicated = 0 AND n.decision_id IS NULL)
-                     FROM decisions d LEFT JOIN decision_notices n ON n.decision_id = d.id
-                     WHERE {} GROUP BY d.pilot_id",
-                    by("d.pilot_id", 1)
-                ))
-                .map_err(e)?;
             let mut q = stmt.query([only]).map_err(e)?;
             while let Some(r) = q.next().map_err(e)? {
                 let pid: i64 = r.get(0).map_err(e)?;
@@ -261,13 +226,26 @@ impl Store {
                 }
             }
         }
-        let empty = HashMap::new();
-        for row in &mut rows {
-            for g in &gating {
-                let answers = custom.get(&(row.id, g.key.as_str())).unwrap_or(&empty);
-                row.rubric_gates
-                    .push(rubric::score(g, playbook.scale_of(g), answers).gate());
+        // Rubrics an organisation declared as gating readiness.
+        for g in playbook.rubrics.iter().filter(|r| r.gates_readiness && r.key != READINESS_RUBRIC) {
+            let mut answers: HashMap<i64, HashMap<String, String>> = HashMap::new();
+            let sql = format!(
+                "SELECT s.pilot_id, s.question, s.answer FROM scores s
+                 WHERE s.id IN (SELECT MAX(id) FROM scores WHERE rubric = ?2 AND {} GROUP BY pilot_id, question)",
+                by("pilot_id")
+            );
+            let mut stmt = c.prepare_cached(&sql).map_err(e)?;
+            let mut q = stmt.query(params![only, g.key]).map_err(e)?;
+            while let Some(r) = q.next().map_err(e)? {
+                answers.entry(r.get(0).map_err(e)?).or_default().insert(r.get(1).map_err(e)?, r.get(2).map_err(e)?);
             }
+            let empty = HashMap::new();
+            for row in &mut rows {
+                let a = answers.get(&row.id).unwrap_or(&empty);
+                row.rubric_gates.push(rubric::score(g, playbook.scale_of(g), a).gate());
+            }
+        }
+        for row in &mut rows {
             row.verdict = readiness::verdict(&row.facts());
         }
         Ok(rows)
@@ -374,5 +352,53 @@ impl Tx<'_> {
             self.audit("programme", 1, None, "start_date", Some(&old_start), Some(&start_s))?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::ItemState;
+    use crate::playbook::{SELECTION_QUESTIONS, SELECTION_RUBRIC};
+
+    /// The trigger-maintained stats must agree with the raw rows.
+    #[test]
+    fn stats_agree_with_raw_rows() {
+        let pb = Playbook::builtin();
+        let mut s = Store::open_in_memory("t").unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        crate::demo::load_realistic(&mut s, &pb, today).unwrap();
+        let day = 45;
+        let check = |s: &Store| {
+            for row in s.portfolio(&pb, day).unwrap() {
+                let items = s.checklist(row.id).unwrap();
+                let open: Vec<_> = items.iter().filter(|i| i.state.is_open()).collect();
+                assert_eq!(row.items_total as usize, items.len());
+                assert_eq!(row.items_done as usize, items.iter().filter(|i| i.state == ItemState::Done).count());
+                assert_eq!(row.open_gates as usize, open.iter().filter(|i| i.gate).count());
+                assert_eq!(row.overdue as usize, open.iter().filter(|i| i.due_day < day).count());
+                let first = open.iter().min_by_key(|i| (i.due_day, i.position));
+                assert_eq!(row.next_due, first.map(|i| (i.due_day, i.text.clone())));
+                let f = s.facts(&pb, row.id, day).unwrap();
+                assert_eq!(row.dimensions, f.dimensions, "{}", row.name);
+                assert_eq!(row.verdict, readiness::verdict(&f), "{}", row.name);
+                let sel = s.current_answers(row.id, SELECTION_RUBRIC).unwrap();
+                for (i, q) in SELECTION_QUESTIONS.iter().enumerate() {
+                    assert_eq!(row.selection[i], sel.get(*q).and_then(|a| a.answer.parse().ok()), "{q}");
+                }
+            }
+        };
+        check(&s);
+        // Change things and check again.
+        let rows = s.portfolio(&pb, day).unwrap();
+        let p = &rows[0];
+        let item = s.checklist(p.id).unwrap()[0].clone();
+        s.write(|tx| tx.set_item_state(item.id, item.revision, ItemState::Blocked)).unwrap();
+        s.write(|tx| tx.set_item_due(item.id, item.revision + 1, 90)).unwrap();
+        let r = pb.rubric("readiness").unwrap();
+        s.write(|tx| tx.add_score(p.id, r, pb.scale_of(r), "ownership", "red", "x")).unwrap();
+        let sel = pb.rubric(SELECTION_RUBRIC).unwrap();
+        s.write(|tx| tx.add_score(p.id, sel, pb.scale_of(sel), "team", "1", "x")).unwrap();
+        check(&s);
     }
 }
