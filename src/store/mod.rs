@@ -16,7 +16,7 @@ mod scores;
 
 pub use audit::{verify_chains, ChainReport, GENESIS};
 pub use decisions::DecisionFilter;
-pub use open::OpenMode;
+pub use open::{busy_timeout, OpenMode, BUSY_TIMEOUT};
 pub use portfolio::{PilotRow, Programme};
 
 use crate::{Error, Result};

@@ -10,6 +10,16 @@ use std::time::Duration;
 /// How long a writer waits for another terminal's transaction.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The busy timeout in force: [`BUSY_TIMEOUT`], unless the environment
+/// variable `LASTMILE_BUSY_TIMEOUT_MS` gives another number of milliseconds
+/// (used by the tests to exercise a lock held longer than the timeout).
+pub fn busy_timeout() -> Duration {
+    std::env::var("LASTMILE_BUSY_TIMEOUT_MS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map_or(BUSY_TIMEOUT, Duration::from_millis)
+}
+
 /// Whether opening may create and migrate the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OpenMode {
@@ -63,11 +73,12 @@ impl Store {
     fn setup(conn: Connection, path: &Path, read_only: bool, actor: &str) -> Result<Store> {
         let p = path.display();
         let e = |err| map_sql(path, err);
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(e)?;
+        conn.busy_timeout(busy_timeout()).map_err(e)?;
         // Read the header before writing anything, so a file from a newer
-        // build or another program is left untouched.
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(e)?;
-        let app_id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(e)?;
+        // build or another program is left untouched. One read transaction,
+        // so another process creating the schema meanwhile cannot make a
+        // new file look like someone else's database.
+        let (version, app_id, tables) = read_header(&conn).map_err(e)?;
         if app_id != 0 && app_id != APPLICATION_ID {
             return Err(Error::Storage(format!(
                 "{p} is an SQLite database of another program, not lastmile's: pass another file with --db"
@@ -78,21 +89,14 @@ impl Store {
                 "{p} was written by a newer lastmile (schema {version}; this build knows up to {SCHEMA_VERSION}): upgrade lastmile; the file was not touched"
             )));
         }
-        if version == 0 {
-            let tables: i64 = conn
-                .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| {
-                    r.get(0)
-                })
-                .map_err(e)?;
-            if tables > 0 {
-                return Err(Error::Storage(format!(
-                    "{p} is an SQLite database but not a lastmile one: pass another file with --db"
-                )));
-            }
+        if version == 0 && tables > 0 {
+            return Err(Error::Storage(format!(
+                "{p} is an SQLite database but not a lastmile one: pass another file with --db"
+            )));
         }
         conn.pragma_update(None, "foreign_keys", true).map_err(e)?;
         if !read_only {
-            conn.pragma_update(None, "journal_mode", "WAL").map_err(e)?;
+            use_wal(&conn).map_err(e)?;
             conn.pragma_update(None, "synchronous", "NORMAL").map_err(e)?;
         }
         let mut store = Store {
@@ -120,6 +124,41 @@ impl Store {
             })?;
         }
         Ok(store)
+    }
+}
+
+/// `(user_version, application_id, number of tables)` as of one moment.
+fn read_header(conn: &Connection) -> rusqlite::Result<(i64, i64, i64)> {
+    let tx = conn.unchecked_transaction()?;
+    let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let app_id: i64 = tx.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    let tables: i64 = tx.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| {
+        r.get(0)
+    })?;
+    tx.commit()?;
+    Ok((version, app_id, tables))
+}
+
+/// Switch the file to WAL if it is not already. SQLite does not call the
+/// busy handler when the switch meets another process's lock (as when
+/// several processes open a new file at once), so wait here, up to the
+/// busy timeout, instead of failing at once.
+fn use_wal(conn: &Connection) -> rusqlite::Result<()> {
+    let deadline = std::time::Instant::now() + busy_timeout();
+    loop {
+        let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+        if mode.eq_ignore_ascii_case("wal") {
+            return Ok(());
+        }
+        match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)) {
+            Ok(_) => return Ok(()),
+            Err(rusqlite::Error::SqliteFailure(f, _))
+                if f.code == rusqlite::ErrorCode::DatabaseBusy && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Err(err) => return Err(err),
+        }
     }
 }
 

@@ -68,7 +68,11 @@ fn changed_fields_now(now: &Pilot, f: &PilotFields) -> String {
     ];
     for ((col, v), cur) in text_fields(f).into_iter().zip(current) {
         if clean_text(col, v).ok().as_deref() != Some(cur.as_str()) {
-            parts.push(format!("{} \"{}\"", col.replace('_', " "), truncate(&sanitize(cur), 60)));
+            parts.push(format!(
+                "{} \"{}\"",
+                col.replace('_', " "),
+                truncate(&sanitize(cur), 60)
+            ));
         }
     }
     if f.sector.is_some_and(|s| s != now.sector) {

@@ -1,0 +1,566 @@
+//! Two terminals, one file: several processes write to the same database
+//! at once. Every committed edit is present, every refused edit was
+//! reported to its writer with the other person's value and name, nothing
+//! is silently lost, nobody sees SQLITE_BUSY, and backups taken meanwhile
+//! are whole.
+//!
+//! The writers are real processes: this test binary started again with
+//! `LASTMILE_TEST_HELPER=writer` (see `support::spawn_helper`), each opening
+//! its own `Store` and looping over its edits.
+
+mod support;
+
+use lastmile::domain::model::{Dimension, PilotFields, Rag};
+use lastmile::playbook::{Playbook, READINESS_RUBRIC};
+use lastmile::store::{verify_chains, OpenMode, Store};
+use lastmile::Error;
+use rusqlite::params;
+use std::collections::{HashMap, HashSet};
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::time::{Duration, Instant};
+use support::{helper_role, lastmile, run, spawn_helper, Rng};
+
+/// Writer processes in the main test.
+const WRITERS: usize = 4;
+/// Edits per writer.
+const EDITS: usize = 500;
+/// Checklist items (per shared pilot) the writers fight over.
+const ITEMS_PER_PILOT: usize = 3;
+/// Names of the pilots every writer edits.
+const SHARED: [&str; 2] = ["Shared pilot A", "Shared pilot B"];
+
+/// Marks the writer's report lines on its standard output.
+const TAG: &str = "@@\t";
+
+fn actor(w: usize) -> String {
+    format!("writer-{w}")
+}
+
+/// The ids every writer works on: (shared pilot ids, their first items).
+fn targets(store: &Store) -> (Vec<i64>, Vec<i64>) {
+    let pilots: Vec<i64> = SHARED
+        .iter()
+        .map(|n| store.find_pilot(n).expect("shared pilot").id)
+        .collect();
+    let items = pilots
+        .iter()
+        .flat_map(|p| {
+            store
+                .checklist(*p)
+                .expect("checklist")
+                .into_iter()
+                .take(ITEMS_PER_PILOT)
+                .map(|i| i.id)
+        })
+        .collect();
+    (pilots, items)
+}
+
+/// Helper process: one writer. Opens its own store and makes `EDITS`
+/// edits, each against the revision it has just read, reporting each one
+/// as committed (`C`), refused (`R`, with who changed the row and its value
+/// now) or failed (`E`, which the parent treats as a test failure).
+#[test]
+fn helper_writer() {
+    if helper_role().as_deref() != Some("writer") {
+        return; // only does something when started by the tests below
+    }
+    let db = std::env::var("LASTMILE_TEST_DB").unwrap();
+    let w: usize = std::env::var("LASTMILE_TEST_WRITER").unwrap().parse().unwrap();
+    let edits: usize = std::env::var("LASTMILE_TEST_EDITS").unwrap().parse().unwrap();
+    let seed: u64 = std::env::var("LASTMILE_TEST_SEED").unwrap().parse().unwrap();
+    let out = std::io::stdout();
+    let report = |line: String| {
+        let mut o = out.lock();
+        o.write_all(format!("{TAG}{line}\n").as_bytes()).unwrap();
+        o.flush().unwrap();
+    };
+    let mut store = match Store::open(Path::new(&db), OpenMode::Existing, &actor(w)) {
+        Ok(s) => s,
+        Err(e) => {
+            report(format!("E\topen: {e}"));
+            return;
+        }
+    };
+    let pb = Playbook::builtin();
+    let rubric = pb.rubric(READINESS_RUBRIC).unwrap().clone();
+    let scale = pb.scale_of(&rubric).clone();
+    let (pilots, items) = targets(&store);
+    let mut rng = Rng::new(seed ^ ((w as u64 + 1) * 7919));
+    for i in 0..edits {
+        let token = format!("w{w}-{i}");
+        let roll = rng.below(100);
+        // A user reads, thinks for a moment, then saves.
+        let think = |rng: &mut Rng| {
+            if rng.below(3) == 0 {
+                std::thread::sleep(Duration::from_micros(rng.below(2000)));
+            }
+        };
+        let (kind, target, seen_rev, seen_value, result) = if roll < 50 {
+            let id = items[rng.below(items.len() as u64) as usize];
+            let it = store.item(id).unwrap();
+            think(&mut rng);
+            let r = store.write(|tx| tx.set_item_note(id, it.revision, &token));
+            ("note", id, it.revision, it.note, r)
+        } else if roll < 75 {
+            let id = pilots[rng.below(pilots.len() as u64) as usize];
+            let p = store.pilot(id).unwrap();
+            think(&mut rng);
+            let fields = PilotFields {
+                name: p.name.clone(),
+                business_unit: token.clone(),
+                sector: Some(p.sector),
+                business_case: p.business_case.clone(),
+                data_sources: p.data_sources.clone(),
+                model_class: p.model_class.clone(),
+                integration_footprint: p.integration_footprint.clone(),
+                governance_posture: p.governance_posture.clone(),
+                status: Some(p.status),
+            };
+            let r = store.write(|tx| tx.update_pilot(id, p.revision, &fields));
+            ("unit", id, p.revision, p.business_unit, r)
+        } else {
+            let id = pilots[rng.below(pilots.len() as u64) as usize];
+            let dim = Dimension::ALL[rng.below(4) as usize];
+            let rag = Rag::ALL[rng.below(3) as usize];
+            let r = store.write(|tx| {
+                tx.add_score(id, &rubric, &scale, dim.key(), rag.key(), &token)
+                    .map(|_| ())
+            });
+            ("score", id, 0, String::new(), r)
+        };
+        match result {
+            Ok(()) => report(format!("C\t{kind}\t{target}\t{seen_rev}\t{token}\t{seen_value}")),
+            Err(Error::Conflict(c)) => report(format!(
+                "R\t{kind}\t{target}\t{seen_rev}\t{token}\t{}\t{}",
+                c.by, c.current
+            )),
+            Err(e) => report(format!("E\t{kind}\t{target}\t{token}\t{e}")),
+        }
+    }
+}
+
+/// One line of a writer's report.
+#[derive(Debug, Clone)]
+struct Report {
+    writer: usize,
+    committed: bool,
+    kind: String,
+    target: i64,
+    seen_rev: i64,
+    token: String,
+    /// Committed: the value the writer saw. Refused: "by\tcurrent".
+    detail: String,
+}
+
+fn parse_reports(w: usize, stdout: &str) -> (Vec<Report>, Vec<String>) {
+    let mut reports = Vec::new();
+    let mut errors = Vec::new();
+    for line in stdout.lines() {
+        let Some(at) = line.find(TAG) else { continue };
+        let fields: Vec<&str> = line[at + TAG.len()..].splitn(6, '\t').collect();
+        match fields[0] {
+            "C" | "R" if fields.len() == 6 => reports.push(Report {
+                writer: w,
+                committed: fields[0] == "C",
+                kind: fields[1].into(),
+                target: fields[2].parse().unwrap(),
+                seen_rev: fields[3].parse().unwrap(),
+                token: fields[4].into(),
+                detail: fields[5].into(),
+            }),
+            _ => errors.push(line.to_string()),
+        }
+    }
+    (reports, errors)
+}
+
+fn setup(db: &Path) {
+    let pb = Playbook::builtin();
+    let mut s = Store::open(db, OpenMode::Create, "setup").unwrap();
+    // Enough pilots that the file is larger than one backup step.
+    lastmile::demo::load_synthetic(&mut s, &pb, chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(), 60, 7).unwrap();
+    let items = pb.items();
+    s.write(|tx| {
+        for name in SHARED {
+            tx.add_pilot(
+                &PilotFields {
+                    name: name.into(),
+                    ..Default::default()
+                },
+                &items,
+            )?;
+        }
+        Ok(())
+    })
+    .unwrap();
+}
+
+/// The audit trail of one field of one row: (old, new, actor), oldest first.
+fn history(s: &Store, entity: &str, id: i64, field: &str) -> Vec<(Option<String>, Option<String>, String)> {
+    let mut stmt = s
+        .conn()
+        .prepare("SELECT old_value, new_value, actor FROM audit_events WHERE entity = ?1 AND entity_id = ?2 AND field = ?3 ORDER BY id")
+        .unwrap();
+    let rows = stmt
+        .query_map(params![entity, id, field], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap();
+    rows.collect::<rusqlite::Result<_>>().unwrap()
+}
+
+/// Check one contended field: the committed edits form one unbroken chain
+/// in the audit trail (each overwrote exactly the value its writer saw, at
+/// the revision its writer saw), and the row holds the last of them.
+fn check_chain(
+    s: &Store,
+    entity: &str,
+    field: &str,
+    id: i64,
+    committed: &[&Report],
+    initial: &str,
+    current: (i64, String),
+) {
+    let hist = history(s, entity, id, field);
+    assert_eq!(
+        hist.len(),
+        committed.len(),
+        "{entity} {id}: every committed edit has exactly one audit event"
+    );
+    let by_token: HashMap<&str, &Report> = committed.iter().map(|r| (r.token.as_str(), *r)).collect();
+    let mut expected_old = initial.to_string();
+    for (k, (old, new, actor_name)) in hist.iter().enumerate() {
+        let new = new.as_deref().expect("edits set a value");
+        let r = by_token
+            .get(new)
+            .unwrap_or_else(|| panic!("{entity} {id}: audit event for '{new}', which no writer reported committed"));
+        assert_eq!(
+            old.as_deref(),
+            Some(expected_old.as_str()),
+            "{entity} {id}: edit {k} overwrote something other than the previous edit"
+        );
+        assert_eq!(
+            r.detail, expected_old,
+            "{entity} {id}: '{new}' overwrote a value its writer never saw (silent overwrite)"
+        );
+        assert_eq!(
+            r.seen_rev,
+            k as i64 + 1,
+            "{entity} {id}: '{new}' was accepted against a stale revision"
+        );
+        assert_eq!(actor_name, &actor(r.writer));
+        expected_old = new.to_string();
+    }
+    assert_eq!(
+        current.1, expected_old,
+        "{entity} {id}: the row holds the last committed edit"
+    );
+    assert_eq!(
+        current.0,
+        committed.len() as i64 + 1,
+        "{entity} {id}: one revision per committed edit"
+    );
+}
+
+#[test]
+fn four_processes_500_edits_each_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shared.db");
+    setup(&db);
+    let seed = support::seed(20260302);
+    let started = Instant::now();
+
+    // The parent is a third kind of terminal: it watches data_version (as
+    // the TUI's live refresh does) and takes backups while the writers run.
+    let watcher = Store::open(&db, OpenMode::Existing, "watcher").unwrap();
+    let version_before = watcher.data_version().unwrap();
+
+    let children: Vec<_> = (0..WRITERS)
+        .map(|w| {
+            spawn_helper(
+                "helper_writer",
+                "writer",
+                &[
+                    ("LASTMILE_TEST_DB", db.display().to_string()),
+                    ("LASTMILE_TEST_WRITER", w.to_string()),
+                    ("LASTMILE_TEST_EDITS", EDITS.to_string()),
+                    ("LASTMILE_TEST_SEED", seed.to_string()),
+                ],
+            )
+        })
+        .collect();
+    // Collect each child's output on its own thread so no pipe fills up.
+    let readers: Vec<_> = children
+        .into_iter()
+        .map(|mut c| {
+            let stdout = c.stdout.take().unwrap();
+            std::thread::spawn(move || {
+                let mut text = String::new();
+                for line in BufReader::new(stdout).lines() {
+                    text.push_str(&line.unwrap());
+                    text.push('\n');
+                }
+                let out = c.wait_with_output().unwrap();
+                (out.status, text, String::from_utf8_lossy(&out.stderr).into_owned())
+            })
+        })
+        .collect();
+
+    let mut backups = 0;
+    let mut changed_seen = false;
+    while readers.iter().any(|r| !r.is_finished()) {
+        let dest = dir.path().join(format!("backup-{backups}.db"));
+        let t = Instant::now();
+        watcher
+            .backup_to(&dest)
+            .unwrap_or_else(|e| panic!("backup while writers run: {e}"));
+        assert!(t.elapsed() < Duration::from_secs(20), "a backup took {:?}", t.elapsed());
+        let b = Store::open(&dest, OpenMode::Existing, "check").unwrap();
+        assert_eq!(b.integrity_check().unwrap(), Ok(()), "backup {backups} is damaged");
+        assert!(
+            verify_chains(&b).unwrap().iter().all(|c| c.broken_at.is_none()),
+            "backup {backups}: chains break"
+        );
+        drop(b);
+        std::fs::remove_file(&dest).unwrap();
+        backups += 1;
+        changed_seen |= watcher.data_version().unwrap() != version_before;
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    changed_seen |= watcher.data_version().unwrap() != version_before;
+    assert!(
+        changed_seen,
+        "data_version never changed although other processes committed"
+    );
+
+    let mut all = Vec::new();
+    for (w, r) in readers.into_iter().enumerate() {
+        let (status, stdout, stderr) = r.join().unwrap();
+        assert!(status.success(), "writer {w} failed: {status}\n{stderr}\n{stdout}");
+        assert!(!stderr.contains("panicked"), "writer {w}: {stderr}");
+        let (reports, errors) = parse_reports(w, &stdout);
+        assert!(
+            errors.is_empty(),
+            "writer {w} saw errors other than refused edits (no user may see SQLITE_BUSY):\n{}",
+            errors.join("\n")
+        );
+        assert_eq!(
+            reports.len(),
+            EDITS,
+            "writer {w} reported {} of {EDITS} edits:\n{stdout}",
+            reports.len()
+        );
+        all.extend(reports);
+    }
+    let elapsed = started.elapsed();
+
+    let s = Store::open(&db, OpenMode::Existing, "checker").unwrap();
+    assert_eq!(s.integrity_check().unwrap(), Ok(()));
+    assert!(
+        verify_chains(&s).unwrap().iter().all(|c| c.broken_at.is_none()),
+        "hash chains must verify"
+    );
+    let (pilots, items) = targets(&s);
+
+    // Contended fields: unbroken chains of committed edits.
+    for id in &items {
+        let committed: Vec<&Report> = all
+            .iter()
+            .filter(|r| r.committed && r.kind == "note" && r.target == *id)
+            .collect();
+        let it = s.item(*id).unwrap();
+        check_chain(&s, "item", "note", *id, &committed, "", (it.revision, it.note));
+    }
+    for id in &pilots {
+        let committed: Vec<&Report> = all
+            .iter()
+            .filter(|r| r.committed && r.kind == "unit" && r.target == *id)
+            .collect();
+        let p = s.pilot(*id).unwrap();
+        check_chain(
+            &s,
+            "pilot",
+            "business_unit",
+            *id,
+            &committed,
+            "",
+            (p.revision, p.business_unit),
+        );
+    }
+    // Append-only scores: every committed one is there, nothing else.
+    let mut stmt = s
+        .conn()
+        .prepare("SELECT rationale, scorer FROM scores WHERE pilot_id IN (?1, ?2)")
+        .unwrap();
+    let scores: HashSet<(String, String)> = stmt
+        .query_map(params![pilots[0], pilots[1]], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let committed_scores: HashSet<(String, String)> = all
+        .iter()
+        .filter(|r| r.committed && r.kind == "score")
+        .map(|r| (r.token.clone(), actor(r.writer)))
+        .collect();
+    assert_eq!(
+        scores, committed_scores,
+        "scores in the file = scores the writers reported committed"
+    );
+
+    // Refused edits: reported with the other writer's name and value, and
+    // absent from the file.
+    let refused: Vec<&Report> = all.iter().filter(|r| !r.committed).collect();
+    for r in &refused {
+        let (by, current) = r.detail.split_once('\t').unwrap();
+        let other: usize = by
+            .strip_prefix("writer-")
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("refusal names '{by}'"));
+        assert_ne!(other, r.writer, "a writer conflicted with itself: {r:?}");
+        assert!(
+            current.contains(&format!("\"w{other}-")),
+            "refusal of {} shows {by}'s value: {current}",
+            r.token
+        );
+        let found: i64 = s
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM audit_events WHERE new_value = ?1",
+                [&r.token],
+                |x| x.get(0),
+            )
+            .unwrap();
+        assert_eq!(found, 0, "refused edit {} is in the file", r.token);
+    }
+
+    let committed = all.iter().filter(|r| r.committed).count();
+    let figures = format!(
+        "concurrency: {WRITERS} processes x {EDITS} edits = {} edits: {committed} committed, {} refused (conflict reported), 0 lost, \
+         0 busy errors; {backups} online backups taken meanwhile, all intact; {:.1}s",
+        all.len(),
+        refused.len(),
+        elapsed.as_secs_f64()
+    );
+    println!("{figures}");
+    assert!(
+        !refused.is_empty(),
+        "the test should provoke some conflicts; raise the think time"
+    );
+    assert!(backups > 0);
+}
+
+/// Several processes creating the same new file at once: exactly one
+/// creates the schema, the others wait and find it there.
+#[test]
+fn simultaneous_first_opens_create_the_schema_once() {
+    let dir = tempfile::tempdir().unwrap();
+    for round in 0..4 {
+        let db = dir.path().join(format!("fresh-{round}.db"));
+        if round % 2 == 1 {
+            std::fs::write(&db, b"").unwrap(); // a zero-byte file is a new database too
+        }
+        let children: Vec<_> = (0..6)
+            .map(|_| {
+                let mut c = lastmile(&db, &["init"]);
+                c.stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped());
+                c.spawn().unwrap()
+            })
+            .collect();
+        for c in children {
+            let out = c.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "round {round}: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let s = Store::open(&db, OpenMode::Existing, "t").unwrap();
+        let n: i64 = s
+            .conn()
+            .query_row("SELECT count(*) FROM programme", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 1);
+        assert_eq!(s.integrity_check().unwrap(), Ok(()));
+    }
+}
+
+/// `data_version` (what the TUI polls for live refresh) changes when
+/// another connection commits, and not for the connection's own writes.
+#[test]
+fn data_version_changes_when_another_connection_commits() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("dv.db");
+    let mut a = Store::open(&db, OpenMode::Create, "a").unwrap();
+    let mut b = Store::open(&db, OpenMode::Existing, "b").unwrap();
+    let v0 = a.data_version().unwrap();
+    a.write(|tx| tx.add_person("Own Write", "")).unwrap();
+    assert_eq!(a.data_version().unwrap(), v0, "own commits do not change data_version");
+    b.write(|tx| tx.add_person("Other Write", "")).unwrap();
+    let v1 = a.data_version().unwrap();
+    assert_ne!(v1, v0, "another connection's commit changes data_version");
+    assert_eq!(a.data_version().unwrap(), v1, "stable while nothing happens");
+    // Another process (the CLI) committing is seen too.
+    let (code, _, err) = run(lastmile(&db, &["people", "add", "From CLI"]));
+    assert_eq!(code, 0, "{err}");
+    assert_ne!(a.data_version().unwrap(), v1);
+    assert!(a.people().unwrap().iter().any(|p| p.name == "From CLI"));
+}
+
+/// An edit against a revision someone else has moved on from is refused
+/// with their value and name, and applies cleanly once re-read.
+#[test]
+fn refused_edit_names_the_other_person_and_can_be_reapplied() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let pb = Playbook::builtin();
+    let mut facilitator = Store::open(&db, OpenMode::Create, "facilitator").unwrap();
+    let mut scribe = Store::open(&db, OpenMode::Existing, "scribe").unwrap();
+    let pid = facilitator
+        .write(|tx| {
+            tx.add_pilot(
+                &PilotFields {
+                    name: "Claims triage".into(),
+                    ..Default::default()
+                },
+                &pb.items(),
+            )
+        })
+        .unwrap();
+    let item = facilitator.checklist(pid).unwrap()[0].clone();
+    let pilot = facilitator.pilot(pid).unwrap();
+    // Both read; the scribe saves first.
+    scribe
+        .write(|tx| tx.set_item_note(item.id, item.revision, "scribe's evidence link"))
+        .unwrap();
+    let mut f = PilotFields {
+        name: pilot.name.clone(),
+        business_unit: "Claims ops".into(),
+        ..Default::default()
+    };
+    scribe.write(|tx| tx.update_pilot(pid, pilot.revision, &f)).unwrap();
+    // The facilitator's edits, against what they saw, are refused.
+    let e = facilitator
+        .write(|tx| tx.set_item_note(item.id, item.revision, "facilitator's note"))
+        .unwrap_err();
+    let msg = e.to_string();
+    assert!(matches!(e, Error::Conflict(_)), "{msg}");
+    assert!(
+        msg.contains("scribe") && msg.contains("scribe's evidence link") && msg.contains("was not saved"),
+        "{msg}"
+    );
+    f.business_unit = "Claims".into();
+    let e = facilitator
+        .write(|tx| tx.update_pilot(pid, pilot.revision, &f))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("scribe") && e.contains("Claims ops"), "{e}");
+    assert_eq!(facilitator.item(item.id).unwrap().note, "scribe's evidence link");
+    // Re-read and re-apply.
+    let fresh = facilitator.item(item.id).unwrap();
+    facilitator
+        .write(|tx| tx.set_item_note(item.id, fresh.revision, "facilitator's note"))
+        .unwrap();
+    assert_eq!(scribe.item(item.id).unwrap().note, "facilitator's note");
+}

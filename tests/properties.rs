@@ -1,0 +1,546 @@
+//! Property tests.
+//!
+//! * Random sequences of domain operations through the store (score,
+//!   assign and unassign owners, set item states, record decisions, move
+//!   phases, some against stale revisions): after every step the readiness
+//!   verdict the store reports (`pilot_row().verdict`, the portfolio row,
+//!   `assess(store.facts())` and `verdict(facts)`) equals the documented
+//!   rule recomputed here from raw table reads; a revision never goes
+//!   backwards and never names two different contents; refused edits change
+//!   nothing; the audit and decision hash chains always verify.
+//! * Untrusted text: `sanitize`, `truncate`, `validate_name` and
+//!   `clean_text` never panic and never let a control character through.
+//! * Bounded fuzzing on the stable toolchain: arbitrary and mutated input
+//!   for the playbook parser (and the CSV importer once it exists), the
+//!   same bodies the cargo-fuzz targets in `fuzz/` run.
+
+#[path = "support/fuzz_bodies.rs"]
+mod fuzz_bodies;
+
+use lastmile::domain::model::{Criterion, Dimension, ItemState, NewDecision, Outcome, Phase, PilotFields, Rag, Role};
+use lastmile::domain::readiness::{assess, verdict, Verdict};
+use lastmile::playbook::{Playbook, DEFAULT_PLAYBOOK, READINESS_RUBRIC};
+use lastmile::store::{verify_chains, Store};
+use lastmile::text::{clean_text, sanitize, truncate, validate_name, width};
+use lastmile::Error;
+use proptest::prelude::*;
+use rusqlite::{params, OptionalExtension};
+use std::collections::HashMap;
+
+const PILOTS: usize = 2;
+const PEOPLE: usize = 3;
+
+#[derive(Debug, Clone)]
+enum Op {
+    Score {
+        pilot: usize,
+        dim: usize,
+        rag: usize,
+    },
+    Assign {
+        pilot: usize,
+        role: usize,
+        person: usize,
+        stale: bool,
+    },
+    Unassign {
+        pilot: usize,
+        role: usize,
+        stale: bool,
+    },
+    SetItem {
+        pilot: usize,
+        item: usize,
+        gate: bool,
+        state: usize,
+        stale: bool,
+    },
+    CloseGates {
+        pilot: usize,
+        na: bool,
+    },
+    Decide {
+        pilot: usize,
+        outcome: usize,
+        person: usize,
+    },
+    Move {
+        pilot: usize,
+        phase: usize,
+        stale: bool,
+    },
+    Day(i64),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let p = 0..PILOTS;
+    prop_oneof![
+        4 => (p.clone(), 0..4usize, prop_oneof![1 => 0..2usize, 3 => Just(2usize)])
+            .prop_map(|(pilot, dim, rag)| Op::Score { pilot, dim, rag }),
+        3 => (p.clone(), 0..4usize, 0..PEOPLE, prop::bool::weighted(0.2))
+            .prop_map(|(pilot, role, person, stale)| Op::Assign { pilot, role, person, stale }),
+        1 => (p.clone(), 0..4usize, prop::bool::weighted(0.2))
+            .prop_map(|(pilot, role, stale)| Op::Unassign { pilot, role, stale }),
+        4 => (p.clone(), 0..64usize, any::<bool>(), 0..5usize, prop::bool::weighted(0.15))
+            .prop_map(|(pilot, item, gate, state, stale)| Op::SetItem { pilot, item, gate, state, stale }),
+        1 => (p.clone(), any::<bool>()).prop_map(|(pilot, na)| Op::CloseGates { pilot, na }),
+        1 => (p.clone(), 0..4usize, 0..PEOPLE).prop_map(|(pilot, outcome, person)| Op::Decide { pilot, outcome, person }),
+        2 => (p.clone(), 0..3usize, prop::bool::weighted(0.2)).prop_map(|(pilot, phase, stale)| Op::Move { pilot, phase, stale }),
+        1 => (1..=95i64).prop_map(Op::Day),
+    ]
+}
+
+/// The readiness rule as documented (README; `domain/readiness.rs`),
+/// recomputed from raw table reads, for a playbook whose only gating
+/// rubric is the four-dimension readiness rubric.
+fn rule_from_raw_reads(s: &Store, pilot: i64, day: i64) -> Verdict {
+    let c = s.conn();
+    let mut ratings = Vec::new();
+    for d in Dimension::ALL {
+        let a: Option<String> = c
+            .query_row(
+                "SELECT answer FROM scores WHERE pilot_id = ?1 AND rubric = ?2 AND question = ?3 ORDER BY id DESC LIMIT 1",
+                params![pilot, READINESS_RUBRIC, d.key()],
+                |r| r.get(0),
+            )
+            .optional()
+            .unwrap();
+        ratings.push(a);
+    }
+    let owners: i64 = c
+        .query_row(
+            "SELECT count(DISTINCT role) FROM owners WHERE pilot_id = ?1",
+            [pilot],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let open_gates: i64 = c
+        .query_row(
+            "SELECT count(*) FROM checklist_items WHERE pilot_id = ?1 AND gate = 1 AND state IN ('todo', 'doing', 'blocked')",
+            [pilot],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let overdue: i64 = c
+        .query_row(
+            "SELECT count(*) FROM checklist_items WHERE pilot_id = ?1 AND due_day < ?2 AND state IN ('todo', 'doing', 'blocked')",
+            params![pilot, day],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let red_or_unscored = ratings.iter().any(|r| r.as_deref().map_or(true, |a| a == "red"));
+    let yellow = ratings.iter().any(|r| r.as_deref() == Some("yellow"));
+    if red_or_unscored || owners < 4 || open_gates > 0 {
+        Verdict::NotReady
+    } else if yellow || overdue > 0 {
+        Verdict::AtRisk
+    } else {
+        Verdict::Ready
+    }
+}
+
+/// What a revision was seen to name, per row.
+#[derive(Default)]
+struct Revisions(HashMap<String, (i64, String)>);
+
+impl Revisions {
+    /// A row at `rev` holding `content`: revisions never go back, and one
+    /// revision never names two different contents (else an edit made
+    /// against it could silently overwrite a change its author never saw).
+    fn observe(&mut self, key: String, rev: i64, content: String) {
+        if let Some((old_rev, old_content)) = self.0.get(&key) {
+            assert!(rev >= *old_rev, "{key}: revision went back from {old_rev} to {rev}");
+            assert!(
+                rev > *old_rev || content == *old_content,
+                "{key}: revision {rev} named '{old_content}' and now names '{content}'"
+            );
+        }
+        self.0.insert(key, (rev, content));
+    }
+}
+
+struct World {
+    store: Store,
+    playbook: Playbook,
+    pilots: Vec<i64>,
+    people: Vec<i64>,
+    day: i64,
+    revisions: Revisions,
+}
+
+impl World {
+    fn new() -> World {
+        let playbook = Playbook::builtin();
+        assert!(
+            playbook
+                .rubrics
+                .iter()
+                .all(|r| !r.gates_readiness || r.key == READINESS_RUBRIC),
+            "rule_from_raw_reads assumes readiness is the only gating rubric"
+        );
+        let mut store = Store::open_in_memory("prop").unwrap();
+        let items = playbook.items();
+        let (pilots, people) = store
+            .write(|tx| {
+                let pilots = (0..PILOTS)
+                    .map(|i| {
+                        tx.add_pilot(
+                            &PilotFields {
+                                name: format!("Pilot {i}"),
+                                ..Default::default()
+                            },
+                            &items,
+                        )
+                    })
+                    .collect::<lastmile::Result<Vec<_>>>()?;
+                let people = (0..PEOPLE)
+                    .map(|i| tx.add_person(&format!("Person {i}"), ""))
+                    .collect::<lastmile::Result<Vec<_>>>()?;
+                Ok((pilots, people))
+            })
+            .unwrap();
+        World {
+            store,
+            playbook,
+            pilots,
+            people,
+            day: 1,
+            revisions: Revisions::default(),
+        }
+    }
+
+    fn audit_count(&self) -> i64 {
+        self.store
+            .conn()
+            .query_row("SELECT count(*) FROM audit_events", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    fn apply(&mut self, op: &Op) {
+        let before = self.audit_count();
+        let stale_expected;
+        let result: lastmile::Result<()> = match *op {
+            Op::Score { pilot, dim, rag } => {
+                stale_expected = false;
+                let r = self.playbook.rubric(READINESS_RUBRIC).unwrap().clone();
+                let sc = self.playbook.scale_of(&r).clone();
+                let pid = self.pilots[pilot];
+                let (d, g) = (Dimension::ALL[dim].key(), Rag::ALL[rag].key());
+                self.store
+                    .write(|tx| tx.add_score(pid, &r, &sc, d, g, "because").map(|_| ()))
+            }
+            Op::Assign {
+                pilot,
+                role,
+                person,
+                stale,
+            } => {
+                let pid = self.pilots[pilot];
+                let role = Role::ALL[role];
+                let current = self.store.owners(pid).unwrap().into_iter().find(|o| o.role == role);
+                let seen = match (&current, stale) {
+                    (c, false) => c.as_ref().map(|o| o.revision),
+                    (Some(o), true) => Some(o.revision + 1),
+                    (None, true) => Some(1),
+                };
+                stale_expected = stale;
+                let person = self.people[person];
+                self.store.write(|tx| tx.assign_owner(pid, role, person, seen))
+            }
+            Op::Unassign { pilot, role, stale } => {
+                let pid = self.pilots[pilot];
+                let role = Role::ALL[role];
+                let rev = self
+                    .store
+                    .owners(pid)
+                    .unwrap()
+                    .into_iter()
+                    .find(|o| o.role == role)
+                    .map_or(1, |o| o.revision);
+                stale_expected = stale;
+                self.store
+                    .write(|tx| tx.unassign_owner(pid, role, if stale { rev + 1 } else { rev }))
+            }
+            Op::SetItem {
+                pilot,
+                item,
+                gate,
+                state,
+                stale,
+            } => {
+                let items: Vec<_> = self
+                    .store
+                    .checklist(self.pilots[pilot])
+                    .unwrap()
+                    .into_iter()
+                    .filter(|i| !gate || i.gate)
+                    .collect();
+                let it = &items[item % items.len()];
+                stale_expected = stale;
+                let rev = if stale { it.revision - 1 } else { it.revision };
+                let (id, st) = (it.id, ItemState::ALL[state]);
+                self.store.write(|tx| tx.set_item_state(id, rev, st))
+            }
+            Op::CloseGates { pilot, na } => {
+                stale_expected = false;
+                let gates: Vec<_> = self
+                    .store
+                    .checklist(self.pilots[pilot])
+                    .unwrap()
+                    .into_iter()
+                    .filter(|i| i.gate)
+                    .collect();
+                let st = if na { ItemState::Na } else { ItemState::Done };
+                self.store.write(|tx| {
+                    for g in &gates {
+                        tx.set_item_state(g.id, g.revision, st)?;
+                    }
+                    Ok(())
+                })
+            }
+            Op::Decide { pilot, outcome, person } => {
+                stale_expected = false;
+                let d = NewDecision {
+                    outcome: Some(Outcome::ALL[outcome]),
+                    criteria: vec![Criterion {
+                        criterion: "Evidence".into(),
+                        met: outcome == 0,
+                    }],
+                    rationale: "Reviewed".into(),
+                    decided_by: self.people[person],
+                    decided_on: "2026-03-02".into(),
+                    ..Default::default()
+                };
+                let pid = self.pilots[pilot];
+                self.store.write(|tx| tx.record_decision(pid, &d).map(|_| ()))
+            }
+            Op::Move { pilot, phase, stale } => {
+                let p = self.store.pilot(self.pilots[pilot]).unwrap();
+                stale_expected = stale;
+                let rev = if stale { p.revision - 1 } else { p.revision };
+                self.store.write(|tx| tx.set_phase(p.id, rev, Phase::ALL[phase]))
+            }
+            Op::Day(d) => {
+                stale_expected = false;
+                self.day = d;
+                Ok(())
+            }
+        };
+        match result {
+            Ok(()) => {}
+            Err(Error::Conflict(c)) => {
+                assert!(
+                    stale_expected,
+                    "{op:?}: refused although made against the current revision: {c:?}"
+                );
+                assert_eq!(self.audit_count(), before, "{op:?}: a refused edit changed something");
+            }
+            Err(e) => panic!("{op:?}: {e}"),
+        }
+    }
+
+    fn check(&mut self) {
+        let rows = self.store.portfolio(&self.playbook, self.day).unwrap();
+        for (i, pid) in self.pilots.iter().copied().enumerate() {
+            let expected = rule_from_raw_reads(&self.store, pid, self.day);
+            let row = self.store.pilot_row(&self.playbook, self.day, pid).unwrap();
+            assert_eq!(row.verdict, expected, "pilot_row verdict, day {}", self.day);
+            assert_eq!(
+                rows.iter().find(|r| r.id == pid).unwrap().verdict,
+                expected,
+                "portfolio verdict"
+            );
+            let facts = self.store.facts(&self.playbook, pid, self.day).unwrap();
+            assert_eq!(assess(&facts).verdict, expected, "assess(facts)");
+            assert_eq!(verdict(&facts), expected, "verdict(facts)");
+            assert_eq!(verdict(&row.facts()), expected, "verdict(row.facts())");
+
+            let p = self.store.pilot(pid).unwrap();
+            self.revisions
+                .observe(format!("pilot {i}"), p.revision, p.phase.key().into());
+            for it in self.store.checklist(pid).unwrap() {
+                self.revisions
+                    .observe(format!("item {}", it.id), it.revision, it.state.key().into());
+            }
+            for o in self.store.owners(pid).unwrap() {
+                self.revisions.observe(
+                    format!("pilot {i} {} owner", o.role.key()),
+                    o.revision,
+                    o.person.clone(),
+                );
+            }
+        }
+        for chain in verify_chains(&self.store).unwrap() {
+            assert!(chain.broken_at.is_none(), "{chain:?}");
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, max_shrink_iters: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn verdict_revisions_and_chains_hold_under_random_operations(ops in prop::collection::vec(op(), 1..60)) {
+        let mut w = World::new();
+        w.check();
+        for op in &ops {
+            w.apply(op);
+            w.check();
+        }
+    }
+}
+
+/// The case that once broke "a revision names one content": an owner
+/// removed and then re-assigned to someone else started again at revision
+/// 1, so an edit made against the first owner's revision 1 went through
+/// and silently replaced the second owner.
+#[test]
+fn owner_revision_is_not_reused_after_unassign() {
+    let mut w = World::new();
+    let (pid, role) = (w.pilots[0], Role::Product);
+    let (a, b, c) = (w.people[0], w.people[1], w.people[2]);
+    w.store.write(|tx| tx.assign_owner(pid, role, a, None)).unwrap();
+    let seen_by_other_terminal = w.store.owners(pid).unwrap()[0].revision;
+    w.store
+        .write(|tx| tx.unassign_owner(pid, role, seen_by_other_terminal))
+        .unwrap();
+    w.store.write(|tx| tx.assign_owner(pid, role, b, None)).unwrap();
+    let e = w
+        .store
+        .write(|tx| tx.assign_owner(pid, role, c, Some(seen_by_other_terminal)))
+        .unwrap_err();
+    assert!(matches!(e, Error::Conflict(_)), "{e}");
+    assert!(e.to_string().contains("Person 1"), "{e}");
+    assert_eq!(w.store.owners(pid).unwrap()[0].person_id, b);
+}
+
+// ---------------------------------------------------------------- text ---
+
+/// Strings rich in what terminals and layouts trip over.
+fn hostile_string() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("\u{1b}[2J".to_string()),
+        Just("\u{1b}]0;title\u{7}".to_string()),
+        Just("\u{9b}31m".to_string()),
+        Just("\u{202e}".to_string()),
+        Just("\u{2067}".to_string()),
+        Just("e\u{301}".to_string()),
+        Just("\u{301}".to_string()),
+        Just("詐欺".to_string()),
+        Just("🚀".to_string()),
+        Just("👩‍💻".to_string()),
+        Just("مرحبا".to_string()),
+        Just("\r\n\t".to_string()),
+        Just("\u{0}".to_string()),
+        Just("\u{7f}".to_string()),
+        Just("\u{200b}".to_string()),
+        "[a-z ]{0,8}",
+        any::<char>().prop_map(String::from),
+    ];
+    prop::collection::vec(piece, 0..24).prop_map(|v| v.concat())
+}
+
+fn no_controls(s: &str, allow_newline: bool) -> bool {
+    !s.chars().any(|c| {
+        (c.is_control() && !(allow_newline && (c == '\n' || c == '\t')))
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn sanitize_lets_no_control_through(s in hostile_string()) {
+        prop_assert!(no_controls(&sanitize(&s), false));
+        let kept = lastmile::text::sanitize_with(&s, true);
+        prop_assert!(no_controls(&kept, true));
+        prop_assert!(!kept.contains('\t'));
+    }
+
+    #[test]
+    fn truncate_fits_and_keeps_a_prefix(s in hostile_string(), max in 0usize..40) {
+        let clean = sanitize(&s);
+        let t = truncate(&clean, max);
+        prop_assert!(width(&t) <= max, "{t:?} is wider than {max}");
+        let body = t.strip_suffix('…').unwrap_or(&t);
+        prop_assert!(clean.starts_with(body));
+        if width(&clean) <= max {
+            prop_assert_eq!(t, clean);
+        }
+    }
+
+    #[test]
+    fn validated_names_and_cleaned_text_hold_no_controls(s in hostile_string()) {
+        match validate_name("pilot", &s) {
+            Ok(n) => {
+                prop_assert!(no_controls(&n, false));
+                prop_assert!(n.chars().count() <= lastmile::text::MAX_NAME_CHARS);
+                prop_assert!(!n.is_empty() && n.trim() == n);
+            }
+            Err(e) => {
+                let msg = e.to_string();
+                prop_assert!(!msg.contains('\n') && no_controls(&msg, false), "{msg:?}");
+            }
+        }
+        let t = clean_text("note", &s).unwrap();
+        prop_assert!(no_controls(&t, true));
+    }
+}
+
+// ----------------------------------------------------- bounded fuzzing ---
+
+/// An edit to the built-in playbook text: (where, how much to cut, what to
+/// put there). Mutating a valid file reaches the validation rules, which
+/// random text never gets past the TOML parser to.
+fn mutation() -> impl Strategy<Value = (prop::sample::Index, usize, String)> {
+    let insert = prop_oneof![
+        Just(String::new()),
+        Just("\n[[rubrics]]\nkey = \"readiness\"\n".to_string()),
+        Just("\n[[phases]]\nkey = \"assessment\"\n".to_string()),
+        Just("nan".to_string()),
+        Just("-inf".to_string()),
+        Just("1e308".to_string()),
+        Just("-9223372036854775808".to_string()),
+        Just("\"\"".to_string()),
+        Just("[]".to_string()),
+        Just("é".to_string()),
+        "[ -~]{0,12}",
+        any::<String>(),
+    ];
+    (any::<prop::sample::Index>(), 0usize..200, insert)
+}
+
+fn mutate(base: &str, edits: &[(prop::sample::Index, usize, String)]) -> Vec<u8> {
+    let mut bytes = base.as_bytes().to_vec();
+    for (at, cut, insert) in edits {
+        let start = at.index(bytes.len() + 1);
+        let end = (start + cut).min(bytes.len());
+        bytes.splice(start..end, insert.bytes());
+    }
+    bytes
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn playbook_parser_survives_arbitrary_bytes(data in prop::collection::vec(any::<u8>(), 0..512)) {
+        fuzz_bodies::playbook(&data);
+    }
+
+    #[test]
+    fn playbook_parser_survives_arbitrary_text(s in "\\PC{0,300}") {
+        fuzz_bodies::playbook(s.as_bytes());
+    }
+
+    #[test]
+    fn playbook_parser_survives_mutated_builtin(edits in prop::collection::vec(mutation(), 1..4)) {
+        fuzz_bodies::playbook(&mutate(DEFAULT_PLAYBOOK, &edits));
+    }
+}
+
+#[test]
+fn the_builtin_playbook_passes_the_fuzz_body() {
+    fuzz_bodies::playbook(DEFAULT_PLAYBOOK.as_bytes());
+}
