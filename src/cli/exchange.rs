@@ -3,12 +3,14 @@
 use super::args::{
     BackupArgs, ExportCmd, ExportDecisionsArgs, ExportPackArgs, FormatArg, ImportCmd, PackFormatArg, VerifyArgs,
 };
+use super::output::print_json;
 use super::{CliError, CliResult, Ctx};
 use crate::domain::calendar::parse_date;
 use crate::export::{self, Anchor, Format};
-use crate::store::DecisionFilter;
+use crate::store::{DecisionFilter, GENESIS};
 use crate::text::sanitize;
 use crate::Error;
+use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
 
@@ -153,12 +155,191 @@ impl<W: Write> Write for PipeWriter<W> {
     }
 }
 
-pub fn import(_ctx: &mut Ctx, _c: ImportCmd) -> CliResult {
-    Err(Error::invalid("import is not available in this build yet").into())
+pub fn import(ctx: &mut Ctx, c: ImportCmd) -> CliResult {
+    match c {
+        ImportCmd::Pilots(a) => {
+            let report = crate::import::pilots::import_csv(&mut ctx.store, &ctx.playbook, &a.file, a.dry_run)?;
+            print!("{}", report.to_text(LISTED_ROWS));
+            Ok(())
+        }
+    }
 }
 
-pub fn verify(_ctx: &mut Ctx, _a: VerifyArgs) -> CliResult {
-    Err(Error::invalid("verify is not available in this build yet").into())
+/// Added or updated rows listed one by one before "and N more".
+const LISTED_ROWS: usize = 50;
+
+/// The version of the `verify --json` shape.
+pub const VERIFY_SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct VerifyJson {
+    schema_version: u32,
+    ok: bool,
+    file: String,
+    integrity: Vec<String>,
+    chains: Vec<ChainJson>,
+    cross_check: Vec<Problem>,
+    anchor: Option<AnchorJson>,
+    problems: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct ChainJson {
+    name: &'static str,
+    entries: u64,
+    head: String,
+    broken_at: Option<i64>,
+    reason: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Problem {
+    decision: i64,
+    reason: String,
+}
+
+#[derive(Serialize)]
+struct AnchorJson {
+    hash: String,
+    found: bool,
+    /// 1-based position of the anchored decision in the chain (0 for an
+    /// anchor taken before the first decision).
+    position: Option<u64>,
+    recorded_since: Option<u64>,
+}
+
+/// Check an anchor's shape: 64 hexadecimal characters.
+fn parse_anchor(raw: &str) -> Result<String, CliError> {
+    let h = raw.trim().to_ascii_lowercase();
+    if h.len() != 64 || !h.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(CliError::Usage(format!(
+            "the anchor '{}' is not a decision-chain hash: give the 64 hexadecimal characters an export states as its head hash",
+            sanitize(raw.trim())
+        )));
+    }
+    Ok(h)
+}
+
+pub fn verify(ctx: &mut Ctx, a: VerifyArgs) -> CliResult {
+    let anchor = a.anchor.as_deref().map(parse_anchor).transpose()?;
+    let store = &ctx.store;
+    let mut problems: Vec<String> = Vec::new();
+    let integrity = match store.integrity_check()? {
+        Ok(()) => vec!["ok".to_string()],
+        Err(rows) => {
+            problems.push(format!(
+                "SQLite's integrity check failed: {}",
+                rows.first().cloned().unwrap_or_default()
+            ));
+            rows
+        }
+    };
+    let chains = crate::store::verify_chains(store)?;
+    for c in &chains {
+        if let Some((_, reason)) = &c.broken_at {
+            problems.push(reason.clone());
+        }
+    }
+    let cross = store.decision_audit_mismatches()?;
+    problems.extend(cross.iter().map(|(_, r)| r.clone()));
+    let decisions = chains.iter().find(|c| c.name == "decision");
+    let anchor_result = anchor.map(|hash| {
+        let position = if hash == GENESIS {
+            Some(0)
+        } else {
+            decisions.and_then(|c| c.hashes.iter().position(|h| *h == hash)).map(|i| i as u64 + 1)
+        };
+        let entries = decisions.map_or(0, |c| c.entries);
+        if position.is_none() {
+            problems.push(format!(
+                "the anchor {hash} is not in the decision chain: the log was rewritten since the export that stated it, or the anchor comes from another file"
+            ));
+        }
+        AnchorJson { found: position.is_some(), recorded_since: position.map(|p| entries - p), position, hash }
+    });
+    let ok = problems.is_empty();
+    if a.json {
+        print_json(&VerifyJson {
+            schema_version: VERIFY_SCHEMA_VERSION,
+            ok,
+            file: store.path().display().to_string(),
+            integrity,
+            chains: chains
+                .iter()
+                .map(|c| ChainJson {
+                    name: c.name,
+                    entries: c.entries,
+                    head: c.head.clone(),
+                    broken_at: c.broken_at.as_ref().map(|b| b.0),
+                    reason: c.broken_at.as_ref().map(|b| b.1.clone()),
+                })
+                .collect(),
+            cross_check: cross
+                .iter()
+                .map(|(d, r)| Problem {
+                    decision: *d,
+                    reason: r.clone(),
+                })
+                .collect(),
+            anchor: anchor_result,
+            problems: problems.clone(),
+        })?;
+    } else {
+        let mark = |good: bool| if good { "ok  " } else { "FAIL" };
+        println!("{} file integrity (SQLite integrity_check)", mark(integrity == ["ok"]));
+        for c in &chains {
+            let noun = if c.entries == 1 { "entry" } else { "entries" };
+            match &c.broken_at {
+                None => println!("{} {} chain: {} {noun}, head {}", mark(true), c.name, c.entries, c.head),
+                Some((_, reason)) => println!(
+                    "{} {} chain: {} {noun}; {}",
+                    mark(false),
+                    c.name,
+                    c.entries,
+                    sanitize(reason)
+                ),
+            }
+        }
+        match cross.first() {
+            None => println!("{} decisions match the audit trail", mark(true)),
+            Some((_, reason)) => println!("{} {}", mark(false), sanitize(reason)),
+        }
+        if let Some(a) = &anchor_result {
+            match (a.position, a.recorded_since) {
+                (Some(0), _) => println!(
+                    "{} anchor {} is the empty log's hash: every later log extends it",
+                    mark(true),
+                    a.hash
+                ),
+                (Some(p), Some(since)) => println!(
+                    "{} anchor {} is decision {p} of the chain ({since} recorded since)",
+                    mark(true),
+                    a.hash
+                ),
+                _ => println!("{} anchor {} is not in the decision chain", mark(false), a.hash),
+            }
+        }
+    }
+    if ok {
+        if !a.json {
+            println!(
+                "{} verifies: nothing was changed behind lastmile's back.",
+                store.path().display()
+            );
+        }
+        return Ok(());
+    }
+    Err(Error::Storage(format!(
+        "{} does not verify: {}{}; restore it from a backup ('lastmile backup' makes one) and find out who changed it",
+        store.path().display(),
+        problems[0],
+        if problems.len() > 1 {
+            format!(" (and {} more problems)", problems.len() - 1)
+        } else {
+            String::new()
+        }
+    ))
+    .into())
 }
 
 pub fn backup(ctx: &mut Ctx, a: BackupArgs) -> CliResult {
