@@ -449,6 +449,72 @@ fn four_processes_500_edits_each_lose_nothing() {
     assert!(backups > 0);
 }
 
+/// `lastmile backup` uses the online backup API: it must finish, and give
+/// a whole copy, while another process commits many times a second to a
+/// file larger than one backup step.
+#[test]
+fn backup_completes_while_another_process_keeps_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("busy.db");
+    setup(&db);
+    let watcher = Store::open(&db, OpenMode::Existing, "watcher").unwrap();
+    let pages: i64 = watcher.conn().query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
+    assert!(pages > 300, "the file should need several backup steps ({pages} pages)");
+    let mut writer = spawn_helper(
+        "helper_writer",
+        "writer",
+        &[
+            ("LASTMILE_TEST_DB", db.display().to_string()),
+            ("LASTMILE_TEST_WRITER", "0".into()),
+            ("LASTMILE_TEST_EDITS", "1000000".into()),
+            ("LASTMILE_TEST_SEED", "5".into()),
+        ],
+    );
+    let stdout = writer.stdout.take().unwrap();
+    let drain = std::thread::spawn(move || BufReader::new(stdout).lines().count());
+    let v0 = watcher.data_version().unwrap();
+    let t = Instant::now();
+    while watcher.data_version().unwrap() == v0 {
+        assert!(t.elapsed() < Duration::from_secs(20), "the writer never committed");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let mut results = Vec::new();
+    for k in 0..3 {
+        let dest = dir.path().join(format!("copy-{k}.db"));
+        // The CLI, as a user would run it; a hang fails the test below.
+        let mut c = lastmile(&db, &["backup", &dest.display().to_string()]);
+        c.stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = c.spawn().unwrap();
+        let t = Instant::now();
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break Some(s);
+            }
+            if t.elapsed() > Duration::from_secs(30) {
+                child.kill().unwrap();
+                child.wait().unwrap();
+                break None;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        results.push((dest, status, t.elapsed()));
+    }
+    let still_writing = writer.try_wait().unwrap().is_none();
+    writer.kill().unwrap();
+    writer.wait().unwrap();
+    drain.join().unwrap();
+    assert!(still_writing, "the writer stopped before the backups were done");
+    for (dest, status, took) in results {
+        let status = status.unwrap_or_else(|| panic!("backup did not finish in 30 s while another process wrote"));
+        assert!(status.success(), "backup failed: {status}");
+        let b = Store::open(&dest, OpenMode::Existing, "check").unwrap();
+        assert_eq!(b.integrity_check().unwrap(), Ok(()));
+        assert!(verify_chains(&b).unwrap().iter().all(|c| c.broken_at.is_none()));
+        println!("backup of {pages} pages under write load: {took:?}");
+    }
+}
+
 /// Several processes creating the same new file at once: exactly one
 /// creates the schema, the others wait and find it there.
 #[test]

@@ -133,11 +133,38 @@ impl Store {
         }
         let mut out =
             Connection::open(dest).map_err(|e| Error::Io(format!("cannot create backup {}: {e}", dest.display())))?;
-        let backup = rusqlite::backup::Backup::new(&self.conn, &mut out).map_err(|e| self.err(e))?;
-        backup
-            .run_to_completion(256, std::time::Duration::from_millis(5), None)
-            .map_err(|e| map_sql(dest, e))?;
-        Ok(())
+        let copied = self.copy_into(&mut out, dest);
+        drop(out);
+        if copied.is_err() {
+            // Leave no half-written copy that could pass for a backup.
+            for suffix in ["", "-journal", "-wal", "-shm"] {
+                let mut p = dest.as_os_str().to_owned();
+                p.push(suffix);
+                let _ = std::fs::remove_file(PathBuf::from(p));
+            }
+        }
+        copied
+    }
+
+    fn copy_into(&self, out: &mut Connection, dest: &Path) -> Result<()> {
+        let backup = rusqlite::backup::Backup::new(&self.conn, out).map_err(|e| self.err(e))?;
+        // All pages in one step, inside one read transaction: a copy made in
+        // several steps starts over whenever another process commits, so
+        // under steady writing it would never finish. In WAL mode the read
+        // transaction does not hold writers up.
+        let deadline = std::time::Instant::now() + busy_timeout();
+        loop {
+            match backup.step(-1).map_err(|e| map_sql(dest, e))? {
+                rusqlite::backup::StepResult::Done => return Ok(()),
+                _ if std::time::Instant::now() >= deadline => {
+                    return Err(Error::Busy(format!(
+                        "{} stayed locked by another program for too long: no backup was made; try again in a moment",
+                        self.path.display()
+                    )))
+                }
+                _ => std::thread::sleep(std::time::Duration::from_millis(5)),
+            }
+        }
     }
 
     /// Map a SQLite error on this store to a readable one.
