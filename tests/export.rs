@@ -1,0 +1,719 @@
+//! The decision log and the steering-committee pack, exported by the real
+//! binary and read back with real parsers: the csv crate, serde_json,
+//! pulldown-cmark (tables enabled) and scraper (an HTML5 parser).
+
+use assert_cmd::Command;
+use lastmile::export::{self, Format};
+use lastmile::store::{DecisionFilter, OpenMode, Store, GENESIS};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use scraper::{Html, Selector};
+use std::path::PathBuf;
+
+const TODAY: &str = "2026-11-23";
+
+struct Env {
+    dir: tempfile::TempDir,
+    db: PathBuf,
+}
+
+impl Env {
+    fn new() -> Env {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("t.db");
+        Env { dir, db }
+    }
+
+    fn demo() -> Env {
+        let e = Env::new();
+        e.ok(&["demo"]);
+        e
+    }
+
+    fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("lastmile").unwrap();
+        c.arg("--db").arg(&self.db).arg("--as").arg("tester");
+        c.env("LASTMILE_TODAY", TODAY)
+            .env_remove("LASTMILE_DB")
+            .env_remove("LASTMILE_PLAYBOOK");
+        c
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.cmd().args(args).assert().success();
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    }
+
+    fn fails(&self, args: &[&str], code: i32) -> String {
+        let out = self.cmd().args(args).assert().code(code);
+        let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+        assert!(!err.contains("panicked"), "{err}");
+        err
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn store(&self) -> Store {
+        Store::open(&self.db, OpenMode::Existing, "checker").unwrap()
+    }
+
+    fn head(&self) -> (String, u64) {
+        self.store().decision_chain_head().unwrap()
+    }
+}
+
+/// Every GFM table in a Markdown document: tables, rows, cells. A cell's
+/// text joins its text and code spans; `<br>` becomes a newline; any other
+/// HTML is kept as `<HTML ...>` so a test can see it leaked through.
+fn md_tables(src: &str) -> Vec<Vec<Vec<String>>> {
+    let mut tables = Vec::new();
+    let (mut rows, mut row, mut cell): (Vec<Vec<String>>, Vec<String>, Option<String>) = (vec![], vec![], None);
+    for ev in Parser::new_ext(src, Options::ENABLE_TABLES) {
+        match ev {
+            Event::Start(Tag::Table(_)) => rows = Vec::new(),
+            Event::End(TagEnd::Table) => tables.push(std::mem::take(&mut rows)),
+            Event::Start(Tag::TableHead) | Event::Start(Tag::TableRow) => row = Vec::new(),
+            Event::End(TagEnd::TableHead) | Event::End(TagEnd::TableRow) => rows.push(std::mem::take(&mut row)),
+            Event::Start(Tag::TableCell) => cell = Some(String::new()),
+            Event::End(TagEnd::TableCell) => row.push(cell.take().unwrap()),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(c) = cell.as_mut() {
+                    c.push_str(&t);
+                }
+            }
+            Event::InlineHtml(h) | Event::Html(h) => {
+                if let Some(c) = cell.as_mut() {
+                    if &*h == "<br>" {
+                        c.push('\n');
+                    } else {
+                        c.push_str(&format!("<HTML {h}>"));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    tables
+}
+
+/// HTML (block or inline) anywhere in a Markdown document, other than `<br>`.
+fn md_html(src: &str) -> Vec<String> {
+    Parser::new_ext(src, Options::ENABLE_TABLES)
+        .filter_map(|ev| match ev {
+            Event::InlineHtml(h) | Event::Html(h) if &*h != "<br>" => Some(h.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Parse HTML, insisting on no parse errors, no scripts and no external
+/// resources.
+fn html_doc(src: &str) -> Html {
+    let doc = Html::parse_document(src);
+    assert!(doc.errors.is_empty(), "HTML parse errors: {:?}", doc.errors);
+    assert!(src.starts_with("<!DOCTYPE html>"), "no doctype");
+    for bad in [
+        "script",
+        "link",
+        "img",
+        "iframe",
+        "object",
+        "embed",
+        "[src]",
+        "[href^=http]",
+        "[onload]",
+        "[onclick]",
+    ] {
+        let sel = Selector::parse(bad).unwrap();
+        assert_eq!(doc.select(&sel).count(), 0, "found {bad}");
+    }
+    assert!(!src.contains("http://") || !src.contains("url("), "external resource");
+    doc
+}
+
+fn texts(doc: &Html, sel: &str) -> Vec<String> {
+    let s = Selector::parse(sel).unwrap();
+    doc.select(&s).map(|e| e.text().collect::<String>()).collect()
+}
+
+fn csv_rows(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
+    assert!(
+        bytes.starts_with(b"\xef\xbb\xbf"),
+        "CSV starts with a UTF-8 byte-order mark"
+    );
+    let mut r = csv::ReaderBuilder::new().from_reader(&bytes[3..]);
+    let headers = r.headers().unwrap().iter().map(str::to_string).collect();
+    let rows = r
+        .records()
+        .map(|x| x.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    (headers, rows)
+}
+
+/// The decision_log view, read with plain SQL: id, pilot, outcome, decided_by,
+/// decided_on, communicated, superseded_by, hash.
+fn view_rows(e: &Env) -> Vec<(i64, String, String, String, String, bool, Option<i64>, String)> {
+    let c = rusqlite::Connection::open(&e.db).unwrap();
+    let mut s = c
+        .prepare("SELECT id, pilot, outcome, decided_by, decided_on, communicated, superseded_by, hash FROM decision_log ORDER BY id")
+        .unwrap();
+    s.query_map([], |r| {
+        Ok((
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get(5)?,
+            r.get(6)?,
+            r.get(7)?,
+        ))
+    })
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}
+
+#[test]
+fn csv_log_parses_back_to_the_decision_log() {
+    let e = Env::demo();
+    let out = e.path("log.csv");
+    let said = e.ok(&["export", "decisions", "--format", "csv", "--out", out.to_str().unwrap()]);
+    let (head, entries) = e.head();
+    assert!(said.contains("Wrote 5 decisions to"), "{said}");
+    assert!(said.contains(&format!("lastmile verify --anchor {head}")), "{said}");
+    let bytes = std::fs::read(&out).unwrap();
+    // RFC 4180: CRLF after every record, including inside no cell.
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    assert!(text.ends_with("\r\n"));
+    let (headers, rows) = csv_rows(&bytes);
+    assert_eq!(headers, export::decisions::CSV_COLUMNS);
+    let view = view_rows(&e);
+    assert_eq!(rows.len(), view.len());
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    for (row, v) in rows.iter().zip(&view) {
+        assert_eq!(row[col("id")], v.0.to_string());
+        assert_eq!(row[col("pilot")], v.1);
+        assert_eq!(row[col("outcome")], v.2);
+        assert_eq!(row[col("decided_by")], v.3);
+        assert_eq!(row[col("decided_on")], v.4);
+        assert_eq!(row[col("communicated")], if v.5 { "yes" } else { "no" });
+        assert_eq!(
+            row[col("superseded_by")],
+            v.6.map(|s| s.to_string()).unwrap_or_default()
+        );
+        assert_eq!(row[col("hash")], v.7);
+        assert_eq!(row[col("chain_head")], head);
+        assert_eq!(row[col("chain_entries")], entries.to_string());
+        assert!(!row[col("exported_at")].is_empty());
+    }
+    // The first demo decision: three criteria, one met, on separate lines.
+    let first = &rows[0];
+    assert_eq!(
+        first[col("criteria")],
+        "Not met: Catch rate at target on live traffic\nNot met: Independent validation complete\nMet: Latency within budget"
+    );
+    assert_eq!(first[col("criteria_met")], "1");
+    assert_eq!(first[col("criteria_total")], "3");
+    // The last row's hash is the chain head.
+    assert_eq!(rows.last().unwrap()[col("hash")], head);
+}
+
+#[test]
+fn json_log_has_a_versioned_documented_shape() {
+    let e = Env::demo();
+    let out = e.ok(&["export", "decisions", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["kind"], "lastmile.decision-log");
+    assert_eq!(v["programme"], "Enterprise AI pilots to production");
+    assert_eq!(v["exported_by"], "tester");
+    let (head, entries) = e.head();
+    assert_eq!(v["chain"]["head"], head.as_str());
+    assert_eq!(v["chain"]["entries"], entries);
+    assert_eq!(v["count"], 5);
+    assert_eq!(v["filter"]["since"], serde_json::Value::Null);
+    let ds = v["decisions"].as_array().unwrap();
+    let view = view_rows(&e);
+    for (d, row) in ds.iter().zip(&view) {
+        assert_eq!(d["id"], row.0);
+        assert_eq!(d["pilot"], row.1.as_str());
+        assert_eq!(d["outcome"], row.2.as_str());
+        assert_eq!(d["decided_by"], row.3.as_str());
+        assert_eq!(d["decided_on"], row.4.as_str());
+        assert_eq!(d["communicated"], row.5);
+        assert_eq!(d["superseded_by"], serde_json::json!(row.6));
+        assert_eq!(d["hash"], row.7.as_str());
+        for key in [
+            "pilot_id",
+            "outcome_label",
+            "criteria",
+            "criteria_met",
+            "rationale",
+            "stop_conditions",
+            "recorded_at",
+            "recorded_by",
+        ] {
+            assert!(d.get(key).is_some(), "missing {key}");
+        }
+    }
+    // The deferred service-desk decision was superseded by the go.
+    let defer = ds
+        .iter()
+        .find(|d| d["outcome"] == "defer" && d["pilot"] == "IT service desk copilot")
+        .unwrap();
+    let go = ds.iter().find(|d| d["outcome"] == "go").unwrap();
+    assert_eq!(defer["superseded_by"], go["id"]);
+    assert_eq!(
+        defer["criteria"][2],
+        serde_json::json!({"criterion": "Four owners named", "met": true})
+    );
+    assert_eq!(defer["criteria_met"], 1);
+}
+
+#[test]
+fn markdown_log_renders_as_a_table_with_every_field() {
+    let e = Env::demo();
+    let out = e.ok(&["export", "decisions"]);
+    let (head, _) = e.head();
+    assert!(out.contains(&format!("`lastmile verify --anchor {head}`")), "{out}");
+    assert!(md_html(&out).is_empty(), "{:?}", md_html(&out));
+    let tables = md_tables(&out);
+    assert_eq!(tables.len(), 1);
+    let t = &tables[0];
+    assert_eq!(
+        t[0],
+        [
+            "#",
+            "Pilot",
+            "Outcome",
+            "Decided on",
+            "Decided by",
+            "Criteria",
+            "Rationale",
+            "Stop conditions",
+            "Communicated",
+            "Superseded by",
+            "Hash"
+        ]
+    );
+    assert_eq!(t.len(), 6);
+    assert!(t.iter().all(|r| r.len() == 11), "{t:?}");
+    let card = &t[1];
+    assert_eq!(card[1], "Card fraud detection");
+    assert_eq!(card[2], "Pivot");
+    assert_eq!(card[3], "2026-11-18");
+    assert_eq!(card[4], "Dev Patel");
+    assert_eq!(
+        card[5],
+        "Not met: Catch rate at target on live traffic\nNot met: Independent validation complete\nMet: Latency within budget"
+    );
+    assert!(card[6].starts_with("Shadow mode shows drift"), "{}", card[6]);
+    assert_eq!(card[8], "no");
+    let defer = t
+        .iter()
+        .find(|r| r[2] == "Defer" && r[1] == "IT service desk copilot")
+        .unwrap();
+    let go = t.iter().find(|r| r[2] == "Go").unwrap();
+    assert_eq!(defer[9], format!("#{}", go[0]));
+    assert_eq!(go[9], "—");
+}
+
+#[test]
+fn html_log_is_valid_self_contained_and_complete() {
+    let e = Env::demo();
+    let out = e.path("log.html");
+    e.ok(&[
+        "export",
+        "decisions",
+        "--format",
+        "html",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let src = std::fs::read_to_string(&out).unwrap();
+    let doc = html_doc(&src);
+    assert_eq!(texts(&doc, "table.log tbody tr").len(), 5);
+    let pilots = texts(&doc, "table.log tbody tr td:nth-child(2)");
+    assert_eq!(pilots[0], "Card fraud detection");
+    let (head, _) = e.head();
+    assert!(texts(&doc, ".anchor code").contains(&head));
+    assert!(src.contains("@page { size: A4 landscape"));
+    let crit = texts(&doc, "table.log tbody tr:first-child li");
+    assert_eq!(crit.len(), 3);
+    assert!(crit[2].contains("Met: Latency within budget"), "{crit:?}");
+}
+
+#[test]
+fn filters_select_by_date_and_pilot() {
+    let e = Env::demo();
+    let count = |args: &[&str]| -> usize {
+        let mut all = vec!["export", "decisions", "--format", "json"];
+        all.extend_from_slice(args);
+        let v: serde_json::Value = serde_json::from_str(&e.ok(&all)).unwrap();
+        v["decisions"].as_array().unwrap().len()
+    };
+    assert_eq!(count(&[]), 5);
+    assert_eq!(count(&["--since", "2026-11-15"]), 3);
+    assert_eq!(count(&["--pilot", "IT service"]), 2);
+    assert_eq!(count(&["--pilot", "IT service", "--pilot", "aml"]), 3);
+    assert_eq!(count(&["--pilot", "IT service", "--since", "2026-11-20"]), 1);
+    let v: serde_json::Value =
+        serde_json::from_str(&e.ok(&["export", "decisions", "--format", "json", "--pilot", "aml"])).unwrap();
+    assert_eq!(v["filter"]["pilots"][0], "AML alert triage");
+    // The anchor still states the whole chain.
+    assert_eq!(v["chain"]["entries"], 5);
+    let err = e.fails(&["export", "decisions", "--since", "23/11/2026"], 2);
+    assert!(err.contains("is not a date"), "{err}");
+    let err = e.fails(&["export", "decisions", "--pilot", "nonesuch"], 1);
+    assert!(err.contains("no pilot named 'nonesuch'"), "{err}");
+    let err = e.fails(&["export", "decisions", "--format", "xlsx"], 2);
+    assert!(err.contains("xlsx"), "{err}");
+}
+
+/// Pilots, people and text built to break each format.
+fn hostile() -> Env {
+    let e = Env::new();
+    e.ok(&["init"]);
+    for name in [
+        "=HYPERLINK(\"http://x\")",
+        "<script>alert(1)</script>",
+        "a|b",
+        "-2+3 pilot",
+        "@SUM(A1)",
+    ] {
+        e.ok(&["pilots", "add", "--unit", "+cmd|' /C calc'!A0", "--", name]);
+    }
+    e.ok(&["people", "add", "=cmd()", "--title", "<b>boss</b>"]);
+    e.ok(&[
+        "decide",
+        "=HYPERLINK",
+        "go",
+        "--by",
+        "=cmd()",
+        "--why",
+        "line one | with pipe\n# not a heading\n- not a list\n<img src=x onerror=alert(1)>",
+        "--criterion",
+        "=1+1 | *bold* [link](http://x)=met",
+        "--criterion",
+        "@risk <i>=unmet",
+        "--stop",
+        "\t=cmd() & <stop>",
+        "--date",
+        "2026-11-20",
+    ]);
+    e.ok(&[
+        "decide",
+        "<script>",
+        "no-go",
+        "--by",
+        "=cmd()",
+        "--why",
+        "+danger",
+        "--date",
+        "2026-11-21",
+    ]);
+    e.ok(&[
+        "decide",
+        "a|b",
+        "pivot",
+        "--by",
+        "=cmd()",
+        "--why",
+        "|||",
+        "--date",
+        "2026-11-22",
+    ]);
+    e
+}
+
+#[test]
+fn csv_neutralises_formula_injection() {
+    let e = hostile();
+    let out = e
+        .cmd()
+        .args(["export", "decisions", "--format", "csv"])
+        .assert()
+        .success();
+    let (headers, rows) = csv_rows(&out.get_output().stdout);
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0][col("pilot")], "'=HYPERLINK(\"http://x\")");
+    assert_eq!(rows[0][col("decided_by")], "'=cmd()");
+    assert_eq!(
+        rows[0][col("stop_conditions")],
+        "' =cmd() & <stop>",
+        "the tab became a space, then was neutralised"
+    );
+    assert_eq!(rows[1][col("pilot")], "<script>alert(1)</script>");
+    assert_eq!(rows[1][col("rationale")], "'+danger");
+    assert_eq!(rows[2][col("pilot")], "a|b");
+    for row in &rows {
+        for cell in row {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "live formula cell {cell:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn markdown_keeps_hostile_text_inert_and_inside_its_cell() {
+    let e = hostile();
+    let out = e.ok(&["export", "decisions", "--format", "md"]);
+    assert!(md_html(&out).is_empty(), "HTML leaked: {:?}", md_html(&out));
+    let t = &md_tables(&out)[0];
+    assert_eq!(t.len(), 4);
+    assert!(t.iter().all(|r| r.len() == 11), "a cell split the table: {t:?}");
+    assert_eq!(t[1][1], "=HYPERLINK(\"http://x\")");
+    assert_eq!(t[1][4], "=cmd()");
+    assert_eq!(t[1][5], "Met: =1+1 | *bold* [link](http://x)\nNot met: @risk <i>");
+    assert_eq!(
+        t[1][6],
+        "line one | with pipe\n# not a heading\n- not a list\n<img src=x onerror=alert(1)>"
+    );
+    assert_eq!(t[1][7], "=cmd() & <stop>");
+    assert_eq!(t[2][1], "<script>alert(1)</script>");
+    assert_eq!(t[3][1], "a|b");
+    assert_eq!(t[3][6], "|||");
+    // Nothing rendered as emphasis, links or headings.
+    let marks = Parser::new_ext(&out, Options::ENABLE_TABLES)
+        .filter(|ev| {
+            matches!(
+                ev,
+                Event::Start(Tag::Emphasis | Tag::Strong | Tag::Link { .. } | Tag::Image { .. })
+            )
+        })
+        .count();
+    assert_eq!(marks, 0);
+    let headings = Parser::new_ext(&out, Options::ENABLE_TABLES)
+        .filter(|ev| matches!(ev, Event::Start(Tag::Heading { .. })))
+        .count();
+    assert_eq!(headings, 1, "only the title");
+}
+
+#[test]
+fn html_and_json_carry_hostile_text_as_text() {
+    let e = hostile();
+    let src = e.ok(&["export", "decisions", "--format", "html"]);
+    let doc = html_doc(&src);
+    let pilots = texts(&doc, "table.log tbody tr td:nth-child(2)");
+    assert_eq!(pilots, ["=HYPERLINK(\"http://x\")", "<script>alert(1)</script>", "a|b"]);
+    assert!(src.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    let rationale = texts(&doc, "table.log tbody tr:first-child td:nth-child(7)");
+    assert_eq!(
+        rationale[0],
+        "line one | with pipe\n# not a heading\n- not a list\n<img src=x onerror=alert(1)>"
+    );
+    let v: serde_json::Value = serde_json::from_str(&e.ok(&["export", "decisions", "--format", "json"])).unwrap();
+    assert_eq!(v["decisions"][0]["pilot"], "=HYPERLINK(\"http://x\")");
+    assert_eq!(v["decisions"][1]["pilot"], "<script>alert(1)</script>");
+    assert_eq!(v["decisions"][0]["stop_conditions"], "\t=cmd() & <stop>");
+}
+
+#[test]
+fn the_pack_is_inert_too() {
+    let e = hostile();
+    let md = e.ok(&["export", "pack"]);
+    assert!(md_html(&md).is_empty(), "HTML leaked: {:?}", md_html(&md));
+    for t in md_tables(&md) {
+        let width = t[0].len();
+        assert!(t.iter().all(|r| r.len() == width), "a cell split a table: {t:?}");
+    }
+    let heat = md_tables(&md)
+        .into_iter()
+        .find(|t| t[0][0] == "Pilot" && t[0][1] == "Phase")
+        .unwrap();
+    let names: Vec<&str> = heat[1..].iter().map(|r| r[0].as_str()).collect();
+    for want in [
+        "=HYPERLINK(\"http://x\")",
+        "<script>alert(1)</script>",
+        "a|b",
+        "-2+3 pilot",
+        "@SUM(A1)",
+    ] {
+        assert!(names.contains(&want), "{names:?}");
+    }
+    let html = e.ok(&["export", "pack", "--format", "html"]);
+    let doc = html_doc(&html);
+    let names = texts(&doc, "table.heatmap tbody th");
+    assert!(names.contains(&"<script>alert(1)</script>".to_string()), "{names:?}");
+}
+
+#[test]
+fn pack_markdown_has_every_section() {
+    let e = Env::demo();
+    let md = e.ok(&["export", "pack"]);
+    for want in [
+        "# Steering-committee pack: Enterprise AI pilots to production",
+        "Day 45 of 90 · Scaffolding",
+        "## Pilots per phase and readiness",
+        "## Readiness heatmap",
+        "## Priority pilots",
+        "## Decisions of the period",
+    ] {
+        assert!(md.contains(want), "missing {want}\n{md}");
+    }
+    let (head, _) = e.head();
+    assert!(md.contains(&head));
+    let tables = md_tables(&md);
+    let counts = &tables[0];
+    assert_eq!(counts[0], ["Phase", "Pilots", "✗ Not ready", "! At risk", "✓ Ready"]);
+    assert_eq!(counts[1], ["Assessment", "4", "4", "0", "0"]);
+    assert_eq!(counts[4], ["All", "11", "10", "0", "1"]);
+    let heat = &tables[1];
+    assert_eq!(heat.len(), 12);
+    assert_eq!(
+        heat[0][2..6],
+        [
+            "Data readiness",
+            "Governance scaffolding",
+            "Integration architecture",
+            "Change ownership"
+        ]
+    );
+    let it = heat.iter().find(|r| r[0] == "IT service desk copilot").unwrap();
+    assert_eq!(it[1..], ["Hardening & decision", "G", "G", "G", "G", "✓ Ready"]);
+    let permit = heat.iter().find(|r| r[0] == "Permit application summariser").unwrap();
+    assert_eq!(permit[2..6], ["–", "–", "Y", "–"]);
+    // Priority pilots: every live hardening then scaffolding pilot (AML
+    // alert triage was stopped after its no-go), then the top three
+    // candidates, each with owners, blockers and metrics.
+    let h3: Vec<String> = md
+        .lines()
+        .filter_map(|l| l.strip_prefix("### "))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(h3.len(), 9, "{h3:?}");
+    assert_eq!(h3[0], "Card fraud detection");
+    assert!(!h3.contains(&"AML alert triage".to_string()));
+    assert_eq!(
+        &h3[6..],
+        [
+            "KYC document extraction",
+            "Contract clause review",
+            "Benefits eligibility chatbot"
+        ]
+    );
+    let card = md
+        .split("### Card fraud detection")
+        .nth(1)
+        .unwrap()
+        .split("### ")
+        .next()
+        .unwrap();
+    assert!(card.contains("| Governance owner | Dev Patel |"), "{card}");
+    assert!(
+        card.contains("- blocks: 2 gating checklist item(s) still open"),
+        "{card}"
+    );
+    assert!(
+        card.contains(
+            "| Fraud caught at 1% alert rate | Performance | 55% | 65% | 72% | 80% | 68% | minimum viable reached |"
+        ),
+        "{card}"
+    );
+    let decisions = tables.last().unwrap();
+    assert_eq!(decisions[0][0], "#");
+    assert_eq!(decisions.len(), 6);
+}
+
+#[test]
+fn pack_html_is_valid_self_contained_and_printable() {
+    let e = Env::demo();
+    let out = e.path("pack.html");
+    let said = e.ok(&["export", "pack", "--format", "html", "--out", out.to_str().unwrap()]);
+    assert!(
+        said.contains("11 pilots, 9 priority, 5 decisions of the period"),
+        "{said}"
+    );
+    let src = std::fs::read_to_string(&out).unwrap();
+    let doc = html_doc(&src);
+    assert!(src.contains("@page { size: A4;"));
+    assert!(src.contains("@media print"));
+    assert!(texts(&doc, "svg title")
+        .iter()
+        .any(|t| t == "Pilots per phase by readiness verdict"));
+    assert_eq!(texts(&doc, "table.heatmap tbody tr").len(), 11);
+    let cells = Selector::parse("table.heatmap td.rag").unwrap();
+    assert_eq!(doc.select(&cells).count(), 44);
+    assert_eq!(texts(&doc, "article.pilot").len(), 9);
+    assert_eq!(texts(&doc, "table.log tbody tr").len(), 5);
+    assert!(texts(&doc, "table.metrics").len() >= 3);
+    let bullets = texts(&doc, "table.metrics svg title");
+    assert!(
+        bullets.contains(&"Fraud caught at 1% alert rate: current 68%, target 72%".to_string()),
+        "{bullets:?}"
+    );
+}
+
+#[test]
+fn an_empty_log_states_the_genesis_anchor() {
+    let e = Env::new();
+    e.ok(&["init"]);
+    let md = e.ok(&["export", "decisions"]);
+    assert!(md.contains("No decisions recorded."), "{md}");
+    assert!(md.contains(GENESIS));
+    let v: serde_json::Value = serde_json::from_str(&e.ok(&["export", "decisions", "--format", "json"])).unwrap();
+    assert_eq!(v["chain"]["entries"], 0);
+    assert_eq!(v["decisions"], serde_json::json!([]));
+    let html = e.ok(&["export", "pack", "--format", "html"]);
+    html_doc(&html);
+    e.ok(&["verify", "--anchor", GENESIS]);
+}
+
+#[test]
+fn export_to_a_bad_path_is_refused_cleanly() {
+    let e = Env::demo();
+    let err = e.fails(&["export", "decisions", "--out", e.dir.path().to_str().unwrap()], 1);
+    assert!(err.contains("is a directory"), "{err}");
+    let missing = e.path("no/such/dir/log.md");
+    let err = e.fails(&["export", "decisions", "--out", missing.to_str().unwrap()], 1);
+    assert!(err.contains("does not exist"), "{err}");
+    // Nothing half-written anywhere.
+    let names: Vec<String> = std::fs::read_dir(e.dir.path())
+        .unwrap()
+        .map(|d| d.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert!(names.iter().all(|n| !n.contains(".tmp")), "{names:?}");
+}
+
+#[test]
+fn library_render_matches_the_command_line() {
+    let e = Env::demo();
+    let store = e.store();
+    for format in Format::ALL {
+        let s = export::decisions::render(&store, format, &DecisionFilter::default()).unwrap();
+        assert!(s.contains(&e.head().0), "{format}");
+    }
+    let pb = lastmile::playbook::Playbook::builtin();
+    let today = chrono::NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
+    let err = export::pack::render(&store, &pb, today, Format::Csv)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("Markdown or HTML"), "{err}");
+    assert!(export::pack::render(&store, &pb, today, Format::Html)
+        .unwrap()
+        .contains("<svg"));
+}
+
+#[test]
+fn a_synthetic_portfolio_exports_every_decision() {
+    let e = Env::new();
+    e.ok(&["demo", "--pilots", "300", "--seed", "3"]);
+    let n: i64 = rusqlite::Connection::open(&e.db)
+        .unwrap()
+        .query_row("SELECT count(*) FROM decisions", [], |r| r.get(0))
+        .unwrap();
+    let out = e
+        .cmd()
+        .args(["export", "decisions", "--format", "csv"])
+        .assert()
+        .success();
+    let (_, rows) = csv_rows(&out.get_output().stdout);
+    assert_eq!(rows.len() as i64, n);
+    let md = e.ok(&["export", "pack"]);
+    assert_eq!(md_tables(&md)[1].len(), 301);
+}
