@@ -13,6 +13,7 @@ mod people;
 mod pilots;
 mod portfolio;
 mod scores;
+mod ui_queries;
 
 pub use audit::{verify_chains, ChainReport, GENESIS};
 pub use decisions::DecisionFilter;

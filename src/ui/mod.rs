@@ -1,12 +1,208 @@
 //! The terminal workbench (ratatui + crossterm).
+//!
+//! One direction: terminal events become [`Action`]s through the
+//! [`Keymap`] of the current [`Mode`]; [`App::update`] applies them (every
+//! change through the store); [`App::draw`] only reads the state. The loop
+//! ([`run_loop`]) is generic over ratatui's `Backend`, so whole flows run on
+//! `TestBackend` in tests.
+//!
+//! Layout: `app` (state), `action`, `keymap`, `config`, `theme`, `data`
+//! (the in-memory portfolio), `pilot` (one pilot in full), `ops` (writes
+//! and undo), `layers` and `overlay` (help, menus, prompts, picker, forms),
+//! `screens/` (one file per screen), `forms/`, `widgets/`.
+
+pub mod action;
+pub mod app;
+pub mod config;
+pub mod data;
+pub mod draw;
+pub mod files;
+pub mod forms;
+pub mod keymap;
+mod layers;
+mod mouse;
+pub mod ops;
+pub mod overlay;
+pub mod pilot;
+mod pilot_actions;
+pub mod screens;
+pub mod theme;
+pub mod widgets;
+
+pub use action::Action;
+pub use app::{App, Screen};
+pub use config::Config;
+pub use keymap::{Keymap, Mode};
 
 use crate::playbook::Playbook;
 use crate::store::Store;
 use chrono::NaiveDate;
+use crossterm::event::{self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event};
+use crossterm::execute;
+use crossterm::terminal::{disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen};
+use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui::Terminal;
+use std::io::{self, Stdout};
+use std::time::Duration;
+
+/// How long the loop waits for input before ticking (live refresh,
+/// message expiry).
+pub const TICK: Duration = Duration::from_millis(250);
+
+/// Where input comes from: the terminal, or a script in tests.
+pub trait EventSource {
+    /// The next event, or `None` after `timeout` without one.
+    fn next(&mut self, timeout: Duration) -> io::Result<Option<Event>>;
+}
+
+/// Events from the real terminal.
+pub struct TerminalEvents;
+
+impl EventSource for TerminalEvents {
+    fn next(&mut self, timeout: Duration) -> io::Result<Option<Event>> {
+        if event::poll(timeout)? {
+            Ok(Some(event::read()?))
+        } else {
+            Ok(None)
+        }
+    }
+}
+
+/// Scripted events for tests: each event once, then a quit.
+pub struct ScriptedEvents {
+    events: std::collections::VecDeque<Event>,
+}
+
+impl ScriptedEvents {
+    pub fn new(events: impl IntoIterator<Item = Event>) -> ScriptedEvents {
+        ScriptedEvents { events: events.into_iter().collect() }
+    }
+}
+
+impl EventSource for ScriptedEvents {
+    fn next(&mut self, _timeout: Duration) -> io::Result<Option<Event>> {
+        Ok(Some(self.events.pop_front().unwrap_or_else(|| {
+            Event::Key(event::KeyEvent::new(event::KeyCode::Char('c'), event::KeyModifiers::CONTROL))
+        })))
+    }
+}
+
+/// Run the app until it quits: draw when something changed, handle every
+/// pending event before drawing again, tick when idle.
+pub fn run_loop<B: Backend>(terminal: &mut Terminal<B>, app: &mut App, events: &mut impl EventSource) -> io::Result<()> {
+    let mut dirty = true;
+    while !app.should_quit() {
+        if dirty {
+            terminal.draw(|f| app.draw(f))?;
+            dirty = false;
+        }
+        match events.next(TICK)? {
+            Some(ev) => {
+                app.handle_event(&ev);
+                dirty = true;
+                // Coalesce: apply what is already queued, then draw once.
+                while !app.should_quit() {
+                    match events.next(Duration::ZERO)? {
+                        Some(ev) => app.handle_event(&ev),
+                        None => break,
+                    }
+                }
+            }
+            None => dirty |= app.tick(),
+        }
+    }
+    Ok(())
+}
+
+/// Puts the terminal back however the UI ends (normal exit, error, panic).
+struct TerminalGuard {
+    terminal: Terminal<CrosstermBackend<Stdout>>,
+}
+
+/// Leave raw mode and the alternate screen; safe to call more than once.
+pub fn restore_terminal() {
+    let _ = disable_raw_mode();
+    let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste, LeaveAlternateScreen, crossterm::cursor::Show);
+}
+
+impl TerminalGuard {
+    fn enter(mouse: bool) -> io::Result<TerminalGuard> {
+        enable_raw_mode()?;
+        let mut out = io::stdout();
+        let entered = (|| {
+            execute!(out, EnterAlternateScreen, EnableBracketedPaste)?;
+            if mouse {
+                execute!(out, EnableMouseCapture)?;
+            }
+            Terminal::new(CrosstermBackend::new(io::stdout()))
+        })();
+        match entered {
+            Ok(terminal) => Ok(TerminalGuard { terminal }),
+            Err(e) => {
+                restore_terminal();
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+/// Install color-eyre's reports and a panic hook that restores the
+/// terminal before the report is printed (once per process).
+fn install_hooks() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let (panic_hook, eyre_hook) = color_eyre::config::HookBuilder::default().display_env_section(false).into_hooks();
+        let _ = eyre_hook.install();
+        let panic_hook = panic_hook.into_panic_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore_terminal();
+            tracing::error!(panic = %info, "panic");
+            panic_hook(info);
+        }));
+    });
+}
+
+/// The log file in the platform state directory (`lastmile.log`).
+pub fn log_path() -> Option<std::path::PathBuf> {
+    let dirs = directories::ProjectDirs::from("", "", "lastmile")?;
+    let dir = dirs.state_dir().unwrap_or_else(|| dirs.data_local_dir()).to_path_buf();
+    Some(dir.join("lastmile.log"))
+}
+
+/// Log to a file, never to the screen (no colour codes).
+fn init_logging() {
+    let Some(path) = log_path() else { return };
+    if let Some(dir) = path.parent() {
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+    }
+    let Ok(file) = std::fs::OpenOptions::new().create(true).append(true).open(&path) else { return };
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::sync::Mutex::new(file))
+        .with_ansi(false)
+        .with_target(false)
+        .with_max_level(tracing::Level::INFO)
+        .try_init();
+}
 
 /// Open the terminal UI on `store` until the user quits.
 pub fn run(store: Store, playbook: Playbook, today: NaiveDate) -> color_eyre::Result<()> {
-    let _ = (store, playbook, today);
-    println!("The terminal workbench is not built yet.");
+    let config = Config::load().map_err(|e| color_eyre::eyre::eyre!(e))?;
+    init_logging();
+    install_hooks();
+    tracing::info!(db = %store.path().display(), actor = store.actor(), "workbench started");
+    let mut app = App::new(store, playbook, today, config)?;
+    let mut guard = TerminalGuard::enter(app.mouse_enabled())?;
+    let result = run_loop(&mut guard.terminal, &mut app, &mut TerminalEvents);
+    drop(guard);
+    tracing::info!("workbench closed");
+    result?;
     Ok(())
 }

@@ -1,0 +1,79 @@
+//! Reads the terminal UI needs beyond the shared ones: the portfolio-wide
+//! list of open checklist items that are overdue or due soon (the Attention
+//! screen), and decision lists without naming the filter type.
+
+use super::decisions::DecisionFilter;
+use super::pilots::parse_column;
+use super::Store;
+use crate::domain::model::{ChecklistItem, Decision, ItemState, Phase};
+use crate::Result;
+use rusqlite::{params, Row};
+
+fn item_with_pilot(r: &Row) -> rusqlite::Result<(ChecklistItem, String)> {
+    Ok((
+        ChecklistItem {
+            id: r.get(0)?,
+            pilot_id: r.get(1)?,
+            item_key: r.get(2)?,
+            phase: parse_column(r, 3, Phase::parse)?,
+            section: r.get(4)?,
+            position: r.get(5)?,
+            text: r.get(6)?,
+            gate: r.get(7)?,
+            state: parse_column(r, 8, ItemState::parse)?,
+            owner_id: r.get(9)?,
+            owner: r.get(10)?,
+            due_day: r.get(11)?,
+            note: r.get(12)?,
+            revision: r.get(13)?,
+            updated_at: r.get(14)?,
+            updated_by: r.get(15)?,
+        },
+        r.get(16)?,
+    ))
+}
+
+impl Store {
+    /// Open checklist items due before `before_day` across the portfolio
+    /// (overdue and due soon), earliest first, at most `limit`, each with
+    /// its pilot's name; and the total count.
+    pub fn open_items_due_before(&self, before_day: i64, limit: usize) -> Result<(Vec<(ChecklistItem, String)>, u64)> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached(
+                "SELECT c.id, c.pilot_id, c.item_key, c.phase, c.section, c.position, c.text, c.gate, c.state,
+                        c.owner_id, pe.name, c.due_day, c.note, c.revision, c.updated_at, c.updated_by, pi.name
+                 FROM checklist_items c
+                 JOIN pilots pi ON pi.id = c.pilot_id
+                 LEFT JOIN people pe ON pe.id = c.owner_id
+                 WHERE c.state IN ('todo', 'doing', 'blocked') AND c.due_day < ?1
+                 ORDER BY c.due_day, pi.name COLLATE NOCASE, c.position
+                 LIMIT ?2",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![before_day, limit as i64], item_with_pilot)
+            .map_err(|e| self.err(e))?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err(e))?;
+        let total: i64 = self
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM checklist_items WHERE state IN ('todo', 'doing', 'blocked') AND due_day < ?1",
+                [before_day],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))?;
+        Ok((rows, total as u64))
+    }
+
+    /// Every decision, newest first.
+    pub fn all_decisions(&self) -> Result<Vec<Decision>> {
+        self.decisions(&DecisionFilter::default())
+    }
+
+    /// One pilot's decisions, newest first.
+    pub fn pilot_decisions(&self, pilot_id: i64) -> Result<Vec<Decision>> {
+        self.decisions(&DecisionFilter { pilot_ids: vec![pilot_id], ..DecisionFilter::default() })
+    }
+}

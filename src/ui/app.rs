@@ -1,0 +1,582 @@
+//! The application state and the one-direction loop's middle: events become
+//! actions through the keymap; `update` applies them (calling the store);
+//! drawing only reads this state.
+
+use super::action::Action;
+use super::config::Config;
+use super::data::PortfolioView;
+use super::keymap::Mode;
+use super::ops::Undo;
+use super::overlay::{Jump, Overlay};
+use super::pilot::PilotData;
+use super::widgets::list::Scroll;
+use crate::domain::calendar::programme_day;
+use crate::domain::model::{Decision, Phase};
+use crate::playbook::Playbook;
+use crate::store::{Programme, Store};
+use chrono::NaiveDate;
+use crossterm::event::{Event, KeyEvent, KeyEventKind};
+use ratatui::layout::Rect;
+use std::cell::RefCell;
+use std::time::{Duration, Instant};
+
+/// How often the database file is checked for changes by other programs.
+pub const POLL_EVERY: Duration = Duration::from_secs(1);
+/// How long an information message stays in the status bar.
+pub const MESSAGE_FOR: Duration = Duration::from_secs(8);
+
+/// The screens reachable with Tab and the number keys, plus pilot detail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Portfolio,
+    Board(Phase),
+    Decisions,
+    Attention,
+    Detail,
+}
+
+/// The tab order.
+pub const TABS: [Screen; 6] = [
+    Screen::Portfolio,
+    Screen::Board(Phase::Assessment),
+    Screen::Board(Phase::Scaffolding),
+    Screen::Board(Phase::Hardening),
+    Screen::Decisions,
+    Screen::Attention,
+];
+
+impl Screen {
+    pub fn label(self) -> &'static str {
+        match self {
+            Screen::Portfolio => "Portfolio",
+            Screen::Board(Phase::Assessment) => "Assessment",
+            Screen::Board(Phase::Scaffolding) => "Scaffolding",
+            Screen::Board(Phase::Hardening) => "Hardening",
+            Screen::Decisions => "Decisions",
+            Screen::Attention => "Attention",
+            Screen::Detail => "Pilot",
+        }
+    }
+
+    pub fn tab(self) -> Option<usize> {
+        TABS.iter().position(|s| *s == self)
+    }
+}
+
+/// One phase board's selection and focus.
+#[derive(Debug, Clone, Default)]
+pub struct BoardState {
+    pub pilots: Scroll,
+    pub items: Scroll,
+    pub focus_checklist: bool,
+    /// A pilot shown on this board although it is in another phase (after
+    /// jumping to one of its items from Attention or "why not ready?").
+    pub pinned: Option<i64>,
+}
+
+/// The decision log.
+#[derive(Debug, Clone, Default)]
+pub struct DecisionsState {
+    pub list: Vec<Decision>,
+    pub scroll: Scroll,
+    pub loaded: bool,
+}
+
+/// Kinds of line on the Attention screen, in display order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum AttentionKind {
+    Overdue,
+    DueSoon,
+    MissingOwner,
+    StaleScore,
+    Uncommunicated,
+}
+
+impl AttentionKind {
+    pub fn title(self) -> &'static str {
+        match self {
+            AttentionKind::Overdue => "Overdue checklist items",
+            AttentionKind::DueSoon => "Due within 7 days",
+            AttentionKind::MissingOwner => "Pilots missing owners",
+            AttentionKind::StaleScore => "Scores older than 30 days",
+            AttentionKind::Uncommunicated => "Decisions not yet communicated",
+        }
+    }
+}
+
+/// One line on the Attention screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttentionLine {
+    pub kind: AttentionKind,
+    pub pilot: String,
+    pub text: String,
+    pub when: String,
+    pub jump: Jump,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AttentionState {
+    pub lines: Vec<AttentionLine>,
+    pub scroll: Scroll,
+    pub loaded: bool,
+    /// Items left out past the display limit.
+    pub more: u64,
+}
+
+/// The pilot detail screen.
+#[derive(Debug, Clone, Default)]
+pub struct DetailState {
+    pub pilot_id: Option<i64>,
+    pub scroll: usize,
+    pub from: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageKind {
+    Info,
+    Ok,
+    Error,
+}
+
+/// The status-bar message.
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub text: String,
+    pub kind: MessageKind,
+    pub at: Instant,
+}
+
+/// What the mouse can hit, recorded by the last draw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListTarget {
+    Portfolio,
+    BoardPilots(Phase),
+    Checklist(Phase),
+    Decisions,
+    Attention,
+    Why,
+    Menu,
+    Picker,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Hits {
+    pub tabs: Vec<(Rect, usize)>,
+    /// Visible rows: (area of one row, list, index in that list).
+    pub rows: Vec<(Rect, ListTarget, usize)>,
+    /// Portfolio column headers.
+    pub headers: Vec<(Rect, super::data::SortKey)>,
+    /// Scrollable areas for the wheel.
+    pub scroll_areas: Vec<(Rect, ListTarget)>,
+}
+
+/// Everything the UI knows.
+pub struct App {
+    pub(crate) store: Store,
+    pub(crate) playbook: Playbook,
+    pub(crate) config: Config,
+    pub(crate) today: NaiveDate,
+    pub(crate) day: i64,
+    pub(crate) programme: Option<Programme>,
+    pub(crate) screen: Screen,
+    pub(crate) portfolio: PortfolioView,
+    pub(crate) boards: [BoardState; 3],
+    pub(crate) detail: DetailState,
+    pub(crate) pilot: Option<PilotData>,
+    pub(crate) decisions: DecisionsState,
+    pub(crate) attention: AttentionState,
+    pub(crate) overlays: Vec<Overlay>,
+    pub(crate) message: Option<Message>,
+    pub(crate) undo: Vec<Undo>,
+    pub(crate) data_version: i64,
+    pub(crate) last_poll: Instant,
+    pub(crate) quit: bool,
+    pub(crate) hits: RefCell<Hits>,
+    /// The portfolio (or board) filter is being typed.
+    pub(crate) filtering: bool,
+    /// Rows in the last drawn main list, for page up / down.
+    pub(crate) page: std::cell::Cell<usize>,
+}
+
+impl App {
+    /// Build the app and load the portfolio once.
+    pub fn new(store: Store, playbook: Playbook, today: NaiveDate, config: Config) -> crate::Result<App> {
+        let mut app = App {
+            store,
+            playbook,
+            config,
+            today,
+            day: 1,
+            programme: None,
+            screen: Screen::Portfolio,
+            portfolio: PortfolioView::default(),
+            boards: Default::default(),
+            detail: DetailState::default(),
+            pilot: None,
+            decisions: DecisionsState::default(),
+            attention: AttentionState::default(),
+            overlays: Vec::new(),
+            message: None,
+            undo: Vec::new(),
+            data_version: 0,
+            last_poll: Instant::now(),
+            quit: false,
+            hits: RefCell::new(Hits::default()),
+            filtering: false,
+            page: std::cell::Cell::new(10),
+        };
+        app.reload_all()?;
+        if app.store.is_read_only() {
+            app.info(format!("{} is read-only: you can look, but changes will be refused", app.store.path().display()));
+        }
+        Ok(app)
+    }
+
+    /// Read everything again (start, refresh, another program's change,
+    /// a conflict), keeping selections by pilot id.
+    pub fn reload_all(&mut self) -> crate::Result<()> {
+        let programme = self.store.programme()?;
+        self.day = programme_day(programme.start_date, self.today);
+        self.programme = Some(programme);
+        let rows = self.store.portfolio(&self.playbook, self.day)?;
+        self.portfolio.set_rows(rows);
+        self.decisions.loaded = false;
+        self.attention.loaded = false;
+        self.pilot = None;
+        self.data_version = self.store.data_version()?;
+        self.ensure_loaded();
+        Ok(())
+    }
+
+    /// The store (for tests and the CLI).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn screen(&self) -> Screen {
+        self.screen
+    }
+
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    /// The status-bar message, if any.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_ref().map(|m| m.text.as_str())
+    }
+
+    /// The programme day shown in the status bar.
+    pub fn day(&self) -> i64 {
+        self.day
+    }
+
+    /// Whether mouse capture is on (from the config).
+    pub fn mouse_enabled(&self) -> bool {
+        self.config.mouse
+    }
+
+    /// The keymap mode keys are read in now.
+    pub fn mode(&self) -> Mode {
+        if let Some(o) = self.overlays.last() {
+            return o.mode();
+        }
+        if self.filtering {
+            return Mode::Filter;
+        }
+        match self.screen {
+            Screen::Portfolio => Mode::Portfolio,
+            Screen::Board(p) => {
+                if self.boards[p.index()].focus_checklist {
+                    Mode::Checklist
+                } else {
+                    Mode::Board
+                }
+            }
+            Screen::Decisions => Mode::Decisions,
+            Screen::Attention => Mode::Attention,
+            Screen::Detail => Mode::Detail,
+        }
+    }
+
+    pub(crate) fn info(&mut self, text: impl Into<String>) {
+        self.message = Some(Message { text: text.into(), kind: MessageKind::Info, at: Instant::now() });
+    }
+
+    pub(crate) fn ok(&mut self, text: impl Into<String>) {
+        self.message = Some(Message { text: text.into(), kind: MessageKind::Ok, at: Instant::now() });
+    }
+
+    pub(crate) fn error(&mut self, text: impl Into<String>) {
+        self.message = Some(Message { text: text.into(), kind: MessageKind::Error, at: Instant::now() });
+    }
+
+    /// Show a refused write; after a conflict, reload so the user sees the
+    /// other change and can apply theirs again.
+    pub(crate) fn fail(&mut self, e: crate::Error) {
+        let conflict = matches!(e, crate::Error::Conflict(_));
+        tracing::warn!(error = %e, "write refused");
+        self.error(e.to_string());
+        if conflict {
+            let msg = self.message.clone();
+            if let Err(e2) = self.reload_all() {
+                self.error(format!("{e}; reloading also failed: {e2}"));
+                return;
+            }
+            self.message = msg;
+        }
+    }
+
+    /// The pilots listed on a phase board (a pinned pilot first).
+    pub fn board_pilots(&self, phase: Phase) -> Vec<i64> {
+        let mut out = Vec::new();
+        let b = &self.boards[phase.index()];
+        let rows = self.portfolio.phase_rows(phase);
+        if let Some(p) = b.pinned {
+            if self.portfolio.row(p).is_some_and(|r| r.phase != phase) {
+                out.push(p);
+            }
+        }
+        out.extend(rows.iter().map(|&i| self.portfolio.rows[i].id));
+        out
+    }
+
+    /// The pilot selected on a phase board.
+    pub fn board_pilot(&self, phase: Phase) -> Option<i64> {
+        let b = &self.boards[phase.index()];
+        let list = self.board_pilots(phase);
+        list.get(b.pilots.selected).copied()
+    }
+
+    /// The pilot the user is looking at: the one of the top layer, else
+    /// the screen's selection.
+    pub fn current_pilot(&self) -> Option<i64> {
+        if let Some(p) = self.overlays.iter().rev().find_map(|o| o.pilot()) {
+            return Some(p);
+        }
+        match self.screen {
+            Screen::Portfolio => self.portfolio.selected_id(),
+            Screen::Board(p) => self.board_pilot(p),
+            Screen::Detail => self.detail.pilot_id,
+            Screen::Decisions => self.decisions.list.get(self.decisions.scroll.selected).map(|d| d.pilot_id),
+            Screen::Attention => self.attention.lines.get(self.attention.scroll.selected).and_then(|l| match l.jump {
+                Jump::Item { pilot_id, .. } | Jump::Role { pilot_id, .. } | Jump::Dimension { pilot_id, .. } | Jump::Pilot { pilot_id } => {
+                    Some(pilot_id)
+                }
+                Jump::Decision { decision_id } => {
+                    self.decisions.list.iter().find(|d| d.id == decision_id).map(|d| d.pilot_id)
+                }
+            }),
+        }
+    }
+
+    /// Load what the current screen shows (pilot detail, decision log,
+    /// attention list) when it is missing or stale.
+    pub(crate) fn ensure_loaded(&mut self) {
+        let needs_pilot = !self.overlays.is_empty() || !matches!(self.screen, Screen::Portfolio | Screen::Decisions | Screen::Attention);
+        if needs_pilot {
+            let want = self.current_pilot();
+            if want != self.pilot.as_ref().map(|p| p.id()) {
+                self.pilot = None;
+                if let Some(id) = want {
+                    match PilotData::load(&self.store, &self.playbook, id, self.day) {
+                        Ok(d) => self.pilot = Some(d),
+                        Err(crate::Error::NotFound(_)) => self.portfolio.remove(id),
+                        Err(e) => self.error(e.to_string()),
+                    }
+                }
+            }
+        }
+        if matches!(self.screen, Screen::Decisions | Screen::Attention) && !self.decisions.loaded {
+            match self.store.all_decisions() {
+                Ok(list) => {
+                    self.decisions.list = list;
+                    self.decisions.loaded = true;
+                    self.decisions.scroll.clamp(self.decisions.list.len());
+                }
+                Err(e) => self.error(e.to_string()),
+            }
+        }
+        if self.screen == Screen::Attention && !self.attention.loaded {
+            self.load_attention();
+        }
+        if let Screen::Board(p) = self.screen {
+            let n = self.board_pilots(p).len();
+            self.boards[p.index()].pilots.clamp(n);
+            let items = self.pilot.as_ref().map_or(0, |d| d.items(p).len());
+            self.boards[p.index()].items.clamp(items);
+        }
+    }
+
+    /// After a write to one pilot: refresh its row and its detail, and mark
+    /// the portfolio-wide lists stale.
+    pub(crate) fn refresh_pilot(&mut self, id: i64) {
+        match self.store.pilot_row(&self.playbook, self.day, id) {
+            Ok(row) => self.portfolio.upsert(row),
+            Err(crate::Error::NotFound(_)) => self.portfolio.remove(id),
+            Err(e) => self.error(e.to_string()),
+        }
+        if self.pilot.as_ref().is_some_and(|p| p.id() == id) {
+            self.pilot = None;
+        }
+        self.decisions.loaded = false;
+        self.attention.loaded = false;
+        self.ensure_loaded();
+    }
+
+    /// Handle one terminal event.
+    pub fn handle_event(&mut self, ev: &Event) {
+        match ev {
+            Event::Key(k) if k.kind != KeyEventKind::Release => self.handle_key(*k),
+            Event::Mouse(m) if self.config.mouse => self.on_mouse(*m),
+            Event::Paste(s) => self.paste(s),
+            _ => {}
+        }
+    }
+
+    /// Handle one key press.
+    pub fn handle_key(&mut self, k: KeyEvent) {
+        if self.message.as_ref().is_some_and(|m| m.kind == MessageKind::Error) {
+            self.message = None;
+        }
+        let mode = self.mode();
+        let action = self.config.keymap.action_for(mode, &k);
+        match action {
+            Some(a) => self.update(a),
+            None if mode.is_text() => {
+                self.text_input(&k);
+                self.ensure_loaded();
+            }
+            None => {
+                if let (Some(Overlay::Menu(_)), crossterm::event::KeyCode::Char(c)) = (self.overlays.last(), k.code) {
+                    if let Some(d) = c.to_digit(10).filter(|d| *d >= 1) {
+                        self.menu_choose(d as usize - 1);
+                        self.ensure_loaded();
+                    }
+                }
+            }
+        }
+    }
+
+    /// Apply one action.
+    pub fn update(&mut self, a: Action) {
+        tracing::debug!(action = a.name(), "action");
+        if a == Action::Quit && self.mode() != Mode::Workshop {
+            self.quit = true;
+            return;
+        }
+        if !self.overlays.is_empty() {
+            self.overlay_action(a);
+        } else if self.filtering {
+            self.filter_action(a);
+        } else if !self.screen_action(a) {
+            self.common_action(a);
+        }
+        self.ensure_loaded();
+    }
+
+    fn screen_action(&mut self, a: Action) -> bool {
+        match self.screen {
+            Screen::Portfolio => self.portfolio_action(a),
+            Screen::Board(p) => self.board_action(p, a),
+            Screen::Detail => self.detail_action(a),
+            Screen::Decisions => self.decisions_action(a),
+            Screen::Attention => self.attention_action(a),
+        }
+    }
+
+    /// Actions every screen shares.
+    fn common_action(&mut self, a: Action) {
+        match a {
+            Action::Help => {
+                let mode = self.mode();
+                self.overlays.push(Overlay::Help { mode, scroll: 0 });
+            }
+            Action::NextScreen | Action::PrevScreen => {
+                let cur = self.screen.tab().or(self.detail.from).unwrap_or(0);
+                let n = TABS.len();
+                let next = if a == Action::NextScreen { (cur + 1) % n } else { (cur + n - 1) % n };
+                self.go(TABS[next]);
+            }
+            Action::ScreenPortfolio => self.go(Screen::Portfolio),
+            Action::ScreenAssessment => self.go(Screen::Board(Phase::Assessment)),
+            Action::ScreenScaffolding => self.go(Screen::Board(Phase::Scaffolding)),
+            Action::ScreenHardening => self.go(Screen::Board(Phase::Hardening)),
+            Action::ScreenDecisions => self.go(Screen::Decisions),
+            Action::ScreenAttention => self.go(Screen::Attention),
+            Action::Back if self.screen == Screen::Detail => {
+                let to = self.detail.from.map_or(Screen::Portfolio, |i| TABS[i]);
+                self.go(to);
+            }
+            Action::Undo => self.undo_last(),
+            Action::Refresh => match self.reload_all() {
+                Ok(()) => self.info("reloaded from the database file"),
+                Err(e) => self.error(e.to_string()),
+            },
+            Action::Why => self.open_why(),
+            _ => {
+                self.pilot_action(a);
+            }
+        }
+    }
+
+    /// Switch screens.
+    pub fn go(&mut self, s: Screen) {
+        if s == Screen::Detail && self.screen != Screen::Detail {
+            self.detail.from = self.screen.tab();
+        }
+        if let Screen::Board(p) = self.screen {
+            if s != self.screen {
+                let b = &mut self.boards[p.index()];
+                if b.pinned.take().is_some() {
+                    b.pilots.selected = 0;
+                }
+            }
+        }
+        self.screen = s;
+        self.ensure_loaded();
+    }
+
+    /// Open a pilot's detail screen.
+    pub fn open_detail(&mut self, pilot_id: i64) {
+        self.detail.pilot_id = Some(pilot_id);
+        self.detail.scroll = 0;
+        self.go(Screen::Detail);
+    }
+
+    /// Every ~second: notice other programs' changes, expire messages.
+    /// Returns true when the screen should be drawn again.
+    pub fn tick(&mut self) -> bool {
+        let mut redraw = false;
+        if self.message.as_ref().is_some_and(|m| m.kind != MessageKind::Error && m.at.elapsed() > MESSAGE_FOR) {
+            self.message = None;
+            redraw = true;
+        }
+        if self.last_poll.elapsed() >= POLL_EVERY {
+            self.last_poll = Instant::now();
+            redraw |= self.poll_changes();
+        }
+        redraw
+    }
+
+    /// Reload when another connection has committed since we last looked.
+    pub fn poll_changes(&mut self) -> bool {
+        match self.store.data_version() {
+            Ok(v) if v != self.data_version => {
+                tracing::info!(old = self.data_version, new = v, "database changed by another program; reloading");
+                let msg = self.message.clone();
+                if let Err(e) = self.reload_all() {
+                    self.error(e.to_string());
+                } else {
+                    self.message = msg;
+                }
+                true
+            }
+            Ok(_) => false,
+            Err(e) => {
+                self.error(e.to_string());
+                true
+            }
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! The frame: tabs, the screen, the hint bar, the status bar, and layers on
+//! top. Drawing only reads state (`&self`); the last layout is kept for
+//! mouse hit-testing.
+
+use super::app::{App, Hits, MessageKind, Screen, TABS};
+use super::keymap::Mode;
+use super::overlay::Overlay;
+use crate::domain::calendar::describe_day;
+use crate::text::{sanitize, truncate, width};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+/// Below this size the screen says so instead of drawing.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+
+/// A rectangle of at most `w` x `h` centred in `area`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+}
+
+/// Pad a string with spaces (or cut it) to exactly `w` cells.
+pub fn fit(s: &str, w: usize) -> String {
+    let t = truncate(s, w);
+    let pad = w.saturating_sub(width(&t));
+    format!("{t}{}", " ".repeat(pad))
+}
+
+impl App {
+    /// Draw the whole screen.
+    pub fn draw(&self, f: &mut Frame) {
+        *self.hits.borrow_mut() = Hits::default();
+        let area = f.area();
+        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+            self.draw_too_small(f, area);
+            return;
+        }
+        let [top, body, hints, status] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1), Constraint::Length(1)]).areas(area);
+        let full = self.overlays.iter().rposition(|o| matches!(o, Overlay::Workshop(_) | Overlay::Summary(_)));
+        let first_layer = match full {
+            Some(i) => {
+                let stage = Rect { height: area.height.saturating_sub(2), ..area };
+                match &self.overlays[i] {
+                    Overlay::Workshop(w) => self.draw_workshop(f, stage, w),
+                    Overlay::Summary(s) => self.draw_summary(f, stage, s),
+                    _ => {}
+                }
+                i + 1
+            }
+            None => {
+                self.draw_tabs(f, top);
+                self.draw_screen(f, body);
+                0
+            }
+        };
+        for o in &self.overlays[first_layer..] {
+            self.draw_layer(f, if full.is_some() { Rect { height: area.height.saturating_sub(2), ..area } } else { body }, o);
+        }
+        self.draw_hints(f, hints);
+        self.draw_status(f, status);
+    }
+
+    fn draw_too_small(&self, f: &mut Frame, area: Rect) {
+        let t = &self.config.theme;
+        let msg = format!(
+            "Terminal too small ({}x{}). lastmile needs at least {MIN_WIDTH}x{MIN_HEIGHT}: enlarge the window or zoom out. q quits.",
+            area.width, area.height
+        );
+        let h = (msg.len() as u16 / area.width.max(1) + 1).min(area.height);
+        let y = area.y + area.height.saturating_sub(h) / 2;
+        let r = Rect { x: area.x, y, width: area.width, height: h };
+        f.render_widget(Paragraph::new(msg).style(t.alert()).wrap(Wrap { trim: true }), r);
+    }
+
+    fn draw_screen(&self, f: &mut Frame, area: Rect) {
+        match self.screen {
+            Screen::Portfolio => self.draw_portfolio(f, area),
+            Screen::Board(p) => self.draw_board(f, area, p),
+            Screen::Detail => self.draw_detail(f, area),
+            Screen::Decisions => self.draw_decisions(f, area),
+            Screen::Attention => self.draw_attention(f, area),
+        }
+    }
+
+    fn draw_layer(&self, f: &mut Frame, area: Rect, o: &Overlay) {
+        match o {
+            Overlay::Help { mode, scroll } => self.draw_help(f, area, *mode, *scroll),
+            Overlay::Why(w) => self.draw_why(f, area, w),
+            Overlay::Menu(m) => self.draw_menu(f, area, m),
+            Overlay::Confirm(c) => self.draw_confirm(f, area, c),
+            Overlay::Prompt(p) => self.draw_prompt(f, area, p),
+            Overlay::Editor(e) => self.draw_editor(f, area, e),
+            Overlay::Picker(p) => self.draw_picker(f, area, p),
+            Overlay::Form(form) => self.draw_form(f, area, form),
+            Overlay::Workshop(w) => self.draw_workshop(f, area, w),
+            Overlay::Summary(s) => self.draw_summary(f, area, s),
+        }
+    }
+
+    fn draw_tabs(&self, f: &mut Frame, area: Rect) {
+        let t = &self.config.theme;
+        let mut spans = Vec::new();
+        let mut x = area.x;
+        if area.width >= 100 {
+            spans.push(Span::styled(" lastmile ", t.title()));
+            x += 10;
+        }
+        let active = self.screen.tab().or(if self.screen == Screen::Detail { self.detail.from } else { None });
+        let short = area.width < 84;
+        for (i, s) in TABS.iter().enumerate() {
+            let label = if short && i > 0 { format!("{} {}", i + 1, &s.label()[..s.label().len().min(6)]) } else { format!("{} {}", i + 1, s.label()) };
+            let text = format!(" {label} ");
+            let w = width(&text) as u16;
+            let style = if Some(i) == active && self.screen != Screen::Detail { t.selected() } else if Some(i) == active { t.title() } else { t.muted() };
+            if x + w <= area.x + area.width {
+                self.hits.borrow_mut().tabs.push((Rect { x, y: area.y, width: w, height: 1 }, i));
+            }
+            spans.push(Span::styled(text, style));
+            x += w;
+        }
+        if self.screen == Screen::Detail {
+            if let Some(d) = &self.pilot {
+                spans.push(Span::styled(" › ", t.muted()));
+                spans.push(Span::styled(format!(" {} ", sanitize(&d.pilot.name)), t.selected()));
+            }
+        }
+        f.render_widget(Paragraph::new(Line::from(spans)), area);
+    }
+
+    /// The key-hint bar (or the current message).
+    fn draw_hints(&self, f: &mut Frame, area: Rect) {
+        let t = &self.config.theme;
+        if let Some(m) = &self.message {
+            let style = match m.kind {
+                MessageKind::Error => t.alert(),
+                MessageKind::Ok => t.ok(),
+                MessageKind::Info => t.warn(),
+            };
+            let mark = match m.kind {
+                MessageKind::Error => "✗ ",
+                MessageKind::Ok => "✓ ",
+                MessageKind::Info => "› ",
+            };
+            let text = format!("{mark}{}", sanitize(&m.text));
+            f.render_widget(Paragraph::new(Span::styled(truncate(&text, area.width as usize), style)), area);
+            return;
+        }
+        let mode = self.mode();
+        let mut spans = Vec::new();
+        let mut used = 0usize;
+        let max = area.width as usize;
+        let mut hints = self.config.keymap.hints(mode);
+        if matches!(mode, Mode::Portfolio | Mode::Board | Mode::Checklist | Mode::Detail | Mode::Decisions | Mode::Attention) {
+            // Help first, quit last: the two a new user needs.
+            hints.sort_by_key(|(_, d)| match *d {
+                "help for this screen" => 0,
+                "quit" => 2,
+                _ => 1,
+            });
+        }
+        for (k, d) in hints {
+            let piece = width(&k) + 1 + width(d) + 2;
+            if used + piece > max {
+                break;
+            }
+            spans.push(Span::styled(k, t.key()));
+            spans.push(Span::styled(format!(" {d}  "), t.muted()));
+            used += piece;
+        }
+        f.render_widget(Paragraph::new(Line::from(spans)), area);
+    }
+
+    /// Programme day and phase, database file, acting person.
+    fn draw_status(&self, f: &mut Frame, area: Rect) {
+        let t = &self.config.theme;
+        let day = describe_day(self.day);
+        let path = self.store.path();
+        let file = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| path.display().to_string());
+        let full = path.display().to_string();
+        let actor = format!("as {}", sanitize(self.store.actor()));
+        let w = area.width as usize;
+        let fixed = width(&day) + width(&actor) + 8;
+        let db = if fixed + width(&full) <= w { full } else { file };
+        let db = truncate(&sanitize(&db), w.saturating_sub(fixed).max(4));
+        let ro = if self.store.is_read_only() { " (read-only)" } else { "" };
+        let line = Line::from(vec![
+            Span::styled(format!(" {day} "), t.selected()),
+            Span::styled(" │ ", t.muted()),
+            Span::raw(format!("{db}{ro}")),
+            Span::styled(" │ ", t.muted()),
+            Span::styled(actor, t.title()),
+        ]);
+        f.render_widget(Paragraph::new(line), area);
+    }
+
+    /// A bordered popup with a title, cleared underneath.
+    pub(crate) fn popup(&self, f: &mut Frame, area: Rect, title: &str) -> Rect {
+        let t = &self.config.theme;
+        f.render_widget(Clear, area);
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(t.border_focused())
+            .title(Span::styled(format!(" {} ", truncate(title, area.width.saturating_sub(4) as usize)), t.title()));
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        inner
+    }
+
+    /// A bordered panel (focused or not).
+    pub(crate) fn panel<'a>(&self, title: &str, focused: bool) -> Block<'a> {
+        let t = &self.config.theme;
+        Block::default()
+            .borders(Borders::ALL)
+            .border_style(if focused { t.border_focused() } else { t.border() })
+            .title(Span::styled(format!(" {title} "), if focused { t.title() } else { Style::default() }))
+    }
+}

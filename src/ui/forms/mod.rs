@@ -1,0 +1,204 @@
+//! Forms: a list of fields (text, multi-line text, choice, person, toggle)
+//! with validation messages shown under the field they concern. The kinds
+//! of form (pilot, score, selection, metric, decision) are in [`kinds`];
+//! drawing is in [`view`].
+
+pub mod kinds;
+pub mod view;
+
+use super::widgets::textbuf::TextBuf;
+use crossterm::event::{KeyCode, KeyEvent};
+use std::cell::Cell;
+
+pub use kinds::{FormKind, FormOutput};
+
+/// The value of one field.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldValue {
+    Text(TextBuf),
+    Area(TextBuf),
+    /// Options as (label, key); `index` is the chosen one.
+    Choice { options: Vec<(String, String)>, index: usize },
+    /// A person from the picker.
+    Person { id: Option<i64>, name: String },
+    Toggle(bool),
+}
+
+/// One field of a form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub key: &'static str,
+    pub label: String,
+    pub value: FieldValue,
+    pub error: Option<String>,
+    pub help: String,
+}
+
+impl Field {
+    pub fn text(key: &'static str, label: &str, value: &str, help: &str) -> Field {
+        Field { key, label: label.into(), value: FieldValue::Text(TextBuf::new(value)), error: None, help: help.into() }
+    }
+    pub fn area(key: &'static str, label: &str, value: &str, help: &str) -> Field {
+        Field { key, label: label.into(), value: FieldValue::Area(TextBuf::multiline(value)), error: None, help: help.into() }
+    }
+    pub fn choice(key: &'static str, label: &str, options: Vec<(String, String)>, index: usize, help: &str) -> Field {
+        let index = index.min(options.len().saturating_sub(1));
+        Field { key, label: label.into(), value: FieldValue::Choice { options, index }, error: None, help: help.into() }
+    }
+    pub fn person(key: &'static str, label: &str, id: Option<i64>, name: &str, help: &str) -> Field {
+        Field { key, label: label.into(), value: FieldValue::Person { id, name: name.into() }, error: None, help: help.into() }
+    }
+    pub fn toggle(key: &'static str, label: &str, on: bool, help: &str) -> Field {
+        Field { key, label: label.into(), value: FieldValue::Toggle(on), error: None, help: help.into() }
+    }
+
+    /// The text of a text field (empty for other kinds).
+    pub fn as_text(&self) -> &str {
+        match &self.value {
+            FieldValue::Text(t) | FieldValue::Area(t) => t.text(),
+            _ => "",
+        }
+    }
+
+    /// The key of the chosen option of a choice field.
+    pub fn choice_key(&self) -> &str {
+        match &self.value {
+            FieldValue::Choice { options, index } => options.get(*index).map_or("", |o| o.1.as_str()),
+            _ => "",
+        }
+    }
+}
+
+/// An open form.
+#[derive(Debug, Clone)]
+pub struct FormState {
+    pub kind: FormKind,
+    pub title: String,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    /// A message about the whole form (e.g. the store refused it).
+    pub error: Option<String>,
+    pub dirty: bool,
+    pub offset: Cell<usize>,
+}
+
+impl FormState {
+    pub fn new(kind: FormKind, title: String, fields: Vec<Field>) -> FormState {
+        FormState { kind, title, fields, focus: 0, error: None, dirty: false, offset: Cell::new(0) }
+    }
+
+    pub fn field(&self, key: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.key == key)
+    }
+
+    pub fn field_mut(&mut self, key: &str) -> Option<&mut Field> {
+        self.fields.iter_mut().find(|f| f.key == key)
+    }
+
+    pub fn focused(&self) -> Option<&Field> {
+        self.fields.get(self.focus)
+    }
+
+    pub fn next(&mut self) {
+        if !self.fields.is_empty() {
+            self.focus = (self.focus + 1) % self.fields.len();
+        }
+    }
+
+    pub fn prev(&mut self) {
+        if !self.fields.is_empty() {
+            self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
+        }
+    }
+
+    pub fn on_last(&self) -> bool {
+        self.focus + 1 >= self.fields.len()
+    }
+
+    /// Clear every message before validating again.
+    pub fn clear_errors(&mut self) {
+        self.error = None;
+        for f in &mut self.fields {
+            f.error = None;
+        }
+    }
+
+    /// Put a message under a field (or on the form when there is none).
+    pub fn set_error(&mut self, key: &str, msg: String) {
+        match self.fields.iter().position(|f| f.key == key) {
+            Some(i) => {
+                self.fields[i].error = Some(msg);
+            }
+            None => self.error = Some(msg),
+        }
+    }
+
+    /// Move the focus to the first field with a message.
+    pub fn focus_first_error(&mut self) {
+        if let Some(i) = self.fields.iter().position(|f| f.error.is_some()) {
+            self.focus = i;
+        }
+    }
+
+    /// Typing into the focused field. Returns true when the key was used.
+    pub fn input(&mut self, k: &KeyEvent) -> bool {
+        let Some(f) = self.fields.get_mut(self.focus) else { return false };
+        let used = match &mut f.value {
+            FieldValue::Text(t) | FieldValue::Area(t) => t.handle_key(k),
+            FieldValue::Choice { options, index } => match k.code {
+                KeyCode::Left => {
+                    *index = (*index + options.len() - 1) % options.len().max(1);
+                    true
+                }
+                KeyCode::Right | KeyCode::Char(' ') => {
+                    *index = (*index + 1) % options.len().max(1);
+                    true
+                }
+                KeyCode::Char(c) => {
+                    // Jump to the next option starting with the typed letter.
+                    let c = c.to_lowercase().to_string();
+                    let n = options.len();
+                    let found = (1..=n).map(|d| (*index + d) % n).find(|i| {
+                        options[*i].0.to_lowercase().starts_with(&c) || options[*i].1.to_lowercase().starts_with(&c)
+                    });
+                    if let Some(i) = found {
+                        *index = i;
+                    }
+                    found.is_some()
+                }
+                _ => false,
+            },
+            FieldValue::Toggle(on) => match k.code {
+                KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right => {
+                    *on = !*on;
+                    true
+                }
+                KeyCode::Char('y') => {
+                    *on = true;
+                    true
+                }
+                KeyCode::Char('n') => {
+                    *on = false;
+                    true
+                }
+                _ => false,
+            },
+            FieldValue::Person { .. } => false,
+        };
+        if used {
+            self.dirty = true;
+            f.error = None;
+        }
+        used
+    }
+
+    /// Insert pasted text into the focused text field.
+    pub fn paste(&mut self, s: &str) {
+        if let Some(f) = self.fields.get_mut(self.focus) {
+            if let FieldValue::Text(t) | FieldValue::Area(t) = &mut f.value {
+                t.insert_str(s);
+                self.dirty = true;
+            }
+        }
+    }
+}

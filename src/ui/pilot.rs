@@ -1,0 +1,68 @@
+//! Everything shown about one pilot (the selected one), loaded when the
+//! selection changes or after a write to it.
+
+use crate::domain::model::{AuditEvent, ChecklistItem, Decision, Metric, Owner, Phase, Pilot, Role, ScoreEntry};
+use crate::domain::readiness::{self, Facts, Readiness};
+use crate::playbook::rubric::RubricResult;
+use crate::playbook::{Playbook, READINESS_RUBRIC, SELECTION_RUBRIC};
+use crate::store::Store;
+use crate::Result;
+use std::collections::HashMap;
+
+/// How many audit events the detail screen shows.
+pub const AUDIT_LIMIT: usize = 300;
+
+/// One pilot in full.
+#[derive(Debug, Clone)]
+pub struct PilotData {
+    pub pilot: Pilot,
+    pub checklist: Vec<ChecklistItem>,
+    pub owners: Vec<Owner>,
+    pub metrics: Vec<Metric>,
+    pub decisions: Vec<Decision>,
+    pub facts: Facts,
+    pub readiness: Readiness,
+    /// Every readiness score ever given, oldest first.
+    pub history: Vec<ScoreEntry>,
+    /// Current selection answers by question key.
+    pub selection: HashMap<String, ScoreEntry>,
+    pub rubrics: Vec<RubricResult>,
+    pub audit: Vec<AuditEvent>,
+}
+
+impl PilotData {
+    pub fn load(store: &Store, playbook: &Playbook, id: i64, day: i64) -> Result<PilotData> {
+        let facts = store.facts(playbook, id, day)?;
+        Ok(PilotData {
+            pilot: store.pilot(id)?,
+            checklist: store.checklist(id)?,
+            owners: store.owners(id)?,
+            metrics: store.metrics(id)?,
+            decisions: store.pilot_decisions(id)?,
+            readiness: readiness::assess(&facts),
+            facts,
+            history: store.score_history(id, READINESS_RUBRIC)?,
+            selection: store.current_answers(id, SELECTION_RUBRIC)?,
+            rubrics: store.rubric_results(playbook, id)?,
+            audit: store.audit_events(Some(id), AUDIT_LIMIT)?,
+        })
+    }
+
+    pub fn id(&self) -> i64 {
+        self.pilot.id
+    }
+
+    /// The checklist items of one phase, in playbook order.
+    pub fn items(&self, phase: Phase) -> Vec<&ChecklistItem> {
+        self.checklist.iter().filter(|i| i.phase == phase).collect()
+    }
+
+    pub fn owner(&self, role: Role) -> Option<&Owner> {
+        self.owners.iter().find(|o| o.role == role)
+    }
+
+    /// The history of one dimension's ratings, oldest first.
+    pub fn dimension_history(&self, key: &str) -> Vec<&ScoreEntry> {
+        self.history.iter().filter(|s| s.question == key).collect()
+    }
+}

@@ -1,0 +1,217 @@
+//! Actions about the current pilot that several screens share: edit, score,
+//! owners, phase moves, selection scores, metrics, decisions, workshop.
+
+use super::action::Action;
+use super::app::{App, Screen};
+use super::forms::kinds;
+use super::overlay::{ConfirmState, MenuItem, MenuPurpose, MenuState, Overlay, Pending, PickPurpose, PickerState, WorkshopState};
+use super::pilot::PilotData;
+use super::widgets::list::Scroll;
+use crate::domain::model::{Dimension, Phase, Rag, Role};
+use crate::playbook::rubric::fmt_num;
+use crate::text::sanitize;
+
+impl App {
+    /// Make sure the loaded pilot is `id` (loading it if needed).
+    pub(crate) fn load_pilot(&mut self, id: i64) -> Option<&PilotData> {
+        if self.pilot.as_ref().map(|p| p.id()) != Some(id) {
+            match PilotData::load(&self.store, &self.playbook, id, self.day) {
+                Ok(d) => self.pilot = Some(d),
+                Err(e) => {
+                    self.error(e.to_string());
+                    return None;
+                }
+            }
+        }
+        self.pilot.as_ref()
+    }
+
+    /// Actions on the current pilot. Returns false when not handled.
+    pub(crate) fn pilot_action(&mut self, a: Action) -> bool {
+        if a == Action::AddPilot {
+            self.overlays.push(Overlay::Form(Box::new(kinds::pilot_form(None))));
+            return true;
+        }
+        let pilot_actions = [
+            Action::EditPilot,
+            Action::Score,
+            Action::Owner,
+            Action::ClearOwner,
+            Action::PhaseNext,
+            Action::PhasePrev,
+            Action::Selection,
+            Action::AddMetric,
+            Action::MetricValue,
+            Action::Decide,
+            Action::Workshop,
+            Action::Detail,
+        ];
+        if !pilot_actions.contains(&a) {
+            return false;
+        }
+        let Some(id) = self.current_pilot() else {
+            self.info("select a pilot first (or add one with n)");
+            return true;
+        };
+        if self.load_pilot(id).is_none() {
+            return true;
+        }
+        let d = self.pilot.clone().expect("loaded above");
+        let name = d.pilot.name.clone();
+        match a {
+            Action::EditPilot => self.overlays.push(Overlay::Form(Box::new(kinds::pilot_form(Some(&d.pilot))))),
+            Action::Score => {
+                let dims = d.facts.dimensions;
+                let first = Dimension::ALL
+                    .iter()
+                    .zip(dims.iter())
+                    .find(|(_, r)| r.is_none() || **r == Some(Rag::Red))
+                    .or_else(|| Dimension::ALL.iter().zip(dims.iter()).find(|(_, r)| **r == Some(Rag::Yellow)))
+                    .map_or(Dimension::Data, |(d, _)| *d);
+                self.open_score(id, first);
+            }
+            Action::Owner => self.open_role_menu(id, MenuPurpose::AssignRole { pilot_id: id }),
+            Action::ClearOwner => {
+                if d.owners.is_empty() {
+                    self.info("no owners are named yet");
+                } else {
+                    self.open_role_menu(id, MenuPurpose::RemoveRole { pilot_id: id });
+                }
+            }
+            Action::PhaseNext => match d.pilot.phase.next() {
+                Some(p) => {
+                    self.set_phase(id, d.pilot.revision, p);
+                }
+                None => self.info(format!("{} is in the last phase already: record a decision with D", sanitize(&name))),
+            },
+            Action::PhasePrev => match d.pilot.phase.prev() {
+                Some(p) => self.overlays.push(Overlay::Confirm(ConfirmState {
+                    title: "Move back a phase?".into(),
+                    message: format!("Move {} back from {} to {}?", sanitize(&name), d.pilot.phase.label(), p.label()),
+                    pending: Pending::PhaseMove { pilot_id: id, revision: d.pilot.revision, phase: p },
+                })),
+                None => self.info(format!("{} is in the first phase already", sanitize(&name))),
+            },
+            Action::Selection => {
+                let cur = d.selection.iter().map(|(k, v)| (k.clone(), v.answer.clone())).collect();
+                let form = kinds::selection_form(id, &name, &self.playbook, &cur);
+                self.overlays.push(Overlay::Form(Box::new(form)));
+            }
+            Action::AddMetric => self.overlays.push(Overlay::Form(Box::new(kinds::metric_form(id, &name)))),
+            Action::MetricValue => {
+                if d.metrics.is_empty() {
+                    self.info(format!("{} has no metrics yet: add one with m", sanitize(&name)));
+                } else {
+                    let items = d
+                        .metrics
+                        .iter()
+                        .map(|m| MenuItem {
+                            label: sanitize(&m.name),
+                            detail: format!(
+                                "now {}{}  (min {} · target {} · stretch {})",
+                                m.current.map_or("-".into(), fmt_num),
+                                sanitize(&m.unit),
+                                m.minimum.map_or("-".into(), fmt_num),
+                                m.target.map_or("-".into(), fmt_num),
+                                m.stretch.map_or("-".into(), fmt_num)
+                            ),
+                        })
+                        .collect();
+                    self.overlays.push(Overlay::Menu(MenuState {
+                        title: format!("Which metric? ({})", sanitize(&name)),
+                        items,
+                        scroll: Scroll::new(),
+                        purpose: MenuPurpose::MetricValue { pilot_id: id },
+                    }));
+                }
+            }
+            Action::Decide => self.open_decision(id),
+            Action::Workshop => {
+                let phase = match self.screen {
+                    Screen::Board(p) => p,
+                    _ => d.pilot.phase,
+                };
+                self.start_workshop(id, phase);
+            }
+            Action::Detail => self.open_detail(id),
+            _ => return false,
+        }
+        true
+    }
+
+    /// Open the score form on one dimension.
+    pub(crate) fn open_score(&mut self, pilot_id: i64, dim: Dimension) {
+        let Some(d) = self.load_pilot(pilot_id) else { return };
+        let form = kinds::score_form(pilot_id, &d.pilot.name, dim, d.facts.dimensions[dim.index()]);
+        self.overlays.push(Overlay::Form(Box::new(form)));
+    }
+
+    /// Open the decision form for a pilot.
+    pub(crate) fn open_decision(&mut self, pilot_id: i64) {
+        let today = self.today;
+        let Some(d) = self.load_pilot(pilot_id) else { return };
+        let form = kinds::decision_form(pilot_id, &d.pilot.name, &d.readiness, &d.facts.dimensions, today);
+        self.overlays.push(Overlay::Form(Box::new(form)));
+    }
+
+    fn open_role_menu(&mut self, pilot_id: i64, purpose: MenuPurpose) {
+        let Some(d) = self.load_pilot(pilot_id) else { return };
+        let items = Role::ALL
+            .iter()
+            .map(|r| MenuItem {
+                label: r.label().to_string(),
+                detail: d.owner(*r).map_or("— nobody named —".to_string(), |o| sanitize(&o.person)),
+            })
+            .collect();
+        let title = match purpose {
+            MenuPurpose::RemoveRole { .. } => format!("Remove which owner? ({})", sanitize(&d.pilot.name)),
+            _ => format!("Assign which owner? ({})", sanitize(&d.pilot.name)),
+        };
+        let mut scroll = Scroll::new();
+        // Start on the first empty seat when assigning.
+        if matches!(purpose, MenuPurpose::AssignRole { .. }) {
+            scroll.selected = Role::ALL.iter().position(|r| d.owner(*r).is_none()).unwrap_or(0);
+        }
+        self.overlays.push(Overlay::Menu(MenuState { title, items, scroll, purpose }));
+    }
+
+    /// Open the person picker for one of the four roles.
+    pub(crate) fn open_role_picker(&mut self, pilot_id: i64, role: Role) {
+        let owner = self.store.owners(pilot_id).ok().and_then(|o| o.into_iter().find(|o| o.role == role));
+        let name = self.portfolio.row(pilot_id).map(|r| sanitize(&r.name)).unwrap_or_default();
+        self.open_picker(
+            format!("{} for {name}", role.label()),
+            PickPurpose::Role { pilot_id, role, seen: owner.as_ref().map(|o| o.revision) },
+            owner.map(|o| o.person_id),
+        );
+    }
+
+    /// Open the fuzzy person picker.
+    pub(crate) fn open_picker(&mut self, title: String, purpose: PickPurpose, current: Option<i64>) {
+        match self.store.people() {
+            Ok(people) => self.overlays.push(Overlay::Picker(PickerState::new(title, people, purpose, current))),
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+
+    /// Start a workshop review of one phase's checklist.
+    pub(crate) fn start_workshop(&mut self, pilot_id: i64, phase: Phase) {
+        let Some(d) = self.load_pilot(pilot_id) else { return };
+        let items: Vec<i64> = d.items(phase).iter().map(|i| i.id).collect();
+        if items.is_empty() {
+            let name = sanitize(&d.pilot.name);
+            self.info(format!("{name} has no {} checklist items", phase.label()));
+            return;
+        }
+        // Start at the first open item; a finished checklist starts at 1.
+        let pos = d.items(phase).iter().position(|i| i.state.is_open()).unwrap_or(0);
+        self.overlays.push(Overlay::Workshop(WorkshopState {
+            pilot_id,
+            phase,
+            items,
+            pos,
+            answered: Vec::new(),
+            started: std::time::Instant::now(),
+        }));
+    }
+}

@@ -1,0 +1,197 @@
+//! Attention: what needs someone this week across the portfolio. Every line
+//! jumps to the place where it is fixed.
+
+use crate::domain::model::{Role, Status};
+use crate::text::{sanitize, truncate};
+use crate::ui::action::Action;
+use crate::ui::app::{App, AttentionKind, AttentionLine, ListTarget};
+use crate::ui::draw::fit;
+use crate::ui::overlay::Jump;
+use crate::ui::widgets::list::window_offset;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+/// At most this many checklist lines are listed.
+pub const ITEM_LIMIT: usize = 2000;
+
+impl App {
+    /// Build the attention list from the in-memory portfolio, one query for
+    /// the items due soon, and the decision log.
+    pub(crate) fn load_attention(&mut self) {
+        let mut lines = Vec::new();
+        let mut more = 0;
+        match self.store.open_items_due_before(self.day + 8, ITEM_LIMIT) {
+            Ok((items, total)) => {
+                more = total.saturating_sub(items.len() as u64);
+                for (it, pilot) in items {
+                    let overdue = it.due_day < self.day;
+                    let when = if overdue {
+                        format!("day {} · {} day(s) late", it.due_day, self.day - it.due_day)
+                    } else if it.due_day == self.day {
+                        "due today".to_string()
+                    } else {
+                        format!("day {} · in {} day(s)", it.due_day, it.due_day - self.day)
+                    };
+                    let owner = it.owner.as_deref().map_or("no owner".to_string(), sanitize);
+                    lines.push(AttentionLine {
+                        kind: if overdue { AttentionKind::Overdue } else { AttentionKind::DueSoon },
+                        pilot,
+                        text: format!("{} ({owner})", sanitize(&it.text)),
+                        when,
+                        jump: Jump::Item { pilot_id: it.pilot_id, item_id: it.id, phase: it.phase },
+                    });
+                }
+            }
+            Err(e) => self.error(e.to_string()),
+        }
+        let live = |s: Status| !matches!(s, Status::Stopped);
+        for r in self.portfolio.rows.iter().filter(|r| live(r.status)) {
+            let missing: Vec<Role> = Role::ALL.iter().zip(r.owners.iter()).filter(|(_, o)| o.is_none()).map(|(r, _)| *r).collect();
+            if let Some(first) = missing.first() {
+                lines.push(AttentionLine {
+                    kind: AttentionKind::MissingOwner,
+                    pilot: r.name.clone(),
+                    text: format!("no {}", missing.iter().map(|r| r.label().to_lowercase()).collect::<Vec<_>>().join(", ")),
+                    when: format!("{} of 4 named", r.owner_count()),
+                    jump: Jump::Role { pilot_id: r.id, role: *first },
+                });
+            }
+        }
+        let cutoff = (self.today - chrono::Duration::days(30)).to_string();
+        for r in self.portfolio.rows.iter().filter(|r| live(r.status)) {
+            if let Some(at) = &r.oldest_score_at {
+                if at.get(..10).is_some_and(|d| d < cutoff.as_str()) {
+                    lines.push(AttentionLine {
+                        kind: AttentionKind::StaleScore,
+                        pilot: r.name.clone(),
+                        text: "a readiness score is more than 30 days old: score it again".into(),
+                        when: format!("oldest {}", sanitize(at.get(..10).unwrap_or(at))),
+                        jump: Jump::Pilot { pilot_id: r.id },
+                    });
+                }
+            }
+        }
+        for d in self.decisions.list.iter().filter(|d| !d.communicated && d.superseded_by.is_none()) {
+            lines.push(AttentionLine {
+                kind: AttentionKind::Uncommunicated,
+                pilot: d.pilot.clone(),
+                text: format!("{} decided by {}: tell the business (C on the decision log)", d.outcome.label(), sanitize(&d.decided_by)),
+                when: format!("decided {}", sanitize(&d.decided_on)),
+                jump: Jump::Decision { decision_id: d.id },
+            });
+        }
+        lines.sort_by_key(|l| l.kind);
+        self.attention.lines = lines;
+        self.attention.more = more;
+        self.attention.loaded = true;
+        self.attention.scroll.clamp(self.attention.lines.len());
+    }
+
+    pub(crate) fn attention_action(&mut self, a: Action) -> bool {
+        let len = self.attention.lines.len();
+        let page = self.page.get().max(1);
+        let s = &mut self.attention.scroll;
+        match a {
+            Action::Up => s.up(1),
+            Action::Down => s.down(1, len),
+            Action::PageUp => s.up(page),
+            Action::PageDown => s.down(page, len),
+            Action::Top => s.top(),
+            Action::Bottom => s.bottom(len),
+            Action::Open => {
+                if let Some(l) = self.attention.lines.get(self.attention.scroll.selected) {
+                    let j = l.jump.clone();
+                    self.jump(j);
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    pub(crate) fn draw_attention(&self, f: &mut Frame, area: Rect) {
+        let t = &self.config.theme;
+        let lines = &self.attention.lines;
+        if lines.is_empty() {
+            f.render_widget(
+                Paragraph::new("Nothing needs attention this week: no overdue or due items, every pilot has its four owners, scores are fresh and decisions communicated.")
+                    .style(t.ok())
+                    .wrap(Wrap { trim: true }),
+                area,
+            );
+            return;
+        }
+        // Display rows: a heading before each kind.
+        let mut rows: Vec<Option<usize>> = Vec::new();
+        let mut last = None;
+        for (i, l) in lines.iter().enumerate() {
+            if last != Some(l.kind) {
+                rows.push(None);
+                last = Some(l.kind);
+            }
+            rows.push(Some(i));
+        }
+        let sel = self.attention.scroll.selected;
+        let sel_row = rows.iter().position(|r| *r == Some(sel)).unwrap_or(0);
+        let h = area.height as usize;
+        self.page.set(h.max(1));
+        let mut off = window_offset(sel_row, rows.len(), h, self.attention.scroll.offset.get());
+        if sel_row > 0 && rows[sel_row - 1].is_none() && sel_row - 1 < off {
+            off = sel_row - 1;
+        }
+        self.attention.scroll.offset.set(off);
+        self.hits.borrow_mut().scroll_areas.push((area, ListTarget::Attention));
+        let w = area.width as usize;
+        let pilot_w = (w / 4).clamp(12, 36);
+        let when_w = 26;
+        let mut out = Vec::new();
+        for (n, r) in rows.iter().enumerate().skip(off).take(h) {
+            let y = area.y + (n - off) as u16;
+            match r {
+                None => {
+                    let kind = lines[rows[n + 1].unwrap_or(0)].kind;
+                    let count = lines.iter().filter(|l| l.kind == kind).count();
+                    let extra = if kind == AttentionKind::DueSoon || kind == AttentionKind::Overdue {
+                        if self.attention.more > 0 {
+                            format!(" (+{} more not listed)", self.attention.more)
+                        } else {
+                            String::new()
+                        }
+                    } else {
+                        String::new()
+                    };
+                    let style = match kind {
+                        AttentionKind::Overdue | AttentionKind::MissingOwner => t.alert(),
+                        _ => t.title(),
+                    };
+                    out.push(Line::from(Span::styled(format!("{} ({count}){extra}", kind.title()), style)));
+                }
+                Some(i) => {
+                    let l = &lines[*i];
+                    self.hits.borrow_mut().rows.push((Rect { x: area.x, y, width: area.width, height: 1 }, ListTarget::Attention, *i));
+                    let mark = match l.kind {
+                        AttentionKind::Overdue => "!",
+                        AttentionKind::DueSoon => "›",
+                        AttentionKind::MissingOwner => "✗",
+                        AttentionKind::StaleScore => "~",
+                        AttentionKind::Uncommunicated => "✉",
+                    };
+                    let text_w = w.saturating_sub(pilot_w + when_w + 6);
+                    let mut line = Line::from(vec![
+                        Span::styled(format!("  {mark} "), if l.kind == AttentionKind::Overdue { t.alert() } else { t.warn() }),
+                        Span::raw(format!("{} ", fit(&sanitize(&l.pilot), pilot_w))),
+                        Span::raw(format!("{} ", fit(&truncate(&l.text, text_w), text_w))),
+                        Span::styled(fit(&l.when, when_w), t.muted()),
+                    ]);
+                    if *i == sel {
+                        line = line.patch_style(t.selected());
+                    }
+                    out.push(line);
+                }
+            }
+        }
+        f.render_widget(Paragraph::new(out), area);
+    }
+}

@@ -1,0 +1,329 @@
+//! A phase board: the pilots in the phase on the left; the selected
+//! pilot's checklist for the phase, grouped by section, on the right; and
+//! the phase's own panel (selection and ranking, owners and governance,
+//! metrics and decision) below or beside it.
+
+use crate::domain::model::{ChecklistItem, ItemState, Phase};
+use crate::text::{sanitize, truncate};
+use crate::ui::action::Action;
+use crate::ui::app::{App, ListTarget};
+use crate::ui::draw::fit;
+use crate::ui::overlay::{ConfirmState, Overlay, Pending, PickPurpose};
+use crate::ui::widgets::chips;
+use crate::ui::widgets::list::window_offset;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+impl App {
+    pub(crate) fn board_action(&mut self, phase: Phase, a: Action) -> bool {
+        let i = phase.index();
+        let page = self.page.get().max(1);
+        if !self.boards[i].focus_checklist {
+            let n = self.board_pilots(phase).len();
+            let s = &mut self.boards[i].pilots;
+            let before = s.selected;
+            match a {
+                Action::Up => s.up(1),
+                Action::Down => s.down(1, n),
+                Action::PageUp => s.up(page),
+                Action::PageDown => s.down(page, n),
+                Action::Top => s.top(),
+                Action::Bottom => s.bottom(n),
+                Action::Right | Action::Open => {
+                    if n == 0 {
+                        self.info(format!("no pilots are in {} yet: move one here with ] on an earlier board", phase.label()));
+                    } else {
+                        self.boards[i].focus_checklist = true;
+                        self.select_first_open(phase);
+                    }
+                }
+                Action::Filter => self.filtering = true,
+                Action::Back if !self.portfolio.filter.text().is_empty() => {
+                    self.portfolio.filter.clear();
+                    self.portfolio.recompute();
+                }
+                _ => return false,
+            }
+            if self.boards[i].pilots.selected != before {
+                self.boards[i].items.selected = 0;
+            }
+            return true;
+        }
+        let items: Vec<ChecklistItem> = self.pilot.as_ref().map(|d| d.items(phase).into_iter().cloned().collect()).unwrap_or_default();
+        let n = items.len();
+        let cur = items.get(self.boards[i].items.selected).cloned();
+        let s = &mut self.boards[i].items;
+        match a {
+            Action::Up => s.up(1),
+            Action::Down => s.down(1, n),
+            Action::PageUp => s.up(page),
+            Action::PageDown => s.down(page, n),
+            Action::Top => s.top(),
+            Action::Bottom => s.bottom(n),
+            Action::Left | Action::Back => self.boards[i].focus_checklist = false,
+            Action::ToggleDone | Action::StateDone | Action::StateTodo | Action::StateDoing | Action::StateNa | Action::StateBlocked => {
+                let Some(item) = cur else { return true };
+                let state = match a {
+                    Action::ToggleDone if item.state == ItemState::Done => ItemState::Todo,
+                    Action::ToggleDone | Action::StateDone => ItemState::Done,
+                    Action::StateTodo => ItemState::Todo,
+                    Action::StateDoing => ItemState::Doing,
+                    Action::StateNa => ItemState::Na,
+                    _ => ItemState::Blocked,
+                };
+                self.set_item_state(item.id, state);
+            }
+            Action::Note => {
+                if let Some(item) = cur {
+                    self.open_note(item.id);
+                }
+            }
+            Action::Owner => {
+                if let Some(item) = cur {
+                    self.open_picker(
+                        format!("Owner of \"{}\"", truncate(&sanitize(&item.text), 40)),
+                        PickPurpose::ItemOwner { item_id: item.id, revision: item.revision },
+                        item.owner_id,
+                    );
+                }
+            }
+            Action::ClearOwner => {
+                if let Some(item) = cur {
+                    match &item.owner {
+                        Some(o) => self.overlays.push(Overlay::Confirm(ConfirmState {
+                            title: "Clear the owner?".into(),
+                            message: format!("Remove {} as owner of \"{}\"?", sanitize(o), truncate(&sanitize(&item.text), 50)),
+                            pending: Pending::ClearItemOwner { item_id: item.id, revision: item.revision },
+                        })),
+                        None => self.info("this item has no owner"),
+                    }
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// Put the checklist cursor on the first open item.
+    fn select_first_open(&mut self, phase: Phase) {
+        let Some(id) = self.board_pilot(phase) else { return };
+        let Some(d) = self.load_pilot(id) else { return };
+        let pos = d.items(phase).iter().position(|i| i.state.is_open()).unwrap_or(0);
+        self.boards[phase.index()].items.selected = pos;
+    }
+
+    pub(crate) fn draw_board(&self, f: &mut Frame, area: Rect, phase: Phase) {
+        let t = &self.config.theme;
+        let def = self.playbook.phase(phase);
+        let [head, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+        let today = if self.day < def.first_day {
+            format!("starts in {} day(s)", def.first_day - self.day)
+        } else if self.day > def.last_day {
+            "phase window passed".to_string()
+        } else {
+            format!("today is day {}", self.day)
+        };
+        let n = self.board_pilots(phase).len();
+        let mut spans = vec![
+            Span::styled(format!("{} ", def.name), t.title()),
+            Span::styled(format!("days {}-{} · {today} · {n} pilot(s)", def.first_day, def.last_day), t.muted()),
+        ];
+        if !self.portfolio.filter.text().is_empty() || self.filtering {
+            spans.push(Span::styled(format!("  /{}", sanitize(self.portfolio.filter.text())), t.matched()));
+        }
+        if rest.width >= 140 {
+            spans.push(Span::styled(format!("  {}", sanitize(&def.summary)), t.muted()));
+        }
+        f.render_widget(Paragraph::new(Line::from(spans)), head);
+        let list_w = if rest.width >= 150 { 36 } else if rest.width >= 100 { 30 } else { 24 };
+        let wide = rest.width >= 150;
+        let (left, center, panel) = if wide {
+            let [l, c, p] = Layout::horizontal([Constraint::Length(list_w), Constraint::Min(40), Constraint::Length(56)]).areas(rest);
+            (l, c, p)
+        } else {
+            let [l, r] = Layout::horizontal([Constraint::Length(list_w), Constraint::Min(30)]).areas(rest);
+            let ph = if r.height >= 30 { 12 } else { (r.height / 3).max(5) };
+            let [c, p] = Layout::vertical([Constraint::Min(5), Constraint::Length(ph)]).areas(r);
+            (l, c, p)
+        };
+        self.draw_board_pilots(f, left, phase);
+        self.draw_checklist(f, center, phase);
+        self.draw_phase_panel(f, panel, phase);
+    }
+
+    fn draw_board_pilots(&self, f: &mut Frame, area: Rect, phase: Phase) {
+        let t = &self.config.theme;
+        let b = &self.boards[phase.index()];
+        let focused = !b.focus_checklist && self.overlays.is_empty();
+        let ids = self.board_pilots(phase);
+        let block = self.panel("Pilots", focused);
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        if ids.is_empty() {
+            let msg = if self.portfolio.filter.text().is_empty() { "No pilots in this phase." } else { "No pilots match the filter." };
+            f.render_widget(Paragraph::new(msg).style(t.muted()).wrap(Wrap { trim: true }), inner);
+            return;
+        }
+        let h = inner.height as usize;
+        if focused {
+            self.page.set(h.max(1));
+        }
+        let off = b.pilots.window(ids.len(), h);
+        self.hits.borrow_mut().scroll_areas.push((inner, ListTarget::BoardPilots(phase)));
+        let w = inner.width as usize;
+        let mut lines = Vec::new();
+        for (n, id) in ids.iter().enumerate().skip(off).take(h) {
+            let Some(r) = self.portfolio.row(*id) else { continue };
+            self.hits.borrow_mut().rows.push((Rect { x: inner.x, y: inner.y + (n - off) as u16, width: inner.width, height: 1 }, ListTarget::BoardPilots(phase), n));
+            let pinned = r.phase != phase;
+            let mut spans = vec![chips::verdict(t, r.verdict, true), Span::raw(" ")];
+            let dims_w = if w >= 26 { 8 } else { 0 };
+            let name = if pinned { format!("↪ {}", sanitize(&r.name)) } else { sanitize(&r.name) };
+            spans.push(Span::styled(fit(&name, w.saturating_sub(2 + dims_w)), if pinned { t.muted() } else { Style::default() }));
+            if dims_w > 0 {
+                spans.push(Span::raw(" "));
+                for (i, d) in r.dimensions.iter().enumerate() {
+                    spans.push(chips::rag(t, *d));
+                    if i < 3 {
+                        spans.push(Span::raw(" "));
+                    }
+                }
+            }
+            let mut line = Line::from(spans);
+            if n == b.pilots.selected {
+                line = line.patch_style(if focused { t.selected() } else { t.selected_unfocused() });
+            }
+            lines.push(line);
+        }
+        f.render_widget(Paragraph::new(lines), inner);
+    }
+
+    fn draw_checklist(&self, f: &mut Frame, area: Rect, phase: Phase) {
+        let t = &self.config.theme;
+        let b = &self.boards[phase.index()];
+        let focused = b.focus_checklist && self.overlays.is_empty();
+        let Some(d) = self.pilot.as_ref().filter(|d| Some(d.id()) == self.board_pilot(phase)) else {
+            let block = self.panel("Checklist", focused);
+            let inner = block.inner(area);
+            f.render_widget(block, area);
+            f.render_widget(Paragraph::new("Select a pilot on the left.").style(t.muted()), inner);
+            return;
+        };
+        let items = d.items(phase);
+        let done = items.iter().filter(|i| !i.state.is_open()).count();
+        let overdue = items.iter().filter(|i| i.state.is_open() && i.due_day < self.day).count();
+        let title = format!(
+            "{} · {done}/{} closed{}",
+            truncate(&sanitize(&d.pilot.name), (area.width as usize).saturating_sub(30).max(8)),
+            items.len(),
+            if overdue > 0 { format!(" · {overdue} overdue") } else { String::new() }
+        );
+        let block = self.panel(&title, focused);
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        if inner.height == 0 || inner.width < 10 {
+            return;
+        }
+        // Rows: section headers and items; the selected item's note below.
+        let strip = if inner.height >= 12 { 3 } else { 0 };
+        let list = Rect { height: inner.height - strip, ..inner };
+        let mut rows: Vec<(Option<usize>, &str)> = Vec::new();
+        let mut last = "";
+        for (i, it) in items.iter().enumerate() {
+            if it.section != last {
+                rows.push((None, it.section.as_str()));
+                last = it.section.as_str();
+            }
+            rows.push((Some(i), ""));
+        }
+        let sel_row = rows.iter().position(|r| r.0 == Some(b.items.selected)).unwrap_or(0);
+        // Keep the section header above the selection in view when possible.
+        let want = if sel_row > 0 && rows[sel_row - 1].0.is_none() { sel_row - 1 } else { sel_row };
+        let h = list.height as usize;
+        if focused {
+            self.page.set(h.max(1));
+        }
+        let mut off = window_offset(sel_row, rows.len(), h, b.items.offset.get());
+        if want < off {
+            off = want;
+        }
+        b.items.offset.set(off);
+        self.hits.borrow_mut().scroll_areas.push((list, ListTarget::Checklist(phase)));
+        let w = list.width as usize;
+        let owner_w = if w >= 90 { 18 } else if w >= 60 { 12 } else { 0 };
+        let note_w = if w >= 110 { 24 } else { 0 };
+        let due_w = 6;
+        let text_w = w.saturating_sub(4 + 2 + due_w + owner_w + note_w + 2);
+        let mut lines = Vec::new();
+        for (row, (idx, section)) in rows.iter().enumerate().skip(off).take(h) {
+            let y = list.y + (row - off) as u16;
+            match idx {
+                None => lines.push(Line::from(Span::styled(truncate(&sanitize(section), w), t.title()))),
+                Some(i) => {
+                    let it = items[*i];
+                    self.hits.borrow_mut().rows.push((Rect { x: list.x, y, width: list.width, height: 1 }, ListTarget::Checklist(phase), *i));
+                    let mut spans = vec![chips::state(t, it.state), Span::raw(" ")];
+                    spans.push(Span::styled(if it.gate { "◆ " } else { "  " }, t.warn()));
+                    spans.push(Span::styled(fit(&sanitize(&it.text), text_w), if it.state.is_open() { Style::default() } else { t.muted() }));
+                    spans.push(Span::raw(" "));
+                    spans.push(self.due_span(it, due_w));
+                    if owner_w > 0 {
+                        spans.push(Span::raw(" "));
+                        let o = it.owner.as_deref().map(sanitize).unwrap_or_else(|| "—".into());
+                        spans.push(Span::styled(fit(&o, owner_w), if it.owner.is_none() { t.muted() } else { Style::default() }));
+                    }
+                    if note_w > 0 {
+                        spans.push(Span::raw(" "));
+                        let note = sanitize(it.note.lines().next().unwrap_or(""));
+                        spans.push(Span::styled(fit(&note, note_w), t.muted()));
+                    } else if !it.note.is_empty() {
+                        spans.push(Span::styled("✎", t.muted()));
+                    }
+                    let mut line = Line::from(spans);
+                    if *i == b.items.selected {
+                        line = line.patch_style(if focused { t.selected() } else { t.selected_unfocused() });
+                    }
+                    lines.push(line);
+                }
+            }
+        }
+        f.render_widget(Paragraph::new(lines), list);
+        if strip > 0 {
+            let area = Rect { y: list.y + list.height, height: strip, ..inner };
+            let text = match items.get(b.items.selected) {
+                Some(it) => {
+                    let mut spans = vec![Span::styled("─ ", t.border())];
+                    if it.note.trim().is_empty() {
+                        let hint = self.playbook.item_hint(&it.item_key).unwrap_or("No note yet: press e to add a note or an evidence link.");
+                        spans.push(Span::styled(format!("Hint: {hint}"), t.muted()));
+                    } else {
+                        spans.push(Span::styled("Note: ", t.title()));
+                        spans.push(Span::raw(crate::text::sanitize(&it.note)));
+                    }
+                    Line::from(spans)
+                }
+                None => Line::raw(""),
+            };
+            f.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+        }
+    }
+
+    /// `d37`, flagged when overdue (`d37!`) or due within a week.
+    pub(crate) fn due_span(&self, it: &ChecklistItem, w: usize) -> Span<'static> {
+        let t = &self.config.theme;
+        let overdue = it.state.is_open() && it.due_day < self.day;
+        let soon = it.state.is_open() && !overdue && it.due_day <= self.day + 7;
+        let s = format!("d{}{}", it.due_day, if overdue { "!" } else { "" });
+        let style = if overdue {
+            t.alert()
+        } else if soon {
+            t.warn()
+        } else {
+            t.muted()
+        };
+        Span::styled(fit(&s, w), style)
+    }
+}

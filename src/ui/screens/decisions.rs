@@ -1,0 +1,152 @@
+//! The decision log: every decision, newest first, superseded ones marked;
+//! the selected decision in full below; export to a file from here.
+
+use crate::domain::model::Outcome;
+use crate::text::sanitize;
+use crate::ui::action::Action;
+use crate::ui::app::{App, ListTarget};
+use crate::ui::draw::fit;
+use crate::ui::ops::Undo;
+use crate::ui::overlay::{Overlay, PromptPurpose, PromptState};
+use crate::ui::widgets::textbuf::TextBuf;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+/// A mark per outcome, readable without colour.
+pub fn outcome_mark(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Go => "✓",
+        Outcome::NoGo => "✗",
+        Outcome::Pivot => "↻",
+        Outcome::Defer => "…",
+    }
+}
+
+impl App {
+    pub(crate) fn decisions_action(&mut self, a: Action) -> bool {
+        let len = self.decisions.list.len();
+        let page = self.page.get().max(1);
+        let s = &mut self.decisions.scroll;
+        match a {
+            Action::Up => s.up(1),
+            Action::Down => s.down(1, len),
+            Action::PageUp => s.up(page),
+            Action::PageDown => s.down(page, len),
+            Action::Top => s.top(),
+            Action::Bottom => s.bottom(len),
+            Action::Open => {
+                if let Some(d) = self.decisions.list.get(self.decisions.scroll.selected) {
+                    let id = d.pilot_id;
+                    self.open_detail(id);
+                }
+            }
+            Action::Export => {
+                let name = crate::ui::files::default_export_name(self.today);
+                self.overlays.push(Overlay::Prompt(PromptState {
+                    title: "Export the decision log".into(),
+                    label: "File (.md, .csv, .json or .html)".into(),
+                    input: TextBuf::new(&name),
+                    error: None,
+                    purpose: PromptPurpose::Export,
+                }));
+            }
+            Action::Communicated => {
+                let Some(d) = self.decisions.list.get(self.decisions.scroll.selected).cloned() else { return true };
+                if d.communicated {
+                    self.info("already marked communicated");
+                } else if self.write(|tx| tx.mark_communicated(d.id)).is_some() {
+                    self.push_undo(Undo {
+                        label: "marked communicated".into(),
+                        pilot_id: Some(d.pilot_id),
+                        steps: vec![],
+                        not_undoable: Some("communication notices are append-only".into()),
+                    });
+                    self.ok(format!("{} for {}: marked communicated", d.outcome.label(), sanitize(&d.pilot)));
+                    self.refresh_pilot(d.pilot_id);
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    pub(crate) fn draw_decisions(&self, f: &mut Frame, area: Rect) {
+        let t = &self.config.theme;
+        let list = &self.decisions.list;
+        if list.is_empty() {
+            let msg = "No decisions yet. Record one from a pilot with D (on the hardening board, the pilot detail or at the end of a workshop review).";
+            f.render_widget(Paragraph::new(msg).style(t.muted()).wrap(Wrap { trim: true }), area);
+            return;
+        }
+        let detail_h = if area.height >= 30 { 12 } else { 7 };
+        let [top, bottom] = Layout::vertical([Constraint::Min(3), Constraint::Length(detail_h)]).areas(area);
+        let w = top.width as usize;
+        let pilot_w = (w / 4).clamp(12, 40);
+        let by_w = (w / 6).clamp(10, 24);
+        let head = format!(
+            "{} {} {} {} {:>8} {}",
+            fit("Decided", 10),
+            fit("Pilot", pilot_w),
+            fit("Outcome", 9),
+            fit("Decided by", by_w),
+            "Criteria",
+            "Status"
+        );
+        f.render_widget(Paragraph::new(Span::styled(fit(&head, w), t.header())), Rect { height: 1, ..top });
+        let body = Rect { y: top.y + 1, height: top.height.saturating_sub(1), ..top };
+        let h = body.height as usize;
+        self.page.set(h.max(1));
+        let off = self.decisions.scroll.window(list.len(), h);
+        self.hits.borrow_mut().scroll_areas.push((body, ListTarget::Decisions));
+        let mut lines = Vec::new();
+        for (n, d) in list.iter().enumerate().skip(off).take(h) {
+            self.hits.borrow_mut().rows.push((Rect { x: body.x, y: body.y + (n - off) as u16, width: body.width, height: 1 }, ListTarget::Decisions, n));
+            let sup = d.superseded_by.is_some();
+            let met = d.criteria.iter().filter(|c| c.met).count();
+            let status = if sup {
+                format!("superseded by #{}", d.superseded_by.unwrap_or(0))
+            } else if d.communicated {
+                "current · communicated".into()
+            } else {
+                "current · NOT communicated".into()
+            };
+            let base = if sup { t.muted() } else { Style::default() };
+            let mut line = Line::from(vec![
+                Span::styled(format!("{} ", fit(&sanitize(&d.decided_on), 10)), base),
+                Span::styled(format!("{} ", fit(&sanitize(&d.pilot), pilot_w)), base),
+                Span::styled(format!("{} ", fit(&format!("{} {}", outcome_mark(d.outcome), d.outcome.label()), 9)), if sup { t.muted() } else { t.title() }),
+                Span::styled(format!("{} ", fit(&sanitize(&d.decided_by), by_w)), base),
+                Span::styled(format!("{:>8} ", format!("{met}/{}", d.criteria.len())), base),
+                Span::styled(status, if sup { t.muted() } else if d.communicated { t.ok() } else { t.warn() }),
+            ]);
+            if n == self.decisions.scroll.selected {
+                line = line.patch_style(t.selected());
+            }
+            lines.push(line);
+        }
+        f.render_widget(Paragraph::new(lines), body);
+        if let Some(d) = list.get(self.decisions.scroll.selected) {
+            let block = self.panel(&format!("#{} {} · {}", d.id, d.outcome.label(), sanitize(&d.pilot)), false);
+            let inner = block.inner(bottom);
+            f.render_widget(block, bottom);
+            let mut lines = vec![Line::from(vec![Span::styled("Rationale: ", t.title()), Span::raw(sanitize(&d.rationale))])];
+            for c in &d.criteria {
+                lines.push(Line::from(vec![
+                    Span::styled(if c.met { "  [x] " } else { "  [ ] " }, if c.met { t.ok() } else { t.alert() }),
+                    Span::raw(sanitize(&c.criterion)),
+                ]));
+            }
+            if !d.stop_conditions.trim().is_empty() {
+                lines.push(Line::from(vec![Span::styled("Stop conditions: ", t.title()), Span::raw(sanitize(&d.stop_conditions))]));
+            }
+            lines.push(Line::from(Span::styled(
+                format!("recorded by {} · hash {}", sanitize(&d.recorded_by), &d.hash.get(..12).unwrap_or("")),
+                t.muted(),
+            )));
+            f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        }
+    }
+}

@@ -1,0 +1,266 @@
+//! Pilot detail: inventory fields, the four owners, score history per
+//! dimension with a small trend, rubric results, checklist progress,
+//! metrics, decisions and the pilot's audit history.
+
+use super::panels::standing;
+use crate::domain::model::{Dimension, Phase, Rag, Role};
+use crate::playbook::rubric::fmt_num;
+use crate::text::{sanitize, truncate};
+use crate::ui::action::Action;
+use crate::ui::app::App;
+use crate::ui::draw::fit;
+use crate::ui::pilot::PilotData;
+use crate::ui::widgets::chips;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+/// `2026-03-01T10:00:00Z` as `2026-03-01 10:00`.
+pub fn short_time(s: &str) -> String {
+    let s = sanitize(s);
+    if s.len() >= 16 && s.as_bytes()[10] == b'T' {
+        format!("{} {}", &s[..10], &s[11..16])
+    } else {
+        s
+    }
+}
+
+impl App {
+    pub(crate) fn detail_action(&mut self, a: Action) -> bool {
+        let page = self.page.get().max(1);
+        match a {
+            Action::Up => self.detail.scroll = self.detail.scroll.saturating_sub(1),
+            Action::Down => self.detail.scroll += 1,
+            Action::PageUp => self.detail.scroll = self.detail.scroll.saturating_sub(page),
+            Action::PageDown => self.detail.scroll += page,
+            Action::Top => self.detail.scroll = 0,
+            Action::Bottom => self.detail.scroll = usize::MAX / 2,
+            _ => return false,
+        }
+        true
+    }
+
+    pub(crate) fn draw_detail(&self, f: &mut Frame, area: Rect) {
+        let t = &self.config.theme;
+        let Some(d) = &self.pilot else {
+            f.render_widget(Paragraph::new("No pilot selected: pick one on the portfolio (1).").style(t.muted()), area);
+            return;
+        };
+        let two = area.width >= 140;
+        let (left, right) = if two {
+            let [l, r] = Layout::horizontal([Constraint::Percentage(52), Constraint::Percentage(48)]).areas(area);
+            (l, Some(r))
+        } else {
+            (area, None)
+        };
+        let w = left.width.saturating_sub(1) as usize;
+        let mut a = self.detail_head(d);
+        a.extend(self.detail_inventory(d));
+        a.extend(self.detail_owners(d));
+        a.extend(self.detail_scores(d, w));
+        a.extend(self.detail_progress(d));
+        let mut b = self.detail_metrics(d, right.map_or(w, |r| r.width as usize));
+        b.extend(self.detail_decisions(d));
+        b.extend(self.detail_audit(d));
+        self.page.set(area.height as usize);
+        let h = area.height as usize;
+        match right {
+            Some(r) => {
+                let max = a.len().max(b.len()).saturating_sub(h);
+                let s = self.detail.scroll.min(max) as u16;
+                f.render_widget(Paragraph::new(a).wrap(Wrap { trim: false }).scroll((s, 0)), Rect { width: left.width.saturating_sub(1), ..left });
+                f.render_widget(Paragraph::new(b).wrap(Wrap { trim: false }).scroll((s, 0)), r);
+            }
+            None => {
+                a.extend(b);
+                let max = a.len().saturating_sub(h / 2);
+                let s = self.detail.scroll.min(max) as u16;
+                f.render_widget(Paragraph::new(a).wrap(Wrap { trim: false }).scroll((s, 0)), left);
+            }
+        }
+    }
+
+    fn section(&self, title: &str) -> Line<'static> {
+        Line::from(Span::styled(title.to_string(), self.config.theme.header()))
+    }
+
+    fn detail_head(&self, d: &PilotData) -> Vec<Line<'static>> {
+        let t = &self.config.theme;
+        let p = &d.pilot;
+        vec![
+            Line::from(vec![
+                Span::styled(sanitize(&p.name), t.title()),
+                Span::raw("  "),
+                chips::verdict(t, d.readiness.verdict, false),
+                Span::styled(format!("  ({} blocker(s): w shows why)", d.readiness.blockers.len()), t.muted()),
+            ]),
+            Line::from(Span::styled(
+                format!("{} · {} · {} · {}", p.phase.label(), p.status.label(), p.sector.label(), sanitize(&p.business_unit)),
+                t.muted(),
+            )),
+            Line::raw(""),
+        ]
+    }
+
+    fn detail_inventory(&self, d: &PilotData) -> Vec<Line<'static>> {
+        let t = &self.config.theme;
+        let p = &d.pilot;
+        let mut out = vec![self.section("Inventory")];
+        let frameworks = self.playbook.sector(p.sector).map(|s| s.frameworks.join(", ")).unwrap_or_default();
+        for (label, value) in [
+            ("Business case", p.business_case.as_str()),
+            ("Data sources", p.data_sources.as_str()),
+            ("Model class", p.model_class.as_str()),
+            ("Integration", p.integration_footprint.as_str()),
+            ("Governance", p.governance_posture.as_str()),
+            ("Framework", frameworks.as_str()),
+        ] {
+            let v = if value.trim().is_empty() { "—".to_string() } else { sanitize(value) };
+            out.push(Line::from(vec![Span::styled(fit(label, 15), t.muted()), Span::raw(v)]));
+        }
+        out.push(Line::raw(""));
+        out
+    }
+
+    fn detail_owners(&self, d: &PilotData) -> Vec<Line<'static>> {
+        let t = &self.config.theme;
+        let mut out = vec![self.section("Owners (o assigns, O removes)")];
+        for r in Role::ALL {
+            out.push(match d.owner(*r) {
+                Some(o) => Line::from(vec![Span::styled("✓ ", t.ok()), Span::styled(fit(r.label(), 17), t.muted()), Span::raw(sanitize(&o.person))]),
+                None => Line::from(vec![Span::styled("✗ ", t.alert()), Span::styled(fit(r.label(), 17), t.muted()), Span::styled("nobody named", t.alert())]),
+            });
+        }
+        out.push(Line::raw(""));
+        out
+    }
+
+    fn detail_scores(&self, d: &PilotData, w: usize) -> Vec<Line<'static>> {
+        let t = &self.config.theme;
+        let mut out = vec![self.section("Readiness dimensions (s scores; trend oldest → newest)")];
+        for dim in Dimension::ALL {
+            let hist = d.dimension_history(dim.key());
+            let cur = d.facts.dimensions[dim.index()];
+            let mut spans = vec![chips::rag(t, cur), Span::raw(" "), Span::raw(fit(dim.label(), 25))];
+            let trend: Vec<Option<Rag>> = hist.iter().rev().take(8).rev().map(|s| Rag::parse(&s.answer).ok()).collect();
+            for (i, r) in trend.iter().enumerate() {
+                if i > 0 {
+                    spans.push(Span::styled("→", t.muted()));
+                }
+                spans.push(chips::rag(t, *r));
+            }
+            if trend.is_empty() {
+                spans.push(Span::styled("not scored", t.muted()));
+            }
+            out.push(Line::from(spans));
+            if let Some(last) = hist.last() {
+                let why = if last.rationale.is_empty() { String::new() } else { format!(" — {}", sanitize(&last.rationale)) };
+                out.push(Line::from(Span::styled(
+                    truncate(&format!("    {} by {}{why}", short_time(&last.scored_at), sanitize(&last.scorer)), w.max(20) * 2),
+                    t.muted(),
+                )));
+            }
+        }
+        for r in &d.rubrics {
+            if r.rubric == crate::playbook::READINESS_RUBRIC {
+                continue;
+            }
+            let mut spans = vec![Span::styled(format!("{}: ", r.name), t.title()), Span::raw(r.summary())];
+            for hit in &r.rules {
+                spans.push(Span::styled(format!("  {}", hit.label), if hit.level == crate::playbook::Level::Block { t.alert() } else { t.ok() }));
+            }
+            out.push(Line::from(spans));
+        }
+        out.push(Line::raw(""));
+        out
+    }
+
+    fn detail_progress(&self, d: &PilotData) -> Vec<Line<'static>> {
+        let t = &self.config.theme;
+        let mut out = vec![self.section("Checklist (2, 3, 4 open the phase boards)")];
+        for p in Phase::ALL {
+            let items = d.items(*p);
+            let closed = items.iter().filter(|i| !i.state.is_open()).count();
+            let overdue = items.iter().filter(|i| i.state.is_open() && i.due_day < self.day).count();
+            let gates = items.iter().filter(|i| i.gate && i.state.is_open()).count();
+            let bar_w = 20;
+            let filled = if items.is_empty() { 0 } else { closed * bar_w / items.len() };
+            out.push(Line::from(vec![
+                Span::raw(fit(p.label(), 22)),
+                Span::styled("█".repeat(filled), t.ok()),
+                Span::styled("░".repeat(bar_w - filled), t.muted()),
+                Span::raw(format!(" {closed}/{} closed", items.len())),
+                Span::styled(if overdue > 0 { format!(" · {overdue} overdue") } else { String::new() }, t.alert()),
+                Span::styled(if gates > 0 { format!(" · {gates} open gate(s)") } else { String::new() }, t.warn()),
+            ]));
+        }
+        out.push(Line::raw(""));
+        out
+    }
+
+    fn detail_metrics(&self, d: &PilotData, w: usize) -> Vec<Line<'static>> {
+        let t = &self.config.theme;
+        let mut out = vec![self.section("Evaluation metrics (m adds, M records a value)")];
+        if d.metrics.is_empty() {
+            out.push(Line::from(Span::styled("none yet", t.muted())));
+        }
+        let name_w = w.saturating_sub(50).clamp(10, 40);
+        for m in &d.metrics {
+            let (mark, word) = standing(m);
+            let n = |v: Option<f64>| v.map_or("-".to_string(), fmt_num);
+            out.push(Line::from(vec![
+                Span::raw(format!("{} ", fit(&sanitize(&m.name), name_w))),
+                Span::styled(format!("{:<11} ", m.category.label().split(' ').next().unwrap_or("")), t.muted()),
+                Span::raw(format!("base {} · min {} · target {} · stretch {} · now {}{} ", n(m.baseline), n(m.minimum), n(m.target), n(m.stretch), n(m.current), sanitize(&m.unit))),
+                Span::styled(format!("{mark} {word}"), t.title()),
+            ]));
+        }
+        out.push(Line::raw(""));
+        out
+    }
+
+    fn detail_decisions(&self, d: &PilotData) -> Vec<Line<'static>> {
+        let t = &self.config.theme;
+        let mut out = vec![self.section("Decisions (D records one)")];
+        if d.decisions.is_empty() {
+            out.push(Line::from(Span::styled("none yet", t.muted())));
+        }
+        for dec in &d.decisions {
+            let sup = dec.superseded_by.is_some();
+            let met = dec.criteria.iter().filter(|c| c.met).count();
+            out.push(Line::from(vec![
+                Span::styled(format!("{} ", sanitize(&dec.decided_on)), t.muted()),
+                Span::styled(dec.outcome.label().to_string(), if sup { t.muted() } else { t.title() }),
+                Span::raw(format!(" by {} · criteria {met}/{} met", sanitize(&dec.decided_by), dec.criteria.len())),
+                Span::styled(if sup { " · superseded" } else if dec.communicated { " · communicated" } else { " · not communicated" }, if sup || dec.communicated { t.muted() } else { t.warn() }),
+            ]));
+            out.push(Line::from(Span::styled(format!("    {}", sanitize(&dec.rationale)), t.muted())));
+        }
+        out.push(Line::raw(""));
+        out
+    }
+
+    fn detail_audit(&self, d: &PilotData) -> Vec<Line<'static>> {
+        let t = &self.config.theme;
+        let mut out = vec![self.section("History (audit trail, newest first)")];
+        for e in &d.audit {
+            let what = match e.entity.as_str() {
+                "item" => d.checklist.iter().find(|i| i.id == e.entity_id).map(|i| format!("item \"{}\"", truncate(&sanitize(&i.text), 36))).unwrap_or_else(|| "item".into()),
+                other => other.to_string(),
+            };
+            let change = match (&e.old_value, &e.new_value) {
+                (Some(o), Some(n)) => format!("{} → {}", truncate(&sanitize(o), 30), truncate(&sanitize(n), 30)),
+                (None, Some(n)) => truncate(&sanitize(n), 60),
+                (Some(o), None) => format!("{} removed", truncate(&sanitize(o), 30)),
+                (None, None) => String::new(),
+            };
+            out.push(Line::from(vec![
+                Span::styled(format!("{} ", short_time(&e.at)), t.muted()),
+                Span::styled(format!("{} ", sanitize(&e.actor)), t.title()),
+                Span::raw(format!("{what} {}: {change}", sanitize(&e.field))),
+            ]));
+        }
+        out
+    }
+}

@@ -1,0 +1,12 @@
+//! One file per screen: each adds its update (`*_action`) and its drawing
+//! (`draw_*`) to [`super::app::App`].
+
+pub mod attention;
+pub mod board;
+pub mod decisions;
+pub mod detail;
+pub mod panels;
+pub mod popups;
+pub mod portfolio;
+pub mod why;
+pub mod workshop;

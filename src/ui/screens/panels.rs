@@ -1,0 +1,212 @@
+//! The panel each phase board adds: selection scores and the candidate
+//! ranking (assessment), the four owners and the sector's governance
+//! framework (scaffolding), metrics against their levels and the decision
+//! (hardening).
+
+use crate::domain::candidates::{self, CandidateFacts};
+use crate::domain::model::{Metric, MetricStanding, Phase, Role};
+use crate::playbook::rubric::fmt_num;
+use crate::playbook::{SELECTION_QUESTIONS, SELECTION_RUBRIC};
+use crate::text::{sanitize, truncate};
+use crate::ui::app::App;
+use crate::ui::draw::fit;
+use crate::ui::pilot::PilotData;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+/// A mark and word for where a metric stands.
+pub fn standing(m: &Metric) -> (&'static str, &'static str) {
+    match m.standing() {
+        MetricStanding::NoData => ("·", "no data"),
+        MetricStanding::BelowMinimum => ("✗", "below minimum"),
+        MetricStanding::Minimum => ("~", "minimum viable"),
+        MetricStanding::Target => ("✓", "target"),
+        MetricStanding::Stretch => ("★", "stretch"),
+    }
+}
+
+impl App {
+    pub(crate) fn draw_phase_panel(&self, f: &mut Frame, area: Rect, phase: Phase) {
+        let title = match phase {
+            Phase::Assessment => "Selection and candidates",
+            Phase::Scaffolding => "Owners and governance",
+            Phase::Hardening => "Metrics and decision",
+        };
+        let block = self.panel(title, false);
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        let d = self.pilot.as_ref().filter(|d| Some(d.id()) == self.board_pilot(phase));
+        let lines = match phase {
+            Phase::Assessment => self.assessment_lines(d, inner),
+            Phase::Scaffolding => self.scaffolding_lines(d),
+            Phase::Hardening => self.hardening_lines(d, inner.width as usize),
+        };
+        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    }
+
+    fn assessment_lines(&self, d: Option<&PilotData>, area: Rect) -> Vec<Line<'static>> {
+        let t = &self.config.theme;
+        let mut lines = Vec::new();
+        if let Some(d) = d {
+            let rubric = self.playbook.rubric(SELECTION_RUBRIC);
+            let mut spans = vec![Span::styled("Selection ", t.title())];
+            let mut total = 0u32;
+            let mut complete = true;
+            for q in SELECTION_QUESTIONS {
+                let label = rubric.and_then(|r| r.question(q)).map_or(q.to_string(), |q| q.text.split(' ').next_back().unwrap_or("").to_string());
+                let v = d.selection.get(q).and_then(|s| s.answer.parse::<u32>().ok());
+                let style = match v {
+                    Some(v) if v < 3 => t.alert(),
+                    Some(v) if v >= 4 => t.ok(),
+                    Some(_) => Style::default(),
+                    None => t.muted(),
+                };
+                spans.push(Span::raw(format!("{} ", truncate(&label, 8))));
+                spans.push(Span::styled(v.map_or("·".into(), |v| v.to_string()), style));
+                spans.push(Span::raw("  "));
+                total += v.unwrap_or(0);
+                complete &= v.is_some();
+            }
+            if complete {
+                spans.push(Span::styled(format!("= {total}/25"), t.title()));
+            } else {
+                spans.push(Span::styled("incomplete: c to score", t.muted()));
+            }
+            lines.push(Line::from(spans));
+            if let Some(r) = d.rubrics.iter().find(|r| r.rubric == SELECTION_RUBRIC) {
+                for hit in &r.rules {
+                    let style = if hit.level == crate::playbook::Level::Block { t.alert() } else { t.ok() };
+                    let mark = if hit.level == crate::playbook::Level::Block { "⚑ " } else { "★ " };
+                    lines.push(Line::from(Span::styled(format!("{mark}{}", hit.label), style)));
+                }
+            }
+        }
+        // Candidate ranking over the pilots on this board.
+        let facts: Vec<CandidateFacts> = self
+            .portfolio
+            .phase_rows(Phase::Assessment)
+            .iter()
+            .map(|&i| {
+                let r = &self.portfolio.rows[i];
+                CandidateFacts { pilot_id: r.id, name: r.name.clone(), selection: r.selection, dimensions: r.dimensions }
+            })
+            .collect();
+        let ranked = candidates::rank(&facts);
+        lines.push(Line::from(Span::styled(
+            "Candidates, best first (selection total + impact again + 2 per yellow, 1 per red gap):",
+            t.muted(),
+        )));
+        let room = (area.height as usize).saturating_sub(lines.len());
+        let sel = d.map(|d| d.id());
+        let w = area.width as usize;
+        for (n, c) in ranked.iter().enumerate().take(room.max(1)) {
+            let mark = if c.red_flag {
+                "⚑"
+            } else if n < 3 {
+                "★"
+            } else {
+                " "
+            };
+            let note = if c.red_flag {
+                "red flag"
+            } else if c.strong {
+                "strong"
+            } else if c.selection_total.is_none() {
+                "not fully scored"
+            } else {
+                ""
+            };
+            let text = format!("{:>2}. {mark} {} ", n + 1, fit(&sanitize(&c.name), w.saturating_sub(30).max(10)));
+            let mut line = Line::from(vec![
+                Span::raw(text),
+                Span::styled(format!("{:>3} ", c.score), t.title()),
+                Span::styled(format!("gaps {} ", c.actionable_gaps), t.muted()),
+                Span::styled(note.to_string(), if c.red_flag { t.alert() } else { t.muted() }),
+            ]);
+            if Some(c.pilot_id) == sel {
+                line = line.patch_style(t.selected_unfocused());
+            }
+            lines.push(line);
+        }
+        lines
+    }
+
+    fn scaffolding_lines(&self, d: Option<&PilotData>) -> Vec<Line<'static>> {
+        let t = &self.config.theme;
+        let Some(d) = d else { return vec![] };
+        let mut lines = Vec::new();
+        for r in Role::ALL {
+            let spans = match d.owner(*r) {
+                Some(o) => vec![Span::styled("✓ ", t.ok()), Span::raw(fit(r.label(), 17)), Span::raw(sanitize(&o.person))],
+                None => vec![
+                    Span::styled("✗ ", t.alert()),
+                    Span::raw(fit(r.label(), 17)),
+                    Span::styled("nobody named: o to assign", t.alert()),
+                ],
+            };
+            lines.push(Line::from(spans));
+        }
+        if let Some(s) = self.playbook.sector(d.pilot.sector) {
+            lines.push(Line::from(vec![
+                Span::styled(format!("{}: ", s.name), t.title()),
+                Span::styled(s.frameworks.join(", "), t.warn()),
+            ]));
+            lines.push(Line::from(Span::styled(s.summary.clone(), t.muted())));
+        }
+        if !d.pilot.governance_posture.is_empty() {
+            lines.push(Line::from(vec![Span::styled("Posture: ", t.title()), Span::raw(sanitize(&d.pilot.governance_posture))]));
+        }
+        lines
+    }
+
+    fn hardening_lines(&self, d: Option<&PilotData>, w: usize) -> Vec<Line<'static>> {
+        let t = &self.config.theme;
+        let Some(d) = d else { return vec![] };
+        let mut lines = Vec::new();
+        match d.decisions.first() {
+            Some(dec) => lines.push(Line::from(vec![
+                Span::styled("Decision: ", t.title()),
+                Span::styled(dec.outcome.label().to_string(), t.title()),
+                Span::raw(format!(" on {} by {}", sanitize(&dec.decided_on), sanitize(&dec.decided_by))),
+                Span::styled(if dec.communicated { "  communicated" } else { "  not communicated yet" }, if dec.communicated { t.muted() } else { t.warn() }),
+            ])),
+            None => lines.push(Line::from(vec![
+                Span::styled("Decision: ", t.title()),
+                Span::styled("none yet: D records go / no-go / pivot / defer", t.muted()),
+            ])),
+        }
+        if d.metrics.is_empty() {
+            lines.push(Line::from(Span::styled("No evaluation metrics yet: m adds one (performance, business, user, operational).", t.muted())));
+            return lines;
+        }
+        let name_w = w.saturating_sub(38).clamp(8, 40);
+        lines.push(Line::from(Span::styled(
+            format!("{} {:>7} {:>7} {:>7} {:>8}", fit("Metric", name_w), "min", "target", "stretch", "now"),
+            t.header(),
+        )));
+        for m in &d.metrics {
+            let (mark, word) = standing(m);
+            let style = match m.standing() {
+                MetricStanding::BelowMinimum => t.alert(),
+                MetricStanding::Minimum => t.warn(),
+                MetricStanding::Target | MetricStanding::Stretch => t.ok(),
+                MetricStanding::NoData => t.muted(),
+            };
+            let n = |v: Option<f64>| v.map_or("-".to_string(), fmt_num);
+            lines.push(Line::from(vec![
+                Span::raw(format!(
+                    "{} {:>7} {:>7} {:>7} ",
+                    fit(&sanitize(&m.name), name_w),
+                    truncate(&n(m.minimum), 7),
+                    truncate(&n(m.target), 7),
+                    truncate(&n(m.stretch), 7)
+                )),
+                Span::styled(format!("{:>8} {mark} {word}", truncate(&format!("{}{}", n(m.current), sanitize(&m.unit)), 8)), style),
+            ]));
+        }
+        lines
+    }
+}

@@ -1,0 +1,444 @@
+//! The portfolio: the capability inventory as a table (or a heatmap), with
+//! sorting, a fuzzy filter, and the welcome for an empty database.
+
+use crate::domain::model::{Dimension, Phase};
+use crate::domain::readiness::Verdict;
+use crate::store::PilotRow;
+use crate::text::{sanitize, truncate, width};
+use crate::ui::action::Action;
+use crate::ui::app::{App, ListTarget};
+use crate::ui::data::SortKey;
+use crate::ui::draw::fit;
+use crate::ui::overlay::{Overlay, PromptPurpose, PromptState};
+use crate::ui::widgets::chips;
+use crate::ui::widgets::textbuf::TextBuf;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+/// Short phase labels for narrow tables.
+pub fn phase_short(p: Phase) -> &'static str {
+    match p {
+        Phase::Assessment => "Assess",
+        Phase::Scaffolding => "Scaffold",
+        Phase::Hardening => "Harden",
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Col {
+    Name,
+    Unit,
+    Sector,
+    Phase,
+    Dims,
+    Ready,
+    Owners,
+    NextDue,
+    Decision,
+}
+
+impl Col {
+    fn sort(self) -> Option<SortKey> {
+        Some(match self {
+            Col::Name => SortKey::Name,
+            Col::Sector => SortKey::Sector,
+            Col::Phase => SortKey::Phase,
+            Col::Ready => SortKey::Readiness,
+            Col::Owners => SortKey::Owners,
+            Col::NextDue => SortKey::NextDue,
+            Col::Decision => SortKey::LastDecision,
+            Col::Dims | Col::Unit => return None,
+        })
+    }
+}
+
+/// Columns and their widths for a table `w` cells wide (0 = the rest).
+fn columns(w: u16) -> Vec<(Col, &'static str, u16)> {
+    if w >= 150 {
+        vec![
+            (Col::Name, "Pilot", 0),
+            (Col::Unit, "Business unit", 18),
+            (Col::Sector, "Sector", 18),
+            (Col::Phase, "Phase", 20),
+            (Col::Dims, "D G I O", 7),
+            (Col::Ready, "Readiness", 11),
+            (Col::Owners, "Owners", 6),
+            (Col::NextDue, "Next due", 32),
+            (Col::Decision, "Last decision", 17),
+        ]
+    } else if w >= 110 {
+        vec![
+            (Col::Name, "Pilot", 0),
+            (Col::Sector, "Sector", 12),
+            (Col::Phase, "Phase", 11),
+            (Col::Dims, "D G I O", 7),
+            (Col::Ready, "Readiness", 11),
+            (Col::Owners, "Own", 3),
+            (Col::NextDue, "Next due", 22),
+            (Col::Decision, "Decision", 16),
+        ]
+    } else {
+        vec![
+            (Col::Name, "Pilot", 0),
+            (Col::Phase, "Phase", 8),
+            (Col::Dims, "D G I O", 7),
+            (Col::Ready, "Readiness", 11),
+            (Col::Owners, "Own", 3),
+            (Col::NextDue, "Next due", 14),
+            (Col::Decision, "Decision", 6),
+        ]
+    }
+}
+
+impl App {
+    pub(crate) fn portfolio_action(&mut self, a: Action) -> bool {
+        let len = self.portfolio.view.len();
+        let page = self.page.get().max(1);
+        let s = &mut self.portfolio.scroll;
+        match a {
+            Action::Up => s.up(1),
+            Action::Down => s.down(1, len),
+            Action::PageUp => s.up(page),
+            Action::PageDown => s.down(page, len),
+            Action::Top => s.top(),
+            Action::Bottom => s.bottom(len),
+            Action::Open => match self.portfolio.selected_id() {
+                Some(id) => self.open_detail(id),
+                None => self.info("no pilot selected: add one with n, or load the demo with L"),
+            },
+            Action::Filter => self.filtering = true,
+            Action::Back if !self.portfolio.filter.text().is_empty() => {
+                self.portfolio.filter.clear();
+                self.portfolio.recompute();
+            }
+            Action::SortNext => {
+                self.portfolio.sort = self.portfolio.sort.next();
+                self.portfolio.descending = false;
+                self.resort();
+            }
+            Action::SortReverse => {
+                self.portfolio.descending = !self.portfolio.descending;
+                self.resort();
+            }
+            Action::ToggleHeatmap => self.portfolio.heatmap = !self.portfolio.heatmap,
+            Action::LoadDemo => self.load_demo(),
+            Action::Import => self.overlays.push(Overlay::Prompt(PromptState {
+                title: "Import pilots from CSV".into(),
+                label: "CSV file".into(),
+                input: TextBuf::new(""),
+                error: None,
+                purpose: PromptPurpose::Import,
+            })),
+            _ => return false,
+        }
+        true
+    }
+
+    /// Sort again, keeping the selected pilot selected.
+    pub(crate) fn resort(&mut self) {
+        let keep = self.portfolio.selected_id();
+        self.portfolio.recompute();
+        if let Some(id) = keep {
+            self.portfolio.select_id(id);
+        }
+        let dir = if self.portfolio.descending { "descending" } else { "ascending" };
+        self.info(format!("sorted by {} ({dir})", self.portfolio.sort.label()));
+    }
+
+    /// Sort by a column (mouse click on its header): again reverses.
+    pub(crate) fn sort_by(&mut self, key: SortKey) {
+        if self.portfolio.sort == key {
+            self.portfolio.descending = !self.portfolio.descending;
+        } else {
+            self.portfolio.sort = key;
+            self.portfolio.descending = false;
+        }
+        self.resort();
+    }
+
+    /// Keys while typing the filter.
+    pub(crate) fn filter_action(&mut self, a: Action) {
+        match a {
+            Action::Submit => {
+                self.filtering = false;
+                let n = self.portfolio.view.len();
+                if !self.portfolio.filter.text().is_empty() {
+                    self.info(format!("{n} pilot(s) match; Esc clears the filter"));
+                }
+            }
+            Action::Back => {
+                self.filtering = false;
+                self.portfolio.filter.clear();
+                self.portfolio.recompute();
+            }
+            Action::Up | Action::Down => {
+                self.filtering = false;
+                self.update(a);
+                self.filtering = true;
+            }
+            _ => {}
+        }
+    }
+
+    fn load_demo(&mut self) {
+        if !self.portfolio.rows.is_empty() {
+            self.info("the demo loads into an empty database only: run 'lastmile --db demo.db' to try it in a new file");
+            return;
+        }
+        let today = self.today;
+        match crate::demo::load_realistic(&mut self.store, &self.playbook, today) {
+            Ok(_) => match self.reload_all() {
+                Ok(()) => self.ok(format!(
+                    "demo loaded: {} pilots; today is day {}. Try / to find a pilot, Enter to open it, ? for help",
+                    self.portfolio.rows.len(),
+                    self.day
+                )),
+                Err(e) => self.error(e.to_string()),
+            },
+            Err(e) => self.fail(e),
+        }
+    }
+
+    pub(crate) fn draw_portfolio(&self, f: &mut Frame, area: Rect) {
+        if self.portfolio.rows.is_empty() {
+            self.draw_welcome(f, area);
+            return;
+        }
+        let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+        self.draw_portfolio_head(f, head);
+        if self.portfolio.heatmap {
+            self.draw_heatmap(f, body);
+        } else {
+            self.draw_table(f, body);
+        }
+    }
+
+    /// The line above the table: counts, filter, sort.
+    fn draw_portfolio_head(&self, f: &mut Frame, area: Rect) {
+        let t = &self.config.theme;
+        let p = &self.portfolio;
+        let mut spans = Vec::new();
+        if self.filtering || !p.filter.text().is_empty() {
+            let (shown, cur) = p.filter.window(30);
+            spans.push(Span::styled("/", t.key()));
+            spans.push(Span::styled(shown.clone(), t.matched()));
+            if self.filtering && self.overlays.is_empty() {
+                f.set_cursor_position((area.x + 1 + cur as u16, area.y));
+                spans.push(Span::raw(" ".repeat(31usize.saturating_sub(width(&shown)))));
+            }
+            spans.push(Span::styled(format!("  {} of {} pilots", p.view.len(), p.rows.len()), t.muted()));
+        } else {
+            let ready = p.rows.iter().filter(|r| r.verdict == Verdict::Ready).count();
+            let risk = p.rows.iter().filter(|r| r.verdict == Verdict::AtRisk).count();
+            let not = p.rows.len() - ready - risk;
+            spans.push(Span::styled(format!("{} pilots  ", p.rows.len()), t.title()));
+            spans.push(chips::verdict(t, Verdict::NotReady, true));
+            spans.push(Span::raw(format!(" {not}  ")));
+            spans.push(chips::verdict(t, Verdict::AtRisk, true));
+            spans.push(Span::raw(format!(" {risk}  ")));
+            spans.push(chips::verdict(t, Verdict::Ready, true));
+            spans.push(Span::raw(format!(" {ready}")));
+        }
+        let arrow = if p.descending { "▼" } else { "▲" };
+        let sort = format!("sorted by {} {arrow}", p.sort.label());
+        let used: usize = spans.iter().map(|s| width(&s.content)).sum();
+        let room = (area.width as usize).saturating_sub(used + 2);
+        if room > width(&sort) {
+            spans.push(Span::raw(" ".repeat(room - width(&sort))));
+            spans.push(Span::styled(sort, t.muted()));
+        }
+        f.render_widget(Paragraph::new(Line::from(spans)), area);
+    }
+
+    fn draw_table(&self, f: &mut Frame, area: Rect) {
+        let t = &self.config.theme;
+        let cols = columns(area.width);
+        let fixed: u16 = cols.iter().map(|c| c.2 + 1).sum();
+        let name_w = area.width.saturating_sub(fixed).max(8);
+        let widths: Vec<u16> = cols.iter().map(|c| if c.2 == 0 { name_w } else { c.2 }).collect();
+        // Header.
+        let mut x = area.x;
+        let mut header = Vec::new();
+        for ((col, title, _), w) in cols.iter().zip(&widths) {
+            let mut title = title.to_string();
+            if col.sort() == Some(self.portfolio.sort) {
+                title.push(if self.portfolio.descending { '▼' } else { '▲' });
+            }
+            if let Some(k) = col.sort() {
+                self.hits.borrow_mut().headers.push((Rect { x, y: area.y, width: *w, height: 1 }, k));
+            }
+            if *col == Col::Dims {
+                for d in Dimension::ALL {
+                    let active = self.portfolio.sort == SortKey::Dimension(d.index());
+                    let s = if active { t.selected() } else { t.header() };
+                    header.push(Span::styled(d.key()[..1].to_uppercase(), s));
+                    header.push(Span::styled(" ", t.header()));
+                    self.hits.borrow_mut().headers.push((Rect { x: x + 2 * d.index() as u16, y: area.y, width: 1, height: 1 }, SortKey::Dimension(d.index())));
+                }
+                header.pop();
+                header.push(Span::raw("  "));
+            } else {
+                header.push(Span::styled(fit(&title, *w as usize), t.header()));
+                header.push(Span::raw(" "));
+            }
+            x += w + 1;
+        }
+        f.render_widget(Paragraph::new(Line::from(header)), Rect { height: 1, ..area });
+        let body = Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area };
+        let h = body.height as usize;
+        self.page.set(h.saturating_sub(1).max(1));
+        let p = &self.portfolio;
+        let off = p.scroll.window(p.view.len(), h);
+        self.hits.borrow_mut().scroll_areas.push((body, ListTarget::Portfolio));
+        let mut lines = Vec::with_capacity(h);
+        for (n, &ri) in p.view.iter().enumerate().skip(off).take(h) {
+            let r = &p.rows[ri];
+            let selected = n == p.scroll.selected;
+            self.hits.borrow_mut().rows.push((Rect { x: body.x, y: body.y + (n - off) as u16, width: body.width, height: 1 }, ListTarget::Portfolio, n));
+            let mut spans = Vec::new();
+            for ((col, _, _), w) in cols.iter().zip(&widths) {
+                let w = *w as usize;
+                match col {
+                    Col::Name => spans.extend(self.name_spans(r, w, selected)),
+                    Col::Unit => spans.push(Span::raw(fit(&sanitize(&r.business_unit), w))),
+                    Col::Sector => spans.push(Span::raw(fit(r.sector.label(), w))),
+                    Col::Phase => spans.push(Span::raw(fit(if w >= 20 { r.phase.label() } else if w >= 11 { r.phase.label().split(' ').next().unwrap_or("") } else { phase_short(r.phase) }, w))),
+                    Col::Dims => {
+                        for (i, d) in r.dimensions.iter().enumerate() {
+                            spans.push(chips::rag(t, *d));
+                            if i < 3 {
+                                spans.push(Span::raw(" "));
+                            }
+                        }
+                    }
+                    Col::Ready => spans.push(Span::styled(fit(&format!("{} {}", r.verdict.mark(), r.verdict.label()), w), t.verdict(r.verdict))),
+                    Col::Owners => {
+                        let n = r.owner_count();
+                        let s = if w >= 6 { format!("{n} of 4") } else { format!("{n}/4") };
+                        spans.push(Span::styled(fit(&s, w), if n < 4 { t.alert() } else { Style::default() }));
+                    }
+                    Col::NextDue => spans.push(self.next_due_span(r, w)),
+                    Col::Decision => {
+                        let s = match &r.last_decision {
+                            Some((o, on)) if w >= 16 => format!("{} {on}", o.label()),
+                            Some((o, _)) => o.label().to_string(),
+                            None => "—".into(),
+                        };
+                        spans.push(Span::styled(fit(&s, w), if r.last_decision.is_none() { t.muted() } else { Style::default() }));
+                    }
+                }
+                spans.push(Span::raw(" "));
+            }
+            let mut line = Line::from(spans);
+            if selected {
+                line = line.patch_style(t.selected());
+            }
+            lines.push(line);
+        }
+        f.render_widget(Paragraph::new(lines), body);
+    }
+
+    /// The pilot name with the filter's matched letters highlighted.
+    fn name_spans(&self, r: &PilotRow, w: usize, _selected: bool) -> Vec<Span<'static>> {
+        let t = &self.config.theme;
+        let name = truncate(&sanitize(&r.name), w);
+        let matches = self.portfolio.name_matches(r);
+        let mut spans = Vec::new();
+        for (i, c) in name.chars().enumerate() {
+            let style = if matches.contains(&i) { t.matched() } else { Style::default() };
+            spans.push(Span::styled(c.to_string(), style));
+        }
+        spans.push(Span::raw(" ".repeat(w.saturating_sub(width(&name)))));
+        spans
+    }
+
+    fn next_due_span(&self, r: &PilotRow, w: usize) -> Span<'static> {
+        let t = &self.config.theme;
+        match &r.next_due {
+            Some((day, text)) => {
+                let overdue = *day < self.day;
+                let soon = !overdue && *day <= self.day + 7;
+                let s = format!("{}d{day} {}", if overdue { "!" } else { "" }, sanitize(text));
+                let style = if overdue { t.alert() } else if soon { t.warn() } else { Style::default() };
+                Span::styled(fit(&s, w), style)
+            }
+            None => Span::styled(fit("all done", w), t.muted()),
+        }
+    }
+
+    /// Pilots x dimensions at a glance.
+    fn draw_heatmap(&self, f: &mut Frame, area: Rect) {
+        let t = &self.config.theme;
+        let p = &self.portfolio;
+        let cell = if area.width >= 120 { 13 } else if area.width >= 90 { 9 } else { 5 };
+        let name_w = (area.width as usize).saturating_sub(cell * 4 + 4 + 14 + 10).clamp(10, 60);
+        let mut head = vec![Span::styled(fit("Pilot", name_w + 1), t.header())];
+        for d in Dimension::ALL {
+            let label = if cell >= 13 { d.label().split(' ').next().unwrap_or("") } else if cell >= 9 { &d.label()[..d.label().len().min(8)] } else { &d.key()[..4] };
+            head.push(Span::styled(fit(label, cell), t.header()));
+            head.push(Span::raw(" "));
+        }
+        head.push(Span::styled(fit("Owners", 7), t.header()));
+        head.push(Span::styled(fit("Readiness", 12), t.header()));
+        // Totals per dimension.
+        let mut totals = vec![Span::styled(fit("portfolio (R Y G ·)", name_w + 1), t.muted())];
+        for i in 0..4 {
+            let count = |want: Option<crate::domain::model::Rag>| p.view.iter().filter(|&&ri| p.rows[ri].dimensions[i] == want).count();
+            use crate::domain::model::Rag;
+            let s = format!("{} {} {} {}", count(Some(Rag::Red)), count(Some(Rag::Yellow)), count(Some(Rag::Green)), count(None));
+            totals.push(Span::styled(fit(&s, cell), t.muted()));
+            totals.push(Span::raw(" "));
+        }
+        f.render_widget(Paragraph::new(vec![Line::from(head), Line::from(totals)]), Rect { height: 2.min(area.height), ..area });
+        let body = Rect { y: area.y + 2, height: area.height.saturating_sub(2), ..area };
+        let h = body.height as usize;
+        self.page.set(h.saturating_sub(1).max(1));
+        let off = p.scroll.window(p.view.len(), h);
+        self.hits.borrow_mut().scroll_areas.push((body, ListTarget::Portfolio));
+        let mut lines = Vec::new();
+        for (n, &ri) in p.view.iter().enumerate().skip(off).take(h) {
+            let r = &p.rows[ri];
+            self.hits.borrow_mut().rows.push((Rect { x: body.x, y: body.y + (n - off) as u16, width: body.width, height: 1 }, ListTarget::Portfolio, n));
+            let sel = n == p.scroll.selected;
+            let mut spans = vec![Span::styled(fit(&sanitize(&r.name), name_w), if sel { t.selected() } else { Style::default() }), Span::raw(" ")];
+            for d in r.dimensions {
+                spans.push(chips::rag_cell(t, d, cell));
+                spans.push(Span::raw(" "));
+            }
+            let n_own = r.owner_count();
+            spans.push(Span::styled(fit(&format!("{n_own}/4"), 7), if n_own < 4 { t.alert() } else { Style::default() }));
+            spans.push(Span::styled(fit(&format!("{} {}", r.verdict.mark(), r.verdict.label()), 12), t.verdict(r.verdict)));
+            lines.push(Line::from(spans));
+        }
+        f.render_widget(Paragraph::new(lines), body);
+    }
+
+    /// What a new user sees in an empty database.
+    fn draw_welcome(&self, f: &mut Frame, area: Rect) {
+        let t = &self.config.theme;
+        let km = &self.config.keymap;
+        let k = |a: Action| km.key_label(crate::ui::keymap::Mode::Portfolio, a);
+        let path = sanitize(&self.store.path().display().to_string());
+        let lines = vec![
+            Line::from(Span::styled("Welcome to lastmile", t.title())),
+            Line::raw(""),
+            Line::raw(format!("There are no pilots in {path} yet. What next:")),
+            Line::raw(""),
+            Line::from(vec![Span::styled(format!("  {:<6}", k(Action::LoadDemo)), t.key()), Span::raw("load the demo portfolio (eleven pilots, day 45) and look around")]),
+            Line::from(vec![Span::styled(format!("  {:<6}", k(Action::AddPilot)), t.key()), Span::raw("add your first pilot (name, business unit, sector, business case)")]),
+            Line::from(vec![Span::styled(format!("  {:<6}", k(Action::Import)), t.key()), Span::raw("import an inventory from a CSV file ('lastmile import pilots FILE' in a shell)")]),
+            Line::from(vec![Span::styled(format!("  {:<6}", k(Action::Help)), t.key()), Span::raw("every key on this screen")]),
+            Line::from(vec![Span::styled(format!("  {:<6}", k(Action::Quit)), t.key()), Span::raw("quit")]),
+            Line::raw(""),
+            Line::from(Span::styled(
+                "Each pilot walks the 90-day playbook: Assessment (days 1-30), Scaffolding (31-60), Hardening & decision (61-90).",
+                t.muted(),
+            )),
+        ];
+        let inner = self.popup(f, crate::ui::draw::centered(area, 84, 15), "lastmile");
+        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    }
+}

@@ -1,0 +1,271 @@
+//! Workshop review: a full-screen walk through one pilot's checklist, one
+//! item at a time, in large readable text for a projector. One key answers
+//! and moves on; the end shows what is still open and the verdict, and
+//! leads into the decision form.
+
+use crate::domain::model::{ChecklistItem, ItemState};
+use crate::text::{sanitize, truncate};
+use crate::ui::action::Action;
+use crate::ui::app::App;
+use crate::ui::keymap::Mode;
+use crate::ui::overlay::{Overlay, PickPurpose, SummaryState, WorkshopState};
+use crate::ui::widgets::chips;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Gauge, Paragraph, Wrap};
+use ratatui::Frame;
+
+impl App {
+    fn workshop_item(&self, w: &WorkshopState) -> Option<ChecklistItem> {
+        w.items.get(w.pos).and_then(|id| self.item(*id))
+    }
+
+    pub(crate) fn workshop_action(&mut self, a: Action) {
+        let Some(Overlay::Workshop(w)) = self.overlays.last() else { return };
+        let w = w.clone();
+        let item = self.workshop_item(&w);
+        match a {
+            Action::StateDone | Action::StateNa | Action::StateBlocked | Action::NotYet => {
+                let Some(item) = item else { return };
+                let state = match a {
+                    Action::StateDone => ItemState::Done,
+                    Action::StateNa => ItemState::Na,
+                    Action::StateBlocked => ItemState::Blocked,
+                    _ if item.state.is_open() => item.state,
+                    _ => ItemState::Todo,
+                };
+                if state == item.state || self.set_item_state(item.id, state) {
+                    self.workshop_answered(item.id);
+                    self.workshop_step(1);
+                }
+            }
+            Action::Skip => self.workshop_step(1),
+            Action::Up => self.workshop_step(-1),
+            Action::Owner => {
+                if let Some(item) = item {
+                    self.open_picker(
+                        format!("Owner of \"{}\"", truncate(&sanitize(&item.text), 40)),
+                        PickPurpose::ItemOwner { item_id: item.id, revision: item.revision },
+                        item.owner_id,
+                    );
+                }
+            }
+            Action::Note => {
+                if let Some(item) = item {
+                    self.open_note(item.id);
+                }
+            }
+            Action::Help => self.overlays.push(Overlay::Help { mode: Mode::Workshop, scroll: 0 }),
+            Action::Back => self.workshop_finish(),
+            Action::Quit => self.quit = true,
+            _ => {}
+        }
+    }
+
+    fn workshop_answered(&mut self, id: i64) {
+        if let Some(Overlay::Workshop(w)) = self.overlays.last_mut() {
+            if !w.answered.contains(&id) {
+                w.answered.push(id);
+            }
+        }
+    }
+
+    fn workshop_step(&mut self, by: i64) {
+        let Some(Overlay::Workshop(w)) = self.overlays.last_mut() else { return };
+        let next = w.pos as i64 + by;
+        if next < 0 {
+            return;
+        }
+        if next as usize >= w.items.len() {
+            self.workshop_finish();
+            return;
+        }
+        w.pos = next as usize;
+    }
+
+    /// End the review: replace it with the summary.
+    fn workshop_finish(&mut self) {
+        let Some(Overlay::Workshop(w)) = self.overlays.pop() else { return };
+        let s = SummaryState {
+            pilot_id: w.pilot_id,
+            phase: w.phase,
+            reviewed: w.answered.len(),
+            total: w.items.len(),
+            minutes: w.started.elapsed().as_secs() / 60,
+            scroll: 0,
+        };
+        // Fresh facts for the verdict.
+        self.pilot = None;
+        self.load_pilot(w.pilot_id);
+        self.overlays.push(Overlay::Summary(s));
+    }
+
+    pub(crate) fn summary_action(&mut self, a: Action) {
+        let Some(Overlay::Summary(s)) = self.overlays.last_mut() else { return };
+        match a {
+            Action::Up => s.scroll = s.scroll.saturating_sub(1),
+            Action::Down => s.scroll += 1,
+            Action::Decide => {
+                let id = s.pilot_id;
+                self.open_decision(id);
+            }
+            Action::Back => {
+                self.overlays.pop();
+            }
+            Action::Quit => self.quit = true,
+            _ => {}
+        }
+    }
+
+    pub(crate) fn draw_workshop(&self, f: &mut Frame, area: Rect, w: &WorkshopState) {
+        let t = &self.config.theme;
+        f.render_widget(ratatui::widgets::Clear, area);
+        let Some(d) = self.pilot.as_ref().filter(|d| d.id() == w.pilot_id) else { return };
+        let Some(item) = self.workshop_item(w) else { return };
+        let total = w.items.len();
+        let closed = w.items.iter().filter_map(|id| d.checklist.iter().find(|i| i.id == *id)).filter(|i| !i.state.is_open()).count();
+        let mins = w.started.elapsed().as_secs() / 60;
+        let [title, gauge, _, stage, keys] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Min(3),
+            Constraint::Length(2),
+        ])
+        .areas(area);
+        let head = Line::from(vec![
+            Span::styled(" WORKSHOP REVIEW ", t.selected()),
+            Span::styled(format!("  {}  ", sanitize(&d.pilot.name)), t.title()),
+            Span::styled(format!("{} · {} min · {} answered", w.phase.label(), mins, w.answered.len()), t.muted()),
+        ]);
+        f.render_widget(Paragraph::new(head), title);
+        let ratio = if total == 0 { 0.0 } else { (w.pos as f64 / total as f64).clamp(0.0, 1.0) };
+        let label = format!("item {} of {total} · {closed} closed", w.pos + 1);
+        let g = Gauge::default().ratio(ratio).label(label).gauge_style(if t.color { t.ok() } else { t.selected() }).use_unicode(true);
+        f.render_widget(g, gauge);
+        // The item, big and centred.
+        let width = stage.width.min(100);
+        let x = stage.x + (stage.width - width) / 2;
+        let stage = Rect { x, width, ..stage };
+        let block = Block::default().borders(Borders::ALL).border_style(t.border_focused());
+        let inner = block.inner(stage);
+        f.render_widget(block, stage);
+        let big = t.title().add_modifier(Modifier::BOLD);
+        let overdue = item.state.is_open() && item.due_day < self.day;
+        let due = if overdue {
+            Span::styled(format!("due day {} — {} day(s) overdue", item.due_day, self.day - item.due_day), t.alert())
+        } else {
+            Span::styled(format!("due day {}", item.due_day), t.muted())
+        };
+        let mut lines = vec![
+            Line::from(Span::styled(sanitize(&item.section).to_uppercase(), t.muted())),
+            Line::raw(""),
+            Line::from(Span::styled(sanitize(&item.text), big)),
+            Line::raw(""),
+            Line::from(vec![Span::raw("Now:   "), chips::state(t, item.state), Span::styled(format!(" {}", item.state.label()), t.item_state(item.state)), Span::raw("   "), due]),
+        ];
+        if item.gate {
+            lines.push(Line::from(Span::styled("◆ Gate: must be closed before the pilot is ready", t.warn())));
+        }
+        lines.push(Line::from(vec![
+            Span::raw("Owner: "),
+            match &item.owner {
+                Some(o) => Span::styled(sanitize(o), t.title()),
+                None => Span::styled("nobody yet: press o to name one", t.alert()),
+            },
+        ]));
+        if item.note.trim().is_empty() {
+            lines.push(Line::from(Span::styled("Note:  none yet: press e to capture evidence or a link", t.muted())));
+        } else {
+            lines.push(Line::from(vec![Span::raw("Note:  "), Span::raw(sanitize(&item.note))]));
+        }
+        if let Some(h) = self.playbook.item_hint(&item.item_key) {
+            lines.push(Line::raw(""));
+            lines.push(Line::from(Span::styled(h.to_string(), t.muted())));
+        }
+        // Vertical centring when there is room.
+        let pad = inner.height.saturating_sub(lines.len() as u16 + 4) / 2;
+        let body = Rect { y: inner.y + pad, height: inner.height.saturating_sub(pad), x: inner.x + 2, width: inner.width.saturating_sub(4) };
+        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+        let km = &self.config.keymap;
+        let k = |a: Action| km.key_label(Mode::Workshop, a);
+        let keyline = Line::from(vec![
+            Span::styled(format!(" {} ", k(Action::StateDone)), t.selected()),
+            Span::raw(" done   "),
+            Span::styled(format!(" {} ", k(Action::NotYet)), t.selected()),
+            Span::raw(" not yet   "),
+            Span::styled(format!(" {} ", k(Action::StateNa)), t.selected()),
+            Span::raw(" n/a   "),
+            Span::styled(format!(" {} ", k(Action::Skip)), t.selected()),
+            Span::raw(" skip   "),
+            Span::styled(format!(" {} ", k(Action::Up)), t.selected()),
+            Span::raw(" back   "),
+            Span::styled(format!(" {} ", k(Action::Owner)), t.selected()),
+            Span::raw(" owner   "),
+            Span::styled(format!(" {} ", k(Action::Note)), t.selected()),
+            Span::raw(" note   "),
+            Span::styled(format!(" {} ", k(Action::Back)), t.selected()),
+            Span::raw(" finish"),
+        ]);
+        f.render_widget(Paragraph::new(keyline).wrap(Wrap { trim: true }), keys);
+    }
+
+    pub(crate) fn draw_summary(&self, f: &mut Frame, area: Rect, s: &SummaryState) {
+        let t = &self.config.theme;
+        f.render_widget(ratatui::widgets::Clear, area);
+        let Some(d) = self.pilot.as_ref().filter(|d| d.id() == s.pilot_id) else { return };
+        let items = d.items(s.phase);
+        let open: Vec<_> = items.iter().filter(|i| i.state.is_open()).collect();
+        let mut lines = vec![
+            Line::from(vec![
+                Span::styled(" REVIEW FINISHED ", t.selected()),
+                Span::styled(format!("  {} · {}", sanitize(&d.pilot.name), s.phase.label()), t.title()),
+            ]),
+            Line::raw(""),
+            Line::raw(format!(
+                "{} of {} items answered in {} minute(s); {} of {} closed, {} still open.",
+                s.reviewed,
+                s.total,
+                s.minutes,
+                items.len() - open.len(),
+                items.len(),
+                open.len()
+            )),
+            Line::raw(""),
+            Line::from(vec![Span::styled("Readiness: ", t.title()), chips::verdict(t, d.readiness.verdict, false)]),
+        ];
+        for b in &d.readiness.blockers {
+            lines.push(Line::from(vec![Span::raw("  "), chips::severity(t, b.severity()), Span::raw(format!(" {}", b.describe()))]));
+        }
+        lines.push(Line::raw(""));
+        if open.is_empty() {
+            lines.push(Line::from(Span::styled("Every item of this phase is closed.", t.ok())));
+        } else {
+            lines.push(Line::from(Span::styled(format!("Still open in {}:", s.phase.label()), t.title())));
+            for i in &open {
+                let owner = i.owner.as_deref().map_or("no owner".to_string(), sanitize);
+                lines.push(Line::from(vec![
+                    Span::raw("  "),
+                    chips::state(t, i.state),
+                    Span::raw(" "),
+                    Span::raw(sanitize(&i.text)),
+                    Span::styled(format!("  ({owner}, "), t.muted()),
+                    self.due_span(i, 4),
+                    Span::styled(")", t.muted()),
+                ]));
+            }
+        }
+        let km = &self.config.keymap;
+        lines.push(Line::raw(""));
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {} ", km.key_label(Mode::Summary, Action::Decide)), t.selected()),
+            Span::raw(" record the go / no-go / pivot / defer decision now    "),
+            Span::styled(format!(" {} ", km.key_label(Mode::Summary, Action::Back)), t.selected()),
+            Span::raw(" close"),
+        ]));
+        let width = area.width.min(110);
+        let r = Rect { x: area.x + (area.width - width) / 2, width, ..area };
+        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((s.scroll as u16, 0)), r);
+    }
+}

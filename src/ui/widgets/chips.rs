@@ -1,0 +1,41 @@
+//! Small marks that never rely on colour alone: RAG letters, verdict
+//! marks, checklist state marks.
+
+use crate::domain::model::{ItemState, Rag};
+use crate::domain::readiness::{Severity, Verdict};
+use crate::ui::theme::Theme;
+use ratatui::text::Span;
+
+/// `R`, `Y`, `G` or `·` (unscored), styled.
+pub fn rag(theme: &Theme, r: Option<Rag>) -> Span<'static> {
+    let letter = r.map_or('·', |r| r.letter());
+    Span::styled(letter.to_string(), theme.rag(r))
+}
+
+/// A heatmap cell ` R ` of `width` cells.
+pub fn rag_cell(theme: &Theme, r: Option<Rag>, width: usize) -> Span<'static> {
+    let letter = r.map_or('·', |r| r.letter());
+    let w = width.max(1);
+    let left = (w - 1) / 2;
+    let s = format!("{}{}{}", " ".repeat(left), letter, " ".repeat(w - 1 - left));
+    Span::styled(s, theme.rag_cell(r))
+}
+
+/// `✗ Not ready`, `! At risk`, `✓ Ready` (or just the mark when `short`).
+pub fn verdict(theme: &Theme, v: Verdict, short: bool) -> Span<'static> {
+    let s = if short { v.mark().to_string() } else { format!("{} {}", v.mark(), v.label()) };
+    Span::styled(s, theme.verdict(v))
+}
+
+/// `[x]`, `[ ]`, ... styled by state.
+pub fn state(theme: &Theme, s: ItemState) -> Span<'static> {
+    Span::styled(s.mark().to_string(), theme.item_state(s))
+}
+
+/// `✗` for a blocker, `!` for a warning.
+pub fn severity(theme: &Theme, s: Severity) -> Span<'static> {
+    match s {
+        Severity::Block => Span::styled("✗", theme.verdict(Verdict::NotReady)),
+        Severity::Warn => Span::styled("!", theme.verdict(Verdict::AtRisk)),
+    }
+}

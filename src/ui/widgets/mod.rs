@@ -1,0 +1,5 @@
+//! Small reusable pieces: text editing, list scrolling, marks.
+
+pub mod chips;
+pub mod list;
+pub mod textbuf;
