@@ -202,46 +202,49 @@ BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
 
 -- Per-pilot progress, kept current by the triggers below so that the
 -- portfolio reads one row per pilot instead of scanning every checklist
--- item and score. Derived data only: it can always be rebuilt from
--- checklist_items and scores (see checklist_progress).
+-- item and score. Derived data only: lastmile rebuilds a pilot's row from
+-- checklist_items when the pilot is created.
 CREATE TABLE pilot_stats (
     pilot_id     INTEGER PRIMARY KEY REFERENCES pilots (id) ON DELETE CASCADE,
     items_total  INTEGER NOT NULL DEFAULT 0,
     items_done   INTEGER NOT NULL DEFAULT 0,
     open_gates   INTEGER NOT NULL DEFAULT 0,
-    open_due     TEXT    NOT NULL DEFAULT '',     -- due days of open items, ascending, comma-separated
+    -- 90 characters, one per programme day: char(48 + n) where n is the
+    -- number of open items due that day ('0' = none).
+    open_due     TEXT    NOT NULL,
     next_item_id INTEGER,                         -- the open item due first
     dims         TEXT    NOT NULL DEFAULT '----', -- current data/governance/integration/ownership: R, Y, G or -
     dims_oldest  TEXT,                            -- scored_at of the oldest current dimension rating
     selection    TEXT    NOT NULL DEFAULT '-----' -- current impact/data/feasibility/team/path: 1-5 or -
 );
-
-CREATE VIEW checklist_progress AS
-SELECT c.pilot_id,
-       count(*) AS items_total,
-       total(c.state = 'done') AS items_done,
-       total(c.gate = 1 AND c.state IN ('todo', 'doing', 'blocked')) AS open_gates,
-       coalesce((SELECT group_concat(d, ',') FROM
-                   (SELECT o.due_day AS d FROM checklist_items o
-                    WHERE o.pilot_id = c.pilot_id AND o.state IN ('todo', 'doing', 'blocked')
-                    ORDER BY o.due_day)), '') AS open_due,
-       (SELECT o.id FROM checklist_items o
-        WHERE o.pilot_id = c.pilot_id AND o.state IN ('todo', 'doing', 'blocked')
-        ORDER BY o.due_day, o.position LIMIT 1) AS next_item_id
-FROM checklist_items c
-GROUP BY c.pilot_id;
+CREATE INDEX checklist_next ON checklist_items (pilot_id, due_day, position)
+    WHERE state IN ('todo', 'doing', 'blocked');
 
 CREATE TRIGGER pilot_stats_new AFTER INSERT ON pilots
-BEGIN INSERT INTO pilot_stats (pilot_id) VALUES (NEW.id); END;
+BEGIN INSERT INTO pilot_stats (pilot_id, open_due) VALUES (NEW.id, hex(zeroblob(45))); END;
 
 CREATE TRIGGER pilot_stats_items AFTER UPDATE OF state, due_day ON checklist_items
+    WHEN OLD.state IS NOT NEW.state OR OLD.due_day IS NOT NEW.due_day
 BEGIN
     UPDATE pilot_stats
-    SET (items_total, items_done, open_gates, open_due, next_item_id) =
-        (SELECT coalesce(max(items_total), 0), coalesce(max(items_done), 0), coalesce(max(open_gates), 0),
-                coalesce(max(open_due), ''), max(next_item_id)
-         FROM checklist_progress WHERE pilot_id = NEW.pilot_id)
+    SET items_done = items_done + (NEW.state = 'done') - (OLD.state = 'done'),
+        open_gates = open_gates + (NEW.gate = 1 AND NEW.state IN ('todo', 'doing', 'blocked'))
+                                - (OLD.gate = 1 AND OLD.state IN ('todo', 'doing', 'blocked'))
     WHERE pilot_id = NEW.pilot_id;
+    UPDATE pilot_stats
+    SET open_due = substr(open_due, 1, OLD.due_day - 1) || char(unicode(substr(open_due, OLD.due_day, 1)) - 1)
+                   || substr(open_due, OLD.due_day + 1)
+    WHERE pilot_id = NEW.pilot_id AND OLD.state IN ('todo', 'doing', 'blocked');
+    UPDATE pilot_stats
+    SET open_due = substr(open_due, 1, NEW.due_day - 1) || char(unicode(substr(open_due, NEW.due_day, 1)) + 1)
+                   || substr(open_due, NEW.due_day + 1)
+    WHERE pilot_id = NEW.pilot_id AND NEW.state IN ('todo', 'doing', 'blocked');
+    UPDATE pilot_stats
+    SET next_item_id = (SELECT id FROM checklist_items
+                        WHERE pilot_id = NEW.pilot_id AND state IN ('todo', 'doing', 'blocked')
+                        ORDER BY due_day, position LIMIT 1)
+    WHERE pilot_id = NEW.pilot_id
+      AND (next_item_id IS NULL OR next_item_id = NEW.id OR NEW.state IN ('todo', 'doing', 'blocked'));
 END;
 
 CREATE TRIGGER pilot_stats_dims AFTER INSERT ON scores WHEN NEW.rubric = 'readiness'

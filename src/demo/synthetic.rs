@@ -100,6 +100,7 @@ pub fn load_synthetic(
     let people_n = (n / 20).clamp(8, 400);
     let mut decisions = 0;
     let programme_rev = store.programme()?.revision;
+    store.use_bulk_cache()?;
     store.write(|tx| {
         backdate(tx, today, 50);
         tx.set_programme(
@@ -122,7 +123,28 @@ pub fn load_synthetic(
             let phase = *rng.pick(Phase::ALL);
             let sector = *rng.pick(Sector::ALL);
             let name = format!("{} {} {:05}", rng.pick(TOPICS), rng.pick(KINDS), i + 1);
-            let id = tx.add_pilot(
+            // Checklist progress: earlier phases mostly closed, the current
+            // one partly, later ones open.
+            let done_share = rng.below(11);
+            let states: Vec<ItemState> = items
+                .iter()
+                .map(|t| {
+                    if t.phase < phase {
+                        if rng.below(10) == 0 {
+                            ItemState::Todo
+                        } else {
+                            ItemState::Done
+                        }
+                    } else if t.phase == phase && rng.below(10) < done_share {
+                        ItemState::Done
+                    } else if t.phase == phase && rng.below(12) == 0 {
+                        ItemState::Blocked
+                    } else {
+                        ItemState::Todo
+                    }
+                })
+                .collect();
+            let id = tx.add_pilot_seeded(
                 &PilotFields {
                     name,
                     business_unit: (*rng.pick(UNITS)).into(),
@@ -136,10 +158,10 @@ pub fn load_synthetic(
                     ..Default::default()
                 },
                 &items,
+                &states,
             )?;
-            let revision = 1;
             if phase != Phase::Assessment {
-                tx.set_phase(id, revision, phase)?;
+                tx.set_phase(id, 1, phase)?;
             }
             backdate(tx, today, 40);
             for q in SELECTION_QUESTIONS {
@@ -158,27 +180,6 @@ pub fn load_synthetic(
             for role in Role::ALL {
                 if rng.below(10) < 8 {
                     tx.assign_owner(id, *role, *rng.pick(&people), None)?;
-                }
-            }
-            backdate(tx, today, 3);
-            let done_share = rng.below(11);
-            for (item_id, rev, pos) in tx.item_ids(id)? {
-                let t = &items[pos as usize];
-                let state = if t.phase < phase {
-                    if rng.below(10) == 0 {
-                        ItemState::Todo
-                    } else {
-                        ItemState::Done
-                    }
-                } else if t.phase == phase && rng.below(10) < done_share {
-                    ItemState::Done
-                } else if t.phase == phase && rng.below(12) == 0 {
-                    ItemState::Blocked
-                } else {
-                    ItemState::Todo
-                };
-                if state != ItemState::Todo {
-                    tx.set_item_state(item_id, rev, state)?;
                 }
             }
             tx.add_metric(

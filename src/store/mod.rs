@@ -98,6 +98,13 @@ impl Store {
         Ok(out)
     }
 
+    /// Give this connection a large page cache for one big write (demo and
+    /// import loads), so a long transaction does not spill to the WAL page
+    /// by page.
+    pub fn use_bulk_cache(&mut self) -> Result<()> {
+        self.conn.pragma_update(None, "cache_size", -262_144).map_err(|e| self.err(e))
+    }
+
     /// `PRAGMA data_version`: changes when another connection commits.
     pub fn data_version(&self) -> Result<i64> {
         self.conn

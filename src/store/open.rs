@@ -74,6 +74,7 @@ impl Store {
         let p = path.display();
         let e = |err| map_sql(path, err);
         conn.busy_timeout(busy_timeout()).map_err(e)?;
+        conn.set_prepared_statement_cache_capacity(128);
         // Read the header before writing anything, so a file from a newer
         // build or another program is left untouched. One read transaction,
         // so another process creating the schema meanwhile cannot make a

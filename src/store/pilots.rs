@@ -1,7 +1,7 @@
 //! Pilots (the capability inventory) and their four owners.
 
 use super::{Store, Tx};
-use crate::domain::model::{Owner, Phase, Pilot, PilotFields, Role, Sector, Status};
+use crate::domain::model::{ItemState, Owner, Phase, Pilot, PilotFields, Role, Sector, Status};
 use crate::domain::names;
 use crate::error::Conflict;
 use crate::playbook::ItemTemplate;
@@ -167,6 +167,18 @@ impl Store {
 impl Tx<'_> {
     /// Add a pilot and instantiate its checklist from the playbook.
     pub fn add_pilot(&mut self, fields: &PilotFields, items: &[ItemTemplate]) -> Result<i64> {
+        self.add_pilot_seeded(fields, items, &[])
+    }
+
+    /// Add a pilot whose checklist items start in the given states (one per
+    /// item, in order; missing ones start as todo). Bulk loads use this; the
+    /// creation's audit event records how many items started closed.
+    pub fn add_pilot_seeded(
+        &mut self,
+        fields: &PilotFields,
+        items: &[ItemTemplate],
+        states: &[ItemState],
+    ) -> Result<i64> {
         let name = validate_name("pilot", &fields.name)?;
         let exists: Option<String> = self
             .conn()
@@ -212,8 +224,8 @@ impl Tx<'_> {
             let mut stmt = self
                 .conn()
                 .prepare_cached(
-                    "INSERT INTO checklist_items (pilot_id, item_key, phase, section, position, text, gate, due_day, updated_at, updated_by)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                    "INSERT INTO checklist_items (pilot_id, item_key, phase, section, position, text, gate, due_day, updated_at, updated_by, state)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 )
                 .map_err(|e| self.err(e))?;
             for (pos, it) in items.iter().enumerate() {
@@ -227,7 +239,8 @@ impl Tx<'_> {
                     it.gate,
                     it.due_day,
                     self.now,
-                    self.actor
+                    self.actor,
+                    states.get(pos).copied().unwrap_or(ItemState::Todo).key()
                 ])
                 .map_err(|e| super::map_sql(self.path, e))?;
             }
@@ -236,7 +249,16 @@ impl Tx<'_> {
             .prepare_cached(super::portfolio::REFRESH_STATS)
             .and_then(|mut s| s.execute([id]))
             .map_err(|e| self.err(e))?;
-        let summary = format!("{name} ({}, {} checklist items)", sector.key(), items.len());
+        let closed = states.iter().take(items.len()).filter(|s| !s.is_open()).count();
+        let summary = if closed > 0 {
+            format!(
+                "{name} ({}, {} checklist items, {closed} already closed)",
+                sector.key(),
+                items.len()
+            )
+        } else {
+            format!("{name} ({}, {} checklist items)", sector.key(), items.len())
+        };
         self.audit("pilot", id, Some(id), "created", None, Some(&summary))?;
         Ok(id)
     }

@@ -73,12 +73,21 @@ impl PilotRow {
 
 const OPEN: &str = "('todo', 'doing', 'blocked')";
 
-/// Recompute one pilot's `pilot_stats` row from its checklist (the same
-/// view the `pilot_stats_items` trigger uses).
-pub(crate) const REFRESH_STATS: &str = "UPDATE pilot_stats
-    SET (items_total, items_done, open_gates, open_due, next_item_id) =
-        (SELECT coalesce(max(items_total), 0), coalesce(max(items_done), 0), coalesce(max(open_gates), 0),
-                coalesce(max(open_due), ''), max(next_item_id) FROM checklist_progress WHERE pilot_id = ?1)
+/// Recompute one pilot's `pilot_stats` checklist columns from its items
+/// (the triggers then keep them current, change by change).
+pub(crate) const REFRESH_STATS: &str = "
+    WITH RECURSIVE days(d) AS (SELECT 1 UNION ALL SELECT d + 1 FROM days WHERE d < 90),
+    open_items AS (SELECT due_day, count(*) AS n FROM checklist_items
+                   WHERE pilot_id = ?1 AND state IN ('todo', 'doing', 'blocked') GROUP BY due_day)
+    UPDATE pilot_stats SET
+        items_total = (SELECT count(*) FROM checklist_items WHERE pilot_id = ?1),
+        items_done = (SELECT count(*) FROM checklist_items WHERE pilot_id = ?1 AND state = 'done'),
+        open_gates = (SELECT count(*) FROM checklist_items
+                      WHERE pilot_id = ?1 AND gate = 1 AND state IN ('todo', 'doing', 'blocked')),
+        open_due = (SELECT group_concat(c, '') FROM
+                      (SELECT char(48 + coalesce(n, 0)) AS c FROM days LEFT JOIN open_items ON due_day = d ORDER BY d)),
+        next_item_id = (SELECT id FROM checklist_items WHERE pilot_id = ?1 AND state IN ('todo', 'doing', 'blocked')
+                        ORDER BY due_day, position LIMIT 1)
     WHERE pilot_id = ?1";
 
 fn letters(s: &str) -> [Option<Rag>; 4] {
@@ -155,11 +164,12 @@ impl Store {
                 index.insert(id, rows.len());
                 let open_due: String = r.get(10).map_err(e)?;
                 let (mut overdue, mut due_soon) = (0, 0);
-                for d in open_due.split(',').filter_map(|d| d.parse::<i64>().ok()) {
-                    if d < day {
-                        overdue += 1;
-                    } else if d <= day + 7 {
-                        due_soon += 1;
+                for (i, c) in open_due.chars().enumerate() {
+                    let (due, n) = (i as i64 + 1, (c as u32).saturating_sub(48));
+                    if due < day {
+                        overdue += n;
+                    } else if due <= day + 7 {
+                        due_soon += n;
                     }
                 }
                 let dims: String = r.get(11).map_err(e)?;
@@ -180,9 +190,9 @@ impl Store {
                     oldest_score_at: r.get(12).map_err(e)?,
                     selection: digits(&selection),
                     owners: Default::default(),
-                    items_total: r.get::<_, f64>(7).map_err(e)? as u32,
-                    items_done: r.get::<_, f64>(8).map_err(e)? as u32,
-                    open_gates: r.get::<_, f64>(9).map_err(e)? as u32,
+                    items_total: r.get(7).map_err(e)?,
+                    items_done: r.get(8).map_err(e)?,
+                    open_gates: r.get(9).map_err(e)?,
                     overdue,
                     due_soon,
                     next_due,
@@ -227,7 +237,11 @@ impl Store {
             }
         }
         // Rubrics an organisation declared as gating readiness.
-        for g in playbook.rubrics.iter().filter(|r| r.gates_readiness && r.key != READINESS_RUBRIC) {
+        for g in playbook
+            .rubrics
+            .iter()
+            .filter(|r| r.gates_readiness && r.key != READINESS_RUBRIC)
+        {
             let mut answers: HashMap<i64, HashMap<String, String>> = HashMap::new();
             let sql = format!(
                 "SELECT s.pilot_id, s.question, s.answer FROM scores s
@@ -237,7 +251,10 @@ impl Store {
             let mut stmt = c.prepare_cached(&sql).map_err(e)?;
             let mut q = stmt.query(params![only, g.key]).map_err(e)?;
             while let Some(r) = q.next().map_err(e)? {
-                answers.entry(r.get(0).map_err(e)?).or_default().insert(r.get(1).map_err(e)?, r.get(2).map_err(e)?);
+                answers
+                    .entry(r.get(0).map_err(e)?)
+                    .or_default()
+                    .insert(r.get(1).map_err(e)?, r.get(2).map_err(e)?);
             }
             let empty = HashMap::new();
             for row in &mut rows {
@@ -374,7 +391,10 @@ mod tests {
                 let items = s.checklist(row.id).unwrap();
                 let open: Vec<_> = items.iter().filter(|i| i.state.is_open()).collect();
                 assert_eq!(row.items_total as usize, items.len());
-                assert_eq!(row.items_done as usize, items.iter().filter(|i| i.state == ItemState::Done).count());
+                assert_eq!(
+                    row.items_done as usize,
+                    items.iter().filter(|i| i.state == ItemState::Done).count()
+                );
                 assert_eq!(row.open_gates as usize, open.iter().filter(|i| i.gate).count());
                 assert_eq!(row.overdue as usize, open.iter().filter(|i| i.due_day < day).count());
                 let first = open.iter().min_by_key(|i| (i.due_day, i.position));
@@ -393,12 +413,15 @@ mod tests {
         let rows = s.portfolio(&pb, day).unwrap();
         let p = &rows[0];
         let item = s.checklist(p.id).unwrap()[0].clone();
-        s.write(|tx| tx.set_item_state(item.id, item.revision, ItemState::Blocked)).unwrap();
+        s.write(|tx| tx.set_item_state(item.id, item.revision, ItemState::Blocked))
+            .unwrap();
         s.write(|tx| tx.set_item_due(item.id, item.revision + 1, 90)).unwrap();
         let r = pb.rubric("readiness").unwrap();
-        s.write(|tx| tx.add_score(p.id, r, pb.scale_of(r), "ownership", "red", "x")).unwrap();
+        s.write(|tx| tx.add_score(p.id, r, pb.scale_of(r), "ownership", "red", "x"))
+            .unwrap();
         let sel = pb.rubric(SELECTION_RUBRIC).unwrap();
-        s.write(|tx| tx.add_score(p.id, sel, pb.scale_of(sel), "team", "1", "x")).unwrap();
+        s.write(|tx| tx.add_score(p.id, sel, pb.scale_of(sel), "team", "1", "x"))
+            .unwrap();
         check(&s);
     }
 }
