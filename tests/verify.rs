@@ -1,0 +1,328 @@
+//! `lastmile verify`: the file's integrity, the two hash chains, the
+//! decision log against the audit trail, and anchors from earlier exports.
+//! Tampering is done as an attacker would: plain SQL on the file, after
+//! dropping the append-only triggers.
+
+use assert_cmd::Command;
+use lastmile::store::GENESIS;
+use rusqlite::Connection;
+use sha2::{Digest, Sha256};
+use std::path::PathBuf;
+
+struct Env {
+    _dir: tempfile::TempDir,
+    db: PathBuf,
+}
+
+impl Env {
+    fn demo() -> Env {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("t.db");
+        let e = Env { _dir: dir, db };
+        e.ok(&["demo"]);
+        e
+    }
+
+    fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("lastmile").unwrap();
+        c.arg("--db").arg(&self.db).arg("--as").arg("tester");
+        c.env("LASTMILE_TODAY", "2026-11-23")
+            .env_remove("LASTMILE_DB")
+            .env_remove("LASTMILE_PLAYBOOK");
+        c
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.cmd().args(args).assert().success();
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    }
+
+    /// Run and expect exit code `code`; returns (stdout, stderr).
+    fn run(&self, args: &[&str], code: i32) -> (String, String) {
+        let out = self.cmd().args(args).assert().code(code);
+        let o = out.get_output();
+        let err = String::from_utf8(o.stderr.clone()).unwrap();
+        assert!(!err.contains("panicked"), "{err}");
+        (String::from_utf8(o.stdout.clone()).unwrap(), err)
+    }
+
+    /// Plain SQL on the file, as with the sqlite3 shell.
+    fn sql(&self, batch: &str) {
+        Connection::open(&self.db).unwrap().execute_batch(batch).unwrap();
+    }
+
+    /// The head hash an export states.
+    fn exported_head(&self) -> String {
+        let v: serde_json::Value =
+            serde_json::from_str(&self.ok(&["export", "decisions", "--format", "json"])).unwrap();
+        v["chain"]["head"].as_str().unwrap().to_string()
+    }
+}
+
+#[test]
+fn an_untouched_file_verifies() {
+    let e = Env::demo();
+    let out = e.ok(&["verify"]);
+    assert!(out.contains("ok   file integrity (SQLite integrity_check)"), "{out}");
+    assert!(out.contains("ok   decision chain: 5 entries, head "), "{out}");
+    assert!(out.contains("ok   audit event chain: "), "{out}");
+    assert!(out.contains("ok   decisions match the audit trail"), "{out}");
+    assert!(
+        out.trim_end()
+            .ends_with("verifies: nothing was changed behind lastmile's back."),
+        "{out}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&e.ok(&["verify", "--json"])).unwrap();
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["chains"][0]["name"], "decision");
+    assert_eq!(v["chains"][0]["entries"], 5);
+    assert_eq!(v["problems"], serde_json::json!([]));
+}
+
+#[test]
+fn a_decision_edited_with_plain_sql_fails_verification() {
+    let e = Env::demo();
+    e.sql("DROP TRIGGER decisions_append_only_update; UPDATE decisions SET rationale = 'Approved all along' WHERE id = 2;");
+    let (out, err) = e.run(&["verify"], 1);
+    assert!(
+        out.contains("FAIL decision chain: 5 entries; decision row 2 was changed after it was written"),
+        "{out}"
+    );
+    assert!(err.starts_with("error: "), "{err}");
+    assert!(
+        err.contains("does not verify: decision row 2 was changed after it was written"),
+        "{err}"
+    );
+    let (json, _) = e.run(&["verify", "--json"], 1);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["ok"], false);
+    assert_eq!(v["chains"][0]["broken_at"], 2);
+}
+
+#[test]
+fn a_criterion_flipped_to_met_fails_verification() {
+    let e = Env::demo();
+    e.sql("DROP TRIGGER criteria_append_only_update; UPDATE decision_criteria SET met = 1 WHERE decision_id = 1 AND position = 0;");
+    let (_, err) = e.run(&["verify"], 1);
+    assert!(err.contains("decision row 1 was changed after it was written"), "{err}");
+}
+
+#[test]
+fn an_audit_event_edited_with_plain_sql_fails_verification() {
+    let e = Env::demo();
+    e.sql("DROP TRIGGER audit_append_only_update; UPDATE audit_events SET actor = 'someone else' WHERE id = 10;");
+    let (out, err) = e.run(&["verify"], 1);
+    assert!(out.contains("FAIL audit event chain"), "{out}");
+    assert!(
+        err.contains("audit event row 10 was changed after it was written"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_decision_deleted_from_the_middle_breaks_the_chain() {
+    let e = Env::demo();
+    e.sql(
+        "DROP TRIGGER criteria_append_only_delete; DROP TRIGGER decisions_append_only_delete;
+         DELETE FROM decision_criteria WHERE decision_id = 3; DELETE FROM decision_notices WHERE decision_id = 3;
+         DELETE FROM decisions WHERE id = 3;",
+    );
+    let (out, err) = e.run(&["verify"], 1);
+    assert!(
+        err.contains("decision row 4 does not follow the row before it (a row was removed or reordered)"),
+        "{err}"
+    );
+    assert!(
+        out.contains("decision 3 is in the audit trail but missing from the decision log (it was deleted)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn the_newest_decision_deleted_is_caught_by_the_audit_trail_and_the_anchor() {
+    let e = Env::demo();
+    let head = e.exported_head();
+    e.sql(
+        "DROP TRIGGER criteria_append_only_delete; DROP TRIGGER decisions_append_only_delete;
+         DELETE FROM decision_criteria WHERE decision_id = 5; DELETE FROM decision_notices WHERE decision_id = 5;
+         DELETE FROM decisions WHERE id = 5;",
+    );
+    // The remaining chain is intact: only the cross-check sees the gap.
+    let (out, err) = e.run(&["verify"], 1);
+    assert!(out.contains("ok   decision chain: 4 entries"), "{out}");
+    assert!(
+        err.contains("decision 5 is in the audit trail but missing from the decision log (it was deleted)"),
+        "{err}"
+    );
+    let (out, _) = e.run(&["verify", "--anchor", &head], 1);
+    assert!(
+        out.contains(&format!("FAIL anchor {head} is not in the decision chain")),
+        "{out}"
+    );
+}
+
+/// SHA-256 over the previous hash and length-prefixed fields, as lastmile
+/// chains decisions (an attacker can read the source too).
+fn chain_hash(prev: &str, fields: &[&str]) -> String {
+    let mut h = Sha256::new();
+    h.update(prev.as_bytes());
+    for f in fields {
+        h.update([1u8]);
+        h.update((f.len() as u64).to_le_bytes());
+        h.update(f.as_bytes());
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Rewrite every decision hash so the edited chain is consistent again.
+fn rebuild_decision_chain(db: &std::path::Path) {
+    let c = Connection::open(db).unwrap();
+    let rows: Vec<(i64, Vec<String>)> = c
+        .prepare(
+            "SELECT id, pilot_id, outcome, rationale, decided_by, decided_on, stop_conditions, communicated, recorded_at, recorded_by
+             FROM decisions ORDER BY id",
+        )
+        .unwrap()
+        .query_map([], |r| {
+            let mut f = Vec::new();
+            f.push(r.get::<_, i64>(1)?.to_string());
+            f.push(r.get(2)?);
+            f.push(r.get(3)?);
+            f.push(r.get::<_, i64>(4)?.to_string());
+            f.push(r.get(5)?);
+            f.push(r.get(6)?);
+            f.push(r.get::<_, i64>(7)?.to_string());
+            f.push(r.get(8)?);
+            f.push(r.get(9)?);
+            Ok((r.get(0)?, f))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut prev = GENESIS.to_string();
+    for (id, mut fields) in rows {
+        let crit: Vec<String> = c
+            .prepare("SELECT met, criterion FROM decision_criteria WHERE decision_id = ?1 ORDER BY position")
+            .unwrap()
+            .query_map([id], |r| {
+                Ok(format!("{}\u{1f}{}", r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        fields.push(crit.join("\u{1e}"));
+        let refs: Vec<&str> = fields.iter().map(String::as_str).collect();
+        let hash = chain_hash(&prev, &refs);
+        c.execute(
+            "UPDATE decisions SET prev_hash = ?1, hash = ?2 WHERE id = ?3",
+            rusqlite::params![prev, hash, id],
+        )
+        .unwrap();
+        prev = hash;
+    }
+}
+
+#[test]
+fn a_chain_rebuilt_from_scratch_is_caught_by_an_earlier_anchor() {
+    let e = Env::demo();
+    let anchor = e.exported_head();
+    e.sql("DROP TRIGGER decisions_append_only_update; UPDATE decisions SET outcome = 'go', rationale = 'Approved' WHERE id = 4;");
+    e.run(&["verify"], 1);
+    rebuild_decision_chain(&e.db);
+    // The rewritten chain is consistent in itself...
+    let out = e.ok(&["verify"]);
+    assert!(out.contains("ok   decision chain: 5 entries"), "{out}");
+    // ...but the committee's anchor is no longer part of it.
+    let (out, err) = e.run(&["verify", "--anchor", &anchor], 1);
+    assert!(
+        out.contains(&format!("FAIL anchor {anchor} is not in the decision chain")),
+        "{out}"
+    );
+    assert!(
+        err.contains(&format!(
+            "the anchor {anchor} is not in the decision chain: the log was rewritten since the export that stated it"
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_anchor_stays_valid_as_decisions_are_added() {
+    let e = Env::demo();
+    let anchor = e.exported_head();
+    let out = e.ok(&["verify", "--anchor", &anchor]);
+    assert!(
+        out.contains(&format!(
+            "ok   anchor {anchor} is decision 5 of the chain (0 recorded since)"
+        )),
+        "{out}"
+    );
+    e.ok(&[
+        "decide",
+        "Clinical documentation",
+        "defer",
+        "--by",
+        "Kofi Mensah",
+        "--why",
+        "Validation study still running",
+    ]);
+    e.ok(&[
+        "decide",
+        "Card fraud",
+        "go",
+        "--by",
+        "Dev Patel",
+        "--why",
+        "Retrained model meets target",
+    ]);
+    let out = e.ok(&["verify", "--anchor", &anchor.to_uppercase()]);
+    assert!(out.contains("is decision 5 of the chain (2 recorded since)"), "{out}");
+    let v: serde_json::Value = serde_json::from_str(&e.ok(&["verify", "--json", "--anchor", &anchor])).unwrap();
+    assert_eq!(v["anchor"]["found"], true);
+    assert_eq!(v["anchor"]["position"], 5);
+    assert_eq!(v["anchor"]["recorded_since"], 2);
+}
+
+#[test]
+fn bad_and_unknown_anchors() {
+    let e = Env::demo();
+    let (_, err) = e.run(&["verify", "--anchor", "d6b5d385"], 2);
+    assert!(
+        err.contains("the anchor 'd6b5d385' is not a decision-chain hash: give the 64 hexadecimal characters"),
+        "{err}"
+    );
+    let unknown = "ab".repeat(32);
+    let (_, err) = e.run(&["verify", "--anchor", &unknown], 1);
+    assert!(
+        err.contains(&format!("the anchor {unknown} is not in the decision chain")),
+        "{err}"
+    );
+    let out = e.ok(&["verify", "--anchor", GENESIS]);
+    assert!(out.contains("is the empty log's hash"), "{out}");
+}
+
+#[test]
+fn a_forged_communication_notice_fails_verification() {
+    let e = Env::demo();
+    e.sql("INSERT INTO decision_notices (decision_id, communicated_at, communicated_by) VALUES (1, '2026-11-19T09:00:00Z', 'tester');");
+    let (_, err) = e.run(&["verify"], 1);
+    assert!(
+        err.contains("decision 1 is marked communicated without an audit event"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_damaged_index_fails_the_integrity_check() {
+    let e = Env::demo();
+    // Point an index at another column behind SQLite's back.
+    e.sql(
+        "PRAGMA writable_schema = ON;
+         UPDATE sqlite_master SET sql = 'CREATE INDEX pilots_phase ON pilots (name)' WHERE name = 'pilots_phase';
+         PRAGMA writable_schema = OFF;",
+    );
+    let (out, err) = e.run(&["verify"], 1);
+    assert!(out.contains("FAIL file integrity (SQLite integrity_check)"), "{out}");
+    assert!(err.contains("SQLite's integrity check failed"), "{err}");
+}
