@@ -151,9 +151,12 @@ fn csv_rows(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
     (headers, rows)
 }
 
-/// The decision_log view, read with plain SQL: id, pilot, outcome, decided_by,
+/// One row of the decision_log view: id, pilot, outcome, decided_by,
 /// decided_on, communicated, superseded_by, hash.
-fn view_rows(e: &Env) -> Vec<(i64, String, String, String, String, bool, Option<i64>, String)> {
+type ViewRow = (i64, String, String, String, String, bool, Option<i64>, String);
+
+/// The decision_log view, read with plain SQL.
+fn view_rows(e: &Env) -> Vec<ViewRow> {
     let c = rusqlite::Connection::open(&e.db).unwrap();
     let mut s = c
         .prepare("SELECT id, pilot, outcome, decided_by, decided_on, communicated, superseded_by, hash FROM decision_log ORDER BY id")

@@ -185,16 +185,17 @@ fn rebuild_decision_chain(db: &std::path::Path) {
         )
         .unwrap()
         .query_map([], |r| {
-            let mut f = Vec::new();
-            f.push(r.get::<_, i64>(1)?.to_string());
-            f.push(r.get(2)?);
-            f.push(r.get(3)?);
-            f.push(r.get::<_, i64>(4)?.to_string());
-            f.push(r.get(5)?);
-            f.push(r.get(6)?);
-            f.push(r.get::<_, i64>(7)?.to_string());
-            f.push(r.get(8)?);
-            f.push(r.get(9)?);
+            let f: Vec<String> = vec![
+                r.get::<_, i64>(1)?.to_string(),
+                r.get(2)?,
+                r.get(3)?,
+                r.get::<_, i64>(4)?.to_string(),
+                r.get(5)?,
+                r.get(6)?,
+                r.get::<_, i64>(7)?.to_string(),
+                r.get(8)?,
+                r.get(9)?,
+            ];
             Ok((r.get(0)?, f))
         })
         .unwrap()

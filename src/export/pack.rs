@@ -541,7 +541,7 @@ fn metric_bullet(m: &Metric, w: &mut dyn Write) -> io::Result<()> {
     }
     let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
     let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let (lo, hi) = if hi - lo < f64::EPSILON {
+    let (lo, hi) = if (hi - lo).abs() < f64::EPSILON {
         (lo - 1.0, hi + 1.0)
     } else {
         (lo, hi)

@@ -717,8 +717,8 @@ fn plan(table: &Table, snapshot: &(Vec<Pilot>, Vec<Person>, Vec<(i64, Owner)>)) 
     let mut first_row: HashMap<String, usize> = HashMap::new();
     let mut note_people = |names: &[Option<String>], report: &mut ImportReport| {
         for n in names.iter().flatten() {
-            if !person_known.contains_key(&key(n)) {
-                person_known.insert(key(n), n.clone());
+            if let std::collections::hash_map::Entry::Vacant(slot) = person_known.entry(key(n)) {
+                slot.insert(n.clone());
                 report.people_added.push(n.clone());
             }
         }
