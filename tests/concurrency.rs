@@ -176,11 +176,11 @@ fn parse_reports(w: usize, stdout: &str) -> (Vec<Report>, Vec<String>) {
     (reports, errors)
 }
 
-fn setup(db: &Path) {
+fn setup(db: &Path, synthetic_pilots: usize) {
     let pb = Playbook::builtin();
     let mut s = Store::open(db, OpenMode::Create, "setup").unwrap();
     // Enough pilots that the file is larger than one backup step.
-    lastmile::demo::load_synthetic(&mut s, &pb, chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(), 60, 7).unwrap();
+    lastmile::demo::load_synthetic(&mut s, &pb, chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(), synthetic_pilots, 7).unwrap();
     let items = pb.items();
     s.write(|tx| {
         for name in SHARED {
@@ -266,7 +266,7 @@ fn check_chain(
 fn four_processes_500_edits_each_lose_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("shared.db");
-    setup(&db);
+    setup(&db, 60);
     let seed = support::seed(20260302);
     let started = Instant::now();
 
@@ -456,10 +456,10 @@ fn four_processes_500_edits_each_lose_nothing() {
 fn backup_completes_while_another_process_keeps_writing() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("busy.db");
-    setup(&db);
+    setup(&db, 200);
     let watcher = Store::open(&db, OpenMode::Existing, "watcher").unwrap();
     let pages: i64 = watcher.conn().query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
-    assert!(pages > 300, "the file should need several backup steps ({pages} pages)");
+    assert!(pages > 600, "the file should need several backup steps of 256 pages ({pages} pages)");
     let mut writer = spawn_helper(
         "helper_writer",
         "writer",

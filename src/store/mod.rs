@@ -37,6 +37,9 @@ pub struct Store {
     path: PathBuf,
     read_only: bool,
     actor: String,
+    /// Which file `path` named when it was opened (device, inode), to
+    /// notice it being deleted or replaced underneath.
+    file_id: Option<(u64, u64)>,
 }
 
 /// A write transaction. Every change made through it is audited with the
@@ -82,6 +85,7 @@ impl Store {
             return Err(read_only_error(&self.path));
         }
         let path = self.path.clone();
+        let file_id = self.file_id;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -94,6 +98,14 @@ impl Store {
             last_audit_hash: None,
         };
         let out = f(&mut w)?;
+        // In WAL mode SQLite would happily commit into a file that has been
+        // deleted or replaced since it was opened, and the change would be
+        // lost; refuse instead (the transaction rolls back on drop).
+        if file_id.is_some() && file_identity(&path) != file_id {
+            drop(w);
+            self.release_moved_wal();
+            return Err(moved_error(&path));
+        }
         w.tx.commit().map_err(|e| map_sql(&path, e))?;
         Ok(out)
     }
@@ -103,6 +115,16 @@ impl Store {
     /// by page.
     pub fn use_bulk_cache(&mut self) -> Result<()> {
         self.conn.pragma_update(None, "cache_size", -262_144).map_err(|e| self.err(e))
+    }
+
+    /// The file at our path is no longer the one we opened: empty our WAL
+    /// into the file we have open. SQLite skips that on close for a moved
+    /// file and leaves the WAL next to the path, where the file now there
+    /// would take its pages for its own.
+    fn release_moved_wal(&self) {
+        if !self.read_only {
+            let _ = self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);");
+        }
     }
 
     /// `PRAGMA data_version`: changes when another connection commits.
@@ -187,6 +209,14 @@ impl Store {
     }
 }
 
+impl Drop for Store {
+    fn drop(&mut self) {
+        if self.file_id.is_some() && file_identity(&self.path) != self.file_id {
+            self.release_moved_wal();
+        }
+    }
+}
+
 impl<'a> Tx<'a> {
     /// The time stamped on this transaction's changes.
     pub fn now(&self) -> &str {
@@ -212,6 +242,27 @@ impl<'a> Tx<'a> {
     }
 }
 
+/// (device, inode) of the file at `path`, if there is one.
+pub(crate) fn file_identity(path: &Path) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+fn moved_error(path: &Path) -> Error {
+    Error::Storage(format!(
+        "{} was moved or deleted while lastmile had it open: nothing more was saved; reopen the file",
+        path.display()
+    ))
+}
+
 fn read_only_error(path: &Path) -> Error {
     Error::ReadOnly(format!(
         "{} is read-only, so nothing was changed: make it writable (chmod u+w) or work on a copy",
@@ -225,9 +276,7 @@ pub(crate) fn map_sql(path: &Path, e: rusqlite::Error) -> Error {
     if let rusqlite::Error::SqliteFailure(f, ref msg) = e {
         let detail = msg.clone().unwrap_or_else(|| f.to_string());
         return match f.code {
-            ErrorCode::ReadOnly if f.extended_code == rusqlite::ffi::SQLITE_READONLY_DBMOVED => Error::Storage(
-                format!("{p} was moved or deleted while lastmile had it open: nothing more was saved; reopen the file"),
-            ),
+            ErrorCode::ReadOnly if f.extended_code == rusqlite::ffi::SQLITE_READONLY_DBMOVED => moved_error(path),
             ErrorCode::ReadOnly => read_only_error(path),
             ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => Error::Busy(format!(
                 "{p} stayed locked by another program for too long: nothing was changed; try again in a moment"

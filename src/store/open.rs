@@ -105,6 +105,7 @@ impl Store {
             path: path.to_path_buf(),
             read_only,
             actor: String::new(),
+            file_id: super::file_identity(path),
         };
         store.set_actor(actor);
         if version < SCHEMA_VERSION {
