@@ -675,6 +675,12 @@ fn export_to_a_bad_path_is_refused_cleanly() {
     let missing = e.path("no/such/dir/log.md");
     let err = e.fails(&["export", "decisions", "--out", missing.to_str().unwrap()], 1);
     assert!(err.contains("does not exist"), "{err}");
+    // Never over the database itself (which would destroy it).
+    let err = e.fails(&["export", "decisions", "--out", e.db.to_str().unwrap()], 2);
+    assert!(err.contains("is the database itself"), "{err}");
+    let err = e.fails(&["export", "pack", "--out", e.db.to_str().unwrap()], 2);
+    assert!(err.contains("is the database itself"), "{err}");
+    e.ok(&["verify"]);
     // Nothing half-written anywhere.
     let names: Vec<String> = std::fs::read_dir(e.dir.path())
         .unwrap()

@@ -60,6 +60,7 @@ fn export_decisions(ctx: &mut Ctx, a: ExportDecisionsArgs) -> CliResult {
     }
     let filter = DecisionFilter { pilot_ids, since };
     let store = &ctx.store;
+    refuse_database_as_output(store, a.out.as_deref())?;
     let summary = emit(a.out.as_deref(), |w| {
         export::decisions::write(store, format, &filter, w)
     })?;
@@ -74,6 +75,7 @@ fn export_decisions(ctx: &mut Ctx, a: ExportDecisionsArgs) -> CliResult {
 fn export_pack(ctx: &mut Ctx, a: ExportPackArgs) -> CliResult {
     let format = Format::from(a.format);
     let (store, playbook, today) = (&ctx.store, &ctx.playbook, ctx.today);
+    refuse_database_as_output(store, a.out.as_deref())?;
     let summary = emit(a.out.as_deref(), |w| {
         export::pack::write(store, playbook, today, format, w)
     })?;
@@ -86,6 +88,33 @@ fn export_pack(ctx: &mut Ctx, a: ExportPackArgs) -> CliResult {
             s.decisions
         );
         print_anchor(&s.anchor);
+    }
+    Ok(())
+}
+
+/// An export must never replace the database it reads (or its WAL files).
+fn refuse_database_as_output(store: &crate::store::Store, out: Option<&Path>) -> Result<(), CliError> {
+    let Some(out) = out else { return Ok(()) };
+    let canon = |p: &Path| std::fs::canonicalize(p).ok();
+    let (Some(db), Some(target)) = (canon(store.path()), canon(out)) else {
+        return Ok(());
+    };
+    let companions = ["", "-wal", "-shm", "-journal"].map(|s| format!("{}{s}", db.display()));
+    #[cfg(unix)]
+    let same_file = {
+        use std::os::unix::fs::MetadataExt;
+        let id = |p: &Path| std::fs::metadata(p).ok().map(|m| (m.dev(), m.ino()));
+        companions
+            .iter()
+            .any(|c| id(Path::new(c)).is_some() && id(Path::new(c)) == id(&target))
+    };
+    #[cfg(not(unix))]
+    let same_file = false;
+    if same_file || companions.iter().any(|c| Path::new(c) == target) {
+        return Err(CliError::Usage(format!(
+            "--out {} is the database itself: give another file name for the export",
+            shown(out)
+        )));
     }
     Ok(())
 }
