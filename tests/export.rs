@@ -726,3 +726,30 @@ fn a_synthetic_portfolio_exports_every_decision() {
     let md = e.ok(&["export", "pack"]);
     assert_eq!(md_tables(&md)[1].len(), 301);
 }
+
+#[test]
+fn a_hash_column_edited_by_hand_cannot_break_an_export() {
+    let e = Env::demo();
+    rusqlite::Connection::open(&e.db)
+        .unwrap()
+        .execute_batch(
+            "DROP TRIGGER decisions_append_only_update;
+             UPDATE decisions SET hash = '=HYPERLINK(\"x\")`|<b>' WHERE id = (SELECT max(id) FROM decisions);",
+        )
+        .unwrap();
+    let md = e.ok(&["export", "decisions"]);
+    assert!(md_html(&md).is_empty(), "{:?}", md_html(&md));
+    let t = &md_tables(&md)[0];
+    assert!(t.iter().all(|r| r.len() == 11), "{t:?}");
+    let out = e
+        .cmd()
+        .args(["export", "decisions", "--format", "csv"])
+        .assert()
+        .success();
+    let (headers, rows) = csv_rows(&out.get_output().stdout);
+    let head = headers.iter().position(|h| h == "chain_head").unwrap();
+    assert_eq!(rows[0][head], "'=HYPERLINK(\"x\")`|<b>");
+    html_doc(&e.ok(&["export", "decisions", "--format", "html"]));
+    let err = e.fails(&["verify"], 1);
+    assert!(err.contains("decision row 5 was changed after it was written"), "{err}");
+}

@@ -124,8 +124,8 @@ fn shown(path: &Path) -> String {
 }
 
 fn print_anchor(a: &Anchor) {
-    println!("{}", a.sentence());
-    println!("Check it later with: {}", a.verify_command());
+    println!("{}", sanitize(&a.sentence()));
+    println!("Check it later with: {}", sanitize(&a.verify_command()));
 }
 
 /// Run `render` into the file `out` (complete or not at all), or into
@@ -319,7 +319,13 @@ pub fn verify(ctx: &mut Ctx, a: VerifyArgs) -> CliResult {
         for c in &chains {
             let noun = if c.entries == 1 { "entry" } else { "entries" };
             match &c.broken_at {
-                None => println!("{} {} chain: {} {noun}, head {}", mark(true), c.name, c.entries, c.head),
+                None => println!(
+                    "{} {} chain: {} {noun}, head {}",
+                    mark(true),
+                    c.name,
+                    c.entries,
+                    sanitize(&c.head)
+                ),
                 Some((_, reason)) => println!(
                     "{} {} chain: {} {noun}; {}",
                     mark(false),

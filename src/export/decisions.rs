@@ -4,7 +4,7 @@
 //! Decisions are listed in the order they were recorded, which is the order
 //! of the hash chain; every format states the chain's [`Anchor`].
 
-use super::escape::{csv_cell, html, md, scrub};
+use super::escape::{csv_cell, html, md, md_hash, scrub};
 use super::{html as frame, to_string, write_error, Anchor, Format, DECISIONS_SCHEMA_VERSION};
 use crate::domain::model::{Criterion, Decision};
 use crate::store::{DecisionFilter, Store};
@@ -115,14 +115,7 @@ fn write_md(log: &Log, w: &mut dyn Write) -> std::io::Result<()> {
         log.anchor.exported_at,
         md(&log.exported_by)
     )?;
-    writeln!(
-        w,
-        "Decision chain: {} {}, head hash `{}`. To check later that this is still the log in the file, run `{}`.\n",
-        log.anchor.entries,
-        if log.anchor.entries == 1 { "entry" } else { "entries" },
-        log.anchor.head,
-        log.anchor.verify_command()
-    )?;
+    writeln!(w, "{}\n", log.anchor.markdown("this is still the log in the file"))?;
     if log.decisions.is_empty() {
         writeln!(w, "No decisions recorded.")?;
         return Ok(());
@@ -144,7 +137,7 @@ fn write_md(log: &Log, w: &mut dyn Write) -> std::io::Result<()> {
         };
         writeln!(
             w,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | `{}` |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             d.id,
             md(&d.pilot),
             d.outcome.label(),
@@ -155,7 +148,7 @@ fn write_md(log: &Log, w: &mut dyn Write) -> std::io::Result<()> {
             or_dash(md(&d.stop_conditions)),
             if d.communicated { "yes" } else { "no" },
             d.superseded_by.map_or("—".to_string(), |id| format!("#{id}")),
-            short(&d.hash)
+            md_hash(short(&d.hash))
         )?;
     }
     Ok(())
@@ -208,6 +201,7 @@ fn write_csv(log: &Log, w: &mut dyn Write) -> Result<()> {
         .from_writer(w);
     out.write_record(CSV_COLUMNS).map_err(err)?;
     let entries = log.anchor.entries.to_string();
+    let head = csv_cell(&scrub(&log.anchor.head)).into_owned();
     let mut criteria = String::new();
     for d in &log.decisions {
         criteria.clear();
@@ -243,8 +237,8 @@ fn write_csv(log: &Log, w: &mut dyn Write) -> Result<()> {
             &superseded,
             &csv_cell(&d.recorded_at),
             &csv_cell(&recorded_by),
-            &d.hash,
-            &log.anchor.head,
+            &csv_cell(&scrub(&d.hash)),
+            &head,
             &entries,
             &log.anchor.exported_at,
         ])

@@ -74,6 +74,17 @@ pub fn md(s: &str) -> String {
     }
 }
 
+/// A hash for Markdown: a code span when it is plain hexadecimal (as every
+/// hash lastmile writes is), escaped text otherwise (a hash column edited
+/// by hand could hold anything).
+pub fn md_hash(h: &str) -> String {
+    if !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit()) {
+        format!("`{h}`")
+    } else {
+        md(h)
+    }
+}
+
 /// Whether what follows an `&` would be read as a character reference.
 fn starts_entity(rest: &[char]) -> bool {
     let body: Vec<&char> = rest
@@ -138,6 +149,12 @@ mod tests {
         assert_eq!(md("93.5%"), "93.5%");
         assert_eq!(md("7)"), "7\\)");
         assert_eq!(md("Fraud détection"), "Fraud détection");
+    }
+
+    #[test]
+    fn hashes_are_code_only_when_hexadecimal() {
+        assert_eq!(md_hash("00ff"), "`00ff`");
+        assert_eq!(md_hash("`x` | y"), "\\`x\\` \\| y");
     }
 
     #[test]

@@ -118,6 +118,22 @@ impl Anchor {
         format!("lastmile verify --anchor {}", self.head)
     }
 
+    /// The anchor as a Markdown sentence; `what` completes "To check later
+    /// that ...".
+    pub(crate) fn markdown(&self, what: &str) -> String {
+        let cmd = if self.head.chars().all(|c| c.is_ascii_hexdigit()) {
+            format!("`{}`", self.verify_command())
+        } else {
+            escape::md(&self.verify_command())
+        };
+        format!(
+            "Decision chain: {} {}, head hash {}. To check later that {what}, run {cmd}.",
+            self.entries,
+            if self.entries == 1 { "entry" } else { "entries" },
+            escape::md_hash(&self.head)
+        )
+    }
+
     /// One sentence stating the anchor.
     pub fn sentence(&self) -> String {
         format!(

@@ -247,11 +247,8 @@ fn write_md(p: &Pack, w: &mut dyn Write) -> io::Result<()> {
     )?;
     writeln!(
         w,
-        "Decision chain: {} {}, head hash `{}`. To check later that the decisions below are still the log in the file, run `{}`.\n",
-        p.anchor.entries,
-        if p.anchor.entries == 1 { "entry" } else { "entries" },
-        p.anchor.head,
-        p.anchor.verify_command()
+        "{}\n",
+        p.anchor.markdown("the decisions below are still the log in the file")
     )?;
 
     writeln!(w, "## Pilots per phase and readiness\n")?;
