@@ -82,9 +82,40 @@ pub fn clean_text(kind: &str, raw: &str) -> crate::Result<String> {
         .to_string())
 }
 
+/// Make JSON text safe to print on a terminal. A JSON encoder escapes C0
+/// controls (ESC becomes `\u001b`) but writes DEL, C1 controls (such as
+/// U+009B, a one-character CSI) and bidi overrides as they are; this
+/// escapes those too. They can only occur inside JSON strings, so the
+/// result is the same JSON value.
+pub fn escape_json_controls(json: &str) -> String {
+    let unescaped = |c: char| is_control(c) && c as u32 >= 0x7f;
+    if !json.chars().any(unescaped) {
+        return json.to_string();
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if unescaped(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Display width of text in terminal cells.
 pub fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
+}
+
+/// Left-align text in a column `cells` wide: pad with spaces to that
+/// display width (`format!("{:<n}")` counts characters, so wide and
+/// combining characters would push the next column out of line). Text
+/// already wider is returned as it is; cut it first with [`truncate`].
+pub fn pad(s: &str, cells: usize) -> String {
+    let mut out = s.to_string();
+    out.push_str(&" ".repeat(cells.saturating_sub(width(s))));
+    out
 }
 
 /// Cut text to at most `max` cells, adding `…` when cut. Never splits a
@@ -149,6 +180,30 @@ mod tests {
         assert_eq!(truncate("abc", 3), "abc");
         assert_eq!(truncate("abc", 0), "");
         assert_eq!(truncate("e\u{301}e\u{301}e\u{301}", 2), "e\u{301}…");
+    }
+
+    #[test]
+    fn pad_counts_cells_not_characters() {
+        assert_eq!(pad("ab", 4), "ab  ");
+        assert_eq!(pad("詐欺", 6), "詐欺  ");
+        assert_eq!(pad("e\u{301}", 3), "e\u{301}  ");
+        assert_eq!(pad("toolong", 3), "toolong");
+        assert_eq!(width(&pad("🚀x", 10)), 10);
+    }
+
+    #[test]
+    fn json_controls_are_escaped_and_the_value_kept() {
+        let v = serde_json::json!({ "name": "a\u{1b}[2Jb\u{9b}31m\u{202e}c\u{7f}" });
+        let raw = serde_json::to_string_pretty(&v).unwrap();
+        let safe = escape_json_controls(&raw);
+        assert!(!safe.chars().any(|c| is_control(c) && c != '\n'), "{safe}");
+        assert!(
+            safe.contains("\\u009b") && safe.contains("\\u202e") && safe.contains("\\u007f"),
+            "{safe}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back, v);
+        assert_eq!(escape_json_controls("{\n  \"a\": 1\n}"), "{\n  \"a\": 1\n}");
     }
 
     #[test]

@@ -1,0 +1,404 @@
+//! Hostile and odd text through the CLI. Names, notes and imported cells
+//! are untrusted: escape sequences, C0/C1 controls and bidi overrides never
+//! reach the terminal raw (names with them are refused with one line;
+//! notes have them stripped; anything already in the file is shown
+//! escaped), wide and combining characters keep `pilots list` aligned, and
+//! nothing panics.
+
+mod support;
+
+use lastmile::text::width;
+use std::path::Path;
+use support::{has_terminal_control, lastmile, run};
+
+/// Hostile strings: what each is, and the text.
+const HOSTILE: &[(&str, &str)] = &[
+    ("clear screen", "Evil\u{1b}[2J\u{1b}[H pilot"),
+    ("set title (OSC)", "Title\u{1b}]0;pwned\u{7} pilot"),
+    ("C1 CSI", "C1\u{9b}31m pilot"),
+    ("C1 NEL", "Next\u{85}line pilot"),
+    ("bidi override", "invoice\u{202e}fdp.exe"),
+    ("bidi isolate", "Isolate\u{2067} pilot"),
+    ("DEL", "Del\u{7f} pilot"),
+    ("bell", "Bell\u{7} pilot"),
+    ("carriage return", "Overwrite\rpilot"),
+];
+
+/// Odd but legitimate names: accepted, shown as written.
+const ODD: &[&str] = &[
+    "詐欺検知パイロット",
+    "Rocket 🚀 launch",
+    "Team 👩‍💻 copilot",
+    "Cafe\u{301} re\u{301}sume\u{301} triage",
+    "كشف الاحتيال",
+    "זיהוי הונאות",
+    "Mixed עברית and English",
+    "Ｆｕｌｌ ｗｉｄｔｈ",
+    "\u{301}Leading combining mark",
+    "Zero\u{200b}width space",
+];
+
+fn assert_clean(what: &str, s: &str) {
+    if has_terminal_control(s) {
+        let at = s
+            .char_indices()
+            .find(|(_, c)| has_terminal_control(&c.to_string()))
+            .map_or(0, |(i, _)| i);
+        let from = s.floor_char_boundary_compat(at.saturating_sub(80));
+        let to = s.floor_char_boundary_compat((at + 80).min(s.len()));
+        panic!(
+            "{what}: raw control character in output, at byte {at}: …{:?}…",
+            &s[from..to]
+        );
+    }
+}
+
+trait FloorBoundary {
+    fn floor_char_boundary_compat(&self, i: usize) -> usize;
+}
+
+impl FloorBoundary for str {
+    fn floor_char_boundary_compat(&self, mut i: usize) -> usize {
+        while !self.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    }
+}
+
+/// Run and check: no panic, no raw control in stdout or stderr.
+fn run_clean(db: &Path, args: &[&str]) -> (i32, String, String) {
+    let (code, out, err) = run(lastmile(db, args));
+    assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
+    assert_clean(&format!("stdout of {args:?}"), &out);
+    assert_clean(&format!("stderr of {args:?}"), &err);
+    (code, out, err)
+}
+
+/// A validation error: exit 1, exactly one line on stderr.
+fn refused(db: &Path, args: &[&str]) -> String {
+    let (code, out, err) = run_clean(db, args);
+    assert_eq!(code, 1, "{args:?} should be refused\nstdout: {out}\nstderr: {err}");
+    assert_eq!(err.lines().count(), 1, "{args:?}: one line, got {err:?}");
+    assert!(err.starts_with("error: ") && err.ends_with('\n'), "{err:?}");
+    err
+}
+
+fn ok(db: &Path, args: &[&str]) -> String {
+    let (code, out, err) = run_clean(db, args);
+    assert_eq!(code, 0, "{args:?} failed: {err}");
+    out
+}
+
+fn fresh() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    ok(&db, &["init"]);
+    (dir, db)
+}
+
+#[test]
+fn names_with_controls_are_refused_in_one_line() {
+    let (_d, db) = fresh();
+    for (what, name) in HOSTILE {
+        let err = refused(&db, &["pilots", "add", name]);
+        assert!(err.contains("control character"), "{what}: {err}");
+        let err = refused(&db, &["people", "add", name]);
+        assert!(err.contains("control character"), "{what}: {err}");
+        // Who is acting is checked the same way.
+        let mut c = std::process::Command::new(support::bin());
+        c.arg("--db").arg(&db).args(["--as", name, "pilots", "list"]);
+        let (code, out, err) = run(c);
+        assert_eq!((code, out.as_str()), (1, ""), "{what}: {err}");
+        assert_clean(what, &err);
+        assert!(
+            err.contains("control character") && err.lines().count() == 1,
+            "{what}: {err}"
+        );
+    }
+    let err = refused(&db, &["pilots", "add", "Evil\u{1b}[2J"]);
+    assert_eq!(
+        err,
+        "error: the pilot name contains a control character (\\u{1b}) at position 5: names were rejected, not \
+         cleaned; remove it and try again\n"
+    );
+    assert!(
+        ok(&db, &["pilots", "list"]).starts_with("No pilots yet"),
+        "nothing was added"
+    );
+}
+
+#[test]
+fn very_long_names_are_refused_in_one_line() {
+    let (_d, db) = fresh();
+    let long = "x".repeat(10_000);
+    let err = refused(&db, &["pilots", "add", &long]);
+    assert_eq!(
+        err,
+        "error: the pilot name is 10000 characters long: shorten it to at most 120\n"
+    );
+    let wide = "詐".repeat(10_000);
+    let err = refused(&db, &["people", "add", &wide]);
+    assert_eq!(
+        err,
+        "error: the person name is 10000 characters long: shorten it to at most 120\n"
+    );
+    let err = refused(&db, &["pilots", "add", "   "]);
+    assert!(err.contains("name is empty"), "{err}");
+    // The longest allowed name is accepted, and truncated on display.
+    let max = "詐".repeat(lastmile::text::MAX_NAME_CHARS);
+    ok(&db, &["pilots", "add", &max]);
+    let list = ok(&db, &["pilots", "list"]);
+    assert!(list.lines().all(|l| width(l) < 140), "{list}");
+    assert!(list.contains('…'));
+}
+
+#[test]
+fn notes_and_free_text_are_cleaned_not_refused() {
+    let (_d, db) = fresh();
+    ok(
+        &db,
+        &[
+            "pilots",
+            "add",
+            "Claims triage",
+            "--unit",
+            "Ops\u{1b}[31m red",
+            "--case",
+            "Faster\u{9b}2J claims",
+        ],
+    );
+    ok(
+        &db,
+        &["people", "add", "Priya Nair", "--title", "Head\u{1b}]0;x\u{7} of data"],
+    );
+    let out = ok(
+        &db,
+        &[
+            "check",
+            "Claims",
+            "as-inventory-all",
+            "--note",
+            "see \u{1b}[2Jhttps://wiki/x\u{202e}",
+        ],
+    );
+    assert!(out.contains("List every AI pilot"), "{out}");
+    let show = ok(&db, &["pilots", "show", "Claims triage"]);
+    assert!(
+        show.contains("Ops[31m red"),
+        "ESC stripped from the business unit: {show}"
+    );
+    assert!(ok(&db, &["people", "list"]).contains("Head]0;x of data"));
+    let json = ok(&db, &["check", "Claims", "--json"]);
+    assert!(
+        json.contains("see [2Jhttps://wiki/x"),
+        "note stored without the controls"
+    );
+    ok(
+        &db,
+        &["score", "Claims", "data", "red", "--why", "no \u{1b}[5mpipeline\u{9b}"],
+    );
+    ok(&db, &["why", "Claims"]);
+    ok(&db, &["status"]);
+}
+
+/// Put hostile text straight into the file, as another tool or an older
+/// version might have: every command must still print it escaped.
+fn plant_hostile_rows(db: &Path) {
+    ok(db, &["demo"]);
+    let c = rusqlite::Connection::open(db).unwrap();
+    c.execute_batch(
+        "UPDATE pilots SET name = 'Card fraud \u{1b}[2J\u{1b}[H\u{9b}31m\u{202e}detection',
+                           business_unit = 'Payments\u{1b}]0;owned\u{7}'
+           WHERE name = 'Card fraud detection';
+         UPDATE people SET name = name || ' \u{1b}[5m\u{85}', title = '\u{1b}[8mhidden'
+           WHERE id = (SELECT min(id) FROM people);
+         UPDATE checklist_items SET note = 'evidence \u{1b}[2J\u{9d}\u{2066}x', text = text || ' \u{1b}[1m'
+           WHERE id IN (SELECT id FROM checklist_items ORDER BY id LIMIT 30);
+         UPDATE programme SET name = 'Programme \u{1b}[31mred\u{9b}';",
+    )
+    .unwrap();
+}
+
+#[test]
+fn hostile_text_already_in_the_file_is_shown_escaped_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("planted.db");
+    plant_hostile_rows(&db);
+    let pilot = "Card fraud \u{1b}";
+    for args in [
+        vec!["pilots", "list"],
+        vec!["pilots", "show", pilot],
+        vec!["status"],
+        vec!["why", pilot],
+        vec!["score", pilot],
+        vec!["people", "list"],
+        vec!["init"],
+    ] {
+        let out = ok(&db, &args);
+        assert!(out.contains("\\u{1b}"), "{args:?} shows the escape visibly: {out}");
+    }
+    for args in [vec!["check", pilot], vec!["check", pilot, "--phase", "assessment"]] {
+        ok(&db, &args);
+    }
+    // Errors that quote names quote them escaped.
+    ok(&db, &["pilots", "add", "Card fraud two"]);
+    let (code, _, err) = run_clean(&db, &["why", "card fraud"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("Card fraud \\u{1b}[2J"), "{err}");
+}
+
+/// `--json` output printed on a terminal: the JSON encoder escapes ESC and
+/// the other C0 controls, but writes C1 controls (U+009B is a one-character
+/// CSI) and bidi overrides raw. `lastmile::text::escape_json_controls` fixes
+/// that without changing the JSON value; it needs calling in
+/// `src/cli/output.rs` `print_json` (owned by the CLI):
+/// `println!("{}", crate::text::escape_json_controls(&s));`.
+#[test]
+#[ignore = "needs the one-line print_json change in src/cli/output.rs (see the comment)"]
+fn json_output_escapes_c1_controls_and_bidi_overrides() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("planted.db");
+    plant_hostile_rows(&db);
+    let pilot = "Card fraud \u{1b}";
+    for args in [
+        vec!["pilots", "list", "--json"],
+        vec!["status", "--json"],
+        vec!["people", "list", "--json"],
+        vec!["pilots", "show", pilot, "--json"],
+        vec!["why", pilot, "--json"],
+        vec!["check", pilot, "--json"],
+    ] {
+        let out = ok(&db, &args);
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: not JSON: {e}"));
+        assert!(!v.is_null());
+    }
+}
+
+/// Until `print_json` escapes C1 controls, at least ESC (the start of
+/// every 7-bit sequence) never appears raw in JSON output.
+#[test]
+fn json_output_never_holds_a_raw_esc() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("planted.db");
+    plant_hostile_rows(&db);
+    let pilot = "Card fraud \u{1b}";
+    for args in [
+        vec!["pilots", "list", "--json"],
+        vec!["status", "--json"],
+        vec!["people", "list", "--json"],
+        vec!["pilots", "show", pilot, "--json"],
+        vec!["why", pilot, "--json"],
+        vec!["check", pilot, "--json"],
+    ] {
+        let (code, out, err) = run(lastmile(&db, &args));
+        assert_eq!(code, 0, "{args:?}: {err}");
+        assert!(
+            !out.contains('\u{1b}') && !err.contains('\u{1b}'),
+            "{args:?}: raw ESC in JSON output"
+        );
+        if out.contains("Card fraud") {
+            assert!(
+                out.contains("Card fraud \\u001b"),
+                "{args:?}: ESC is escaped as \\u001b"
+            );
+        }
+    }
+}
+
+/// The display column (in terminal cells) at which `needle` starts.
+fn column_of(line: &str, needle: &str) -> usize {
+    let at = line
+        .find(needle)
+        .unwrap_or_else(|| panic!("'{needle}' not in {line:?}"));
+    width(&line[..at])
+}
+
+#[test]
+fn wide_combining_and_rtl_names_keep_pilots_list_aligned() {
+    let (_d, db) = fresh();
+    for name in ODD {
+        ok(&db, &["pilots", "add", name, "--sector", "healthcare"]);
+    }
+    ok(
+        &db,
+        &[
+            "pilots",
+            "add",
+            &format!("{} end", "🚀".repeat(40)),
+            "--sector",
+            "healthcare",
+        ],
+    );
+    ok(
+        &db,
+        &["pilots", "add", &"e\u{301}".repeat(60), "--sector", "healthcare"],
+    );
+    let list = ok(&db, &["pilots", "list"]);
+    let lines: Vec<&str> = list.lines().collect();
+    assert_eq!(lines.len(), ODD.len() + 3, "{list}");
+    let header = lines[0];
+    let sector = column_of(header, "SECTOR");
+    let phase = column_of(header, "PHASE");
+    let readiness = column_of(header, "READINESS");
+    for l in &lines[1..] {
+        assert_eq!(
+            column_of(l, "Healthcare"),
+            sector,
+            "SECTOR column moved in {l:?}\n{list}"
+        );
+        assert_eq!(column_of(l, "Assessment"), phase, "PHASE column moved in {l:?}\n{list}");
+        assert_eq!(
+            column_of(l, "✗ Not ready"),
+            readiness,
+            "READINESS column moved in {l:?}\n{list}"
+        );
+    }
+    for name in ODD {
+        let shown = lastmile::text::truncate(name, 36);
+        assert!(list.contains(&shown), "'{name}' shown as written: {list}");
+    }
+    // Every other command copes with them too.
+    for name in ODD {
+        ok(&db, &["pilots", "show", name]);
+        ok(&db, &["why", name]);
+        ok(&db, &["check", name]);
+    }
+    ok(&db, &["status"]);
+    ok(&db, &["status", "--json"]);
+}
+
+#[test]
+fn people_list_stays_aligned_with_wide_names() {
+    let (_d, db) = fresh();
+    for (i, name) in ODD.iter().enumerate() {
+        ok(&db, &["people", "add", name, "--title", &format!("Title{i}")]);
+    }
+    let list = ok(&db, &["people", "list"]);
+    let lines: Vec<&str> = list.lines().collect();
+    let title = column_of(lines[0], "TITLE");
+    for l in &lines[1..] {
+        assert_eq!(column_of(l, "Title"), title, "TITLE column moved in {l:?}\n{list}");
+    }
+}
+
+/// `status` lists blockers per pilot in a column padded with `{:<34}`,
+/// which counts characters, so a CJK or emoji name pushes the verdict mark
+/// out of line. `lastmile::text::pad` pads by display width; it needs using
+/// in `src/cli/status.rs` (owned by the CLI) for the candidate and blocker
+/// name columns, e.g. `pad(&truncate(&sanitize(b.pilot), 34), 34)`.
+#[test]
+#[ignore = "needs text::pad in src/cli/status.rs (see the comment)"]
+fn status_blockers_stay_aligned_with_wide_names() {
+    let (_d, db) = fresh();
+    for name in ODD {
+        ok(&db, &["pilots", "add", name]);
+    }
+    let out = ok(&db, &["status"]);
+    let blockers: Vec<&str> = out.lines().skip_while(|l| *l != "Blockers").skip(1).collect();
+    assert_eq!(blockers.len(), ODD.len(), "{out}");
+    let col = column_of(blockers[0], "✗");
+    for l in &blockers {
+        assert_eq!(column_of(l, "✗"), col, "verdict column moved in {l:?}\n{out}");
+    }
+}
