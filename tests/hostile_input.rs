@@ -402,3 +402,82 @@ fn status_blockers_stay_aligned_with_wide_names() {
         assert_eq!(column_of(l, "✗"), col, "verdict column moved in {l:?}\n{out}");
     }
 }
+
+// ------------------------------------------------------------------ TUI ---
+
+/// Every printable cell of a drawn screen: no control character, so
+/// nothing the backend writes can act as a terminal command.
+fn assert_buffer_clean(what: &str, buf: &ratatui::buffer::Buffer) {
+    for (i, cell) in buf.content().iter().enumerate() {
+        assert!(
+            !has_terminal_control(cell.symbol()),
+            "{what}: cell {i} holds a raw control: {:?}",
+            cell.symbol()
+        );
+    }
+}
+
+/// The workbench over a file holding hostile and odd names: drawn at every
+/// size from 1x1 to 20x6, through a storm of random resizes, and at
+/// ordinary sizes, on several screens, it never panics and never puts a
+/// control character in a cell.
+#[test]
+fn tui_draws_hostile_names_at_every_small_size_and_through_resize_storms() {
+    use ratatui::{backend::TestBackend, layout::Rect, Terminal};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tui.db");
+    plant_hostile_rows(&db);
+    for name in ODD {
+        ok(&db, &["pilots", "add", name]);
+    }
+    let store = lastmile::store::Store::open(&db, lastmile::store::OpenMode::Existing, "viewer").unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+    let config = lastmile::ui::Config::default();
+    let mut app = lastmile::ui::App::new(store, lastmile::playbook::Playbook::builtin(), today, config).unwrap();
+    let mut rng = support::Rng::new(support::seed(1));
+    // Portfolio, the hostile pilot found with the filter, its detail and
+    // its "why not ready" view, then back out.
+    for keys in ["", "/", "enter", "enter", "w", "esc", "esc"] {
+        app.press(keys);
+        if keys == "/" {
+            app.type_text("card fraud");
+        }
+        for w in 1..=20u16 {
+            for h in 1..=6u16 {
+                let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+                t.draw(|f| app.draw(f)).unwrap();
+                assert_buffer_clean(&format!("'{keys}' at {w}x{h}"), t.backend().buffer());
+            }
+        }
+        let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        for step in 0..200 {
+            let (w, h) = (1 + rng.below(240) as u16, 1 + rng.below(70) as u16);
+            t.backend_mut().resize(w, h);
+            t.resize(Rect::new(0, 0, w, h)).unwrap();
+            t.draw(|f| app.draw(f)).unwrap();
+            if step % 20 == 0 {
+                assert_buffer_clean(&format!("'{keys}' storm step {step} at {w}x{h}"), t.backend().buffer());
+            }
+        }
+        for (w, h) in [(80, 24), (160, 48)] {
+            let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+            t.draw(|f| app.draw(f)).unwrap();
+            assert_buffer_clean(&format!("'{keys}' at {w}x{h}"), t.backend().buffer());
+            if (w, h) == (160, 48) {
+                let text: String = t.backend().buffer().content().iter().map(|c| c.symbol()).collect();
+                if std::env::var("LASTMILE_TEST_SHOW").is_ok() {
+                    println!(
+                        "{}",
+                        text.chars()
+                            .collect::<Vec<_>>()
+                            .chunks(160)
+                            .map(|r| r.iter().collect::<String>())
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    );
+                }
+                assert!(text.contains("Card fraud"), "'{keys}': the hostile pilot is on screen");
+            }
+        }
+    }
+}
