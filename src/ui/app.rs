@@ -266,6 +266,33 @@ impl App {
         self.message.as_ref().map(|m| m.text.as_str())
     }
 
+    /// Replace the colour theme (tests; a future theme switch).
+    pub fn set_theme(&mut self, theme: super::theme::Theme) {
+        self.config.theme = theme;
+    }
+
+    /// How many layers (help, forms, pickers...) are open.
+    pub fn layers(&self) -> usize {
+        self.overlays.len()
+    }
+
+    /// Press keys named as in the config file, separated by spaces
+    /// (`"3 l d"`, `"ctrl-s"`); for tests and scripted demos.
+    pub fn press(&mut self, keys: &str) {
+        for k in keys.split_whitespace() {
+            let key = super::keymap::Key::parse(k).unwrap_or_else(|e| panic!("bad key in press(): {e}"));
+            self.handle_key(key.to_event());
+        }
+    }
+
+    /// Type text into the focused field, one key per character.
+    pub fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            let code = if c == '\n' { crossterm::event::KeyCode::Enter } else { crossterm::event::KeyCode::Char(c) };
+            self.handle_key(KeyEvent::new(code, crossterm::event::KeyModifiers::NONE));
+        }
+    }
+
     /// The programme day shown in the status bar.
     pub fn day(&self) -> i64 {
         self.day

@@ -161,18 +161,30 @@ impl PortfolioView {
     /// Apply the filter and the sort again (in memory).
     pub fn recompute(&mut self) {
         let q = self.filter.text().trim().to_string();
+        let mut scores: HashMap<usize, i64> = HashMap::new();
         let mut view: Vec<usize> = if q.is_empty() {
             (0..self.rows.len()).collect()
         } else {
             let m = SkimMatcherV2::default().ignore_case();
-            self.rows.iter().enumerate().filter(|(_, r)| m.fuzzy_match(&haystack(r), &q).is_some()).map(|(i, _)| i).collect()
+            self.rows
+                .iter()
+                .enumerate()
+                .filter_map(|(i, r)| {
+                    let s = m.fuzzy_match(&haystack(r), &q)?;
+                    scores.insert(i, s);
+                    Some(i)
+                })
+                .collect()
         };
+        // While filtering with the default order, the best matches come first.
+        let by_score = !q.is_empty() && self.sort == SortKey::Name && !self.descending;
         let rows = &self.rows;
         let key = self.sort;
         let name = |i: usize| rows[i].name.to_lowercase();
         view.sort_by(|&a, &b| {
             let (ra, rb) = (&rows[a], &rows[b]);
             let ord = match key {
+                SortKey::Name if by_score => scores.get(&b).cmp(&scores.get(&a)),
                 SortKey::Name => std::cmp::Ordering::Equal,
                 SortKey::Sector => ra.sector.cmp(&rb.sector),
                 SortKey::Phase => ra.phase.cmp(&rb.phase),

@@ -40,8 +40,18 @@ impl App {
             self.draw_too_small(f, area);
             return;
         }
-        let [top, body, hints, status] =
-            Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1), Constraint::Length(1)]).areas(area);
+        // A long message (say, where an export was written) gets two rows.
+        let msg_rows = match &self.message {
+            Some(m) if width(&m.text) + 2 > area.width as usize => 2,
+            _ => 1,
+        };
+        let [top, body, hints, status] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Min(1),
+            Constraint::Length(msg_rows),
+            Constraint::Length(1),
+        ])
+        .areas(area);
         let full = self.overlays.iter().rposition(|o| matches!(o, Overlay::Workshop(_) | Overlay::Summary(_)));
         let first_layer = match full {
             Some(i) => {
@@ -62,7 +72,11 @@ impl App {
         for o in &self.overlays[first_layer..] {
             self.draw_layer(f, if full.is_some() { Rect { height: area.height.saturating_sub(2), ..area } } else { body }, o);
         }
-        self.draw_hints(f, hints);
+        // The workshop shows its own key legend; keep the bar for messages.
+        let stage_on_top = matches!(self.overlays.last(), Some(Overlay::Workshop(_) | Overlay::Summary(_)));
+        if !stage_on_top || self.message.is_some() {
+            self.draw_hints(f, hints);
+        }
         self.draw_status(f, status);
     }
 
@@ -112,10 +126,10 @@ impl App {
             x += 10;
         }
         let active = self.screen.tab().or(if self.screen == Screen::Detail { self.detail.from } else { None });
-        let short = area.width < 84;
+        let short = area.width < 76;
         for (i, s) in TABS.iter().enumerate() {
-            let label = if short && i > 0 { format!("{} {}", i + 1, &s.label()[..s.label().len().min(6)]) } else { format!("{} {}", i + 1, s.label()) };
-            let text = format!(" {label} ");
+            let label = if short { format!("{} {}", i + 1, &s.label()[..s.label().len().min(5)]) } else { format!("{} {}", i + 1, s.label()) };
+            let text = if area.width >= 84 { format!(" {label} ") } else { format!(" {label}") };
             let w = width(&text) as u16;
             let style = if Some(i) == active && self.screen != Screen::Detail { t.selected() } else if Some(i) == active { t.title() } else { t.muted() };
             if x + w <= area.x + area.width {
@@ -148,7 +162,8 @@ impl App {
                 MessageKind::Info => "› ",
             };
             let text = format!("{mark}{}", sanitize(&m.text));
-            f.render_widget(Paragraph::new(Span::styled(truncate(&text, area.width as usize), style)), area);
+            let text = truncate(&text, area.width as usize * area.height as usize);
+            f.render_widget(Paragraph::new(Span::styled(text, style)).wrap(Wrap { trim: false }), area);
             return;
         }
         let mode = self.mode();
@@ -159,15 +174,18 @@ impl App {
         if matches!(mode, Mode::Portfolio | Mode::Board | Mode::Checklist | Mode::Detail | Mode::Decisions | Mode::Attention) {
             // Help first, quit last: the two a new user needs.
             hints.sort_by_key(|(_, d)| match *d {
-                "help for this screen" => 0,
+                "help" => 0,
                 "quit" => 2,
                 _ => 1,
             });
         }
-        for (k, d) in hints {
+        let quit = hints.iter().position(|(_, d)| *d == "quit").map(|i| hints.remove(i));
+        let reserve = quit.as_ref().map_or(0, |(k, d)| width(k) + width(d) + 3);
+        for (k, d) in hints.into_iter().chain(quit) {
             let piece = width(&k) + 1 + width(d) + 2;
-            if used + piece > max {
-                break;
+            let room = if d == "quit" { max } else { max.saturating_sub(reserve) };
+            if used + piece > room {
+                continue;
             }
             spans.push(Span::styled(k, t.key()));
             spans.push(Span::styled(format!(" {d}  "), t.muted()));

@@ -117,6 +117,44 @@ impl Key {
         Some(Key { code, ctrl, alt })
     }
 
+    /// The crossterm key event a terminal would send for this key.
+    pub fn to_event(self) -> KeyEvent {
+        let code = match self.code {
+            KeyCodeOrd::Char(c) => KeyCode::Char(c),
+            KeyCodeOrd::Enter => KeyCode::Enter,
+            KeyCodeOrd::Esc => KeyCode::Esc,
+            KeyCodeOrd::Tab => KeyCode::Tab,
+            KeyCodeOrd::BackTab => KeyCode::BackTab,
+            KeyCodeOrd::Backspace => KeyCode::Backspace,
+            KeyCodeOrd::Delete => KeyCode::Delete,
+            KeyCodeOrd::Up => KeyCode::Up,
+            KeyCodeOrd::Down => KeyCode::Down,
+            KeyCodeOrd::Left => KeyCode::Left,
+            KeyCodeOrd::Right => KeyCode::Right,
+            KeyCodeOrd::PageUp => KeyCode::PageUp,
+            KeyCodeOrd::PageDown => KeyCode::PageDown,
+            KeyCodeOrd::Home => KeyCode::Home,
+            KeyCodeOrd::End => KeyCode::End,
+            KeyCodeOrd::F(n) => KeyCode::F(n),
+        };
+        let mut mods = KeyModifiers::NONE;
+        if self.ctrl {
+            mods |= KeyModifiers::CONTROL;
+        }
+        if self.alt {
+            mods |= KeyModifiers::ALT;
+        }
+        if let KeyCodeOrd::Char(c) = self.code {
+            if c.is_uppercase() {
+                mods |= KeyModifiers::SHIFT;
+            }
+        }
+        if self.code == KeyCodeOrd::BackTab {
+            mods |= KeyModifiers::SHIFT;
+        }
+        KeyEvent::new(code, mods)
+    }
+
     /// Parse `j`, `J`, `?`, `ctrl-s`, `alt-x`, `enter`, `shift-tab`, `f5`...
     pub fn parse(s: &str) -> Result<Key, String> {
         let raw = s.trim();
@@ -217,8 +255,8 @@ pub struct Binding {
     pub keys: Vec<Key>,
     pub action: Action,
     pub description: &'static str,
-    /// Shown in the key-hint bar (the rest only in help).
-    pub hint: bool,
+    /// Short label for the key-hint bar; empty: shown only in help.
+    pub hint: &'static str,
 }
 
 /// The keymaps of every mode.
@@ -227,170 +265,171 @@ pub struct Keymap {
     modes: BTreeMap<Mode, Vec<Binding>>,
 }
 
-/// The default bindings: (mode, action, keys, description, in hint bar).
-const DEFAULTS: &[(Mode, Action, &str, &str, bool)] = {
+/// The default bindings: (mode, action, keys, description, short label in
+/// the hint bar or empty for help only).
+const DEFAULTS: &[(Mode, Action, &str, &str, &str)] = {
     use Action as A;
     use Mode as M;
     &[
-        (M::Global, A::Quit, "q ctrl-c", "quit", true),
-        (M::Global, A::Help, "?", "help for this screen", true),
-        (M::Global, A::NextScreen, "tab", "next screen", false),
-        (M::Global, A::PrevScreen, "shift-tab", "previous screen", false),
-        (M::Global, A::ScreenPortfolio, "1", "portfolio", false),
-        (M::Global, A::ScreenAssessment, "2", "assessment board (days 1-30)", false),
-        (M::Global, A::ScreenScaffolding, "3", "scaffolding board (days 31-60)", false),
-        (M::Global, A::ScreenHardening, "4", "hardening & decision board (days 61-90)", false),
-        (M::Global, A::ScreenDecisions, "5", "decision log", false),
-        (M::Global, A::ScreenAttention, "6", "attention: what needs someone this week", false),
-        (M::Global, A::Up, "k up", "move up", false),
-        (M::Global, A::Down, "j down", "move down", false),
-        (M::Global, A::PageUp, "pgup ctrl-u", "page up", false),
-        (M::Global, A::PageDown, "pgdn ctrl-d", "page down", false),
-        (M::Global, A::Top, "g home", "first row", false),
-        (M::Global, A::Bottom, "G end", "last row", false),
-        (M::Global, A::Open, "enter", "open", false),
-        (M::Global, A::Back, "esc", "back", false),
-        (M::Global, A::Why, "w", "why is the selected pilot not ready?", true),
-        (M::Global, A::Undo, "u", "undo your last change", false),
-        (M::Global, A::Refresh, "ctrl-r f5", "reload from the database file", false),
+        (M::Global, A::Quit, "q ctrl-c", "quit", "quit"),
+        (M::Global, A::Help, "?", "help for this screen", "help"),
+        (M::Global, A::NextScreen, "tab", "next screen", ""),
+        (M::Global, A::PrevScreen, "shift-tab", "previous screen", ""),
+        (M::Global, A::ScreenPortfolio, "1", "portfolio", ""),
+        (M::Global, A::ScreenAssessment, "2", "assessment board (days 1-30)", ""),
+        (M::Global, A::ScreenScaffolding, "3", "scaffolding board (days 31-60)", ""),
+        (M::Global, A::ScreenHardening, "4", "hardening & decision board (days 61-90)", ""),
+        (M::Global, A::ScreenDecisions, "5", "decision log", ""),
+        (M::Global, A::ScreenAttention, "6", "attention: what needs someone this week", ""),
+        (M::Global, A::Up, "k up", "move up", ""),
+        (M::Global, A::Down, "j down", "move down", ""),
+        (M::Global, A::PageUp, "pgup ctrl-u", "page up", ""),
+        (M::Global, A::PageDown, "pgdn ctrl-d", "page down", ""),
+        (M::Global, A::Top, "g home", "first row", ""),
+        (M::Global, A::Bottom, "G end", "last row", ""),
+        (M::Global, A::Open, "enter", "open", ""),
+        (M::Global, A::Back, "esc", "back", ""),
+        (M::Global, A::Why, "w", "why is the selected pilot not ready?", "why not ready"),
+        (M::Global, A::Undo, "u", "undo your last change", ""),
+        (M::Global, A::Refresh, "ctrl-r f5", "reload from the database file", ""),
         //
-        (M::Portfolio, A::Open, "enter", "open the pilot's detail", true),
-        (M::Portfolio, A::Filter, "/", "fuzzy filter (name, unit, sector, owners)", true),
-        (M::Portfolio, A::SortNext, "S", "sort by the next column", true),
-        (M::Portfolio, A::SortReverse, "R", "reverse the sort order", false),
-        (M::Portfolio, A::ToggleHeatmap, "v", "table / heatmap view", true),
-        (M::Portfolio, A::AddPilot, "n", "add a pilot", true),
-        (M::Portfolio, A::EditPilot, "e", "edit the pilot", false),
-        (M::Portfolio, A::Score, "s", "score a dimension red / yellow / green", true),
-        (M::Portfolio, A::Owner, "o", "assign one of the four owners", false),
-        (M::Portfolio, A::PhaseNext, "]", "move the pilot to the next phase", false),
-        (M::Portfolio, A::PhasePrev, "[", "move the pilot to the previous phase", false),
-        (M::Portfolio, A::Selection, "c", "enter selection scores (1-5)", false),
-        (M::Portfolio, A::Decide, "D", "record a go / no-go decision", false),
-        (M::Portfolio, A::Workshop, "W", "workshop review of the pilot's current phase", true),
-        (M::Portfolio, A::Import, "I", "import pilots from a CSV file", false),
-        (M::Portfolio, A::LoadDemo, "L", "load the demo portfolio (empty database only)", false),
+        (M::Portfolio, A::Open, "enter", "open the pilot's detail", "open"),
+        (M::Portfolio, A::Filter, "/", "fuzzy filter (name, unit, sector, owners)", "filter"),
+        (M::Portfolio, A::SortNext, "S", "sort by the next column", "sort"),
+        (M::Portfolio, A::SortReverse, "R", "reverse the sort order", ""),
+        (M::Portfolio, A::ToggleHeatmap, "v", "table / heatmap view", "heatmap"),
+        (M::Portfolio, A::AddPilot, "n", "add a pilot", "add"),
+        (M::Portfolio, A::EditPilot, "e", "edit the pilot", ""),
+        (M::Portfolio, A::Score, "s", "score a dimension red / yellow / green", "score"),
+        (M::Portfolio, A::Owner, "o", "assign one of the four owners", ""),
+        (M::Portfolio, A::PhaseNext, "]", "move the pilot to the next phase", ""),
+        (M::Portfolio, A::PhasePrev, "[", "move the pilot to the previous phase", ""),
+        (M::Portfolio, A::Selection, "c", "enter selection scores (1-5)", ""),
+        (M::Portfolio, A::Decide, "D", "record a go / no-go decision", ""),
+        (M::Portfolio, A::Workshop, "W", "workshop review of the pilot's current phase", "workshop"),
+        (M::Portfolio, A::Import, "I", "import pilots from a CSV file", ""),
+        (M::Portfolio, A::LoadDemo, "L", "load the demo portfolio (empty database only)", ""),
         //
-        (M::Board, A::Right, "l right", "go to the checklist", false),
-        (M::Board, A::Open, "enter", "go to the checklist", true),
-        (M::Board, A::Detail, "i", "pilot detail", false),
-        (M::Board, A::Filter, "/", "fuzzy filter the pilots", false),
-        (M::Board, A::EditPilot, "e", "edit the pilot", false),
-        (M::Board, A::Score, "s", "score a dimension", true),
-        (M::Board, A::Owner, "o", "assign one of the four owners", true),
-        (M::Board, A::Selection, "c", "enter selection scores (1-5)", false),
-        (M::Board, A::AddMetric, "m", "add an evaluation metric", false),
-        (M::Board, A::MetricValue, "M", "record a metric's current value", false),
-        (M::Board, A::Decide, "D", "record a go / no-go decision", false),
-        (M::Board, A::PhaseNext, "]", "move the pilot to the next phase", true),
-        (M::Board, A::PhasePrev, "[", "move the pilot to the previous phase", false),
-        (M::Board, A::Workshop, "W", "workshop review of this checklist", true),
+        (M::Board, A::Right, "l right", "go to the checklist", ""),
+        (M::Board, A::Open, "enter", "go to the checklist", "checklist"),
+        (M::Board, A::Detail, "i", "pilot detail", ""),
+        (M::Board, A::Filter, "/", "fuzzy filter the pilots", ""),
+        (M::Board, A::EditPilot, "e", "edit the pilot", ""),
+        (M::Board, A::Score, "s", "score a dimension", "score"),
+        (M::Board, A::Owner, "o", "assign one of the four owners", "owners"),
+        (M::Board, A::Selection, "c", "enter selection scores (1-5)", ""),
+        (M::Board, A::AddMetric, "m", "add an evaluation metric", ""),
+        (M::Board, A::MetricValue, "M", "record a metric's current value", ""),
+        (M::Board, A::Decide, "D", "record a go / no-go decision", ""),
+        (M::Board, A::PhaseNext, "]", "move the pilot to the next phase", "next phase"),
+        (M::Board, A::PhasePrev, "[", "move the pilot to the previous phase", ""),
+        (M::Board, A::Workshop, "W", "workshop review of this checklist", "workshop"),
         //
-        (M::Checklist, A::Left, "h left", "back to the pilots", false),
-        (M::Checklist, A::Back, "esc", "back to the pilots", false),
-        (M::Checklist, A::ToggleDone, "space", "toggle done", true),
-        (M::Checklist, A::StateDone, "d", "done", true),
-        (M::Checklist, A::StateTodo, "t", "to do", false),
-        (M::Checklist, A::StateDoing, "p", "doing (in progress)", false),
-        (M::Checklist, A::StateNa, "a", "not applicable", true),
-        (M::Checklist, A::StateBlocked, "b", "blocked", false),
-        (M::Checklist, A::Note, "e enter", "note or evidence link", true),
-        (M::Checklist, A::Owner, "o", "assign the item's owner", true),
-        (M::Checklist, A::ClearOwner, "O", "clear the item's owner", false),
-        (M::Checklist, A::Detail, "i", "pilot detail", false),
-        (M::Checklist, A::Score, "s", "score a dimension", false),
-        (M::Checklist, A::Selection, "c", "enter selection scores (1-5)", false),
-        (M::Checklist, A::AddMetric, "m", "add an evaluation metric", false),
-        (M::Checklist, A::MetricValue, "M", "record a metric's current value", false),
-        (M::Checklist, A::Decide, "D", "record a go / no-go decision", false),
-        (M::Checklist, A::PhaseNext, "]", "move the pilot to the next phase", false),
-        (M::Checklist, A::PhasePrev, "[", "move the pilot to the previous phase", false),
-        (M::Checklist, A::Workshop, "W", "workshop review of this checklist", true),
+        (M::Checklist, A::Left, "h left", "back to the pilots", ""),
+        (M::Checklist, A::Back, "esc", "back to the pilots", ""),
+        (M::Checklist, A::ToggleDone, "space", "toggle done", "done/undone"),
+        (M::Checklist, A::StateDone, "d", "done", "done"),
+        (M::Checklist, A::StateTodo, "t", "to do", ""),
+        (M::Checklist, A::StateDoing, "p", "doing (in progress)", ""),
+        (M::Checklist, A::StateNa, "a", "not applicable", "n/a"),
+        (M::Checklist, A::StateBlocked, "b", "blocked", ""),
+        (M::Checklist, A::Note, "e enter", "note or evidence link", "note"),
+        (M::Checklist, A::Owner, "o", "assign the item's owner", "owner"),
+        (M::Checklist, A::ClearOwner, "O", "clear the item's owner", ""),
+        (M::Checklist, A::Detail, "i", "pilot detail", ""),
+        (M::Checklist, A::Score, "s", "score a dimension", ""),
+        (M::Checklist, A::Selection, "c", "enter selection scores (1-5)", ""),
+        (M::Checklist, A::AddMetric, "m", "add an evaluation metric", ""),
+        (M::Checklist, A::MetricValue, "M", "record a metric's current value", ""),
+        (M::Checklist, A::Decide, "D", "record a go / no-go decision", ""),
+        (M::Checklist, A::PhaseNext, "]", "move the pilot to the next phase", ""),
+        (M::Checklist, A::PhasePrev, "[", "move the pilot to the previous phase", ""),
+        (M::Checklist, A::Workshop, "W", "workshop review of this checklist", "workshop"),
         //
-        (M::Detail, A::EditPilot, "e", "edit the inventory fields", true),
-        (M::Detail, A::Owner, "o", "assign one of the four owners", true),
-        (M::Detail, A::ClearOwner, "O", "remove one of the four owners", false),
-        (M::Detail, A::Score, "s", "score a dimension", true),
-        (M::Detail, A::Selection, "c", "enter selection scores (1-5)", false),
-        (M::Detail, A::AddMetric, "m", "add an evaluation metric", false),
-        (M::Detail, A::MetricValue, "M", "record a metric's current value", false),
-        (M::Detail, A::Decide, "D", "record a go / no-go decision", true),
-        (M::Detail, A::PhaseNext, "]", "move to the next phase", false),
-        (M::Detail, A::PhasePrev, "[", "move to the previous phase", false),
-        (M::Detail, A::Workshop, "W", "workshop review of the current phase", false),
+        (M::Detail, A::EditPilot, "e", "edit the inventory fields", "edit"),
+        (M::Detail, A::Owner, "o", "assign one of the four owners", "owners"),
+        (M::Detail, A::ClearOwner, "O", "remove one of the four owners", ""),
+        (M::Detail, A::Score, "s", "score a dimension", "score"),
+        (M::Detail, A::Selection, "c", "enter selection scores (1-5)", ""),
+        (M::Detail, A::AddMetric, "m", "add an evaluation metric", ""),
+        (M::Detail, A::MetricValue, "M", "record a metric's current value", ""),
+        (M::Detail, A::Decide, "D", "record a go / no-go decision", "decide"),
+        (M::Detail, A::PhaseNext, "]", "move to the next phase", ""),
+        (M::Detail, A::PhasePrev, "[", "move to the previous phase", ""),
+        (M::Detail, A::Workshop, "W", "workshop review of the current phase", ""),
         //
-        (M::Decisions, A::Export, "x", "export the decision log to a file", true),
-        (M::Decisions, A::Communicated, "C", "mark the decision communicated", true),
-        (M::Decisions, A::Open, "enter", "open the pilot", true),
+        (M::Decisions, A::Export, "x", "export the decision log to a file", "export"),
+        (M::Decisions, A::Communicated, "C", "mark the decision communicated", "communicated"),
+        (M::Decisions, A::Open, "enter", "open the pilot", "open pilot"),
         //
-        (M::Attention, A::Open, "enter", "jump to it", true),
+        (M::Attention, A::Open, "enter", "jump to it", "go there"),
         //
-        (M::Why, A::Up, "k up", "move up", false),
-        (M::Why, A::Down, "j down", "move down", false),
-        (M::Why, A::Open, "enter", "go and fix it", true),
-        (M::Why, A::Back, "esc w q", "close", true),
-        (M::Why, A::Quit, "ctrl-c", "quit", false),
+        (M::Why, A::Up, "k up", "move up", ""),
+        (M::Why, A::Down, "j down", "move down", ""),
+        (M::Why, A::Open, "enter", "go and fix it", "fix it"),
+        (M::Why, A::Back, "esc w q", "close", "close"),
+        (M::Why, A::Quit, "ctrl-c", "quit", ""),
         //
-        (M::Workshop, A::StateDone, "d y", "done", true),
-        (M::Workshop, A::NotYet, "n", "not yet (keep it open)", true),
-        (M::Workshop, A::StateNa, "a x", "not applicable", true),
-        (M::Workshop, A::StateBlocked, "b", "blocked", false),
-        (M::Workshop, A::Skip, "s space right j", "skip to the next item", true),
-        (M::Workshop, A::Up, "k left backspace", "previous item", false),
-        (M::Workshop, A::Owner, "o", "assign an owner", true),
-        (M::Workshop, A::Note, "e", "note or evidence", true),
-        (M::Workshop, A::Back, "esc q", "end the review (summary)", true),
-        (M::Workshop, A::Help, "?", "help", false),
-        (M::Workshop, A::Quit, "ctrl-c", "quit", false),
+        (M::Workshop, A::StateDone, "d y", "done", "done"),
+        (M::Workshop, A::NotYet, "n", "not yet (keep it open)", "not yet"),
+        (M::Workshop, A::StateNa, "a x", "not applicable", "n/a"),
+        (M::Workshop, A::StateBlocked, "b", "blocked", ""),
+        (M::Workshop, A::Skip, "s space right j", "skip to the next item", "skip"),
+        (M::Workshop, A::Up, "k left backspace", "previous item", ""),
+        (M::Workshop, A::Owner, "o", "assign an owner", "owner"),
+        (M::Workshop, A::Note, "e", "note or evidence", "note"),
+        (M::Workshop, A::Back, "esc q", "end the review (summary)", "finish"),
+        (M::Workshop, A::Help, "?", "help", ""),
+        (M::Workshop, A::Quit, "ctrl-c", "quit", ""),
         //
-        (M::Summary, A::Decide, "D enter", "record the decision", true),
-        (M::Summary, A::Up, "k up", "scroll up", false),
-        (M::Summary, A::Down, "j down", "scroll down", false),
-        (M::Summary, A::Back, "esc q", "close", true),
-        (M::Summary, A::Quit, "ctrl-c", "quit", false),
+        (M::Summary, A::Decide, "D enter", "record the decision", "decide"),
+        (M::Summary, A::Up, "k up", "scroll up", ""),
+        (M::Summary, A::Down, "j down", "scroll down", ""),
+        (M::Summary, A::Back, "esc q", "close", "close"),
+        (M::Summary, A::Quit, "ctrl-c", "quit", ""),
         //
-        (M::Help, A::Up, "k up", "scroll up", false),
-        (M::Help, A::Down, "j down", "scroll down", false),
-        (M::Help, A::Back, "esc ? q", "close help", true),
-        (M::Help, A::Quit, "ctrl-c", "quit", false),
+        (M::Help, A::Up, "k up", "scroll up", ""),
+        (M::Help, A::Down, "j down", "scroll down", ""),
+        (M::Help, A::Back, "esc ? q", "close help", "close"),
+        (M::Help, A::Quit, "ctrl-c", "quit", ""),
         //
-        (M::Menu, A::Up, "k up", "move up", false),
-        (M::Menu, A::Down, "j down", "move down", false),
-        (M::Menu, A::Open, "enter", "choose", true),
-        (M::Menu, A::Back, "esc q", "cancel", true),
-        (M::Menu, A::Quit, "ctrl-c", "quit", false),
+        (M::Menu, A::Up, "k up", "move up", ""),
+        (M::Menu, A::Down, "j down", "move down", ""),
+        (M::Menu, A::Open, "enter", "choose", "choose"),
+        (M::Menu, A::Back, "esc q", "cancel", "cancel"),
+        (M::Menu, A::Quit, "ctrl-c", "quit", ""),
         //
-        (M::Confirm, A::Yes, "y enter", "yes", true),
-        (M::Confirm, A::No, "n esc", "no", true),
-        (M::Confirm, A::Quit, "ctrl-c", "quit", false),
+        (M::Confirm, A::Yes, "y enter", "yes", "yes"),
+        (M::Confirm, A::No, "n esc", "no", "no"),
+        (M::Confirm, A::Quit, "ctrl-c", "quit", ""),
         //
-        (M::Filter, A::Submit, "enter", "keep the filter", true),
-        (M::Filter, A::Back, "esc", "clear the filter", true),
-        (M::Filter, A::Up, "up", "move up", false),
-        (M::Filter, A::Down, "down", "move down", false),
-        (M::Filter, A::Quit, "ctrl-c", "quit", false),
+        (M::Filter, A::Submit, "enter", "keep the filter", "keep"),
+        (M::Filter, A::Back, "esc", "clear the filter", "clear"),
+        (M::Filter, A::Up, "up", "move up", ""),
+        (M::Filter, A::Down, "down", "move down", ""),
+        (M::Filter, A::Quit, "ctrl-c", "quit", ""),
         //
-        (M::Form, A::Submit, "ctrl-s", "save", true),
-        (M::Form, A::Open, "enter", "next field / choose / save on the last", true),
-        (M::Form, A::NextField, "tab down", "next field", true),
-        (M::Form, A::PrevField, "shift-tab up", "previous field", false),
-        (M::Form, A::Back, "esc", "cancel", true),
-        (M::Form, A::Quit, "ctrl-c", "quit", false),
+        (M::Form, A::Submit, "ctrl-s", "save", "save"),
+        (M::Form, A::Open, "enter", "next field / choose / save on the last", "next / pick"),
+        (M::Form, A::NextField, "tab down", "next field", "next field"),
+        (M::Form, A::PrevField, "shift-tab up", "previous field", ""),
+        (M::Form, A::Back, "esc", "cancel", "cancel"),
+        (M::Form, A::Quit, "ctrl-c", "quit", ""),
         //
-        (M::Editor, A::Submit, "ctrl-s", "save", true),
-        (M::Editor, A::Back, "esc", "cancel", true),
-        (M::Editor, A::Quit, "ctrl-c", "quit", false),
+        (M::Editor, A::Submit, "ctrl-s", "save", "save"),
+        (M::Editor, A::Back, "esc", "cancel", "cancel"),
+        (M::Editor, A::Quit, "ctrl-c", "quit", ""),
         //
-        (M::Picker, A::Open, "enter", "choose (or add the typed name)", true),
-        (M::Picker, A::NewPerson, "ctrl-a", "add the typed name as a new person", true),
-        (M::Picker, A::Up, "up ctrl-p", "move up", false),
-        (M::Picker, A::Down, "down ctrl-n", "move down", false),
-        (M::Picker, A::Back, "esc", "cancel", true),
-        (M::Picker, A::Quit, "ctrl-c", "quit", false),
+        (M::Picker, A::Open, "enter", "choose (or add the typed name)", "choose"),
+        (M::Picker, A::NewPerson, "ctrl-a", "add the typed name as a new person", "add new person"),
+        (M::Picker, A::Up, "up ctrl-p", "move up", ""),
+        (M::Picker, A::Down, "down ctrl-n", "move down", ""),
+        (M::Picker, A::Back, "esc", "cancel", "cancel"),
+        (M::Picker, A::Quit, "ctrl-c", "quit", ""),
         //
-        (M::Prompt, A::Submit, "enter", "confirm", true),
-        (M::Prompt, A::Back, "esc", "cancel", true),
-        (M::Prompt, A::Quit, "ctrl-c", "quit", false),
+        (M::Prompt, A::Submit, "enter", "confirm", "ok"),
+        (M::Prompt, A::Back, "esc", "cancel", "cancel"),
+        (M::Prompt, A::Quit, "ctrl-c", "quit", ""),
     ]
 };
 
@@ -399,7 +438,7 @@ impl Default for Keymap {
         let mut modes: BTreeMap<Mode, Vec<Binding>> = BTreeMap::new();
         for (mode, action, keys, description, hint) in DEFAULTS {
             let keys = keys.split_whitespace().map(|k| Key::parse(k).expect("default keys parse")).collect();
-            modes.entry(*mode).or_default().push(Binding { keys, action: *action, description, hint: *hint });
+            modes.entry(*mode).or_default().push(Binding { keys, action: *action, description, hint });
         }
         Keymap { modes }
     }
@@ -452,13 +491,12 @@ impl Keymap {
         self.keys_for(mode, action).first().map(|k| k.to_string()).unwrap_or_else(|| action.name().to_string())
     }
 
-    /// Entries for the key-hint bar: (keys, description), mode first.
+    /// Entries for the key-hint bar: (first key, short label), mode first.
     pub fn hints(&self, mode: Mode) -> Vec<(String, &'static str)> {
         let mut out: Vec<(String, &'static str)> = Vec::new();
         let push = |b: &Binding, out: &mut Vec<(String, &'static str)>| {
-            if b.hint && !b.keys.is_empty() && !out.iter().any(|(_, d)| *d == b.description) {
-                let keys: Vec<String> = b.keys.iter().take(1).map(|k| k.to_string()).collect();
-                out.push((keys.join("/"), b.description));
+            if !b.hint.is_empty() && !b.keys.is_empty() && !out.iter().any(|(_, d)| *d == b.hint) {
+                out.push((b.keys[0].to_string(), b.hint));
             }
         };
         for b in self.bindings(mode) {

@@ -68,7 +68,7 @@ fn sanitize_keep(s: &str) -> String {
 /// Score one dimension red / yellow / green.
 pub fn score_form(pilot_id: i64, pilot: &str, dimension: Dimension, current: Option<Rag>) -> FormState {
     let rating = current.map_or(1, |r| r.index());
-    FormState::new(
+    let mut form = FormState::new(
         FormKind::Score { pilot_id },
         format!("Score a dimension: {}", sanitize(pilot)),
         vec![
@@ -76,7 +76,10 @@ pub fn score_form(pilot_id: i64, pilot: &str, dimension: Dimension, current: Opt
             Field::choice("rating", "Rating", options(Rag::ALL, Rag::label, Rag::key), rating, "r, y or g (or ←/→). The guide below says what each means."),
             Field::area("rationale", "Rationale", "", "One line on why, and what would move it up. Kept in the score history."),
         ],
-    )
+    );
+    // The dimension is chosen already: start on the rating (r / y / g).
+    form.focus = 1;
+    form
 }
 
 /// Enter the five problem-selection criteria, 1-5.

@@ -20,11 +20,9 @@ impl App {
     pub(crate) fn draw_form(&self, f: &mut Frame, area: Rect, form: &FormState) {
         let t = &self.config.theme;
         let w = area.width.saturating_sub(2).min(100);
-        let h = area.height;
-        let r = centered(area, w, h);
-        let inner = self.popup(f, r, &format!("{} · Ctrl-S saves · Esc cancels", form.title));
+        let inner_w = w.saturating_sub(2);
         let label_w = form.fields.iter().map(|x| width(&x.label)).max().unwrap_or(10).min(18) + 2;
-        let value_w = (inner.width as usize).saturating_sub(label_w + 1).max(4);
+        let value_w = (inner_w as usize).saturating_sub(label_w + 1).max(4);
         // Lay out every field; remember where the focused one is.
         let mut lines: Vec<Line> = Vec::new();
         let mut cursor: Option<(usize, usize)> = None;
@@ -109,7 +107,11 @@ impl App {
         if let Some(g) = self.score_guide(form) {
             foot.push(Line::from(Span::styled(g, t.warn())));
         }
-        let foot_h = if inner.height > 12 { (foot.len() as u16 + 1).min(5) } else { 0 };
+        let foot_rows: usize = foot.iter().map(|l| l.width().div_ceil((inner_w as usize).max(1)).max(1)).sum();
+        let want = (lines.len() + foot_rows) as u16 + 3;
+        let r = centered(area, w, want.max(8));
+        let inner = self.popup(f, r, &format!("{} · Ctrl-S saves · Esc cancels", form.title));
+        let foot_h = if inner.height >= 6 { (foot_rows as u16 + 1).min(inner.height / 2) } else { 0 };
         let body = Rect { height: inner.height.saturating_sub(foot_h), ..inner };
         let hgt = body.height as usize;
         let mut off = form.offset.get().min(lines.len().saturating_sub(hgt));

@@ -28,11 +28,11 @@ impl App {
                 for (it, pilot) in items {
                     let overdue = it.due_day < self.day;
                     let when = if overdue {
-                        format!("day {} · {} day(s) late", it.due_day, self.day - it.due_day)
+                        format!("{}d late (day {})", self.day - it.due_day, it.due_day)
                     } else if it.due_day == self.day {
-                        "due today".to_string()
+                        format!("today (day {})", it.due_day)
                     } else {
-                        format!("day {} · in {} day(s)", it.due_day, it.due_day - self.day)
+                        format!("in {}d (day {})", it.due_day - self.day, it.due_day)
                     };
                     let owner = it.owner.as_deref().map_or("no owner".to_string(), sanitize);
                     lines.push(AttentionLine {
@@ -145,7 +145,7 @@ impl App {
         self.hits.borrow_mut().scroll_areas.push((area, ListTarget::Attention));
         let w = area.width as usize;
         let pilot_w = (w / 4).clamp(12, 36);
-        let when_w = 26;
+        let when_w = 19;
         let mut out = Vec::new();
         for (n, r) in rows.iter().enumerate().skip(off).take(h) {
             let y = area.y + (n - off) as u16;

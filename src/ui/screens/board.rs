@@ -139,13 +139,13 @@ impl App {
         }
         f.render_widget(Paragraph::new(Line::from(spans)), head);
         let list_w = if rest.width >= 150 { 36 } else if rest.width >= 100 { 30 } else { 24 };
-        let wide = rest.width >= 150;
+        let wide = rest.width >= 200;
         let (left, center, panel) = if wide {
             let [l, c, p] = Layout::horizontal([Constraint::Length(list_w), Constraint::Min(40), Constraint::Length(56)]).areas(rest);
             (l, c, p)
         } else {
             let [l, r] = Layout::horizontal([Constraint::Length(list_w), Constraint::Min(30)]).areas(rest);
-            let ph = if r.height >= 30 { 12 } else { (r.height / 3).max(5) };
+            let ph = if r.height >= 40 { 14 } else if r.height >= 30 { 12 } else { (r.height / 3).max(5) };
             let [c, p] = Layout::vertical([Constraint::Min(5), Constraint::Length(ph)]).areas(r);
             (l, c, p)
         };
@@ -253,7 +253,7 @@ impl App {
         b.items.offset.set(off);
         self.hits.borrow_mut().scroll_areas.push((list, ListTarget::Checklist(phase)));
         let w = list.width as usize;
-        let owner_w = if w >= 90 { 18 } else if w >= 60 { 12 } else { 0 };
+        let owner_w = if w >= 90 { 18 } else if w >= 60 { 12 } else { 3 };
         let note_w = if w >= 110 { 24 } else { 0 };
         let due_w = 6;
         let text_w = w.saturating_sub(4 + 2 + due_w + owner_w + note_w + 2);
@@ -272,7 +272,11 @@ impl App {
                     spans.push(self.due_span(it, due_w));
                     if owner_w > 0 {
                         spans.push(Span::raw(" "));
-                        let o = it.owner.as_deref().map(sanitize).unwrap_or_else(|| "—".into());
+                        let o = match it.owner.as_deref() {
+                            Some(o) if owner_w < 6 => initials(o),
+                            Some(o) => sanitize(o),
+                            None => "—".into(),
+                        };
                         spans.push(Span::styled(fit(&o, owner_w), if it.owner.is_none() { t.muted() } else { Style::default() }));
                     }
                     if note_w > 0 {
@@ -324,6 +328,11 @@ impl App {
         } else {
             t.muted()
         };
-        Span::styled(fit(&s, w), style)
+        Span::styled(if w == 0 { s } else { fit(&s, w) }, style)
     }
+}
+
+/// "Grace Liu" as "GL", for narrow checklists.
+pub fn initials(name: &str) -> String {
+    sanitize(name).split_whitespace().filter_map(|w| w.chars().next()).take(3).collect()
 }

@@ -86,13 +86,14 @@ impl App {
         let w = top.width as usize;
         let pilot_w = (w / 4).clamp(12, 40);
         let by_w = (w / 6).clamp(10, 24);
+        let status_w = w.saturating_sub(10 + pilot_w + 9 + by_w + 4 + 5).max(4);
         let head = format!(
-            "{} {} {} {} {:>8} {}",
+            "{} {} {} {} {:>4} {}",
             fit("Decided", 10),
             fit("Pilot", pilot_w),
             fit("Outcome", 9),
             fit("Decided by", by_w),
-            "Criteria",
+            "Met",
             "Status"
         );
         f.render_widget(Paragraph::new(Span::styled(fit(&head, w), t.header())), Rect { height: 1, ..top });
@@ -109,17 +110,18 @@ impl App {
             let status = if sup {
                 format!("superseded by #{}", d.superseded_by.unwrap_or(0))
             } else if d.communicated {
-                "current · communicated".into()
+                "communicated".into()
             } else {
-                "current · NOT communicated".into()
+                "to communicate".into()
             };
+            let status = fit(&status, status_w);
             let base = if sup { t.muted() } else { Style::default() };
             let mut line = Line::from(vec![
                 Span::styled(format!("{} ", fit(&sanitize(&d.decided_on), 10)), base),
                 Span::styled(format!("{} ", fit(&sanitize(&d.pilot), pilot_w)), base),
                 Span::styled(format!("{} ", fit(&format!("{} {}", outcome_mark(d.outcome), d.outcome.label()), 9)), if sup { t.muted() } else { t.title() }),
                 Span::styled(format!("{} ", fit(&sanitize(&d.decided_by), by_w)), base),
-                Span::styled(format!("{:>8} ", format!("{met}/{}", d.criteria.len())), base),
+                Span::styled(format!("{:>4} ", format!("{met}/{}", d.criteria.len())), base),
                 Span::styled(status, if sup { t.muted() } else if d.communicated { t.ok() } else { t.warn() }),
             ]);
             if n == self.decisions.scroll.selected {

@@ -44,19 +44,23 @@ impl App {
             Phase::Scaffolding => self.scaffolding_lines(d),
             Phase::Hardening => self.hardening_lines(d, inner.width as usize),
         };
-        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        let p = Paragraph::new(lines);
+        let p = if phase == Phase::Scaffolding { p.wrap(Wrap { trim: false }) } else { p };
+        f.render_widget(p, inner);
     }
 
     fn assessment_lines(&self, d: Option<&PilotData>, area: Rect) -> Vec<Line<'static>> {
         let t = &self.config.theme;
         let mut lines = Vec::new();
         if let Some(d) = d {
-            let rubric = self.playbook.rubric(SELECTION_RUBRIC);
             let mut spans = vec![Span::styled("Selection ", t.title())];
             let mut total = 0u32;
             let mut complete = true;
             for q in SELECTION_QUESTIONS {
-                let label = rubric.and_then(|r| r.question(q)).map_or(q.to_string(), |q| q.text.split(' ').next_back().unwrap_or("").to_string());
+                let label = match q {
+                    "feasibility" => "Feasible".to_string(),
+                    other => format!("{}{}", other[..1].to_uppercase(), &other[1..]),
+                };
                 let v = d.selection.get(q).and_then(|s| s.answer.parse::<u32>().ok());
                 let style = match v {
                     Some(v) if v < 3 => t.alert(),
@@ -95,10 +99,8 @@ impl App {
             })
             .collect();
         let ranked = candidates::rank(&facts);
-        lines.push(Line::from(Span::styled(
-            "Candidates, best first (selection total + impact again + 2 per yellow, 1 per red gap):",
-            t.muted(),
-        )));
+        let rule = if area.width >= 90 { " (selection total, impact counted twice, +2 per yellow and +1 per red dimension)" } else { "" };
+        lines.push(Line::from(Span::styled(format!("Candidates, best first{rule}:"), t.muted())));
         let room = (area.height as usize).saturating_sub(lines.len());
         let sel = d.map(|d| d.id());
         let w = area.width as usize;
@@ -170,8 +172,8 @@ impl App {
             Some(dec) => lines.push(Line::from(vec![
                 Span::styled("Decision: ", t.title()),
                 Span::styled(dec.outcome.label().to_string(), t.title()),
-                Span::raw(format!(" on {} by {}", sanitize(&dec.decided_on), sanitize(&dec.decided_by))),
-                Span::styled(if dec.communicated { "  communicated" } else { "  not communicated yet" }, if dec.communicated { t.muted() } else { t.warn() }),
+                Span::raw(format!(" {} · {}", sanitize(&dec.decided_on), sanitize(&dec.decided_by))),
+                Span::styled(if dec.communicated { " · told" } else { " · NOT communicated" }, if dec.communicated { t.muted() } else { t.warn() }),
             ])),
             None => lines.push(Line::from(vec![
                 Span::styled("Decision: ", t.title()),
@@ -204,7 +206,10 @@ impl App {
                     truncate(&n(m.target), 7),
                     truncate(&n(m.stretch), 7)
                 )),
-                Span::styled(format!("{:>8} {mark} {word}", truncate(&format!("{}{}", n(m.current), sanitize(&m.unit)), 8)), style),
+                Span::styled(
+                    format!("{:>8} {mark}{}", truncate(&format!("{}{}", n(m.current), sanitize(&m.unit)), 8), if w >= 70 { format!(" {word}") } else { String::new() }),
+                    style,
+                ),
             ]));
         }
         lines

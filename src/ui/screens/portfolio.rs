@@ -60,14 +60,14 @@ fn columns(w: u16) -> Vec<(Col, &'static str, u16)> {
     if w >= 150 {
         vec![
             (Col::Name, "Pilot", 0),
-            (Col::Unit, "Business unit", 18),
+            (Col::Unit, "Business unit", 16),
             (Col::Sector, "Sector", 18),
-            (Col::Phase, "Phase", 20),
+            (Col::Phase, "Phase", 11),
             (Col::Dims, "D G I O", 7),
             (Col::Ready, "Readiness", 11),
             (Col::Owners, "Owners", 6),
-            (Col::NextDue, "Next due", 32),
-            (Col::Decision, "Last decision", 17),
+            (Col::NextDue, "Next due", 30),
+            (Col::Decision, "Last decision", 16),
         ]
     } else if w >= 110 {
         vec![
@@ -87,8 +87,8 @@ fn columns(w: u16) -> Vec<(Col, &'static str, u16)> {
             (Col::Dims, "D G I O", 7),
             (Col::Ready, "Readiness", 11),
             (Col::Owners, "Own", 3),
-            (Col::NextDue, "Next due", 14),
-            (Col::Decision, "Decision", 6),
+            (Col::NextDue, "Next due", 13),
+            (Col::Decision, "Outcome", 7),
         ]
     }
 }
@@ -243,7 +243,8 @@ impl App {
             spans.push(Span::raw(format!(" {ready}")));
         }
         let arrow = if p.descending { "▼" } else { "▲" };
-        let sort = format!("sorted by {} {arrow}", p.sort.label());
+        let by_score = !p.filter.text().trim().is_empty() && p.sort == SortKey::Name && !p.descending;
+        let sort = if by_score { "best matches first".to_string() } else { format!("sorted by {} {arrow}", p.sort.label()) };
         let used: usize = spans.iter().map(|s| width(&s.content)).sum();
         let room = (area.width as usize).saturating_sub(used + 2);
         if room > width(&sort) {
@@ -377,23 +378,38 @@ impl App {
         let name_w = (area.width as usize).saturating_sub(cell * 4 + 4 + 14 + 10).clamp(10, 60);
         let mut head = vec![Span::styled(fit("Pilot", name_w + 1), t.header())];
         for d in Dimension::ALL {
-            let label = if cell >= 13 { d.label().split(' ').next().unwrap_or("") } else if cell >= 9 { &d.label()[..d.label().len().min(8)] } else { &d.key()[..4] };
+            let label = match (d, cell >= 13, cell >= 9) {
+                (Dimension::Data, _, _) => "Data",
+                (Dimension::Governance, true, _) => "Governance",
+                (Dimension::Governance, _, true) => "Govern.",
+                (Dimension::Governance, _, _) => "Gov",
+                (Dimension::Integration, true, _) => "Integration",
+                (Dimension::Integration, _, true) => "Integr.",
+                (Dimension::Integration, _, _) => "Intg",
+                (Dimension::Ownership, true, _) => "Ownership",
+                (Dimension::Ownership, _, true) => "Owners.",
+                (Dimension::Ownership, _, _) => "Own",
+            };
             head.push(Span::styled(fit(label, cell), t.header()));
             head.push(Span::raw(" "));
         }
         head.push(Span::styled(fit("Owners", 7), t.header()));
         head.push(Span::styled(fit("Readiness", 12), t.header()));
-        // Totals per dimension.
-        let mut totals = vec![Span::styled(fit("portfolio (R Y G ·)", name_w + 1), t.muted())];
-        for i in 0..4 {
-            let count = |want: Option<crate::domain::model::Rag>| p.view.iter().filter(|&&ri| p.rows[ri].dimensions[i] == want).count();
+        // Totals per dimension (when the cells are wide enough).
+        let mut totals = vec![Span::styled(fit(if cell >= 9 { "portfolio: R Y G ·" } else { "" }, name_w + 1), t.muted())];
+        if cell >= 9 {
             use crate::domain::model::Rag;
-            let s = format!("{} {} {} {}", count(Some(Rag::Red)), count(Some(Rag::Yellow)), count(Some(Rag::Green)), count(None));
-            totals.push(Span::styled(fit(&s, cell), t.muted()));
-            totals.push(Span::raw(" "));
+            for i in 0..4 {
+                let count = |want: Option<Rag>| p.view.iter().filter(|&&ri| p.rows[ri].dimensions[i] == want).count();
+                let s = format!("{} {} {} {}", count(Some(Rag::Red)), count(Some(Rag::Yellow)), count(Some(Rag::Green)), count(None));
+                totals.push(Span::styled(fit(&s, cell), t.muted()));
+                totals.push(Span::raw(" "));
+            }
         }
-        f.render_widget(Paragraph::new(vec![Line::from(head), Line::from(totals)]), Rect { height: 2.min(area.height), ..area });
-        let body = Rect { y: area.y + 2, height: area.height.saturating_sub(2), ..area };
+        let head_rows: u16 = if cell >= 9 { 2 } else { 1 };
+        let head_lines = if cell >= 9 { vec![Line::from(head), Line::from(totals)] } else { vec![Line::from(head)] };
+        f.render_widget(Paragraph::new(head_lines), Rect { height: head_rows.min(area.height), ..area });
+        let body = Rect { y: area.y + head_rows, height: area.height.saturating_sub(head_rows), ..area };
         let h = body.height as usize;
         self.page.set(h.saturating_sub(1).max(1));
         let off = p.scroll.window(p.view.len(), h);

@@ -251,7 +251,7 @@ impl App {
                     Span::raw(" "),
                     Span::raw(sanitize(&i.text)),
                     Span::styled(format!("  ({owner}, "), t.muted()),
-                    self.due_span(i, 4),
+                    self.due_span(i, 0),
                     Span::styled(")", t.muted()),
                 ]));
             }

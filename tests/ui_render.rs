@@ -1,0 +1,201 @@
+//! Render tests: the real screens drawn on ratatui's TestBackend, checked
+//! against insta snapshots (times masked), at 80x24 and 160x48; plus "never
+//! panics at any size" and "usable without colour".
+
+mod ui_support;
+
+use insta::assert_snapshot;
+use lastmile::ui::theme::Theme;
+use ratatui::backend::TestBackend;
+use ratatui::style::{Color, Modifier};
+use ratatui::Terminal;
+use ui_support::{demo_app, empty_app, render};
+
+#[test]
+fn portfolio_80x24() {
+    let app = demo_app();
+    assert_snapshot!(render(&app, 80, 24));
+}
+
+#[test]
+fn portfolio_160x48() {
+    let app = demo_app();
+    assert_snapshot!(render(&app, 160, 48));
+}
+
+#[test]
+fn portfolio_filtered_highlights_matches() {
+    let mut app = demo_app();
+    app.press("/");
+    app.type_text("clin");
+    let out = render(&app, 100, 20);
+    assert!(out.contains("/clin"), "{out}");
+    // Best match first while the default order is on.
+    let first = out.lines().nth(3).unwrap();
+    assert!(first.starts_with("Clinical documentation"), "{out}");
+    assert_snapshot!(out);
+}
+
+#[test]
+fn heatmap_80x24() {
+    let mut app = demo_app();
+    app.press("v");
+    assert_snapshot!(render(&app, 80, 24));
+}
+
+#[test]
+fn assessment_board_80x24() {
+    let mut app = demo_app();
+    app.press("2");
+    assert_snapshot!(render(&app, 80, 24));
+}
+
+#[test]
+fn scaffolding_board_80x24() {
+    let mut app = demo_app();
+    app.press("3 enter");
+    assert_snapshot!(render(&app, 80, 24));
+}
+
+#[test]
+fn hardening_board_80x24() {
+    let mut app = demo_app();
+    app.press("4");
+    assert_snapshot!(render(&app, 80, 24));
+}
+
+#[test]
+fn hardening_board_160x48() {
+    let mut app = demo_app();
+    app.press("4 enter");
+    assert_snapshot!(render(&app, 160, 48));
+}
+
+#[test]
+fn assessment_board_160x48() {
+    let mut app = demo_app();
+    app.press("2");
+    assert_snapshot!(render(&app, 160, 48));
+}
+
+#[test]
+fn pilot_detail_100x40() {
+    let mut app = demo_app();
+    app.press("enter");
+    assert_snapshot!(render(&app, 100, 40));
+}
+
+#[test]
+fn decision_log_80x24() {
+    let mut app = demo_app();
+    app.press("5");
+    assert_snapshot!(render(&app, 80, 24));
+}
+
+#[test]
+fn attention_80x24() {
+    let mut app = demo_app();
+    app.press("6");
+    assert_snapshot!(render(&app, 80, 24));
+}
+
+#[test]
+fn why_not_ready_overlay() {
+    let mut app = demo_app();
+    app.press("w");
+    assert_snapshot!(render(&app, 80, 24));
+}
+
+#[test]
+fn help_overlay_lists_the_screen_keys() {
+    let mut app = demo_app();
+    app.press("?");
+    let out = render(&app, 100, 40);
+    assert!(out.contains("Help: Portfolio"), "{out}");
+    assert!(out.contains("fuzzy filter"), "{out}");
+    assert_snapshot!(out);
+}
+
+#[test]
+fn workshop_review_80x24() {
+    let mut app = demo_app();
+    app.press("4 W");
+    assert_snapshot!(render(&app, 80, 24));
+}
+
+#[test]
+fn workshop_review_200x60() {
+    let mut app = demo_app();
+    app.press("4 W");
+    let out = render(&app, 200, 60);
+    assert!(out.contains("WORKSHOP REVIEW"), "{out}");
+}
+
+#[test]
+fn decision_form_80x24() {
+    let mut app = demo_app();
+    app.press("4 D");
+    assert_snapshot!(render(&app, 80, 24));
+}
+
+#[test]
+fn score_form_shows_the_rubric_guide() {
+    let mut app = demo_app();
+    app.press("s r");
+    let out = render(&app, 100, 30);
+    assert!(out.contains("Red (R):"), "{out}");
+    assert_snapshot!(out);
+}
+
+#[test]
+fn empty_database_welcome_80x24() {
+    let app = empty_app();
+    let out = render(&app, 80, 24);
+    assert!(out.contains("load the demo"), "{out}");
+    assert_snapshot!(out);
+}
+
+#[test]
+fn too_small_says_so() {
+    let app = demo_app();
+    let out = render(&app, 40, 10);
+    assert!(out.contains("too small"), "{out}");
+}
+
+#[test]
+fn never_panics_at_any_size() {
+    let mut app = demo_app();
+    // Every screen and a few layers, from 1x1 up.
+    let scripts = ["", "v", "2", "3 enter", "4", "4 W", "4 W esc", "enter", "5", "6", "w", "?", "s", "D", "o", "n", "5 x"];
+    for s in scripts {
+        app = if s.is_empty() { app } else { demo_app() };
+        app.press(s);
+        for w in (1..=130).step_by(9) {
+            for h in (1..=50).step_by(7) {
+                let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+                t.draw(|f| app.draw(f)).unwrap_or_else(|e| panic!("{s} at {w}x{h}: {e}"));
+            }
+        }
+        for (w, h) in [(1, 1), (2, 1), (1, 2), (60, 16), (80, 24), (200, 60)] {
+            let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+            t.draw(|f| app.draw(f)).unwrap();
+        }
+    }
+}
+
+#[test]
+fn no_color_still_shows_selection_and_ratings() {
+    let mut app = demo_app();
+    app.set_theme(Theme { color: false, ..Theme::default() });
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| app.draw(f)).unwrap();
+    let buf = t.backend().buffer();
+    for cell in buf.content() {
+        assert!(matches!(cell.fg, Color::Reset), "colour {:?} used with NO_COLOR", cell.fg);
+        assert!(matches!(cell.bg, Color::Reset), "background {:?} used with NO_COLOR", cell.bg);
+    }
+    // The selected row (first pilot, row 3) is reversed.
+    assert!(buf[(2, 3)].modifier.contains(Modifier::REVERSED));
+    let text = ui_support::buffer_text(buf);
+    assert!(text.contains("✗ Not ready") && text.contains(" R ") || text.contains("R Y"), "{text}");
+}
