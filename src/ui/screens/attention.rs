@@ -123,6 +123,18 @@ impl App {
             );
             return;
         }
+        // One line of counts, then a heading before each kind.
+        let count = |k: AttentionKind| lines.iter().filter(|l| l.kind == k).count();
+        let summary = format!(
+            "This week: {} overdue · {} due within 7 days · {} pilot(s) missing owners · {} stale score(s) · {} decision(s) to communicate",
+            count(AttentionKind::Overdue) as u64 + if count(AttentionKind::DueSoon) == 0 { self.attention.more } else { 0 },
+            count(AttentionKind::DueSoon),
+            count(AttentionKind::MissingOwner),
+            count(AttentionKind::StaleScore),
+            count(AttentionKind::Uncommunicated)
+        );
+        f.render_widget(Paragraph::new(Span::styled(truncate(&summary, area.width as usize), t.title())), Rect { height: 1, ..area });
+        let area = Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area };
         // Display rows: a heading before each kind.
         let mut rows: Vec<Option<usize>> = Vec::new();
         let mut last = None;

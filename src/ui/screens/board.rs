@@ -41,10 +41,7 @@ impl App {
                     }
                 }
                 Action::Filter => self.filtering = true,
-                Action::Back if !self.portfolio.filter.text().is_empty() => {
-                    self.portfolio.filter.clear();
-                    self.portfolio.recompute();
-                }
+                Action::Back if !self.portfolio.filter.text().is_empty() => self.clear_filter(),
                 _ => return false,
             }
             if self.boards[i].pilots.selected != before {

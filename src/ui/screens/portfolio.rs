@@ -110,10 +110,7 @@ impl App {
                 None => self.info("no pilot selected: add one with n, or load the demo with L"),
             },
             Action::Filter => self.filtering = true,
-            Action::Back if !self.portfolio.filter.text().is_empty() => {
-                self.portfolio.filter.clear();
-                self.portfolio.recompute();
-            }
+            Action::Back if !self.portfolio.filter.text().is_empty() => self.clear_filter(),
             Action::SortNext => {
                 self.portfolio.sort = self.portfolio.sort.next();
                 self.portfolio.descending = false;
@@ -159,6 +156,16 @@ impl App {
         self.resort();
     }
 
+    /// Clear the filter, keeping the selected pilot selected.
+    pub(crate) fn clear_filter(&mut self) {
+        let keep = self.current_pilot();
+        self.portfolio.filter.clear();
+        self.portfolio.recompute();
+        if let Some(id) = keep {
+            self.portfolio.select_id(id);
+        }
+    }
+
     /// Keys while typing the filter.
     pub(crate) fn filter_action(&mut self, a: Action) {
         match a {
@@ -171,8 +178,7 @@ impl App {
             }
             Action::Back => {
                 self.filtering = false;
-                self.portfolio.filter.clear();
-                self.portfolio.recompute();
+                self.clear_filter();
             }
             Action::Up | Action::Down => {
                 self.filtering = false;
