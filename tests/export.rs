@@ -753,3 +753,35 @@ fn a_hash_column_edited_by_hand_cannot_break_an_export() {
     let err = e.fails(&["verify"], 1);
     assert!(err.contains("decision row 5 was changed after it was written"), "{err}");
 }
+
+#[test]
+fn control_characters_planted_in_the_file_never_reach_an_export() {
+    let e = Env::demo();
+    // Names are validated on entry; a hand-edited file can hold anything.
+    let planted = "Card fraud \u{1b}[2J\u{9b}31m\u{202e}gnp.exe\u{7f}";
+    rusqlite::Connection::open(&e.db)
+        .unwrap()
+        .execute(
+            "UPDATE pilots SET name = ?1 WHERE name = 'Card fraud detection'",
+            [planted],
+        )
+        .unwrap();
+    let is_bad = |c: char| (c.is_control() && c != '\n' && c != '\r') || ('\u{202a}'..='\u{202e}').contains(&c);
+    for format in ["md", "csv", "json", "html"] {
+        let out = e.ok(&["export", "decisions", "--format", format]);
+        assert!(!out.chars().any(is_bad), "{format}: {out:?}");
+    }
+    for format in ["md", "html"] {
+        let out = e.ok(&["export", "pack", "--format", format]);
+        assert!(!out.chars().any(is_bad), "pack {format}");
+    }
+    // JSON keeps the exact value, escaped.
+    let v: serde_json::Value = serde_json::from_str(&e.ok(&["export", "decisions", "--format", "json"])).unwrap();
+    assert_eq!(v["decisions"][0]["pilot"], planted);
+    // The others show visible escapes.
+    let md = e.ok(&["export", "decisions"]);
+    assert_eq!(
+        md_tables(&md)[0][1][1],
+        "Card fraud \\u{1b}[2J\\u{9b}31m\\u{202e}gnp.exe\\u{7f}"
+    );
+}

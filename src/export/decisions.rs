@@ -333,9 +333,15 @@ fn write_json(log: &Log, w: &mut dyn Write) -> Result<()> {
             })
             .collect(),
     };
-    serde_json::to_writer_pretty(&mut *w, &doc)
+    let json = serde_json::to_string_pretty(&doc)
         .map_err(|e| Error::Io(format!("writing the decision log as JSON failed ({e}): export again")))?;
-    w.write_all(b"\n").map_err(|e| write_error("the decision log", e))
+    // The encoder escapes C0 controls but writes C1 controls and bidi
+    // overrides raw; escape those too (the JSON value is unchanged), so the
+    // document is safe to print on a terminal.
+    let json = crate::text::escape_json_controls(&json);
+    w.write_all(json.as_bytes())
+        .and_then(|_| w.write_all(b"\n"))
+        .map_err(|e| write_error("the decision log", e))
 }
 
 // ---------------------------------------------------------------- HTML
