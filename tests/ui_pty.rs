@@ -1,0 +1,131 @@
+//! End to end: the real binary in a pseudo-terminal. Score a dimension and
+//! mark a checklist item with the keyboard, quit, and check the database
+//! holds both changes with their audit events, and the terminal was put
+//! back (alternate screen left).
+
+use lastmile::domain::model::{ItemState, Phase};
+use lastmile::playbook::Playbook;
+use lastmile::store::{OpenMode, Store};
+use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const TODAY: &str = "2026-03-15";
+
+struct Screen {
+    parser: Arc<Mutex<vt100::Parser>>,
+}
+
+impl Screen {
+    fn text(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    fn wait_for(&self, what: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let t = self.text();
+            if t.contains(what) {
+                return t;
+            }
+            if start.elapsed() > Duration::from_secs(20) {
+                panic!("timed out waiting for {what:?}; screen:\n{t}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+#[test]
+fn score_and_check_an_item_in_a_real_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("pty.db");
+    let today = chrono::NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
+    {
+        let mut s = Store::open(&db, OpenMode::Create, "Loader").unwrap();
+        lastmile::demo::load_realistic(&mut s, &Playbook::builtin(), today).unwrap();
+    }
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "# defaults\n").unwrap();
+
+    let pty = native_pty_system();
+    let pair = pty.openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_lastmile"));
+    cmd.args(["--db", db.to_str().unwrap(), "--as", "Tess Ruiz"]);
+    cmd.env("LASTMILE_TODAY", TODAY);
+    cmd.env("LASTMILE_CONFIG", &config);
+    cmd.env("HOME", dir.path());
+    cmd.env("XDG_STATE_HOME", dir.path().join("state"));
+    cmd.env("XDG_CONFIG_HOME", dir.path().join("config"));
+    cmd.env("TERM", "xterm-256color");
+    let mut child = pair.slave.spawn_command(cmd).unwrap();
+    drop(pair.slave);
+
+    let parser = Arc::new(Mutex::new(vt100::Parser::new(24, 80, 0)));
+    let mut reader = pair.master.try_clone_reader().unwrap();
+    let sink = Arc::clone(&parser);
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock().unwrap().process(&buf[..n]);
+        }
+    });
+    let screen = Screen { parser };
+    let mut keys = pair.master.take_writer().unwrap();
+    let mut press = |bytes: &[u8]| {
+        keys.write_all(bytes).unwrap();
+        keys.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(150));
+    };
+
+    let first = screen.wait_for("Agentic customer support");
+    assert!(first.contains("Day 45 of 90"), "{first}");
+    assert!(first.contains("as Tess Ruiz"), "{first}");
+
+    // Score the first pilot's weakest dimension green.
+    press(b"s");
+    screen.wait_for("Score a dimension");
+    press(b"g");
+    press(b"\x13"); // ctrl-s
+    screen.wait_for("scored Green");
+
+    // Mark the first open scaffolding item done.
+    press(b"3");
+    screen.wait_for("Scaffolding days 31-60");
+    press(b"\r");
+    press(b"d");
+    screen.wait_for("✓ [x]");
+
+    press(b"q");
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(start.elapsed() < Duration::from_secs(20), "lastmile did not exit after q");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "exit status {status:?}");
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(!screen.parser.lock().unwrap().screen().alternate_screen(), "the terminal was left in the alternate screen");
+
+    // The database holds both changes, each with an audit event by Tess.
+    let store = Store::open(&db, OpenMode::Existing, "checker").unwrap();
+    let pilot = store.find_pilot("Agentic customer support").unwrap();
+    let answers = store.current_answers(pilot.id, "readiness").unwrap();
+    assert_eq!(answers["governance"].answer, "green");
+    assert_eq!(answers["governance"].scorer, "Tess Ruiz");
+    let items = store.checklist(pilot.id).unwrap();
+    let done_by_tess: Vec<_> =
+        items.iter().filter(|i| i.phase == Phase::Scaffolding && i.state == ItemState::Done && i.updated_by == "Tess Ruiz").collect();
+    assert_eq!(done_by_tess.len(), 1, "{items:#?}");
+    let events = store.audit_events(Some(pilot.id), 50).unwrap();
+    let by_tess: Vec<_> = events.iter().filter(|e| e.actor == "Tess Ruiz").collect();
+    assert!(by_tess.iter().any(|e| e.entity == "score" && e.field == "readiness.governance" && e.new_value.as_deref() == Some("green")), "{by_tess:#?}");
+    assert!(by_tess.iter().any(|e| e.entity == "item" && e.field == "state" && e.new_value.as_deref() == Some("done")), "{by_tess:#?}");
+    assert!(lastmile::store::verify_chains(&store).unwrap().iter().all(|c| c.broken_at.is_none()));
+}
