@@ -40,25 +40,44 @@ fn example_uncommented_is_valid_and_equals_the_defaults() {
     // Every default binding is documented in the example.
     for m in Mode::ALL {
         for b in Keymap::default().bindings(*m) {
-            assert!(src.contains(&format!("{} = ", b.action.name())), "{} missing from the example", b.action.name());
+            assert!(
+                src.contains(&format!("{} = ", b.action.name())),
+                "{} missing from the example",
+                b.action.name()
+            );
         }
     }
 }
 
 #[test]
 fn partial_override_replaces_only_that_action() {
-    let c = Config::parse("mouse = false\n[keys.portfolio]\nsort = \"z\"\nfilter = [\"/\", \"f\"]\n[theme]\nselected = \"#ff8800\"\n", "t").unwrap();
+    let c = Config::parse(
+        "mouse = false\n[keys.portfolio]\nsort = \"z\"\nfilter = [\"/\", \"f\"]\n[theme]\nselected = \"#ff8800\"\n",
+        "t",
+    )
+    .unwrap();
     assert!(!c.mouse);
     let k = |s: &str| Key::parse(s).unwrap();
     assert_eq!(c.keymap.action(Mode::Portfolio, &k("z")), Some(Action::SortNext));
     assert_eq!(c.keymap.action(Mode::Portfolio, &k("S")), None, "the old key is gone");
     assert_eq!(c.keymap.action(Mode::Portfolio, &k("f")), Some(Action::Filter));
-    assert_eq!(c.keymap.action(Mode::Portfolio, &k("v")), Some(Action::ToggleHeatmap), "others untouched");
+    assert_eq!(
+        c.keymap.action(Mode::Portfolio, &k("v")),
+        Some(Action::ToggleHeatmap),
+        "others untouched"
+    );
     assert_eq!(c.theme.selected, Some(Color::Rgb(0xff, 0x88, 0)));
     // Help and hints follow the user's keys.
     let help = c.keymap.help(Mode::Portfolio);
-    assert!(help[0].1.iter().any(|(keys, d)| keys == "z" && d.contains("sort")), "{help:?}");
-    assert!(c.keymap.hints(Mode::Portfolio).iter().any(|(k, d)| k == "z" && *d == "sort"));
+    assert!(
+        help[0].1.iter().any(|(keys, d)| keys == "z" && d.contains("sort")),
+        "{help:?}"
+    );
+    assert!(c
+        .keymap
+        .hints(Mode::Portfolio)
+        .iter()
+        .any(|(k, d)| k == "z" && *d == "sort"));
 }
 
 #[test]
@@ -89,13 +108,19 @@ fn bad_key_name_is_explained() {
 #[test]
 fn duplicate_in_the_file_names_both_lines() {
     let e = err("[keys.portfolio]\nsort = \"x\"\nheatmap = \"x\"\n");
-    assert!(e.contains("bound twice") && e.contains("line 2") && e.contains("line 3"), "{e}");
+    assert!(
+        e.contains("bound twice") && e.contains("line 2") && e.contains("line 3"),
+        "{e}"
+    );
 }
 
 #[test]
 fn clash_with_a_default_is_refused() {
     let e = err("[keys.portfolio]\nsort = \"v\"\n");
-    assert!(e.contains("line 2") && e.contains("'heatmap'") && e.contains("'sort'"), "{e}");
+    assert!(
+        e.contains("line 2") && e.contains("'heatmap'") && e.contains("'sort'"),
+        "{e}"
+    );
     // Moving the other action too makes it valid.
     Config::parse("[keys.portfolio]\nsort = \"v\"\nheatmap = \"H\"\n", "t").unwrap();
 }
@@ -105,7 +130,10 @@ fn bad_colour_and_unknown_role() {
     let e = err("[theme]\nselected = \"purpleish\"\n");
     assert!(e.contains("line 2") && e.contains("not a colour"), "{e}");
     let e = err("[theme]\n\nhighlight = \"red\"\n");
-    assert!(e.contains("line 3") && e.contains("no colour role 'highlight'") && e.contains("selected"), "{e}");
+    assert!(
+        e.contains("line 3") && e.contains("no colour role 'highlight'") && e.contains("selected"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -125,5 +153,8 @@ fn missing_file_named_by_the_environment_is_an_error() {
     std::fs::write(&path, "[keys.global]\nquit = \"Q\"\n").unwrap();
     let c = Config::load_file(&path).unwrap();
     assert_eq!(c.path.as_deref(), Some(path.as_path()));
-    assert_eq!(c.keymap.action(Mode::Portfolio, &Key::parse("Q").unwrap()), Some(Action::Quit));
+    assert_eq!(
+        c.keymap.action(Mode::Portfolio, &Key::parse("Q").unwrap()),
+        Some(Action::Quit)
+    );
 }

@@ -50,7 +50,14 @@ fn score_and_check_an_item_in_a_real_terminal() {
     std::fs::write(&config, "# defaults\n").unwrap();
 
     let pty = native_pty_system();
-    let pair = pty.openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
+    let pair = pty
+        .openpty(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
     let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_lastmile"));
     cmd.args(["--db", db.to_str().unwrap(), "--as", "Tess Ruiz"]);
     cmd.env("LASTMILE_TODAY", TODAY);
@@ -106,12 +113,18 @@ fn score_and_check_an_item_in_a_real_terminal() {
         if let Some(s) = child.try_wait().unwrap() {
             break s;
         }
-        assert!(start.elapsed() < Duration::from_secs(20), "lastmile did not exit after q");
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "lastmile did not exit after q"
+        );
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(status.success(), "exit status {status:?}");
     std::thread::sleep(Duration::from_millis(200));
-    assert!(!screen.parser.lock().unwrap().screen().alternate_screen(), "the terminal was left in the alternate screen");
+    assert!(
+        !screen.parser.lock().unwrap().screen().alternate_screen(),
+        "the terminal was left in the alternate screen"
+    );
 
     // The database holds both changes, each with an audit event by Tess.
     let store = Store::open(&db, OpenMode::Existing, "checker").unwrap();
@@ -120,12 +133,27 @@ fn score_and_check_an_item_in_a_real_terminal() {
     assert_eq!(answers["governance"].answer, "green");
     assert_eq!(answers["governance"].scorer, "Tess Ruiz");
     let items = store.checklist(pilot.id).unwrap();
-    let done_by_tess: Vec<_> =
-        items.iter().filter(|i| i.phase == Phase::Scaffolding && i.state == ItemState::Done && i.updated_by == "Tess Ruiz").collect();
+    let done_by_tess: Vec<_> = items
+        .iter()
+        .filter(|i| i.phase == Phase::Scaffolding && i.state == ItemState::Done && i.updated_by == "Tess Ruiz")
+        .collect();
     assert_eq!(done_by_tess.len(), 1, "{items:#?}");
     let events = store.audit_events(Some(pilot.id), 50).unwrap();
     let by_tess: Vec<_> = events.iter().filter(|e| e.actor == "Tess Ruiz").collect();
-    assert!(by_tess.iter().any(|e| e.entity == "score" && e.field == "readiness.governance" && e.new_value.as_deref() == Some("green")), "{by_tess:#?}");
-    assert!(by_tess.iter().any(|e| e.entity == "item" && e.field == "state" && e.new_value.as_deref() == Some("done")), "{by_tess:#?}");
-    assert!(lastmile::store::verify_chains(&store).unwrap().iter().all(|c| c.broken_at.is_none()));
+    assert!(
+        by_tess.iter().any(|e| e.entity == "score"
+            && e.field == "readiness.governance"
+            && e.new_value.as_deref() == Some("green")),
+        "{by_tess:#?}"
+    );
+    assert!(
+        by_tess
+            .iter()
+            .any(|e| e.entity == "item" && e.field == "state" && e.new_value.as_deref() == Some("done")),
+        "{by_tess:#?}"
+    );
+    assert!(lastmile::store::verify_chains(&store)
+        .unwrap()
+        .iter()
+        .all(|c| c.broken_at.is_none()));
 }

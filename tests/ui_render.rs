@@ -166,14 +166,17 @@ fn too_small_says_so() {
 fn never_panics_at_any_size() {
     let mut app = demo_app();
     // Every screen and a few layers, from 1x1 up.
-    let scripts = ["", "v", "2", "3 enter", "4", "4 W", "4 W esc", "enter", "5", "6", "w", "?", "s", "D", "o", "n", "5 x"];
+    let scripts = [
+        "", "v", "2", "3 enter", "4", "4 W", "4 W esc", "enter", "5", "6", "w", "?", "s", "D", "o", "n", "5 x",
+    ];
     for s in scripts {
         app = if s.is_empty() { app } else { demo_app() };
         app.press(s);
         for w in (1..=130).step_by(9) {
             for h in (1..=50).step_by(7) {
                 let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-                t.draw(|f| app.draw(f)).unwrap_or_else(|e| panic!("{s} at {w}x{h}: {e}"));
+                t.draw(|f| app.draw(f))
+                    .unwrap_or_else(|e| panic!("{s} at {w}x{h}: {e}"));
             }
         }
         for (w, h) in [(1, 1), (2, 1), (1, 2), (60, 16), (80, 24), (200, 60)] {
@@ -186,16 +189,30 @@ fn never_panics_at_any_size() {
 #[test]
 fn no_color_still_shows_selection_and_ratings() {
     let mut app = demo_app();
-    app.set_theme(Theme { color: false, ..Theme::default() });
+    app.set_theme(Theme {
+        color: false,
+        ..Theme::default()
+    });
     let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
     t.draw(|f| app.draw(f)).unwrap();
     let buf = t.backend().buffer();
     for cell in buf.content() {
-        assert!(matches!(cell.fg, Color::Reset), "colour {:?} used with NO_COLOR", cell.fg);
-        assert!(matches!(cell.bg, Color::Reset), "background {:?} used with NO_COLOR", cell.bg);
+        assert!(
+            matches!(cell.fg, Color::Reset),
+            "colour {:?} used with NO_COLOR",
+            cell.fg
+        );
+        assert!(
+            matches!(cell.bg, Color::Reset),
+            "background {:?} used with NO_COLOR",
+            cell.bg
+        );
     }
     // The selected row (first pilot, row 3) is reversed.
     assert!(buf[(2, 3)].modifier.contains(Modifier::REVERSED));
     let text = ui_support::buffer_text(buf);
-    assert!(text.contains("✗ Not ready") && text.contains(" R ") || text.contains("R Y"), "{text}");
+    assert!(
+        text.contains("✗ Not ready") && text.contains(" R ") || text.contains("R Y"),
+        "{text}"
+    );
 }

@@ -11,7 +11,12 @@ use ui_support::{demo_app, demo_file, empty_app, file_app, render, today};
 
 fn first_open_item(app: &lastmile::ui::App, phase: Phase) -> lastmile::domain::model::ChecklistItem {
     let pid = app.current_pilot().expect("a pilot is selected");
-    app.store().checklist(pid).unwrap().into_iter().find(|i| i.phase == phase && i.state.is_open()).expect("an open item")
+    app.store()
+        .checklist(pid)
+        .unwrap()
+        .into_iter()
+        .find(|i| i.phase == phase && i.state.is_open())
+        .expect("an open item")
 }
 
 #[test]
@@ -25,7 +30,10 @@ fn checklist_state_by_single_key_then_undo() {
     assert_eq!(app.store().item(item.id).unwrap().state, ItemState::Done);
     let ev = app.store().audit_events(Some(item.pilot_id), 1000).unwrap();
     assert_eq!(ev.len(), before + 1);
-    assert_eq!((ev[0].entity.as_str(), ev[0].field.as_str(), ev[0].actor.as_str()), ("item", "state", "Elena Petrova"));
+    assert_eq!(
+        (ev[0].entity.as_str(), ev[0].field.as_str(), ev[0].actor.as_str()),
+        ("item", "state", "Elena Petrova")
+    );
     // Undo applies the inverse through the store: audited too.
     app.press("u");
     assert_eq!(app.store().item(item.id).unwrap().state, item.state);
@@ -56,7 +64,10 @@ fn other_state_keys_and_notes() {
     app.press("ctrl-u");
     app.type_text("Evidence: https://wiki/x\nsecond line");
     app.press("ctrl-s");
-    assert_eq!(app.store().item(item.id).unwrap().note, "Evidence: https://wiki/x\nsecond line");
+    assert_eq!(
+        app.store().item(item.id).unwrap().note,
+        "Evidence: https://wiki/x\nsecond line"
+    );
     assert_eq!(app.mode(), Mode::Checklist);
 }
 
@@ -76,7 +87,10 @@ fn score_a_dimension_with_rationale() {
     assert_eq!(app.mode(), Mode::Portfolio);
     let cur = app.store().current_answers(pid, "readiness").unwrap();
     assert_eq!(cur["governance"].answer, "yellow");
-    assert_eq!(cur["governance"].rationale, "Audit trail drafted; approvals still ad hoc");
+    assert_eq!(
+        cur["governance"].rationale,
+        "Audit trail drafted; approvals still ad hoc"
+    );
     assert_eq!(cur["governance"].scorer, "Elena Petrova");
     let ev = app.store().audit_events(Some(pid), 1).unwrap();
     assert_eq!(ev[0].field, "readiness.governance");
@@ -96,7 +110,10 @@ fn assign_a_missing_owner_creating_a_person_inline() {
     app.press("enter");
     let owners = app.store().owners(pid).unwrap();
     assert_eq!(owners.len(), missing + 1);
-    assert!(owners.iter().any(|o| o.person == "Zoe Kim" && o.role == Role::Platform), "{owners:?}");
+    assert!(
+        owners.iter().any(|o| o.person == "Zoe Kim" && o.role == Role::Platform),
+        "{owners:?}"
+    );
     assert!(app.store().people().unwrap().iter().any(|p| p.name == "Zoe Kim"));
     // Undo removes the owner again (the person stays).
     app.press("u");
@@ -126,7 +143,11 @@ fn fuzzy_filter_then_sort_then_heatmap() {
     let pid = app.current_pilot().unwrap();
     assert_eq!(app.store().pilot(pid).unwrap().name, "KYC document extraction");
     app.press("esc");
-    assert_eq!(app.current_pilot(), Some(pid), "clearing the filter keeps the selection");
+    assert_eq!(
+        app.current_pilot(),
+        Some(pid),
+        "clearing the filter keeps the selection"
+    );
     app.press("S");
     assert!(app.message().unwrap().contains("sorted by sector"));
     app.press("R");
@@ -187,7 +208,13 @@ fn workshop_review_answers_and_ends_in_the_decision_form() {
     let mut app = demo_app();
     app.press("4");
     let pid = app.current_pilot().unwrap();
-    let open_before: Vec<_> = app.store().checklist(pid).unwrap().into_iter().filter(|i| i.phase == Phase::Hardening && i.state.is_open()).collect();
+    let open_before: Vec<_> = app
+        .store()
+        .checklist(pid)
+        .unwrap()
+        .into_iter()
+        .filter(|i| i.phase == Phase::Hardening && i.state.is_open())
+        .collect();
     app.press("W");
     assert_eq!(app.mode(), Mode::Workshop);
     app.press("d a s n");
@@ -248,7 +275,10 @@ fn why_not_ready_jumps_to_the_fix() {
     // An item line jumps to its board with the item selected.
     app.press("w");
     let out = render(&app, 100, 40);
-    let row = out.lines().position(|l| l.contains("gating checklist item")).expect("gating line");
+    let row = out
+        .lines()
+        .position(|l| l.contains("gating checklist item"))
+        .expect("gating line");
     let first_line = out.lines().position(|l| l.contains("✗ Governance")).unwrap();
     for _ in 0..(row - first_line + 1) {
         app.press("j");
@@ -266,7 +296,10 @@ fn attention_lines_jump_to_their_place() {
     assert!(out.contains("Overdue checklist items"), "{out}");
     assert!(out.contains("pilot(s) missing owners"), "{out}");
     let all = render(&app, 120, 200);
-    assert!(all.contains("Pilots missing owners") && all.contains("Due within 7 days"), "{all}");
+    assert!(
+        all.contains("Pilots missing owners") && all.contains("Due within 7 days"),
+        "{all}"
+    );
     app.press("enter");
     assert_eq!(app.mode(), Mode::Checklist);
 }
@@ -284,7 +317,10 @@ fn add_pilot_form_validates_in_place() {
     let p = app.store().find_pilot("Claims triage").unwrap();
     assert_eq!(p.business_unit, "Claims");
     assert_eq!(app.current_pilot(), Some(p.id), "the new pilot is selected");
-    assert_eq!(app.store().checklist(p.id).unwrap().len(), Playbook::builtin().items().len());
+    assert_eq!(
+        app.store().checklist(p.id).unwrap().len(),
+        Playbook::builtin().items().len()
+    );
     // A duplicate name is refused under the name field.
     app.press("n");
     app.type_text("claims TRIAGE");
@@ -305,15 +341,31 @@ fn metrics_add_and_record_a_value() {
     app.press("tab");
     app.type_text("20");
     app.press("ctrl-s");
-    assert_eq!(app.mode(), Mode::Form, "target below minimum with higher-is-better is refused");
+    assert_eq!(
+        app.mode(),
+        Mode::Form,
+        "target below minimum with higher-is-better is refused"
+    );
     app.press("shift-tab shift-tab shift-tab space ctrl-s");
     assert_eq!(app.layers(), 0, "{:?}", app.message());
     let pid = app.current_pilot().unwrap();
-    let m = app.store().metrics(pid).unwrap().into_iter().find(|m| m.name == "Hand-off rate").unwrap();
+    let m = app
+        .store()
+        .metrics(pid)
+        .unwrap()
+        .into_iter()
+        .find(|m| m.name == "Hand-off rate")
+        .unwrap();
     assert!(!m.higher_is_better);
     app.press("M");
     assert_eq!(app.mode(), Mode::Menu);
-    let idx = app.store().metrics(pid).unwrap().iter().position(|x| x.id == m.id).unwrap();
+    let idx = app
+        .store()
+        .metrics(pid)
+        .unwrap()
+        .iter()
+        .position(|x| x.id == m.id)
+        .unwrap();
     for _ in 0..idx {
         app.press("j");
     }
@@ -321,7 +373,16 @@ fn metrics_add_and_record_a_value() {
     app.press("ctrl-u");
     app.type_text("25");
     app.press("enter");
-    assert_eq!(app.store().metrics(pid).unwrap().into_iter().find(|x| x.id == m.id).unwrap().current, Some(25.0));
+    assert_eq!(
+        app.store()
+            .metrics(pid)
+            .unwrap()
+            .into_iter()
+            .find(|x| x.id == m.id)
+            .unwrap()
+            .current,
+        Some(25.0)
+    );
 }
 
 #[test]
@@ -359,7 +420,9 @@ fn a_refused_edit_shows_the_conflict_and_reloads() {
     let item = first_open_item(&app, Phase::Scaffolding);
     // Someone else changes the item in another terminal.
     let mut other = Store::open(&db, OpenMode::Existing, "Omar").unwrap();
-    other.write(|tx| tx.set_item_state(item.id, item.revision, ItemState::Blocked)).unwrap();
+    other
+        .write(|tx| tx.set_item_state(item.id, item.revision, ItemState::Blocked))
+        .unwrap();
     app.press("d");
     let msg = app.message().unwrap().to_string();
     assert!(msg.contains("Omar") && msg.contains("not saved"), "{msg}");
@@ -380,7 +443,17 @@ fn another_program_changes_are_picked_up_keeping_the_selection() {
     assert!(!app.poll_changes(), "nothing changed yet");
     let mut other = Store::open(&db, OpenMode::Existing, "Omar").unwrap();
     let items = Playbook::builtin().items();
-    other.write(|tx| tx.add_pilot(&PilotFields { name: "Aardvark pilot".into(), ..Default::default() }, &items)).unwrap();
+    other
+        .write(|tx| {
+            tx.add_pilot(
+                &PilotFields {
+                    name: "Aardvark pilot".into(),
+                    ..Default::default()
+                },
+                &items,
+            )
+        })
+        .unwrap();
     assert!(app.poll_changes());
     assert_eq!(app.current_pilot(), selected, "selection kept by pilot id");
     assert!(render(&app, 100, 30).contains("Aardvark pilot"));
@@ -390,7 +463,14 @@ fn another_program_changes_are_picked_up_keeping_the_selection() {
 fn mouse_clicks_select_rows_and_tabs() {
     use crossterm::event::{Event, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
     let mut app = demo_app();
-    let click = |col, row| Event::Mouse(MouseEvent { kind: MouseEventKind::Down(MouseButton::Left), column: col, row, modifiers: KeyModifiers::NONE });
+    let click = |col, row| {
+        Event::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: col,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
     render(&app, 100, 30);
     let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
     t.draw(|f| app.draw(f)).unwrap();

@@ -74,6 +74,9 @@ impl Store {
 
     /// One pilot's decisions, newest first.
     pub fn pilot_decisions(&self, pilot_id: i64) -> Result<Vec<Decision>> {
-        self.decisions(&DecisionFilter { pilot_ids: vec![pilot_id], ..DecisionFilter::default() })
+        self.decisions(&DecisionFilter {
+            pilot_ids: vec![pilot_id],
+            ..DecisionFilter::default()
+        })
     }
 }

@@ -227,7 +227,10 @@ impl App {
         };
         app.reload_all()?;
         if app.store.is_read_only() {
-            app.info(format!("{} is read-only: you can look, but changes will be refused", app.store.path().display()));
+            app.info(format!(
+                "{} is read-only: you can look, but changes will be refused",
+                app.store.path().display()
+            ));
         }
         Ok(app)
     }
@@ -288,7 +291,11 @@ impl App {
     /// Type text into the focused field, one key per character.
     pub fn type_text(&mut self, text: &str) {
         for c in text.chars() {
-            let code = if c == '\n' { crossterm::event::KeyCode::Enter } else { crossterm::event::KeyCode::Char(c) };
+            let code = if c == '\n' {
+                crossterm::event::KeyCode::Enter
+            } else {
+                crossterm::event::KeyCode::Char(c)
+            };
             self.handle_key(KeyEvent::new(code, crossterm::event::KeyModifiers::NONE));
         }
     }
@@ -327,15 +334,27 @@ impl App {
     }
 
     pub(crate) fn info(&mut self, text: impl Into<String>) {
-        self.message = Some(Message { text: text.into(), kind: MessageKind::Info, at: Instant::now() });
+        self.message = Some(Message {
+            text: text.into(),
+            kind: MessageKind::Info,
+            at: Instant::now(),
+        });
     }
 
     pub(crate) fn ok(&mut self, text: impl Into<String>) {
-        self.message = Some(Message { text: text.into(), kind: MessageKind::Ok, at: Instant::now() });
+        self.message = Some(Message {
+            text: text.into(),
+            kind: MessageKind::Ok,
+            at: Instant::now(),
+        });
     }
 
     pub(crate) fn error(&mut self, text: impl Into<String>) {
-        self.message = Some(Message { text: text.into(), kind: MessageKind::Error, at: Instant::now() });
+        self.message = Some(Message {
+            text: text.into(),
+            kind: MessageKind::Error,
+            at: Instant::now(),
+        });
     }
 
     /// Show a refused write; after a conflict, reload so the user sees the
@@ -385,22 +404,35 @@ impl App {
             Screen::Portfolio => self.portfolio.selected_id(),
             Screen::Board(p) => self.board_pilot(p),
             Screen::Detail => self.detail.pilot_id,
-            Screen::Decisions => self.decisions.list.get(self.decisions.scroll.selected).map(|d| d.pilot_id),
-            Screen::Attention => self.attention.lines.get(self.attention.scroll.selected).and_then(|l| match l.jump {
-                Jump::Item { pilot_id, .. } | Jump::Role { pilot_id, .. } | Jump::Dimension { pilot_id, .. } | Jump::Pilot { pilot_id } => {
-                    Some(pilot_id)
-                }
-                Jump::Decision { decision_id } => {
-                    self.decisions.list.iter().find(|d| d.id == decision_id).map(|d| d.pilot_id)
-                }
-            }),
+            Screen::Decisions => self
+                .decisions
+                .list
+                .get(self.decisions.scroll.selected)
+                .map(|d| d.pilot_id),
+            Screen::Attention => self
+                .attention
+                .lines
+                .get(self.attention.scroll.selected)
+                .and_then(|l| match l.jump {
+                    Jump::Item { pilot_id, .. }
+                    | Jump::Role { pilot_id, .. }
+                    | Jump::Dimension { pilot_id, .. }
+                    | Jump::Pilot { pilot_id } => Some(pilot_id),
+                    Jump::Decision { decision_id } => self
+                        .decisions
+                        .list
+                        .iter()
+                        .find(|d| d.id == decision_id)
+                        .map(|d| d.pilot_id),
+                }),
         }
     }
 
     /// Load what the current screen shows (pilot detail, decision log,
     /// attention list) when it is missing or stale.
     pub(crate) fn ensure_loaded(&mut self) {
-        let needs_pilot = !self.overlays.is_empty() || !matches!(self.screen, Screen::Portfolio | Screen::Decisions | Screen::Attention);
+        let needs_pilot = !self.overlays.is_empty()
+            || !matches!(self.screen, Screen::Portfolio | Screen::Decisions | Screen::Attention);
         if needs_pilot {
             let want = self.current_pilot();
             if want != self.pilot.as_ref().map(|p| p.id()) {
@@ -522,7 +554,11 @@ impl App {
             Action::NextScreen | Action::PrevScreen => {
                 let cur = self.screen.tab().or(self.detail.from).unwrap_or(0);
                 let n = TABS.len();
-                let next = if a == Action::NextScreen { (cur + 1) % n } else { (cur + n - 1) % n };
+                let next = if a == Action::NextScreen {
+                    (cur + 1) % n
+                } else {
+                    (cur + n - 1) % n
+                };
                 self.go(TABS[next]);
             }
             Action::ScreenPortfolio => self.go(Screen::Portfolio),
@@ -575,7 +611,11 @@ impl App {
     /// Returns true when the screen should be drawn again.
     pub fn tick(&mut self) -> bool {
         let mut redraw = false;
-        if self.message.as_ref().is_some_and(|m| m.kind != MessageKind::Error && m.at.elapsed() > MESSAGE_FOR) {
+        if self
+            .message
+            .as_ref()
+            .is_some_and(|m| m.kind != MessageKind::Error && m.at.elapsed() > MESSAGE_FOR)
+        {
             self.message = None;
             redraw = true;
         }
@@ -590,7 +630,11 @@ impl App {
     pub fn poll_changes(&mut self) -> bool {
         match self.store.data_version() {
             Ok(v) if v != self.data_version => {
-                tracing::info!(old = self.data_version, new = v, "database changed by another program; reloading");
+                tracing::info!(
+                    old = self.data_version,
+                    new = v,
+                    "database changed by another program; reloading"
+                );
                 let msg = self.message.clone();
                 if let Err(e) = self.reload_all() {
                     self.error(e.to_string());

@@ -29,7 +29,12 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { keymap: Keymap::default(), theme: Theme::from_env(), mouse: true, path: None }
+        Config {
+            keymap: Keymap::default(),
+            theme: Theme::from_env(),
+            mouse: true,
+            path: None,
+        }
     }
 }
 
@@ -68,7 +73,9 @@ impl Config {
     /// place is fine; a missing `LASTMILE_CONFIG` file is an error.
     pub fn load() -> Result<Config, String> {
         let explicit = std::env::var_os("LASTMILE_CONFIG").is_some_and(|p| !p.is_empty());
-        let Some(path) = default_path() else { return Ok(Config::default()) };
+        let Some(path) = default_path() else {
+            return Ok(Config::default());
+        };
         if !path.exists() {
             if explicit {
                 return Err(format!(
@@ -83,7 +90,8 @@ impl Config {
 
     /// Load one config file.
     pub fn load_file(path: &Path) -> Result<Config, String> {
-        let src = std::fs::read_to_string(path).map_err(|e| format!("cannot read the config file {}: {e}", path.display()))?;
+        let src = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read the config file {}: {e}", path.display()))?;
         let mut c = Config::parse(&src, &path.display().to_string())?;
         c.path = Some(path.to_path_buf());
         Ok(c)
@@ -94,7 +102,10 @@ impl Config {
         let at = |offset: usize| format!("config file {origin}, line {}", line_of(src, offset));
         let raw: Raw = toml::from_str(src).map_err(|e| {
             let line = e.span().map_or(1, |s| line_of(src, s.start));
-            format!("config file {origin}, line {line}: {}", e.message().trim().replace('\n', " "))
+            format!(
+                "config file {origin}, line {line}: {}",
+                e.message().trim().replace('\n', " ")
+            )
         })?;
         let mut config = Config::default();
         if let Some(m) = raw.mouse {
@@ -118,12 +129,24 @@ impl Config {
                     format!("{here}: there is no action '{}' (the help overlay, ?, lists them; the example config names every one)", crate::text::sanitize(action_name.get_ref()))
                 })?;
                 if !config.keymap.has(mode, action) {
-                    let modes: Vec<&str> = Mode::ALL.iter().filter(|m| config.keymap.has(**m, action)).map(|m| m.name()).collect();
+                    let modes: Vec<&str> = Mode::ALL
+                        .iter()
+                        .filter(|m| config.keymap.has(**m, action))
+                        .map(|m| m.name())
+                        .collect();
                     return Err(format!(
                         "{here}: the action '{}' cannot be bound in [keys.{}]; it belongs in {}",
                         action.name(),
                         mode.name(),
-                        if modes.is_empty() { "no mode".to_string() } else { modes.iter().map(|m| format!("[keys.{m}]")).collect::<Vec<_>>().join(", ") }
+                        if modes.is_empty() {
+                            "no mode".to_string()
+                        } else {
+                            modes
+                                .iter()
+                                .map(|m| format!("[keys.{m}]"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        }
                     ));
                 }
                 let names = match keys.get_ref() {
@@ -150,7 +173,12 @@ impl Config {
             }
         }
         if let Some((mode, key, a, b)) = config.keymap.duplicates().into_iter().next() {
-            let (line, mine, other) = match (user_lines.get(&(mode, key)), user_lines.iter().find(|((m, _), (_, act))| *m == mode && (*act == a || *act == b))) {
+            let (line, mine, other) = match (
+                user_lines.get(&(mode, key)),
+                user_lines
+                    .iter()
+                    .find(|((m, _), (_, act))| *m == mode && (*act == a || *act == b)),
+            ) {
                 (Some((l, act)), _) => (*l, *act, if *act == a { b } else { a }),
                 (None, Some((_, (l, act)))) => (*l, *act, if *act == a { b } else { a }),
                 (None, None) => (1, a, b),

@@ -74,7 +74,13 @@ fn rag_rank(r: Option<Rag>) -> u8 {
 /// the name can be highlighted), then unit, sector and owners.
 pub fn haystack(r: &PilotRow) -> String {
     let owners: Vec<&str> = r.owners.iter().flatten().map(String::as_str).collect();
-    format!("{}  {}  {}  {}", r.name, r.business_unit, r.sector.label(), owners.join("  "))
+    format!(
+        "{}  {}  {}  {}",
+        r.name,
+        r.business_unit,
+        r.sector.label(),
+        owners.join("  ")
+    )
 }
 
 /// The in-memory portfolio with its filter, sort and selection.

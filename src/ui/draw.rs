@@ -21,7 +21,12 @@ pub const MIN_HEIGHT: u16 = 16;
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
-    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
 }
 
 /// Pad a string with spaces (or cut it) to exactly `w` cells.
@@ -52,10 +57,16 @@ impl App {
             Constraint::Length(1),
         ])
         .areas(area);
-        let full = self.overlays.iter().rposition(|o| matches!(o, Overlay::Workshop(_) | Overlay::Summary(_)));
+        let full = self
+            .overlays
+            .iter()
+            .rposition(|o| matches!(o, Overlay::Workshop(_) | Overlay::Summary(_)));
         let first_layer = match full {
             Some(i) => {
-                let stage = Rect { height: area.height.saturating_sub(2), ..area };
+                let stage = Rect {
+                    height: area.height.saturating_sub(2),
+                    ..area
+                };
                 match &self.overlays[i] {
                     Overlay::Workshop(w) => self.draw_workshop(f, stage, w),
                     Overlay::Summary(s) => self.draw_summary(f, stage, s),
@@ -70,7 +81,18 @@ impl App {
             }
         };
         for o in &self.overlays[first_layer..] {
-            self.draw_layer(f, if full.is_some() { Rect { height: area.height.saturating_sub(2), ..area } } else { body }, o);
+            self.draw_layer(
+                f,
+                if full.is_some() {
+                    Rect {
+                        height: area.height.saturating_sub(2),
+                        ..area
+                    }
+                } else {
+                    body
+                },
+                o,
+            );
         }
         // The workshop shows its own key legend; keep the bar for messages.
         let stage_on_top = matches!(self.overlays.last(), Some(Overlay::Workshop(_) | Overlay::Summary(_)));
@@ -88,7 +110,12 @@ impl App {
         );
         let h = (msg.len() as u16 / area.width.max(1) + 1).min(area.height);
         let y = area.y + area.height.saturating_sub(h) / 2;
-        let r = Rect { x: area.x, y, width: area.width, height: h };
+        let r = Rect {
+            x: area.x,
+            y,
+            width: area.width,
+            height: h,
+        };
         f.render_widget(Paragraph::new(msg).style(t.alert()).wrap(Wrap { trim: true }), r);
     }
 
@@ -125,15 +152,41 @@ impl App {
             spans.push(Span::styled(" lastmile ", t.title()));
             x += 10;
         }
-        let active = self.screen.tab().or(if self.screen == Screen::Detail { self.detail.from } else { None });
+        let active = self.screen.tab().or(if self.screen == Screen::Detail {
+            self.detail.from
+        } else {
+            None
+        });
         let short = area.width < 76;
         for (i, s) in TABS.iter().enumerate() {
-            let label = if short { format!("{} {}", i + 1, &s.label()[..s.label().len().min(5)]) } else { format!("{} {}", i + 1, s.label()) };
-            let text = if area.width >= 84 { format!(" {label} ") } else { format!(" {label}") };
+            let label = if short {
+                format!("{} {}", i + 1, &s.label()[..s.label().len().min(5)])
+            } else {
+                format!("{} {}", i + 1, s.label())
+            };
+            let text = if area.width >= 84 {
+                format!(" {label} ")
+            } else {
+                format!(" {label}")
+            };
             let w = width(&text) as u16;
-            let style = if Some(i) == active && self.screen != Screen::Detail { t.selected() } else if Some(i) == active { t.title() } else { t.muted() };
+            let style = if Some(i) == active && self.screen != Screen::Detail {
+                t.selected()
+            } else if Some(i) == active {
+                t.title()
+            } else {
+                t.muted()
+            };
             if x + w <= area.x + area.width {
-                self.hits.borrow_mut().tabs.push((Rect { x, y: area.y, width: w, height: 1 }, i));
+                self.hits.borrow_mut().tabs.push((
+                    Rect {
+                        x,
+                        y: area.y,
+                        width: w,
+                        height: 1,
+                    },
+                    i,
+                ));
             }
             spans.push(Span::styled(text, style));
             x += w;
@@ -163,7 +216,10 @@ impl App {
             };
             let text = format!("{mark}{}", sanitize(&m.text));
             let text = truncate(&text, area.width as usize * area.height as usize);
-            f.render_widget(Paragraph::new(Span::styled(text, style)).wrap(Wrap { trim: false }), area);
+            f.render_widget(
+                Paragraph::new(Span::styled(text, style)).wrap(Wrap { trim: false }),
+                area,
+            );
             return;
         }
         let mode = self.mode();
@@ -171,7 +227,10 @@ impl App {
         let mut used = 0usize;
         let max = area.width as usize;
         let mut hints = self.config.keymap.hints(mode);
-        if matches!(mode, Mode::Portfolio | Mode::Board | Mode::Checklist | Mode::Detail | Mode::Decisions | Mode::Attention) {
+        if matches!(
+            mode,
+            Mode::Portfolio | Mode::Board | Mode::Checklist | Mode::Detail | Mode::Decisions | Mode::Attention
+        ) {
             // Help first, quit last: the two a new user needs.
             hints.sort_by_key(|(_, d)| match *d {
                 "help" => 0,
@@ -199,7 +258,10 @@ impl App {
         let t = &self.config.theme;
         let day = describe_day(self.day);
         let path = self.store.path();
-        let file = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| path.display().to_string());
+        let file = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| path.display().to_string());
         let full = path.display().to_string();
         let actor = format!("as {}", sanitize(self.store.actor()));
         let w = area.width as usize;
@@ -224,7 +286,10 @@ impl App {
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(t.border_focused())
-            .title(Span::styled(format!(" {} ", truncate(title, area.width.saturating_sub(4) as usize)), t.title()));
+            .title(Span::styled(
+                format!(" {} ", truncate(title, area.width.saturating_sub(4) as usize)),
+                t.title(),
+            ));
         let inner = block.inner(area);
         f.render_widget(block, area);
         inner
@@ -236,6 +301,9 @@ impl App {
         Block::default()
             .borders(Borders::ALL)
             .border_style(if focused { t.border_focused() } else { t.border() })
-            .title(Span::styled(format!(" {title} "), if focused { t.title() } else { Style::default() }))
+            .title(Span::styled(
+                format!(" {title} "),
+                if focused { t.title() } else { Style::default() },
+            ))
     }
 }

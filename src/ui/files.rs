@@ -24,16 +24,25 @@ pub fn export_decisions(store: &Store, name: &str) -> Result<String, String> {
         }
     };
     let count = store.all_decisions().map_err(|e| e.to_string())?.len();
-    export::write_file(&path, |w| export::decisions::write(store, format, &DecisionFilter::default(), w).map(|_| ()))
-        .map_err(|e| e.to_string())?;
+    export::write_file(&path, |w| {
+        export::decisions::write(store, format, &DecisionFilter::default(), w).map(|_| ())
+    })
+    .map_err(|e| e.to_string())?;
     let shown = std::fs::canonicalize(&path).unwrap_or(path);
-    Ok(format!("decision log ({count} decisions, {}) written to {}", format.label(), crate::text::sanitize(&shown.display().to_string())))
+    Ok(format!(
+        "decision log ({count} decisions, {}) written to {}",
+        format.label(),
+        crate::text::sanitize(&shown.display().to_string())
+    ))
 }
 
 /// Import pilots from a CSV file.
 pub fn import_pilots(store: &mut Store, playbook: &Playbook, name: &str) -> Result<String, String> {
     let _ = (store, playbook, expand(name));
-    Err("importing from the workbench is not available in this build yet: run 'lastmile import pilots FILE' in a shell".into())
+    Err(
+        "importing from the workbench is not available in this build yet: run 'lastmile import pilots FILE' in a shell"
+            .into(),
+    )
 }
 
 /// `~/` at the start means the home directory.

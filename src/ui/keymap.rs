@@ -82,7 +82,11 @@ pub enum KeyCodeOrd {
 
 impl Key {
     pub const fn plain(code: KeyCodeOrd) -> Key {
-        Key { code, ctrl: false, alt: false }
+        Key {
+            code,
+            ctrl: false,
+            alt: false,
+        }
     }
 
     /// From a crossterm key event (None for keys lastmile never binds).
@@ -277,10 +281,28 @@ const DEFAULTS: &[(Mode, Action, &str, &str, &str)] = {
         (M::Global, A::PrevScreen, "shift-tab", "previous screen", ""),
         (M::Global, A::ScreenPortfolio, "1", "portfolio", ""),
         (M::Global, A::ScreenAssessment, "2", "assessment board (days 1-30)", ""),
-        (M::Global, A::ScreenScaffolding, "3", "scaffolding board (days 31-60)", ""),
-        (M::Global, A::ScreenHardening, "4", "hardening & decision board (days 61-90)", ""),
+        (
+            M::Global,
+            A::ScreenScaffolding,
+            "3",
+            "scaffolding board (days 31-60)",
+            "",
+        ),
+        (
+            M::Global,
+            A::ScreenHardening,
+            "4",
+            "hardening & decision board (days 61-90)",
+            "",
+        ),
         (M::Global, A::ScreenDecisions, "5", "decision log", ""),
-        (M::Global, A::ScreenAttention, "6", "attention: what needs someone this week", ""),
+        (
+            M::Global,
+            A::ScreenAttention,
+            "6",
+            "attention: what needs someone this week",
+            "",
+        ),
         (M::Global, A::Up, "k up", "move up", ""),
         (M::Global, A::Down, "j down", "move down", ""),
         (M::Global, A::PageUp, "pgup ctrl-u", "page up", ""),
@@ -289,26 +311,62 @@ const DEFAULTS: &[(Mode, Action, &str, &str, &str)] = {
         (M::Global, A::Bottom, "G end", "last row", ""),
         (M::Global, A::Open, "enter", "open", ""),
         (M::Global, A::Back, "esc", "back", ""),
-        (M::Global, A::Why, "w", "why is the selected pilot not ready?", "why not ready"),
+        (
+            M::Global,
+            A::Why,
+            "w",
+            "why is the selected pilot not ready?",
+            "why not ready",
+        ),
         (M::Global, A::Undo, "u", "undo your last change", ""),
         (M::Global, A::Refresh, "ctrl-r f5", "reload from the database file", ""),
         //
         (M::Portfolio, A::Open, "enter", "open the pilot's detail", "open"),
-        (M::Portfolio, A::Filter, "/", "fuzzy filter (name, unit, sector, owners)", "filter"),
+        (
+            M::Portfolio,
+            A::Filter,
+            "/",
+            "fuzzy filter (name, unit, sector, owners)",
+            "filter",
+        ),
         (M::Portfolio, A::SortNext, "S", "sort by the next column", "sort"),
         (M::Portfolio, A::SortReverse, "R", "reverse the sort order", ""),
         (M::Portfolio, A::ToggleHeatmap, "v", "table / heatmap view", "heatmap"),
         (M::Portfolio, A::AddPilot, "n", "add a pilot", "add"),
         (M::Portfolio, A::EditPilot, "e", "edit the pilot", ""),
-        (M::Portfolio, A::Score, "s", "score a dimension red / yellow / green", "score"),
+        (
+            M::Portfolio,
+            A::Score,
+            "s",
+            "score a dimension red / yellow / green",
+            "score",
+        ),
         (M::Portfolio, A::Owner, "o", "assign one of the four owners", ""),
         (M::Portfolio, A::PhaseNext, "]", "move the pilot to the next phase", ""),
-        (M::Portfolio, A::PhasePrev, "[", "move the pilot to the previous phase", ""),
+        (
+            M::Portfolio,
+            A::PhasePrev,
+            "[",
+            "move the pilot to the previous phase",
+            "",
+        ),
         (M::Portfolio, A::Selection, "c", "enter selection scores (1-5)", ""),
         (M::Portfolio, A::Decide, "D", "record a go / no-go decision", ""),
-        (M::Portfolio, A::Workshop, "W", "workshop review of the pilot's current phase", "workshop"),
+        (
+            M::Portfolio,
+            A::Workshop,
+            "W",
+            "workshop review of the pilot's current phase",
+            "workshop",
+        ),
         (M::Portfolio, A::Import, "I", "import pilots from a CSV file", ""),
-        (M::Portfolio, A::LoadDemo, "L", "load the demo portfolio (empty database only)", ""),
+        (
+            M::Portfolio,
+            A::LoadDemo,
+            "L",
+            "load the demo portfolio (empty database only)",
+            "",
+        ),
         //
         (M::Board, A::Right, "l right", "go to the checklist", ""),
         (M::Board, A::Open, "enter", "go to the checklist", "checklist"),
@@ -321,9 +379,21 @@ const DEFAULTS: &[(Mode, Action, &str, &str, &str)] = {
         (M::Board, A::AddMetric, "m", "add an evaluation metric", ""),
         (M::Board, A::MetricValue, "M", "record a metric's current value", ""),
         (M::Board, A::Decide, "D", "record a go / no-go decision", ""),
-        (M::Board, A::PhaseNext, "]", "move the pilot to the next phase", "next phase"),
+        (
+            M::Board,
+            A::PhaseNext,
+            "]",
+            "move the pilot to the next phase",
+            "next phase",
+        ),
         (M::Board, A::PhasePrev, "[", "move the pilot to the previous phase", ""),
-        (M::Board, A::Workshop, "W", "workshop review of this checklist", "workshop"),
+        (
+            M::Board,
+            A::Workshop,
+            "W",
+            "workshop review of this checklist",
+            "workshop",
+        ),
         //
         (M::Checklist, A::Left, "h left", "back to the pilots", ""),
         (M::Checklist, A::Back, "esc", "back to the pilots", ""),
@@ -343,8 +413,20 @@ const DEFAULTS: &[(Mode, Action, &str, &str, &str)] = {
         (M::Checklist, A::MetricValue, "M", "record a metric's current value", ""),
         (M::Checklist, A::Decide, "D", "record a go / no-go decision", ""),
         (M::Checklist, A::PhaseNext, "]", "move the pilot to the next phase", ""),
-        (M::Checklist, A::PhasePrev, "[", "move the pilot to the previous phase", ""),
-        (M::Checklist, A::Workshop, "W", "workshop review of this checklist", "workshop"),
+        (
+            M::Checklist,
+            A::PhasePrev,
+            "[",
+            "move the pilot to the previous phase",
+            "",
+        ),
+        (
+            M::Checklist,
+            A::Workshop,
+            "W",
+            "workshop review of this checklist",
+            "workshop",
+        ),
         //
         (M::Detail, A::EditPilot, "e", "edit the inventory fields", "edit"),
         (M::Detail, A::Owner, "o", "assign one of the four owners", "owners"),
@@ -358,8 +440,20 @@ const DEFAULTS: &[(Mode, Action, &str, &str, &str)] = {
         (M::Detail, A::PhasePrev, "[", "move to the previous phase", ""),
         (M::Detail, A::Workshop, "W", "workshop review of the current phase", ""),
         //
-        (M::Decisions, A::Export, "x", "export the decision log to a file", "export"),
-        (M::Decisions, A::Communicated, "C", "mark the decision communicated", "communicated"),
+        (
+            M::Decisions,
+            A::Export,
+            "x",
+            "export the decision log to a file",
+            "export",
+        ),
+        (
+            M::Decisions,
+            A::Communicated,
+            "C",
+            "mark the decision communicated",
+            "communicated",
+        ),
         (M::Decisions, A::Open, "enter", "open the pilot", "open pilot"),
         //
         (M::Attention, A::Open, "enter", "jump to it", "go there"),
@@ -410,7 +504,13 @@ const DEFAULTS: &[(Mode, Action, &str, &str, &str)] = {
         (M::Filter, A::Quit, "ctrl-c", "quit", ""),
         //
         (M::Form, A::Submit, "ctrl-s", "save", "save"),
-        (M::Form, A::Open, "enter", "next field / choose / save on the last", "next / pick"),
+        (
+            M::Form,
+            A::Open,
+            "enter",
+            "next field / choose / save on the last",
+            "next / pick",
+        ),
         (M::Form, A::NextField, "tab down", "next field", "next field"),
         (M::Form, A::PrevField, "shift-tab up", "previous field", ""),
         (M::Form, A::Back, "esc", "cancel", "cancel"),
@@ -421,7 +521,13 @@ const DEFAULTS: &[(Mode, Action, &str, &str, &str)] = {
         (M::Editor, A::Quit, "ctrl-c", "quit", ""),
         //
         (M::Picker, A::Open, "enter", "choose (or add the typed name)", "choose"),
-        (M::Picker, A::NewPerson, "ctrl-a", "add the typed name as a new person", "add new person"),
+        (
+            M::Picker,
+            A::NewPerson,
+            "ctrl-a",
+            "add the typed name as a new person",
+            "add new person",
+        ),
         (M::Picker, A::Up, "up ctrl-p", "move up", ""),
         (M::Picker, A::Down, "down ctrl-n", "move down", ""),
         (M::Picker, A::Back, "esc", "cancel", "cancel"),
@@ -437,8 +543,16 @@ impl Default for Keymap {
     fn default() -> Self {
         let mut modes: BTreeMap<Mode, Vec<Binding>> = BTreeMap::new();
         for (mode, action, keys, description, hint) in DEFAULTS {
-            let keys = keys.split_whitespace().map(|k| Key::parse(k).expect("default keys parse")).collect();
-            modes.entry(*mode).or_default().push(Binding { keys, action: *action, description, hint });
+            let keys = keys
+                .split_whitespace()
+                .map(|k| Key::parse(k).expect("default keys parse"))
+                .collect();
+            modes.entry(*mode).or_default().push(Binding {
+                keys,
+                action: *action,
+                description,
+                hint,
+            });
         }
         Keymap { modes }
     }
@@ -457,7 +571,11 @@ impl Keymap {
 
     /// Replace the keys of `action` in `mode`; false if it has no entry there.
     pub fn set_keys(&mut self, mode: Mode, action: Action, keys: Vec<Key>) -> bool {
-        match self.modes.get_mut(&mode).and_then(|v| v.iter_mut().find(|b| b.action == action)) {
+        match self
+            .modes
+            .get_mut(&mode)
+            .and_then(|v| v.iter_mut().find(|b| b.action == action))
+        {
             Some(b) => {
                 b.keys = keys;
                 true
@@ -479,16 +597,29 @@ impl Keymap {
 
     /// Keys bound to `action` in `mode` (or globally, for fall-through modes).
     pub fn keys_for(&self, mode: Mode, action: Action) -> Vec<Key> {
-        let own: Vec<Key> = self.bindings(mode).iter().filter(|b| b.action == action).flat_map(|b| b.keys.clone()).collect();
+        let own: Vec<Key> = self
+            .bindings(mode)
+            .iter()
+            .filter(|b| b.action == action)
+            .flat_map(|b| b.keys.clone())
+            .collect();
         if own.is_empty() && mode.falls_through() {
-            return self.bindings(Mode::Global).iter().filter(|b| b.action == action).flat_map(|b| b.keys.clone()).collect();
+            return self
+                .bindings(Mode::Global)
+                .iter()
+                .filter(|b| b.action == action)
+                .flat_map(|b| b.keys.clone())
+                .collect();
         }
         own
     }
 
     /// The first key of `action`, for messages ("press x to export").
     pub fn key_label(&self, mode: Mode, action: Action) -> String {
-        self.keys_for(mode, action).first().map(|k| k.to_string()).unwrap_or_else(|| action.name().to_string())
+        self.keys_for(mode, action)
+            .first()
+            .map(|k| k.to_string())
+            .unwrap_or_else(|| action.name().to_string())
     }
 
     /// Entries for the key-hint bar: (first key, short label), mode first.
@@ -519,7 +650,12 @@ impl Keymap {
             self.bindings(m)
                 .iter()
                 .filter(|b| !skip.contains(&b.action) && !b.keys.is_empty())
-                .map(|b| (b.keys.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(" "), b.description))
+                .map(|b| {
+                    (
+                        b.keys.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(" "),
+                        b.description,
+                    )
+                })
                 .collect()
         };
         let mut out = vec![(mode.label(), list(mode, &[]))];
@@ -557,7 +693,12 @@ mod tests {
     use crossterm::event::KeyEventKind;
 
     fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
-        KeyEvent { code, modifiers: mods, kind: KeyEventKind::Press, state: crossterm::event::KeyEventState::NONE }
+        KeyEvent {
+            code,
+            modifiers: mods,
+            kind: KeyEventKind::Press,
+            state: crossterm::event::KeyEventState::NONE,
+        }
     }
 
     #[test]
@@ -567,7 +708,14 @@ mod tests {
 
     #[test]
     fn keys_parse_and_display() {
-        assert_eq!(Key::parse("ctrl-S").unwrap(), Key { code: KeyCodeOrd::Char('s'), ctrl: true, alt: false });
+        assert_eq!(
+            Key::parse("ctrl-S").unwrap(),
+            Key {
+                code: KeyCodeOrd::Char('s'),
+                ctrl: true,
+                alt: false
+            }
+        );
         assert_eq!(Key::parse("J").unwrap().code, KeyCodeOrd::Char('J'));
         assert_eq!(Key::parse("-").unwrap().code, KeyCodeOrd::Char('-'));
         assert_eq!(Key::parse("shift-tab").unwrap().code, KeyCodeOrd::BackTab);
@@ -582,9 +730,21 @@ mod tests {
         let km = Keymap::default();
         let shift_s = ev(KeyCode::Char('S'), KeyModifiers::SHIFT);
         assert_eq!(km.action_for(Mode::Portfolio, &shift_s), Some(Action::SortNext));
-        assert_eq!(km.action_for(Mode::Portfolio, &ev(KeyCode::Char('q'), KeyModifiers::NONE)), Some(Action::Quit));
-        assert_eq!(km.action_for(Mode::Form, &ev(KeyCode::Char('q'), KeyModifiers::NONE)), None);
-        assert_eq!(km.action_for(Mode::Form, &ev(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(Action::Quit));
-        assert_eq!(km.action_for(Mode::Board, &ev(KeyCode::Tab, KeyModifiers::SHIFT)), Some(Action::PrevScreen));
+        assert_eq!(
+            km.action_for(Mode::Portfolio, &ev(KeyCode::Char('q'), KeyModifiers::NONE)),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            km.action_for(Mode::Form, &ev(KeyCode::Char('q'), KeyModifiers::NONE)),
+            None
+        );
+        assert_eq!(
+            km.action_for(Mode::Form, &ev(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            km.action_for(Mode::Board, &ev(KeyCode::Tab, KeyModifiers::SHIFT)),
+            Some(Action::PrevScreen)
+        );
     }
 }

@@ -5,7 +5,9 @@ use super::action::Action;
 use super::app::App;
 use super::forms::{FieldValue, FormKind, FormOutput};
 use super::ops::{fields_of, Step, Undo};
-use super::overlay::{ConfirmState, EditorState, MenuPurpose, Overlay, Pending, PickPurpose, PromptPurpose, PromptState};
+use super::overlay::{
+    ConfirmState, EditorState, MenuPurpose, Overlay, Pending, PickPurpose, PromptPurpose, PromptState,
+};
 use super::widgets::textbuf::TextBuf;
 use crate::domain::model::Role;
 use crate::text::sanitize;
@@ -176,7 +178,9 @@ impl App {
 
     /// Choose row `i` of the open menu.
     pub(crate) fn menu_choose(&mut self, i: usize) {
-        let Some(Overlay::Menu(m)) = self.overlays.last() else { return };
+        let Some(Overlay::Menu(m)) = self.overlays.last() else {
+            return;
+        };
         if i >= m.items.len() {
             return;
         }
@@ -186,11 +190,20 @@ impl App {
             MenuPurpose::AssignRole { pilot_id } => self.open_role_picker(pilot_id, Role::ALL[i]),
             MenuPurpose::RemoveRole { pilot_id } => {
                 let role = Role::ALL[i];
-                match self.store.owners(pilot_id).ok().and_then(|o| o.into_iter().find(|o| o.role == role)) {
+                match self
+                    .store
+                    .owners(pilot_id)
+                    .ok()
+                    .and_then(|o| o.into_iter().find(|o| o.role == role))
+                {
                     Some(o) => self.overlays.push(Overlay::Confirm(ConfirmState {
                         title: "Remove owner?".into(),
                         message: format!("Remove {} as {}?", sanitize(&o.person), role.label().to_lowercase()),
-                        pending: Pending::RemoveOwner { pilot_id, role, revision: o.revision },
+                        pending: Pending::RemoveOwner {
+                            pilot_id,
+                            role,
+                            revision: o.revision,
+                        },
                     })),
                     None => self.info(format!("no {} is named", role.label().to_lowercase())),
                 }
@@ -201,10 +214,20 @@ impl App {
                 let cur = m.current.map(crate::playbook::rubric::fmt_num).unwrap_or_default();
                 self.overlays.push(Overlay::Prompt(PromptState {
                     title: format!("Current value of {}", sanitize(&m.name)),
-                    label: format!("{} (empty clears it)", if m.unit.is_empty() { "value".to_string() } else { sanitize(&m.unit) }),
+                    label: format!(
+                        "{} (empty clears it)",
+                        if m.unit.is_empty() {
+                            "value".to_string()
+                        } else {
+                            sanitize(&m.unit)
+                        }
+                    ),
                     input: TextBuf::new(&cur),
                     error: None,
-                    purpose: PromptPurpose::MetricValue { metric_id: m.id, revision: m.revision },
+                    purpose: PromptPurpose::MetricValue {
+                        metric_id: m.id,
+                        revision: m.revision,
+                    },
                 }));
             }
         }
@@ -213,10 +236,18 @@ impl App {
     /// A confirmation answered yes.
     fn confirmed(&mut self, p: Pending) {
         match p {
-            Pending::PhaseMove { pilot_id, revision, phase } => {
+            Pending::PhaseMove {
+                pilot_id,
+                revision,
+                phase,
+            } => {
                 self.set_phase(pilot_id, revision, phase);
             }
-            Pending::RemoveOwner { pilot_id, role, revision } => {
+            Pending::RemoveOwner {
+                pilot_id,
+                role,
+                revision,
+            } => {
                 self.remove_role(pilot_id, role, revision);
             }
             Pending::ClearItemOwner { item_id, revision } => {
@@ -238,7 +269,9 @@ impl App {
                             label: "decision".into(),
                             pilot_id: Some(pilot_id),
                             steps: vec![],
-                            not_undoable: Some("the decision log is append-only: record a new decision to supersede it".into()),
+                            not_undoable: Some(
+                                "the decision log is append-only: record a new decision to supersede it".into(),
+                            ),
                         });
                         let outcome = decision.outcome.map_or("", |o| o.label());
                         self.ok(format!("decision recorded: {outcome} (see the decision log, 5)"));
@@ -259,7 +292,9 @@ impl App {
 
     /// Enter in the picker: the selected person, or add the typed name.
     fn picker_choose(&mut self, force_new: bool) {
-        let Some(Overlay::Picker(p)) = self.overlays.last() else { return };
+        let Some(Overlay::Picker(p)) = self.overlays.last() else {
+            return;
+        };
         let purpose = p.purpose.clone();
         let (id, name) = match (force_new, p.chosen()) {
             (false, Some(person)) => (person.id, person.name.clone()),
@@ -330,7 +365,9 @@ impl App {
     }
 
     fn prompt_submit(&mut self) {
-        let Some(Overlay::Prompt(p)) = self.overlays.last() else { return };
+        let Some(Overlay::Prompt(p)) = self.overlays.last() else {
+            return;
+        };
         let text = p.input.text().trim().to_string();
         match p.purpose.clone() {
             PromptPurpose::MetricValue { metric_id, revision } => {
@@ -340,19 +377,37 @@ impl App {
                     match text.replace(',', "").trim_end_matches('%').trim().parse::<f64>() {
                         Ok(v) if v.is_finite() => Some(v),
                         _ => {
-                            self.prompt_error(format!("'{}' is not a number: write it like 85 or 0.25", sanitize(&text)));
+                            self.prompt_error(format!(
+                                "'{}' is not a number: write it like 85 or 0.25",
+                                sanitize(&text)
+                            ));
                             return;
                         }
                     }
                 };
-                let pilot_id = self.pilot.as_ref().and_then(|d| d.metrics.iter().find(|m| m.id == metric_id)).map(|m| m.pilot_id);
-                let old = self.pilot.as_ref().and_then(|d| d.metrics.iter().find(|m| m.id == metric_id)).and_then(|m| m.current);
-                if self.write(|tx| tx.set_metric_current(metric_id, revision, value)).is_some() {
+                let pilot_id = self
+                    .pilot
+                    .as_ref()
+                    .and_then(|d| d.metrics.iter().find(|m| m.id == metric_id))
+                    .map(|m| m.pilot_id);
+                let old = self
+                    .pilot
+                    .as_ref()
+                    .and_then(|d| d.metrics.iter().find(|m| m.id == metric_id))
+                    .and_then(|m| m.current);
+                if self
+                    .write(|tx| tx.set_metric_current(metric_id, revision, value))
+                    .is_some()
+                {
                     self.overlays.pop();
                     self.push_undo(Undo {
                         label: "metric value".into(),
                         pilot_id,
-                        steps: vec![Step::MetricCurrent { metric_id, rev: revision + 1, old }],
+                        steps: vec![Step::MetricCurrent {
+                            metric_id,
+                            rev: revision + 1,
+                            old,
+                        }],
                         not_undoable: None,
                     });
                     self.ok("metric value saved");
@@ -402,7 +457,9 @@ impl App {
 
     /// Ctrl-S (or Enter on the last field) in a form.
     fn form_submit(&mut self) {
-        let Some(Overlay::Form(f)) = self.overlays.last_mut() else { return };
+        let Some(Overlay::Form(f)) = self.overlays.last_mut() else {
+            return;
+        };
         let Some(out) = f.validate() else { return };
         let kind = f.kind.clone();
         match (kind, out) {
@@ -419,7 +476,11 @@ impl App {
                         });
                         self.refresh_pilot(id);
                         self.portfolio.select_id(id);
-                        self.ok(format!("added {} with {} checklist items", sanitize(&fields.name), items.len()));
+                        self.ok(format!(
+                            "added {} with {} checklist items",
+                            sanitize(&fields.name),
+                            items.len()
+                        ));
                     }
                     Err(e) => self.form_store_error(e),
                 }
@@ -435,7 +496,11 @@ impl App {
                                 self.push_undo(Undo {
                                     label: "pilot edit".into(),
                                     pilot_id: Some(id),
-                                    steps: vec![Step::Pilot { pilot_id: id, rev, old: fields_of(&b) }],
+                                    steps: vec![Step::Pilot {
+                                        pilot_id: id,
+                                        rev,
+                                        old: fields_of(&b),
+                                    }],
                                     not_undoable: None,
                                 });
                             }
@@ -446,7 +511,14 @@ impl App {
                     Err(e) => self.form_store_error(e),
                 }
             }
-            (FormKind::Score { pilot_id }, FormOutput::Score { dimension, rating, rationale }) => {
+            (
+                FormKind::Score { pilot_id },
+                FormOutput::Score {
+                    dimension,
+                    rating,
+                    rationale,
+                },
+            ) => {
                 self.overlays.pop();
                 self.score_dimension(pilot_id, dimension, rating, &rationale);
             }
@@ -454,20 +526,22 @@ impl App {
                 self.overlays.pop();
                 self.score_selection(pilot_id, &answers, &rationale);
             }
-            (FormKind::Metric { pilot_id }, FormOutput::Metric(m)) => match self.store.write(|tx| tx.add_metric(pilot_id, &m)) {
-                Ok(_) => {
-                    self.overlays.pop();
-                    self.push_undo(Undo {
-                        label: "added metric".into(),
-                        pilot_id: Some(pilot_id),
-                        steps: vec![],
-                        not_undoable: Some("metrics are kept once added".into()),
-                    });
-                    self.ok(format!("metric {} added", sanitize(&m.name)));
-                    self.refresh_pilot(pilot_id);
+            (FormKind::Metric { pilot_id }, FormOutput::Metric(m)) => {
+                match self.store.write(|tx| tx.add_metric(pilot_id, &m)) {
+                    Ok(_) => {
+                        self.overlays.pop();
+                        self.push_undo(Undo {
+                            label: "added metric".into(),
+                            pilot_id: Some(pilot_id),
+                            steps: vec![],
+                            not_undoable: Some("metrics are kept once added".into()),
+                        });
+                        self.ok(format!("metric {} added", sanitize(&m.name)));
+                        self.refresh_pilot(pilot_id);
+                    }
+                    Err(e) => self.form_store_error(e),
                 }
-                Err(e) => self.form_store_error(e),
-            },
+            }
             (FormKind::Decision { pilot_id }, FormOutput::Decision(decision)) => {
                 let who = match self.overlays.last() {
                     Some(Overlay::Form(f)) => match f.field("decided_by").map(|x| &x.value) {
@@ -476,7 +550,11 @@ impl App {
                     },
                     _ => String::new(),
                 };
-                let pilot = self.portfolio.row(pilot_id).map(|r| sanitize(&r.name)).unwrap_or_default();
+                let pilot = self
+                    .portfolio
+                    .row(pilot_id)
+                    .map(|r| sanitize(&r.name))
+                    .unwrap_or_default();
                 let outcome = decision.outcome.map_or("?", |o| o.label());
                 self.overlays.push(Overlay::Confirm(ConfirmState {
                     title: "Record this decision?".into(),

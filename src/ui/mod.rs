@@ -37,7 +37,9 @@ pub use keymap::{Keymap, Mode};
 use crate::playbook::Playbook;
 use crate::store::Store;
 use chrono::NaiveDate;
-use crossterm::event::{self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event};
+use crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
+};
 use crossterm::execute;
 use crossterm::terminal::{disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen};
 use ratatui::backend::{Backend, CrosstermBackend};
@@ -75,21 +77,30 @@ pub struct ScriptedEvents {
 
 impl ScriptedEvents {
     pub fn new(events: impl IntoIterator<Item = Event>) -> ScriptedEvents {
-        ScriptedEvents { events: events.into_iter().collect() }
+        ScriptedEvents {
+            events: events.into_iter().collect(),
+        }
     }
 }
 
 impl EventSource for ScriptedEvents {
     fn next(&mut self, _timeout: Duration) -> io::Result<Option<Event>> {
         Ok(Some(self.events.pop_front().unwrap_or_else(|| {
-            Event::Key(event::KeyEvent::new(event::KeyCode::Char('c'), event::KeyModifiers::CONTROL))
+            Event::Key(event::KeyEvent::new(
+                event::KeyCode::Char('c'),
+                event::KeyModifiers::CONTROL,
+            ))
         })))
     }
 }
 
 /// Run the app until it quits: draw when something changed, handle every
 /// pending event before drawing again, tick when idle.
-pub fn run_loop<B: Backend>(terminal: &mut Terminal<B>, app: &mut App, events: &mut impl EventSource) -> io::Result<()> {
+pub fn run_loop<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    events: &mut impl EventSource,
+) -> io::Result<()> {
     let mut dirty = true;
     while !app.should_quit() {
         if dirty {
@@ -122,7 +133,13 @@ struct TerminalGuard {
 /// Leave raw mode and the alternate screen; safe to call more than once.
 pub fn restore_terminal() {
     let _ = disable_raw_mode();
-    let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste, LeaveAlternateScreen, crossterm::cursor::Show);
+    let _ = execute!(
+        io::stdout(),
+        DisableMouseCapture,
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
 }
 
 impl TerminalGuard {
@@ -157,7 +174,9 @@ impl Drop for TerminalGuard {
 fn install_hooks() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
-        let (panic_hook, eyre_hook) = color_eyre::config::HookBuilder::default().display_env_section(false).into_hooks();
+        let (panic_hook, eyre_hook) = color_eyre::config::HookBuilder::default()
+            .display_env_section(false)
+            .into_hooks();
         let _ = eyre_hook.install();
         let panic_hook = panic_hook.into_panic_hook();
         std::panic::set_hook(Box::new(move |info| {
@@ -183,7 +202,9 @@ fn init_logging() {
             return;
         }
     }
-    let Ok(file) = std::fs::OpenOptions::new().create(true).append(true).open(&path) else { return };
+    let Ok(file) = std::fs::OpenOptions::new().create(true).append(true).open(&path) else {
+        return;
+    };
     let _ = tracing_subscriber::fmt()
         .with_writer(std::sync::Mutex::new(file))
         .with_ansi(false)

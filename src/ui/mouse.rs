@@ -18,8 +18,18 @@ impl App {
         match m.kind {
             MouseEventKind::Down(MouseButton::Left) => self.click(x, y),
             MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => {
-                let a = if m.kind == MouseEventKind::ScrollUp { Action::Up } else { Action::Down };
-                let target = self.hits.borrow().scroll_areas.iter().find(|(r, _)| inside(r, x, y)).map(|(_, t)| *t);
+                let a = if m.kind == MouseEventKind::ScrollUp {
+                    Action::Up
+                } else {
+                    Action::Down
+                };
+                let target = self
+                    .hits
+                    .borrow()
+                    .scroll_areas
+                    .iter()
+                    .find(|(r, _)| inside(r, x, y))
+                    .map(|(_, t)| *t);
                 if let (Some(ListTarget::BoardPilots(p)), None) = (target, self.overlays.last()) {
                     self.boards[p.index()].focus_checklist = false;
                 }
@@ -46,7 +56,9 @@ impl App {
                 return;
             }
         }
-        let Some((_, target, idx)) = hits.rows.iter().find(|(r, _, _)| inside(r, x, y)).copied() else { return };
+        let Some((_, target, idx)) = hits.rows.iter().find(|(r, _, _)| inside(r, x, y)).copied() else {
+            return;
+        };
         let again = match target {
             ListTarget::Portfolio => {
                 let again = self.portfolio.scroll.selected == idx;

@@ -10,14 +10,47 @@ use crate::store::Tx;
 /// The inverse of one part of a change.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Step {
-    ItemState { item_id: i64, rev: i64, old: ItemState },
-    ItemOwner { item_id: i64, rev: i64, old: Option<i64> },
-    ItemNote { item_id: i64, rev: i64, old: String },
-    Phase { pilot_id: i64, rev: i64, old: Phase },
-    Pilot { pilot_id: i64, rev: i64, old: PilotFields },
-    Role { pilot_id: i64, role: Role, old: Option<i64> },
-    Score { pilot_id: i64, rubric: String, question: String, old: String },
-    MetricCurrent { metric_id: i64, rev: i64, old: Option<f64> },
+    ItemState {
+        item_id: i64,
+        rev: i64,
+        old: ItemState,
+    },
+    ItemOwner {
+        item_id: i64,
+        rev: i64,
+        old: Option<i64>,
+    },
+    ItemNote {
+        item_id: i64,
+        rev: i64,
+        old: String,
+    },
+    Phase {
+        pilot_id: i64,
+        rev: i64,
+        old: Phase,
+    },
+    Pilot {
+        pilot_id: i64,
+        rev: i64,
+        old: PilotFields,
+    },
+    Role {
+        pilot_id: i64,
+        role: Role,
+        old: Option<i64>,
+    },
+    Score {
+        pilot_id: i64,
+        rubric: String,
+        question: String,
+        old: String,
+    },
+    MetricCurrent {
+        metric_id: i64,
+        rev: i64,
+        old: Option<f64>,
+    },
 }
 
 /// One undoable change (or a note on why it cannot be undone).
@@ -82,17 +115,32 @@ impl App {
         if item.state == state {
             return true;
         }
-        if self.write(|tx| tx.set_item_state(item.id, item.revision, state)).is_none() {
+        if self
+            .write(|tx| tx.set_item_state(item.id, item.revision, state))
+            .is_none()
+        {
             return false;
         }
         let rev = self.item_rev(item.id);
         self.push_undo(Undo {
-            label: format!("{} → {}", crate::text::truncate(&crate::text::sanitize(&item.text), 40), state.label()),
+            label: format!(
+                "{} → {}",
+                crate::text::truncate(&crate::text::sanitize(&item.text), 40),
+                state.label()
+            ),
             pilot_id: Some(item.pilot_id),
-            steps: vec![Step::ItemState { item_id, rev, old: item.state }],
+            steps: vec![Step::ItemState {
+                item_id,
+                rev,
+                old: item.state,
+            }],
             not_undoable: None,
         });
-        self.ok(format!("{} {}", state.mark(), crate::text::truncate(&crate::text::sanitize(&item.text), 60)));
+        self.ok(format!(
+            "{} {}",
+            state.mark(),
+            crate::text::truncate(&crate::text::sanitize(&item.text), 60)
+        ));
         self.refresh_pilot(item.pilot_id);
         true
     }
@@ -107,11 +155,18 @@ impl App {
         self.push_undo(Undo {
             label: "item owner".into(),
             pilot_id: Some(item.pilot_id),
-            steps: vec![Step::ItemOwner { item_id, rev, old: item.owner_id }],
+            steps: vec![Step::ItemOwner {
+                item_id,
+                rev,
+                old: item.owner_id,
+            }],
             not_undoable: None,
         });
         self.refresh_pilot(item.pilot_id);
-        let who = self.item(item_id).and_then(|i| i.owner).unwrap_or_else(|| "nobody".into());
+        let who = self
+            .item(item_id)
+            .and_then(|i| i.owner)
+            .unwrap_or_else(|| "nobody".into());
         self.ok(format!("owner: {}", crate::text::sanitize(&who)));
         true
     }
@@ -126,7 +181,11 @@ impl App {
         self.push_undo(Undo {
             label: "note".into(),
             pilot_id: Some(item.pilot_id),
-            steps: vec![Step::ItemNote { item_id, rev, old: item.note.clone() }],
+            steps: vec![Step::ItemNote {
+                item_id,
+                rev,
+                old: item.note.clone(),
+            }],
             not_undoable: None,
         });
         self.ok("note saved");
@@ -136,7 +195,9 @@ impl App {
 
     /// Move a pilot to another phase.
     pub fn set_phase(&mut self, pilot_id: i64, revision: i64, phase: Phase) -> bool {
-        let Ok(before) = self.store.pilot(pilot_id) else { return false };
+        let Ok(before) = self.store.pilot(pilot_id) else {
+            return false;
+        };
         if self.write(|tx| tx.set_phase(pilot_id, revision, phase)).is_none() {
             return false;
         }
@@ -144,18 +205,34 @@ impl App {
         self.push_undo(Undo {
             label: format!("phase {}", phase.label()),
             pilot_id: Some(pilot_id),
-            steps: vec![Step::Phase { pilot_id, rev, old: before.phase }],
+            steps: vec![Step::Phase {
+                pilot_id,
+                rev,
+                old: before.phase,
+            }],
             not_undoable: None,
         });
-        self.ok(format!("{} moved to {}", crate::text::sanitize(&before.name), phase.label()));
+        self.ok(format!(
+            "{} moved to {}",
+            crate::text::sanitize(&before.name),
+            phase.label()
+        ));
         self.refresh_pilot(pilot_id);
         true
     }
 
     /// Name (or replace) one of the four owners.
     pub fn assign_role(&mut self, pilot_id: i64, role: Role, person_id: i64, seen: Option<i64>) -> bool {
-        let old = self.store.owners(pilot_id).ok().and_then(|o| o.into_iter().find(|o| o.role == role)).map(|o| o.person_id);
-        if self.write(|tx| tx.assign_owner(pilot_id, role, person_id, seen)).is_none() {
+        let old = self
+            .store
+            .owners(pilot_id)
+            .ok()
+            .and_then(|o| o.into_iter().find(|o| o.role == role))
+            .map(|o| o.person_id);
+        if self
+            .write(|tx| tx.assign_owner(pilot_id, role, person_id, seen))
+            .is_none()
+        {
             return false;
         }
         self.push_undo(Undo {
@@ -165,14 +242,23 @@ impl App {
             not_undoable: None,
         });
         self.refresh_pilot(pilot_id);
-        let who = self.portfolio.row(pilot_id).and_then(|r| r.owners[role.index()].clone()).unwrap_or_default();
+        let who = self
+            .portfolio
+            .row(pilot_id)
+            .and_then(|r| r.owners[role.index()].clone())
+            .unwrap_or_default();
         self.ok(format!("{}: {}", role.label(), crate::text::sanitize(&who)));
         true
     }
 
     /// Remove one of the four owners.
     pub fn remove_role(&mut self, pilot_id: i64, role: Role, revision: i64) -> bool {
-        let old = self.store.owners(pilot_id).ok().and_then(|o| o.into_iter().find(|o| o.role == role)).map(|o| o.person_id);
+        let old = self
+            .store
+            .owners(pilot_id)
+            .ok()
+            .and_then(|o| o.into_iter().find(|o| o.role == role))
+            .map(|o| o.person_id);
         if self.write(|tx| tx.unassign_owner(pilot_id, role, revision)).is_none() {
             return false;
         }
@@ -200,13 +286,23 @@ impl App {
     }
 
     /// Record one answer of a rubric (readiness or selection).
-    pub fn add_scores(&mut self, pilot_id: i64, rubric_key: &str, answers: &[(String, String)], rationale: &str) -> bool {
-        let Some(rubric) = self.playbook.rubric(rubric_key).cloned() else { return false };
+    pub fn add_scores(
+        &mut self,
+        pilot_id: i64,
+        rubric_key: &str,
+        answers: &[(String, String)],
+        rationale: &str,
+    ) -> bool {
+        let Some(rubric) = self.playbook.rubric(rubric_key).cloned() else {
+            return false;
+        };
         let scale = self.playbook.scale_of(&rubric).clone();
         let current = self.store.current_answers(pilot_id, rubric_key).unwrap_or_default();
         let changed: Vec<(String, String)> = answers
             .iter()
-            .filter(|(q, a)| current.get(q).map_or(true, |c| !c.answer.eq_ignore_ascii_case(a)) || !rationale.trim().is_empty())
+            .filter(|(q, a)| {
+                current.get(q).map_or(true, |c| !c.answer.eq_ignore_ascii_case(a)) || !rationale.trim().is_empty()
+            })
             .cloned()
             .collect();
         if changed.is_empty() {
@@ -225,7 +321,12 @@ impl App {
         let steps: Vec<Step> = changed
             .iter()
             .filter_map(|(q, _)| {
-                current.get(q).map(|c| Step::Score { pilot_id, rubric: rubric_key.into(), question: q.clone(), old: c.answer.clone() })
+                current.get(q).map(|c| Step::Score {
+                    pilot_id,
+                    rubric: rubric_key.into(),
+                    question: q.clone(),
+                    old: c.answer.clone(),
+                })
             })
             .collect();
         let all_had_answers = steps.len() == changed.len();
@@ -233,15 +334,28 @@ impl App {
             label: format!("{} score", rubric.name.to_lowercase()),
             pilot_id: Some(pilot_id),
             steps,
-            not_undoable: (!all_had_answers).then(|| "scores are kept as history and the question was unscored before; score it again instead".to_string()),
+            not_undoable: (!all_had_answers).then(|| {
+                "scores are kept as history and the question was unscored before; score it again instead".to_string()
+            }),
         });
         self.refresh_pilot(pilot_id);
         true
     }
 
     /// Score one readiness dimension.
-    pub fn score_dimension(&mut self, pilot_id: i64, dim: crate::domain::model::Dimension, rag: crate::domain::model::Rag, rationale: &str) -> bool {
-        let ok = self.add_scores(pilot_id, READINESS_RUBRIC, &[(dim.key().to_string(), rag.key().to_string())], rationale);
+    pub fn score_dimension(
+        &mut self,
+        pilot_id: i64,
+        dim: crate::domain::model::Dimension,
+        rag: crate::domain::model::Rag,
+        rationale: &str,
+    ) -> bool {
+        let ok = self.add_scores(
+            pilot_id,
+            READINESS_RUBRIC,
+            &[(dim.key().to_string(), rag.key().to_string())],
+            rationale,
+        );
         if ok {
             self.ok(format!("{} scored {} ({})", dim.label(), rag.label(), rag.letter()));
         }
@@ -270,7 +384,10 @@ impl App {
         };
         if let Some(why) = &u.not_undoable {
             if u.steps.is_empty() {
-                self.info(format!("cannot undo '{}': {why}; press u again for the change before it", u.label));
+                self.info(format!(
+                    "cannot undo '{}': {why}; press u again for the change before it",
+                    u.label
+                ));
                 return;
             }
         }
@@ -279,9 +396,12 @@ impl App {
         let owners_rev: Vec<Option<i64>> = steps
             .iter()
             .map(|s| match s {
-                Step::Role { pilot_id, role, .. } => {
-                    self.store.owners(*pilot_id).ok().and_then(|o| o.into_iter().find(|o| o.role == *role)).map(|o| o.revision)
-                }
+                Step::Role { pilot_id, role, .. } => self
+                    .store
+                    .owners(*pilot_id)
+                    .ok()
+                    .and_then(|o| o.into_iter().find(|o| o.role == *role))
+                    .map(|o| o.revision),
                 _ => None,
             })
             .collect();
@@ -298,9 +418,23 @@ impl App {
                         (None, Some(rev)) => tx.unassign_owner(*pilot_id, *role, *rev)?,
                         (None, None) => {}
                     },
-                    Step::Score { pilot_id, rubric, question, old } => {
-                        let r = playbook.rubric(rubric).ok_or_else(|| crate::Error::invalid("rubric gone"))?;
-                        tx.add_score(*pilot_id, r, playbook.scale_of(r), question, old, "undo: back to the previous answer")?;
+                    Step::Score {
+                        pilot_id,
+                        rubric,
+                        question,
+                        old,
+                    } => {
+                        let r = playbook
+                            .rubric(rubric)
+                            .ok_or_else(|| crate::Error::invalid("rubric gone"))?;
+                        tx.add_score(
+                            *pilot_id,
+                            r,
+                            playbook.scale_of(r),
+                            question,
+                            old,
+                            "undo: back to the previous answer",
+                        )?;
                     }
                     Step::MetricCurrent { metric_id, rev, old } => tx.set_metric_current(*metric_id, *rev, *old)?,
                 }
@@ -309,7 +443,11 @@ impl App {
         });
         match res {
             Ok(()) => {
-                let extra = u.not_undoable.as_ref().map(|w| format!(" (partly: {w})")).unwrap_or_default();
+                let extra = u
+                    .not_undoable
+                    .as_ref()
+                    .map(|w| format!(" (partly: {w})"))
+                    .unwrap_or_default();
                 self.ok(format!("undone: {}{extra}", u.label));
                 match u.pilot_id {
                     Some(p) => self.refresh_pilot(p),

@@ -29,10 +29,24 @@ pub enum Jump {
 /// What happens when a confirmation is answered yes.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pending {
-    PhaseMove { pilot_id: i64, revision: i64, phase: Phase },
-    RemoveOwner { pilot_id: i64, role: Role, revision: i64 },
-    ClearItemOwner { item_id: i64, revision: i64 },
-    RecordDecision { pilot_id: i64, decision: NewDecision },
+    PhaseMove {
+        pilot_id: i64,
+        revision: i64,
+        phase: Phase,
+    },
+    RemoveOwner {
+        pilot_id: i64,
+        role: Role,
+        revision: i64,
+    },
+    ClearItemOwner {
+        item_id: i64,
+        revision: i64,
+    },
+    RecordDecision {
+        pilot_id: i64,
+        decision: NewDecision,
+    },
     /// Close the layer below (a form or editor with unsaved changes).
     Discard,
 }
@@ -59,10 +73,19 @@ pub enum PromptPurpose {
 /// What a picked person is for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PickPurpose {
-    ItemOwner { item_id: i64, revision: i64 },
-    Role { pilot_id: i64, role: Role, seen: Option<i64> },
+    ItemOwner {
+        item_id: i64,
+        revision: i64,
+    },
+    Role {
+        pilot_id: i64,
+        role: Role,
+        seen: Option<i64>,
+    },
     /// Fill a person field of the form below.
-    FormField { key: &'static str },
+    FormField {
+        key: &'static str,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

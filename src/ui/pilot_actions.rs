@@ -4,7 +4,9 @@
 use super::action::Action;
 use super::app::{App, Screen};
 use super::forms::kinds;
-use super::overlay::{ConfirmState, MenuItem, MenuPurpose, MenuState, Overlay, Pending, PickPurpose, PickerState, WorkshopState};
+use super::overlay::{
+    ConfirmState, MenuItem, MenuPurpose, MenuState, Overlay, Pending, PickPurpose, PickerState, WorkshopState,
+};
 use super::pilot::PilotData;
 use super::widgets::list::Scroll;
 use crate::domain::model::{Dimension, Phase, Rag, Role};
@@ -59,14 +61,21 @@ impl App {
         let d = self.pilot.clone().expect("loaded above");
         let name = d.pilot.name.clone();
         match a {
-            Action::EditPilot => self.overlays.push(Overlay::Form(Box::new(kinds::pilot_form(Some(&d.pilot))))),
+            Action::EditPilot => self
+                .overlays
+                .push(Overlay::Form(Box::new(kinds::pilot_form(Some(&d.pilot))))),
             Action::Score => {
                 let dims = d.facts.dimensions;
                 let first = Dimension::ALL
                     .iter()
                     .zip(dims.iter())
                     .find(|(_, r)| r.is_none() || **r == Some(Rag::Red))
-                    .or_else(|| Dimension::ALL.iter().zip(dims.iter()).find(|(_, r)| **r == Some(Rag::Yellow)))
+                    .or_else(|| {
+                        Dimension::ALL
+                            .iter()
+                            .zip(dims.iter())
+                            .find(|(_, r)| **r == Some(Rag::Yellow))
+                    })
                     .map_or(Dimension::Data, |(d, _)| *d);
                 self.open_score(id, first);
             }
@@ -82,13 +91,25 @@ impl App {
                 Some(p) => {
                     self.set_phase(id, d.pilot.revision, p);
                 }
-                None => self.info(format!("{} is in the last phase already: record a decision with D", sanitize(&name))),
+                None => self.info(format!(
+                    "{} is in the last phase already: record a decision with D",
+                    sanitize(&name)
+                )),
             },
             Action::PhasePrev => match d.pilot.phase.prev() {
                 Some(p) => self.overlays.push(Overlay::Confirm(ConfirmState {
                     title: "Move back a phase?".into(),
-                    message: format!("Move {} back from {} to {}?", sanitize(&name), d.pilot.phase.label(), p.label()),
-                    pending: Pending::PhaseMove { pilot_id: id, revision: d.pilot.revision, phase: p },
+                    message: format!(
+                        "Move {} back from {} to {}?",
+                        sanitize(&name),
+                        d.pilot.phase.label(),
+                        p.label()
+                    ),
+                    pending: Pending::PhaseMove {
+                        pilot_id: id,
+                        revision: d.pilot.revision,
+                        phase: p,
+                    },
                 })),
                 None => self.info(format!("{} is in the first phase already", sanitize(&name))),
             },
@@ -97,7 +118,9 @@ impl App {
                 let form = kinds::selection_form(id, &name, &self.playbook, &cur);
                 self.overlays.push(Overlay::Form(Box::new(form)));
             }
-            Action::AddMetric => self.overlays.push(Overlay::Form(Box::new(kinds::metric_form(id, &name)))),
+            Action::AddMetric => self
+                .overlays
+                .push(Overlay::Form(Box::new(kinds::metric_form(id, &name)))),
             Action::MetricValue => {
                 if d.metrics.is_empty() {
                     self.info(format!("{} has no metrics yet: add one with m", sanitize(&name)));
@@ -160,7 +183,9 @@ impl App {
             .iter()
             .map(|r| MenuItem {
                 label: r.label().to_string(),
-                detail: d.owner(*r).map_or("— nobody named —".to_string(), |o| sanitize(&o.person)),
+                detail: d
+                    .owner(*r)
+                    .map_or("— nobody named —".to_string(), |o| sanitize(&o.person)),
             })
             .collect();
         let title = match purpose {
@@ -172,16 +197,33 @@ impl App {
         if matches!(purpose, MenuPurpose::AssignRole { .. }) {
             scroll.selected = Role::ALL.iter().position(|r| d.owner(*r).is_none()).unwrap_or(0);
         }
-        self.overlays.push(Overlay::Menu(MenuState { title, items, scroll, purpose }));
+        self.overlays.push(Overlay::Menu(MenuState {
+            title,
+            items,
+            scroll,
+            purpose,
+        }));
     }
 
     /// Open the person picker for one of the four roles.
     pub(crate) fn open_role_picker(&mut self, pilot_id: i64, role: Role) {
-        let owner = self.store.owners(pilot_id).ok().and_then(|o| o.into_iter().find(|o| o.role == role));
-        let name = self.portfolio.row(pilot_id).map(|r| sanitize(&r.name)).unwrap_or_default();
+        let owner = self
+            .store
+            .owners(pilot_id)
+            .ok()
+            .and_then(|o| o.into_iter().find(|o| o.role == role));
+        let name = self
+            .portfolio
+            .row(pilot_id)
+            .map(|r| sanitize(&r.name))
+            .unwrap_or_default();
         self.open_picker(
             format!("{} for {name}", role.label()),
-            PickPurpose::Role { pilot_id, role, seen: owner.as_ref().map(|o| o.revision) },
+            PickPurpose::Role {
+                pilot_id,
+                role,
+                seen: owner.as_ref().map(|o| o.revision),
+            },
             owner.map(|o| o.person_id),
         );
     }
@@ -189,7 +231,9 @@ impl App {
     /// Open the fuzzy person picker.
     pub(crate) fn open_picker(&mut self, title: String, purpose: PickPurpose, current: Option<i64>) {
         match self.store.people() {
-            Ok(people) => self.overlays.push(Overlay::Picker(PickerState::new(title, people, purpose, current))),
+            Ok(people) => self
+                .overlays
+                .push(Overlay::Picker(PickerState::new(title, people, purpose, current))),
             Err(e) => self.error(e.to_string()),
         }
     }

@@ -134,7 +134,8 @@ impl Theme {
     }
     /// Fuzzy-matched letters: underlined and bold, coloured when allowed.
     pub fn matched(&self) -> Style {
-        self.fg(self.matched).add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+        self.fg(self.matched)
+            .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
     }
     /// A RAG rating (the letter is always shown alongside).
     pub fn rag(&self, r: Option<Rag>) -> Style {
@@ -151,8 +152,14 @@ impl Theme {
             return self.rag(r);
         }
         match r {
-            Some(Rag::Red) => Style::default().bg(self.red.unwrap_or(Color::Red)).fg(Color::White).add_modifier(Modifier::BOLD),
-            Some(Rag::Yellow) => Style::default().bg(self.yellow.unwrap_or(Color::Yellow)).fg(Color::Black).add_modifier(Modifier::BOLD),
+            Some(Rag::Red) => Style::default()
+                .bg(self.red.unwrap_or(Color::Red))
+                .fg(Color::White)
+                .add_modifier(Modifier::BOLD),
+            Some(Rag::Yellow) => Style::default()
+                .bg(self.yellow.unwrap_or(Color::Yellow))
+                .fg(Color::Black)
+                .add_modifier(Modifier::BOLD),
             Some(Rag::Green) => Style::default().bg(self.green.unwrap_or(Color::Green)).fg(Color::Black),
             None => self.muted(),
         }
@@ -183,7 +190,10 @@ mod tests {
 
     #[test]
     fn no_color_keeps_modifiers() {
-        let t = Theme { color: false, ..Theme::default() };
+        let t = Theme {
+            color: false,
+            ..Theme::default()
+        };
         assert_eq!(t.selected().fg, None);
         assert!(t.selected().add_modifier.contains(Modifier::REVERSED));
         assert_eq!(t.rag(Some(Rag::Red)).fg, None);

@@ -18,7 +18,10 @@ pub fn today() -> NaiveDate {
 
 /// Defaults with colours on, whatever NO_COLOR says in the environment.
 pub fn config() -> Config {
-    Config { theme: Theme::default(), ..Config::default() }
+    Config {
+        theme: Theme::default(),
+        ..Config::default()
+    }
 }
 
 /// The app on an empty in-memory database.
@@ -82,7 +85,9 @@ pub fn mask(s: &str) -> String {
     let mut i = 0;
     while i < chars.len() {
         let fits = i + p.len() <= chars.len()
-            && p.iter().zip(&chars[i..]).all(|(pc, c)| if *pc == 'd' { c.is_ascii_digit() } else { pc == c });
+            && p.iter()
+                .zip(&chars[i..])
+                .all(|(pc, c)| if *pc == 'd' { c.is_ascii_digit() } else { pc == c });
         if fits {
             out.push_str("YYYY-MM-DD hh:mm");
             i += p.len();

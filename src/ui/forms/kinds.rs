@@ -26,14 +26,27 @@ pub enum FormKind {
 #[derive(Debug, Clone, PartialEq)]
 pub enum FormOutput {
     Pilot(PilotFields),
-    Score { dimension: Dimension, rating: Rag, rationale: String },
-    Selection { answers: [Option<u8>; 5], rationale: String },
+    Score {
+        dimension: Dimension,
+        rating: Rag,
+        rationale: String,
+    },
+    Selection {
+        answers: [Option<u8>; 5],
+        rationale: String,
+    },
     Metric(MetricFields),
     Decision(NewDecision),
 }
 
-fn options<T: Copy>(all: &[T], label: impl Fn(T) -> &'static str, key: impl Fn(T) -> &'static str) -> Vec<(String, String)> {
-    all.iter().map(|v| (label(*v).to_string(), key(*v).to_string())).collect()
+fn options<T: Copy>(
+    all: &[T],
+    label: impl Fn(T) -> &'static str,
+    key: impl Fn(T) -> &'static str,
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|v| (label(*v).to_string(), key(*v).to_string()))
+        .collect()
 }
 
 /// Add or edit a pilot.
@@ -43,18 +56,72 @@ pub fn pilot_form(existing: Option<&Pilot>) -> FormState {
     let sector = p.map_or(Sector::Enterprise, |p| p.sector);
     let status = p.map_or(Status::Active, |p| p.status);
     let fields = vec![
-        Field::text("name", "Name", &get(|p| &p.name), "A short name people will recognise, unique in the portfolio."),
-        Field::text("business_unit", "Business unit", &get(|p| &p.business_unit), "Who the pilot serves, e.g. Claims, Payments."),
-        Field::choice("sector", "Sector", options(Sector::ALL, Sector::label, Sector::key), sector.index(), "Decides the governance framework (←/→ to change)."),
-        Field::choice("status", "Status", options(Status::ALL, Status::label, Status::key), status.index(), "Lifecycle status, apart from the playbook phase."),
-        Field::area("business_case", "Business case", &get(|p| &p.business_case), "Why it is worth taking to production, in a sentence or two."),
-        Field::text("data_sources", "Data sources", &get(|p| &p.data_sources), "Systems and feeds it reads."),
-        Field::text("model_class", "Model class", &get(|p| &p.model_class), "e.g. LLM summarisation, gradient-boosted classifier."),
-        Field::text("integration_footprint", "Integration", &get(|p| &p.integration_footprint), "Systems it must plug into in production."),
-        Field::text("governance_posture", "Governance", &get(|p| &p.governance_posture), "Approvals, audit trail and framework mapping so far."),
+        Field::text(
+            "name",
+            "Name",
+            &get(|p| &p.name),
+            "A short name people will recognise, unique in the portfolio.",
+        ),
+        Field::text(
+            "business_unit",
+            "Business unit",
+            &get(|p| &p.business_unit),
+            "Who the pilot serves, e.g. Claims, Payments.",
+        ),
+        Field::choice(
+            "sector",
+            "Sector",
+            options(Sector::ALL, Sector::label, Sector::key),
+            sector.index(),
+            "Decides the governance framework (←/→ to change).",
+        ),
+        Field::choice(
+            "status",
+            "Status",
+            options(Status::ALL, Status::label, Status::key),
+            status.index(),
+            "Lifecycle status, apart from the playbook phase.",
+        ),
+        Field::area(
+            "business_case",
+            "Business case",
+            &get(|p| &p.business_case),
+            "Why it is worth taking to production, in a sentence or two.",
+        ),
+        Field::text(
+            "data_sources",
+            "Data sources",
+            &get(|p| &p.data_sources),
+            "Systems and feeds it reads.",
+        ),
+        Field::text(
+            "model_class",
+            "Model class",
+            &get(|p| &p.model_class),
+            "e.g. LLM summarisation, gradient-boosted classifier.",
+        ),
+        Field::text(
+            "integration_footprint",
+            "Integration",
+            &get(|p| &p.integration_footprint),
+            "Systems it must plug into in production.",
+        ),
+        Field::text(
+            "governance_posture",
+            "Governance",
+            &get(|p| &p.governance_posture),
+            "Approvals, audit trail and framework mapping so far.",
+        ),
     ];
     match p {
-        Some(p) => FormState::new(FormKind::EditPilot { id: p.id, revision: p.revision }, format!("Edit pilot: {}", sanitize(&p.name)), fields),
+        Some(p) => FormState::new(
+            FormKind::EditPilot {
+                id: p.id,
+                revision: p.revision,
+            },
+            format!("Edit pilot: {}", sanitize(&p.name)),
+            fields,
+        ),
         None => FormState::new(FormKind::AddPilot, "Add a pilot".into(), fields),
     }
 }
@@ -72,9 +139,26 @@ pub fn score_form(pilot_id: i64, pilot: &str, dimension: Dimension, current: Opt
         FormKind::Score { pilot_id },
         format!("Score a dimension: {}", sanitize(pilot)),
         vec![
-            Field::choice("dimension", "Dimension", options(Dimension::ALL, Dimension::label, Dimension::key), dimension.index(), "←/→ or the first letter to change."),
-            Field::choice("rating", "Rating", options(Rag::ALL, Rag::label, Rag::key), rating, "r, y or g (or ←/→). The guide below says what each means."),
-            Field::area("rationale", "Rationale", "", "One line on why, and what would move it up. Kept in the score history."),
+            Field::choice(
+                "dimension",
+                "Dimension",
+                options(Dimension::ALL, Dimension::label, Dimension::key),
+                dimension.index(),
+                "←/→ or the first letter to change.",
+            ),
+            Field::choice(
+                "rating",
+                "Rating",
+                options(Rag::ALL, Rag::label, Rag::key),
+                rating,
+                "r, y or g (or ←/→). The guide below says what each means.",
+            ),
+            Field::area(
+                "rationale",
+                "Rationale",
+                "",
+                "One line on why, and what would move it up. Kept in the score history.",
+            ),
         ],
     );
     // The dimension is chosen already: start on the rating (r / y / g).
@@ -92,11 +176,28 @@ pub fn selection_form(pilot_id: i64, pilot: &str, playbook: &Playbook, current: 
         let q = rubric.and_then(|r| r.question(key));
         let label = q.map_or(key.to_string(), |q| q.text.clone());
         let help = q.map_or(String::new(), |q| q.help.clone());
-        let idx = current.get(key).and_then(|a| a.parse::<usize>().ok()).filter(|n| (1..=5).contains(n)).unwrap_or(0);
-        fields.push(Field { key, label, value: FieldValue::Choice { options: opts.clone(), index: idx }, error: None, help });
+        let idx = current
+            .get(key)
+            .and_then(|a| a.parse::<usize>().ok())
+            .filter(|n| (1..=5).contains(n))
+            .unwrap_or(0);
+        fields.push(Field {
+            key,
+            label,
+            value: FieldValue::Choice {
+                options: opts.clone(),
+                index: idx,
+            },
+            error: None,
+            help,
+        });
     }
     fields.push(Field::area("rationale", "Rationale", "", "Optional: why these scores."));
-    FormState::new(FormKind::Selection { pilot_id }, format!("Selection scores: {}", sanitize(pilot)), fields)
+    FormState::new(
+        FormKind::Selection { pilot_id },
+        format!("Selection scores: {}", sanitize(pilot)),
+        fields,
+    )
 }
 
 /// Add an evaluation metric.
@@ -106,10 +207,21 @@ pub fn metric_form(pilot_id: i64, pilot: &str) -> FormState {
         FormKind::Metric { pilot_id },
         format!("Add a metric: {}", sanitize(pilot)),
         vec![
-            Field::choice("category", "Category", options(MetricCategory::ALL, MetricCategory::label, MetricCategory::key), 0, "Performance, business, user acceptance or operational readiness."),
+            Field::choice(
+                "category",
+                "Category",
+                options(MetricCategory::ALL, MetricCategory::label, MetricCategory::key),
+                0,
+                "Performance, business, user acceptance or operational readiness.",
+            ),
             Field::text("name", "Name", "", "e.g. Accuracy on the golden set."),
             Field::text("unit", "Unit", "", "e.g. %, ms, hours/week."),
-            Field::toggle("higher", "Higher is better", true, "Space to flip: off for times, costs and error rates."),
+            Field::toggle(
+                "higher",
+                "Higher is better",
+                true,
+                "Space to flip: off for times, costs and error rates.",
+            ),
             Field::text("baseline", "Baseline", "", num),
             Field::text("minimum", "Minimum viable", "", "The level below which it is a no-go."),
             Field::text("target", "Target", "", num),
@@ -121,14 +233,28 @@ pub fn metric_form(pilot_id: i64, pilot: &str) -> FormState {
 
 /// Record a go / no-go / pivot / defer decision. Criteria start from the
 /// four dimensions and the readiness verdict, marked met or not.
-pub fn decision_form(pilot_id: i64, pilot: &str, readiness: &Readiness, dims: &[Option<Rag>; 4], today: NaiveDate) -> FormState {
+pub fn decision_form(
+    pilot_id: i64,
+    pilot: &str,
+    readiness: &Readiness,
+    dims: &[Option<Rag>; 4],
+    today: NaiveDate,
+) -> FormState {
     let mut criteria = Vec::new();
     for (d, r) in Dimension::ALL.iter().zip(dims.iter()) {
         let met = *r == Some(Rag::Green);
         let shown = r.map_or("unscored", |r| r.key());
-        criteria.push(format!("[{}] {} is green (now {shown})", if met { 'x' } else { ' ' }, d.label()));
+        criteria.push(format!(
+            "[{}] {} is green (now {shown})",
+            if met { 'x' } else { ' ' },
+            d.label()
+        ));
     }
-    let blocks = readiness.blockers.iter().filter(|b| b.severity() == crate::domain::readiness::Severity::Block).count();
+    let blocks = readiness
+        .blockers
+        .iter()
+        .filter(|b| b.severity() == crate::domain::readiness::Severity::Block)
+        .count();
     criteria.push(format!(
         "[{}] No readiness blockers ({blocks} now)",
         if blocks == 0 { 'x' } else { ' ' }
@@ -137,26 +263,59 @@ pub fn decision_form(pilot_id: i64, pilot: &str, readiness: &Readiness, dims: &[
         FormKind::Decision { pilot_id },
         format!("Record a decision: {}", sanitize(pilot)),
         vec![
-            Field::choice("outcome", "Outcome", options(Outcome::ALL, Outcome::label, Outcome::key), 3, "go, no-go, pivot or defer (first letter or ←/→)."),
-            Field::area("criteria", "Criteria", &criteria.join("\n"), "One per line: [x] met, [ ] not met. Edit, add or remove lines."),
+            Field::choice(
+                "outcome",
+                "Outcome",
+                options(Outcome::ALL, Outcome::label, Outcome::key),
+                3,
+                "go, no-go, pivot or defer (first letter or ←/→).",
+            ),
+            Field::area(
+                "criteria",
+                "Criteria",
+                &criteria.join("\n"),
+                "One per line: [x] met, [ ] not met. Edit, add or remove lines.",
+            ),
             Field::area("rationale", "Rationale", "", "Why, in a sentence or two. Required."),
-            Field::person("decided_by", "Decision-maker", None, "", "Enter to pick a person (or add one)."),
+            Field::person(
+                "decided_by",
+                "Decision-maker",
+                None,
+                "",
+                "Enter to pick a person (or add one).",
+            ),
             Field::text("decided_on", "Date", &today.to_string(), "YYYY-MM-DD."),
-            Field::area("stop_conditions", "Stop conditions", "", "When to rescope or stop; conditions of a go."),
-            Field::toggle("communicated", "Communicated", false, "Space to flip: has the business been told?"),
+            Field::area(
+                "stop_conditions",
+                "Stop conditions",
+                "",
+                "When to rescope or stop; conditions of a go.",
+            ),
+            Field::toggle(
+                "communicated",
+                "Communicated",
+                false,
+                "Space to flip: has the business been told?",
+            ),
         ],
     )
 }
 
 fn parse_num(form: &mut FormState, key: &str) -> Option<Option<f64>> {
-    let raw = form.field(key).map(|f| f.as_text().trim().to_string()).unwrap_or_default();
+    let raw = form
+        .field(key)
+        .map(|f| f.as_text().trim().to_string())
+        .unwrap_or_default();
     if raw.is_empty() {
         return Some(None);
     }
     match raw.replace(',', "").trim_end_matches('%').trim().parse::<f64>() {
         Ok(v) if v.is_finite() => Some(Some(v)),
         _ => {
-            form.set_error(key, format!("'{}' is not a number: write it like 85 or 0.25", sanitize(&raw)));
+            form.set_error(
+                key,
+                format!("'{}' is not a number: write it like 85 or 0.25", sanitize(&raw)),
+            );
             None
         }
     }
@@ -194,7 +353,10 @@ pub fn parse_criteria(text: &str) -> Result<Vec<Criterion>, String> {
         if rest.is_empty() {
             return Err(format!("line {}: the criterion has no text", n + 1));
         }
-        out.push(Criterion { criterion: rest.to_string(), met });
+        out.push(Criterion {
+            criterion: rest.to_string(),
+            met,
+        });
     }
     Ok(out)
 }
@@ -223,11 +385,21 @@ impl FormState {
             FormKind::Score { .. } => {
                 let dimension = Dimension::parse(self.field("dimension").map_or("", |f| f.choice_key())).ok()?;
                 let rating = Rag::parse(self.field("rating").map_or("", |f| f.choice_key())).ok()?;
-                let rationale = self.field("rationale").map(|f| f.as_text().to_string()).unwrap_or_default();
+                let rationale = self
+                    .field("rationale")
+                    .map(|f| f.as_text().to_string())
+                    .unwrap_or_default();
                 if rating != Rag::Green && rationale.trim().is_empty() {
-                    self.set_error("rationale", "say in a line why it is not green (it goes in the score history)".into());
+                    self.set_error(
+                        "rationale",
+                        "say in a line why it is not green (it goes in the score history)".into(),
+                    );
                 }
-                FormOutput::Score { dimension, rating, rationale }
+                FormOutput::Score {
+                    dimension,
+                    rating,
+                    rationale,
+                }
             }
             FormKind::Selection { .. } => {
                 let mut answers = [None; 5];
@@ -237,13 +409,18 @@ impl FormState {
                 if answers.iter().all(|a| a.is_none()) {
                     self.set_error(SELECTION_QUESTIONS[0], "score at least one criterion (1-5)".into());
                 }
-                let rationale = self.field("rationale").map(|f| f.as_text().to_string()).unwrap_or_default();
+                let rationale = self
+                    .field("rationale")
+                    .map(|f| f.as_text().to_string())
+                    .unwrap_or_default();
                 FormOutput::Selection { answers, rationale }
             }
             FormKind::Metric { .. } => {
                 check_name(self, "name", "metric");
-                let nums: Vec<Option<Option<f64>>> =
-                    ["baseline", "minimum", "target", "stretch", "current"].iter().map(|k| parse_num(self, k)).collect();
+                let nums: Vec<Option<Option<f64>>> = ["baseline", "minimum", "target", "stretch", "current"]
+                    .iter()
+                    .map(|k| parse_num(self, k))
+                    .collect();
                 let v = |i: usize| nums[i].flatten();
                 let higher = matches!(self.field("higher").map(|f| &f.value), Some(FieldValue::Toggle(true)));
                 if let (Some(min), Some(target)) = (v(1), v(2)) {
@@ -256,8 +433,14 @@ impl FormState {
                 }
                 FormOutput::Metric(MetricFields {
                     category: MetricCategory::parse(self.field("category").map_or("", |f| f.choice_key())).ok(),
-                    name: self.field("name").map(|f| f.as_text().trim().to_string()).unwrap_or_default(),
-                    unit: self.field("unit").map(|f| f.as_text().trim().to_string()).unwrap_or_default(),
+                    name: self
+                        .field("name")
+                        .map(|f| f.as_text().trim().to_string())
+                        .unwrap_or_default(),
+                    unit: self
+                        .field("unit")
+                        .map(|f| f.as_text().trim().to_string())
+                        .unwrap_or_default(),
                     higher_is_better: higher,
                     baseline: v(0),
                     minimum: v(1),
@@ -275,18 +458,27 @@ impl FormState {
                         Vec::new()
                     }
                 };
-                let rationale = self.field("rationale").map(|f| f.as_text().to_string()).unwrap_or_default();
+                let rationale = self
+                    .field("rationale")
+                    .map(|f| f.as_text().to_string())
+                    .unwrap_or_default();
                 if rationale.trim().is_empty() {
                     self.set_error("rationale", "say why, in a sentence or two".into());
                 }
                 let decided_by = match self.field("decided_by").map(|f| &f.value) {
                     Some(FieldValue::Person { id: Some(id), .. }) => *id,
                     _ => {
-                        self.set_error("decided_by", "name the decision-maker: press Enter to pick a person".into());
+                        self.set_error(
+                            "decided_by",
+                            "name the decision-maker: press Enter to pick a person".into(),
+                        );
                         0
                     }
                 };
-                let on = self.field("decided_on").map(|f| f.as_text().trim().to_string()).unwrap_or_default();
+                let on = self
+                    .field("decided_on")
+                    .map(|f| f.as_text().trim().to_string())
+                    .unwrap_or_default();
                 if !on.is_empty() {
                     if let Err(e) = crate::domain::calendar::parse_date("decision date", &on) {
                         self.set_error("decided_on", e.to_string());
@@ -298,8 +490,14 @@ impl FormState {
                     rationale,
                     decided_by,
                     decided_on: on,
-                    stop_conditions: self.field("stop_conditions").map(|f| f.as_text().to_string()).unwrap_or_default(),
-                    communicated: matches!(self.field("communicated").map(|f| &f.value), Some(FieldValue::Toggle(true))),
+                    stop_conditions: self
+                        .field("stop_conditions")
+                        .map(|f| f.as_text().to_string())
+                        .unwrap_or_default(),
+                    communicated: matches!(
+                        self.field("communicated").map(|f| &f.value),
+                        Some(FieldValue::Toggle(true))
+                    ),
                 })
             }
         };
@@ -357,13 +555,24 @@ mod tests {
     #[test]
     fn metric_form_checks_numbers_and_levels() {
         let mut f = metric_form(1, "P");
-        for (k, v) in [("name", "Accuracy"), ("minimum", "90"), ("target", "80"), ("current", "abc")] {
+        for (k, v) in [
+            ("name", "Accuracy"),
+            ("minimum", "90"),
+            ("target", "80"),
+            ("current", "abc"),
+        ] {
             if let Some(FieldValue::Text(t)) = f.field_mut(k).map(|f| &mut f.value) {
                 t.set(v);
             }
         }
         assert!(f.validate().is_none());
-        assert!(f.field("current").unwrap().error.as_deref().unwrap().contains("not a number"));
+        assert!(f
+            .field("current")
+            .unwrap()
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("not a number"));
         assert!(f.field("target").unwrap().error.as_deref().unwrap().contains("below"));
     }
 }

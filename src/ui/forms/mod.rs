@@ -18,9 +18,15 @@ pub enum FieldValue {
     Text(TextBuf),
     Area(TextBuf),
     /// Options as (label, key); `index` is the chosen one.
-    Choice { options: Vec<(String, String)>, index: usize },
+    Choice {
+        options: Vec<(String, String)>,
+        index: usize,
+    },
     /// A person from the picker.
-    Person { id: Option<i64>, name: String },
+    Person {
+        id: Option<i64>,
+        name: String,
+    },
     Toggle(bool),
 }
 
@@ -36,20 +42,50 @@ pub struct Field {
 
 impl Field {
     pub fn text(key: &'static str, label: &str, value: &str, help: &str) -> Field {
-        Field { key, label: label.into(), value: FieldValue::Text(TextBuf::new(value)), error: None, help: help.into() }
+        Field {
+            key,
+            label: label.into(),
+            value: FieldValue::Text(TextBuf::new(value)),
+            error: None,
+            help: help.into(),
+        }
     }
     pub fn area(key: &'static str, label: &str, value: &str, help: &str) -> Field {
-        Field { key, label: label.into(), value: FieldValue::Area(TextBuf::multiline(value)), error: None, help: help.into() }
+        Field {
+            key,
+            label: label.into(),
+            value: FieldValue::Area(TextBuf::multiline(value)),
+            error: None,
+            help: help.into(),
+        }
     }
     pub fn choice(key: &'static str, label: &str, options: Vec<(String, String)>, index: usize, help: &str) -> Field {
         let index = index.min(options.len().saturating_sub(1));
-        Field { key, label: label.into(), value: FieldValue::Choice { options, index }, error: None, help: help.into() }
+        Field {
+            key,
+            label: label.into(),
+            value: FieldValue::Choice { options, index },
+            error: None,
+            help: help.into(),
+        }
     }
     pub fn person(key: &'static str, label: &str, id: Option<i64>, name: &str, help: &str) -> Field {
-        Field { key, label: label.into(), value: FieldValue::Person { id, name: name.into() }, error: None, help: help.into() }
+        Field {
+            key,
+            label: label.into(),
+            value: FieldValue::Person { id, name: name.into() },
+            error: None,
+            help: help.into(),
+        }
     }
     pub fn toggle(key: &'static str, label: &str, on: bool, help: &str) -> Field {
-        Field { key, label: label.into(), value: FieldValue::Toggle(on), error: None, help: help.into() }
+        Field {
+            key,
+            label: label.into(),
+            value: FieldValue::Toggle(on),
+            error: None,
+            help: help.into(),
+        }
     }
 
     /// The text of a text field (empty for other kinds).
@@ -84,7 +120,15 @@ pub struct FormState {
 
 impl FormState {
     pub fn new(kind: FormKind, title: String, fields: Vec<Field>) -> FormState {
-        FormState { kind, title, fields, focus: 0, error: None, dirty: false, offset: Cell::new(0) }
+        FormState {
+            kind,
+            title,
+            fields,
+            focus: 0,
+            error: None,
+            dirty: false,
+            offset: Cell::new(0),
+        }
     }
 
     pub fn field(&self, key: &str) -> Option<&Field> {
@@ -142,7 +186,9 @@ impl FormState {
 
     /// Typing into the focused field. Returns true when the key was used.
     pub fn input(&mut self, k: &KeyEvent) -> bool {
-        let Some(f) = self.fields.get_mut(self.focus) else { return false };
+        let Some(f) = self.fields.get_mut(self.focus) else {
+            return false;
+        };
         let used = match &mut f.value {
             FieldValue::Text(t) | FieldValue::Area(t) => t.handle_key(k),
             FieldValue::Choice { options, index } => match k.code {

@@ -3,10 +3,10 @@
 
 use super::{FieldValue, FormKind, FormState};
 use crate::domain::model::{Dimension, Rag};
+use crate::playbook::READINESS_RUBRIC;
 use crate::text::{sanitize, truncate, width};
 use crate::ui::app::App;
 use crate::ui::draw::{centered, fit};
-use crate::playbook::READINESS_RUBRIC;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -41,11 +41,19 @@ impl App {
                     if focused {
                         cursor = Some((lines.len(), label_w + cur));
                     }
-                    lines.push(Line::from(vec![label, Span::raw(" "), Span::styled(fit(&shown, value_w), underline(focused))]));
+                    lines.push(Line::from(vec![
+                        label,
+                        Span::raw(" "),
+                        Span::styled(fit(&shown, value_w), underline(focused)),
+                    ]));
                 }
                 FieldValue::Area(b) => {
                     let (wrapped, (row, col)) = b.wrapped(value_w.saturating_sub(1));
-                    let n = if focused { wrapped.len().clamp(1, AREA_LINES + 2) } else { wrapped.len().clamp(1, AREA_LINES) };
+                    let n = if focused {
+                        wrapped.len().clamp(1, AREA_LINES + 2)
+                    } else {
+                        wrapped.len().clamp(1, AREA_LINES)
+                    };
                     let off = if focused { row.saturating_sub(n - 1) } else { 0 };
                     if focused {
                         cursor = Some((lines.len() + row - off, label_w + col));
@@ -53,9 +61,21 @@ impl App {
                     for k in 0..n {
                         let text = wrapped.get(off + k).cloned().unwrap_or_default();
                         let more = !focused && k == n - 1 && wrapped.len() > n;
-                        let text = if more { format!("{}…", truncate(&text, value_w.saturating_sub(2))) } else { text };
-                        let lab = if k == 0 { label.clone() } else { Span::raw(" ".repeat(label_w - 1)) };
-                        lines.push(Line::from(vec![lab, Span::raw(" "), Span::styled(fit(&text, value_w), underline(focused))]));
+                        let text = if more {
+                            format!("{}…", truncate(&text, value_w.saturating_sub(2)))
+                        } else {
+                            text
+                        };
+                        let lab = if k == 0 {
+                            label.clone()
+                        } else {
+                            Span::raw(" ".repeat(label_w - 1))
+                        };
+                        lines.push(Line::from(vec![
+                            lab,
+                            Span::raw(" "),
+                            Span::styled(fit(&text, value_w), underline(focused)),
+                        ]));
                     }
                 }
                 FieldValue::Choice { options, index } => {
@@ -63,12 +83,27 @@ impl App {
                     let compact = options.iter().map(|o| width(&o.0) + 3).sum::<usize>() > value_w;
                     if compact {
                         let cur = options.get(*index).map_or("", |o| o.0.as_str());
-                        spans.push(Span::styled(format!("‹ {cur} ›"), if focused { t.selected() } else { Style::default().add_modifier(Modifier::BOLD) }));
+                        spans.push(Span::styled(
+                            format!("‹ {cur} ›"),
+                            if focused {
+                                t.selected()
+                            } else {
+                                Style::default().add_modifier(Modifier::BOLD)
+                            },
+                        ));
                     } else {
                         for (k, o) in options.iter().enumerate() {
                             let chosen = k == *index;
-                            let style = if chosen { choice_style(self, form, field.key, &o.1, focused) } else { t.muted() };
-                            let text = if chosen { format!("[{}]", o.0) } else { format!(" {} ", o.0) };
+                            let style = if chosen {
+                                choice_style(self, form, field.key, &o.1, focused)
+                            } else {
+                                t.muted()
+                            };
+                            let text = if chosen {
+                                format!("[{}]", o.0)
+                            } else {
+                                format!(" {} ", o.0)
+                            };
                             spans.push(Span::styled(text, style));
                             spans.push(Span::raw(" "));
                         }
@@ -76,19 +111,33 @@ impl App {
                     lines.push(Line::from(spans));
                 }
                 FieldValue::Person { id, name } => {
-                    let shown = if id.is_some() { sanitize(name) } else { "— Enter to pick —".into() };
-                    lines.push(Line::from(vec![label, Span::raw(" "), Span::styled(shown, if id.is_some() { t.title() } else { t.muted() })]));
+                    let shown = if id.is_some() {
+                        sanitize(name)
+                    } else {
+                        "— Enter to pick —".into()
+                    };
+                    lines.push(Line::from(vec![
+                        label,
+                        Span::raw(" "),
+                        Span::styled(shown, if id.is_some() { t.title() } else { t.muted() }),
+                    ]));
                 }
                 FieldValue::Toggle(on) => {
                     lines.push(Line::from(vec![
                         label,
                         Span::raw(" "),
-                        Span::styled(if *on { "[x] yes" } else { "[ ] no" }, if focused { t.selected() } else { Style::default() }),
+                        Span::styled(
+                            if *on { "[x] yes" } else { "[ ] no" },
+                            if focused { t.selected() } else { Style::default() },
+                        ),
                     ]));
                 }
             }
             if let Some(e) = &field.error {
-                lines.push(Line::from(vec![Span::raw(" ".repeat(label_w)), Span::styled(format!("✗ {}", sanitize(e)), t.alert())]));
+                lines.push(Line::from(vec![
+                    Span::raw(" ".repeat(label_w)),
+                    Span::styled(format!("✗ {}", sanitize(e)), t.alert()),
+                ]));
             }
             if focused {
                 focus_bottom = lines.len();
@@ -107,12 +156,22 @@ impl App {
         if let Some(g) = self.score_guide(form) {
             foot.push(Line::from(Span::styled(g, t.warn())));
         }
-        let foot_rows: usize = foot.iter().map(|l| l.width().div_ceil((inner_w as usize).max(1)).max(1)).sum();
+        let foot_rows: usize = foot
+            .iter()
+            .map(|l| l.width().div_ceil((inner_w as usize).max(1)).max(1))
+            .sum();
         let want = (lines.len() + foot_rows) as u16 + 3;
         let r = centered(area, w, want.max(8));
         let inner = self.popup(f, r, &format!("{} · Ctrl-S saves · Esc cancels", form.title));
-        let foot_h = if inner.height >= 6 { (foot_rows as u16 + 1).min(inner.height / 2) } else { 0 };
-        let body = Rect { height: inner.height.saturating_sub(foot_h), ..inner };
+        let foot_h = if inner.height >= 6 {
+            (foot_rows as u16 + 1).min(inner.height / 2)
+        } else {
+            0
+        };
+        let body = Rect {
+            height: inner.height.saturating_sub(foot_h),
+            ..inner
+        };
         let hgt = body.height as usize;
         let mut off = form.offset.get().min(lines.len().saturating_sub(hgt));
         if focus_top < off {
@@ -130,7 +189,11 @@ impl App {
             }
         }
         if foot_h > 0 {
-            let fr = Rect { y: inner.y + inner.height - foot_h + 1, height: foot_h - 1, ..inner };
+            let fr = Rect {
+                y: inner.y + inner.height - foot_h + 1,
+                height: foot_h - 1,
+                ..inner
+            };
             f.render_widget(Paragraph::new(foot).wrap(Wrap { trim: true }), fr);
         }
     }

@@ -36,11 +36,19 @@ impl App {
                     };
                     let owner = it.owner.as_deref().map_or("no owner".to_string(), sanitize);
                     lines.push(AttentionLine {
-                        kind: if overdue { AttentionKind::Overdue } else { AttentionKind::DueSoon },
+                        kind: if overdue {
+                            AttentionKind::Overdue
+                        } else {
+                            AttentionKind::DueSoon
+                        },
                         pilot,
                         text: format!("{} ({owner})", sanitize(&it.text)),
                         when,
-                        jump: Jump::Item { pilot_id: it.pilot_id, item_id: it.id, phase: it.phase },
+                        jump: Jump::Item {
+                            pilot_id: it.pilot_id,
+                            item_id: it.id,
+                            phase: it.phase,
+                        },
                     });
                 }
             }
@@ -48,14 +56,29 @@ impl App {
         }
         let live = |s: Status| !matches!(s, Status::Stopped);
         for r in self.portfolio.rows.iter().filter(|r| live(r.status)) {
-            let missing: Vec<Role> = Role::ALL.iter().zip(r.owners.iter()).filter(|(_, o)| o.is_none()).map(|(r, _)| *r).collect();
+            let missing: Vec<Role> = Role::ALL
+                .iter()
+                .zip(r.owners.iter())
+                .filter(|(_, o)| o.is_none())
+                .map(|(r, _)| *r)
+                .collect();
             if let Some(first) = missing.first() {
                 lines.push(AttentionLine {
                     kind: AttentionKind::MissingOwner,
                     pilot: r.name.clone(),
-                    text: format!("no {}", missing.iter().map(|r| r.label().to_lowercase()).collect::<Vec<_>>().join(", ")),
+                    text: format!(
+                        "no {}",
+                        missing
+                            .iter()
+                            .map(|r| r.label().to_lowercase())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                     when: format!("{} of 4 named", r.owner_count()),
-                    jump: Jump::Role { pilot_id: r.id, role: *first },
+                    jump: Jump::Role {
+                        pilot_id: r.id,
+                        role: *first,
+                    },
                 });
             }
         }
@@ -73,11 +96,20 @@ impl App {
                 }
             }
         }
-        for d in self.decisions.list.iter().filter(|d| !d.communicated && d.superseded_by.is_none()) {
+        for d in self
+            .decisions
+            .list
+            .iter()
+            .filter(|d| !d.communicated && d.superseded_by.is_none())
+        {
             lines.push(AttentionLine {
                 kind: AttentionKind::Uncommunicated,
                 pilot: d.pilot.clone(),
-                text: format!("{} decided by {}: tell the business (C on the decision log)", d.outcome.label(), sanitize(&d.decided_by)),
+                text: format!(
+                    "{} decided by {}: tell the business (C on the decision log)",
+                    d.outcome.label(),
+                    sanitize(&d.decided_by)
+                ),
                 when: format!("decided {}", sanitize(&d.decided_on)),
                 jump: Jump::Decision { decision_id: d.id },
             });
@@ -133,8 +165,15 @@ impl App {
             count(AttentionKind::StaleScore),
             count(AttentionKind::Uncommunicated)
         );
-        f.render_widget(Paragraph::new(Span::styled(truncate(&summary, area.width as usize), t.title())), Rect { height: 1, ..area });
-        let area = Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area };
+        f.render_widget(
+            Paragraph::new(Span::styled(truncate(&summary, area.width as usize), t.title())),
+            Rect { height: 1, ..area },
+        );
+        let area = Rect {
+            y: area.y + 1,
+            height: area.height.saturating_sub(1),
+            ..area
+        };
         // Display rows: a heading before each kind.
         let mut rows: Vec<Option<usize>> = Vec::new();
         let mut last = None;
@@ -178,11 +217,23 @@ impl App {
                         AttentionKind::Overdue | AttentionKind::MissingOwner => t.alert(),
                         _ => t.title(),
                     };
-                    out.push(Line::from(Span::styled(format!("{} ({count}){extra}", kind.title()), style)));
+                    out.push(Line::from(Span::styled(
+                        format!("{} ({count}){extra}", kind.title()),
+                        style,
+                    )));
                 }
                 Some(i) => {
                     let l = &lines[*i];
-                    self.hits.borrow_mut().rows.push((Rect { x: area.x, y, width: area.width, height: 1 }, ListTarget::Attention, *i));
+                    self.hits.borrow_mut().rows.push((
+                        Rect {
+                            x: area.x,
+                            y,
+                            width: area.width,
+                            height: 1,
+                        },
+                        ListTarget::Attention,
+                        *i,
+                    ));
                     let mark = match l.kind {
                         AttentionKind::Overdue => "!",
                         AttentionKind::DueSoon => "›",
@@ -192,7 +243,14 @@ impl App {
                     };
                     let text_w = w.saturating_sub(pilot_w + when_w + 6);
                     let mut line = Line::from(vec![
-                        Span::styled(format!("  {mark} "), if l.kind == AttentionKind::Overdue { t.alert() } else { t.warn() }),
+                        Span::styled(
+                            format!("  {mark} "),
+                            if l.kind == AttentionKind::Overdue {
+                                t.alert()
+                            } else {
+                                t.warn()
+                            },
+                        ),
                         Span::raw(format!("{} ", fit(&sanitize(&l.pilot), pilot_w))),
                         Span::raw(format!("{} ", fit(&truncate(&l.text, text_w), text_w))),
                         Span::styled(fit(&l.when, when_w), t.muted()),

@@ -34,7 +34,10 @@ impl App {
                 Action::Bottom => s.bottom(n),
                 Action::Right | Action::Open => {
                     if n == 0 {
-                        self.info(format!("no pilots are in {} yet: move one here with ] on an earlier board", phase.label()));
+                        self.info(format!(
+                            "no pilots are in {} yet: move one here with ] on an earlier board",
+                            phase.label()
+                        ));
                     } else {
                         self.boards[i].focus_checklist = true;
                         self.select_first_open(phase);
@@ -49,7 +52,11 @@ impl App {
             }
             return true;
         }
-        let items: Vec<ChecklistItem> = self.pilot.as_ref().map(|d| d.items(phase).into_iter().cloned().collect()).unwrap_or_default();
+        let items: Vec<ChecklistItem> = self
+            .pilot
+            .as_ref()
+            .map(|d| d.items(phase).into_iter().cloned().collect())
+            .unwrap_or_default();
         let n = items.len();
         let cur = items.get(self.boards[i].items.selected).cloned();
         let s = &mut self.boards[i].items;
@@ -61,7 +68,12 @@ impl App {
             Action::Top => s.top(),
             Action::Bottom => s.bottom(n),
             Action::Left | Action::Back => self.boards[i].focus_checklist = false,
-            Action::ToggleDone | Action::StateDone | Action::StateTodo | Action::StateDoing | Action::StateNa | Action::StateBlocked => {
+            Action::ToggleDone
+            | Action::StateDone
+            | Action::StateTodo
+            | Action::StateDoing
+            | Action::StateNa
+            | Action::StateBlocked => {
                 let Some(item) = cur else { return true };
                 let state = match a {
                     Action::ToggleDone if item.state == ItemState::Done => ItemState::Todo,
@@ -82,7 +94,10 @@ impl App {
                 if let Some(item) = cur {
                     self.open_picker(
                         format!("Owner of \"{}\"", truncate(&sanitize(&item.text), 40)),
-                        PickPurpose::ItemOwner { item_id: item.id, revision: item.revision },
+                        PickPurpose::ItemOwner {
+                            item_id: item.id,
+                            revision: item.revision,
+                        },
                         item.owner_id,
                     );
                 }
@@ -92,8 +107,15 @@ impl App {
                     match &item.owner {
                         Some(o) => self.overlays.push(Overlay::Confirm(ConfirmState {
                             title: "Clear the owner?".into(),
-                            message: format!("Remove {} as owner of \"{}\"?", sanitize(o), truncate(&sanitize(&item.text), 50)),
-                            pending: Pending::ClearItemOwner { item_id: item.id, revision: item.revision },
+                            message: format!(
+                                "Remove {} as owner of \"{}\"?",
+                                sanitize(o),
+                                truncate(&sanitize(&item.text), 50)
+                            ),
+                            pending: Pending::ClearItemOwner {
+                                item_id: item.id,
+                                revision: item.revision,
+                            },
                         })),
                         None => self.info("this item has no owner"),
                     }
@@ -126,23 +148,43 @@ impl App {
         let n = self.board_pilots(phase).len();
         let mut spans = vec![
             Span::styled(format!("{} ", def.name), t.title()),
-            Span::styled(format!("days {}-{} · {today} · {n} pilot(s)", def.first_day, def.last_day), t.muted()),
+            Span::styled(
+                format!("days {}-{} · {today} · {n} pilot(s)", def.first_day, def.last_day),
+                t.muted(),
+            ),
         ];
         if !self.portfolio.filter.text().is_empty() || self.filtering {
-            spans.push(Span::styled(format!("  /{}", sanitize(self.portfolio.filter.text())), t.matched()));
+            spans.push(Span::styled(
+                format!("  /{}", sanitize(self.portfolio.filter.text())),
+                t.matched(),
+            ));
         }
         if rest.width >= 140 {
             spans.push(Span::styled(format!("  {}", sanitize(&def.summary)), t.muted()));
         }
         f.render_widget(Paragraph::new(Line::from(spans)), head);
-        let list_w = if rest.width >= 150 { 36 } else if rest.width >= 100 { 30 } else { 24 };
+        let list_w = if rest.width >= 150 {
+            36
+        } else if rest.width >= 100 {
+            30
+        } else {
+            24
+        };
         let wide = rest.width >= 200;
         let (left, center, panel) = if wide {
-            let [l, c, p] = Layout::horizontal([Constraint::Length(list_w), Constraint::Min(40), Constraint::Length(56)]).areas(rest);
+            let [l, c, p] =
+                Layout::horizontal([Constraint::Length(list_w), Constraint::Min(40), Constraint::Length(56)])
+                    .areas(rest);
             (l, c, p)
         } else {
             let [l, r] = Layout::horizontal([Constraint::Length(list_w), Constraint::Min(30)]).areas(rest);
-            let ph = if r.height >= 40 { 14 } else if r.height >= 30 { 12 } else { (r.height / 3).max(5) };
+            let ph = if r.height >= 40 {
+                14
+            } else if r.height >= 30 {
+                12
+            } else {
+                (r.height / 3).max(5)
+            };
             let [c, p] = Layout::vertical([Constraint::Min(5), Constraint::Length(ph)]).areas(r);
             (l, c, p)
         };
@@ -160,7 +202,11 @@ impl App {
         let inner = block.inner(area);
         f.render_widget(block, area);
         if ids.is_empty() {
-            let msg = if self.portfolio.filter.text().is_empty() { "No pilots in this phase." } else { "No pilots match the filter." };
+            let msg = if self.portfolio.filter.text().is_empty() {
+                "No pilots in this phase."
+            } else {
+                "No pilots match the filter."
+            };
             f.render_widget(Paragraph::new(msg).style(t.muted()).wrap(Wrap { trim: true }), inner);
             return;
         }
@@ -169,17 +215,36 @@ impl App {
             self.page.set(h.max(1));
         }
         let off = b.pilots.window(ids.len(), h);
-        self.hits.borrow_mut().scroll_areas.push((inner, ListTarget::BoardPilots(phase)));
+        self.hits
+            .borrow_mut()
+            .scroll_areas
+            .push((inner, ListTarget::BoardPilots(phase)));
         let w = inner.width as usize;
         let mut lines = Vec::new();
         for (n, id) in ids.iter().enumerate().skip(off).take(h) {
             let Some(r) = self.portfolio.row(*id) else { continue };
-            self.hits.borrow_mut().rows.push((Rect { x: inner.x, y: inner.y + (n - off) as u16, width: inner.width, height: 1 }, ListTarget::BoardPilots(phase), n));
+            self.hits.borrow_mut().rows.push((
+                Rect {
+                    x: inner.x,
+                    y: inner.y + (n - off) as u16,
+                    width: inner.width,
+                    height: 1,
+                },
+                ListTarget::BoardPilots(phase),
+                n,
+            ));
             let pinned = r.phase != phase;
             let mut spans = vec![chips::verdict(t, r.verdict, true), Span::raw(" ")];
             let dims_w = if w >= 26 { 8 } else { 0 };
-            let name = if pinned { format!("↪ {}", sanitize(&r.name)) } else { sanitize(&r.name) };
-            spans.push(Span::styled(fit(&name, w.saturating_sub(2 + dims_w)), if pinned { t.muted() } else { Style::default() }));
+            let name = if pinned {
+                format!("↪ {}", sanitize(&r.name))
+            } else {
+                sanitize(&r.name)
+            };
+            spans.push(Span::styled(
+                fit(&name, w.saturating_sub(2 + dims_w)),
+                if pinned { t.muted() } else { Style::default() },
+            ));
             if dims_w > 0 {
                 spans.push(Span::raw(" "));
                 for (i, d) in r.dimensions.iter().enumerate() {
@@ -211,12 +276,22 @@ impl App {
         };
         let items = d.items(phase);
         let done = items.iter().filter(|i| !i.state.is_open()).count();
-        let overdue = items.iter().filter(|i| i.state.is_open() && i.due_day < self.day).count();
+        let overdue = items
+            .iter()
+            .filter(|i| i.state.is_open() && i.due_day < self.day)
+            .count();
         let title = format!(
             "{} · {done}/{} closed{}",
-            truncate(&sanitize(&d.pilot.name), (area.width as usize).saturating_sub(30).max(8)),
+            truncate(
+                &sanitize(&d.pilot.name),
+                (area.width as usize).saturating_sub(30).max(8)
+            ),
             items.len(),
-            if overdue > 0 { format!(" · {overdue} overdue") } else { String::new() }
+            if overdue > 0 {
+                format!(" · {overdue} overdue")
+            } else {
+                String::new()
+            }
         );
         let block = self.panel(&title, focused);
         let inner = block.inner(area);
@@ -226,7 +301,10 @@ impl App {
         }
         // Rows: section headers and items; the selected item's note below.
         let strip = if inner.height >= 12 { 3 } else { 0 };
-        let list = Rect { height: inner.height - strip, ..inner };
+        let list = Rect {
+            height: inner.height - strip,
+            ..inner
+        };
         let mut rows: Vec<(Option<usize>, &str)> = Vec::new();
         let mut last = "";
         for (i, it) in items.iter().enumerate() {
@@ -238,7 +316,11 @@ impl App {
         }
         let sel_row = rows.iter().position(|r| r.0 == Some(b.items.selected)).unwrap_or(0);
         // Keep the section header above the selection in view when possible.
-        let want = if sel_row > 0 && rows[sel_row - 1].0.is_none() { sel_row - 1 } else { sel_row };
+        let want = if sel_row > 0 && rows[sel_row - 1].0.is_none() {
+            sel_row - 1
+        } else {
+            sel_row
+        };
         let h = list.height as usize;
         if focused {
             self.page.set(h.max(1));
@@ -248,9 +330,18 @@ impl App {
             off = want;
         }
         b.items.offset.set(off);
-        self.hits.borrow_mut().scroll_areas.push((list, ListTarget::Checklist(phase)));
+        self.hits
+            .borrow_mut()
+            .scroll_areas
+            .push((list, ListTarget::Checklist(phase)));
         let w = list.width as usize;
-        let owner_w = if w >= 90 { 18 } else if w >= 60 { 12 } else { 3 };
+        let owner_w = if w >= 90 {
+            18
+        } else if w >= 60 {
+            12
+        } else {
+            3
+        };
         let note_w = if w >= 110 { 24 } else { 0 };
         let due_w = 6;
         let text_w = w.saturating_sub(4 + 2 + due_w + owner_w + note_w + 2);
@@ -261,10 +352,26 @@ impl App {
                 None => lines.push(Line::from(Span::styled(truncate(&sanitize(section), w), t.title()))),
                 Some(i) => {
                     let it = items[*i];
-                    self.hits.borrow_mut().rows.push((Rect { x: list.x, y, width: list.width, height: 1 }, ListTarget::Checklist(phase), *i));
+                    self.hits.borrow_mut().rows.push((
+                        Rect {
+                            x: list.x,
+                            y,
+                            width: list.width,
+                            height: 1,
+                        },
+                        ListTarget::Checklist(phase),
+                        *i,
+                    ));
                     let mut spans = vec![chips::state(t, it.state), Span::raw(" ")];
                     spans.push(Span::styled(if it.gate { "◆ " } else { "  " }, t.warn()));
-                    spans.push(Span::styled(fit(&sanitize(&it.text), text_w), if it.state.is_open() { Style::default() } else { t.muted() }));
+                    spans.push(Span::styled(
+                        fit(&sanitize(&it.text), text_w),
+                        if it.state.is_open() {
+                            Style::default()
+                        } else {
+                            t.muted()
+                        },
+                    ));
                     spans.push(Span::raw(" "));
                     spans.push(self.due_span(it, due_w));
                     if owner_w > 0 {
@@ -274,7 +381,14 @@ impl App {
                             Some(o) => sanitize(o),
                             None => "—".into(),
                         };
-                        spans.push(Span::styled(fit(&o, owner_w), if it.owner.is_none() { t.muted() } else { Style::default() }));
+                        spans.push(Span::styled(
+                            fit(&o, owner_w),
+                            if it.owner.is_none() {
+                                t.muted()
+                            } else {
+                                Style::default()
+                            },
+                        ));
                     }
                     if note_w > 0 {
                         spans.push(Span::raw(" "));
@@ -293,12 +407,19 @@ impl App {
         }
         f.render_widget(Paragraph::new(lines), list);
         if strip > 0 {
-            let area = Rect { y: list.y + list.height, height: strip, ..inner };
+            let area = Rect {
+                y: list.y + list.height,
+                height: strip,
+                ..inner
+            };
             let text = match items.get(b.items.selected) {
                 Some(it) => {
                     let mut spans = vec![Span::styled("─ ", t.border())];
                     if it.note.trim().is_empty() {
-                        let hint = self.playbook.item_hint(&it.item_key).unwrap_or("No note yet: press e to add a note or an evidence link.");
+                        let hint = self
+                            .playbook
+                            .item_hint(&it.item_key)
+                            .unwrap_or("No note yet: press e to add a note or an evidence link.");
                         spans.push(Span::styled(format!("Hint: {hint}"), t.muted()));
                     } else {
                         spans.push(Span::styled("Note: ", t.title()));
@@ -331,5 +452,9 @@ impl App {
 
 /// "Grace Liu" as "GL", for narrow checklists.
 pub fn initials(name: &str) -> String {
-    sanitize(name).split_whitespace().filter_map(|w| w.chars().next()).take(3).collect()
+    sanitize(name)
+        .split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .take(3)
+        .collect()
 }

@@ -54,7 +54,9 @@ impl App {
                 }));
             }
             Action::Communicated => {
-                let Some(d) = self.decisions.list.get(self.decisions.scroll.selected).cloned() else { return true };
+                let Some(d) = self.decisions.list.get(self.decisions.scroll.selected).cloned() else {
+                    return true;
+                };
                 if d.communicated {
                     self.info("already marked communicated");
                 } else if self.write(|tx| tx.mark_communicated(d.id)).is_some() {
@@ -64,7 +66,11 @@ impl App {
                         steps: vec![],
                         not_undoable: Some("communication notices are append-only".into()),
                     });
-                    self.ok(format!("{} for {}: marked communicated", d.outcome.label(), sanitize(&d.pilot)));
+                    self.ok(format!(
+                        "{} for {}: marked communicated",
+                        d.outcome.label(),
+                        sanitize(&d.pilot)
+                    ));
                     self.refresh_pilot(d.pilot_id);
                 }
             }
@@ -96,15 +102,31 @@ impl App {
             "Met",
             "Status"
         );
-        f.render_widget(Paragraph::new(Span::styled(fit(&head, w), t.header())), Rect { height: 1, ..top });
-        let body = Rect { y: top.y + 1, height: top.height.saturating_sub(1), ..top };
+        f.render_widget(
+            Paragraph::new(Span::styled(fit(&head, w), t.header())),
+            Rect { height: 1, ..top },
+        );
+        let body = Rect {
+            y: top.y + 1,
+            height: top.height.saturating_sub(1),
+            ..top
+        };
         let h = body.height as usize;
         self.page.set(h.max(1));
         let off = self.decisions.scroll.window(list.len(), h);
         self.hits.borrow_mut().scroll_areas.push((body, ListTarget::Decisions));
         let mut lines = Vec::new();
         for (n, d) in list.iter().enumerate().skip(off).take(h) {
-            self.hits.borrow_mut().rows.push((Rect { x: body.x, y: body.y + (n - off) as u16, width: body.width, height: 1 }, ListTarget::Decisions, n));
+            self.hits.borrow_mut().rows.push((
+                Rect {
+                    x: body.x,
+                    y: body.y + (n - off) as u16,
+                    width: body.width,
+                    height: 1,
+                },
+                ListTarget::Decisions,
+                n,
+            ));
             let sup = d.superseded_by.is_some();
             let met = d.criteria.iter().filter(|c| c.met).count();
             let status = if sup {
@@ -119,10 +141,25 @@ impl App {
             let mut line = Line::from(vec![
                 Span::styled(format!("{} ", fit(&sanitize(&d.decided_on), 10)), base),
                 Span::styled(format!("{} ", fit(&sanitize(&d.pilot), pilot_w)), base),
-                Span::styled(format!("{} ", fit(&format!("{} {}", outcome_mark(d.outcome), d.outcome.label()), 9)), if sup { t.muted() } else { t.title() }),
+                Span::styled(
+                    format!(
+                        "{} ",
+                        fit(&format!("{} {}", outcome_mark(d.outcome), d.outcome.label()), 9)
+                    ),
+                    if sup { t.muted() } else { t.title() },
+                ),
                 Span::styled(format!("{} ", fit(&sanitize(&d.decided_by), by_w)), base),
                 Span::styled(format!("{:>4} ", format!("{met}/{}", d.criteria.len())), base),
-                Span::styled(status, if sup { t.muted() } else if d.communicated { t.ok() } else { t.warn() }),
+                Span::styled(
+                    status,
+                    if sup {
+                        t.muted()
+                    } else if d.communicated {
+                        t.ok()
+                    } else {
+                        t.warn()
+                    },
+                ),
             ]);
             if n == self.decisions.scroll.selected {
                 line = line.patch_style(t.selected());
@@ -131,21 +168,37 @@ impl App {
         }
         f.render_widget(Paragraph::new(lines), body);
         if let Some(d) = list.get(self.decisions.scroll.selected) {
-            let block = self.panel(&format!("#{} {} · {}", d.id, d.outcome.label(), sanitize(&d.pilot)), false);
+            let block = self.panel(
+                &format!("#{} {} · {}", d.id, d.outcome.label(), sanitize(&d.pilot)),
+                false,
+            );
             let inner = block.inner(bottom);
             f.render_widget(block, bottom);
-            let mut lines = vec![Line::from(vec![Span::styled("Rationale: ", t.title()), Span::raw(sanitize(&d.rationale))])];
+            let mut lines = vec![Line::from(vec![
+                Span::styled("Rationale: ", t.title()),
+                Span::raw(sanitize(&d.rationale)),
+            ])];
             for c in &d.criteria {
                 lines.push(Line::from(vec![
-                    Span::styled(if c.met { "  [x] " } else { "  [ ] " }, if c.met { t.ok() } else { t.alert() }),
+                    Span::styled(
+                        if c.met { "  [x] " } else { "  [ ] " },
+                        if c.met { t.ok() } else { t.alert() },
+                    ),
                     Span::raw(sanitize(&c.criterion)),
                 ]));
             }
             if !d.stop_conditions.trim().is_empty() {
-                lines.push(Line::from(vec![Span::styled("Stop conditions: ", t.title()), Span::raw(sanitize(&d.stop_conditions))]));
+                lines.push(Line::from(vec![
+                    Span::styled("Stop conditions: ", t.title()),
+                    Span::raw(sanitize(&d.stop_conditions)),
+                ]));
             }
             lines.push(Line::from(Span::styled(
-                format!("recorded by {} · hash {}", sanitize(&d.recorded_by), &d.hash.get(..12).unwrap_or("")),
+                format!(
+                    "recorded by {} · hash {}",
+                    sanitize(&d.recorded_by),
+                    &d.hash.get(..12).unwrap_or("")
+                ),
                 t.muted(),
             )));
             f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);

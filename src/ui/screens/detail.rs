@@ -44,7 +44,10 @@ impl App {
     pub(crate) fn draw_detail(&self, f: &mut Frame, area: Rect) {
         let t = &self.config.theme;
         let Some(d) = &self.pilot else {
-            f.render_widget(Paragraph::new("No pilot selected: pick one on the portfolio (1).").style(t.muted()), area);
+            f.render_widget(
+                Paragraph::new("No pilot selected: pick one on the portfolio (1).").style(t.muted()),
+                area,
+            );
             return;
         };
         let two = area.width >= 140;
@@ -69,7 +72,13 @@ impl App {
             Some(r) => {
                 let max = a.len().max(b.len()).saturating_sub(h);
                 let s = self.detail.scroll.min(max) as u16;
-                f.render_widget(Paragraph::new(a).wrap(Wrap { trim: false }).scroll((s, 0)), Rect { width: left.width.saturating_sub(1), ..left });
+                f.render_widget(
+                    Paragraph::new(a).wrap(Wrap { trim: false }).scroll((s, 0)),
+                    Rect {
+                        width: left.width.saturating_sub(1),
+                        ..left
+                    },
+                );
                 f.render_widget(Paragraph::new(b).wrap(Wrap { trim: false }).scroll((s, 0)), r);
             }
             None => {
@@ -93,10 +102,19 @@ impl App {
                 Span::styled(sanitize(&p.name), t.title()),
                 Span::raw("  "),
                 chips::verdict(t, d.readiness.verdict, false),
-                Span::styled(format!("  ({} blocker(s): w shows why)", d.readiness.blockers.len()), t.muted()),
+                Span::styled(
+                    format!("  ({} blocker(s): w shows why)", d.readiness.blockers.len()),
+                    t.muted(),
+                ),
             ]),
             Line::from(Span::styled(
-                format!("{} · {} · {} · {}", p.phase.label(), p.status.label(), p.sector.label(), sanitize(&p.business_unit)),
+                format!(
+                    "{} · {} · {} · {}",
+                    p.phase.label(),
+                    p.status.label(),
+                    p.sector.label(),
+                    sanitize(&p.business_unit)
+                ),
                 t.muted(),
             )),
             Line::raw(""),
@@ -107,7 +125,11 @@ impl App {
         let t = &self.config.theme;
         let p = &d.pilot;
         let mut out = vec![self.section("Inventory")];
-        let frameworks = self.playbook.sector(p.sector).map(|s| s.frameworks.join(", ")).unwrap_or_default();
+        let frameworks = self
+            .playbook
+            .sector(p.sector)
+            .map(|s| s.frameworks.join(", "))
+            .unwrap_or_default();
         for (label, value) in [
             ("Business case", p.business_case.as_str()),
             ("Data sources", p.data_sources.as_str()),
@@ -116,7 +138,11 @@ impl App {
             ("Governance", p.governance_posture.as_str()),
             ("Framework", frameworks.as_str()),
         ] {
-            let v = if value.trim().is_empty() { "—".to_string() } else { sanitize(value) };
+            let v = if value.trim().is_empty() {
+                "—".to_string()
+            } else {
+                sanitize(value)
+            };
             out.push(Line::from(vec![Span::styled(fit(label, 15), t.muted()), Span::raw(v)]));
         }
         out.push(Line::raw(""));
@@ -128,8 +154,16 @@ impl App {
         let mut out = vec![self.section("Owners (o assigns, O removes)")];
         for r in Role::ALL {
             out.push(match d.owner(*r) {
-                Some(o) => Line::from(vec![Span::styled("✓ ", t.ok()), Span::styled(fit(r.label(), 17), t.muted()), Span::raw(sanitize(&o.person))]),
-                None => Line::from(vec![Span::styled("✗ ", t.alert()), Span::styled(fit(r.label(), 17), t.muted()), Span::styled("nobody named", t.alert())]),
+                Some(o) => Line::from(vec![
+                    Span::styled("✓ ", t.ok()),
+                    Span::styled(fit(r.label(), 17), t.muted()),
+                    Span::raw(sanitize(&o.person)),
+                ]),
+                None => Line::from(vec![
+                    Span::styled("✗ ", t.alert()),
+                    Span::styled(fit(r.label(), 17), t.muted()),
+                    Span::styled("nobody named", t.alert()),
+                ]),
             });
         }
         out.push(Line::raw(""));
@@ -143,7 +177,13 @@ impl App {
             let hist = d.dimension_history(dim.key());
             let cur = d.facts.dimensions[dim.index()];
             let mut spans = vec![chips::rag(t, cur), Span::raw(" "), Span::raw(fit(dim.label(), 25))];
-            let trend: Vec<Option<Rag>> = hist.iter().rev().take(8).rev().map(|s| Rag::parse(&s.answer).ok()).collect();
+            let trend: Vec<Option<Rag>> = hist
+                .iter()
+                .rev()
+                .take(8)
+                .rev()
+                .map(|s| Rag::parse(&s.answer).ok())
+                .collect();
             for (i, r) in trend.iter().enumerate() {
                 if i > 0 {
                     spans.push(Span::styled("→", t.muted()));
@@ -155,9 +195,16 @@ impl App {
             }
             out.push(Line::from(spans));
             if let Some(last) = hist.last() {
-                let why = if last.rationale.is_empty() { String::new() } else { format!(" — {}", sanitize(&last.rationale)) };
+                let why = if last.rationale.is_empty() {
+                    String::new()
+                } else {
+                    format!(" — {}", sanitize(&last.rationale))
+                };
                 out.push(Line::from(Span::styled(
-                    truncate(&format!("    {} by {}{why}", short_time(&last.scored_at), sanitize(&last.scorer)), w.max(20) * 2),
+                    truncate(
+                        &format!("    {} by {}{why}", short_time(&last.scored_at), sanitize(&last.scorer)),
+                        w.max(20) * 2,
+                    ),
                     t.muted(),
                 )));
             }
@@ -168,7 +215,14 @@ impl App {
             }
             let mut spans = vec![Span::styled(format!("{}: ", r.name), t.title()), Span::raw(r.summary())];
             for hit in &r.rules {
-                spans.push(Span::styled(format!("  {}", hit.label), if hit.level == crate::playbook::Level::Block { t.alert() } else { t.ok() }));
+                spans.push(Span::styled(
+                    format!("  {}", hit.label),
+                    if hit.level == crate::playbook::Level::Block {
+                        t.alert()
+                    } else {
+                        t.ok()
+                    },
+                ));
             }
             out.push(Line::from(spans));
         }
@@ -182,17 +236,38 @@ impl App {
         for p in Phase::ALL {
             let items = d.items(*p);
             let closed = items.iter().filter(|i| !i.state.is_open()).count();
-            let overdue = items.iter().filter(|i| i.state.is_open() && i.due_day < self.day).count();
+            let overdue = items
+                .iter()
+                .filter(|i| i.state.is_open() && i.due_day < self.day)
+                .count();
             let gates = items.iter().filter(|i| i.gate && i.state.is_open()).count();
             let bar_w = 20;
-            let filled = if items.is_empty() { 0 } else { closed * bar_w / items.len() };
+            let filled = if items.is_empty() {
+                0
+            } else {
+                closed * bar_w / items.len()
+            };
             out.push(Line::from(vec![
                 Span::raw(fit(p.label(), 22)),
                 Span::styled("█".repeat(filled), t.ok()),
                 Span::styled("░".repeat(bar_w - filled), t.muted()),
                 Span::raw(format!(" {closed}/{} closed", items.len())),
-                Span::styled(if overdue > 0 { format!(" · {overdue} overdue") } else { String::new() }, t.alert()),
-                Span::styled(if gates > 0 { format!(" · {gates} open gate(s)") } else { String::new() }, t.warn()),
+                Span::styled(
+                    if overdue > 0 {
+                        format!(" · {overdue} overdue")
+                    } else {
+                        String::new()
+                    },
+                    t.alert(),
+                ),
+                Span::styled(
+                    if gates > 0 {
+                        format!(" · {gates} open gate(s)")
+                    } else {
+                        String::new()
+                    },
+                    t.warn(),
+                ),
             ]));
         }
         out.push(Line::raw(""));
@@ -211,8 +286,19 @@ impl App {
             let n = |v: Option<f64>| v.map_or("-".to_string(), fmt_num);
             out.push(Line::from(vec![
                 Span::raw(format!("{} ", fit(&sanitize(&m.name), name_w))),
-                Span::styled(format!("{:<11} ", m.category.label().split(' ').next().unwrap_or("")), t.muted()),
-                Span::raw(format!("base {} · min {} · target {} · stretch {} · now {}{} ", n(m.baseline), n(m.minimum), n(m.target), n(m.stretch), n(m.current), sanitize(&m.unit))),
+                Span::styled(
+                    format!("{:<11} ", m.category.label().split(' ').next().unwrap_or("")),
+                    t.muted(),
+                ),
+                Span::raw(format!(
+                    "base {} · min {} · target {} · stretch {} · now {}{} ",
+                    n(m.baseline),
+                    n(m.minimum),
+                    n(m.target),
+                    n(m.stretch),
+                    n(m.current),
+                    sanitize(&m.unit)
+                )),
                 Span::styled(format!("{mark} {word}"), t.title()),
             ]));
         }
@@ -232,10 +318,26 @@ impl App {
             out.push(Line::from(vec![
                 Span::styled(format!("{} ", sanitize(&dec.decided_on)), t.muted()),
                 Span::styled(dec.outcome.label().to_string(), if sup { t.muted() } else { t.title() }),
-                Span::raw(format!(" by {} · criteria {met}/{} met", sanitize(&dec.decided_by), dec.criteria.len())),
-                Span::styled(if sup { " · superseded" } else if dec.communicated { " · communicated" } else { " · not communicated" }, if sup || dec.communicated { t.muted() } else { t.warn() }),
+                Span::raw(format!(
+                    " by {} · criteria {met}/{} met",
+                    sanitize(&dec.decided_by),
+                    dec.criteria.len()
+                )),
+                Span::styled(
+                    if sup {
+                        " · superseded"
+                    } else if dec.communicated {
+                        " · communicated"
+                    } else {
+                        " · not communicated"
+                    },
+                    if sup || dec.communicated { t.muted() } else { t.warn() },
+                ),
             ]));
-            out.push(Line::from(Span::styled(format!("    {}", sanitize(&dec.rationale)), t.muted())));
+            out.push(Line::from(Span::styled(
+                format!("    {}", sanitize(&dec.rationale)),
+                t.muted(),
+            )));
         }
         out.push(Line::raw(""));
         out
@@ -246,7 +348,12 @@ impl App {
         let mut out = vec![self.section("History (audit trail, newest first)")];
         for e in &d.audit {
             let what = match e.entity.as_str() {
-                "item" => d.checklist.iter().find(|i| i.id == e.entity_id).map(|i| format!("item \"{}\"", truncate(&sanitize(&i.text), 36))).unwrap_or_else(|| "item".into()),
+                "item" => d
+                    .checklist
+                    .iter()
+                    .find(|i| i.id == e.entity_id)
+                    .map(|i| format!("item \"{}\"", truncate(&sanitize(&i.text), 36)))
+                    .unwrap_or_else(|| "item".into()),
                 other => other.to_string(),
             };
             let change = match (&e.old_value, &e.new_value) {

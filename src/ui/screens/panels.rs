@@ -45,7 +45,11 @@ impl App {
             Phase::Hardening => self.hardening_lines(d, inner.width as usize),
         };
         let p = Paragraph::new(lines);
-        let p = if phase == Phase::Scaffolding { p.wrap(Wrap { trim: false }) } else { p };
+        let p = if phase == Phase::Scaffolding {
+            p.wrap(Wrap { trim: false })
+        } else {
+            p
+        };
         f.render_widget(p, inner);
     }
 
@@ -82,8 +86,16 @@ impl App {
             lines.push(Line::from(spans));
             if let Some(r) = d.rubrics.iter().find(|r| r.rubric == SELECTION_RUBRIC) {
                 for hit in &r.rules {
-                    let style = if hit.level == crate::playbook::Level::Block { t.alert() } else { t.ok() };
-                    let mark = if hit.level == crate::playbook::Level::Block { "⚑ " } else { "★ " };
+                    let style = if hit.level == crate::playbook::Level::Block {
+                        t.alert()
+                    } else {
+                        t.ok()
+                    };
+                    let mark = if hit.level == crate::playbook::Level::Block {
+                        "⚑ "
+                    } else {
+                        "★ "
+                    };
                     lines.push(Line::from(Span::styled(format!("{mark}{}", hit.label), style)));
                 }
             }
@@ -95,12 +107,24 @@ impl App {
             .iter()
             .map(|&i| {
                 let r = &self.portfolio.rows[i];
-                CandidateFacts { pilot_id: r.id, name: r.name.clone(), selection: r.selection, dimensions: r.dimensions }
+                CandidateFacts {
+                    pilot_id: r.id,
+                    name: r.name.clone(),
+                    selection: r.selection,
+                    dimensions: r.dimensions,
+                }
             })
             .collect();
         let ranked = candidates::rank(&facts);
-        let rule = if area.width >= 90 { " (selection total, impact counted twice, +2 per yellow and +1 per red dimension)" } else { "" };
-        lines.push(Line::from(Span::styled(format!("Candidates, best first{rule}:"), t.muted())));
+        let rule = if area.width >= 90 {
+            " (selection total, impact counted twice, +2 per yellow and +1 per red dimension)"
+        } else {
+            ""
+        };
+        lines.push(Line::from(Span::styled(
+            format!("Candidates, best first{rule}:"),
+            t.muted(),
+        )));
         let room = (area.height as usize).saturating_sub(lines.len());
         let sel = d.map(|d| d.id());
         let w = area.width as usize;
@@ -121,7 +145,11 @@ impl App {
             } else {
                 ""
             };
-            let text = format!("{:>2}. {mark} {} ", n + 1, fit(&sanitize(&c.name), w.saturating_sub(30).max(10)));
+            let text = format!(
+                "{:>2}. {mark} {} ",
+                n + 1,
+                fit(&sanitize(&c.name), w.saturating_sub(30).max(10))
+            );
             let mut line = Line::from(vec![
                 Span::raw(text),
                 Span::styled(format!("{:>3} ", c.score), t.title()),
@@ -142,7 +170,11 @@ impl App {
         let mut lines = Vec::new();
         for r in Role::ALL {
             let spans = match d.owner(*r) {
-                Some(o) => vec![Span::styled("✓ ", t.ok()), Span::raw(fit(r.label(), 17)), Span::raw(sanitize(&o.person))],
+                Some(o) => vec![
+                    Span::styled("✓ ", t.ok()),
+                    Span::raw(fit(r.label(), 17)),
+                    Span::raw(sanitize(&o.person)),
+                ],
                 None => vec![
                     Span::styled("✗ ", t.alert()),
                     Span::raw(fit(r.label(), 17)),
@@ -159,7 +191,10 @@ impl App {
             lines.push(Line::from(Span::styled(s.summary.clone(), t.muted())));
         }
         if !d.pilot.governance_posture.is_empty() {
-            lines.push(Line::from(vec![Span::styled("Posture: ", t.title()), Span::raw(sanitize(&d.pilot.governance_posture))]));
+            lines.push(Line::from(vec![
+                Span::styled("Posture: ", t.title()),
+                Span::raw(sanitize(&d.pilot.governance_posture)),
+            ]));
         }
         lines
     }
@@ -172,8 +207,19 @@ impl App {
             Some(dec) => lines.push(Line::from(vec![
                 Span::styled("Decision: ", t.title()),
                 Span::styled(dec.outcome.label().to_string(), t.title()),
-                Span::raw(format!(" {} · {}", sanitize(&dec.decided_on), sanitize(&dec.decided_by))),
-                Span::styled(if dec.communicated { " · told" } else { " · NOT communicated" }, if dec.communicated { t.muted() } else { t.warn() }),
+                Span::raw(format!(
+                    " {} · {}",
+                    sanitize(&dec.decided_on),
+                    sanitize(&dec.decided_by)
+                )),
+                Span::styled(
+                    if dec.communicated {
+                        " · told"
+                    } else {
+                        " · NOT communicated"
+                    },
+                    if dec.communicated { t.muted() } else { t.warn() },
+                ),
             ])),
             None => lines.push(Line::from(vec![
                 Span::styled("Decision: ", t.title()),
@@ -181,12 +227,22 @@ impl App {
             ])),
         }
         if d.metrics.is_empty() {
-            lines.push(Line::from(Span::styled("No evaluation metrics yet: m adds one (performance, business, user, operational).", t.muted())));
+            lines.push(Line::from(Span::styled(
+                "No evaluation metrics yet: m adds one (performance, business, user, operational).",
+                t.muted(),
+            )));
             return lines;
         }
         let name_w = w.saturating_sub(38).clamp(8, 40);
         lines.push(Line::from(Span::styled(
-            format!("{} {:>7} {:>7} {:>7} {:>8}", fit("Metric", name_w), "min", "target", "stretch", "now"),
+            format!(
+                "{} {:>7} {:>7} {:>7} {:>8}",
+                fit("Metric", name_w),
+                "min",
+                "target",
+                "stretch",
+                "now"
+            ),
             t.header(),
         )));
         for m in &d.metrics {
@@ -207,7 +263,11 @@ impl App {
                     truncate(&n(m.stretch), 7)
                 )),
                 Span::styled(
-                    format!("{:>8} {mark}{}", truncate(&format!("{}{}", n(m.current), sanitize(&m.unit)), 8), if w >= 70 { format!(" {word}") } else { String::new() }),
+                    format!(
+                        "{:>8} {mark}{}",
+                        truncate(&format!("{}{}", n(m.current), sanitize(&m.unit)), 8),
+                        if w >= 70 { format!(" {word}") } else { String::new() }
+                    ),
                     style,
                 ),
             ]));

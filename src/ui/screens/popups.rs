@@ -18,11 +18,19 @@ impl App {
         let t = &self.config.theme;
         let mut lines = Vec::new();
         let sections = self.config.keymap.help(mode);
-        let key_w = sections.iter().flat_map(|(_, v)| v.iter().map(|(k, _)| width(k))).max().unwrap_or(6).min(22);
+        let key_w = sections
+            .iter()
+            .flat_map(|(_, v)| v.iter().map(|(k, _)| width(k)))
+            .max()
+            .unwrap_or(6)
+            .min(22);
         for (title, entries) in &sections {
             lines.push(Line::from(Span::styled(title.to_string(), t.header())));
             for (k, d) in entries {
-                lines.push(Line::from(vec![Span::styled(format!("  {} ", fit(k, key_w)), t.key()), Span::raw(d.to_string())]));
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {} ", fit(k, key_w)), t.key()),
+                    Span::raw(d.to_string()),
+                ]));
             }
             lines.push(Line::raw(""));
         }
@@ -40,12 +48,24 @@ impl App {
         let r = centered(area, w, h);
         let inner = self.popup(f, r, &format!("Help: {} (Esc closes)", mode.label()));
         let max = lines.len().saturating_sub(inner.height as usize);
-        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll.min(max) as u16, 0)), inner);
+        f.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .scroll((scroll.min(max) as u16, 0)),
+            inner,
+        );
     }
 
     pub(crate) fn draw_menu(&self, f: &mut Frame, area: Rect, m: &MenuState) {
         let t = &self.config.theme;
-        let w = m.items.iter().map(|i| width(&i.label) + width(&i.detail) + 8).max().unwrap_or(20).max(width(&m.title) + 6).min(area.width as usize - 2) as u16;
+        let w = m
+            .items
+            .iter()
+            .map(|i| width(&i.label) + width(&i.detail) + 8)
+            .max()
+            .unwrap_or(20)
+            .max(width(&m.title) + 6)
+            .min(area.width as usize - 2) as u16;
         let h = (m.items.len() as u16 + 2).min(area.height);
         let inner = self.popup(f, centered(area, w, h), &m.title);
         let hgt = inner.height as usize;
@@ -53,7 +73,16 @@ impl App {
         let label_w = m.items.iter().map(|i| width(&i.label)).max().unwrap_or(0);
         let mut lines = Vec::new();
         for (n, it) in m.items.iter().enumerate().skip(off).take(hgt) {
-            self.hits.borrow_mut().rows.push((Rect { x: inner.x, y: inner.y + (n - off) as u16, width: inner.width, height: 1 }, ListTarget::Menu, n));
+            self.hits.borrow_mut().rows.push((
+                Rect {
+                    x: inner.x,
+                    y: inner.y + (n - off) as u16,
+                    width: inner.width,
+                    height: 1,
+                },
+                ListTarget::Menu,
+                n,
+            ));
             let mut line = Line::from(vec![
                 Span::styled(format!("{} ", n + 1), t.key()),
                 Span::raw(format!("{}  ", fit(&it.label, label_w))),
@@ -91,14 +120,34 @@ impl App {
         let w = area.width.saturating_sub(4).min(80);
         let h = if p.error.is_some() { 7 } else { 5 };
         let inner = self.popup(f, centered(area, w, h), &p.title);
-        f.render_widget(Paragraph::new(Span::styled(p.label.clone(), t.muted())), Rect { height: 1, ..inner });
-        let field = Rect { y: inner.y + 1, height: 1, ..inner };
+        f.render_widget(
+            Paragraph::new(Span::styled(p.label.clone(), t.muted())),
+            Rect { height: 1, ..inner },
+        );
+        let field = Rect {
+            y: inner.y + 1,
+            height: 1,
+            ..inner
+        };
         let (shown, cur) = p.input.window(field.width.saturating_sub(1) as usize);
-        f.render_widget(Paragraph::new(Span::styled(shown, Style::default().add_modifier(ratatui::style::Modifier::UNDERLINED))), field);
+        f.render_widget(
+            Paragraph::new(Span::styled(
+                shown,
+                Style::default().add_modifier(ratatui::style::Modifier::UNDERLINED),
+            )),
+            field,
+        );
         f.set_cursor_position((field.x + cur as u16, field.y));
         if let Some(e) = &p.error {
-            let er = Rect { y: inner.y + 2, height: inner.height.saturating_sub(2), ..inner };
-            f.render_widget(Paragraph::new(Span::styled(format!("✗ {}", sanitize(e)), t.alert())).wrap(Wrap { trim: true }), er);
+            let er = Rect {
+                y: inner.y + 2,
+                height: inner.height.saturating_sub(2),
+                ..inner
+            };
+            f.render_widget(
+                Paragraph::new(Span::styled(format!("✗ {}", sanitize(e)), t.alert())).wrap(Wrap { trim: true }),
+                er,
+            );
         }
     }
 
@@ -106,12 +155,20 @@ impl App {
         let t = &self.config.theme;
         let w = area.width.saturating_sub(4).min(100);
         let h = area.height.saturating_sub(2).min(20);
-        let inner = self.popup(f, centered(area, w, h), &format!("{} (Ctrl-S saves, Esc cancels)", e.title));
+        let inner = self.popup(
+            f,
+            centered(area, w, h),
+            &format!("{} (Ctrl-S saves, Esc cancels)", e.title),
+        );
         f.render_widget(
             Paragraph::new(Span::styled(truncate(&e.context, inner.width as usize), t.muted())),
             Rect { height: 1, ..inner },
         );
-        let body = Rect { y: inner.y + 2, height: inner.height.saturating_sub(2), ..inner };
+        let body = Rect {
+            y: inner.y + 2,
+            height: inner.height.saturating_sub(2),
+            ..inner
+        };
         let (lines, (row, col)) = e.buf.wrapped(body.width.saturating_sub(1) as usize);
         let h = body.height as usize;
         let off = row.saturating_sub(h.saturating_sub(1));
@@ -129,26 +186,59 @@ impl App {
         let inner = self.popup(f, centered(area, w, h), &p.title);
         let field = Rect { height: 1, ..inner };
         let (shown, cur) = p.query.window(field.width.saturating_sub(3) as usize);
-        f.render_widget(Paragraph::new(Line::from(vec![Span::styled("› ", t.key()), Span::raw(shown)])), field);
+        f.render_widget(
+            Paragraph::new(Line::from(vec![Span::styled("› ", t.key()), Span::raw(shown)])),
+            field,
+        );
         f.set_cursor_position((field.x + 2 + cur as u16, field.y));
         let mut top = inner.y + 1;
         if let Some(e) = &p.error {
-            f.render_widget(Paragraph::new(Span::styled(truncate(&format!("✗ {}", sanitize(e)), inner.width as usize), t.alert())), Rect { y: top, height: 1, ..inner });
+            f.render_widget(
+                Paragraph::new(Span::styled(
+                    truncate(&format!("✗ {}", sanitize(e)), inner.width as usize),
+                    t.alert(),
+                )),
+                Rect {
+                    y: top,
+                    height: 1,
+                    ..inner
+                },
+            );
             top += 1;
         }
-        let list = Rect { y: top, height: inner.height.saturating_sub(top - inner.y + 1), ..inner };
+        let list = Rect {
+            y: top,
+            height: inner.height.saturating_sub(top - inner.y + 1),
+            ..inner
+        };
         let rows = p.rows();
         let hgt = list.height as usize;
         let off = p.scroll.window(rows, hgt);
         let mut lines = Vec::new();
         for n in (0..rows).skip(off).take(hgt) {
-            self.hits.borrow_mut().rows.push((Rect { x: list.x, y: list.y + (n - off) as u16, width: list.width, height: 1 }, ListTarget::Picker, n));
+            self.hits.borrow_mut().rows.push((
+                Rect {
+                    x: list.x,
+                    y: list.y + (n - off) as u16,
+                    width: list.width,
+                    height: 1,
+                },
+                ListTarget::Picker,
+                n,
+            ));
             let mut line = match p.matches.get(n) {
                 Some((i, idx)) => {
                     let person = &p.people[*i];
                     let mut spans = vec![Span::raw(if Some(person.id) == p.current { "• " } else { "  " })];
                     for (ci, c) in sanitize(&person.name).chars().enumerate() {
-                        spans.push(Span::styled(c.to_string(), if idx.contains(&ci) { t.matched() } else { Style::default() }));
+                        spans.push(Span::styled(
+                            c.to_string(),
+                            if idx.contains(&ci) {
+                                t.matched()
+                            } else {
+                                Style::default()
+                            },
+                        ));
                     }
                     if !person.title.is_empty() {
                         spans.push(Span::styled(format!("  {}", sanitize(&person.title)), t.muted()));
@@ -167,10 +257,23 @@ impl App {
             lines.push(line);
         }
         if rows == 0 {
-            lines.push(Line::from(Span::styled("No people yet: type a name, then Enter adds them.", t.muted())));
+            lines.push(Line::from(Span::styled(
+                "No people yet: type a name, then Enter adds them.",
+                t.muted(),
+            )));
         }
         f.render_widget(Paragraph::new(lines), list);
-        let foot = Rect { y: inner.y + inner.height.saturating_sub(1), height: 1, ..inner };
-        f.render_widget(Paragraph::new(Span::styled("type to filter · Enter choose · Ctrl-A add typed name · Esc cancel", t.muted())), foot);
+        let foot = Rect {
+            y: inner.y + inner.height.saturating_sub(1),
+            height: 1,
+            ..inner
+        };
+        f.render_widget(
+            Paragraph::new(Span::styled(
+                "type to filter · Enter choose · Ctrl-A add typed name · Esc cancel",
+                t.muted(),
+            )),
+            foot,
+        );
     }
 }

@@ -141,7 +141,11 @@ impl App {
         if let Some(id) = keep {
             self.portfolio.select_id(id);
         }
-        let dir = if self.portfolio.descending { "descending" } else { "ascending" };
+        let dir = if self.portfolio.descending {
+            "descending"
+        } else {
+            "ascending"
+        };
         self.info(format!("sorted by {} ({dir})", self.portfolio.sort.label()));
     }
 
@@ -191,7 +195,9 @@ impl App {
 
     fn load_demo(&mut self) {
         if !self.portfolio.rows.is_empty() {
-            self.info("the demo loads into an empty database only: run 'lastmile --db demo.db' to try it in a new file");
+            self.info(
+                "the demo loads into an empty database only: run 'lastmile --db demo.db' to try it in a new file",
+            );
             return;
         }
         let today = self.today;
@@ -235,7 +241,10 @@ impl App {
                 f.set_cursor_position((area.x + 1 + cur as u16, area.y));
                 spans.push(Span::raw(" ".repeat(31usize.saturating_sub(width(&shown)))));
             }
-            spans.push(Span::styled(format!("  {} of {} pilots", p.view.len(), p.rows.len()), t.muted()));
+            spans.push(Span::styled(
+                format!("  {} of {} pilots", p.view.len(), p.rows.len()),
+                t.muted(),
+            ));
         } else {
             let ready = p.rows.iter().filter(|r| r.verdict == Verdict::Ready).count();
             let risk = p.rows.iter().filter(|r| r.verdict == Verdict::AtRisk).count();
@@ -250,7 +259,11 @@ impl App {
         }
         let arrow = if p.descending { "▼" } else { "▲" };
         let by_score = !p.filter.text().trim().is_empty() && p.sort == SortKey::Name && !p.descending;
-        let sort = if by_score { "best matches first".to_string() } else { format!("sorted by {} {arrow}", p.sort.label()) };
+        let sort = if by_score {
+            "best matches first".to_string()
+        } else {
+            format!("sorted by {} {arrow}", p.sort.label())
+        };
         let used: usize = spans.iter().map(|s| width(&s.content)).sum();
         let room = (area.width as usize).saturating_sub(used + 2);
         if room > width(&sort) {
@@ -275,7 +288,15 @@ impl App {
                 title.push(if self.portfolio.descending { '▼' } else { '▲' });
             }
             if let Some(k) = col.sort() {
-                self.hits.borrow_mut().headers.push((Rect { x, y: area.y, width: *w, height: 1 }, k));
+                self.hits.borrow_mut().headers.push((
+                    Rect {
+                        x,
+                        y: area.y,
+                        width: *w,
+                        height: 1,
+                    },
+                    k,
+                ));
             }
             if *col == Col::Dims {
                 for d in Dimension::ALL {
@@ -283,7 +304,15 @@ impl App {
                     let s = if active { t.selected() } else { t.header() };
                     header.push(Span::styled(d.key()[..1].to_uppercase(), s));
                     header.push(Span::styled(" ", t.header()));
-                    self.hits.borrow_mut().headers.push((Rect { x: x + 2 * d.index() as u16, y: area.y, width: 1, height: 1 }, SortKey::Dimension(d.index())));
+                    self.hits.borrow_mut().headers.push((
+                        Rect {
+                            x: x + 2 * d.index() as u16,
+                            y: area.y,
+                            width: 1,
+                            height: 1,
+                        },
+                        SortKey::Dimension(d.index()),
+                    ));
                 }
                 header.pop();
                 header.push(Span::raw("  "));
@@ -294,7 +323,11 @@ impl App {
             x += w + 1;
         }
         f.render_widget(Paragraph::new(Line::from(header)), Rect { height: 1, ..area });
-        let body = Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area };
+        let body = Rect {
+            y: area.y + 1,
+            height: area.height.saturating_sub(1),
+            ..area
+        };
         let h = body.height as usize;
         self.page.set(h.saturating_sub(1).max(1));
         let p = &self.portfolio;
@@ -304,7 +337,16 @@ impl App {
         for (n, &ri) in p.view.iter().enumerate().skip(off).take(h) {
             let r = &p.rows[ri];
             let selected = n == p.scroll.selected;
-            self.hits.borrow_mut().rows.push((Rect { x: body.x, y: body.y + (n - off) as u16, width: body.width, height: 1 }, ListTarget::Portfolio, n));
+            self.hits.borrow_mut().rows.push((
+                Rect {
+                    x: body.x,
+                    y: body.y + (n - off) as u16,
+                    width: body.width,
+                    height: 1,
+                },
+                ListTarget::Portfolio,
+                n,
+            ));
             let mut spans = Vec::new();
             for ((col, _, _), w) in cols.iter().zip(&widths) {
                 let w = *w as usize;
@@ -312,7 +354,16 @@ impl App {
                     Col::Name => spans.extend(self.name_spans(r, w, selected)),
                     Col::Unit => spans.push(Span::raw(fit(&sanitize(&r.business_unit), w))),
                     Col::Sector => spans.push(Span::raw(fit(r.sector.label(), w))),
-                    Col::Phase => spans.push(Span::raw(fit(if w >= 20 { r.phase.label() } else if w >= 11 { r.phase.label().split(' ').next().unwrap_or("") } else { phase_short(r.phase) }, w))),
+                    Col::Phase => spans.push(Span::raw(fit(
+                        if w >= 20 {
+                            r.phase.label()
+                        } else if w >= 11 {
+                            r.phase.label().split(' ').next().unwrap_or("")
+                        } else {
+                            phase_short(r.phase)
+                        },
+                        w,
+                    ))),
                     Col::Dims => {
                         for (i, d) in r.dimensions.iter().enumerate() {
                             spans.push(chips::rag(t, *d));
@@ -321,11 +372,17 @@ impl App {
                             }
                         }
                     }
-                    Col::Ready => spans.push(Span::styled(fit(&format!("{} {}", r.verdict.mark(), r.verdict.label()), w), t.verdict(r.verdict))),
+                    Col::Ready => spans.push(Span::styled(
+                        fit(&format!("{} {}", r.verdict.mark(), r.verdict.label()), w),
+                        t.verdict(r.verdict),
+                    )),
                     Col::Owners => {
                         let n = r.owner_count();
                         let s = if w >= 6 { format!("{n} of 4") } else { format!("{n}/4") };
-                        spans.push(Span::styled(fit(&s, w), if n < 4 { t.alert() } else { Style::default() }));
+                        spans.push(Span::styled(
+                            fit(&s, w),
+                            if n < 4 { t.alert() } else { Style::default() },
+                        ));
                     }
                     Col::NextDue => spans.push(self.next_due_span(r, w)),
                     Col::Decision => {
@@ -334,7 +391,14 @@ impl App {
                             Some((o, _)) => o.label().to_string(),
                             None => "—".into(),
                         };
-                        spans.push(Span::styled(fit(&s, w), if r.last_decision.is_none() { t.muted() } else { Style::default() }));
+                        spans.push(Span::styled(
+                            fit(&s, w),
+                            if r.last_decision.is_none() {
+                                t.muted()
+                            } else {
+                                Style::default()
+                            },
+                        ));
                     }
                 }
                 spans.push(Span::raw(" "));
@@ -355,7 +419,11 @@ impl App {
         let matches = self.portfolio.name_matches(r);
         let mut spans = Vec::new();
         for (i, c) in name.chars().enumerate() {
-            let style = if matches.contains(&i) { t.matched() } else { Style::default() };
+            let style = if matches.contains(&i) {
+                t.matched()
+            } else {
+                Style::default()
+            };
             spans.push(Span::styled(c.to_string(), style));
         }
         spans.push(Span::raw(" ".repeat(w.saturating_sub(width(&name)))));
@@ -369,7 +437,13 @@ impl App {
                 let overdue = *day < self.day;
                 let soon = !overdue && *day <= self.day + 7;
                 let s = format!("{}d{day} {}", if overdue { "!" } else { "" }, sanitize(text));
-                let style = if overdue { t.alert() } else if soon { t.warn() } else { Style::default() };
+                let style = if overdue {
+                    t.alert()
+                } else if soon {
+                    t.warn()
+                } else {
+                    Style::default()
+                };
                 Span::styled(fit(&s, w), style)
             }
             None => Span::styled(fit("all done", w), t.muted()),
@@ -380,8 +454,16 @@ impl App {
     fn draw_heatmap(&self, f: &mut Frame, area: Rect) {
         let t = &self.config.theme;
         let p = &self.portfolio;
-        let cell = if area.width >= 120 { 13 } else if area.width >= 90 { 9 } else { 5 };
-        let name_w = (area.width as usize).saturating_sub(cell * 4 + 4 + 14 + 10).clamp(10, 60);
+        let cell = if area.width >= 120 {
+            13
+        } else if area.width >= 90 {
+            9
+        } else {
+            5
+        };
+        let name_w = (area.width as usize)
+            .saturating_sub(cell * 4 + 4 + 14 + 10)
+            .clamp(10, 60);
         let mut head = vec![Span::styled(fit("Pilot", name_w + 1), t.header())];
         for d in Dimension::ALL {
             let label = match (d, cell >= 13, cell >= 9) {
@@ -402,20 +484,43 @@ impl App {
         head.push(Span::styled(fit("Owners", 7), t.header()));
         head.push(Span::styled(fit("Readiness", 12), t.header()));
         // Totals per dimension (when the cells are wide enough).
-        let mut totals = vec![Span::styled(fit(if cell >= 9 { "portfolio: R Y G ·" } else { "" }, name_w + 1), t.muted())];
+        let mut totals = vec![Span::styled(
+            fit(if cell >= 9 { "portfolio: R Y G ·" } else { "" }, name_w + 1),
+            t.muted(),
+        )];
         if cell >= 9 {
             use crate::domain::model::Rag;
             for i in 0..4 {
                 let count = |want: Option<Rag>| p.view.iter().filter(|&&ri| p.rows[ri].dimensions[i] == want).count();
-                let s = format!("{} {} {} {}", count(Some(Rag::Red)), count(Some(Rag::Yellow)), count(Some(Rag::Green)), count(None));
+                let s = format!(
+                    "{} {} {} {}",
+                    count(Some(Rag::Red)),
+                    count(Some(Rag::Yellow)),
+                    count(Some(Rag::Green)),
+                    count(None)
+                );
                 totals.push(Span::styled(fit(&s, cell), t.muted()));
                 totals.push(Span::raw(" "));
             }
         }
         let head_rows: u16 = if cell >= 9 { 2 } else { 1 };
-        let head_lines = if cell >= 9 { vec![Line::from(head), Line::from(totals)] } else { vec![Line::from(head)] };
-        f.render_widget(Paragraph::new(head_lines), Rect { height: head_rows.min(area.height), ..area });
-        let body = Rect { y: area.y + head_rows, height: area.height.saturating_sub(head_rows), ..area };
+        let head_lines = if cell >= 9 {
+            vec![Line::from(head), Line::from(totals)]
+        } else {
+            vec![Line::from(head)]
+        };
+        f.render_widget(
+            Paragraph::new(head_lines),
+            Rect {
+                height: head_rows.min(area.height),
+                ..area
+            },
+        );
+        let body = Rect {
+            y: area.y + head_rows,
+            height: area.height.saturating_sub(head_rows),
+            ..area
+        };
         let h = body.height as usize;
         self.page.set(h.saturating_sub(1).max(1));
         let off = p.scroll.window(p.view.len(), h);
@@ -423,16 +528,37 @@ impl App {
         let mut lines = Vec::new();
         for (n, &ri) in p.view.iter().enumerate().skip(off).take(h) {
             let r = &p.rows[ri];
-            self.hits.borrow_mut().rows.push((Rect { x: body.x, y: body.y + (n - off) as u16, width: body.width, height: 1 }, ListTarget::Portfolio, n));
+            self.hits.borrow_mut().rows.push((
+                Rect {
+                    x: body.x,
+                    y: body.y + (n - off) as u16,
+                    width: body.width,
+                    height: 1,
+                },
+                ListTarget::Portfolio,
+                n,
+            ));
             let sel = n == p.scroll.selected;
-            let mut spans = vec![Span::styled(fit(&sanitize(&r.name), name_w), if sel { t.selected() } else { Style::default() }), Span::raw(" ")];
+            let mut spans = vec![
+                Span::styled(
+                    fit(&sanitize(&r.name), name_w),
+                    if sel { t.selected() } else { Style::default() },
+                ),
+                Span::raw(" "),
+            ];
             for d in r.dimensions {
                 spans.push(chips::rag_cell(t, d, cell));
                 spans.push(Span::raw(" "));
             }
             let n_own = r.owner_count();
-            spans.push(Span::styled(fit(&format!("{n_own}/4"), 7), if n_own < 4 { t.alert() } else { Style::default() }));
-            spans.push(Span::styled(fit(&format!("{} {}", r.verdict.mark(), r.verdict.label()), 12), t.verdict(r.verdict)));
+            spans.push(Span::styled(
+                fit(&format!("{n_own}/4"), 7),
+                if n_own < 4 { t.alert() } else { Style::default() },
+            ));
+            spans.push(Span::styled(
+                fit(&format!("{} {}", r.verdict.mark(), r.verdict.label()), 12),
+                t.verdict(r.verdict),
+            ));
             lines.push(Line::from(spans));
         }
         f.render_widget(Paragraph::new(lines), body);

@@ -26,38 +26,72 @@ impl App {
         for b in &d.readiness.blockers {
             let sev = Some(b.severity());
             match b {
-                Blocker::Unscored { dimension } | Blocker::Red { dimension } | Blocker::Yellow { dimension } => lines.push(WhyLine {
+                Blocker::Unscored { dimension } | Blocker::Red { dimension } | Blocker::Yellow { dimension } => lines
+                    .push(WhyLine {
+                        severity: sev,
+                        text: b.describe(),
+                        jump: Some(Jump::Dimension {
+                            pilot_id: id,
+                            dimension: *dimension,
+                        }),
+                        sub: false,
+                    }),
+                Blocker::MissingOwner { role } => lines.push(WhyLine {
                     severity: sev,
                     text: b.describe(),
-                    jump: Some(Jump::Dimension { pilot_id: id, dimension: *dimension }),
+                    jump: Some(Jump::Role {
+                        pilot_id: id,
+                        role: *role,
+                    }),
                     sub: false,
                 }),
-                Blocker::MissingOwner { role } => {
-                    lines.push(WhyLine { severity: sev, text: b.describe(), jump: Some(Jump::Role { pilot_id: id, role: *role }), sub: false })
-                }
                 Blocker::OpenGates { items, .. } | Blocker::Overdue { items, .. } => {
-                    let first = items.first().map(|i| Jump::Item { pilot_id: id, item_id: i.id, phase: i.phase });
-                    lines.push(WhyLine { severity: sev, text: b.describe(), jump: first, sub: false });
+                    let first = items.first().map(|i| Jump::Item {
+                        pilot_id: id,
+                        item_id: i.id,
+                        phase: i.phase,
+                    });
+                    lines.push(WhyLine {
+                        severity: sev,
+                        text: b.describe(),
+                        jump: first,
+                        sub: false,
+                    });
                     for i in items {
                         lines.push(WhyLine {
                             severity: None,
                             text: format!("{} (day {}, {})", sanitize(&i.text), i.due_day, i.phase.label()),
-                            jump: Some(Jump::Item { pilot_id: id, item_id: i.id, phase: i.phase }),
+                            jump: Some(Jump::Item {
+                                pilot_id: id,
+                                item_id: i.id,
+                                phase: i.phase,
+                            }),
                             sub: true,
                         });
                     }
                 }
-                Blocker::Rubric { .. } => {
-                    lines.push(WhyLine { severity: sev, text: b.describe(), jump: Some(Jump::Pilot { pilot_id: id }), sub: false })
-                }
+                Blocker::Rubric { .. } => lines.push(WhyLine {
+                    severity: sev,
+                    text: b.describe(),
+                    jump: Some(Jump::Pilot { pilot_id: id }),
+                    sub: false,
+                }),
             }
         }
-        let state = WhyState { pilot_id: id, pilot: d.pilot.name.clone(), verdict: d.readiness.verdict, lines, scroll: Scroll::new() };
+        let state = WhyState {
+            pilot_id: id,
+            pilot: d.pilot.name.clone(),
+            verdict: d.readiness.verdict,
+            lines,
+            scroll: Scroll::new(),
+        };
         self.overlays.push(Overlay::Why(state));
     }
 
     pub(crate) fn why_action(&mut self, a: Action) {
-        let Some(Overlay::Why(w)) = self.overlays.last_mut() else { return };
+        let Some(Overlay::Why(w)) = self.overlays.last_mut() else {
+            return;
+        };
         match a {
             Action::Up => w.scroll.up(1),
             Action::Down => w.scroll.down(1, w.lines.len()),
@@ -77,7 +111,11 @@ impl App {
     /// Go to the place a line points at.
     pub(crate) fn jump(&mut self, j: Jump) {
         match j {
-            Jump::Item { pilot_id, item_id, phase } => {
+            Jump::Item {
+                pilot_id,
+                item_id,
+                phase,
+            } => {
                 self.overlays.clear();
                 let b = phase.index();
                 self.screen = Screen::Board(phase);
@@ -122,12 +160,25 @@ impl App {
             head.push(Span::styled("  Enter goes to the fix; Esc closes", t.muted()));
         }
         f.render_widget(Paragraph::new(Line::from(head)), Rect { height: 1, ..inner });
-        let list = Rect { y: inner.y + 2, height: inner.height.saturating_sub(2), ..inner };
+        let list = Rect {
+            y: inner.y + 2,
+            height: inner.height.saturating_sub(2),
+            ..inner
+        };
         let h = list.height as usize;
         let off = w.scroll.window(w.lines.len(), h);
         let mut lines = Vec::new();
         for (n, l) in w.lines.iter().enumerate().skip(off).take(h) {
-            self.hits.borrow_mut().rows.push((Rect { x: list.x, y: list.y + (n - off) as u16, width: list.width, height: 1 }, ListTarget::Why, n));
+            self.hits.borrow_mut().rows.push((
+                Rect {
+                    x: list.x,
+                    y: list.y + (n - off) as u16,
+                    width: list.width,
+                    height: 1,
+                },
+                ListTarget::Why,
+                n,
+            ));
             let mut spans = Vec::new();
             if l.sub {
                 spans.push(Span::styled("    · ", t.muted()));

@@ -22,7 +22,9 @@ impl App {
     }
 
     pub(crate) fn workshop_action(&mut self, a: Action) {
-        let Some(Overlay::Workshop(w)) = self.overlays.last() else { return };
+        let Some(Overlay::Workshop(w)) = self.overlays.last() else {
+            return;
+        };
         let w = w.clone();
         let item = self.workshop_item(&w);
         match a {
@@ -46,7 +48,10 @@ impl App {
                 if let Some(item) = item {
                     self.open_picker(
                         format!("Owner of \"{}\"", truncate(&sanitize(&item.text), 40)),
-                        PickPurpose::ItemOwner { item_id: item.id, revision: item.revision },
+                        PickPurpose::ItemOwner {
+                            item_id: item.id,
+                            revision: item.revision,
+                        },
                         item.owner_id,
                     );
                 }
@@ -56,7 +61,10 @@ impl App {
                     self.open_note(item.id);
                 }
             }
-            Action::Help => self.overlays.push(Overlay::Help { mode: Mode::Workshop, scroll: 0 }),
+            Action::Help => self.overlays.push(Overlay::Help {
+                mode: Mode::Workshop,
+                scroll: 0,
+            }),
             Action::Back => self.workshop_finish(),
             Action::Quit => self.quit = true,
             _ => {}
@@ -72,7 +80,9 @@ impl App {
     }
 
     fn workshop_step(&mut self, by: i64) {
-        let Some(Overlay::Workshop(w)) = self.overlays.last_mut() else { return };
+        let Some(Overlay::Workshop(w)) = self.overlays.last_mut() else {
+            return;
+        };
         let next = w.pos as i64 + by;
         if next < 0 {
             return;
@@ -86,7 +96,9 @@ impl App {
 
     /// End the review: replace it with the summary.
     fn workshop_finish(&mut self) {
-        let Some(Overlay::Workshop(w)) = self.overlays.pop() else { return };
+        let Some(Overlay::Workshop(w)) = self.overlays.pop() else {
+            return;
+        };
         let s = SummaryState {
             pilot_id: w.pilot_id,
             phase: w.phase,
@@ -102,7 +114,9 @@ impl App {
     }
 
     pub(crate) fn summary_action(&mut self, a: Action) {
-        let Some(Overlay::Summary(s)) = self.overlays.last_mut() else { return };
+        let Some(Overlay::Summary(s)) = self.overlays.last_mut() else {
+            return;
+        };
         match a {
             Action::Up => s.scroll = s.scroll.saturating_sub(1),
             Action::Down => s.scroll += 1,
@@ -121,10 +135,17 @@ impl App {
     pub(crate) fn draw_workshop(&self, f: &mut Frame, area: Rect, w: &WorkshopState) {
         let t = &self.config.theme;
         f.render_widget(ratatui::widgets::Clear, area);
-        let Some(d) = self.pilot.as_ref().filter(|d| d.id() == w.pilot_id) else { return };
+        let Some(d) = self.pilot.as_ref().filter(|d| d.id() == w.pilot_id) else {
+            return;
+        };
         let Some(item) = self.workshop_item(w) else { return };
         let total = w.items.len();
-        let closed = w.items.iter().filter_map(|id| d.checklist.iter().find(|i| i.id == *id)).filter(|i| !i.state.is_open()).count();
+        let closed = w
+            .items
+            .iter()
+            .filter_map(|id| d.checklist.iter().find(|i| i.id == *id))
+            .filter(|i| !i.state.is_open())
+            .count();
         let mins = w.started.elapsed().as_secs() / 60;
         let [title, gauge, _, stage, keys] = Layout::vertical([
             Constraint::Length(1),
@@ -137,12 +158,23 @@ impl App {
         let head = Line::from(vec![
             Span::styled(" WORKSHOP REVIEW ", t.selected()),
             Span::styled(format!("  {}  ", sanitize(&d.pilot.name)), t.title()),
-            Span::styled(format!("{} · {} min · {} answered", w.phase.label(), mins, w.answered.len()), t.muted()),
+            Span::styled(
+                format!("{} · {} min · {} answered", w.phase.label(), mins, w.answered.len()),
+                t.muted(),
+            ),
         ]);
         f.render_widget(Paragraph::new(head), title);
-        let ratio = if total == 0 { 0.0 } else { (w.pos as f64 / total as f64).clamp(0.0, 1.0) };
+        let ratio = if total == 0 {
+            0.0
+        } else {
+            (w.pos as f64 / total as f64).clamp(0.0, 1.0)
+        };
         let label = format!("item {} of {total} · {closed} closed", w.pos + 1);
-        let g = Gauge::default().ratio(ratio).label(label).gauge_style(if t.color { t.ok() } else { t.selected() }).use_unicode(true);
+        let g = Gauge::default()
+            .ratio(ratio)
+            .label(label)
+            .gauge_style(if t.color { t.ok() } else { t.selected() })
+            .use_unicode(true);
         f.render_widget(g, gauge);
         // The item, big and centred.
         let width = stage.width.min(100);
@@ -154,7 +186,10 @@ impl App {
         let big = t.title().add_modifier(Modifier::BOLD);
         let overdue = item.state.is_open() && item.due_day < self.day;
         let due = if overdue {
-            Span::styled(format!("due day {} — {} day(s) overdue", item.due_day, self.day - item.due_day), t.alert())
+            Span::styled(
+                format!("due day {} — {} day(s) overdue", item.due_day, self.day - item.due_day),
+                t.alert(),
+            )
         } else {
             Span::styled(format!("due day {}", item.due_day), t.muted())
         };
@@ -163,10 +198,19 @@ impl App {
             Line::raw(""),
             Line::from(Span::styled(sanitize(&item.text), big)),
             Line::raw(""),
-            Line::from(vec![Span::raw("Now:   "), chips::state(t, item.state), Span::styled(format!(" {}", item.state.label()), t.item_state(item.state)), Span::raw("   "), due]),
+            Line::from(vec![
+                Span::raw("Now:   "),
+                chips::state(t, item.state),
+                Span::styled(format!(" {}", item.state.label()), t.item_state(item.state)),
+                Span::raw("   "),
+                due,
+            ]),
         ];
         if item.gate {
-            lines.push(Line::from(Span::styled("◆ Gate: must be closed before the pilot is ready", t.warn())));
+            lines.push(Line::from(Span::styled(
+                "◆ Gate: must be closed before the pilot is ready",
+                t.warn(),
+            )));
         }
         lines.push(Line::from(vec![
             Span::raw("Owner: "),
@@ -176,7 +220,10 @@ impl App {
             },
         ]));
         if item.note.trim().is_empty() {
-            lines.push(Line::from(Span::styled("Note:  none yet: press e to capture evidence or a link", t.muted())));
+            lines.push(Line::from(Span::styled(
+                "Note:  none yet: press e to capture evidence or a link",
+                t.muted(),
+            )));
         } else {
             lines.push(Line::from(vec![Span::raw("Note:  "), Span::raw(sanitize(&item.note))]));
         }
@@ -186,7 +233,12 @@ impl App {
         }
         // Vertical centring when there is room.
         let pad = inner.height.saturating_sub(lines.len() as u16 + 4) / 2;
-        let body = Rect { y: inner.y + pad, height: inner.height.saturating_sub(pad), x: inner.x + 2, width: inner.width.saturating_sub(4) };
+        let body = Rect {
+            y: inner.y + pad,
+            height: inner.height.saturating_sub(pad),
+            x: inner.x + 2,
+            width: inner.width.saturating_sub(4),
+        };
         f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
         let km = &self.config.keymap;
         let k = |a: Action| km.key_label(Mode::Workshop, a);
@@ -214,13 +266,18 @@ impl App {
     pub(crate) fn draw_summary(&self, f: &mut Frame, area: Rect, s: &SummaryState) {
         let t = &self.config.theme;
         f.render_widget(ratatui::widgets::Clear, area);
-        let Some(d) = self.pilot.as_ref().filter(|d| d.id() == s.pilot_id) else { return };
+        let Some(d) = self.pilot.as_ref().filter(|d| d.id() == s.pilot_id) else {
+            return;
+        };
         let items = d.items(s.phase);
         let open: Vec<_> = items.iter().filter(|i| i.state.is_open()).collect();
         let mut lines = vec![
             Line::from(vec![
                 Span::styled(" REVIEW FINISHED ", t.selected()),
-                Span::styled(format!("  {} · {}", sanitize(&d.pilot.name), s.phase.label()), t.title()),
+                Span::styled(
+                    format!("  {} · {}", sanitize(&d.pilot.name), s.phase.label()),
+                    t.title(),
+                ),
             ]),
             Line::raw(""),
             Line::raw(format!(
@@ -233,16 +290,26 @@ impl App {
                 open.len()
             )),
             Line::raw(""),
-            Line::from(vec![Span::styled("Readiness: ", t.title()), chips::verdict(t, d.readiness.verdict, false)]),
+            Line::from(vec![
+                Span::styled("Readiness: ", t.title()),
+                chips::verdict(t, d.readiness.verdict, false),
+            ]),
         ];
         for b in &d.readiness.blockers {
-            lines.push(Line::from(vec![Span::raw("  "), chips::severity(t, b.severity()), Span::raw(format!(" {}", b.describe()))]));
+            lines.push(Line::from(vec![
+                Span::raw("  "),
+                chips::severity(t, b.severity()),
+                Span::raw(format!(" {}", b.describe())),
+            ]));
         }
         lines.push(Line::raw(""));
         if open.is_empty() {
             lines.push(Line::from(Span::styled("Every item of this phase is closed.", t.ok())));
         } else {
-            lines.push(Line::from(Span::styled(format!("Still open in {}:", s.phase.label()), t.title())));
+            lines.push(Line::from(Span::styled(
+                format!("Still open in {}:", s.phase.label()),
+                t.title(),
+            )));
             for i in &open {
                 let owner = i.owner.as_deref().map_or("no owner".to_string(), sanitize);
                 lines.push(Line::from(vec![
@@ -259,13 +326,25 @@ impl App {
         let km = &self.config.keymap;
         lines.push(Line::raw(""));
         lines.push(Line::from(vec![
-            Span::styled(format!(" {} ", km.key_label(Mode::Summary, Action::Decide)), t.selected()),
+            Span::styled(
+                format!(" {} ", km.key_label(Mode::Summary, Action::Decide)),
+                t.selected(),
+            ),
             Span::raw(" record the go / no-go / pivot / defer decision now    "),
             Span::styled(format!(" {} ", km.key_label(Mode::Summary, Action::Back)), t.selected()),
             Span::raw(" close"),
         ]));
         let width = area.width.min(110);
-        let r = Rect { x: area.x + (area.width - width) / 2, width, ..area };
-        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((s.scroll as u16, 0)), r);
+        let r = Rect {
+            x: area.x + (area.width - width) / 2,
+            width,
+            ..area
+        };
+        f.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .scroll((s.scroll as u16, 0)),
+            r,
+        );
     }
 }

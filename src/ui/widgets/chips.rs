@@ -23,7 +23,11 @@ pub fn rag_cell(theme: &Theme, r: Option<Rag>, width: usize) -> Span<'static> {
 
 /// `✗ Not ready`, `! At risk`, `✓ Ready` (or just the mark when `short`).
 pub fn verdict(theme: &Theme, v: Verdict, short: bool) -> Span<'static> {
-    let s = if short { v.mark().to_string() } else { format!("{} {}", v.mark(), v.label()) };
+    let s = if short {
+        v.mark().to_string()
+    } else {
+        format!("{} {}", v.mark(), v.label())
+    };
     Span::styled(s, theme.verdict(v))
 }
 

@@ -15,11 +15,18 @@ pub struct TextBuf {
 
 impl TextBuf {
     pub fn new(text: &str) -> TextBuf {
-        TextBuf { text: text.to_string(), cursor: text.chars().count(), multiline: false }
+        TextBuf {
+            text: text.to_string(),
+            cursor: text.chars().count(),
+            multiline: false,
+        }
     }
 
     pub fn multiline(text: &str) -> TextBuf {
-        TextBuf { multiline: true, ..TextBuf::new(text) }
+        TextBuf {
+            multiline: true,
+            ..TextBuf::new(text)
+        }
     }
 
     pub fn text(&self) -> &str {
@@ -44,7 +51,10 @@ impl TextBuf {
     }
 
     fn byte_at(&self, char_idx: usize) -> usize {
-        self.text.char_indices().nth(char_idx).map_or(self.text.len(), |(b, _)| b)
+        self.text
+            .char_indices()
+            .nth(char_idx)
+            .map_or(self.text.len(), |(b, _)| b)
     }
 
     fn len(&self) -> usize {
@@ -224,7 +234,12 @@ mod tests {
     use crossterm::event::{KeyEventKind, KeyEventState};
 
     fn key(code: KeyCode) -> KeyEvent {
-        KeyEvent { code, modifiers: KeyModifiers::NONE, kind: KeyEventKind::Press, state: KeyEventState::NONE }
+        KeyEvent {
+            code,
+            modifiers: KeyModifiers::NONE,
+            kind: KeyEventKind::Press,
+            state: KeyEventState::NONE,
+        }
     }
 
     #[test]
