@@ -62,7 +62,7 @@ fn init_is_idempotent_and_sets_the_programme() {
         count(&e.db, "SELECT count(*) FROM audit_events WHERE entity = 'programme'"),
         2
     );
-    let err = e.fails(&["init", "--start", "2026-02-30"], 1);
+    let err = e.fails(&["init", "--start", "2026-02-30"], 2);
     assert!(err.contains("is not a date"), "{err}");
 }
 
@@ -388,6 +388,16 @@ fn no_subcommand_without_a_terminal_is_a_usage_error() {
     let e = Env::new();
     let err = e.fails(&[], 2);
     assert!(err.contains("needs a terminal"), "{err}");
+}
+
+#[test]
+fn read_only_commands_never_create_a_database() {
+    let e = Env::new();
+    for args in [vec!["verify"], vec!["export", "decisions"], vec!["backup", "copy.db"]] {
+        let err = e.fails(&args, 1);
+        assert!(err.contains("does not exist") && err.contains("lastmile init"), "{args:?}: {err}");
+        assert!(!e.db.exists(), "{args:?} created the file");
+    }
 }
 
 #[test]

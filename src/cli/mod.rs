@@ -110,7 +110,12 @@ pub fn run(cli: Cli) -> CliResult {
         let store = Store::open(&db, OpenMode::Create, &actor)?;
         return crate::ui::run(store, playbook, today).map_err(|e| CliError::Run(Error::Io(e.to_string())));
     };
-    let store = Store::open(&db, OpenMode::Create, &actor)?;
+    // Commands that only read or copy a database never create one.
+    let mode = match command {
+        Command::Verify(_) | Command::Export(_) | Command::Backup(_) => OpenMode::Existing,
+        _ => OpenMode::Create,
+    };
+    let store = Store::open(&db, mode, &actor)?;
     let mut ctx = Ctx { store, playbook, today };
     match command {
         Command::Init(a) => pilots::init(&mut ctx, a),

@@ -62,7 +62,8 @@ impl Table {
 /// Print JSON (pretty) to standard output.
 pub fn print_json<T: serde::Serialize>(v: &T) -> crate::Result<()> {
     let s = serde_json::to_string_pretty(v).map_err(|e| crate::Error::Io(e.to_string()))?;
-    println!("{s}");
+    // The encoder leaves C1 controls and bidi overrides raw: escape them too.
+    println!("{}", crate::text::escape_json_controls(&s));
     Ok(())
 }
 

@@ -13,7 +13,7 @@ pub fn init(ctx: &mut Ctx, a: InitArgs) -> CliResult {
     if a.name.is_some() || a.start.is_some() {
         let name = a.name.unwrap_or(prog.name.clone());
         let start = match a.start {
-            Some(s) => parse_date("start date", &s)?,
+            Some(s) => parse_date("start date (--start)", &s).map_err(|e| CliError::Usage(e.to_string()))?,
             None => prog.start_date,
         };
         ctx.store.write(|tx| tx.set_programme(&name, start, prog.revision))?;

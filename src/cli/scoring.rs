@@ -118,7 +118,12 @@ pub fn decide(ctx: &mut Ctx, a: DecideArgs) -> CliResult {
         criteria,
         rationale: a.why,
         decided_by: by.id,
-        decided_on: a.date.unwrap_or_default(),
+        decided_on: match a.date {
+            Some(d) => crate::domain::calendar::parse_date("decision date (--date)", &d)
+                .map_err(|e| CliError::Usage(e.to_string()))?
+                .to_string(),
+            None => String::new(),
+        },
         stop_conditions: a.stop,
         communicated: a.communicated,
     };
