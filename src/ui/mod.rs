@@ -26,6 +26,7 @@ pub mod overlay;
 pub mod pilot;
 mod pilot_actions;
 pub mod screens;
+pub mod state;
 pub mod theme;
 pub mod widgets;
 

@@ -4,6 +4,8 @@
 //! drawing is in [`view`].
 
 pub mod kinds;
+mod submit;
+mod validate;
 pub mod view;
 
 use super::widgets::textbuf::TextBuf;
@@ -11,6 +13,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use std::cell::Cell;
 
 pub use kinds::{FormKind, FormOutput};
+pub use validate::parse_criteria;
 
 /// The value of one field.
 #[derive(Debug, Clone, PartialEq)]

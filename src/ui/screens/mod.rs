@@ -5,6 +5,7 @@ pub mod attention;
 pub mod board;
 pub mod decisions;
 pub mod detail;
+pub mod heatmap;
 pub mod panels;
 pub mod popups;
 pub mod portfolio;
