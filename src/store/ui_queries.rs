@@ -34,10 +34,15 @@ fn item_with_pilot(r: &Row) -> rusqlite::Result<(ChecklistItem, String)> {
 }
 
 impl Store {
-    /// Open checklist items due before `before_day` across the portfolio
-    /// (overdue and due soon), earliest first, at most `limit`, each with
-    /// its pilot's name; and the total count.
-    pub fn open_items_due_before(&self, before_day: i64, limit: usize) -> Result<(Vec<(ChecklistItem, String)>, u64)> {
+    /// Open checklist items due on a day in `from_day..before_day` across
+    /// the portfolio, earliest first, at most `limit`, each with its
+    /// pilot's name; and how many there are in all.
+    pub fn open_items_due_between(
+        &self,
+        from_day: i64,
+        before_day: i64,
+        limit: usize,
+    ) -> Result<(Vec<(ChecklistItem, String)>, u64)> {
         let mut stmt = self
             .conn()
             .prepare_cached(
@@ -46,21 +51,21 @@ impl Store {
                  FROM checklist_items c
                  JOIN pilots pi ON pi.id = c.pilot_id
                  LEFT JOIN people pe ON pe.id = c.owner_id
-                 WHERE c.state IN ('todo', 'doing', 'blocked') AND c.due_day < ?1
+                 WHERE c.state IN ('todo', 'doing', 'blocked') AND c.due_day >= ?1 AND c.due_day < ?2
                  ORDER BY c.due_day, pi.name COLLATE NOCASE, c.position
-                 LIMIT ?2",
+                 LIMIT ?3",
             )
             .map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map(params![before_day, limit as i64], item_with_pilot)
+            .query_map(params![from_day, before_day, limit as i64], item_with_pilot)
             .map_err(|e| self.err(e))?
             .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(|e| self.err(e))?;
         let total: i64 = self
             .conn()
             .query_row(
-                "SELECT count(*) FROM checklist_items WHERE state IN ('todo', 'doing', 'blocked') AND due_day < ?1",
-                [before_day],
+                "SELECT count(*) FROM checklist_items WHERE state IN ('todo', 'doing', 'blocked') AND due_day >= ?1 AND due_day < ?2",
+                [from_day, before_day],
                 |r| r.get(0),
             )
             .map_err(|e| self.err(e))?;

@@ -102,8 +102,8 @@ pub struct AttentionState {
     pub lines: Vec<AttentionLine>,
     pub scroll: Scroll,
     pub loaded: bool,
-    /// Items left out past the display limit.
-    pub more: u64,
+    /// Items left out past the display limit (overdue, due soon).
+    pub more: [u64; 2],
 }
 
 /// The pilot detail screen.

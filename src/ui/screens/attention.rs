@@ -21,38 +21,17 @@ impl App {
     /// the items due soon, and the decision log.
     pub(crate) fn load_attention(&mut self) {
         let mut lines = Vec::new();
-        let mut more = 0;
-        match self.store.open_items_due_before(self.day + 8, ITEM_LIMIT) {
-            Ok((items, total)) => {
-                more = total.saturating_sub(items.len() as u64);
-                for (it, pilot) in items {
-                    let overdue = it.due_day < self.day;
-                    let when = if overdue {
-                        format!("{}d late (day {})", self.day - it.due_day, it.due_day)
-                    } else if it.due_day == self.day {
-                        format!("today (day {})", it.due_day)
-                    } else {
-                        format!("in {}d (day {})", it.due_day - self.day, it.due_day)
-                    };
-                    let owner = it.owner.as_deref().map_or("no owner".to_string(), sanitize);
-                    lines.push(AttentionLine {
-                        kind: if overdue {
-                            AttentionKind::Overdue
-                        } else {
-                            AttentionKind::DueSoon
-                        },
-                        pilot,
-                        text: format!("{} ({owner})", sanitize(&it.text)),
-                        when,
-                        jump: Jump::Item {
-                            pilot_id: it.pilot_id,
-                            item_id: it.id,
-                            phase: it.phase,
-                        },
-                    });
+        let mut more = [0u64; 2];
+        for (k, (from, before)) in [(i64::MIN, self.day), (self.day, self.day + 8)].into_iter().enumerate() {
+            match self.store.open_items_due_between(from, before, ITEM_LIMIT) {
+                Ok((items, total)) => {
+                    more[k] = total.saturating_sub(items.len() as u64);
+                    for (it, pilot) in items {
+                        lines.push(self.item_line(it, pilot));
+                    }
                 }
+                Err(e) => self.error(e.to_string()),
             }
-            Err(e) => self.error(e.to_string()),
         }
         let live = |s: Status| !matches!(s, Status::Stopped);
         for r in self.portfolio.rows.iter().filter(|r| live(r.status)) {
@@ -121,6 +100,33 @@ impl App {
         self.attention.scroll.clamp(self.attention.lines.len());
     }
 
+    fn item_line(&self, it: crate::domain::model::ChecklistItem, pilot: String) -> AttentionLine {
+        let overdue = it.due_day < self.day;
+        let when = if overdue {
+            format!("{}d late (day {})", self.day - it.due_day, it.due_day)
+        } else if it.due_day == self.day {
+            format!("today (day {})", it.due_day)
+        } else {
+            format!("in {}d (day {})", it.due_day - self.day, it.due_day)
+        };
+        let owner = it.owner.as_deref().map_or("no owner".to_string(), sanitize);
+        AttentionLine {
+            kind: if overdue {
+                AttentionKind::Overdue
+            } else {
+                AttentionKind::DueSoon
+            },
+            pilot,
+            text: format!("{} ({owner})", sanitize(&it.text)),
+            when,
+            jump: Jump::Item {
+                pilot_id: it.pilot_id,
+                item_id: it.id,
+                phase: it.phase,
+            },
+        }
+    }
+
     pub(crate) fn attention_action(&mut self, a: Action) -> bool {
         let len = self.attention.lines.len();
         let page = self.page.get().max(1);
@@ -158,9 +164,9 @@ impl App {
         // One line of counts, then a heading before each kind.
         let count = |k: AttentionKind| lines.iter().filter(|l| l.kind == k).count();
         let summary = format!(
-            "This week: {} overdue · {} due within 7 days · {} pilot(s) missing owners · {} stale score(s) · {} decision(s) to communicate",
-            count(AttentionKind::Overdue) as u64 + if count(AttentionKind::DueSoon) == 0 { self.attention.more } else { 0 },
-            count(AttentionKind::DueSoon),
+            "This week: {} overdue · {} due in 7 days · {} missing owners · {} stale scores · {} to communicate",
+            count(AttentionKind::Overdue) as u64 + self.attention.more[0],
+            count(AttentionKind::DueSoon) as u64 + self.attention.more[1],
             count(AttentionKind::MissingOwner),
             count(AttentionKind::StaleScore),
             count(AttentionKind::Uncommunicated)
@@ -204,12 +210,13 @@ impl App {
                 None => {
                     let kind = lines[rows[n + 1].unwrap_or(0)].kind;
                     let count = lines.iter().filter(|l| l.kind == kind).count();
-                    let extra = if kind == AttentionKind::DueSoon || kind == AttentionKind::Overdue {
-                        if self.attention.more > 0 {
-                            format!(" (+{} more not listed)", self.attention.more)
-                        } else {
-                            String::new()
-                        }
+                    let more = match kind {
+                        AttentionKind::Overdue => self.attention.more[0],
+                        AttentionKind::DueSoon => self.attention.more[1],
+                        _ => 0,
+                    };
+                    let extra = if more > 0 {
+                        format!(" (+{more} more not listed)")
                     } else {
                         String::new()
                     };
