@@ -163,14 +163,18 @@ impl App {
         }
         // One line of counts, then a heading before each kind.
         let count = |k: AttentionKind| lines.iter().filter(|l| l.kind == k).count();
-        let summary = format!(
-            "This week: {} overdue · {} due in 7 days · {} missing owners · {} stale scores · {} to communicate",
+        let (o, d, m, st, u) = (
             count(AttentionKind::Overdue) as u64 + self.attention.more[0],
             count(AttentionKind::DueSoon) as u64 + self.attention.more[1],
             count(AttentionKind::MissingOwner),
             count(AttentionKind::StaleScore),
-            count(AttentionKind::Uncommunicated)
+            count(AttentionKind::Uncommunicated),
         );
+        let summary = if area.width >= 110 {
+            format!("This week: {o} overdue · {d} due within 7 days · {m} pilots missing owners · {st} stale scores · {u} decisions not communicated")
+        } else {
+            format!("{o} overdue · {d} due soon · {m} missing owners · {st} stale scores · {u} not told")
+        };
         f.render_widget(
             Paragraph::new(Span::styled(truncate(&summary, area.width as usize), t.title())),
             Rect { height: 1, ..area },
