@@ -11,8 +11,8 @@
 //! * Untrusted text: `sanitize`, `truncate`, `validate_name` and
 //!   `clean_text` never panic and never let a control character through.
 //! * Bounded fuzzing on the stable toolchain: arbitrary and mutated input
-//!   for the playbook parser (and the CSV importer once it exists), the
-//!   same bodies the cargo-fuzz targets in `fuzz/` run.
+//!   for the playbook parser and the CSV importer, the same bodies the
+//!   cargo-fuzz targets in `fuzz/` run (`scripts/fuzz.sh`).
 
 #[path = "support/fuzz_bodies.rs"]
 mod fuzz_bodies;
@@ -26,6 +26,15 @@ use lastmile::Error;
 use proptest::prelude::*;
 use rusqlite::{params, OptionalExtension};
 use std::collections::HashMap;
+
+/// Cases per property: the default given, or `PROPTEST_CASES` for a
+/// longer run (`PROPTEST_CASES=20000 cargo test --release --test properties`).
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
 
 const PILOTS: usize = 2;
 const PEOPLE: usize = 3;
@@ -377,7 +386,7 @@ impl World {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, max_shrink_iters: 2000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(48), max_shrink_iters: 2000, ..ProptestConfig::default() })]
 
     #[test]
     fn verdict_revisions_and_chains_hold_under_random_operations(ops in prop::collection::vec(op(), 1..60)) {
@@ -448,7 +457,7 @@ fn no_controls(s: &str, allow_newline: bool) -> bool {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(512), ..ProptestConfig::default() })]
 
     #[test]
     fn sanitize_lets_no_control_through(s in hostile_string()) {
@@ -522,7 +531,7 @@ fn mutate(base: &str, edits: &[(prop::sample::Index, usize, String)]) -> Vec<u8>
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(256), ..ProptestConfig::default() })]
 
     #[test]
     fn playbook_parser_survives_arbitrary_bytes(data in prop::collection::vec(any::<u8>(), 0..512)) {
@@ -543,4 +552,49 @@ proptest! {
 #[test]
 fn the_builtin_playbook_passes_the_fuzz_body() {
     fuzz_bodies::playbook(DEFAULT_PLAYBOOK.as_bytes());
+}
+
+/// Seed files for the CSV importer: the import tests' fixtures.
+fn csv_seeds() -> Vec<Vec<u8>> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import");
+    let mut seeds: Vec<Vec<u8>> = std::fs::read_dir(&dir)
+        .map(|rd| rd.filter_map(|e| std::fs::read(e.ok()?.path()).ok()).collect())
+        .unwrap_or_default();
+    seeds.push(b"name,sector\nClaims triage,healthcare\n\"Quoted, name\",enterprise\n".to_vec());
+    seeds.sort();
+    seeds
+}
+
+#[test]
+fn csv_import_seeds_pass_the_fuzz_body() {
+    for seed in csv_seeds() {
+        fuzz_bodies::csv_import(&seed);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(128), ..ProptestConfig::default() })]
+
+    #[test]
+    fn csv_import_survives_arbitrary_bytes(data in prop::collection::vec(any::<u8>(), 0..400)) {
+        fuzz_bodies::csv_import(&data);
+    }
+
+    #[test]
+    fn csv_import_survives_hostile_cells(rows in prop::collection::vec(prop::collection::vec(hostile_string(), 1..5), 0..6)) {
+        let mut text = String::from("name,sector,business unit,business case\n");
+        for r in rows {
+            let cells: Vec<String> = r.iter().map(|c| format!("\"{}\"", c.replace('"', "\"\""))).collect();
+            text.push_str(&cells.join(","));
+            text.push('\n');
+        }
+        fuzz_bodies::csv_import(text.as_bytes());
+    }
+
+    #[test]
+    fn csv_import_survives_mutated_fixtures(pick in any::<prop::sample::Index>(), edits in prop::collection::vec(mutation(), 1..4)) {
+        let seeds = csv_seeds();
+        let base = String::from_utf8_lossy(&seeds[pick.index(seeds.len())]).into_owned();
+        fuzz_bodies::csv_import(&mutate(&base, &edits));
+    }
 }
