@@ -129,6 +129,9 @@ fn workshop_review_200x60() {
     app.press("4 W");
     let out = render(&app, 200, 60);
     assert!(out.contains("WORKSHOP REVIEW"), "{out}");
+    // Projector size: the item text is drawn in a large block font.
+    assert!(out.contains('▀') && out.contains('█'), "{out}");
+    assert!(!out.contains("Put monitoring dashboards live"), "the item is drawn big, not as plain text: {out}");
 }
 
 #[test]

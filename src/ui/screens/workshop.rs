@@ -176,8 +176,10 @@ impl App {
             .gauge_style(if t.color { t.ok() } else { t.selected() })
             .use_unicode(true);
         f.render_widget(g, gauge);
-        // The item, big and centred.
-        let width = stage.width.min(100);
+        // The item, big and centred: on a projector-sized terminal the item
+        // text is drawn in a large block font.
+        let big_mode = stage.width >= 120 && stage.height >= 30;
+        let width = if big_mode { stage.width } else { stage.width.min(100) };
         let x = stage.x + (stage.width - width) / 2;
         let stage = Rect { x, width, ..stage };
         let block = Block::default().borders(Borders::ALL).border_style(t.border_focused());
@@ -193,10 +195,30 @@ impl App {
         } else {
             Span::styled(format!("due day {}", item.due_day), t.muted())
         };
+        let text = sanitize(&item.text);
+        // Square glyphs (8 cells x 4 rows) when they fit, else narrow ones
+        // (4 x 4), else plain bold text.
+        let fit_big = |cols: u16| {
+            let wrapped = wrap_words(&text, (inner.width.saturating_sub(4) / cols).max(1) as usize);
+            let rows = (wrapped.len() * 4) as u16;
+            (big_mode && rows + 14 <= inner.height).then_some((wrapped, rows))
+        };
+        let (pixel, wrapped, big_rows) = match fit_big(8) {
+            Some((w, r)) => (tui_big_text::PixelSize::HalfHeight, w, r),
+            None => match fit_big(4) {
+                Some((w, r)) => (tui_big_text::PixelSize::Quadrant, w, r),
+                None => (tui_big_text::PixelSize::Quadrant, Vec::new(), 0),
+            },
+        };
+        let use_big = big_rows > 0;
         let mut lines = vec![
             Line::from(Span::styled(sanitize(&item.section).to_uppercase(), t.muted())),
             Line::raw(""),
-            Line::from(Span::styled(sanitize(&item.text), big)),
+        ];
+        if !use_big {
+            lines.push(Line::from(Span::styled(text.clone(), big)));
+        }
+        lines.extend([
             Line::raw(""),
             Line::from(vec![
                 Span::raw("Now:   "),
@@ -205,7 +227,7 @@ impl App {
                 Span::raw("   "),
                 due,
             ]),
-        ];
+        ]);
         if item.gate {
             lines.push(Line::from(Span::styled(
                 "◆ Gate: must be closed before the pilot is ready",
@@ -232,14 +254,47 @@ impl App {
             lines.push(Line::from(Span::styled(h.to_string(), t.muted())));
         }
         // Vertical centring when there is room.
-        let pad = inner.height.saturating_sub(lines.len() as u16 + 4) / 2;
-        let body = Rect {
-            y: inner.y + pad,
-            height: inner.height.saturating_sub(pad),
-            x: inner.x + 2,
-            width: inner.width.saturating_sub(4),
-        };
-        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+        let extra = if use_big { big_rows + 1 } else { 0 };
+        let pad = inner.height.saturating_sub(lines.len() as u16 + extra + 4) / 2;
+        let x = inner.x + 2;
+        let w = inner.width.saturating_sub(4);
+        if use_big {
+            let head = Rect {
+                x,
+                y: inner.y + pad,
+                width: w,
+                height: 2,
+            };
+            f.render_widget(Paragraph::new(lines[..2].to_vec()), head);
+            let big_area = Rect {
+                x,
+                y: head.y + 2,
+                width: w,
+                height: big_rows,
+            };
+            let big_text = tui_big_text::BigText::builder()
+                .pixel_size(pixel)
+                .style(big)
+                .lines(wrapped.into_iter().map(Line::from).collect::<Vec<_>>())
+                .build();
+            f.render_widget(big_text, big_area);
+            let rest_h = inner.height.saturating_sub(pad + 2 + big_rows);
+            let rest = Rect {
+                x,
+                y: big_area.y + big_rows,
+                width: w,
+                height: rest_h,
+            };
+            f.render_widget(Paragraph::new(lines[2..].to_vec()).wrap(Wrap { trim: false }), rest);
+        } else {
+            let body = Rect {
+                y: inner.y + pad,
+                height: inner.height.saturating_sub(pad),
+                x,
+                width: w,
+            };
+            f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+        }
         let km = &self.config.keymap;
         let k = |a: Action| km.key_label(Mode::Workshop, a);
         let keyline = Line::from(vec![
@@ -347,4 +402,26 @@ impl App {
             r,
         );
     }
+}
+
+/// Split text into lines of at most `width` characters at spaces (a word
+/// longer than a line is cut).
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for word in text.split_whitespace() {
+        let word: String = word.chars().take(width).collect();
+        let len = cur.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > width {
+            out.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(&word);
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
 }
