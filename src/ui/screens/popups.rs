@@ -46,7 +46,7 @@ impl App {
         let w = area.width.saturating_sub(4).min(96);
         let h = (lines.len() as u16 + 2).min(area.height);
         let r = centered(area, w, h);
-        let inner = self.popup(f, r, &format!("Help: {} (Esc closes)", mode.label()));
+        let inner = self.popup(f, r, &format!("Help: {} (j/k scroll, Esc closes)", mode.label()));
         let max = lines.len().saturating_sub(inner.height as usize);
         f.render_widget(
             Paragraph::new(lines)
