@@ -131,7 +131,10 @@ fn workshop_review_200x60() {
     assert!(out.contains("WORKSHOP REVIEW"), "{out}");
     // Projector size: the item text is drawn in a large block font.
     assert!(out.contains('▀') && out.contains('█'), "{out}");
-    assert!(!out.contains("Put monitoring dashboards live"), "the item is drawn big, not as plain text: {out}");
+    assert!(
+        !out.contains("Put monitoring dashboards live"),
+        "the item is drawn big, not as plain text: {out}"
+    );
 }
 
 #[test]
@@ -218,4 +221,58 @@ fn no_color_still_shows_selection_and_ratings() {
         text.contains("✗ Not ready") && text.contains(" R ") || text.contains("R Y"),
         "{text}"
     );
+}
+
+#[test]
+fn hostile_text_from_the_database_never_reaches_the_terminal() {
+    use lastmile::domain::model::{ItemState, PilotFields, Role};
+    use lastmile::store::Store;
+    let mut store = Store::open_in_memory("Mallory\u{1b}[31m").unwrap();
+    let pb = lastmile::playbook::Playbook::builtin();
+    let items = pb.items();
+    let evil = "\u{1b}[2J\u{1b}]0;pwned\u{7}\u{9b}31m\u{202e}";
+    let pid = store
+        .write(|tx| {
+            let pid = tx.add_pilot(
+                &PilotFields {
+                    name: "Evil pilot".into(),
+                    business_unit: format!("BU{evil}"),
+                    business_case: format!("case{evil}\nline"),
+                    ..Default::default()
+                },
+                &items,
+            )?;
+            let who = tx.add_person("Eve Hacker", &format!("title{evil}"))?;
+            tx.assign_owner(pid, Role::Product, who, None)?;
+            Ok(pid)
+        })
+        .unwrap();
+    let first = store.checklist(pid).unwrap()[0].clone();
+    store
+        .write(|tx| tx.set_item_note(first.id, first.revision, &format!("note{evil}")))
+        .unwrap();
+    let first = store.item(first.id).unwrap();
+    store
+        .write(|tx| tx.set_item_state(first.id, first.revision, ItemState::Blocked))
+        .unwrap();
+    let mut app = lastmile::ui::App::new(store, pb, ui_support::today(), ui_support::config()).unwrap();
+    for script in ["", "enter", "2 enter", "2 W", "2 enter e", "6", "w", "o enter"] {
+        let mut a = std::mem::replace(&mut app, ui_support::empty_app());
+        a.press(script);
+        let mut t = Terminal::new(TestBackend::new(160, 48)).unwrap();
+        t.draw(|f| a.draw(f)).unwrap();
+        for cell in t.backend().buffer().content() {
+            assert!(
+                !cell
+                    .symbol()
+                    .chars()
+                    .any(|c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c)),
+                "control character after {script:?}: {:?}",
+                cell.symbol()
+            );
+        }
+        // Back to the start for the next script.
+        a.press("esc esc esc esc 1");
+        app = a;
+    }
 }

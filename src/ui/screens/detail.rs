@@ -354,7 +354,7 @@ impl App {
                     .find(|i| i.id == e.entity_id)
                     .map(|i| format!("item \"{}\"", truncate(&sanitize(&i.text), 36)))
                     .unwrap_or_else(|| "item".into()),
-                other => other.to_string(),
+                other => sanitize(other),
             };
             let change = match (&e.old_value, &e.new_value) {
                 (Some(o), Some(n)) => format!("{} → {}", truncate(&sanitize(o), 30), truncate(&sanitize(n), 30)),

@@ -387,7 +387,7 @@ impl App {
                     Col::NextDue => spans.push(self.next_due_span(r, w)),
                     Col::Decision => {
                         let s = match &r.last_decision {
-                            Some((o, on)) if w >= 16 => format!("{} {on}", o.label()),
+                            Some((o, on)) if w >= 16 => format!("{} {}", o.label(), sanitize(on)),
                             Some((o, _)) => o.label().to_string(),
                             None => "—".into(),
                         };
