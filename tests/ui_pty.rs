@@ -156,4 +156,13 @@ fn score_and_check_an_item_in_a_real_terminal() {
         .unwrap()
         .iter()
         .all(|c| c.broken_at.is_none()));
+
+    // Logs went to a file in the state directory, without colour codes.
+    let log = std::fs::read_to_string(dir.path().join("state/lastmile/lastmile.log"))
+        .expect("a log file in the state directory");
+    assert!(
+        log.contains("workbench started") && log.contains("workbench closed"),
+        "{log}"
+    );
+    assert!(!log.contains('\u{1b}'), "colour codes in the log: {log}");
 }
