@@ -221,11 +221,80 @@ impl App {
         }
         let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
         self.draw_portfolio_head(f, head);
+        // Spare rows under a short table show the selected pilot's gaps.
+        let header_rows = if self.portfolio.heatmap { 2 } else { 1 };
+        let needed = self.portfolio.view.len() as u16 + header_rows + 1;
+        let (body, preview) = if body.height >= needed + 7 {
+            let ph = (body.height - needed).min(12);
+            let [b, p] = Layout::vertical([Constraint::Min(1), Constraint::Length(ph)]).areas(body);
+            (b, Some(p))
+        } else {
+            (body, None)
+        };
         if self.portfolio.heatmap {
             self.draw_heatmap(f, body);
         } else {
             self.draw_table(f, body);
         }
+        if let Some(p) = preview {
+            self.draw_preview(f, p);
+        }
+    }
+
+    /// The selected pilot at a glance: verdict, blockers, owners, next due.
+    fn draw_preview(&self, f: &mut Frame, area: Rect) {
+        let t = &self.config.theme;
+        let Some(r) = self.portfolio.selected() else { return };
+        let block = self.panel(&format!("{} · Enter opens · w why not ready", sanitize(&r.name)), false);
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        let readiness = crate::domain::readiness::assess(&r.facts());
+        let mut lines = vec![Line::from(vec![
+            chips::verdict(t, r.verdict, false),
+            Span::styled(
+                format!(
+                    "  {} · {} · {} · {} of {} checklist items done",
+                    r.phase.label(),
+                    r.sector.label(),
+                    sanitize(&r.business_unit),
+                    r.items_done,
+                    r.items_total
+                ),
+                t.muted(),
+            ),
+        ])];
+        let n = readiness.blockers.len();
+        let spare = (inner.height as usize).saturating_sub(2);
+        let room = if n > spare { spare.saturating_sub(1) } else { n };
+        for b in readiness.blockers.iter().take(room) {
+            lines.push(Line::from(vec![
+                Span::raw("  "),
+                chips::severity(t, b.severity()),
+                Span::raw(format!(" {}", b.describe())),
+            ]));
+        }
+        if readiness.blockers.len() > room {
+            lines.push(Line::from(Span::styled(
+                format!("  … {} more: press w", readiness.blockers.len() - room),
+                t.muted(),
+            )));
+        }
+        let owners: Vec<String> = crate::domain::model::Role::ALL
+            .iter()
+            .zip(r.owners.iter())
+            .map(|(role, o)| {
+                format!(
+                    "{}: {}",
+                    role.label().split(' ').next().unwrap_or(""),
+                    o.as_deref().map_or("—".into(), sanitize)
+                )
+            })
+            .collect();
+        lines.push(Line::from(Span::styled(
+            format!("Owners  {}", owners.join(" · ")),
+            t.muted(),
+        )));
+        f.render_widget(Paragraph::new(lines), inner);
     }
 
     /// The line above the table: counts, filter, sort.
