@@ -180,7 +180,14 @@ fn setup(db: &Path, synthetic_pilots: usize) {
     let pb = Playbook::builtin();
     let mut s = Store::open(db, OpenMode::Create, "setup").unwrap();
     // Enough pilots that the file is larger than one backup step.
-    lastmile::demo::load_synthetic(&mut s, &pb, chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(), synthetic_pilots, 7).unwrap();
+    lastmile::demo::load_synthetic(
+        &mut s,
+        &pb,
+        chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+        synthetic_pilots,
+        7,
+    )
+    .unwrap();
     let items = pb.items();
     s.write(|tx| {
         for name in SHARED {
@@ -459,7 +466,10 @@ fn backup_completes_while_another_process_keeps_writing() {
     setup(&db, 200);
     let watcher = Store::open(&db, OpenMode::Existing, "watcher").unwrap();
     let pages: i64 = watcher.conn().query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
-    assert!(pages > 600, "the file should need several backup steps of 256 pages ({pages} pages)");
+    assert!(
+        pages > 600,
+        "the file should need several backup steps of 256 pages ({pages} pages)"
+    );
     let mut writer = spawn_helper(
         "helper_writer",
         "writer",
