@@ -511,3 +511,23 @@ fn whole_flow_runs_through_the_generic_loop() {
     assert!(app.should_quit());
     assert!(app.message().unwrap().starts_with("[x]"), "{:?}", app.message());
 }
+
+#[test]
+fn import_pilots_from_a_csv_file() {
+    let mut app = empty_app();
+    app.press("I");
+    assert_eq!(app.mode(), Mode::Prompt);
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/import/inventory.csv");
+    app.type_text(path);
+    app.press("enter");
+    assert_eq!(app.layers(), 0, "{}", render(&app, 120, 30));
+    let msg = app.message().unwrap().to_string();
+    assert!(msg.contains("imported inventory.csv") && msg.contains("added"), "{msg}");
+    assert!(app.store().find_pilot("Claims triage").is_ok());
+    assert!(render(&app, 100, 30).contains("Claims triage"));
+    // A missing file keeps the prompt open with the reason.
+    app.press("I");
+    app.type_text("/nonexistent/file.csv");
+    app.press("enter");
+    assert_eq!(app.mode(), Mode::Prompt);
+}

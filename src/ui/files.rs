@@ -36,13 +36,23 @@ pub fn export_decisions(store: &Store, name: &str) -> Result<String, String> {
     ))
 }
 
-/// Import pilots from a CSV file.
+/// Import pilots from a CSV file (the same rules as `lastmile import
+/// pilots FILE`); the message gives the counts and the first rejected row.
 pub fn import_pilots(store: &mut Store, playbook: &Playbook, name: &str) -> Result<String, String> {
-    let _ = (store, playbook, expand(name));
-    Err(
-        "importing from the workbench is not available in this build yet: run 'lastmile import pilots FILE' in a shell"
-            .into(),
-    )
+    let path = expand(name);
+    let report = crate::import::pilots::import_csv(store, playbook, &path, false).map_err(|e| e.to_string())?;
+    let mut msg = format!("imported {}: {}", crate::text::sanitize(&report.file), report.counts());
+    if let Some(first) = report.rejected.first() {
+        msg.push_str(&format!(
+            "; row {} rejected: {}",
+            first.row,
+            crate::text::sanitize(&first.reason)
+        ));
+    }
+    if !report.people_added.is_empty() {
+        msg.push_str(&format!("; {} new people", report.people_added.len()));
+    }
+    Ok(msg)
 }
 
 /// `~/` at the start means the home directory.

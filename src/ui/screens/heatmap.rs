@@ -141,7 +141,7 @@ impl App {
             Line::raw(""),
             Line::from(vec![Span::styled(format!("  {:<6}", k(Action::LoadDemo)), t.key()), Span::raw("load the demo portfolio (eleven pilots, day 45) and look around")]),
             Line::from(vec![Span::styled(format!("  {:<6}", k(Action::AddPilot)), t.key()), Span::raw("add your first pilot (name, business unit, sector, business case)")]),
-            Line::from(vec![Span::styled(format!("  {:<6}", k(Action::Import)), t.key()), Span::raw("import an inventory from a CSV file ('lastmile import pilots FILE' in a shell)")]),
+            Line::from(vec![Span::styled(format!("  {:<6}", k(Action::Import)), t.key()), Span::raw("import an inventory from a CSV file, one pilot per row")]),
             Line::from(vec![Span::styled(format!("  {:<6}", k(Action::Help)), t.key()), Span::raw("every key on this screen")]),
             Line::from(vec![Span::styled(format!("  {:<6}", k(Action::Quit)), t.key()), Span::raw("quit")]),
             Line::raw(""),
