@@ -342,9 +342,14 @@ impl App {
         } else {
             3
         };
-        let note_w = if w >= 110 { 24 } else { 0 };
         let due_w = 6;
-        let text_w = w.saturating_sub(4 + 2 + due_w + owner_w + note_w + 2);
+        // Item text takes what it needs (up to 90 cells); notes get the rest
+        // on wide terminals.
+        let avail = w.saturating_sub(4 + 2 + due_w + owner_w + 2);
+        let (text_w, note_w) = match avail.saturating_sub(90) {
+            rest if rest >= 12 => (90, rest),
+            _ => (avail, 0),
+        };
         let mut lines = Vec::new();
         for (row, (idx, section)) in rows.iter().enumerate().skip(off).take(h) {
             let y = list.y + (row - off) as u16;
