@@ -203,7 +203,10 @@ BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
 -- Per-pilot progress, kept current by the triggers below so that the
 -- portfolio reads one row per pilot instead of scanning every checklist
 -- item and score. Derived data only: lastmile rebuilds a pilot's row from
--- checklist_items when the pilot is created.
+-- checklist_items when the pilot is created. The portfolio joins only
+-- pilots, pilot_stats, owners and decisions: the next item due is copied
+-- here because looking it up in checklist_items, the largest table, costs
+-- one page read per pilot.
 CREATE TABLE pilot_stats (
     pilot_id     INTEGER PRIMARY KEY REFERENCES pilots (id) ON DELETE CASCADE,
     items_total  INTEGER NOT NULL DEFAULT 0,
@@ -212,7 +215,9 @@ CREATE TABLE pilot_stats (
     -- 90 characters, one per programme day: char(48 + n) where n is the
     -- number of open items due that day ('0' = none).
     open_due     TEXT    NOT NULL,
-    next_item_id INTEGER,                         -- the open item due first
+    next_item_id INTEGER,                         -- the open item due first,
+    next_due_day INTEGER,                         -- its due day
+    next_text    TEXT,                            -- and its text (so the portfolio never reads checklist_items)
     dims         TEXT    NOT NULL DEFAULT '----', -- current data/governance/integration/ownership: R, Y, G or -
     dims_oldest  TEXT,                            -- scored_at of the oldest current dimension rating
     selection    TEXT    NOT NULL DEFAULT '-----' -- current impact/data/feasibility/team/path: 1-5 or -
@@ -223,8 +228,8 @@ CREATE INDEX checklist_next ON checklist_items (pilot_id, due_day, position)
 CREATE TRIGGER pilot_stats_new AFTER INSERT ON pilots
 BEGIN INSERT INTO pilot_stats (pilot_id, open_due) VALUES (NEW.id, hex(zeroblob(45))); END;
 
-CREATE TRIGGER pilot_stats_items AFTER UPDATE OF state, due_day ON checklist_items
-    WHEN OLD.state IS NOT NEW.state OR OLD.due_day IS NOT NEW.due_day
+CREATE TRIGGER pilot_stats_items AFTER UPDATE OF state, due_day, text ON checklist_items
+    WHEN OLD.state IS NOT NEW.state OR OLD.due_day IS NOT NEW.due_day OR OLD.text IS NOT NEW.text
 BEGIN
     UPDATE pilot_stats
     SET items_done = items_done + (NEW.state = 'done') - (OLD.state = 'done'),
@@ -240,9 +245,10 @@ BEGIN
                    || substr(open_due, NEW.due_day + 1)
     WHERE pilot_id = NEW.pilot_id AND NEW.state IN ('todo', 'doing', 'blocked');
     UPDATE pilot_stats
-    SET next_item_id = (SELECT id FROM checklist_items
-                        WHERE pilot_id = NEW.pilot_id AND state IN ('todo', 'doing', 'blocked')
-                        ORDER BY due_day, position LIMIT 1)
+    SET (next_item_id, next_due_day, next_text) =
+            (SELECT id, due_day, text FROM checklist_items
+             WHERE pilot_id = NEW.pilot_id AND state IN ('todo', 'doing', 'blocked')
+             ORDER BY due_day, position LIMIT 1)
     WHERE pilot_id = NEW.pilot_id
       AND (next_item_id IS NULL OR next_item_id = NEW.id OR NEW.state IN ('todo', 'doing', 'blocked'));
 END;

@@ -77,12 +77,16 @@ fn programme_name(n: usize) -> String {
     format!("Synthetic portfolio ({n} pilots, seed {SEED})")
 }
 
-/// The fixture file for `n` pilots: built on first use, then reused.
+/// The fixture file for `n` pilots: built on first use, then reused while
+/// it holds the same portfolio in the same schema.
 fn fixture(n: usize) -> PathBuf {
     let path = data_dir().join(format!("pilots-{n}-seed-{SEED}.db"));
     if path.exists() {
+        let current = schema(&Store::open_in_memory("bench").expect("in-memory store"));
         let ok = Store::open(&path, OpenMode::Existing, "bench")
-            .and_then(|s| Ok(s.programme()?.name == programme_name(n) && s.pilot_names()?.len() == n))
+            .and_then(|s| {
+                Ok(s.programme()?.name == programme_name(n) && s.pilot_names()?.len() == n && schema(&s) == current)
+            })
             .unwrap_or(false);
         if ok {
             return path;
@@ -105,6 +109,16 @@ fn fixture(n: usize) -> PathBuf {
     remove_db(&tmp);
     eprintln!("built in {:.1} s", started.elapsed().as_secs_f64());
     path
+}
+
+/// The schema of a file, to rebuild fixtures made by an older build.
+fn schema(store: &Store) -> Vec<String> {
+    let mut stmt = store
+        .conn()
+        .prepare("SELECT coalesce(sql, '') FROM sqlite_master ORDER BY type, name")
+        .expect("read schema");
+    let rows = stmt.query_map([], |r| r.get(0)).expect("read schema");
+    rows.collect::<Result<_, _>>().expect("read schema")
 }
 
 /// A writable copy of the fixture for benchmarks that change it.

@@ -205,13 +205,20 @@ pub fn verify_chains(store: &Store) -> Result<Vec<ChainReport>> {
 impl Store {
     /// Audit events, newest first; for one pilot or all, at most `limit`.
     pub fn audit_events(&self, pilot_id: Option<i64>, limit: usize) -> Result<Vec<AuditEvent>> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached(
+        // Two statements, not `?1 IS NULL OR pilot_id = ?1`: with the OR
+        // SQLite cannot use the audit_pilot index and walks the whole
+        // table from the newest event to find one pilot's.
+        let sql = match pilot_id {
+            Some(_) => {
                 "SELECT id, at, actor, entity, entity_id, pilot_id, field, old_value, new_value, hash
-                 FROM audit_events WHERE (?1 IS NULL OR pilot_id = ?1) ORDER BY id DESC LIMIT ?2",
-            )
-            .map_err(|e| self.err(e))?;
+                 FROM audit_events WHERE pilot_id = ?1 ORDER BY id DESC LIMIT ?2"
+            }
+            None => {
+                "SELECT id, at, actor, entity, entity_id, pilot_id, field, old_value, new_value, hash
+                 FROM audit_events WHERE ?1 IS NULL ORDER BY id DESC LIMIT ?2"
+            }
+        };
+        let mut stmt = self.conn().prepare_cached(sql).map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map(params![pilot_id, limit as i64], |r| {
                 Ok(AuditEvent {

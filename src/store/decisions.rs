@@ -17,6 +17,28 @@ pub struct DecisionFilter {
     pub since: Option<String>,
 }
 
+/// A decision as `Store::decisions` selects it (criteria left empty).
+fn decision_from_row(r: &rusqlite::Row) -> rusqlite::Result<Decision> {
+    let outcome: String = r.get(3)?;
+    Ok(Decision {
+        id: r.get(0)?,
+        pilot_id: r.get(1)?,
+        pilot: r.get(2)?,
+        outcome: Outcome::parse(&outcome).unwrap_or(Outcome::Defer),
+        criteria: Vec::new(),
+        rationale: r.get(4)?,
+        decided_by_id: r.get(5)?,
+        decided_by: r.get(6)?,
+        decided_on: r.get(7)?,
+        stop_conditions: r.get(8)?,
+        communicated: r.get(9)?,
+        superseded_by: r.get(10)?,
+        recorded_at: r.get(11)?,
+        recorded_by: r.get(12)?,
+        hash: r.get(13)?,
+    })
+}
+
 fn criteria_text(c: &[Criterion]) -> String {
     c.iter()
         .map(|c| format!("{}\u{1f}{}", if c.met { 1 } else { 0 }, c.criterion))
@@ -146,71 +168,88 @@ impl Tx<'_> {
 impl Store {
     /// Decisions, newest first, with criteria and supersession.
     pub fn decisions(&self, filter: &DecisionFilter) -> Result<Vec<Decision>> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached(
-                "SELECT d.id, d.pilot_id, p.name, d.outcome, d.rationale, d.decided_by, pe.name, d.decided_on, d.stop_conditions,
-                        (d.communicated OR n.decision_id IS NOT NULL),
-                        (SELECT MIN(l.id) FROM decisions l WHERE l.pilot_id = d.pilot_id AND l.id > d.id),
-                        d.recorded_at, d.recorded_by, d.hash
-                 FROM decisions d JOIN pilots p ON p.id = d.pilot_id JOIN people pe ON pe.id = d.decided_by
-                 LEFT JOIN decision_notices n ON n.decision_id = d.id
-                 WHERE (?1 IS NULL OR d.decided_on >= ?1)
-                 ORDER BY d.id DESC",
-            )
-            .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map(params![filter.since], |r| {
-                let outcome: String = r.get(3)?;
-                Ok(Decision {
-                    id: r.get(0)?,
-                    pilot_id: r.get(1)?,
-                    pilot: r.get(2)?,
-                    outcome: Outcome::parse(&outcome).unwrap_or(Outcome::Defer),
-                    criteria: Vec::new(),
-                    rationale: r.get(4)?,
-                    decided_by_id: r.get(5)?,
-                    decided_by: r.get(6)?,
-                    decided_on: r.get(7)?,
-                    stop_conditions: r.get(8)?,
-                    communicated: r.get(9)?,
-                    superseded_by: r.get(10)?,
-                    recorded_at: r.get(11)?,
-                    recorded_by: r.get(12)?,
-                    hash: r.get(13)?,
-                })
-            })
-            .map_err(|e| self.err(e))?;
+        const SELECT: &str =
+            "SELECT d.id, d.pilot_id, p.name, d.outcome, d.rationale, d.decided_by, pe.name, d.decided_on,
+                d.stop_conditions, (d.communicated OR n.decision_id IS NOT NULL),
+                (SELECT MIN(l.id) FROM decisions l WHERE l.pilot_id = d.pilot_id AND l.id > d.id),
+                d.recorded_at, d.recorded_by, d.hash
+             FROM decisions d JOIN pilots p ON p.id = d.pilot_id JOIN people pe ON pe.id = d.decided_by
+             LEFT JOIN decision_notices n ON n.decision_id = d.id
+             WHERE (?1 IS NULL OR d.decided_on >= ?1)";
         let mut out = Vec::new();
-        for r in rows {
-            let d = r.map_err(|e| self.err(e))?;
-            if filter.pilot_ids.is_empty() || filter.pilot_ids.contains(&d.pilot_id) {
-                out.push(d);
+        if filter.pilot_ids.is_empty() {
+            let mut stmt = self
+                .conn()
+                .prepare_cached(&format!("{SELECT} ORDER BY d.id DESC"))
+                .map_err(|e| self.err(e))?;
+            let rows = stmt
+                .query_map(params![filter.since], decision_from_row)
+                .map_err(|e| self.err(e))?;
+            for r in rows {
+                out.push(r.map_err(|e| self.err(e))?);
             }
-        }
-        let mut crit = self
-            .conn()
-            .prepare_cached("SELECT decision_id, criterion, met FROM decision_criteria ORDER BY decision_id, position")
-            .map_err(|e| self.err(e))?;
-        let mut by_id: std::collections::HashMap<i64, Vec<Criterion>> = std::collections::HashMap::new();
-        let rows = crit
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    Criterion {
-                        criterion: r.get(1)?,
-                        met: r.get(2)?,
-                    },
-                ))
-            })
-            .map_err(|e| self.err(e))?;
-        for r in rows {
-            let (id, c) = r.map_err(|e| self.err(e))?;
-            by_id.entry(id).or_default().push(c);
-        }
-        for d in &mut out {
-            if let Some(c) = by_id.remove(&d.id) {
-                d.criteria = c;
+            // Every criterion in one pass over the table.
+            let mut crit = self
+                .conn()
+                .prepare_cached(
+                    "SELECT decision_id, criterion, met FROM decision_criteria ORDER BY decision_id, position",
+                )
+                .map_err(|e| self.err(e))?;
+            let mut by_id: std::collections::HashMap<i64, Vec<Criterion>> = std::collections::HashMap::new();
+            let rows = crit
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        Criterion {
+                            criterion: r.get(1)?,
+                            met: r.get(2)?,
+                        },
+                    ))
+                })
+                .map_err(|e| self.err(e))?;
+            for r in rows {
+                let (id, c) = r.map_err(|e| self.err(e))?;
+                by_id.entry(id).or_default().push(c);
+            }
+            for d in &mut out {
+                if let Some(c) = by_id.remove(&d.id) {
+                    d.criteria = c;
+                }
+            }
+        } else {
+            // Some pilots only: read just their decisions and criteria
+            // through the indexes (the TUI asks for one pilot's).
+            let mut stmt = self
+                .conn()
+                .prepare_cached(&format!("{SELECT} AND d.pilot_id = ?2"))
+                .map_err(|e| self.err(e))?;
+            let mut pilots = filter.pilot_ids.clone();
+            pilots.sort_unstable();
+            pilots.dedup();
+            for pilot_id in pilots {
+                let rows = stmt
+                    .query_map(params![filter.since, pilot_id], decision_from_row)
+                    .map_err(|e| self.err(e))?;
+                for r in rows {
+                    out.push(r.map_err(|e| self.err(e))?);
+                }
+            }
+            out.sort_unstable_by(|a, b| b.id.cmp(&a.id));
+            let mut crit = self
+                .conn()
+                .prepare_cached("SELECT criterion, met FROM decision_criteria WHERE decision_id = ?1 ORDER BY position")
+                .map_err(|e| self.err(e))?;
+            for d in &mut out {
+                d.criteria = crit
+                    .query_map([d.id], |r| {
+                        Ok(Criterion {
+                            criterion: r.get(0)?,
+                            met: r.get(1)?,
+                        })
+                    })
+                    .map_err(|e| self.err(e))?
+                    .collect::<rusqlite::Result<_>>()
+                    .map_err(|e| self.err(e))?;
             }
         }
         Ok(out)

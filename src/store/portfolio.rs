@@ -57,7 +57,7 @@ impl PilotRow {
     pub fn facts(&self) -> Facts {
         Facts {
             dimensions: self.dimensions,
-            owners: self.owners.clone().map(|o| o.is_some()),
+            owners: self.owners.each_ref().map(Option::is_some),
             open_gates: self.open_gates,
             overdue: self.overdue,
             rubric_gates: self.rubric_gates.clone(),
@@ -86,8 +86,9 @@ pub(crate) const REFRESH_STATS: &str = "
                       WHERE pilot_id = ?1 AND gate = 1 AND state IN ('todo', 'doing', 'blocked')),
         open_due = (SELECT group_concat(c, '') FROM
                       (SELECT char(48 + coalesce(n, 0)) AS c FROM days LEFT JOIN open_items ON due_day = d ORDER BY d)),
-        next_item_id = (SELECT id FROM checklist_items WHERE pilot_id = ?1 AND state IN ('todo', 'doing', 'blocked')
-                        ORDER BY due_day, position LIMIT 1)
+        (next_item_id, next_due_day, next_text) =
+            (SELECT id, due_day, text FROM checklist_items WHERE pilot_id = ?1 AND state IN ('todo', 'doing', 'blocked')
+             ORDER BY due_day, position LIMIT 1)
     WHERE pilot_id = ?1";
 
 fn letters(s: &str) -> [Option<Rag>; 4] {
@@ -148,32 +149,31 @@ impl Store {
         let mut rows: Vec<PilotRow> = Vec::new();
         let mut index: HashMap<i64, usize> = HashMap::new();
         {
+            // One row per pilot from pilots and pilot_stats only; sorted
+            // below (a scan in rowid order and a sort in memory is about
+            // twice as fast as walking the name index at 10,000 pilots).
             let sql = format!(
                 "SELECT p.id, p.name, p.business_unit, p.sector, p.phase, p.status, p.revision,
                         s.items_total, s.items_done, s.open_gates, s.open_due, s.dims, s.dims_oldest, s.selection,
-                        ci.due_day, ci.text
+                        s.next_due_day, s.next_text
                  FROM pilots p JOIN pilot_stats s ON s.pilot_id = p.id
-                 LEFT JOIN checklist_items ci ON ci.id = s.next_item_id
-                 WHERE {} ORDER BY p.name COLLATE NOCASE",
+                 WHERE {}",
                 by("p.id")
             );
             let mut stmt = c.prepare_cached(&sql).map_err(e)?;
             let mut q = stmt.query([only]).map_err(e)?;
             while let Some(r) = q.next().map_err(e)? {
                 let id: i64 = r.get(0).map_err(e)?;
-                index.insert(id, rows.len());
-                let open_due: String = r.get(10).map_err(e)?;
+                let text = |i: usize| -> Result<&str> { r.get_ref(i).and_then(|v| Ok(v.as_str()?)).map_err(e) };
                 let (mut overdue, mut due_soon) = (0, 0);
-                for (i, c) in open_due.chars().enumerate() {
-                    let (due, n) = (i as i64 + 1, (c as u32).saturating_sub(48));
+                for (i, c) in text(10)?.bytes().enumerate() {
+                    let (due, n) = (i as i64 + 1, u32::from(c).saturating_sub(48));
                     if due < day {
                         overdue += n;
                     } else if due <= day + 7 {
                         due_soon += n;
                     }
                 }
-                let dims: String = r.get(11).map_err(e)?;
-                let selection: String = r.get(13).map_err(e)?;
                 let next_due = match r.get::<_, Option<i64>>(14).map_err(e)? {
                     Some(d) => Some((d, r.get(15).map_err(e)?)),
                     None => None,
@@ -182,13 +182,13 @@ impl Store {
                     id,
                     name: r.get(1).map_err(e)?,
                     business_unit: r.get(2).map_err(e)?,
-                    sector: Sector::parse(&r.get::<_, String>(3).map_err(e)?)?,
-                    phase: Phase::parse(&r.get::<_, String>(4).map_err(e)?)?,
-                    status: Status::parse(&r.get::<_, String>(5).map_err(e)?)?,
+                    sector: Sector::parse(text(3)?)?,
+                    phase: Phase::parse(text(4)?)?,
+                    status: Status::parse(text(5)?)?,
                     revision: r.get(6).map_err(e)?,
-                    dimensions: letters(&dims),
+                    dimensions: letters(text(11)?),
                     oldest_score_at: r.get(12).map_err(e)?,
-                    selection: digits(&selection),
+                    selection: digits(text(13)?),
                     owners: Default::default(),
                     items_total: r.get(7).map_err(e)?,
                     items_done: r.get(8).map_err(e)?,
@@ -202,6 +202,13 @@ impl Store {
                     verdict: Verdict::NotReady,
                 });
             }
+            // By name as SQLite's NOCASE collation orders it (ASCII case
+            // folding); names are unique under it, so the order is total.
+            rows.sort_by_cached_key(|r| r.name.to_ascii_lowercase());
+            index.reserve(rows.len());
+            for (i, r) in rows.iter().enumerate() {
+                index.insert(r.id, i);
+            }
         }
         {
             let sql = format!(
@@ -212,7 +219,8 @@ impl Store {
             let mut q = stmt.query([only]).map_err(e)?;
             while let Some(r) = q.next().map_err(e)? {
                 let pid: i64 = r.get(0).map_err(e)?;
-                if let (Some(&i), Ok(role)) = (index.get(&pid), Role::parse(&r.get::<_, String>(1).map_err(e)?)) {
+                let role = r.get_ref(1).and_then(|v| Ok(v.as_str()?)).map_err(e)?;
+                if let (Some(&i), Ok(role)) = (index.get(&pid), Role::parse(role)) {
                     rows[i].owners[role.index()] = Some(r.get(2).map_err(e)?);
                 }
             }
