@@ -255,7 +255,6 @@ fn hostile_text_already_in_the_file_is_shown_escaped_everywhere() {
 /// `src/cli/output.rs` `print_json` (owned by the CLI):
 /// `println!("{}", crate::text::escape_json_controls(&s));`.
 #[test]
-#[ignore = "needs the one-line print_json change in src/cli/output.rs (see the comment)"]
 fn json_output_escapes_c1_controls_and_bidi_overrides() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("planted.db");
@@ -388,7 +387,6 @@ fn people_list_stays_aligned_with_wide_names() {
 /// in `src/cli/status.rs` (owned by the CLI) for the candidate and blocker
 /// name columns, e.g. `pad(&truncate(&sanitize(b.pilot), 34), 34)`.
 #[test]
-#[ignore = "needs text::pad in src/cli/status.rs (see the comment)"]
 fn status_blockers_stay_aligned_with_wide_names() {
     let (_d, db) = fresh();
     for name in ODD {

@@ -359,7 +359,7 @@ pub fn verify(ctx: &mut Ctx, a: VerifyArgs) -> CliResult {
         if !a.json {
             println!(
                 "{} verifies: nothing was changed behind lastmile's back.",
-                store.path().display()
+                sanitize(&store.path().display().to_string())
             );
         }
         return Ok(());
@@ -381,7 +381,7 @@ pub fn backup(ctx: &mut Ctx, a: BackupArgs) -> CliResult {
     ctx.store.backup_to(&a.file)?;
     println!(
         "Backed up {} to {}.",
-        ctx.store.path().display(),
+        sanitize(&ctx.store.path().display().to_string()),
         sanitize(&a.file.display().to_string())
     );
     Ok(())

@@ -21,7 +21,7 @@ pub fn init(ctx: &mut Ctx, a: InitArgs) -> CliResult {
     let prog = ctx.store.programme()?;
     println!(
         "{} is ready: {} (day 1 = {}, today is {}).",
-        ctx.store.path().display(),
+        sanitize(&ctx.store.path().display().to_string()),
         sanitize(&prog.name),
         prog.start_date,
         describe_day(ctx.day()?)
@@ -40,7 +40,7 @@ pub fn demo(ctx: &mut Ctx, a: DemoArgs) -> CliResult {
         sum.pilots,
         sum.people,
         sum.decisions,
-        ctx.store.path().display(),
+        sanitize(&ctx.store.path().display().to_string()),
         started.elapsed().as_secs_f64(),
         sum.start_date,
         describe_day(ctx.day()?)

@@ -7,7 +7,7 @@ use crate::domain::candidates::{rank, Candidate, CandidateFacts};
 use crate::domain::model::Phase;
 use crate::domain::readiness::{assess, Verdict};
 use crate::store::PilotRow;
-use crate::text::{sanitize, truncate};
+use crate::text::{pad, sanitize, truncate};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -150,9 +150,10 @@ pub fn status(ctx: &mut Ctx, json: bool) -> CliResult {
                 .collect::<Vec<_>>()
                 .join(", ");
             println!(
-                "  {}. {:<36} selection {total:<9} {flags}",
+                "  {}. {} selection {}{flags}",
                 i + 1,
-                truncate(&sanitize(&c.name), 36)
+                pad(&truncate(&sanitize(&c.name), 36), 36),
+                pad(&total, 10)
             );
         }
     }
@@ -165,8 +166,8 @@ pub fn status(ctx: &mut Ctx, json: bool) -> CliResult {
             String::new()
         };
         println!(
-            "  {:<34} {} {}{more}",
-            truncate(&sanitize(b.pilot), 34),
+            "  {} {} {}{more}",
+            pad(&truncate(&sanitize(b.pilot), 34), 34),
             b.verdict.mark(),
             sanitize(&first)
         );
