@@ -14,7 +14,7 @@ const ITEM_SQL: &str = "SELECT c.id, c.pilot_id, c.item_key, c.phase, c.section,
         c.owner_id, p.name, c.due_day, c.note, c.revision, c.updated_at, c.updated_by
      FROM checklist_items c LEFT JOIN people p ON p.id = c.owner_id";
 
-fn item_from_row(r: &Row) -> rusqlite::Result<ChecklistItem> {
+pub(crate) fn item_from_row(r: &Row) -> rusqlite::Result<ChecklistItem> {
     Ok(ChecklistItem {
         id: r.get(0)?,
         pilot_id: r.get(1)?,

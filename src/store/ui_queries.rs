@@ -3,34 +3,14 @@
 //! screen), and decision lists without naming the filter type.
 
 use super::decisions::DecisionFilter;
-use super::pilots::parse_column;
+use super::checklist::item_from_row;
 use super::Store;
-use crate::domain::model::{ChecklistItem, Decision, ItemState, Phase};
+use crate::domain::model::{ChecklistItem, Decision};
 use crate::Result;
 use rusqlite::{params, Row};
 
 fn item_with_pilot(r: &Row) -> rusqlite::Result<(ChecklistItem, String)> {
-    Ok((
-        ChecklistItem {
-            id: r.get(0)?,
-            pilot_id: r.get(1)?,
-            item_key: r.get(2)?,
-            phase: parse_column(r, 3, Phase::parse)?,
-            section: r.get(4)?,
-            position: r.get(5)?,
-            text: r.get(6)?,
-            gate: r.get(7)?,
-            state: parse_column(r, 8, ItemState::parse)?,
-            owner_id: r.get(9)?,
-            owner: r.get(10)?,
-            due_day: r.get(11)?,
-            note: r.get(12)?,
-            revision: r.get(13)?,
-            updated_at: r.get(14)?,
-            updated_by: r.get(15)?,
-        },
-        r.get(16)?,
-    ))
+    Ok((item_from_row(r)?, r.get(16)?))
 }
 
 impl Store {
