@@ -91,6 +91,20 @@ pub(crate) const REFRESH_STATS: &str = "
              ORDER BY due_day, position LIMIT 1)
     WHERE pilot_id = ?1";
 
+/// Where pilot `id` is in `rows` (ordered by id). Queries return pilots in
+/// id order, so the answer is almost always the row at or after `*at`.
+fn position(rows: &[PilotRow], at: &mut usize, id: i64) -> Option<usize> {
+    for i in [*at, *at + 1] {
+        if rows.get(i).is_some_and(|r| r.id == id) {
+            *at = i;
+            return Some(i);
+        }
+    }
+    let i = rows.binary_search_by_key(&id, |r| r.id).ok()?;
+    *at = i;
+    Some(i)
+}
+
 fn letters(s: &str) -> [Option<Rag>; 4] {
     let mut out = [None; 4];
     for (slot, c) in out.iter_mut().zip(s.chars()) {
@@ -146,18 +160,24 @@ impl Store {
             Some(_) => format!("{col} = ?1"),
             None => "?1 IS NULL".to_string(),
         };
+        // Rows are read and completed in pilot id order, each later query
+        // also by pilot id, so filling them in walks `rows` front to back
+        // (at 100,000 pilots, looking rows up in name order was bound by
+        // cache misses); they are sorted by name at the end.
         let mut rows: Vec<PilotRow> = Vec::new();
-        let mut index: HashMap<i64, usize> = HashMap::new();
+        if only.is_none() {
+            let n: i64 = c
+                .query_row("SELECT count(*) FROM pilot_stats", [], |r| r.get(0))
+                .map_err(e)?;
+            rows.reserve_exact(n.max(0) as usize);
+        }
         {
-            // One row per pilot from pilots and pilot_stats only; sorted
-            // below (a scan in rowid order and a sort in memory is about
-            // twice as fast as walking the name index at 10,000 pilots).
             let sql = format!(
                 "SELECT p.id, p.name, p.business_unit, p.sector, p.phase, p.status, p.revision,
                         s.items_total, s.items_done, s.open_gates, s.open_due, s.dims, s.dims_oldest, s.selection,
                         s.next_due_day, s.next_text
                  FROM pilots p JOIN pilot_stats s ON s.pilot_id = p.id
-                 WHERE {}",
+                 WHERE {} ORDER BY p.id",
                 by("p.id")
             );
             let mut stmt = c.prepare_cached(&sql).map_err(e)?;
@@ -202,26 +222,42 @@ impl Store {
                     verdict: Verdict::NotReady,
                 });
             }
-            // By name as SQLite's NOCASE collation orders it (ASCII case
-            // folding); names are unique under it, so the order is total.
-            rows.sort_by_cached_key(|r| r.name.to_ascii_lowercase());
-            index.reserve(rows.len());
-            for (i, r) in rows.iter().enumerate() {
-                index.insert(r.id, i);
-            }
         }
         {
-            let sql = format!(
-                "SELECT o.pilot_id, o.role, p.name FROM owners o JOIN people p ON p.id = o.person_id WHERE {}",
-                by("o.pilot_id")
-            );
-            let mut stmt = c.prepare_cached(&sql).map_err(e)?;
+            // The whole portfolio: read the people once (a few hundred)
+            // rather than joining people for each of the owner rows.
+            let mut names: HashMap<i64, String> = HashMap::new();
+            if only.is_none() {
+                let mut stmt = c.prepare_cached("SELECT id, name FROM people").map_err(e)?;
+                let mut q = stmt.query([]).map_err(e)?;
+                while let Some(r) = q.next().map_err(e)? {
+                    names.insert(r.get(0).map_err(e)?, r.get(1).map_err(e)?);
+                }
+            }
+            let sql = match only {
+                Some(_) => {
+                    "SELECT o.pilot_id, o.role, o.person_id, p.name FROM owners o JOIN people p ON p.id = o.person_id
+                     WHERE o.pilot_id = ?1"
+                }
+                None => {
+                    "SELECT o.pilot_id, o.role, o.person_id, NULL FROM owners o WHERE ?1 IS NULL ORDER BY o.pilot_id"
+                }
+            };
+            let mut stmt = c.prepare_cached(sql).map_err(e)?;
             let mut q = stmt.query([only]).map_err(e)?;
+            let mut at = 0;
             while let Some(r) = q.next().map_err(e)? {
                 let pid: i64 = r.get(0).map_err(e)?;
                 let role = r.get_ref(1).and_then(|v| Ok(v.as_str()?)).map_err(e)?;
-                if let (Some(&i), Ok(role)) = (index.get(&pid), Role::parse(role)) {
-                    rows[i].owners[role.index()] = Some(r.get(2).map_err(e)?);
+                if let (Some(i), Ok(role)) = (position(&rows, &mut at, pid), Role::parse(role)) {
+                    let name = match r.get::<_, Option<String>>(3).map_err(e)? {
+                        Some(n) => n,
+                        None => match names.get(&r.get(2).map_err(e)?) {
+                            Some(n) => n.clone(),
+                            None => continue,
+                        },
+                    };
+                    rows[i].owners[role.index()] = Some(name);
                 }
             }
         }
@@ -230,15 +266,16 @@ impl Store {
                 "SELECT d.pilot_id, d.outcome, d.decided_on, MAX(d.id),
                         sum(d.communicated = 0 AND n.decision_id IS NULL)
                  FROM decisions d LEFT JOIN decision_notices n ON n.decision_id = d.id
-                 WHERE {} GROUP BY d.pilot_id",
+                 WHERE {} GROUP BY d.pilot_id ORDER BY d.pilot_id",
                 by("d.pilot_id")
             );
             let mut stmt = c.prepare_cached(&sql).map_err(e)?;
             let mut q = stmt.query([only]).map_err(e)?;
+            let mut at = 0;
             while let Some(r) = q.next().map_err(e)? {
                 let pid: i64 = r.get(0).map_err(e)?;
-                if let Some(&i) = index.get(&pid) {
-                    let outcome = Outcome::parse(&r.get::<_, String>(1).map_err(e)?)?;
+                if let Some(i) = position(&rows, &mut at, pid) {
+                    let outcome = Outcome::parse(r.get_ref(1).and_then(|v| Ok(v.as_str()?)).map_err(e)?)?;
                     rows[i].last_decision = Some((outcome, r.get(2).map_err(e)?));
                     rows[i].uncommunicated = r.get(4).map_err(e)?;
                 }
@@ -273,6 +310,9 @@ impl Store {
         for row in &mut rows {
             row.verdict = readiness::verdict(&row.facts());
         }
+        // By name as SQLite's NOCASE collation orders it (ASCII case
+        // folding); names are unique under it, so the order is total.
+        rows.sort_by_cached_key(|r| r.name.to_ascii_lowercase());
         Ok(rows)
     }
 
