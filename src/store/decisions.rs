@@ -234,7 +234,7 @@ impl Store {
                     out.push(r.map_err(|e| self.err(e))?);
                 }
             }
-            out.sort_unstable_by(|a, b| b.id.cmp(&a.id));
+            out.sort_unstable_by_key(|d| std::cmp::Reverse(d.id));
             let mut crit = self
                 .conn()
                 .prepare_cached("SELECT criterion, met FROM decision_criteria WHERE decision_id = ?1 ORDER BY position")

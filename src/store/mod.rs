@@ -9,6 +9,7 @@ mod exchange;
 mod metrics;
 pub mod migrate;
 mod open;
+mod owners;
 mod people;
 mod pilots;
 mod portfolio;
