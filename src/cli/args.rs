@@ -10,7 +10,28 @@ use std::path::PathBuf;
 /// Run with no command to open the workbench. Pilots and people are named
 /// case-insensitively; a unique prefix is enough.
 #[derive(Debug, Parser)]
-#[command(name = "lastmile", version, about, long_about, max_term_width = 100)]
+#[command(
+    name = "lastmile",
+    version,
+    about,
+    long_about,
+    max_term_width = 100,
+    after_long_help = "Environment:
+  LASTMILE_DB                the database file (like --db)
+  LASTMILE_PLAYBOOK          a playbook file (like --playbook)
+  LASTMILE_CONFIG            the workbench's config file (keys, colours, mouse)
+  LASTMILE_TODAY=YYYY-MM-DD  treat this date as today (reproducible reports)
+  LASTMILE_BUSY_TIMEOUT_MS   how long a save waits for another terminal (default 10000)
+  NO_COLOR                   no colours in the workbench
+
+Exit codes: 0 success, 1 runtime error (unknown name, bad file, refused edit), 2 usage error.
+
+Examples:
+  lastmile --db demo.db demo          load the demo portfolio into demo.db
+  lastmile --db demo.db               open the workbench on it
+  lastmile why \"federal records\"     the blockers of one pilot
+  lastmile export decisions --format html --out log.html"
+)]
 pub struct Cli {
     /// Database file [default: lastmile.db in the platform data directory]
     #[arg(long, global = true, env = "LASTMILE_DB", value_name = "PATH")]
