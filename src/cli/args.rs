@@ -29,7 +29,7 @@ Exit codes: 0 success, 1 runtime error (unknown name, bad file, refused edit), 2
 Examples:
   lastmile --db demo.db demo          load the demo portfolio into demo.db
   lastmile --db demo.db               open the workbench on it
-  lastmile why \"federal records\"     the blockers of one pilot
+  lastmile why \"federal records\"      the blockers of one pilot
   lastmile export decisions --format html --out log.html"
 )]
 pub struct Cli {
