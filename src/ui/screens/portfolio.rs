@@ -346,8 +346,18 @@ impl App {
         let t = &self.config.theme;
         let cols = columns(area.width);
         let fixed: u16 = cols.iter().map(|c| c.2 + 1).sum();
-        let name_w = area.width.saturating_sub(fixed).max(8);
-        let widths: Vec<u16> = cols.iter().map(|c| if c.2 == 0 { name_w } else { c.2 }).collect();
+        // Names get the rest up to 40 cells; beyond that the next due item
+        // gets the room, so wide terminals show whole item texts.
+        let rest = area.width.saturating_sub(fixed).max(8);
+        let name_w = rest.min(40);
+        let widths: Vec<u16> = cols
+            .iter()
+            .map(|c| match c {
+                (_, _, 0) => name_w,
+                (Col::NextDue, _, w) => w + (rest - name_w),
+                (_, _, w) => *w,
+            })
+            .collect();
         // Header.
         let mut x = area.x;
         let mut header = Vec::new();
