@@ -131,7 +131,7 @@ impl Pack {
             priority.push(Priority {
                 row,
                 reason,
-                readiness: assess(&store.facts(playbook, id, day)?),
+                readiness: assess(&store.facts_of(&rows[row], day)?),
                 metrics: store.metrics(id)?,
             });
         }

@@ -362,6 +362,45 @@ impl Store {
         Ok(f)
     }
 
+    /// The same facts as [`Store::facts`] for a pilot whose summary row
+    /// was just read with [`Store::portfolio`]: ratings, owners and rubric
+    /// gates come from the row, and only the pilot's open checklist items
+    /// are read (exports that detail thousands of pilots use this).
+    pub fn facts_of(&self, row: &PilotRow, day: i64) -> Result<Facts> {
+        let mut f = row.facts();
+        f.open_gates = 0;
+        f.overdue = 0;
+        let mut stmt = self
+            .conn()
+            .prepare_cached(
+                "SELECT id, text, phase, due_day, gate FROM checklist_items
+                 WHERE pilot_id = ?1 AND state IN ('todo', 'doing', 'blocked') ORDER BY position",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut q = stmt.query([row.id]).map_err(|e| self.err(e))?;
+        while let Some(r) = q.next().map_err(|e| self.err(e))? {
+            let (due_day, gate): (i64, bool) = (r.get(3).map_err(|e| self.err(e))?, r.get(4).map_err(|e| self.err(e))?);
+            if !gate && due_day >= day {
+                continue;
+            }
+            let item = ItemRef {
+                id: r.get(0).map_err(|e| self.err(e))?,
+                text: r.get(1).map_err(|e| self.err(e))?,
+                phase: Phase::parse(r.get_ref(2).and_then(|v| Ok(v.as_str()?)).map_err(|e| self.err(e))?)?,
+                due_day,
+            };
+            if gate {
+                f.open_gates += 1;
+                f.open_gate_items.push(item.clone());
+            }
+            if due_day < day {
+                f.overdue += 1;
+                f.overdue_items.push(item);
+            }
+        }
+        Ok(f)
+    }
+
     /// Every rubric's result for one pilot.
     pub fn rubric_results(&self, playbook: &Playbook, pilot_id: i64) -> Result<Vec<rubric::RubricResult>> {
         let mut out = Vec::new();
@@ -448,6 +487,7 @@ mod tests {
                 let first = open.iter().min_by_key(|i| (i.due_day, i.position));
                 assert_eq!(row.next_due, first.map(|i| (i.due_day, i.text.clone())));
                 let f = s.facts(&pb, row.id, day).unwrap();
+                assert_eq!(s.facts_of(&row, day).unwrap(), f, "{}", row.name);
                 assert_eq!(row.dimensions, f.dimensions, "{}", row.name);
                 assert_eq!(row.verdict, readiness::verdict(&f), "{}", row.name);
                 let sel = s.current_answers(row.id, SELECTION_RUBRIC).unwrap();
