@@ -1,53 +1,12 @@
 //! End-to-end tests of every subcommand of the foundation, driving the real
 //! binary and checking the database afterwards.
 
+mod support;
+
 use assert_cmd::Command;
-use lastmile::store::{OpenMode, Store};
 use predicates::prelude::*;
-use std::path::{Path, PathBuf};
-
-struct Env {
-    _dir: tempfile::TempDir,
-    db: PathBuf,
-}
-
-impl Env {
-    fn new() -> Env {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("t.db");
-        Env { _dir: dir, db }
-    }
-
-    fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("lastmile").unwrap();
-        c.arg("--db").arg(&self.db).arg("--as").arg("tester");
-        c.env("LASTMILE_TODAY", "2026-11-23")
-            .env_remove("LASTMILE_DB")
-            .env_remove("LASTMILE_PLAYBOOK");
-        c
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.cmd().args(args).assert().success();
-        String::from_utf8(out.get_output().stdout.clone()).unwrap()
-    }
-
-    fn fails(&self, args: &[&str], code: i32) -> String {
-        let out = self.cmd().args(args).assert().code(code);
-        let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
-        assert!(!err.contains("panicked"), "{err}");
-        err
-    }
-
-    fn store(&self) -> Store {
-        Store::open(&self.db, OpenMode::Existing, "checker").unwrap()
-    }
-}
-
-fn count(db: &Path, sql: &str) -> i64 {
-    let c = rusqlite::Connection::open(db).unwrap();
-    c.query_row(sql, [], |r| r.get(0)).unwrap()
-}
+use std::path::Path;
+use support::env::{count, Env};
 
 #[test]
 fn init_is_idempotent_and_sets_the_programme() {
@@ -395,7 +354,10 @@ fn read_only_commands_never_create_a_database() {
     let e = Env::new();
     for args in [vec!["verify"], vec!["export", "decisions"], vec!["backup", "copy.db"]] {
         let err = e.fails(&args, 1);
-        assert!(err.contains("does not exist") && err.contains("lastmile init"), "{args:?}: {err}");
+        assert!(
+            err.contains("does not exist") && err.contains("lastmile init"),
+            "{args:?}: {err}"
+        );
         assert!(!e.db.exists(), "{args:?} created the file");
     }
 }

@@ -2,62 +2,15 @@
 //! binary and read back with real parsers: the csv crate, serde_json,
 //! pulldown-cmark (tables enabled) and scraper (an HTML5 parser).
 
-use assert_cmd::Command;
+mod support;
+
 use lastmile::export::{self, Format};
-use lastmile::store::{DecisionFilter, OpenMode, Store, GENESIS};
+use lastmile::store::{DecisionFilter, GENESIS};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use scraper::{Html, Selector};
-use std::path::PathBuf;
-
-const TODAY: &str = "2026-11-23";
-
-struct Env {
-    dir: tempfile::TempDir,
-    db: PathBuf,
-}
+use support::env::{Env, TODAY};
 
 impl Env {
-    fn new() -> Env {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("t.db");
-        Env { dir, db }
-    }
-
-    fn demo() -> Env {
-        let e = Env::new();
-        e.ok(&["demo"]);
-        e
-    }
-
-    fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("lastmile").unwrap();
-        c.arg("--db").arg(&self.db).arg("--as").arg("tester");
-        c.env("LASTMILE_TODAY", TODAY)
-            .env_remove("LASTMILE_DB")
-            .env_remove("LASTMILE_PLAYBOOK");
-        c
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.cmd().args(args).assert().success();
-        String::from_utf8(out.get_output().stdout.clone()).unwrap()
-    }
-
-    fn fails(&self, args: &[&str], code: i32) -> String {
-        let out = self.cmd().args(args).assert().code(code);
-        let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
-        assert!(!err.contains("panicked"), "{err}");
-        err
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn store(&self) -> Store {
-        Store::open(&self.db, OpenMode::Existing, "checker").unwrap()
-    }
-
     fn head(&self) -> (String, u64) {
         self.store().decision_chain_head().unwrap()
     }
@@ -434,12 +387,8 @@ fn hostile() -> Env {
 #[test]
 fn csv_neutralises_formula_injection() {
     let e = hostile();
-    let out = e
-        .cmd()
-        .args(["export", "decisions", "--format", "csv"])
-        .assert()
-        .success();
-    let (headers, rows) = csv_rows(&out.get_output().stdout);
+    let out = e.ok(&["export", "decisions", "--format", "csv"]);
+    let (headers, rows) = csv_rows(out.as_bytes());
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
     assert_eq!(rows.len(), 3);
     assert_eq!(rows[0][col("pilot")], "'=HYPERLINK(\"http://x\")");
@@ -712,16 +661,9 @@ fn library_render_matches_the_command_line() {
 fn a_synthetic_portfolio_exports_every_decision() {
     let e = Env::new();
     e.ok(&["demo", "--pilots", "300", "--seed", "3"]);
-    let n: i64 = rusqlite::Connection::open(&e.db)
-        .unwrap()
-        .query_row("SELECT count(*) FROM decisions", [], |r| r.get(0))
-        .unwrap();
-    let out = e
-        .cmd()
-        .args(["export", "decisions", "--format", "csv"])
-        .assert()
-        .success();
-    let (_, rows) = csv_rows(&out.get_output().stdout);
+    let n = e.count("SELECT count(*) FROM decisions");
+    let out = e.ok(&["export", "decisions", "--format", "csv"]);
+    let (_, rows) = csv_rows(out.as_bytes());
     assert_eq!(rows.len() as i64, n);
     let md = e.ok(&["export", "pack"]);
     assert_eq!(md_tables(&md)[1].len(), 301);
@@ -730,23 +672,16 @@ fn a_synthetic_portfolio_exports_every_decision() {
 #[test]
 fn a_hash_column_edited_by_hand_cannot_break_an_export() {
     let e = Env::demo();
-    rusqlite::Connection::open(&e.db)
-        .unwrap()
-        .execute_batch(
-            "DROP TRIGGER decisions_append_only_update;
-             UPDATE decisions SET hash = '=HYPERLINK(\"x\")`|<b>' WHERE id = (SELECT max(id) FROM decisions);",
-        )
-        .unwrap();
+    e.sql(
+        "DROP TRIGGER decisions_append_only_update;
+         UPDATE decisions SET hash = '=HYPERLINK(\"x\")`|<b>' WHERE id = (SELECT max(id) FROM decisions);",
+    );
     let md = e.ok(&["export", "decisions"]);
     assert!(md_html(&md).is_empty(), "{:?}", md_html(&md));
     let t = &md_tables(&md)[0];
     assert!(t.iter().all(|r| r.len() == 11), "{t:?}");
-    let out = e
-        .cmd()
-        .args(["export", "decisions", "--format", "csv"])
-        .assert()
-        .success();
-    let (headers, rows) = csv_rows(&out.get_output().stdout);
+    let out = e.ok(&["export", "decisions", "--format", "csv"]);
+    let (headers, rows) = csv_rows(out.as_bytes());
     let head = headers.iter().position(|h| h == "chain_head").unwrap();
     assert_eq!(rows[0][head], "'=HYPERLINK(\"x\")`|<b>");
     html_doc(&e.ok(&["export", "decisions", "--format", "html"]));

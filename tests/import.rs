@@ -2,41 +2,16 @@
 //! saved in different ways, row rejections with exact reports, files that
 //! are not usable CSV, and the database checked afterwards.
 
-use assert_cmd::Command;
+mod support;
+
 use lastmile::domain::model::{Role, Sector, Status};
 use lastmile::import::pilots::{import_csv, MAX_FILE_BYTES};
 use lastmile::playbook::Playbook;
-use lastmile::store::{OpenMode, Store};
+use lastmile::store::Store;
 use std::path::{Path, PathBuf};
-
-struct Env {
-    dir: tempfile::TempDir,
-    db: PathBuf,
-}
+use support::env::Env;
 
 impl Env {
-    fn new() -> Env {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("t.db");
-        let e = Env { dir, db };
-        e.ok(&["init"]);
-        e
-    }
-
-    fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("lastmile").unwrap();
-        c.arg("--db").arg(&self.db).arg("--as").arg("tester");
-        c.env("LASTMILE_TODAY", "2026-11-23")
-            .env_remove("LASTMILE_DB")
-            .env_remove("LASTMILE_PLAYBOOK");
-        c
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.cmd().args(args).assert().success();
-        String::from_utf8(out.get_output().stdout.clone()).unwrap()
-    }
-
     fn import(&self, file: &Path, extra: &[&str]) -> String {
         let mut args = vec!["import", "pilots", file.to_str().unwrap()];
         args.extend_from_slice(extra);
@@ -47,33 +22,16 @@ impl Env {
     /// stdout, and the database untouched.
     fn refused(&self, file: &Path) -> String {
         let before = self.fingerprint();
-        let out = self
-            .cmd()
-            .args(["import", "pilots", file.to_str().unwrap()])
-            .assert()
-            .code(1);
-        let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
-        assert!(!err.contains("panicked"), "{err}");
-        assert!(out.get_output().stdout.is_empty());
+        let (out, err) = self.exits(&["import", "pilots", file.to_str().unwrap()], 1);
+        assert!(out.is_empty());
         assert_eq!(self.fingerprint(), before, "a refused import changed the database");
         err
     }
 
     fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
-        let p = self.dir.path().join(name);
+        let p = self.path(name);
         std::fs::write(&p, bytes).unwrap();
         p
-    }
-
-    fn store(&self) -> Store {
-        Store::open(&self.db, OpenMode::Existing, "checker").unwrap()
-    }
-
-    fn count(&self, sql: &str) -> i64 {
-        rusqlite::Connection::open(&self.db)
-            .unwrap()
-            .query_row(sql, [], |r| r.get(0))
-            .unwrap()
     }
 
     /// Pilots, people, owners and audit events, as counts and the newest hash.
@@ -105,7 +63,7 @@ fn fixture(name: &str) -> PathBuf {
 
 #[test]
 fn a_comma_file_adds_every_field_owners_and_audit_events() {
-    let e = Env::new();
+    let e = Env::init();
     let out = e.import(&fixture("inventory.csv"), &[]);
     assert_eq!(
         out,
@@ -163,7 +121,7 @@ fn a_comma_file_adds_every_field_owners_and_audit_events() {
 
 #[test]
 fn a_semicolon_file_with_bom_crlf_aliases_and_quoted_newlines() {
-    let e = Env::new();
+    let e = Env::init();
     let out = e.import(&fixture("inventory_semicolon.csv"), &[]);
     assert_eq!(
         out,
@@ -199,7 +157,7 @@ fn a_semicolon_file_with_bom_crlf_aliases_and_quoted_newlines() {
 
 #[test]
 fn importing_the_same_file_again_changes_nothing() {
-    let e = Env::new();
+    let e = Env::init();
     e.import(&fixture("inventory.csv"), &[]);
     let before = e.fingerprint();
     let revisions = e.count("SELECT sum(revision) FROM pilots");
@@ -218,7 +176,7 @@ fn importing_the_same_file_again_changes_nothing() {
 
 #[test]
 fn existing_pilots_get_only_present_non_empty_cells() {
-    let e = Env::new();
+    let e = Env::init();
     e.ok(&[
         "pilots",
         "add",
@@ -277,7 +235,7 @@ fn existing_pilots_get_only_present_non_empty_cells() {
 
 #[test]
 fn rejected_rows_are_listed_with_row_number_and_reason() {
-    let e = Env::new();
+    let e = Env::init();
     let out = e.import(&fixture("rejections.csv"), &[]);
     assert_eq!(
         out,
@@ -296,7 +254,7 @@ fn rejected_rows_are_listed_with_row_number_and_reason() {
 
 #[test]
 fn a_dry_run_reports_and_changes_nothing() {
-    let e = Env::new();
+    let e = Env::init();
     let before = e.fingerprint();
     let out = e.import(&fixture("inventory.csv"), &["--dry-run"]);
     assert_eq!(
@@ -321,7 +279,7 @@ fn a_dry_run_reports_and_changes_nothing() {
 
 #[test]
 fn files_that_are_not_usable_csv_are_refused_with_a_clear_answer() {
-    let e = Env::new();
+    let e = Env::init();
     e.import(&fixture("inventory.csv"), &[]);
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("empty.csv", vec![], "empty.csv is empty: it needs a header row with a 'name' column and one row per pilot"),
@@ -373,7 +331,7 @@ fn files_that_are_not_usable_csv_are_refused_with_a_clear_answer() {
 
 #[test]
 fn a_50_mb_file_is_refused_by_size_before_reading() {
-    let e = Env::new();
+    let e = Env::init();
     let path = e.dir.path().join("huge.csv");
     let f = std::fs::File::create(&path).unwrap();
     f.set_len(50 * 1024 * 1024).unwrap(); // sparse: no 50 MB written to disk
@@ -389,7 +347,7 @@ fn a_50_mb_file_is_refused_by_size_before_reading() {
 
 #[test]
 fn a_header_only_file_imports_nothing_and_says_so() {
-    let e = Env::new();
+    let e = Env::init();
     let f = e.file("header.csv", b"name,sector\r\n");
     let out = e.import(&f, &[]);
     assert_eq!(
@@ -400,7 +358,7 @@ fn a_header_only_file_imports_nothing_and_says_so() {
 
 #[test]
 fn tab_separated_files_and_the_excel_sep_line_are_read() {
-    let e = Env::new();
+    let e = Env::init();
     let f = e.file(
         "tabs.tsv",
         b"name\tsector\nTab pilot\tgovernance\nOther tab pilot\tgovernment\n",
@@ -423,7 +381,7 @@ fn tab_separated_files_and_the_excel_sep_line_are_read() {
 
 #[test]
 fn owner_columns_reassign_owners_and_add_people_once() {
-    let e = Env::new();
+    let e = Env::init();
     e.import(&fixture("inventory.csv"), &[]);
     let f = e.file(
         "owners.csv",
@@ -457,13 +415,10 @@ fn owner_columns_reassign_owners_and_add_people_once() {
 
 #[test]
 fn a_failure_while_writing_rolls_the_whole_file_back() {
-    let e = Env::new();
+    let e = Env::init();
     // Make the database refuse one pilot, as a constraint or a full disk
     // would, after the rows before it were written.
-    rusqlite::Connection::open(&e.db)
-        .unwrap()
-        .execute_batch("CREATE TRIGGER poison BEFORE INSERT ON pilots WHEN NEW.name = 'Poison' BEGIN SELECT RAISE(ABORT, 'refused by test'); END;")
-        .unwrap();
+    e.sql("CREATE TRIGGER poison BEFORE INSERT ON pilots WHEN NEW.name = 'Poison' BEGIN SELECT RAISE(ABORT, 'refused by test'); END;");
     let f = e.file("poison.csv", b"name\nFirst\nSecond\nThird\nPoison\nFifth\n");
     let err = e.refused(&f);
     assert!(err.contains("row 5 could not be imported"), "{err}");
@@ -494,7 +449,7 @@ fn the_library_call_the_workbench_uses() {
 
 #[test]
 fn a_large_inventory_imports_in_one_go() {
-    let e = Env::new();
+    let e = Env::init();
     let mut csv = String::from("name,business unit,sector,status\n");
     for i in 0..2000 {
         csv.push_str(&format!(

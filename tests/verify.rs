@@ -3,54 +3,14 @@
 //! Tampering is done as an attacker would: plain SQL on the file, after
 //! dropping the append-only triggers.
 
-use assert_cmd::Command;
+mod support;
+
 use lastmile::store::GENESIS;
 use rusqlite::Connection;
 use sha2::{Digest, Sha256};
-use std::path::PathBuf;
-
-struct Env {
-    _dir: tempfile::TempDir,
-    db: PathBuf,
-}
+use support::env::Env;
 
 impl Env {
-    fn demo() -> Env {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("t.db");
-        let e = Env { _dir: dir, db };
-        e.ok(&["demo"]);
-        e
-    }
-
-    fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("lastmile").unwrap();
-        c.arg("--db").arg(&self.db).arg("--as").arg("tester");
-        c.env("LASTMILE_TODAY", "2026-11-23")
-            .env_remove("LASTMILE_DB")
-            .env_remove("LASTMILE_PLAYBOOK");
-        c
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.cmd().args(args).assert().success();
-        String::from_utf8(out.get_output().stdout.clone()).unwrap()
-    }
-
-    /// Run and expect exit code `code`; returns (stdout, stderr).
-    fn run(&self, args: &[&str], code: i32) -> (String, String) {
-        let out = self.cmd().args(args).assert().code(code);
-        let o = out.get_output();
-        let err = String::from_utf8(o.stderr.clone()).unwrap();
-        assert!(!err.contains("panicked"), "{err}");
-        (String::from_utf8(o.stdout.clone()).unwrap(), err)
-    }
-
-    /// Plain SQL on the file, as with the sqlite3 shell.
-    fn sql(&self, batch: &str) {
-        Connection::open(&self.db).unwrap().execute_batch(batch).unwrap();
-    }
-
     /// The head hash an export states.
     fn exported_head(&self) -> String {
         let v: serde_json::Value =

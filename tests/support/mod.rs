@@ -1,6 +1,10 @@
-//! Helpers shared by the reliability tests (concurrency, crash, bad files,
-//! hostile input). Each test file uses only some of them.
+//! Helpers shared by the integration tests: the reliability tests
+//! (concurrency, crash, bad files, hostile input) and, through
+//! [`env::Env`], the end-to-end tests of the commands (cli, export,
+//! import, verify). Each test file uses only some of them.
 #![allow(dead_code)]
+
+pub mod env;
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
