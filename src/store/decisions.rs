@@ -7,7 +7,8 @@ use super::{Store, Tx};
 use crate::domain::model::{Criterion, Decision, NewDecision, Outcome};
 use crate::text::{clean_text, validate_name};
 use crate::{Error, Result};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension};
+use std::collections::HashMap;
 
 /// Which decisions to list.
 #[derive(Debug, Clone, Default)]
@@ -37,6 +38,27 @@ fn decision_from_row(r: &rusqlite::Row) -> rusqlite::Result<Decision> {
         recorded_by: r.get(12)?,
         hash: r.get(13)?,
     })
+}
+
+/// A criterion from its `criterion, met` columns.
+fn criterion_from_row(r: &rusqlite::Row) -> rusqlite::Result<Criterion> {
+    Ok(Criterion {
+        criterion: r.get(0)?,
+        met: r.get(1)?,
+    })
+}
+
+/// Every decision's criteria, in order, by decision id: one pass over the
+/// table.
+fn all_criteria(c: &Connection) -> rusqlite::Result<HashMap<i64, Vec<Criterion>>> {
+    let mut stmt =
+        c.prepare_cached("SELECT criterion, met, decision_id FROM decision_criteria ORDER BY decision_id, position")?;
+    let mut by_id: HashMap<i64, Vec<Criterion>> = HashMap::new();
+    for r in stmt.query_map([], |r| Ok((r.get::<_, i64>(2)?, criterion_from_row(r)?)))? {
+        let (id, criterion) = r?;
+        by_id.entry(id).or_default().push(criterion);
+    }
+    Ok(by_id)
 }
 
 fn criteria_text(c: &[Criterion]) -> String {
@@ -188,29 +210,7 @@ impl Store {
             for r in rows {
                 out.push(r.map_err(|e| self.err(e))?);
             }
-            // Every criterion in one pass over the table.
-            let mut crit = self
-                .conn()
-                .prepare_cached(
-                    "SELECT decision_id, criterion, met FROM decision_criteria ORDER BY decision_id, position",
-                )
-                .map_err(|e| self.err(e))?;
-            let mut by_id: std::collections::HashMap<i64, Vec<Criterion>> = std::collections::HashMap::new();
-            let rows = crit
-                .query_map([], |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        Criterion {
-                            criterion: r.get(1)?,
-                            met: r.get(2)?,
-                        },
-                    ))
-                })
-                .map_err(|e| self.err(e))?;
-            for r in rows {
-                let (id, c) = r.map_err(|e| self.err(e))?;
-                by_id.entry(id).or_default().push(c);
-            }
+            let mut by_id = all_criteria(self.conn()).map_err(|e| self.err(e))?;
             for d in &mut out {
                 if let Some(c) = by_id.remove(&d.id) {
                     d.criteria = c;
@@ -241,12 +241,7 @@ impl Store {
                 .map_err(|e| self.err(e))?;
             for d in &mut out {
                 d.criteria = crit
-                    .query_map([d.id], |r| {
-                        Ok(Criterion {
-                            criterion: r.get(0)?,
-                            met: r.get(1)?,
-                        })
-                    })
+                    .query_map([d.id], criterion_from_row)
                     .map_err(|e| self.err(e))?
                     .collect::<rusqlite::Result<_>>()
                     .map_err(|e| self.err(e))?;
@@ -272,25 +267,7 @@ impl Store {
 /// (id, prev_hash, stored hash, recomputed hash) for every decision.
 pub(crate) fn chain_rows(store: &Store) -> Result<Vec<(i64, String, String, String)>> {
     let c = store.conn();
-    let mut crit_stmt = c
-        .prepare("SELECT decision_id, criterion, met FROM decision_criteria ORDER BY decision_id, position")
-        .map_err(|e| store.err(e))?;
-    let mut crits: std::collections::HashMap<i64, Vec<Criterion>> = std::collections::HashMap::new();
-    for r in crit_stmt
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                Criterion {
-                    criterion: r.get(1)?,
-                    met: r.get(2)?,
-                },
-            ))
-        })
-        .map_err(|e| store.err(e))?
-    {
-        let (id, cr) = r.map_err(|e| store.err(e))?;
-        crits.entry(id).or_default().push(cr);
-    }
+    let crits = all_criteria(c).map_err(|e| store.err(e))?;
     let mut stmt = c
         .prepare(
             "SELECT id, pilot_id, outcome, rationale, decided_by, decided_on, stop_conditions, communicated, recorded_at,

@@ -2,9 +2,11 @@
 //! (pilots, people and owners in one go), and the cross-check of decisions
 //! against the audit trail that `lastmile verify` runs.
 
-use super::pilots::parse_column;
+use super::owners::{owner_from_row, OWNER_COLUMNS};
+use super::people::{person_from_row, PERSON_COLUMNS};
+use super::pilots::{pilot_from_row, PILOT_COLUMNS};
 use super::{Store, Tx};
-use crate::domain::model::{Owner, Person, Phase, Pilot, Role, Sector, Status};
+use crate::domain::model::{Owner, Person, Pilot};
 use crate::Result;
 use rusqlite::Connection;
 use std::collections::HashSet;
@@ -14,57 +16,19 @@ use std::collections::HashSet;
 pub type ImportSnapshot = (Vec<Pilot>, Vec<Person>, Vec<(i64, Owner)>);
 
 fn snapshot(c: &Connection) -> rusqlite::Result<ImportSnapshot> {
-    let mut stmt = c.prepare_cached(
-        "SELECT id, name, business_unit, sector, business_case, data_sources, model_class,
-                integration_footprint, governance_posture, status, phase, revision, updated_at, updated_by
-         FROM pilots ORDER BY id",
-    )?;
+    let mut stmt = c.prepare_cached(&format!("SELECT {PILOT_COLUMNS} FROM pilots ORDER BY id"))?;
     let pilots = stmt
-        .query_map([], |r| {
-            Ok(Pilot {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                business_unit: r.get(2)?,
-                sector: parse_column(r, 3, Sector::parse)?,
-                business_case: r.get(4)?,
-                data_sources: r.get(5)?,
-                model_class: r.get(6)?,
-                integration_footprint: r.get(7)?,
-                governance_posture: r.get(8)?,
-                status: parse_column(r, 9, Status::parse)?,
-                phase: parse_column(r, 10, Phase::parse)?,
-                revision: r.get(11)?,
-                updated_at: r.get(12)?,
-                updated_by: r.get(13)?,
-            })
-        })?
+        .query_map([], pilot_from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut stmt = c.prepare_cached("SELECT id, name, title, revision FROM people ORDER BY id")?;
+    let mut stmt = c.prepare_cached(&format!("SELECT {PERSON_COLUMNS} FROM people ORDER BY id"))?;
     let people = stmt
-        .query_map([], |r| {
-            Ok(Person {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                title: r.get(2)?,
-                revision: r.get(3)?,
-            })
-        })?
+        .query_map([], person_from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut stmt = c.prepare_cached(
-        "SELECT o.pilot_id, o.role, o.person_id, p.name, o.revision FROM owners o JOIN people p ON p.id = o.person_id",
-    )?;
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT {OWNER_COLUMNS}, o.pilot_id FROM owners o JOIN people p ON p.id = o.person_id"
+    ))?;
     let owners = stmt
-        .query_map([], |r| {
-            Ok((
-                r.get(0)?,
-                Owner {
-                    role: parse_column(r, 1, Role::parse)?,
-                    person_id: r.get(2)?,
-                    person: r.get(3)?,
-                    revision: r.get(4)?,
-                },
-            ))
-        })?
+        .query_map([], |r| Ok((r.get(4)?, owner_from_row(r)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok((pilots, people, owners))
 }
@@ -150,7 +114,7 @@ impl Tx<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::model::{NewDecision, Outcome, PilotFields};
+    use crate::domain::model::{NewDecision, Outcome, PilotFields, Role};
 
     #[test]
     fn snapshot_lists_pilots_people_and_owners() {

@@ -6,27 +6,33 @@ use super::{Store, Tx};
 use crate::domain::model::{Owner, Role};
 use crate::error::Conflict;
 use crate::{Error, Result};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, OptionalExtension, Row};
+
+/// The columns [`owner_from_row`] reads, in order, from `owners o` joined
+/// with `people p`.
+pub(crate) const OWNER_COLUMNS: &str = "o.role, o.person_id, p.name, o.revision";
+
+pub(crate) fn owner_from_row(r: &Row) -> rusqlite::Result<Owner> {
+    Ok(Owner {
+        role: parse_column(r, 0, Role::parse)?,
+        person_id: r.get(1)?,
+        person: r.get(2)?,
+        revision: r.get(3)?,
+    })
+}
 
 impl Store {
     /// The owners named for a pilot, in role order.
     pub fn owners(&self, pilot_id: i64) -> Result<Vec<Owner>> {
         let mut stmt = self
             .conn()
-            .prepare_cached(
-                "SELECT o.role, o.person_id, p.name, o.revision FROM owners o JOIN people p ON p.id = o.person_id
-                 WHERE o.pilot_id = ?1",
-            )
+            .prepare_cached(&format!(
+                "SELECT {OWNER_COLUMNS} FROM owners o JOIN people p ON p.id = o.person_id
+                 WHERE o.pilot_id = ?1"
+            ))
             .map_err(|e| self.err(e))?;
         let mut rows = stmt
-            .query_map([pilot_id], |r| {
-                Ok(Owner {
-                    role: parse_column(r, 0, Role::parse)?,
-                    person_id: r.get(1)?,
-                    person: r.get(2)?,
-                    revision: r.get(3)?,
-                })
-            })
+            .query_map([pilot_id], owner_from_row)
             .map_err(|e| self.err(e))?
             .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(|e| self.err(e))?;

@@ -5,25 +5,30 @@ use crate::domain::model::Person;
 use crate::domain::names;
 use crate::text::{clean_text, validate_name};
 use crate::{Error, Result};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, OptionalExtension, Row};
+
+/// The columns [`person_from_row`] reads, in order.
+pub(crate) const PERSON_COLUMNS: &str = "id, name, title, revision";
+
+pub(crate) fn person_from_row(r: &Row) -> rusqlite::Result<Person> {
+    Ok(Person {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        title: r.get(2)?,
+        revision: r.get(3)?,
+    })
+}
 
 impl Store {
     /// Everyone, by name.
     pub fn people(&self) -> Result<Vec<Person>> {
         let mut stmt = self
             .conn()
-            .prepare_cached("SELECT id, name, title, revision FROM people ORDER BY name COLLATE NOCASE")
+            .prepare_cached(&format!(
+                "SELECT {PERSON_COLUMNS} FROM people ORDER BY name COLLATE NOCASE"
+            ))
             .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok(Person {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    title: r.get(2)?,
-                    revision: r.get(3)?,
-                })
-            })
-            .map_err(|e| self.err(e))?;
+        let rows = stmt.query_map([], person_from_row).map_err(|e| self.err(e))?;
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
     }
 

@@ -9,7 +9,7 @@ use crate::text::{clean_text, validate_name};
 use crate::{Error, Result};
 use rusqlite::{params, OptionalExtension, Row};
 
-const PILOT_COLUMNS: &str = "id, name, business_unit, sector, business_case, data_sources, model_class, \
+pub(crate) const PILOT_COLUMNS: &str = "id, name, business_unit, sector, business_case, data_sources, model_class, \
      integration_footprint, governance_posture, status, phase, revision, updated_at, updated_by";
 
 pub(crate) fn vocab<T>(r: &Row, i: usize, parse: fn(&str) -> Result<T>) -> rusqlite::Result<T> {
@@ -19,7 +19,7 @@ pub(crate) fn vocab<T>(r: &Row, i: usize, parse: fn(&str) -> Result<T>) -> rusql
 
 pub(crate) use self::vocab as parse_column;
 
-fn pilot_from_row(r: &Row) -> rusqlite::Result<Pilot> {
+pub(crate) fn pilot_from_row(r: &Row) -> rusqlite::Result<Pilot> {
     Ok(Pilot {
         id: r.get(0)?,
         name: r.get(1)?,
