@@ -115,7 +115,9 @@ impl Store {
     /// import loads), so a long transaction does not spill to the WAL page
     /// by page.
     pub fn use_bulk_cache(&mut self) -> Result<()> {
-        self.conn.pragma_update(None, "cache_size", -262_144).map_err(|e| self.err(e))
+        self.conn
+            .pragma_update(None, "cache_size", -262_144)
+            .map_err(|e| self.err(e))
     }
 
     /// The file at our path is no longer the one we opened: empty our WAL

@@ -2,8 +2,8 @@
 //! list of open checklist items that are overdue or due soon (the Attention
 //! screen), and decision lists without naming the filter type.
 
-use super::decisions::DecisionFilter;
 use super::checklist::item_from_row;
+use super::decisions::DecisionFilter;
 use super::Store;
 use crate::domain::model::{ChecklistItem, Decision};
 use crate::Result;
