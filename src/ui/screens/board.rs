@@ -160,7 +160,12 @@ impl App {
             ));
         }
         if rest.width >= 140 {
-            spans.push(Span::styled(format!("  {}", sanitize(&def.summary)), t.muted()));
+            let used: usize = spans.iter().map(|s| s.width()).sum();
+            let room = (head.width as usize).saturating_sub(used + 2);
+            spans.push(Span::styled(
+                format!("  {}", truncate(&sanitize(&def.summary), room)),
+                t.muted(),
+            ));
         }
         f.render_widget(Paragraph::new(Line::from(spans)), head);
         let list_w = if rest.width >= 150 {
