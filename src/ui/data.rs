@@ -97,27 +97,58 @@ fn atom(q: &str) -> Atom {
 }
 
 /// Per-row data derived once per load or row change, never per keystroke.
+/// Haystacks are built on the first filter keystroke, so opening the
+/// workbench does not pay for them.
 #[derive(Debug, Default)]
 struct Derived {
+    /// Filter haystacks; empty until the first query.
     hay: Vec<Utf32String>,
     lower_name: Vec<String>,
+    /// Each row's position in case-insensitive name order (the sort's tie
+    /// breaker compares integers, not strings).
+    name_rank: Vec<u32>,
 }
 
 impl Derived {
-    fn of(r: &PilotRow) -> (Utf32String, String) {
-        (Utf32String::from(haystack(r).as_str()), r.name.to_lowercase())
-    }
     fn rebuild(&mut self, rows: &[PilotRow]) {
-        (self.hay, self.lower_name) = rows.iter().map(Derived::of).unzip();
+        self.hay.clear();
+        self.lower_name = rows.iter().map(|r| r.name.to_lowercase()).collect();
+        self.rank_names(rows);
     }
-    fn set(&mut self, i: usize, r: &PilotRow) {
-        let (h, l) = Derived::of(r);
-        if i == self.hay.len() {
-            self.hay.push(h);
+    fn haystacks(&mut self, rows: &[PilotRow]) -> &[Utf32String] {
+        if self.hay.len() != rows.len() {
+            self.hay = rows.iter().map(|r| Utf32String::from(haystack(r).as_str())).collect();
+        }
+        &self.hay
+    }
+    fn rank_names(&mut self, rows: &[PilotRow]) {
+        let mut order: Vec<usize> = (0..self.lower_name.len()).collect();
+        order.sort_unstable_by(|&a, &b| {
+            self.lower_name[a]
+                .cmp(&self.lower_name[b])
+                .then(rows[a].id.cmp(&rows[b].id))
+        });
+        self.name_rank = vec![0; order.len()];
+        for (rank, i) in order.into_iter().enumerate() {
+            self.name_rank[i] = rank as u32;
+        }
+    }
+    fn set(&mut self, i: usize, rows: &[PilotRow]) {
+        let r = &rows[i];
+        let l = r.name.to_lowercase();
+        if i < self.hay.len() {
+            self.hay[i] = Utf32String::from(haystack(r).as_str());
+        } else if i == self.hay.len() && !self.hay.is_empty() {
+            self.hay.push(Utf32String::from(haystack(r).as_str()));
+        }
+        let renamed = self.lower_name.get(i) != Some(&l);
+        if i == self.lower_name.len() {
             self.lower_name.push(l);
         } else {
-            self.hay[i] = h;
             self.lower_name[i] = l;
+        }
+        if renamed {
+            self.rank_names(rows);
         }
     }
 }
@@ -195,7 +226,7 @@ impl PortfolioView {
                 self.rows.len() - 1
             }
         };
-        self.derived.set(i, &self.rows[i]);
+        self.derived.set(i, &self.rows);
         // The changed row may now match a query it did not match before.
         self.filtering.get_mut().last = None;
         self.recompute();
@@ -245,7 +276,7 @@ impl PortfolioView {
             self.filtering.get_mut().last = None;
             (0..self.rows.len()).collect()
         } else {
-            let hay = &self.derived.hay;
+            let hay = self.derived.haystacks(&self.rows);
             let f = self.filtering.get_mut();
             let pattern = atom(&q);
             // Every match of a longer query is a match of its prefix, so
@@ -270,7 +301,7 @@ impl PortfolioView {
         // While filtering with the default order, the best matches come first.
         let by_score = !q.is_empty() && self.sort == SortKey::Name && !self.descending;
         let rows = &self.rows;
-        let lower = &self.derived.lower_name;
+        let rank = &self.derived.name_rank;
         let key = self.sort;
         let descending = self.descending;
         view.sort_unstable_by(|&a, &b| {
@@ -294,9 +325,7 @@ impl PortfolioView {
                     on(ra).cmp(on(rb))
                 }
             };
-            let ord = ord
-                .then_with(|| lower[a].cmp(&lower[b]))
-                .then_with(|| rows[a].id.cmp(&rows[b].id));
+            let ord = ord.then_with(|| rank[a].cmp(&rank[b]));
             if descending {
                 ord.reverse()
             } else {
@@ -323,13 +352,13 @@ impl PortfolioView {
         if q.is_empty() {
             return Vec::new();
         }
-        let Some(&i) = self.index.get(&row.id) else {
+        let Some(hay) = self.index.get(&row.id).and_then(|&i| self.derived.hay.get(i)) else {
             return Vec::new();
         };
         let n = row.name.chars().count() as u32;
         let mut idx = Vec::new();
         let f = &mut *self.filtering.borrow_mut();
-        atom(q).indices(self.derived.hay[i].slice(..), &mut f.matcher, &mut idx);
+        atom(q).indices(hay.slice(..), &mut f.matcher, &mut idx);
         idx.sort_unstable();
         idx.dedup();
         idx.into_iter().filter(|c| *c < n).map(|c| c as usize).collect()
