@@ -122,6 +122,13 @@ impl Derived {
         &self.hay
     }
     fn rank_names(&mut self, rows: &[PilotRow]) {
+        let key = |i: usize| (&self.lower_name[i], rows[i].id);
+        // The store returns the portfolio in name order: then the ranks are
+        // the positions, and no sort is needed.
+        if (1..rows.len()).all(|i| key(i - 1) <= key(i)) {
+            self.name_rank = (0..rows.len() as u32).collect();
+            return;
+        }
         let mut order: Vec<usize> = (0..self.lower_name.len()).collect();
         order.sort_unstable_by(|&a, &b| {
             self.lower_name[a]
