@@ -108,15 +108,8 @@ fn helper_writer() {
             let p = store.pilot(id).unwrap();
             think(&mut rng);
             let fields = PilotFields {
-                name: p.name.clone(),
                 business_unit: token.clone(),
-                sector: Some(p.sector),
-                business_case: p.business_case.clone(),
-                data_sources: p.data_sources.clone(),
-                model_class: p.model_class.clone(),
-                integration_footprint: p.integration_footprint.clone(),
-                governance_posture: p.governance_posture.clone(),
-                status: Some(p.status),
+                ..p.fields()
             };
             let r = store.write(|tx| tx.update_pilot(id, p.revision, &fields));
             ("unit", id, p.revision, p.business_unit, r)

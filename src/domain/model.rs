@@ -204,6 +204,24 @@ pub struct Pilot {
     pub updated_by: String,
 }
 
+impl Pilot {
+    /// The pilot's editable fields as they are now (the starting point of
+    /// an edit, and what an undo restores).
+    pub fn fields(&self) -> PilotFields {
+        PilotFields {
+            name: self.name.clone(),
+            business_unit: self.business_unit.clone(),
+            sector: Some(self.sector),
+            business_case: self.business_case.clone(),
+            data_sources: self.data_sources.clone(),
+            model_class: self.model_class.clone(),
+            integration_footprint: self.integration_footprint.clone(),
+            governance_posture: self.governance_posture.clone(),
+            status: Some(self.status),
+        }
+    }
+}
+
 /// The editable fields of a pilot (for add and edit).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PilotFields {

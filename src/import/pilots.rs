@@ -46,20 +46,6 @@ fn key(name: &str) -> String {
     name.to_ascii_lowercase()
 }
 
-fn fields_of(p: &Pilot) -> PilotFields {
-    PilotFields {
-        name: p.name.clone(),
-        business_unit: p.business_unit.clone(),
-        sector: Some(p.sector),
-        business_case: p.business_case.clone(),
-        data_sources: p.data_sources.clone(),
-        model_class: p.model_class.clone(),
-        integration_footprint: p.integration_footprint.clone(),
-        governance_posture: p.governance_posture.clone(),
-        status: Some(p.status),
-    }
-}
-
 fn texts_mut(f: &mut PilotFields) -> [&mut String; 6] {
     [
         &mut f.business_unit,
@@ -160,7 +146,7 @@ fn plan(table: &Table, snapshot: &(Vec<Pilot>, Vec<Person>, Vec<(i64, Owner)>)) 
             }
             Some(p) => {
                 let mut changed = Vec::new();
-                let mut fields = fields_of(p);
+                let mut fields = p.fields();
                 for ((slot, v), f) in texts_mut(&mut fields).into_iter().zip(&w.texts).zip(TEXT_FIELDS) {
                     if let Some(v) = v {
                         if slot != v {

@@ -3,7 +3,7 @@
 //! its inverse so `u` can undo it, again through the store.
 
 use super::app::App;
-use crate::domain::model::{ChecklistItem, ItemState, Phase, Pilot, PilotFields, Role};
+use crate::domain::model::{ChecklistItem, ItemState, Phase, PilotFields, Role};
 use crate::playbook::{READINESS_RUBRIC, SELECTION_RUBRIC};
 use crate::store::Tx;
 
@@ -61,21 +61,6 @@ pub struct Undo {
     pub steps: Vec<Step>,
     /// Set for changes that cannot be undone, with the reason.
     pub not_undoable: Option<String>,
-}
-
-/// The editable fields of a pilot as they are.
-pub fn fields_of(p: &Pilot) -> PilotFields {
-    PilotFields {
-        name: p.name.clone(),
-        business_unit: p.business_unit.clone(),
-        sector: Some(p.sector),
-        business_case: p.business_case.clone(),
-        data_sources: p.data_sources.clone(),
-        model_class: p.model_class.clone(),
-        integration_footprint: p.integration_footprint.clone(),
-        governance_posture: p.governance_posture.clone(),
-        status: Some(p.status),
-    }
 }
 
 impl App {

@@ -4,7 +4,7 @@
 use super::{FieldValue, FormKind, FormOutput};
 use crate::text::sanitize;
 use crate::ui::app::App;
-use crate::ui::ops::{fields_of, Step, Undo};
+use crate::ui::ops::{Step, Undo};
 use crate::ui::overlay::{ConfirmState, Overlay, Pending};
 
 impl App {
@@ -52,7 +52,7 @@ impl App {
                                     steps: vec![Step::Pilot {
                                         pilot_id: id,
                                         rev,
-                                        old: fields_of(&b),
+                                        old: b.fields(),
                                     }],
                                     not_undoable: None,
                                 });
