@@ -228,30 +228,7 @@ fn malformed_playbook_names_file_line_and_column() {
 fn custom_playbook_rubric_is_scored() {
     let e = Env::new();
     let pb = e.db.with_file_name("org.toml");
-    let extra = r#"
-[scales.points]
-name = "Points"
-values = [ { label = "no", value = 0.0 }, { label = "partly", value = 0.5 }, { label = "yes", value = 1.0 } ]
-
-[[rubrics]]
-key = "maturity"
-name = "Engineering maturity"
-scale = "points"
-within = "sum"
-across = "minimum"
-gates_readiness = true
-bands = [ { min = 0.0, label = "Prototype", level = "block" }, { min = 1.0, label = "Maturing", level = "warn" }, { min = 2.0, label = "Production grade", level = "pass" } ]
-
-[[rubrics.sections]]
-key = "code"
-name = "Code"
-questions = [ { key = "tests", text = "Tests" }, { key = "docs", text = "Docs" } ]
-
-[[rubrics.sections]]
-key = "ops"
-name = "Operations"
-questions = [ { key = "cicd", text = "CI/CD" }, { key = "rollback", text = "Rollback" } ]
-"#;
+    let extra = include_str!("fixtures/maturity_rubric.toml");
     std::fs::write(&pb, format!("{}\n{extra}", lastmile::playbook::DEFAULT_PLAYBOOK)).unwrap();
     let p = pb.to_str().unwrap();
     e.ok(&["--playbook", p, "pilots", "add", "Agent"]);

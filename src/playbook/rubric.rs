@@ -248,30 +248,7 @@ mod tests {
     /// of its section sums, as an organisation might declare it.
     #[test]
     fn custom_points_rubric_minimum_of_section_sums() {
-        let extra = r#"
-[scales.points]
-name = "Points"
-values = [ { label = "no", value = 0.0 }, { label = "partly", value = 0.5 }, { label = "yes", value = 1.0 } ]
-
-[[rubrics]]
-key = "maturity"
-name = "Engineering maturity"
-scale = "points"
-within = "sum"
-across = "minimum"
-gates_readiness = true
-bands = [ { min = 0.0, label = "Prototype", level = "block" }, { min = 1.5, label = "Maturing", level = "warn" }, { min = 2.0, label = "Production grade", level = "pass" } ]
-
-[[rubrics.sections]]
-key = "code"
-name = "Code"
-questions = [ { key = "tests", text = "Tests" }, { key = "docs", text = "Docs" } ]
-
-[[rubrics.sections]]
-key = "ops"
-name = "Operations"
-questions = [ { key = "cicd", text = "CI/CD" }, { key = "rollback", text = "Rollback" } ]
-"#;
+        let extra = include_str!("../../tests/fixtures/maturity_rubric.toml");
         let pb = Playbook::parse(&format!("{DEFAULT_PLAYBOOK}\n{extra}"), "t").unwrap();
         let r = pb.rubric("maturity").unwrap();
         let s = pb.scale_of(r);
