@@ -94,6 +94,18 @@ impl App {
         self.store.item(id).map(|i| i.revision).unwrap_or(0)
     }
 
+    /// Remember how to undo an edit just made to `item` (as it was before):
+    /// `step` gets the item's revision after the edit.
+    fn record_item_undo(&mut self, item: &ChecklistItem, label: String, step: impl FnOnce(i64) -> Step) {
+        let rev = self.item_rev(item.id);
+        self.push_undo(Undo {
+            label,
+            pilot_id: Some(item.pilot_id),
+            steps: vec![step(rev)],
+            not_undoable: None,
+        });
+    }
+
     /// Set a checklist item's state.
     pub fn set_item_state(&mut self, item_id: i64, state: ItemState) -> bool {
         let Some(item) = self.item(item_id) else { return false };
@@ -106,20 +118,15 @@ impl App {
         {
             return false;
         }
-        let rev = self.item_rev(item.id);
-        self.push_undo(Undo {
-            label: format!(
-                "{} → {}",
-                crate::text::truncate(&crate::text::sanitize(&item.text), 40),
-                state.label()
-            ),
-            pilot_id: Some(item.pilot_id),
-            steps: vec![Step::ItemState {
-                item_id,
-                rev,
-                old: item.state,
-            }],
-            not_undoable: None,
+        let label = format!(
+            "{} → {}",
+            crate::text::truncate(&crate::text::sanitize(&item.text), 40),
+            state.label()
+        );
+        self.record_item_undo(&item, label, |rev| Step::ItemState {
+            item_id,
+            rev,
+            old: item.state,
         });
         self.ok(format!(
             "{} {}",
@@ -136,16 +143,10 @@ impl App {
         if self.write(|tx| tx.set_item_owner(item_id, revision, person)).is_none() {
             return false;
         }
-        let rev = self.item_rev(item_id);
-        self.push_undo(Undo {
-            label: "item owner".into(),
-            pilot_id: Some(item.pilot_id),
-            steps: vec![Step::ItemOwner {
-                item_id,
-                rev,
-                old: item.owner_id,
-            }],
-            not_undoable: None,
+        self.record_item_undo(&item, "item owner".into(), |rev| Step::ItemOwner {
+            item_id,
+            rev,
+            old: item.owner_id,
         });
         self.refresh_pilot(item.pilot_id);
         let who = self
@@ -162,16 +163,10 @@ impl App {
         if self.write(|tx| tx.set_item_note(item_id, revision, note)).is_none() {
             return false;
         }
-        let rev = self.item_rev(item_id);
-        self.push_undo(Undo {
-            label: "note".into(),
-            pilot_id: Some(item.pilot_id),
-            steps: vec![Step::ItemNote {
-                item_id,
-                rev,
-                old: item.note.clone(),
-            }],
-            not_undoable: None,
+        self.record_item_undo(&item, "note".into(), |rev| Step::ItemNote {
+            item_id,
+            rev,
+            old: item.note.clone(),
         });
         self.ok("note saved");
         self.refresh_pilot(item.pilot_id);
