@@ -27,6 +27,7 @@ use chrono::NaiveDate;
 use criterion::measurement::WallTime;
 use criterion::{black_box, BenchmarkGroup, BenchmarkId, Criterion};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use lastmile::clock::Clock;
 use lastmile::export::{self, Format};
 use lastmile::playbook::Playbook;
 use lastmile::store::{DecisionFilter, OpenMode, Store};
@@ -99,7 +100,8 @@ fn fixture(n: usize) -> PathBuf {
     let started = Instant::now();
     eprintln!("building the {n}-pilot fixture {} ...", path.display());
     {
-        let mut store = Store::open(&tmp, OpenMode::Create, "bench").expect("create fixture");
+        let mut store =
+            Store::open_with_clock(&tmp, OpenMode::Create, "bench", Clock::fixed(today())).expect("create fixture");
         lastmile::demo::load_synthetic(&mut store, &Playbook::builtin(), today(), n, SEED).expect("load synthetic");
         store
             .conn()
@@ -154,8 +156,8 @@ fn ch(c: char) -> KeyEvent {
 
 /// Open a file as the workbench does and draw the first frame.
 fn open_app(path: &Path) -> (App, Terminal<TestBackend>) {
-    let store = Store::open(path, OpenMode::Existing, "bench").expect("open");
-    let app = App::new(store, Playbook::builtin(), today(), Config::default()).expect("app");
+    let store = Store::open_with_clock(path, OpenMode::Existing, "bench", Clock::fixed(today())).expect("open");
+    let app = App::new(store, Playbook::builtin(), Config::default()).expect("app");
     let mut term = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("terminal");
     term.draw(|f| app.draw(f)).expect("draw");
     (app, term)

@@ -1,12 +1,91 @@
-//! Today's date. `LASTMILE_TODAY=YYYY-MM-DD` pins it (tests, demos,
-//! reproducing a report); otherwise the local date.
+//! The one clock every programme date comes from: "today", decision dates,
+//! review dates, score ages and the time stamped on every change.
+//!
+//! `LASTMILE_TODAY=YYYY-MM-DD` pins the date (tests, demos, reproducing a
+//! report); otherwise it is the local date. A pinned clock still stamps
+//! changes with the real time of day, on the pinned date, so the order of
+//! changes is kept and a score recorded "today" is as old as the pinned
+//! date says.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, SecondsFormat, Utc};
 
-/// The date lastmile treats as today.
+/// Where today comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clock {
+    pinned: Option<NaiveDate>,
+}
+
+impl Clock {
+    /// The system clock: the local date.
+    pub fn system() -> Clock {
+        Clock { pinned: None }
+    }
+
+    /// A clock whose date is always `today`.
+    pub fn fixed(today: NaiveDate) -> Clock {
+        Clock { pinned: Some(today) }
+    }
+
+    /// `LASTMILE_TODAY` when set, the system clock otherwise. A value that
+    /// is not a date is an error naming the variable and the fix.
+    pub fn from_env() -> crate::Result<Clock> {
+        match std::env::var("LASTMILE_TODAY") {
+            Ok(v) if !v.trim().is_empty() => NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
+                .map(Clock::fixed)
+                .map_err(|_| {
+                    crate::Error::invalid(format!(
+                        "LASTMILE_TODAY '{}' is not a date: write it as YYYY-MM-DD, or unset it to use today's date",
+                        crate::text::sanitize(&v)
+                    ))
+                }),
+            _ => Ok(Clock::system()),
+        }
+    }
+
+    /// `from_env`, falling back to the system clock when the variable is
+    /// not a date (for library callers that cannot report an error).
+    pub fn from_env_or_system() -> Clock {
+        Clock::from_env().unwrap_or_else(|_| Clock::system())
+    }
+
+    /// Whether the date is pinned.
+    pub fn is_pinned(&self) -> bool {
+        self.pinned.is_some()
+    }
+
+    /// The date lastmile treats as today.
+    pub fn today(&self) -> NaiveDate {
+        self.pinned.unwrap_or_else(|| chrono::Local::now().date_naive())
+    }
+
+    /// The time stamped on a change: RFC 3339 UTC, seconds. On a pinned
+    /// clock, the pinned date with the real time of day.
+    pub fn now_utc(&self) -> String {
+        let now = Utc::now();
+        let at = match self.pinned {
+            Some(d) => d.and_time(now.time()).and_utc(),
+            None => now,
+        };
+        at.to_rfc3339_opts(SecondsFormat::Secs, true)
+    }
+}
+
+/// The date lastmile treats as today, from the environment.
 pub fn today() -> NaiveDate {
-    std::env::var("LASTMILE_TODAY")
-        .ok()
-        .and_then(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok())
-        .unwrap_or_else(|| chrono::Local::now().date_naive())
+    Clock::from_env_or_system().today()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fixed_clock_keeps_its_date_and_stamps_it() {
+        let d = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+        let c = Clock::fixed(d);
+        assert_eq!(c.today(), d);
+        assert!(c.is_pinned());
+        assert!(c.now_utc().starts_with("2026-03-02T"), "{}", c.now_utc());
+        assert!(!Clock::system().is_pinned());
+    }
 }

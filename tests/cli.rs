@@ -25,6 +25,34 @@ fn init_is_idempotent_and_sets_the_programme() {
     assert!(err.contains("is not a date"), "{err}");
 }
 
+/// One clock: a new programme starts on the pinned today as day 1, and a
+/// decision made without a date is dated that day, whatever the system
+/// clock says (CI runs this suite a second time with the clock moved).
+#[test]
+fn a_new_programme_starts_today_and_decisions_take_the_same_clock() {
+    let e = Env::new();
+    let out = e.ok(&["init"]);
+    assert!(out.contains("day 1 = 2026-11-23"), "{out}");
+    assert!(out.contains("Day 1 of 90"), "{out}");
+    assert_eq!(
+        e.store().programme().unwrap().start_date.to_string(),
+        support::env::TODAY
+    );
+    let stamped = e.count("SELECT count(*) FROM audit_events WHERE at NOT LIKE '2026-11-23T%'");
+    assert_eq!(stamped, 0, "changes are stamped on the pinned date");
+    let err = e
+        .cmd()
+        .env("LASTMILE_TODAY", "someday")
+        .arg("status")
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(err).unwrap();
+    assert!(err.contains("LASTMILE_TODAY 'someday' is not a date"), "{err}");
+}
+
 #[test]
 fn demo_then_status_shows_a_believable_portfolio() {
     let e = Env::new();

@@ -428,10 +428,12 @@ fn tui_draws_hostile_names_at_every_small_size_and_through_resize_storms() {
     for name in ODD {
         ok(&db, &["pilots", "add", name]);
     }
-    let store = lastmile::store::Store::open(&db, lastmile::store::OpenMode::Existing, "viewer").unwrap();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+    let clock = lastmile::clock::Clock::fixed(today);
+    let store =
+        lastmile::store::Store::open_with_clock(&db, lastmile::store::OpenMode::Existing, "viewer", clock).unwrap();
     let config = lastmile::ui::Config::default();
-    let mut app = lastmile::ui::App::new(store, lastmile::playbook::Playbook::builtin(), today, config).unwrap();
+    let mut app = lastmile::ui::App::new(store, lastmile::playbook::Playbook::builtin(), config).unwrap();
     let mut rng = support::Rng::new(support::seed(1));
     // Portfolio, the hostile pilot found with the filter, its detail and
     // its "why not ready" view, then back out.

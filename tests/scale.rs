@@ -8,6 +8,7 @@
 
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use lastmile::clock::Clock;
 use lastmile::domain::model::{ItemState, Phase, Rag, Role};
 use lastmile::export::{self, Format};
 use lastmile::playbook::{Playbook, READINESS_RUBRIC, SELECTION_QUESTIONS, SELECTION_RUBRIC};
@@ -42,7 +43,7 @@ fn fixture() -> &'static Path {
     let (_, path) = FILE.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("scale.db");
-        let mut store = Store::open(&path, OpenMode::Create, "scale").unwrap();
+        let mut store = Store::open_with_clock(&path, OpenMode::Create, "scale", Clock::fixed(today())).unwrap();
         let summary =
             lastmile::demo::load_synthetic(&mut store, &Playbook::builtin(), today(), pilots(), SEED).unwrap();
         assert_eq!(summary.pilots, pilots());
@@ -60,7 +61,7 @@ fn copy_of_fixture(dir: &tempfile::TempDir) -> PathBuf {
 }
 
 fn open(path: &Path) -> Store {
-    Store::open(path, OpenMode::Existing, "scale").unwrap()
+    Store::open_with_clock(path, OpenMode::Existing, "scale", Clock::fixed(today())).unwrap()
 }
 
 fn rag_of(answer: &str) -> Option<Rag> {
@@ -300,7 +301,7 @@ fn workbench_opens_draws_and_works_on_the_big_portfolio() {
     let path = copy_of_fixture(&dir);
     let pb = Playbook::builtin();
     let rows = open(&path).portfolio(&pb, DAY).unwrap();
-    let mut app = App::new(open(&path), pb.clone(), today(), Config::default()).unwrap();
+    let mut app = App::new(open(&path), pb.clone(), Config::default()).unwrap();
     let mut term = Terminal::new(TestBackend::new(200, 50)).unwrap();
     let press = |app: &mut App, term: &mut Terminal<TestBackend>, k: KeyEvent| {
         app.handle_key(k);

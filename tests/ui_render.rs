@@ -227,7 +227,7 @@ fn no_color_still_shows_selection_and_ratings() {
 fn hostile_text_from_the_database_never_reaches_the_terminal() {
     use lastmile::domain::model::{ItemState, PilotFields, Role};
     use lastmile::store::Store;
-    let mut store = Store::open_in_memory("Mallory\u{1b}[31m").unwrap();
+    let mut store = Store::open_in_memory_with_clock("Mallory\u{1b}[31m", ui_support::clock()).unwrap();
     let pb = lastmile::playbook::Playbook::builtin();
     let items = pb.items();
     let evil = "\u{1b}[2J\u{1b}]0;pwned\u{7}\u{9b}31m\u{202e}";
@@ -255,7 +255,7 @@ fn hostile_text_from_the_database_never_reaches_the_terminal() {
     store
         .write(|tx| tx.set_item_state(first.id, first.revision, ItemState::Blocked))
         .unwrap();
-    let mut app = lastmile::ui::App::new(store, pb, ui_support::today(), ui_support::config()).unwrap();
+    let mut app = lastmile::ui::App::new(store, pb, ui_support::config()).unwrap();
     for script in ["", "enter", "2 enter", "2 W", "2 enter e", "6", "w", "o enter"] {
         let mut a = std::mem::replace(&mut app, ui_support::empty_app());
         a.press(script);

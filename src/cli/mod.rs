@@ -99,7 +99,7 @@ pub fn run(cli: Cli) -> CliResult {
         None => default_actor(),
     };
     let db = cli.db.clone().unwrap_or_else(default_db_path);
-    let today = crate::clock::today();
+    let clock = crate::clock::Clock::from_env()?;
     let Some(command) = cli.command else {
         use std::io::IsTerminal;
         if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
@@ -107,15 +107,16 @@ pub fn run(cli: Cli) -> CliResult {
                 "the workbench needs a terminal; run it in one, or use a command such as 'lastmile status'".into(),
             ));
         }
-        let store = Store::open(&db, OpenMode::Create, &actor)?;
-        return crate::ui::run(store, playbook, today).map_err(|e| CliError::Run(Error::Io(e.to_string())));
+        let store = Store::open_with_clock(&db, OpenMode::Create, &actor, clock)?;
+        return crate::ui::run(store, playbook).map_err(|e| CliError::Run(Error::Io(e.to_string())));
     };
     // Commands that only read or copy a database never create one.
     let mode = match command {
         Command::Verify(_) | Command::Export(_) | Command::Backup(_) => OpenMode::Existing,
         _ => OpenMode::Create,
     };
-    let store = Store::open(&db, mode, &actor)?;
+    let store = Store::open_with_clock(&db, mode, &actor, clock)?;
+    let today = store.today();
     let mut ctx = Ctx { store, playbook, today };
     match command {
         Command::Init(a) => pilots::init(&mut ctx, a),

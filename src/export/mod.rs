@@ -109,7 +109,7 @@ impl Anchor {
         Ok(Anchor {
             head,
             entries,
-            exported_at: crate::store::now_utc(),
+            exported_at: store.clock().now_utc(),
         })
     }
 

@@ -89,7 +89,7 @@ impl Tx<'_> {
         }
         let stop = clean_text("stop conditions", &d.stop_conditions)?;
         let decided_on = if d.decided_on.trim().is_empty() {
-            chrono::Local::now().date_naive().to_string()
+            self.today.to_string()
         } else {
             crate::domain::calendar::parse_date("decision date", &d.decided_on)?.to_string()
         };

@@ -22,7 +22,7 @@ pub const MIGRATIONS: &[Migration] = &[];
 /// Bring the database to `target`. `steps` are applied to files already at
 /// version 1 or later; a version-0 (new) file gets `schema.sql`, which is at
 /// [`SCHEMA_VERSION`], and then any steps past that.
-pub fn migrate(conn: &mut Connection, steps: &[Migration], target: i64) -> Result<()> {
+pub fn migrate(conn: &mut Connection, steps: &[Migration], target: i64, clock: &crate::clock::Clock) -> Result<()> {
     let p = Path::new("database");
     let e = |err| map_sql(p, err);
     let tx = conn
@@ -37,11 +37,7 @@ pub fn migrate(conn: &mut Connection, steps: &[Migration], target: i64) -> Resul
             .map_err(|err| Error::Storage(format!("creating the schema failed: {err}")))?;
         tx.execute(
             "INSERT INTO programme (id, name, start_date, updated_at, updated_by) VALUES (1, ?1, ?2, ?3, 'lastmile')",
-            rusqlite::params![
-                "AI pilot programme",
-                chrono::Local::now().date_naive().to_string(),
-                super::now_utc()
-            ],
+            rusqlite::params!["AI pilot programme", clock.today().to_string(), clock.now_utc()],
         )
         .map_err(e)?;
         tx.execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID};"))
@@ -84,7 +80,7 @@ mod tests {
 
     fn v1() -> Connection {
         let mut c = Connection::open_in_memory().unwrap();
-        migrate(&mut c, MIGRATIONS, SCHEMA_VERSION).unwrap();
+        migrate(&mut c, MIGRATIONS, SCHEMA_VERSION, &crate::clock::Clock::system()).unwrap();
         c
     }
 
@@ -111,7 +107,7 @@ mod tests {
                 sql: "CREATE INDEX people_email ON people (email);",
             },
         ];
-        migrate(&mut c, &steps, SCHEMA_VERSION + 2).unwrap();
+        migrate(&mut c, &steps, SCHEMA_VERSION + 2, &crate::clock::Clock::system()).unwrap();
         assert_eq!(version(&c), SCHEMA_VERSION + 2);
         c.execute(
             "INSERT INTO people (name, email, created_at, updated_at, updated_by) VALUES ('a', 'a@x', '', '', '')",
@@ -119,7 +115,7 @@ mod tests {
         )
         .unwrap();
         // Running again is a no-op.
-        migrate(&mut c, &steps, SCHEMA_VERSION + 2).unwrap();
+        migrate(&mut c, &steps, SCHEMA_VERSION + 2, &crate::clock::Clock::system()).unwrap();
     }
 
     #[test]
@@ -135,7 +131,9 @@ mod tests {
                 sql: "THIS IS NOT SQL;",
             },
         ];
-        let e = migrate(&mut c, &steps, SCHEMA_VERSION + 2).unwrap_err().to_string();
+        let e = migrate(&mut c, &steps, SCHEMA_VERSION + 2, &crate::clock::Clock::system())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("nothing was changed"), "{e}");
         assert_eq!(version(&c), SCHEMA_VERSION);
         let cols: i64 = c
@@ -151,7 +149,9 @@ mod tests {
     #[test]
     fn missing_step_is_an_error() {
         let mut c = v1();
-        let e = migrate(&mut c, &[], SCHEMA_VERSION + 1).unwrap_err().to_string();
+        let e = migrate(&mut c, &[], SCHEMA_VERSION + 1, &crate::clock::Clock::system())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("no migration path"), "{e}");
         assert_eq!(version(&c), SCHEMA_VERSION);
     }

@@ -38,6 +38,8 @@ pub struct Store {
     path: PathBuf,
     read_only: bool,
     actor: String,
+    /// Where today and the time of each change come from.
+    clock: crate::clock::Clock,
     /// Which file `path` named when it was opened (device, inode), to
     /// notice it being deleted or replaced underneath.
     file_id: Option<(u64, u64)>,
@@ -51,12 +53,8 @@ pub struct Tx<'a> {
     actor: &'a str,
     path: &'a Path,
     now: String,
+    today: chrono::NaiveDate,
     last_audit_hash: Option<String>,
-}
-
-/// Current UTC time as stored (RFC 3339, seconds).
-pub fn now_utc() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 impl Store {
@@ -68,6 +66,21 @@ impl Store {
     /// Whether the file was opened read-only.
     pub fn is_read_only(&self) -> bool {
         self.read_only
+    }
+
+    /// The clock programme dates come from.
+    pub fn clock(&self) -> crate::clock::Clock {
+        self.clock
+    }
+
+    /// Use another clock from now on (a pinned date in tests and demos).
+    pub fn set_clock(&mut self, clock: crate::clock::Clock) {
+        self.clock = clock;
+    }
+
+    /// Today, by the store's clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock.today()
     }
 
     /// Who is acting (recorded in audit events).
@@ -95,7 +108,8 @@ impl Store {
             tx,
             actor: &self.actor,
             path: &self.path,
-            now: now_utc(),
+            now: self.clock.now_utc(),
+            today: self.clock.today(),
             last_audit_hash: None,
         };
         let out = f(&mut w)?;
@@ -224,6 +238,11 @@ impl<'a> Tx<'a> {
     /// The time stamped on this transaction's changes.
     pub fn now(&self) -> &str {
         &self.now
+    }
+
+    /// Today, by the store's clock (decision dates default to it).
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.today
     }
 
     /// Stamp changes with another time (used to build demo history).

@@ -2,6 +2,7 @@
 //! connection needs, create or migrate the schema.
 
 use super::{map_sql, migrate, Store, APPLICATION_ID, SCHEMA_VERSION};
+use crate::clock::Clock;
 use crate::{Error, Result};
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
@@ -30,8 +31,15 @@ pub enum OpenMode {
 }
 
 impl Store {
-    /// Open (and if needed create or migrate) the database at `path`.
+    /// Open (and if needed create or migrate) the database at `path`, on
+    /// the clock the environment gives ([`Clock::from_env_or_system`]).
     pub fn open(path: &Path, mode: OpenMode, actor: &str) -> Result<Store> {
+        Store::open_with_clock(path, mode, actor, Clock::from_env_or_system())
+    }
+
+    /// Open the database at `path` with programme dates from `clock` (a
+    /// new file's programme starts on `clock`'s today).
+    pub fn open_with_clock(path: &Path, mode: OpenMode, actor: &str, clock: Clock) -> Result<Store> {
         let p = path.display();
         if path.is_dir() {
             return Err(Error::invalid(format!(
@@ -61,16 +69,22 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX
         };
         let conn = Connection::open_with_flags(path, flags).map_err(|e| map_sql(path, e))?;
-        Store::setup(conn, path, read_only, actor)
+        Store::setup(conn, path, read_only, actor, clock)
     }
 
-    /// A private in-memory database with the current schema (for tests).
+    /// A private in-memory database with the current schema (for tests),
+    /// on the environment's clock.
     pub fn open_in_memory(actor: &str) -> Result<Store> {
-        let conn = Connection::open_in_memory().map_err(|e| map_sql(Path::new(":memory:"), e))?;
-        Store::setup(conn, Path::new(":memory:"), false, actor)
+        Store::open_in_memory_with_clock(actor, Clock::from_env_or_system())
     }
 
-    fn setup(conn: Connection, path: &Path, read_only: bool, actor: &str) -> Result<Store> {
+    /// A private in-memory database on `clock`.
+    pub fn open_in_memory_with_clock(actor: &str, clock: Clock) -> Result<Store> {
+        let conn = Connection::open_in_memory().map_err(|e| map_sql(Path::new(":memory:"), e))?;
+        Store::setup(conn, Path::new(":memory:"), false, actor, clock)
+    }
+
+    fn setup(conn: Connection, path: &Path, read_only: bool, actor: &str, clock: Clock) -> Result<Store> {
         let p = path.display();
         let e = |err| map_sql(path, err);
         conn.busy_timeout(busy_timeout()).map_err(e)?;
@@ -105,6 +119,7 @@ impl Store {
             path: path.to_path_buf(),
             read_only,
             actor: String::new(),
+            clock,
             file_id: super::file_identity(path),
         };
         store.set_actor(actor);
@@ -120,10 +135,12 @@ impl Store {
                     store.backup_to(&backup)?;
                 }
             }
-            migrate::migrate(&mut store.conn, migrate::MIGRATIONS, SCHEMA_VERSION).map_err(|err| match err {
-                Error::Storage(m) => Error::Storage(format!("upgrading {p}: {m}")),
-                other => other,
-            })?;
+            migrate::migrate(&mut store.conn, migrate::MIGRATIONS, SCHEMA_VERSION, &clock).map_err(
+                |err| match err {
+                    Error::Storage(m) => Error::Storage(format!("upgrading {p}: {m}")),
+                    other => other,
+                },
+            )?;
         }
         Ok(store)
     }

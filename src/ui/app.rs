@@ -53,8 +53,10 @@ pub struct App {
 }
 
 impl App {
-    /// Build the app and load the portfolio once.
-    pub fn new(store: Store, playbook: Playbook, today: NaiveDate, config: Config) -> crate::Result<App> {
+    /// Build the app and load the portfolio once. Today comes from the
+    /// store's clock.
+    pub fn new(store: Store, playbook: Playbook, config: Config) -> crate::Result<App> {
+        let today = store.today();
         let mut app = App {
             store,
             playbook,
@@ -93,6 +95,8 @@ impl App {
     /// a conflict), keeping selections by pilot id.
     pub fn reload_all(&mut self) -> crate::Result<()> {
         let programme = self.store.programme()?;
+        // A workbench left open past midnight moves on to the new day.
+        self.today = self.store.today();
         self.day = programme_day(programme.start_date, self.today);
         self.programme = Some(programme);
         let rows = self.store.portfolio(&self.playbook, self.day)?;

@@ -37,7 +37,6 @@ pub use keymap::{Keymap, Mode};
 
 use crate::playbook::Playbook;
 use crate::store::Store;
-use chrono::NaiveDate;
 use crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
 };
@@ -215,12 +214,12 @@ fn init_logging() {
 }
 
 /// Open the terminal UI on `store` until the user quits.
-pub fn run(store: Store, playbook: Playbook, today: NaiveDate) -> color_eyre::Result<()> {
+pub fn run(store: Store, playbook: Playbook) -> color_eyre::Result<()> {
     let config = Config::load().map_err(|e| color_eyre::eyre::eyre!(e))?;
     init_logging();
     install_hooks();
     tracing::info!(db = %store.path().display(), actor = store.actor(), "workbench started");
-    let mut app = App::new(store, playbook, today, config)?;
+    let mut app = App::new(store, playbook, config)?;
     let mut guard = TerminalGuard::enter(app.mouse_enabled())?;
     let result = run_loop(&mut guard.terminal, &mut app, &mut TerminalEvents);
     drop(guard);

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use chrono::NaiveDate;
+use lastmile::clock::Clock;
 use lastmile::playbook::Playbook;
 use lastmile::store::{OpenMode, Store};
 use lastmile::ui::theme::Theme;
@@ -16,6 +17,11 @@ pub fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 3, 15).unwrap()
 }
 
+/// A clock pinned to [`today`].
+pub fn clock() -> Clock {
+    Clock::fixed(today())
+}
+
 /// Defaults with colours on, whatever NO_COLOR says in the environment.
 pub fn config() -> Config {
     Config {
@@ -26,27 +32,27 @@ pub fn config() -> Config {
 
 /// The app on an empty in-memory database.
 pub fn empty_app() -> App {
-    let store = Store::open_in_memory("Elena Petrova").unwrap();
-    App::new(store, Playbook::builtin(), today(), config()).unwrap()
+    let store = Store::open_in_memory_with_clock("Elena Petrova", clock()).unwrap();
+    App::new(store, Playbook::builtin(), config()).unwrap()
 }
 
 /// The app on the realistic demo portfolio, in memory.
 pub fn demo_app() -> App {
-    let mut store = Store::open_in_memory("Elena Petrova").unwrap();
+    let mut store = Store::open_in_memory_with_clock("Elena Petrova", clock()).unwrap();
     lastmile::demo::load_realistic(&mut store, &Playbook::builtin(), today()).unwrap();
-    App::new(store, Playbook::builtin(), today(), config()).unwrap()
+    App::new(store, Playbook::builtin(), config()).unwrap()
 }
 
 /// The demo in a file (for tests with a second connection).
 pub fn demo_file(path: &Path) {
-    let mut store = Store::open(path, OpenMode::Create, "Loader").unwrap();
+    let mut store = Store::open_with_clock(path, OpenMode::Create, "Loader", clock()).unwrap();
     lastmile::demo::load_realistic(&mut store, &Playbook::builtin(), today()).unwrap();
 }
 
 /// The app on a database file.
 pub fn file_app(path: &Path, actor: &str) -> App {
-    let store = Store::open(path, OpenMode::Existing, actor).unwrap();
-    App::new(store, Playbook::builtin(), today(), config()).unwrap()
+    let store = Store::open_with_clock(path, OpenMode::Existing, actor, clock()).unwrap();
+    App::new(store, Playbook::builtin(), config()).unwrap()
 }
 
 /// Draw the app on a `w` x `h` test terminal and return the text.
