@@ -1,4 +1,4 @@
--- lastmile schema, version 1.
+-- lastmile schema, version 2.
 --
 -- This file is the canonical schema: lastmile embeds it and applies it to a
 -- new database file, then sets PRAGMA user_version. Later versions add
@@ -52,7 +52,9 @@ CREATE TABLE pilots (
     revision              INTEGER NOT NULL DEFAULT 1,
     created_at            TEXT    NOT NULL,
     updated_at            TEXT    NOT NULL,
-    updated_by            TEXT    NOT NULL
+    updated_by            TEXT    NOT NULL,
+    -- on the programme's shortlist (a criterion of the Assessment gate); v2
+    shortlisted           INTEGER NOT NULL DEFAULT 0 CHECK (shortlisted IN (0, 1))
 );
 CREATE INDEX pilots_phase ON pilots (phase);
 
@@ -145,7 +147,16 @@ CREATE TABLE decisions (
     recorded_at     TEXT    NOT NULL,
     recorded_by     TEXT    NOT NULL,
     prev_hash       TEXT    NOT NULL,
-    hash            TEXT    NOT NULL UNIQUE
+    hash            TEXT    NOT NULL UNIQUE,
+    -- v2: the gate decided (the phase it ends; NULL for decisions recorded
+    -- before gates existed), a go's written override of unmet must-meet
+    -- criteria, a pivot's phase, a defer's review date, and whether the
+    -- decision-maker was one of the pilot's owners.
+    gate            TEXT    CHECK (gate IN ('assessment', 'scaffolding', 'hardening')),
+    override        TEXT    NOT NULL DEFAULT '',
+    pivot_to        TEXT    CHECK (pivot_to IN ('assessment', 'scaffolding', 'hardening')),
+    review_on       TEXT,
+    maker_is_owner  INTEGER NOT NULL DEFAULT 0 CHECK (maker_is_owner IN (0, 1))
 );
 CREATE INDEX decisions_pilot ON decisions (pilot_id, id);
 
@@ -154,6 +165,8 @@ CREATE TABLE decision_criteria (
     position    INTEGER NOT NULL,
     criterion   TEXT    NOT NULL,
     met         INTEGER NOT NULL CHECK (met IN (0, 1)),
+    -- v2: 'must' or 'should' for a gate's criterion, '' for one added by hand
+    need        TEXT    NOT NULL DEFAULT '' CHECK (need IN ('', 'must', 'should')),
     PRIMARY KEY (decision_id, position)
 ) WITHOUT ROWID;
 
@@ -296,10 +309,12 @@ FROM scores s JOIN pilots p ON p.id = s.pilot_id
 WHERE s.rubric = 'readiness';
 
 CREATE VIEW decision_log AS
-SELECT d.id, p.name AS pilot, d.outcome, d.rationale, pe.name AS decided_by,
+SELECT d.id, p.name AS pilot, d.gate, d.outcome, d.rationale, pe.name AS decided_by,
        d.decided_on, d.stop_conditions,
        (d.communicated OR n.decision_id IS NOT NULL) AS communicated,
-       (SELECT MIN(l.id) FROM decisions l WHERE l.pilot_id = d.pilot_id AND l.id > d.id) AS superseded_by,
+       (SELECT MIN(l.id) FROM decisions l
+        WHERE l.pilot_id = d.pilot_id AND l.id > d.id AND (d.gate IS NULL OR l.gate IS d.gate)) AS superseded_by,
+       d.override, d.pivot_to, d.review_on, d.maker_is_owner,
        d.recorded_at, d.recorded_by, d.hash
 FROM decisions d
 JOIN pilots p ON p.id = d.pilot_id

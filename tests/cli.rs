@@ -134,8 +134,14 @@ fn pilots_people_assign_score_decide() {
         "Owners named=unmet",
         "--stop",
         "Stop if no owner by day 60",
+        "--review",
+        "2026-12-07",
     ]);
     assert!(out.contains("Defer"), "{out}");
+    assert!(
+        out.contains("held in its phase until the review on 2026-12-07"),
+        "{out}"
+    );
     let s = e.store();
     let p = s.find_pilot("claims").unwrap();
     assert_eq!(p.business_unit, "Claims");
@@ -145,8 +151,15 @@ fn pilots_people_assign_score_decide() {
         "Feeds exist, quality unknown"
     );
     let d = &s.decisions(&Default::default()).unwrap()[0];
-    assert_eq!(d.criteria[0].criterion, "Owners named");
-    assert!(!d.criteria[0].met);
+    // The gate's criteria, computed, then the typed one.
+    let gate = lastmile::playbook::Playbook::builtin()
+        .gate(lastmile::domain::Phase::Assessment)
+        .clone();
+    assert_eq!(d.criteria.len(), gate.criteria.len() + 1);
+    assert_eq!(d.criteria[0].criterion, gate.criteria[0].label);
+    assert_eq!(d.criteria.last().unwrap().criterion, "Owners named");
+    assert!(!d.criteria.last().unwrap().met);
+    assert_eq!(d.review_on.as_deref(), Some("2026-12-07"));
     assert_eq!(d.decided_by, "Dana Reyes");
     assert_eq!(d.decided_on, "2026-11-23");
     let actors = count(&e.db, "SELECT count(*) FROM audit_events WHERE actor <> 'tester'");
@@ -197,7 +210,9 @@ fn checklist_items_move_and_why() {
     let why = e.ok(&["why", "fraud"]);
     assert!(why.contains("Not ready") && why.contains("not scored yet"), "{why}");
     let json: serde_json::Value = serde_json::from_str(&e.ok(&["why", "fraud", "--json"])).unwrap();
-    assert_eq!(json["verdict"], "not-ready");
+    assert_eq!(json["current_gate"]["verdict"], "not-ready");
+    assert_eq!(json["current_gate"]["phase"], "assessment");
+    assert_eq!(json["production_gate"]["verdict"], "not-ready");
     let show = e.ok(&["pilots", "show", "fraud"]);
     assert!(show.contains("— missing"), "{show}");
 }
@@ -222,7 +237,7 @@ fn unknown_names_list_the_valid_ones() {
     assert!(err.contains("no pilot named 'nopilot'"), "{err}");
     let err = e.fails(&["score", "fraud", "data", "red"], 2);
     assert!(err.contains("--why"), "{err}");
-    let err = e.fails(&["rubric", "fraud", "nope", "q", "a"], 1);
+    let err = e.fails(&["rubric", "fraud", "nope", "q", "a", "--why", "because"], 1);
     assert!(err.contains("readiness, selection"), "{err}");
 }
 
@@ -266,7 +281,17 @@ fn custom_playbook_rubric_is_scored() {
         ("cicd", "yes"),
         ("rollback", "yes"),
     ] {
-        e.ok(&["--playbook", p, "rubric", "agent", "maturity", q, a]);
+        e.ok(&[
+            "--playbook",
+            p,
+            "rubric",
+            "agent",
+            "maturity",
+            q,
+            a,
+            "--why",
+            "Seen in the repository",
+        ]);
     }
     let json: serde_json::Value = serde_json::from_str(&e.ok(&["--playbook", p, "score", "agent", "--json"])).unwrap();
     let m = json["rubrics"]
@@ -278,9 +303,49 @@ fn custom_playbook_rubric_is_scored() {
         .clone();
     assert_eq!(m["value"], 1.5);
     assert_eq!(m["band"], "Maturing");
-    let why = e.ok(&["--playbook", p, "why", "agent"]);
-    assert!(why.contains("Engineering maturity rubric: Maturing"), "{why}");
-    let err = e.fails(&["--playbook", p, "rubric", "agent", "maturity", "tests", "maybe"], 1);
+    // A rubric declared `gates_readiness` is a must-meet criterion of the
+    // production gate: a band that warns passes it, one that blocks fails.
+    let criterion = |e: &Env| -> serde_json::Value {
+        let j: serde_json::Value = serde_json::from_str(&e.ok(&["--playbook", p, "why", "agent", "--json"])).unwrap();
+        j["production_gate"]["criteria"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["label"] == "Engineering maturity rubric passes")
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(criterion(&e)["standing"], "met");
+    for q in ["tests", "docs"] {
+        e.ok(&[
+            "--playbook",
+            p,
+            "rubric",
+            "agent",
+            "maturity",
+            q,
+            "no",
+            "--why",
+            "Not started",
+        ]);
+    }
+    let c = criterion(&e);
+    assert_eq!(c["standing"], "unmet", "{c}");
+    assert!(c["gaps"][0]["result"].as_str().unwrap().contains("Prototype"), "{c}");
+    let err = e.fails(
+        &[
+            "--playbook",
+            p,
+            "rubric",
+            "agent",
+            "maturity",
+            "tests",
+            "maybe",
+            "--why",
+            "x",
+        ],
+        1,
+    );
     assert!(err.contains("no, partly, yes"), "{err}");
 }
 

@@ -181,8 +181,9 @@ fn a_read_only_file_reads_but_refuses_writes() {
         &empty,
         &["status"],
         &format!(
-            "{} is read-only and needs its schema upgraded (from 0 to 1): make it writable first",
-            empty.display()
+            "{} is read-only and needs its schema upgraded (from 0 to {}): make it writable first",
+            empty.display(),
+            lastmile::store::SCHEMA_VERSION
         ),
     );
     assert_eq!(std::fs::metadata(&empty).unwrap().len(), 0);

@@ -68,13 +68,16 @@ fn helper_crasher() {
                     criteria: vec![Criterion {
                         criterion: token.clone(),
                         met: false,
+                        need: None,
                     }],
                     rationale: token.clone(),
                     decided_by: decider,
                     decided_on: "2026-03-02".into(),
+                    review_on: (store.today() + chrono::Duration::days(14)).to_string(),
                     ..Default::default()
                 };
-                store.write(|tx| tx.record_decision(pid, &d)).unwrap();
+                let pb = lastmile::playbook::Playbook::builtin();
+                store.write(|tx| tx.record_decision(&pb, pid, &d)).unwrap();
                 "decision"
             }
             _ => {
@@ -176,7 +179,7 @@ fn sigkill_at_random_moments_loses_no_committed_change() {
         );
         let pilots = strings(&s, "SELECT name FROM pilots");
         let decisions = strings(&s, "SELECT rationale FROM decisions");
-        let criteria = strings(&s, "SELECT criterion FROM decision_criteria");
+        let criteria = strings(&s, "SELECT criterion FROM decision_criteria WHERE need = ''");
         for (token, kind) in &reported {
             let present = match *kind {
                 "edit" => scores.contains(*token) && notes.contains(*token),

@@ -137,7 +137,7 @@ fn csv_log_parses_back_to_the_decision_log() {
     let out = e.path("log.csv");
     let said = e.ok(&["export", "decisions", "--format", "csv", "--out", out.to_str().unwrap()]);
     let (head, entries) = e.head();
-    assert!(said.contains("Wrote 5 decisions to"), "{said}");
+    assert!(said.contains("Wrote 16 decisions to"), "{said}");
     assert!(said.contains(&format!("lastmile verify --anchor {head}")), "{said}");
     let bytes = std::fs::read(&out).unwrap();
     // RFC 4180: CRLF after every record, including inside no cell.
@@ -164,14 +164,19 @@ fn csv_log_parses_back_to_the_decision_log() {
         assert_eq!(row[col("chain_entries")], entries.to_string());
         assert!(!row[col("exported_at")].is_empty());
     }
-    // The first demo decision: three criteria, one met, on separate lines.
-    let first = &rows[0];
-    assert_eq!(
-        first[col("criteria")],
-        "Not met: Catch rate at target on live traffic\nNot met: Independent validation complete\nMet: Latency within budget"
+    // The card-fraud pivot at the production gate: its six criteria,
+    // computed (one met), then the three typed ones (one met), one a line.
+    let first = rows.iter().find(|r| r[col("outcome")] == "pivot").unwrap();
+    let cell = &first[col("criteria")];
+    assert!(
+        cell.starts_with("Not met (must): Gating items of every phase met with evidence\n"),
+        "{cell}"
     );
-    assert_eq!(first[col("criteria_met")], "1");
-    assert_eq!(first[col("criteria_total")], "3");
+    assert!(cell.ends_with("\nNot met: Catch rate at target on live traffic\nNot met: Independent validation complete\nMet: Latency within budget"), "{cell}");
+    assert_eq!(first[col("gate")], "hardening");
+    assert_eq!(first[col("pivot_to")], "assessment");
+    assert_eq!(first[col("criteria_met")], "2");
+    assert_eq!(first[col("criteria_total")], "9");
     // The last row's hash is the chain head.
     assert_eq!(rows.last().unwrap()[col("hash")], head);
 }
@@ -181,14 +186,14 @@ fn json_log_has_a_versioned_documented_shape() {
     let e = Env::demo();
     let out = e.ok(&["export", "decisions", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema_version"], 2);
     assert_eq!(v["kind"], "lastmile.decision-log");
     assert_eq!(v["programme"], "Enterprise AI pilots to production");
     assert_eq!(v["exported_by"], "tester");
     let (head, entries) = e.head();
     assert_eq!(v["chain"]["head"], head.as_str());
     assert_eq!(v["chain"]["entries"], entries);
-    assert_eq!(v["count"], 5);
+    assert_eq!(v["count"], 16);
     assert_eq!(v["filter"]["since"], serde_json::Value::Null);
     let ds = v["decisions"].as_array().unwrap();
     let view = view_rows(&e);
@@ -219,13 +224,36 @@ fn json_log_has_a_versioned_documented_shape() {
         .iter()
         .find(|d| d["outcome"] == "defer" && d["pilot"] == "IT service desk copilot")
         .unwrap();
-    let go = ds.iter().find(|d| d["outcome"] == "go").unwrap();
+    let go = ds
+        .iter()
+        .find(|d| d["outcome"] == "go" && d["pilot"] == "IT service desk copilot" && d["gate"] == "hardening")
+        .unwrap();
     assert_eq!(defer["superseded_by"], go["id"]);
     assert_eq!(
-        defer["criteria"][2],
-        serde_json::json!({"criterion": "Four owners named", "met": true})
+        go["override"], "",
+        "the service desk passed the production gate on its evidence"
     );
-    assert_eq!(defer["criteria_met"], 1);
+    let typed: Vec<_> = defer["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["need"].is_null())
+        .collect();
+    assert_eq!(
+        typed[2],
+        &serde_json::json!({"criterion": "Four owners named", "met": true, "need": null})
+    );
+    assert_eq!(defer["gate"], "hardening");
+    assert!(defer["review_on"].is_string(), "a defer carries its review date");
+    // A go past unmet must-meet criteria is marked as an override.
+    let over = ds.iter().find(|d| d["override"] != "").unwrap();
+    assert_eq!(over["outcome"], "go");
+    assert!(over["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["need"] == "must" && c["met"] == false));
+    assert_eq!(go["criteria"][0]["need"], "must");
 }
 
 #[test]
@@ -243,6 +271,7 @@ fn markdown_log_renders_as_a_table_with_every_field() {
         [
             "#",
             "Pilot",
+            "Gate",
             "Outcome",
             "Decided on",
             "Decided by",
@@ -254,26 +283,34 @@ fn markdown_log_renders_as_a_table_with_every_field() {
             "Hash"
         ]
     );
-    assert_eq!(t.len(), 6);
-    assert!(t.iter().all(|r| r.len() == 11), "{t:?}");
-    let card = &t[1];
+    assert_eq!(t.len(), 17);
+    assert!(t.iter().all(|r| r.len() == 12), "{t:?}");
+    let card = t.iter().find(|r| r[3].starts_with("Pivot")).unwrap();
     assert_eq!(card[1], "Card fraud detection");
-    assert_eq!(card[2], "Pivot");
-    assert_eq!(card[3], "2026-11-18");
-    assert_eq!(card[4], "Dev Patel");
-    assert_eq!(
-        card[5],
-        "Not met: Catch rate at target on live traffic\nNot met: Independent validation complete\nMet: Latency within budget"
+    assert_eq!(card[2], "Hardening & decision gate");
+    assert_eq!(card[3], "Pivot, back to Assessment");
+    assert_eq!(card[4], "2026-11-18");
+    assert_eq!(card[5], "Dev Patel (one of the pilot's owners)");
+    assert!(
+        card[6].ends_with("Not met: Catch rate at target on live traffic\nNot met: Independent validation complete\nMet: Latency within budget"),
+        "{}",
+        card[6]
     );
-    assert!(card[6].starts_with("Shadow mode shows drift"), "{}", card[6]);
-    assert_eq!(card[8], "no");
+    assert!(card[7].starts_with("Shadow mode shows drift"), "{}", card[7]);
+    assert_eq!(card[9], "no");
     let defer = t
         .iter()
-        .find(|r| r[2] == "Defer" && r[1] == "IT service desk copilot")
+        .find(|r| r[3].starts_with("Defer, review on") && r[1] == "IT service desk copilot")
         .unwrap();
-    let go = t.iter().find(|r| r[2] == "Go").unwrap();
-    assert_eq!(defer[9], format!("#{}", go[0]));
-    assert_eq!(go[9], "—");
+    let go = t
+        .iter()
+        .find(|r| r[3] == "Go" && r[1] == "IT service desk copilot" && r[2] == "Hardening & decision gate")
+        .unwrap();
+    assert!(t
+        .iter()
+        .any(|r| r[3].starts_with("Go — OVERRIDE of unmet must-meet criteria")));
+    assert_eq!(defer[10], format!("#{}", go[0]));
+    assert_eq!(go[10], "—");
 }
 
 #[test]
@@ -290,15 +327,24 @@ fn html_log_is_valid_self_contained_and_complete() {
     ]);
     let src = std::fs::read_to_string(&out).unwrap();
     let doc = html_doc(&src);
-    assert_eq!(texts(&doc, "table.log tbody tr").len(), 5);
+    assert_eq!(texts(&doc, "table.log tbody tr").len(), 16);
     let pilots = texts(&doc, "table.log tbody tr td:nth-child(2)");
-    assert_eq!(pilots[0], "Card fraud detection");
+    assert_eq!(pilots[0], "Clinical documentation assistant", "oldest first");
+    assert!(
+        src.contains("OVERRIDE</strong> of unmet must-meet criteria"),
+        "the go's override is marked"
+    );
     let (head, _) = e.head();
     assert!(texts(&doc, ".anchor code").contains(&head));
     assert!(src.contains("@page { size: A4 landscape"));
-    let crit = texts(&doc, "table.log tbody tr:first-child li");
-    assert_eq!(crit.len(), 3);
-    assert!(crit[2].contains("Met: Latency within budget"), "{crit:?}");
+    let pivot = e.count("SELECT id FROM decisions WHERE outcome = 'pivot'");
+    let crit = texts(&doc, &format!("table.log tbody tr#d{pivot} li"));
+    assert_eq!(crit.len(), 9, "six gate criteria, then three typed ones");
+    assert!(
+        crit[0].contains("Not met (must): Gating items of every phase"),
+        "{crit:?}"
+    );
+    assert!(crit[8].contains("Met: Latency within budget"), "{crit:?}");
 }
 
 #[test]
@@ -310,16 +356,16 @@ fn filters_select_by_date_and_pilot() {
         let v: serde_json::Value = serde_json::from_str(&e.ok(&all)).unwrap();
         v["decisions"].as_array().unwrap().len()
     };
-    assert_eq!(count(&[]), 5);
+    assert_eq!(count(&[]), 16);
     assert_eq!(count(&["--since", "2026-11-15"]), 3);
-    assert_eq!(count(&["--pilot", "IT service"]), 2);
-    assert_eq!(count(&["--pilot", "IT service", "--pilot", "aml"]), 3);
+    assert_eq!(count(&["--pilot", "IT service"]), 4);
+    assert_eq!(count(&["--pilot", "IT service", "--pilot", "aml"]), 7);
     assert_eq!(count(&["--pilot", "IT service", "--since", "2026-11-20"]), 1);
     let v: serde_json::Value =
         serde_json::from_str(&e.ok(&["export", "decisions", "--format", "json", "--pilot", "aml"])).unwrap();
     assert_eq!(v["filter"]["pilots"][0], "AML alert triage");
     // The anchor still states the whole chain.
-    assert_eq!(v["chain"]["entries"], 5);
+    assert_eq!(v["chain"]["entries"], 16);
     let err = e.fails(&["export", "decisions", "--since", "23/11/2026"], 2);
     assert!(err.contains("is not a date"), "{err}");
     let err = e.fails(&["export", "decisions", "--pilot", "nonesuch"], 1);
@@ -358,6 +404,8 @@ fn hostile() -> Env {
         "\t=cmd() & <stop>",
         "--date",
         "2026-11-20",
+        "--override",
+        "=override() <b>| reason",
     ]);
     e.ok(&[
         "decide",
@@ -418,18 +466,26 @@ fn markdown_keeps_hostile_text_inert_and_inside_its_cell() {
     assert!(md_html(&out).is_empty(), "HTML leaked: {:?}", md_html(&out));
     let t = &md_tables(&out)[0];
     assert_eq!(t.len(), 4);
-    assert!(t.iter().all(|r| r.len() == 11), "a cell split the table: {t:?}");
+    assert!(t.iter().all(|r| r.len() == 12), "a cell split the table: {t:?}");
     assert_eq!(t[1][1], "=HYPERLINK(\"http://x\")");
-    assert_eq!(t[1][4], "=cmd()");
-    assert_eq!(t[1][5], "Met: =1+1 | *bold* [link](http://x)\nNot met: @risk <i>");
     assert_eq!(
-        t[1][6],
+        t[1][3],
+        "Go — OVERRIDE of unmet must-meet criteria: =override() <b>| reason"
+    );
+    assert_eq!(t[1][5], "=cmd()");
+    assert!(
+        t[1][6].ends_with("\nMet: =1+1 | *bold* [link](http://x)\nNot met: @risk <i>"),
+        "{}",
+        t[1][6]
+    );
+    assert_eq!(
+        t[1][7],
         "line one | with pipe\n# not a heading\n- not a list\n<img src=x onerror=alert(1)>"
     );
-    assert_eq!(t[1][7], "=cmd() & <stop>");
+    assert_eq!(t[1][8], "=cmd() & <stop>");
     assert_eq!(t[2][1], "<script>alert(1)</script>");
     assert_eq!(t[3][1], "a|b");
-    assert_eq!(t[3][6], "|||");
+    assert_eq!(t[3][7], "|||");
     // Nothing rendered as emphasis, links or headings.
     let marks = Parser::new_ext(&out, Options::ENABLE_TABLES)
         .filter(|ev| {
@@ -454,7 +510,7 @@ fn html_and_json_carry_hostile_text_as_text() {
     let pilots = texts(&doc, "table.log tbody tr td:nth-child(2)");
     assert_eq!(pilots, ["=HYPERLINK(\"http://x\")", "<script>alert(1)</script>", "a|b"]);
     assert!(src.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
-    let rationale = texts(&doc, "table.log tbody tr:first-child td:nth-child(7)");
+    let rationale = texts(&doc, "table.log tbody tr:first-child td:nth-child(8)");
     assert_eq!(
         rationale[0],
         "line one | with pipe\n# not a heading\n- not a list\n<img src=x onerror=alert(1)>"
@@ -512,9 +568,22 @@ fn pack_markdown_has_every_section() {
     assert!(md.contains(&head));
     let tables = md_tables(&md);
     let counts = &tables[0];
-    assert_eq!(counts[0], ["Phase", "Pilots", "✗ Not ready", "! At risk", "✓ Ready"]);
-    assert_eq!(counts[1], ["Assessment", "4", "4", "0", "0"]);
-    assert_eq!(counts[4], ["All", "11", "10", "0", "1"]);
+    assert_eq!(
+        counts[0],
+        [
+            "Phase",
+            "Pilots",
+            "✗ Not ready",
+            "! At risk",
+            "✓ Ready",
+            "Stopped or in production"
+        ]
+    );
+    assert_eq!(counts[1], ["Assessment", "5", "3", "1", "1", "0"]);
+    // AML alert triage was stopped by its no-go, the service desk went to
+    // production through its gate: both out of the verdict counts.
+    assert_eq!(counts[3], ["Hardening & decision", "3", "1", "0", "0", "2"]);
+    assert_eq!(counts[4], ["All", "11", "7", "1", "1", "2"]);
     let heat = &tables[1];
     assert_eq!(heat.len(), 12);
     assert_eq!(
@@ -527,26 +596,28 @@ fn pack_markdown_has_every_section() {
         ]
     );
     let it = heat.iter().find(|r| r[0] == "IT service desk copilot").unwrap();
-    assert_eq!(it[1..], ["Hardening & decision", "G", "G", "G", "G", "✓ Ready"]);
+    assert_eq!(it[1..], ["Hardening & decision", "G", "G", "G", "G", "▲ Production"]);
     let permit = heat.iter().find(|r| r[0] == "Permit application summariser").unwrap();
     assert_eq!(permit[2..6], ["–", "–", "Y", "–"]);
     // Priority pilots: every live hardening then scaffolding pilot (AML
-    // alert triage was stopped after its no-go), then the top three
-    // candidates, each with owners, blockers and metrics.
+    // alert triage was stopped after its no-go, the service desk is in
+    // production), then the top three candidates (card fraud is back in
+    // Assessment after its pivot), each with owners, blockers and metrics.
     let h3: Vec<String> = md
         .lines()
         .filter_map(|l| l.strip_prefix("### "))
         .map(str::to_string)
         .collect();
-    assert_eq!(h3.len(), 9, "{h3:?}");
-    assert_eq!(h3[0], "Card fraud detection");
+    assert_eq!(h3.len(), 7, "{h3:?}");
+    assert_eq!(h3[0], "Clinical documentation assistant");
     assert!(!h3.contains(&"AML alert triage".to_string()));
+    assert!(!h3.contains(&"IT service desk copilot".to_string()));
     assert_eq!(
-        &h3[6..],
+        &h3[4..],
         [
             "KYC document extraction",
-            "Contract clause review",
-            "Benefits eligibility chatbot"
+            "Card fraud detection",
+            "Contract clause review"
         ]
     );
     let card = md
@@ -557,10 +628,8 @@ fn pack_markdown_has_every_section() {
         .next()
         .unwrap();
     assert!(card.contains("| Governance owner | Dev Patel |"), "{card}");
-    assert!(
-        card.contains("- blocks: 2 gating checklist item(s) still open"),
-        "{card}"
-    );
+    assert!(card.contains("**Blockers at the assessment gate**"), "{card}");
+    assert!(card.contains("- warns: not on the programme's shortlist"), "{card}");
     assert!(
         card.contains(
             "| Fraud caught at 1% alert rate | Performance | 55% | 65% | 72% | 80% | 68% | minimum viable reached |"
@@ -569,7 +638,7 @@ fn pack_markdown_has_every_section() {
     );
     let decisions = tables.last().unwrap();
     assert_eq!(decisions[0][0], "#");
-    assert_eq!(decisions.len(), 6);
+    assert_eq!(decisions.len(), 17);
 }
 
 #[test]
@@ -578,7 +647,7 @@ fn pack_html_is_valid_self_contained_and_printable() {
     let out = e.path("pack.html");
     let said = e.ok(&["export", "pack", "--format", "html", "--out", out.to_str().unwrap()]);
     assert!(
-        said.contains("11 pilots, 9 priority, 5 decisions of the period"),
+        said.contains("11 pilots, 7 priority, 16 decisions of the period"),
         "{said}"
     );
     let src = std::fs::read_to_string(&out).unwrap();
@@ -591,8 +660,8 @@ fn pack_html_is_valid_self_contained_and_printable() {
     assert_eq!(texts(&doc, "table.heatmap tbody tr").len(), 11);
     let cells = Selector::parse("table.heatmap td.rag").unwrap();
     assert_eq!(doc.select(&cells).count(), 44);
-    assert_eq!(texts(&doc, "article.pilot").len(), 9);
-    assert_eq!(texts(&doc, "table.log tbody tr").len(), 5);
+    assert_eq!(texts(&doc, "article.pilot").len(), 7);
+    assert_eq!(texts(&doc, "table.log tbody tr").len(), 16);
     assert!(texts(&doc, "table.metrics").len() >= 3);
     let bullets = texts(&doc, "table.metrics svg title");
     assert!(
@@ -679,14 +748,17 @@ fn a_hash_column_edited_by_hand_cannot_break_an_export() {
     let md = e.ok(&["export", "decisions"]);
     assert!(md_html(&md).is_empty(), "{:?}", md_html(&md));
     let t = &md_tables(&md)[0];
-    assert!(t.iter().all(|r| r.len() == 11), "{t:?}");
+    assert!(t.iter().all(|r| r.len() == 12), "{t:?}");
     let out = e.ok(&["export", "decisions", "--format", "csv"]);
     let (headers, rows) = csv_rows(out.as_bytes());
     let head = headers.iter().position(|h| h == "chain_head").unwrap();
     assert_eq!(rows[0][head], "'=HYPERLINK(\"x\")`|<b>");
     html_doc(&e.ok(&["export", "decisions", "--format", "html"]));
     let err = e.fails(&["verify"], 1);
-    assert!(err.contains("decision row 5 was changed after it was written"), "{err}");
+    assert!(
+        err.contains("decision row 16 was changed after it was written"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -712,11 +784,13 @@ fn control_characters_planted_in_the_file_never_reach_an_export() {
     }
     // JSON keeps the exact value, escaped.
     let v: serde_json::Value = serde_json::from_str(&e.ok(&["export", "decisions", "--format", "json"])).unwrap();
-    assert_eq!(v["decisions"][0]["pilot"], planted);
+    assert!(v["decisions"].as_array().unwrap().iter().any(|d| d["pilot"] == planted));
     // The others show visible escapes.
     let md = e.ok(&["export", "decisions"]);
-    assert_eq!(
-        md_tables(&md)[0][1][1],
-        "Card fraud \\u{1b}[2J\\u{9b}31m\\u{202e}gnp.exe\\u{7f}"
-    );
+    let row = md_tables(&md)[0]
+        .iter()
+        .find(|r| r[1].starts_with("Card fraud"))
+        .unwrap()
+        .clone();
+    assert_eq!(row[1], "Card fraud \\u{1b}[2J\\u{9b}31m\\u{202e}gnp.exe\\u{7f}");
 }

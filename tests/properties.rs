@@ -18,13 +18,12 @@
 mod fuzz_bodies;
 
 use lastmile::domain::model::{Criterion, Dimension, ItemState, NewDecision, Outcome, Phase, PilotFields, Rag, Role};
-use lastmile::domain::readiness::{assess, verdict, Verdict};
+use lastmile::domain::readiness::Verdict;
 use lastmile::playbook::{Playbook, DEFAULT_PLAYBOOK, READINESS_RUBRIC};
 use lastmile::store::{verify_chains, Store};
 use lastmile::text::{clean_text, sanitize, truncate, validate_name, width};
 use lastmile::Error;
 use proptest::prelude::*;
-use rusqlite::{params, OptionalExtension};
 use std::collections::HashMap;
 
 /// Cases per property: the default given, or `PROPTEST_CASES` for a
@@ -102,50 +101,101 @@ fn op() -> impl Strategy<Value = Op> {
 /// The readiness rule as documented (README; `domain/readiness.rs`),
 /// recomputed from raw table reads, for a playbook whose only gating
 /// rubric is the four-dimension readiness rubric.
-fn rule_from_raw_reads(s: &Store, pilot: i64, day: i64) -> Verdict {
+/// The default playbook's gates recomputed here from raw table reads,
+/// apart from the domain code: the verdict at the pilot's current gate
+/// (`None` once stopped or in production).
+fn rule_from_raw_reads(s: &Store, pilot: i64, day: i64) -> Option<Verdict> {
     let c = s.conn();
-    let mut ratings = Vec::new();
-    for d in Dimension::ALL {
-        let a: Option<String> = c
-            .query_row(
-                "SELECT answer FROM scores WHERE pilot_id = ?1 AND rubric = ?2 AND question = ?3 ORDER BY id DESC LIMIT 1",
-                params![pilot, READINESS_RUBRIC, d.key()],
-                |r| r.get(0),
-            )
-            .optional()
-            .unwrap();
-        ratings.push(a);
+    let n = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> i64 { c.query_row(sql, p, |r| r.get(0)).unwrap() };
+    let (phase, status, shortlisted): (String, String, bool) = c
+        .query_row(
+            "SELECT phase, status, shortlisted FROM pilots WHERE id = ?1",
+            [pilot],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    if status == "stopped" || status == "production" {
+        return None;
     }
-    let owners: i64 = c
-        .query_row(
-            "SELECT count(DISTINCT role) FROM owners WHERE pilot_id = ?1",
-            [pilot],
-            |r| r.get(0),
-        )
-        .unwrap();
-    let open_gates: i64 = c
-        .query_row(
-            "SELECT count(*) FROM checklist_items WHERE pilot_id = ?1 AND gate = 1 AND state IN ('todo', 'doing', 'blocked')",
-            [pilot],
-            |r| r.get(0),
-        )
-        .unwrap();
-    let overdue: i64 = c
-        .query_row(
-            "SELECT count(*) FROM checklist_items WHERE pilot_id = ?1 AND due_day < ?2 AND state IN ('todo', 'doing', 'blocked')",
-            params![pilot, day],
-            |r| r.get(0),
-        )
-        .unwrap();
-    let red_or_unscored = ratings.iter().any(|r| r.as_deref().map_or(true, |a| a == "red"));
-    let yellow = ratings.iter().any(|r| r.as_deref() == Some("yellow"));
-    if red_or_unscored || owners < 4 || open_gates > 0 {
+    let gate = ["assessment", "scaffolding", "hardening"]
+        .iter()
+        .position(|p| *p == phase)
+        .unwrap() as i64;
+    let today = s.today();
+    let fresh_after = (today - chrono::Duration::days(30)).to_string();
+    let rank = "CASE answer WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 WHEN 'green' THEN 2 END";
+    // Dimensions scored, at least `min` (0 red, 1 yellow, 2 green), within 30 days.
+    let dims_ok = |min: i64| {
+        n(
+            &format!(
+                "SELECT count(*) FROM scores s WHERE pilot_id = ?1 AND rubric = 'readiness'
+                 AND id = (SELECT MAX(id) FROM scores t WHERE t.pilot_id = s.pilot_id AND t.rubric = 'readiness' AND t.question = s.question)
+                 AND {rank} >= ?2 AND substr(scored_at, 1, 10) >= ?3"
+            ),
+            &[&pilot, &min, &fresh_after],
+        ) == 4
+    };
+    let met = "state IN ('done', 'na') AND note <> ''";
+    let items_ok = n(
+        &format!(
+            "SELECT count(*) FROM checklist_items WHERE pilot_id = ?1 AND gate = 1 AND NOT ({met})
+             AND (CASE phase WHEN 'assessment' THEN 0 WHEN 'scaffolding' THEN 1 ELSE 2 END) <= ?2"
+        ),
+        &[&pilot, &gate],
+    ) == 0;
+    let twelve_ok = n(
+        &format!(
+            "SELECT count(*) FROM checklist_items WHERE pilot_id = ?1 AND NOT ({met}) AND item_key IN
+             ('hd-results-documented', 'hd-architecture-approved', 'hd-cicd', 'hd-monitoring', 'hd-data-pipeline',
+              'hd-security-review', 'hd-fallback', 'hd-runbook', 'hd-user-training', 'hd-sponsor-briefed',
+              'hd-ownership-assigned', 'hd-rollback')"
+        ),
+        &[&pilot],
+    ) == 0;
+    let owners_ok = n("SELECT count(DISTINCT role) FROM owners WHERE pilot_id = ?1", &[&pilot]) == 4
+        && n(
+            "SELECT count(DISTINCT person_id) FROM owners WHERE pilot_id = ?1",
+            &[&pilot],
+        ) == 4;
+    let scorecard = n(
+        "SELECT count(*) FROM metrics WHERE pilot_id = ?1 AND baseline IS NOT NULL AND target IS NOT NULL",
+        &[&pilot],
+    ) > 0;
+    let metrics_ok = n(
+        "SELECT count(DISTINCT category) FROM metrics WHERE pilot_id = ?1",
+        &[&pilot],
+    ) == 4
+        && n(
+            "SELECT count(*) FROM metrics WHERE pilot_id = ?1 AND (current IS NULL OR minimum IS NULL
+             OR (higher_is_better = 1 AND current < minimum) OR (higher_is_better = 0 AND current > minimum))",
+            &[&pilot],
+        ) == 0;
+    let selection_ok = n(
+        "SELECT count(*) FROM scores s WHERE pilot_id = ?1 AND rubric = 'selection'
+         AND id = (SELECT MAX(id) FROM scores t WHERE t.pilot_id = s.pilot_id AND t.rubric = 'selection' AND t.question = s.question)
+         AND CAST(answer AS INTEGER) >= 3",
+        &[&pilot],
+    ) == 5;
+    let overdue = n(
+        "SELECT count(*) FROM checklist_items WHERE pilot_id = ?1 AND phase = ?2 AND due_day < ?3
+         AND state IN ('todo', 'doing', 'blocked')",
+        &[&pilot, &phase, &day],
+    ) > 0;
+    let (must, should) = match gate {
+        0 => (items_ok && dims_ok(0) && selection_ok && scorecard, shortlisted),
+        1 => (items_ok && dims_ok(1) && owners_ok, dims_ok(2) && metrics_ok),
+        _ => (
+            items_ok && twelve_ok && dims_ok(2) && owners_ok && metrics_ok && scorecard,
+            true,
+        ),
+    };
+    Some(if !must {
         Verdict::NotReady
-    } else if yellow || overdue > 0 {
+    } else if !should || overdue {
         Verdict::AtRisk
     } else {
         Verdict::Ready
-    }
+    })
 }
 
 /// What a revision was seen to name, per row.
@@ -302,7 +352,16 @@ impl World {
                 let st = if na { ItemState::Na } else { ItemState::Done };
                 self.store.write(|tx| {
                     for g in &gates {
-                        tx.set_item_state(g.id, g.revision, st)?;
+                        // Evidence (or the reason) first, for some of them.
+                        let mut rev = g.revision;
+                        if g.note.is_empty() && g.id % 3 != 0 {
+                            tx.set_item_note(g.id, rev, "checked")?;
+                            rev += 1;
+                        }
+                        if g.state == ItemState::Na || (st == ItemState::Na && g.note.is_empty() && g.id % 3 == 0) {
+                            continue;
+                        }
+                        tx.set_item_state(g.id, rev, st)?;
                     }
                     Ok(())
                 })
@@ -314,14 +373,21 @@ impl World {
                     criteria: vec![Criterion {
                         criterion: "Evidence".into(),
                         met: outcome == 0,
+                        need: None,
                     }],
                     rationale: "Reviewed".into(),
                     decided_by: self.people[person],
                     decided_on: "2026-03-02".into(),
+                    review_on: if Outcome::ALL[outcome] == Outcome::Defer {
+                        (self.store.today() + chrono::Duration::days(7)).to_string()
+                    } else {
+                        String::new()
+                    },
                     ..Default::default()
                 };
                 let pid = self.pilots[pilot];
-                self.store.write(|tx| tx.record_decision(pid, &d).map(|_| ()))
+                let pb = self.playbook.clone();
+                self.store.write(|tx| tx.record_decision(&pb, pid, &d).map(|_| ()))
             }
             Op::Move { pilot, phase, stale } => {
                 let p = self.store.pilot(self.pilots[pilot]).unwrap();
@@ -332,6 +398,10 @@ impl World {
             Op::Day(d) => {
                 stale_expected = false;
                 self.day = d;
+                // One clock: the store's today is programme day `d`.
+                let start = self.store.programme().unwrap().start_date;
+                self.store
+                    .set_clock(lastmile::clock::Clock::fixed(start + chrono::Duration::days(d - 1)));
                 Ok(())
             }
         };
@@ -341,6 +411,17 @@ impl World {
                 assert!(
                     stale_expected,
                     "{op:?}: refused although made against the current revision: {c:?}"
+                );
+                assert_eq!(self.audit_count(), before, "{op:?}: a refused edit changed something");
+            }
+            // The rules refuse some edits outright: "not applicable" with
+            // no reason, a go past unmet must-meet criteria, a decision on
+            // a pilot that has left the gates. Refused, nothing changes.
+            Err(e @ Error::Invalid(_)) => {
+                let m = e.to_string();
+                assert!(
+                    m.contains("only with a reason") || m.contains("is refused") || m.contains("left the gates"),
+                    "{op:?}: {m}"
                 );
                 assert_eq!(self.audit_count(), before, "{op:?}: a refused edit changed something");
             }
@@ -359,10 +440,12 @@ impl World {
                 expected,
                 "portfolio verdict"
             );
-            let facts = self.store.facts(&self.playbook, pid, self.day).unwrap();
-            assert_eq!(assess(&facts).verdict, expected, "assess(facts)");
-            assert_eq!(verdict(&facts), expected, "verdict(facts)");
-            assert_eq!(verdict(&row.facts()), expected, "verdict(row.facts())");
+            let j = self.store.judge(&self.playbook, pid).unwrap();
+            assert_eq!(j.verdict(), expected, "judge()");
+            assert_eq!(
+                row.production, j.production.verdict,
+                "production verdict, row and judge()"
+            );
 
             let p = self.store.pilot(pid).unwrap();
             self.revisions

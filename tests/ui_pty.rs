@@ -97,6 +97,8 @@ fn score_and_check_an_item_in_a_real_terminal() {
     press(b"s");
     screen.wait_for("Score a dimension");
     press(b"g");
+    press(b"\t"); // to the rationale: every score needs one
+    press(b"Design reviewed with platform and security");
     press(b"\x13"); // ctrl-s
     screen.wait_for("scored Green");
 

@@ -140,7 +140,7 @@ fn workshop_review_200x60() {
 #[test]
 fn decision_form_80x24() {
     let mut app = demo_app();
-    app.press("4 D");
+    app.press("4 down D");
     assert_snapshot!(render(&app, 80, 24));
 }
 

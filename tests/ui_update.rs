@@ -48,7 +48,28 @@ fn other_state_keys_and_notes() {
     let mut app = demo_app();
     app.press("3 enter");
     let item = first_open_item(&app, Phase::Scaffolding);
+    assert!(item.note.is_empty());
+    // Not applicable needs a reason: `a` asks for it, and saves both.
     app.press("a");
+    assert_eq!(app.mode(), Mode::Editor);
+    assert!(render(&app, 100, 30).contains("Why does it not apply?"));
+    assert_eq!(
+        app.store().item(item.id).unwrap().state,
+        item.state,
+        "nothing saved yet"
+    );
+    app.type_text("No vendor involved: built in house");
+    app.press("ctrl-s");
+    let now = app.store().item(item.id).unwrap();
+    assert_eq!(now.state, ItemState::Na);
+    assert_eq!(now.note, "No vendor involved: built in house");
+    // One undo puts both back.
+    app.press("u");
+    let back = app.store().item(item.id).unwrap();
+    assert_eq!((back.state, back.note.as_str()), (item.state, ""));
+    app.press("a");
+    app.type_text("In-house build");
+    app.press("ctrl-s");
     assert_eq!(app.store().item(item.id).unwrap().state, ItemState::Na);
     app.press("b");
     assert_eq!(app.store().item(item.id).unwrap().state, ItemState::Blocked);
@@ -77,11 +98,14 @@ fn score_a_dimension_with_rationale() {
     let pid = app.current_pilot().unwrap();
     app.press("s");
     assert_eq!(app.mode(), Mode::Form);
-    // Yellow needs a rationale: refused in place first.
-    app.press("y ctrl-s");
+    // Every rating needs a rationale, green too: refused in place first.
+    app.press("g ctrl-s");
     assert_eq!(app.mode(), Mode::Form, "saving without a rationale is refused");
     let out = render(&app, 100, 30);
-    assert!(out.contains("say in a line why"), "{out}");
+    assert!(out.contains("say in a line what supports green"), "{out}");
+    app.press("esc y s y ctrl-s");
+    assert_eq!(app.mode(), Mode::Form, "saving without a rationale is refused");
+    assert!(render(&app, 100, 30).contains("what supports yellow"));
     app.type_text("Audit trail drafted; approvals still ad hoc");
     app.press("ctrl-s");
     assert_eq!(app.mode(), Mode::Portfolio);
@@ -160,9 +184,21 @@ fn fuzzy_filter_then_sort_then_heatmap() {
 fn record_a_decision_from_the_hardening_board() {
     let mut app = demo_app();
     let before = app.store().all_decisions().unwrap().len();
+    // The Hardening board lists AML alert triage (stopped: no gate to
+    // decide), then Clinical documentation assistant.
     app.press("4 D");
+    assert_eq!(app.mode(), Mode::Board, "no form for a stopped pilot");
+    assert!(app.message().unwrap().contains("left the gates"), "{:?}", app.message());
+    app.press("down D");
     assert_eq!(app.mode(), Mode::Form);
-    app.press("g tab tab");
+    let out = render(&app, 120, 44);
+    assert!(out.contains("Production gate decision"), "{out}");
+    assert!(
+        out.contains("[ ] must: Gating items of every phase met with evidence"),
+        "{out}"
+    );
+    // Outcome, the gate's criteria (shown), extra criteria, rationale.
+    app.press("g tab tab tab");
     app.type_text("Targets met; gaps have named owners");
     app.press("tab enter");
     assert_eq!(app.mode(), Mode::Picker);
@@ -171,15 +207,34 @@ fn record_a_decision_from_the_hardening_board() {
     app.press("ctrl-s");
     assert_eq!(app.mode(), Mode::Confirm, "a decision is permanent: confirm first");
     app.press("y");
-    assert_eq!(app.layers(), 0);
+    // A go past unmet must-meet criteria is refused in place, the form kept.
+    assert_eq!(app.mode(), Mode::Form);
+    let out = render(&app, 120, 44);
+    assert!(out.contains("refused"), "{out}");
+    assert_eq!(app.store().all_decisions().unwrap().len(), before);
+    // The refusal put the cursor in the override reason.
+    app.type_text("Board accepts the shared seat until the new hire starts");
+    app.press("ctrl-s y");
+    assert_eq!(app.layers(), 0, "{:?}", app.message());
     let all = app.store().all_decisions().unwrap();
     assert_eq!(all.len(), before + 1);
     let d = &all[0];
     assert_eq!(d.outcome.key(), "go");
     assert_eq!(d.decided_by, "Kofi Mensah");
     assert_eq!(d.decided_on, today().to_string());
-    assert_eq!(d.criteria.len(), 5);
+    assert_eq!(d.gate, Some(Phase::Hardening));
+    assert_eq!(
+        d.override_reason,
+        "Board accepts the shared seat until the new hire starts"
+    );
+    assert_eq!(d.criteria.len(), 6, "the production gate's criteria, computed");
     assert!(!d.communicated);
+    let p = app.store().pilot(d.pilot_id).unwrap();
+    assert_eq!(
+        p.status,
+        lastmile::domain::model::Status::Production,
+        "a go at the production gate"
+    );
     // Decisions cannot be undone; u says so.
     app.press("u");
     assert!(app.message().unwrap().contains("append-only"), "{:?}", app.message());
@@ -189,7 +244,7 @@ fn record_a_decision_from_the_hardening_board() {
 #[test]
 fn decision_form_refuses_missing_fields_in_place() {
     let mut app = demo_app();
-    app.press("4 D ctrl-s");
+    app.press("4 down D ctrl-s");
     assert_eq!(app.mode(), Mode::Form);
     let out = render(&app, 100, 40);
     assert!(out.contains("say why"), "{out}");
@@ -206,18 +261,25 @@ fn decision_form_refuses_missing_fields_in_place() {
 #[test]
 fn workshop_review_answers_and_ends_in_the_decision_form() {
     let mut app = demo_app();
-    app.press("4");
+    // Agentic customer support, first on the Scaffolding board.
+    app.press("3");
     let pid = app.current_pilot().unwrap();
     let open_before: Vec<_> = app
         .store()
         .checklist(pid)
         .unwrap()
         .into_iter()
-        .filter(|i| i.phase == Phase::Hardening && i.state.is_open())
+        .filter(|i| i.phase == Phase::Scaffolding && i.state.is_open())
         .collect();
     app.press("W");
     assert_eq!(app.mode(), Mode::Workshop);
-    app.press("d a s n");
+    app.press("d a");
+    // Not applicable asks for the reason, then moves on.
+    assert_eq!(app.mode(), Mode::Editor);
+    app.type_text("Covered by the hospital's existing fallback rota");
+    app.press("ctrl-s");
+    assert_eq!(app.mode(), Mode::Workshop);
+    app.press("s n");
     let items = app.store().checklist(pid).unwrap();
     let state = |id: i64| items.iter().find(|i| i.id == id).unwrap().state;
     assert_eq!(state(open_before[0].id), ItemState::Done);
@@ -239,7 +301,10 @@ fn workshop_review_answers_and_ends_in_the_decision_form() {
     app.press("esc");
     assert_eq!(app.mode(), Mode::Summary);
     let out = render(&app, 100, 40);
-    assert!(out.contains("REVIEW FINISHED") && out.contains("Readiness:"), "{out}");
+    assert!(
+        out.contains("REVIEW FINISHED") && out.contains("Scaffolding gate: ✗ Not ready"),
+        "{out}"
+    );
     app.press("D");
     assert_eq!(app.mode(), Mode::Form);
 }
@@ -268,24 +333,31 @@ fn why_not_ready_jumps_to_the_fix() {
     let mut app = demo_app();
     app.press("w");
     assert_eq!(app.mode(), Mode::Why);
-    // The first blocker of the first demo pilot is a red dimension.
-    app.press("enter");
-    assert_eq!(app.mode(), Mode::Form);
-    app.press("esc");
-    // An item line jumps to its board with the item selected.
-    app.press("w");
+    // The first demo pilot (Agentic customer support, in Scaffolding):
+    // its gate's first criterion is its open gating items; Enter goes to
+    // the first of them on its board.
     let out = render(&app, 100, 40);
-    let row = out
-        .lines()
-        .position(|l| l.contains("gating checklist item"))
-        .expect("gating line");
-    let first_line = out.lines().position(|l| l.contains("✗ Governance")).unwrap();
-    for _ in 0..(row - first_line + 1) {
-        app.press("j");
-    }
+    assert!(out.contains("Scaffolding gate: ✗ Not ready"), "{out}");
     app.press("enter");
     assert_eq!(app.mode(), Mode::Checklist);
     assert!(matches!(app.screen(), Screen::Board(_)));
+    app.press("esc");
+    // A dimension line opens the score form.
+    app.press("w");
+    let out = render(&app, 100, 40);
+    let first = out
+        .lines()
+        .position(|l| l.contains("Gating items of"))
+        .expect("first line");
+    let row = out
+        .lines()
+        .position(|l| l.contains("Governance scaffolding is red"))
+        .expect("red dimension line");
+    for _ in 0..(row - first) {
+        app.press("j");
+    }
+    app.press("enter");
+    assert_eq!(app.mode(), Mode::Form);
 }
 
 #[test]
@@ -300,7 +372,26 @@ fn attention_lines_jump_to_their_place() {
         all.contains("Pilots missing owners") && all.contains("Due within 7 days"),
         "{all}"
     );
+    // The benefits chatbot's defer is due for review, and comes first.
+    assert!(all.contains("Deferred pilots due for review"), "{all}");
+    let review = all
+        .lines()
+        .position(|l| l.contains("Benefits eligibility") && l.contains("review 2026-"))
+        .unwrap_or_else(|| panic!("review line: {all}"));
+    let overdue = all.lines().position(|l| l.contains("Overdue checklist items")).unwrap();
+    assert!(review < overdue, "{all}");
+    // Stopped pilots and pilots in production have left the gates: no
+    // items, owners or scores to chase (their decisions are still to tell).
+    for gone in ["AML alert triage", "IT service desk copilot"] {
+        let chased = all
+            .lines()
+            .any(|l| l.contains(gone) && !l.contains("tell the business"));
+        assert!(!chased, "{gone} is out of the gates: {all}");
+    }
+    // Enter on the review opens the pilot.
     app.press("enter");
+    assert_eq!(app.mode(), Mode::Detail);
+    app.press("esc 6 down enter");
     assert_eq!(app.mode(), Mode::Checklist);
 }
 

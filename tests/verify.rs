@@ -24,7 +24,7 @@ fn an_untouched_file_verifies() {
     let e = Env::demo();
     let out = e.ok(&["verify"]);
     assert!(out.contains("ok   file integrity (SQLite integrity_check)"), "{out}");
-    assert!(out.contains("ok   decision chain: 5 entries, head "), "{out}");
+    assert!(out.contains("ok   decision chain: 16 entries, head "), "{out}");
     assert!(out.contains("ok   audit event chain: "), "{out}");
     assert!(out.contains("ok   decisions match the audit trail"), "{out}");
     assert!(
@@ -36,7 +36,7 @@ fn an_untouched_file_verifies() {
     assert_eq!(v["schema_version"], 1);
     assert_eq!(v["ok"], true);
     assert_eq!(v["chains"][0]["name"], "decision");
-    assert_eq!(v["chains"][0]["entries"], 5);
+    assert_eq!(v["chains"][0]["entries"], 16);
     assert_eq!(v["problems"], serde_json::json!([]));
 }
 
@@ -46,7 +46,7 @@ fn a_decision_edited_with_plain_sql_fails_verification() {
     e.sql("DROP TRIGGER decisions_append_only_update; UPDATE decisions SET rationale = 'Approved all along' WHERE id = 2;");
     let (out, err) = e.run(&["verify"], 1);
     assert!(
-        out.contains("FAIL decision chain: 5 entries; decision row 2 was changed after it was written"),
+        out.contains("FAIL decision chain: 16 entries; decision row 2 was changed after it was written"),
         "{out}"
     );
     assert!(err.starts_with("error: "), "{err}");
@@ -63,7 +63,7 @@ fn a_decision_edited_with_plain_sql_fails_verification() {
 #[test]
 fn a_criterion_flipped_to_met_fails_verification() {
     let e = Env::demo();
-    e.sql("DROP TRIGGER criteria_append_only_update; UPDATE decision_criteria SET met = 1 WHERE decision_id = 1 AND position = 0;");
+    e.sql("DROP TRIGGER criteria_append_only_update; UPDATE decision_criteria SET met = 1 - met WHERE decision_id = 1 AND position = 0;");
     let (_, err) = e.run(&["verify"], 1);
     assert!(err.contains("decision row 1 was changed after it was written"), "{err}");
 }
@@ -105,14 +105,14 @@ fn the_newest_decision_deleted_is_caught_by_the_audit_trail_and_the_anchor() {
     let head = e.exported_head();
     e.sql(
         "DROP TRIGGER criteria_append_only_delete; DROP TRIGGER decisions_append_only_delete;
-         DELETE FROM decision_criteria WHERE decision_id = 5; DELETE FROM decision_notices WHERE decision_id = 5;
-         DELETE FROM decisions WHERE id = 5;",
+         DELETE FROM decision_criteria WHERE decision_id = 16; DELETE FROM decision_notices WHERE decision_id = 16;
+         DELETE FROM decisions WHERE id = 16;",
     );
     // The remaining chain is intact: only the cross-check sees the gap.
     let (out, err) = e.run(&["verify"], 1);
-    assert!(out.contains("ok   decision chain: 4 entries"), "{out}");
+    assert!(out.contains("ok   decision chain: 15 entries"), "{out}");
     assert!(
-        err.contains("decision 5 is in the audit trail but missing from the decision log (it was deleted)"),
+        err.contains("decision 16 is in the audit trail but missing from the decision log (it was deleted)"),
         "{err}"
     );
     let (out, _) = e.run(&["verify", "--anchor", &head], 1);
@@ -138,9 +138,11 @@ fn chain_hash(prev: &str, fields: &[&str]) -> String {
 /// Rewrite every decision hash so the edited chain is consistent again.
 fn rebuild_decision_chain(db: &std::path::Path) {
     let c = Connection::open(db).unwrap();
-    let rows: Vec<(i64, Vec<String>)> = c
+    #[allow(clippy::type_complexity)]
+    let rows: Vec<(i64, Vec<String>, Option<Vec<String>>)> = c
         .prepare(
-            "SELECT id, pilot_id, outcome, rationale, decided_by, decided_on, stop_conditions, communicated, recorded_at, recorded_by
+            "SELECT id, pilot_id, outcome, rationale, decided_by, decided_on, stop_conditions, communicated, recorded_at, recorded_by,
+                    gate, override, pivot_to, review_on, maker_is_owner
              FROM decisions ORDER BY id",
         )
         .unwrap()
@@ -156,23 +158,40 @@ fn rebuild_decision_chain(db: &std::path::Path) {
                 r.get(8)?,
                 r.get(9)?,
             ];
-            Ok((r.get(0)?, f))
+            // Gate decisions (schema 2) hash five more fields after the criteria.
+            let gate: Option<String> = r.get(10)?;
+            let extra = gate.map(|g| {
+                vec![
+                    g,
+                    r.get::<_, String>(11).unwrap(),
+                    r.get::<_, Option<String>>(12).unwrap().unwrap_or_default(),
+                    r.get::<_, Option<String>>(13).unwrap().unwrap_or_default(),
+                    r.get::<_, i64>(14).unwrap().to_string(),
+                ]
+            });
+            Ok((r.get(0)?, f, extra))
         })
         .unwrap()
         .map(Result::unwrap)
         .collect();
     let mut prev = GENESIS.to_string();
-    for (id, mut fields) in rows {
+    for (id, mut fields, extra) in rows {
         let crit: Vec<String> = c
-            .prepare("SELECT met, criterion FROM decision_criteria WHERE decision_id = ?1 ORDER BY position")
+            .prepare("SELECT met, criterion, need FROM decision_criteria WHERE decision_id = ?1 ORDER BY position")
             .unwrap()
             .query_map([id], |r| {
-                Ok(format!("{}\u{1f}{}", r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+                let (met, text, need) = (r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?);
+                Ok(if extra.is_some() {
+                    format!("{met}\u{1f}{need}\u{1f}{text}")
+                } else {
+                    format!("{met}\u{1f}{text}")
+                })
             })
             .unwrap()
             .map(Result::unwrap)
             .collect();
         fields.push(crit.join("\u{1e}"));
+        fields.extend(extra.unwrap_or_default());
         let refs: Vec<&str> = fields.iter().map(String::as_str).collect();
         let hash = chain_hash(&prev, &refs);
         c.execute(
@@ -193,7 +212,7 @@ fn a_chain_rebuilt_from_scratch_is_caught_by_an_earlier_anchor() {
     rebuild_decision_chain(&e.db);
     // The rewritten chain is consistent in itself...
     let out = e.ok(&["verify"]);
-    assert!(out.contains("ok   decision chain: 5 entries"), "{out}");
+    assert!(out.contains("ok   decision chain: 16 entries"), "{out}");
     // ...but the committee's anchor is no longer part of it.
     let (out, err) = e.run(&["verify", "--anchor", &anchor], 1);
     assert!(
@@ -215,7 +234,7 @@ fn an_anchor_stays_valid_as_decisions_are_added() {
     let out = e.ok(&["verify", "--anchor", &anchor]);
     assert!(
         out.contains(&format!(
-            "ok   anchor {anchor} is decision 5 of the chain (0 recorded since)"
+            "ok   anchor {anchor} is decision 16 of the chain (0 recorded since)"
         )),
         "{out}"
     );
@@ -227,6 +246,8 @@ fn an_anchor_stays_valid_as_decisions_are_added() {
         "Kofi Mensah",
         "--why",
         "Validation study still running",
+        "--review",
+        "2026-12-07",
     ]);
     e.ok(&[
         "decide",
@@ -238,10 +259,10 @@ fn an_anchor_stays_valid_as_decisions_are_added() {
         "Retrained model meets target",
     ]);
     let out = e.ok(&["verify", "--anchor", &anchor.to_uppercase()]);
-    assert!(out.contains("is decision 5 of the chain (2 recorded since)"), "{out}");
+    assert!(out.contains("is decision 16 of the chain (2 recorded since)"), "{out}");
     let v: serde_json::Value = serde_json::from_str(&e.ok(&["verify", "--json", "--anchor", &anchor])).unwrap();
     assert_eq!(v["anchor"]["found"], true);
-    assert_eq!(v["anchor"]["position"], 5);
+    assert_eq!(v["anchor"]["position"], 16);
     assert_eq!(v["anchor"]["recorded_since"], 2);
 }
 

@@ -122,8 +122,19 @@ pub enum PilotsCmd {
     Add(PilotAddArgs),
     /// Show one pilot in full
     Show(PilotShowArgs),
-    /// Move a pilot to another phase
+    /// Move a pilot to another phase by hand (a correction: pilots move on through gate decisions)
     Move(PilotMoveArgs),
+    /// Put a pilot on the programme's shortlist (or take it off with --off)
+    Shortlist(PilotShortlistArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PilotShortlistArgs {
+    /// Pilot name or unique prefix
+    pub pilot: String,
+    /// Take it off the shortlist
+    #[arg(long)]
+    pub off: bool,
 }
 
 #[derive(Debug, Args)]
@@ -261,8 +272,8 @@ pub struct RubricArgs {
     pub question: String,
     /// Answer: a label of the rubric's scale (e.g. green, 4, partly)
     pub answer: String,
-    /// Rationale
-    #[arg(long, default_value = "")]
+    /// Rationale: what evidence supports the answer (required, whatever the answer)
+    #[arg(long)]
     pub why: String,
 }
 
@@ -291,6 +302,15 @@ pub struct DecideArgs {
     /// Date of the decision (YYYY-MM-DD) [default: today]
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
+    /// A go past unmet must-meet criteria: the written reason (marked as an override in the log)
+    #[arg(long = "override", value_name = "REASON")]
+    pub override_reason: Option<String>,
+    /// A pivot: the phase the pilot goes back to [default: assessment]
+    #[arg(long, value_enum, value_name = "PHASE")]
+    pub to: Option<PhaseArg>,
+    /// A defer: the date the pilot is reviewed again (YYYY-MM-DD), required
+    #[arg(long, value_name = "DATE")]
+    pub review: Option<String>,
 }
 
 #[derive(Debug, Args)]

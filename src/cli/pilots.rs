@@ -72,7 +72,10 @@ pub fn pilots(ctx: &mut Ctx, c: PilotsCmd) -> CliResult {
                     r.sector.label().into(),
                     r.phase.label().into(),
                     chips(&r.dimensions),
-                    format!("{} {}", r.verdict.mark(), r.verdict.label()),
+                    {
+                        let (mark, label) = crate::domain::readiness::shown(r.verdict, r.status);
+                        format!("{mark} {label}")
+                    },
                     format!("{}/4", r.owner_count()),
                     format!("{}/{}", r.items_done, r.items_total),
                 ]);
@@ -126,10 +129,36 @@ pub fn pilots(ctx: &mut Ctx, c: PilotsCmd) -> CliResult {
             };
             ctx.store.write(|tx| tx.set_phase(p.id, p.revision, to))?;
             println!(
-                "Moved '{}' from {} to {}.",
+                "Moved '{}' from {} to {} by hand, without a gate decision; pilots normally move on with 'lastmile decide PILOT go'.",
                 sanitize(&p.name),
                 p.phase.label(),
                 to.label()
+            );
+            Ok(())
+        }
+        PilotsCmd::Shortlist(a) => {
+            let p = ctx.store.find_pilot(&a.pilot)?;
+            let pb = ctx.playbook.clone();
+            ctx.store
+                .write(|tx| tx.set_shortlisted(&pb, p.id, p.revision, !a.off))?;
+            let on: Vec<String> = ctx
+                .store
+                .pilots()?
+                .into_iter()
+                .filter(|x| x.shortlisted)
+                .map(|x| sanitize(&x.name))
+                .collect();
+            println!(
+                "'{}' is {} the shortlist. On it now ({} of {}): {}.",
+                sanitize(&p.name),
+                if a.off { "off" } else { "on" },
+                on.len(),
+                pb.gating.shortlist_size,
+                if on.is_empty() {
+                    "nobody".to_string()
+                } else {
+                    on.join(", ")
+                }
             );
             Ok(())
         }
@@ -142,7 +171,7 @@ fn show(ctx: &mut Ctx, query: &str, json: bool) -> CliResult {
     let row = ctx.store.pilot_row(&ctx.playbook, day, p.id)?;
     let owners = ctx.store.owners(p.id)?;
     let metrics = ctx.store.metrics(p.id)?;
-    let readiness = crate::domain::assess(&ctx.store.facts(&ctx.playbook, p.id, day)?);
+    let readiness = ctx.store.judge(&ctx.playbook, p.id)?;
     if json {
         #[derive(serde::Serialize)]
         struct Show<'a> {
@@ -150,7 +179,7 @@ fn show(ctx: &mut Ctx, query: &str, json: bool) -> CliResult {
             owners: &'a [crate::domain::Owner],
             metrics: &'a [crate::domain::Metric],
             summary: &'a crate::store::PilotRow,
-            readiness: &'a crate::domain::Readiness,
+            readiness: &'a crate::domain::Judgement,
         }
         return Ok(print_json(&Show {
             pilot: &p,
@@ -186,11 +215,17 @@ fn show(ctx: &mut Ctx, query: &str, json: bool) -> CliResult {
         "Dimensions",
         chips(&row.dimensions)
     );
+    let (mark, label) = crate::domain::readiness::shown(readiness.verdict(), p.status);
+    let gate = match &readiness.current {
+        Some(g) => format!(" for the {}", g.name.to_lowercase()),
+        None => String::new(),
+    };
+    println!("  {:<14} {mark} {label}{gate}", "Readiness");
     println!(
         "  {:<14} {} {}",
-        "Readiness",
-        readiness.verdict.mark(),
-        readiness.verdict.label()
+        "Production",
+        readiness.production.verdict.mark(),
+        readiness.production.verdict.label()
     );
     for role in Role::ALL {
         let who = owners
@@ -334,6 +369,13 @@ pub fn check(ctx: &mut Ctx, a: CheckArgs) -> CliResult {
     };
     ctx.store.write(|tx| {
         let mut rev = item.revision;
+        // The note first: it is the reason a "not applicable" needs.
+        if let Some(n) = &a.note {
+            if *n != item.note {
+                tx.set_item_note(item.id, rev, n)?;
+                rev += 1;
+            }
+        }
         if let Some(s) = a.state {
             let s: ItemState = s.into();
             if s != item.state {
@@ -344,11 +386,7 @@ pub fn check(ctx: &mut Ctx, a: CheckArgs) -> CliResult {
         if let Some(o) = owner {
             if o != item.owner_id {
                 tx.set_item_owner(item.id, rev, o)?;
-                rev += 1;
             }
-        }
-        if let Some(n) = &a.note {
-            tx.set_item_note(item.id, rev, n)?;
         }
         Ok(())
     })?;
@@ -362,5 +400,10 @@ pub fn check(ctx: &mut Ctx, a: CheckArgs) -> CliResult {
             .map(|o| format!(", owner {}", sanitize(&o)))
             .unwrap_or_default()
     );
+    if now.state == ItemState::Done && now.note.trim().is_empty() {
+        println!(
+            "Note: a done item counts towards a gate only with evidence: add it with --note \"a link, or who checked\"."
+        );
+    }
     Ok(())
 }

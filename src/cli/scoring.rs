@@ -3,8 +3,8 @@
 use super::args::{DecideArgs, RubricArgs, ScoreArgs, WhyArgs};
 use super::output::print_json;
 use super::{CliError, CliResult, Ctx};
+use crate::domain::gates::{Gap, GateResult, ItemGap, Standing};
 use crate::domain::model::{Criterion, Dimension, NewDecision, Rag};
-use crate::domain::readiness::{assess, Blocker, Severity};
 use crate::playbook::READINESS_RUBRIC;
 use crate::text::sanitize;
 
@@ -22,15 +22,14 @@ pub fn score(ctx: &mut Ctx, a: ScoreArgs) -> CliResult {
         let scale = ctx.playbook.scale_of(&rubric).clone();
         ctx.store
             .write(|tx| tx.add_score(p.id, &rubric, &scale, dim.key(), rating.key(), &why))?;
-        let verdict = crate::domain::readiness::verdict(&ctx.store.facts(&ctx.playbook, p.id, ctx.day()?)?);
+        let j = ctx.store.judge(&ctx.playbook, p.id)?;
+        let (mark, label) = crate::domain::readiness::shown(j.verdict(), p.status);
         println!(
-            "Scored {} of '{}' {} ({}). Readiness is now {} {}.",
+            "Scored {} of '{}' {} ({}). Readiness is now {mark} {label}.",
             dim.label(),
             sanitize(&p.name),
             rating.label().to_lowercase(),
             rating.letter(),
-            verdict.mark(),
-            verdict.label()
         );
         return Ok(());
     }
@@ -111,6 +110,7 @@ pub fn decide(ctx: &mut Ctx, a: DecideArgs) -> CliResult {
         criteria.push(Criterion {
             criterion: text.to_string(),
             met,
+            need: None,
         });
     }
     let d = NewDecision {
@@ -126,43 +126,144 @@ pub fn decide(ctx: &mut Ctx, a: DecideArgs) -> CliResult {
         },
         stop_conditions: a.stop,
         communicated: a.communicated,
+        override_reason: a.override_reason.unwrap_or_default(),
+        pivot_to: a.to.map(Into::into),
+        review_on: match a.review {
+            Some(d) => crate::domain::calendar::parse_date("review date (--review)", &d)
+                .map_err(|e| CliError::Usage(e.to_string()))?
+                .to_string(),
+            None => String::new(),
+        },
     };
-    let id = ctx.store.write(|tx| tx.record_decision(p.id, &d))?;
+    let pb = ctx.playbook.clone();
+    let rec = ctx.store.write(|tx| tx.record_decision(&pb, p.id, &d))?;
     let outcome = d.outcome.expect("set above");
     println!(
-        "Recorded decision #{id}: {} for '{}', decided by {}.{}",
+        "Recorded decision #{}: {} at the {} for '{}', decided by {}: {}.{}",
+        rec.id,
         outcome.label(),
+        pb.gate(rec.gate).name.to_lowercase(),
         sanitize(&p.name),
         sanitize(&by.name),
+        rec.effect.describe(),
         if d.communicated { "" } else { " Not yet communicated." }
     );
+    if !rec.overridden.is_empty() {
+        println!(
+            "Override: {} unmet must-meet criteria passed on the decision-maker's written reason ({}); the log marks it.",
+            rec.overridden.len(),
+            rec.overridden.iter().map(|c| sanitize(c)).collect::<Vec<_>>().join("; ")
+        );
+    }
+    if rec.maker_is_owner {
+        println!(
+            "Warning: {} is one of the pilot's owners, so this review is of their own work; the log records it.",
+            sanitize(&by.name)
+        );
+    }
     Ok(())
 }
 
 pub fn why(ctx: &mut Ctx, a: WhyArgs) -> CliResult {
     let p = ctx.store.find_pilot(&a.pilot)?;
-    let r = assess(&ctx.store.facts(&ctx.playbook, p.id, ctx.day()?)?);
+    let j = ctx.store.judge(&ctx.playbook, p.id)?;
     if a.json {
-        return Ok(print_json(&r)?);
+        #[derive(serde::Serialize)]
+        struct Why<'a> {
+            pilot: &'a str,
+            phase: crate::domain::model::Phase,
+            status: crate::domain::model::Status,
+            /// The gate of the phase the pilot is in (null once stopped or
+            /// in production).
+            current_gate: Option<&'a GateResult>,
+            production_gate: &'a GateResult,
+        }
+        return Ok(print_json(&Why {
+            pilot: &p.name,
+            phase: p.phase,
+            status: p.status,
+            current_gate: j.current.as_ref(),
+            production_gate: &j.production,
+        })?);
     }
-    println!("{}: {} {}", sanitize(&p.name), r.verdict.mark(), r.verdict.label());
-    for b in &r.blockers {
-        let tag = match b.severity() {
-            Severity::Block => "blocks",
-            Severity::Warn => "warns ",
+    match &j.current {
+        Some(g) => {
+            println!(
+                "{}: {} {} for the {}",
+                sanitize(&p.name),
+                g.verdict.mark(),
+                g.verdict.label(),
+                g.name.to_lowercase()
+            );
+            print_gate(g);
+            if g.phase != j.production.phase {
+                let pg = &j.production;
+                println!(
+                    "Production gate, now: {} {} ({} of {} must-meet criteria unmet)",
+                    pg.verdict.mark(),
+                    pg.verdict.label(),
+                    pg.blockers().count(),
+                    pg.criteria
+                        .iter()
+                        .filter(|c| c.need == crate::playbook::Need::Must)
+                        .count()
+                );
+                for c in pg.blockers() {
+                    println!("  blocks  {}", sanitize(&c.label));
+                }
+            }
+            if g.verdict == crate::domain::Verdict::Ready {
+                println!("  Nothing blocks it: record the gate decision with 'lastmile decide'.");
+            }
+        }
+        None => println!(
+            "{}: {} — it has left the gates; it stays in the inventory, the log and the exports.",
+            sanitize(&p.name),
+            p.status.label()
+        ),
+    }
+    Ok(())
+}
+
+/// Each criterion of a gate with its standing, and what is missing.
+fn print_gate(g: &GateResult) {
+    for c in &g.criteria {
+        let tag = match c.standing {
+            Standing::Met => "met   ",
+            Standing::Unmet => "blocks",
+            Standing::Warn => "warns ",
         };
-        println!("  {tag}  {}", sanitize(&b.describe()));
-        if let Blocker::OpenGates { items, .. } | Blocker::Overdue { items, .. } = b {
-            for i in items.iter().take(8) {
-                println!("          - day {:>2}  {}", i.due_day, sanitize(&i.text));
+        println!("  {tag}  {}", sanitize(&c.label));
+        for gap in &c.gaps {
+            print_gap(gap);
+        }
+    }
+    for w in &g.warnings {
+        println!("  warns   {}", sanitize(&w.describe()));
+        print_gap(w);
+    }
+}
+
+fn print_gap(gap: &Gap) {
+    match gap {
+        Gap::Items { items } => {
+            for (i, why) in items.iter().take(8) {
+                let what = match why {
+                    ItemGap::Open => "open",
+                    ItemGap::NoEvidence => "done, no evidence yet: add a note or a link",
+                    ItemGap::NoReason => "not applicable, no reason: add one",
+                };
+                println!("          - day {:>2}  {} ({what})", i.due_day, sanitize(&i.text));
             }
             if items.len() > 8 {
                 println!("          … and {} more", items.len() - 8);
             }
         }
+        Gap::Overdue { items, .. } => {
+            for i in items.iter().take(8) {
+                println!("          - day {:>2}  {}", i.due_day, sanitize(&i.text));
+            }
+        }
+        other => println!("          - {}", sanitize(&other.describe())),
     }
-    if r.blockers.is_empty() {
-        println!("  Nothing blocks it: record a decision with 'lastmile decide'.");
-    }
-    Ok(())
 }

@@ -3,10 +3,10 @@
 use super::output::print_json;
 use super::{CliResult, Ctx};
 use crate::domain::calendar::describe_day;
-use crate::domain::candidates::{rank, Candidate, CandidateFacts};
+use crate::domain::candidates::{rank, Candidate};
 use crate::domain::model::Phase;
-use crate::domain::readiness::{assess, Verdict};
-use crate::store::PilotRow;
+use crate::domain::readiness::Verdict;
+use crate::store::candidate_facts;
 use crate::text::{pad, sanitize, truncate};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -22,6 +22,8 @@ struct StatusJson<'a> {
     by_phase: BTreeMap<&'static str, usize>,
     by_readiness: BTreeMap<&'static str, usize>,
     phase_readiness: BTreeMap<&'static str, BTreeMap<&'static str, usize>>,
+    /// Stopped pilots and pilots in production: out of the verdict counts.
+    left_gates: usize,
     candidates: Vec<Candidate>,
     blockers: Vec<PilotBlockers<'a>>,
 }
@@ -42,18 +44,6 @@ struct PilotBlockers<'a> {
     blockers: Vec<String>,
 }
 
-pub fn candidate_facts(rows: &[PilotRow]) -> Vec<CandidateFacts> {
-    rows.iter()
-        .filter(|r| r.phase == Phase::Assessment)
-        .map(|r| CandidateFacts {
-            pilot_id: r.id,
-            name: r.name.clone(),
-            selection: r.selection.map(|s| s),
-            dimensions: r.dimensions,
-        })
-        .collect()
-}
-
 pub fn status(ctx: &mut Ctx, json: bool) -> CliResult {
     let prog = ctx.store.programme()?;
     let day = ctx.day()?;
@@ -68,24 +58,31 @@ pub fn status(ctx: &mut Ctx, json: bool) -> CliResult {
     for v in Verdict::ALL {
         by_readiness.insert(v.key(), 0);
     }
+    let mut left_gates = 0;
     for r in &rows {
         *by_phase.entry(r.phase.key()).or_default() += 1;
-        *by_readiness.entry(r.verdict.key()).or_default() += 1;
+        let Some(v) = r.verdict else {
+            left_gates += 1;
+            continue;
+        };
+        *by_readiness.entry(v.key()).or_default() += 1;
         *phase_readiness
             .entry(r.phase.key())
             .or_default()
-            .entry(r.verdict.key())
+            .entry(v.key())
             .or_default() += 1;
     }
     let candidates: Vec<Candidate> = rank(&candidate_facts(&rows)).into_iter().take(3).collect();
     let blockers: Vec<PilotBlockers> = rows
         .iter()
-        .filter(|r| r.verdict != Verdict::Ready)
-        .map(|r| PilotBlockers {
-            pilot: &r.name,
-            phase: r.phase.key(),
-            verdict: r.verdict,
-            blockers: assess(&r.facts()).blockers.iter().map(|b| b.describe()).collect(),
+        .filter_map(|r| match r.verdict {
+            Some(v) if v != Verdict::Ready => Some(PilotBlockers {
+                pilot: &r.name,
+                phase: r.phase.key(),
+                verdict: v,
+                blockers: r.unmet.clone(),
+            }),
+            _ => None,
         })
         .collect();
     if json {
@@ -101,6 +98,7 @@ pub fn status(ctx: &mut Ctx, json: bool) -> CliResult {
             by_phase,
             by_readiness,
             phase_readiness,
+            left_gates,
             candidates,
             blockers,
         })?);
@@ -115,7 +113,14 @@ pub fn status(ctx: &mut Ctx, json: bool) -> CliResult {
         println!("No pilots yet: add one with 'lastmile pilots add NAME', import a CSV, or load the demo with 'lastmile demo'.");
         return Ok(());
     }
-    println!("{} pilots\n", rows.len());
+    if left_gates > 0 {
+        println!(
+            "{} pilots ({left_gates} stopped or in production, out of the counts)\n",
+            rows.len()
+        );
+    } else {
+        println!("{} pilots\n", rows.len());
+    }
     println!(
         "{:<22} {:>6} {:>11} {:>9} {:>7}",
         "PHASE", "PILOTS", "✗ NOT READY", "! AT RISK", "✓ READY"
@@ -134,7 +139,7 @@ pub fn status(ctx: &mut Ctx, json: bool) -> CliResult {
     println!(
         "{:<22} {:>6} {:>11} {:>9} {:>7}",
         "All",
-        rows.len(),
+        rows.len() - left_gates,
         by_readiness["not-ready"],
         by_readiness["at-risk"],
         by_readiness["ready"]
@@ -157,7 +162,7 @@ pub fn status(ctx: &mut Ctx, json: bool) -> CliResult {
             );
         }
     }
-    println!("\nBlockers");
+    println!("\nBlockers at each pilot's current gate");
     for b in blockers.iter().take(12) {
         let first = b.blockers.first().cloned().unwrap_or_default();
         let more = if b.blockers.len() > 1 {

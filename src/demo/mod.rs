@@ -34,6 +34,33 @@ fn backdate(tx: &mut Tx<'_>, today: NaiveDate, days_ago: i64) {
     tx.set_now(at.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
 }
 
+/// Record a demo decision through the real gate rule. A go the demo's
+/// history gives before the evidence was complete is recorded as what it
+/// is, an override with a written reason; a defer is reviewed two weeks on.
+fn record(
+    tx: &mut Tx<'_>,
+    pb: &crate::playbook::Playbook,
+    pilot: i64,
+    mut d: crate::domain::model::NewDecision,
+) -> Result<crate::domain::model::Recorded> {
+    use crate::domain::model::Outcome;
+    if d.outcome == Some(Outcome::Go) && d.override_reason.is_empty() {
+        if let Some(g) = tx.judge(pb, pilot)?.current {
+            let unmet: Vec<String> = g.blockers().map(|c| c.label.to_lowercase()).collect();
+            if !unmet.is_empty() {
+                d.override_reason = format!(
+                    "The steering group let it move on before this was met, to keep the team together: {}; the gap stays on its checklist",
+                    unmet.join("; ")
+                );
+            }
+        }
+    }
+    if d.outcome == Some(Outcome::Defer) && d.review_on.is_empty() {
+        d.review_on = (tx.today() + Duration::days(14)).to_string();
+    }
+    tx.record_decision(pb, pilot, &d)
+}
+
 /// Refuse to load a demo on top of existing pilots.
 fn ensure_empty(store: &crate::store::Store) -> Result<()> {
     if !store.pilot_names()?.is_empty() {

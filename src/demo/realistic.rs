@@ -97,7 +97,7 @@ const SPECS: &[Spec] = &[
         governance: "SOC 2 controls mapped; identity controls reviewed",
         dims: [(Some(G), Some(G)), (Some(Y), Some(G)), (Some(G), Some(G)), (Some(Y), Some(G))],
         selection: [4, 5, 5, 4, 5],
-        owners: [Some(9), Some(2), Some(7), Some(9)],
+        owners: [Some(9), Some(2), Some(7), Some(6)],
         progress: 10,
         scored_days_ago: 4,
     },
@@ -200,7 +200,7 @@ const SPECS: &[Spec] = &[
         dims: [(None, Some(Y)), (None, Some(Y)), (None, Some(G)), (None, Some(Y))],
         selection: [4, 4, 4, 4, 4],
         owners: [Some(1), Some(2), None, Some(1)],
-        progress: 7,
+        progress: 10,
         scored_days_ago: 18,
     },
     Spec {
@@ -239,11 +239,29 @@ const SPECS: &[Spec] = &[
     },
 ];
 
-fn rationale(r: Rag) -> &'static str {
+/// The pilots the programme lead shortlisted in Assessment (a third seat
+/// is still open).
+const SHORTLIST: [&str; 2] = ["KYC document extraction", "Contract clause review"];
+
+/// A pilot's revision inside the demo's transaction.
+fn tx_revision(tx: &crate::store::Tx<'_>, id: i64) -> Result<i64> {
+    tx.conn()
+        .query_row("SELECT revision FROM pilots WHERE id = ?1", [id], |r| r.get(0))
+        .map_err(|e| crate::Error::Storage(e.to_string()))
+}
+
+/// A score's rationale, in words of its dimension and pilot.
+fn rationale(spec: &Spec, dim: &str, r: Rag) -> String {
+    let what = match dim {
+        "data" => format!("data ({})", spec.data),
+        "governance" => format!("governance ({})", spec.governance),
+        "integration" => format!("integration ({})", spec.integration),
+        _ => "ownership of the running service".to_string(),
+    };
     match r {
-        Rag::Red => "Major gap: no plan or owner for closing it yet",
-        Rag::Yellow => "Gap understood and a plan agreed; work under way",
-        Rag::Green => "Evidence reviewed; ready for production use",
+        Rag::Red => format!("Major gap in {what}: no plan or owner for closing it yet"),
+        Rag::Yellow => format!("Gap in {what} understood; a plan is agreed and work is under way"),
+        Rag::Green => format!("Evidence for {what} reviewed with its owner; holds for production use"),
     }
 }
 
@@ -279,26 +297,44 @@ pub fn load_realistic(store: &mut Store, playbook: &Playbook, today: NaiveDate) 
                     model_class: spec.model.into(),
                     integration_footprint: spec.integration.into(),
                     governance_posture: spec.governance.into(),
-                    status: Some(spec.status),
+                    // A stopped pilot is stopped by its no-go decision below.
+                    status: Some(if spec.status == Status::Stopped {
+                        Status::Active
+                    } else {
+                        spec.status
+                    }),
                 },
                 &items,
             )?;
-            if spec.phase != Phase::Assessment {
-                tx.set_phase(id, 1, spec.phase)?;
-            }
             backdate(tx, today, 40);
             for (q, v) in SELECTION_QUESTIONS.iter().zip(spec.selection) {
-                tx.add_score(id, &selection, &sel_scale, q, &v.to_string(), "Assessment workshop")?;
+                let why = format!("Assessment workshop on {}: {}", spec.name, spec.case);
+                tx.add_score(id, &selection, &sel_scale, q, &v.to_string(), &why)?;
             }
             for (dim, (early, _)) in readiness.sections[0].questions.iter().zip(spec.dims) {
                 if let Some(r) = early {
-                    tx.add_score(id, &readiness, &rag_scale, &dim.key, r.key(), rationale(r))?;
+                    tx.add_score(
+                        id,
+                        &readiness,
+                        &rag_scale,
+                        &dim.key,
+                        r.key(),
+                        &rationale(spec, &dim.key, r),
+                    )?;
                 }
             }
             backdate(tx, today, spec.scored_days_ago);
-            for (dim, (early, now)) in readiness.sections[0].questions.iter().zip(spec.dims) {
-                if let Some(r) = now.filter(|n| Some(*n) != early) {
-                    tx.add_score(id, &readiness, &rag_scale, &dim.key, r.key(), rationale(r))?;
+            // The current ratings, given (or confirmed) at the latest review.
+            for (dim, (_, now)) in readiness.sections[0].questions.iter().zip(spec.dims) {
+                if let Some(r) = now {
+                    tx.add_score(
+                        id,
+                        &readiness,
+                        &rag_scale,
+                        &dim.key,
+                        r.key(),
+                        &rationale(spec, &dim.key, r),
+                    )?;
                 }
             }
             backdate(tx, today, 30);
@@ -342,28 +378,52 @@ pub fn load_realistic(store: &mut Store, playbook: &Playbook, today: NaiveDate) 
                 } else {
                     ItemState::Todo
                 };
+                let mut rev = *rev;
+                if state == ItemState::Na {
+                    // Not applicable only with a reason, written first.
+                    let reason = format!(
+                        "Not applicable to {}: {} already covers it, confirmed at the phase review",
+                        spec.name, spec.unit
+                    );
+                    tx.set_item_note(*item_id, rev, &reason)?;
+                    rev += 1;
+                }
                 if state != ItemState::Todo {
-                    tx.set_item_state(*item_id, *rev, state)?;
+                    tx.set_item_state(*item_id, rev, state)?;
+                    rev += 1;
                 }
                 let owner_role = pos % 4;
-                if tmpl.phase <= spec.phase && tmpl.due_day <= day + 14 {
-                    if let Some(p) = spec.owners[owner_role] {
-                        let rev_now = if state != ItemState::Todo { rev + 1 } else { *rev };
-                        tx.set_item_owner(*item_id, rev_now, Some(people[p]))?;
-                        if state == ItemState::Done && pos % 3 == 0 {
-                            tx.set_item_note(
-                                *item_id,
-                                rev_now + 1,
-                                "Evidence: see the programme wiki page for this pilot",
-                            )?;
-                        }
-                    }
+                let owner = spec.owners[owner_role].filter(|_| tmpl.phase <= spec.phase && tmpl.due_day <= day + 14);
+                if let Some(p) = owner {
+                    tx.set_item_owner(*item_id, rev, Some(people[p]))?;
+                    rev += 1;
+                }
+                // Work of earlier phases was checked at their gate; in the
+                // current phase a few items were ticked without evidence
+                // (unless the pilot is done), and the gates say so.
+                let evidenced = tmpl.phase < spec.phase || spec.progress == 10 || pos % 5 != 2;
+                if state == ItemState::Done && evidenced {
+                    let by = owner.map_or("the programme office", |p| PEOPLE[p].0);
+                    let note = format!(
+                        "Evidence: {} for {}, checked by {} ({} folder)",
+                        tmpl.section.to_lowercase(),
+                        spec.name,
+                        by,
+                        spec.unit
+                    );
+                    tx.set_item_note(*item_id, rev, &note)?;
                 }
             }
             for m in metrics_for(spec) {
                 tx.add_metric(id, &m)?;
             }
-            decisions += decide(tx, today, id, spec, &people)?;
+            if SHORTLIST.contains(&spec.name) {
+                backdate(tx, today, 16);
+                let rev = tx_revision(tx, id)?;
+                tx.set_shortlisted(playbook, id, rev, true)?;
+            }
+            decisions += walk_gates(tx, playbook, today, id, spec, &people)?;
+            decisions += decide(tx, playbook, today, id, spec, &people)?;
         }
         Ok(())
     })?;
@@ -507,6 +567,17 @@ fn metrics_for(spec: &Spec) -> Vec<MetricFields> {
                 4.5,
                 Some(4.2),
             ),
+            m(
+                MetricCategory::Operational,
+                "Time to detect a drop in answer quality",
+                "h",
+                false,
+                72.0,
+                24.0,
+                8.0,
+                2.0,
+                Some(6.0),
+            ),
         ],
         "AML alert triage" => vec![m(
             MetricCategory::Performance,
@@ -567,11 +638,88 @@ fn metrics_for(spec: &Spec) -> Vec<MetricFields> {
                 Some(2.7),
             ),
         ],
+        "KYC document extraction" => vec![m(
+            MetricCategory::Business,
+            "Minutes of analyst time per KYC file (lower is better)",
+            "min",
+            false,
+            42.0,
+            30.0,
+            20.0,
+            12.0,
+            None,
+        )],
         _ => vec![],
     }
 }
 
-fn decide(tx: &mut crate::store::Tx<'_>, today: NaiveDate, pilot: i64, spec: &Spec, people: &[i64]) -> Result<usize> {
+/// The gate decisions that brought a pilot to its phase: a go at each
+/// earlier gate, dated before today, judged on the pilot's facts by the
+/// real rule (an override where the demo's history moved on without all
+/// the evidence).
+fn walk_gates(
+    tx: &mut crate::store::Tx<'_>,
+    pb: &Playbook,
+    today: NaiveDate,
+    pilot: i64,
+    spec: &Spec,
+    people: &[i64],
+) -> Result<usize> {
+    let mut n = 0;
+    for gate in Phase::ALL.iter().filter(|g| **g < spec.phase) {
+        // Assessment gates 30 days ago (day 15), Scaffolding 16 (day 29).
+        let ago = if *gate == Phase::Assessment { 30 } else { 16 };
+        backdate(tx, today, ago);
+        let open: Vec<String> = tx
+            .judge(pb, pilot)?
+            .current
+            .map(|g| g.blockers().map(|c| c.label.to_lowercase()).collect())
+            .unwrap_or_default();
+        let next = gate.next().map_or("production", |p| p.label());
+        let rationale = if !open.is_empty() {
+            format!(
+                "{}: the sponsor wants the work to go on into {next} while this stays open: {}. Accepted as a known risk.",
+                spec.name,
+                open.join("; ")
+            )
+        } else {
+            match gate {
+                Phase::Assessment => format!(
+                    "{}: {} The case is clear and the scorecard agreed, so it moves on to Scaffolding.",
+                    spec.name, spec.case
+                ),
+                _ => format!(
+                    "{}: governance posture ({}) and the integration design ({}) are in place; on to Hardening.",
+                    spec.name, spec.governance, spec.integration
+                ),
+            }
+        };
+        super::record(
+            tx,
+            pb,
+            pilot,
+            NewDecision {
+                outcome: Some(Outcome::Go),
+                rationale,
+                decided_by: people[10],
+                decided_on: (today - Duration::days(ago)).to_string(),
+                communicated: true,
+                ..NewDecision::default()
+            },
+        )?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+fn decide(
+    tx: &mut crate::store::Tx<'_>,
+    pb: &Playbook,
+    today: NaiveDate,
+    pilot: i64,
+    spec: &Spec,
+    people: &[i64],
+) -> Result<usize> {
     let date = |ago: i64| (today - Duration::days(ago)).to_string();
     let crit = |pairs: &[(&str, bool)]| -> Vec<Criterion> {
         pairs
@@ -579,6 +727,7 @@ fn decide(tx: &mut crate::store::Tx<'_>, today: NaiveDate, pilot: i64, spec: &Sp
             .map(|(c, m)| Criterion {
                 criterion: (*c).into(),
                 met: *m,
+                need: None,
             })
             .collect()
     };
@@ -586,7 +735,7 @@ fn decide(tx: &mut crate::store::Tx<'_>, today: NaiveDate, pilot: i64, spec: &Sp
     let mut n = 0;
     let mut record = |tx: &mut crate::store::Tx<'_>, ago: i64, d: NewDecision| -> Result<()> {
         backdate(tx, today, ago);
-        tx.record_decision(pilot, &d)?;
+        super::record(tx, pb, pilot, d)?;
         n += 1;
         Ok(())
     };
@@ -608,6 +757,7 @@ fn decide(tx: &mut crate::store::Tx<'_>, today: NaiveDate, pilot: i64, spec: &Sp
                     decided_on: date(12),
                     stop_conditions: "Stop if acceptance stays under 35% for four weeks.".into(),
                     communicated: true,
+                    ..NewDecision::default()
                 },
             )?;
             record(tx, 2, NewDecision {
@@ -618,6 +768,7 @@ fn decide(tx: &mut crate::store::Tx<'_>, today: NaiveDate, pilot: i64, spec: &Sp
                 decided_on: date(2),
                 stop_conditions: "Roll back if suggestion acceptance drops under 35% or a data leak is confirmed.".into(),
                 communicated: false,
+                    ..NewDecision::default()
             })?;
         }
         "AML alert triage" => {
@@ -629,6 +780,7 @@ fn decide(tx: &mut crate::store::Tx<'_>, today: NaiveDate, pilot: i64, spec: &Sp
                 decided_on: date(8),
                 stop_conditions: String::new(),
                 communicated: true,
+                    ..NewDecision::default()
             })?;
         }
         "Card fraud detection" => {
@@ -640,6 +792,7 @@ fn decide(tx: &mut crate::store::Tx<'_>, today: NaiveDate, pilot: i64, spec: &Sp
                 decided_on: date(5),
                 stop_conditions: "No-go if the retrained model misses the minimum viable catch rate.".into(),
                 communicated: false,
+                    ..NewDecision::default()
             })?;
         }
         "Benefits eligibility chatbot" => {
@@ -654,6 +807,7 @@ fn decide(tx: &mut crate::store::Tx<'_>, today: NaiveDate, pilot: i64, spec: &Sp
                     decided_on: date(20),
                     stop_conditions: "Drop from the portfolio if no owner is found by day 60.".into(),
                     communicated: true,
+                    ..NewDecision::default()
                 },
             )?;
         }
@@ -681,7 +835,7 @@ mod tests {
         for sec in Sector::ALL {
             assert!(rows.iter().any(|r| r.sector == *sec), "no pilot in {sec}");
         }
-        assert!(rows.iter().any(|r| r.verdict == Verdict::NotReady));
+        assert!(rows.iter().any(|r| r.verdict == Some(Verdict::NotReady)));
         assert!(rows.iter().any(|r| r.overdue > 0));
         assert!(rows.iter().any(|r| r.items_done > 0));
         let decisions = s.decisions(&Default::default()).unwrap();

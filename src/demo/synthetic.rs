@@ -165,7 +165,14 @@ pub fn load_synthetic(
             }
             backdate(tx, today, 40);
             for q in SELECTION_QUESTIONS {
-                tx.add_score(id, &selection, &sel_scale, q, &(1 + rng.below(5)).to_string(), "")?;
+                tx.add_score(
+                    id,
+                    &selection,
+                    &sel_scale,
+                    q,
+                    &(1 + rng.below(5)).to_string(),
+                    "synthetic",
+                )?;
             }
             // A few score changes per dimension.
             for (k, dim) in dims.iter().enumerate() {
@@ -198,18 +205,22 @@ pub fn load_synthetic(
             )?;
             if rng.below(3) == 0 {
                 backdate(tx, today, 1 + rng.below(30) as i64);
-                tx.record_decision(
+                super::record(
+                    tx,
+                    playbook,
                     id,
-                    &NewDecision {
+                    NewDecision {
                         outcome: Some(*rng.pick(OUTCOMES)),
                         criteria: vec![
                             Criterion {
                                 criterion: "Primary metric at target".into(),
                                 met: rng.below(2) == 0,
+                                need: None,
                             },
                             Criterion {
                                 criterion: "Four owners named".into(),
                                 met: rng.below(2) == 0,
+                                need: None,
                             },
                         ],
                         rationale: "Synthetic decision".into(),
@@ -217,6 +228,7 @@ pub fn load_synthetic(
                         decided_on: String::new(),
                         stop_conditions: "Stop if the primary metric falls below minimum viable".into(),
                         communicated: rng.below(2) == 0,
+                        ..NewDecision::default()
                     },
                 )?;
                 decisions += 1;

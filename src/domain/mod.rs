@@ -1,11 +1,13 @@
-//! Domain rules with no I/O: the vocabulary, the readiness verdict, the
+//! Domain rules with no I/O: the vocabulary, the stage gates and verdicts, the
 //! candidate ranking, the programme calendar and name resolution.
 
 pub mod calendar;
 pub mod candidates;
+pub mod gates;
 pub mod model;
 pub mod names;
 pub mod readiness;
 
+pub use gates::{judge, GateFacts, GateResult, Judgement};
 pub use model::*;
-pub use readiness::{assess, Blocker, Facts, Readiness, Verdict};
+pub use readiness::Verdict;

@@ -202,6 +202,8 @@ pub struct Pilot {
     pub revision: i64,
     pub updated_at: String,
     pub updated_by: String,
+    /// On the programme's shortlist.
+    pub shortlisted: bool,
 }
 
 impl Pilot {
@@ -357,6 +359,9 @@ pub struct MetricFields {
 pub struct Criterion {
     pub criterion: String,
     pub met: bool,
+    /// Must- or should-meet for a gate's criterion; `None` for one added
+    /// by hand.
+    pub need: Option<crate::playbook::Need>,
 }
 
 /// A recorded decision (append-only).
@@ -377,6 +382,15 @@ pub struct Decision {
     pub recorded_at: String,
     pub recorded_by: String,
     pub hash: String,
+    /// The gate decided (the phase it ends); `None` for decisions recorded
+    /// before gates existed.
+    pub gate: Option<Phase>,
+    /// A go's written reason for passing unmet must-meet criteria.
+    pub override_reason: String,
+    pub pivot_to: Option<Phase>,
+    pub review_on: Option<String>,
+    /// The decision-maker was one of the pilot's four owners.
+    pub maker_is_owner: bool,
 }
 
 /// What a new decision says.
@@ -390,6 +404,26 @@ pub struct NewDecision {
     pub decided_on: String,
     pub stop_conditions: String,
     pub communicated: bool,
+    /// A go's written reason for passing unmet must-meet criteria.
+    pub override_reason: String,
+    /// A pivot's phase (default Assessment).
+    pub pivot_to: Option<Phase>,
+    /// A defer's review date (YYYY-MM-DD), required for a defer.
+    pub review_on: String,
+}
+
+/// A decision as recorded: its id, what it did, and what the
+/// decision-maker should know.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Recorded {
+    pub id: i64,
+    pub gate: Phase,
+    pub effect: crate::domain::gates::Effect,
+    /// Labels of the unmet must-meet criteria a go overrode.
+    pub overridden: Vec<String>,
+    /// The decision-maker is one of the pilot's owners (a gatekeeper
+    /// reviewing their own work).
+    pub maker_is_owner: bool,
 }
 
 /// One audit event.

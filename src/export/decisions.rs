@@ -104,6 +104,50 @@ fn met_word(met: bool) -> &'static str {
     }
 }
 
+/// The gate a decision was taken at ("Assessment gate", or "—" for one
+/// recorded before gates existed).
+pub(crate) fn gate_name(d: &Decision) -> String {
+    d.gate.map_or("—".to_string(), |p| format!("{} gate", p.label()))
+}
+
+/// The outcome with what it carried: a go's override, a pivot's phase, a
+/// defer's review date.
+pub(crate) fn outcome_text(d: &Decision) -> String {
+    let mut s = d.outcome.label().to_string();
+    if let Some(p) = d.pivot_to {
+        s.push_str(&format!(", back to {}", p.label()));
+    }
+    if let Some(r) = &d.review_on {
+        s.push_str(&format!(", review on {r}"));
+    }
+    if !d.override_reason.is_empty() {
+        s.push_str(&format!(
+            " — OVERRIDE of unmet must-meet criteria: {}",
+            d.override_reason
+        ));
+    }
+    s
+}
+
+/// The decision-maker, marked when they own the pilot.
+pub(crate) fn maker_text(d: &Decision) -> String {
+    if d.maker_is_owner {
+        format!("{} (one of the pilot's owners)", d.decided_by)
+    } else {
+        d.decided_by.clone()
+    }
+}
+
+/// A criterion as exported: "Met (must): ...".
+fn criterion_text(c: &Criterion) -> String {
+    let need = match c.need {
+        Some(crate::playbook::Need::Must) => " (must)",
+        Some(crate::playbook::Need::Should) => " (should)",
+        None => "",
+    };
+    format!("{}{need}: {}", met_word(c.met), c.criterion)
+}
+
 // ---------------------------------------------------------------- Markdown
 
 fn write_md(log: &Log, w: &mut dyn Write) -> std::io::Result<()> {
@@ -122,27 +166,28 @@ fn write_md(log: &Log, w: &mut dyn Write) -> std::io::Result<()> {
     }
     writeln!(
         w,
-        "| # | Pilot | Outcome | Decided on | Decided by | Criteria | Rationale | Stop conditions | Communicated | Superseded by | Hash |"
+        "| # | Pilot | Gate | Outcome | Decided on | Decided by | Criteria | Rationale | Stop conditions | Communicated | Superseded by | Hash |"
     )?;
-    writeln!(w, "|--:|---|---|---|---|---|---|---|---|---|---|")?;
+    writeln!(w, "|--:|---|---|---|---|---|---|---|---|---|---|---|")?;
     for d in &log.decisions {
         let criteria = if d.criteria.is_empty() {
             "—".to_string()
         } else {
             d.criteria
                 .iter()
-                .map(|c| format!("{}: {}", met_word(c.met), md(&c.criterion)))
+                .map(|c| md(&criterion_text(c)))
                 .collect::<Vec<_>>()
                 .join("<br>")
         };
         writeln!(
             w,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             d.id,
             md(&d.pilot),
-            d.outcome.label(),
+            gate_name(d),
+            md(&outcome_text(d)),
             md(&d.decided_on),
-            md(&d.decided_by),
+            md(&maker_text(d)),
             criteria,
             or_dash(md(&d.rationale)),
             or_dash(md(&d.stop_conditions)),
@@ -170,9 +215,10 @@ fn short(hash: &str) -> &str {
 // ---------------------------------------------------------------- CSV
 
 /// The CSV header, in column order.
-pub const CSV_COLUMNS: [&str; 18] = [
+pub const CSV_COLUMNS: [&str; 23] = [
     "id",
     "pilot",
+    "gate",
     "outcome",
     "decided_on",
     "decided_by",
@@ -183,6 +229,10 @@ pub const CSV_COLUMNS: [&str; 18] = [
     "stop_conditions",
     "communicated",
     "superseded_by",
+    "override",
+    "pivot_to",
+    "review_on",
+    "maker_is_owner",
     "recorded_at",
     "recorded_by",
     "hash",
@@ -209,9 +259,7 @@ fn write_csv(log: &Log, w: &mut dyn Write) -> Result<()> {
             if i > 0 {
                 criteria.push('\n');
             }
-            criteria.push_str(met_word(c.met));
-            criteria.push_str(": ");
-            criteria.push_str(&scrub(&c.criterion));
+            criteria.push_str(&scrub(&criterion_text(c)));
         }
         let id = d.id.to_string();
         let met = criteria_met(&d.criteria).to_string();
@@ -222,9 +270,11 @@ fn write_csv(log: &Log, w: &mut dyn Write) -> Result<()> {
         let rationale = scrub(&d.rationale);
         let stop = scrub(&d.stop_conditions);
         let recorded_by = scrub(&d.recorded_by);
+        let over = scrub(&d.override_reason);
         out.write_record([
             id.as_str(),
             &csv_cell(&pilot),
+            d.gate.map_or("", |g| g.key()),
             d.outcome.key(),
             &csv_cell(&d.decided_on),
             &csv_cell(&decided_by),
@@ -235,6 +285,10 @@ fn write_csv(log: &Log, w: &mut dyn Write) -> Result<()> {
             &csv_cell(&stop),
             if d.communicated { "yes" } else { "no" },
             &superseded,
+            &csv_cell(&over),
+            d.pivot_to.map_or("", |p| p.key()),
+            &csv_cell(d.review_on.as_deref().unwrap_or("")),
+            if d.maker_is_owner { "yes" } else { "no" },
             &csv_cell(&d.recorded_at),
             &csv_cell(&recorded_by),
             &csv_cell(&scrub(&d.hash)),
@@ -279,8 +333,16 @@ struct JsonDecision<'a> {
     id: i64,
     pilot_id: i64,
     pilot: &'a str,
+    /// The phase whose gate was decided (null before gates existed).
+    gate: Option<&'static str>,
     outcome: &'static str,
     outcome_label: &'static str,
+    /// A go's written reason for passing unmet must-meet criteria ("" when none).
+    #[serde(rename = "override")]
+    override_reason: &'a str,
+    pivot_to: Option<&'static str>,
+    review_on: Option<&'a str>,
+    maker_is_owner: bool,
     decided_on: &'a str,
     decided_by: &'a str,
     criteria: &'a [Criterion],
@@ -317,8 +379,13 @@ fn write_json(log: &Log, w: &mut dyn Write) -> Result<()> {
                 id: d.id,
                 pilot_id: d.pilot_id,
                 pilot: &d.pilot,
+                gate: d.gate.map(|g| g.key()),
                 outcome: d.outcome.key(),
                 outcome_label: d.outcome.label(),
+                override_reason: &d.override_reason,
+                pivot_to: d.pivot_to.map(|p| p.key()),
+                review_on: d.review_on.as_deref(),
+                maker_is_owner: d.maker_is_owner,
                 decided_on: &d.decided_on,
                 decided_by: &d.decided_by,
                 criteria: &d.criteria,
@@ -365,22 +432,39 @@ fn write_html(log: &Log, w: &mut dyn Write) -> std::io::Result<()> {
     writeln!(
         w,
         "<table class=\"log\">\n<thead><tr><th scope=\"col\" class=\"num\">#</th><th scope=\"col\">Pilot</th>\
-         <th scope=\"col\">Outcome</th><th scope=\"col\">Decided on</th><th scope=\"col\">Decided by</th>\
+         <th scope=\"col\">Gate</th><th scope=\"col\">Outcome</th><th scope=\"col\">Decided on</th><th scope=\"col\">Decided by</th>\
          <th scope=\"col\">Criteria</th><th scope=\"col\">Rationale</th><th scope=\"col\">Stop conditions</th>\
          <th scope=\"col\">Communicated</th><th scope=\"col\">Superseded by</th><th scope=\"col\">Hash</th></tr></thead>\n<tbody>"
     )?;
     for d in &log.decisions {
         write!(
             w,
-            "<tr id=\"d{}\"><td class=\"num\">{}</td><td>{}</td><td><span class=\"o o-{}\">{}</span></td>\
+            "<tr id=\"d{}\"><td class=\"num\">{}</td><td>{}</td><td>{}</td><td><span class=\"o o-{}\">{}</span>{}</td>\
              <td class=\"nowrap\">{}</td><td>{}</td><td>",
             d.id,
             d.id,
             html(&d.pilot),
+            html(&gate_name(d)),
             d.outcome.key(),
             d.outcome.label(),
+            {
+                let mut extra = String::new();
+                if let Some(p) = d.pivot_to {
+                    extra.push_str(&format!(", back to {}", html(p.label())));
+                }
+                if let Some(r) = &d.review_on {
+                    extra.push_str(&format!(", review on {}", html(r)));
+                }
+                if !d.override_reason.is_empty() {
+                    extra.push_str(&format!(
+                        " <strong class=\"unmet\">OVERRIDE</strong> of unmet must-meet criteria: {}",
+                        html(&d.override_reason)
+                    ));
+                }
+                extra
+            },
             html(&d.decided_on),
-            html(&d.decided_by)
+            html(&maker_text(d))
         )?;
         if d.criteria.is_empty() {
             write!(w, "—")?;
@@ -388,12 +472,7 @@ fn write_html(log: &Log, w: &mut dyn Write) -> std::io::Result<()> {
             write!(w, "<ul class=\"crit\">")?;
             for c in &d.criteria {
                 let (class, mark) = if c.met { ("met", "✓") } else { ("unmet", "✗") };
-                write!(
-                    w,
-                    "<li class=\"{class}\">{mark} {}: {}</li>",
-                    met_word(c.met),
-                    html(&c.criterion)
-                )?;
+                write!(w, "<li class=\"{class}\">{mark} {}</li>", html(&criterion_text(c)))?;
             }
             write!(w, "</ul>")?;
         }

@@ -25,7 +25,7 @@ use std::path::Path;
 /// The version of the JSON decision-log shape (`schema_version`). It changes
 /// only when a field is removed or changes meaning; new fields may be added
 /// within a version.
-pub const DECISIONS_SCHEMA_VERSION: u32 = 1;
+pub const DECISIONS_SCHEMA_VERSION: u32 = 2;
 
 /// An export format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

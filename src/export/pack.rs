@@ -12,9 +12,10 @@
 use super::escape::{html, md};
 use super::{html as frame, to_string, write_error, Anchor, Format};
 use crate::domain::calendar::{describe_day, programme_day};
-use crate::domain::candidates::{rank, CandidateFacts};
+use crate::domain::candidates::rank;
+use crate::domain::gates::Gap;
 use crate::domain::model::{Decision, Dimension, Metric, MetricStanding, Outcome, Phase, Rag, Role, Status};
-use crate::domain::readiness::{assess, Blocker, Readiness, Severity, Verdict};
+use crate::domain::readiness::{ItemRef, Verdict};
 use crate::playbook::rubric::fmt_num;
 use crate::playbook::Playbook;
 use crate::store::{DecisionFilter, PilotRow, Programme, Store};
@@ -74,7 +75,10 @@ pub fn write(
 struct Priority {
     row: usize,
     reason: String,
-    readiness: Readiness,
+    /// The current gate's gaps: (blocks, gap).
+    gaps: Vec<(bool, Gap)>,
+    /// The current gate's name.
+    gate: String,
     metrics: Vec<Metric>,
 }
 
@@ -87,7 +91,8 @@ struct Pack {
     /// Ordered by phase, then name.
     rows: Vec<PilotRow>,
     /// Pilots per phase (rows) and verdict (columns, in `Verdict::ALL` order).
-    counts: [[usize; 3]; 3],
+    /// Per phase: not ready, at risk, ready, left the gates.
+    counts: [[usize; 4]; 3],
     priority: Vec<Priority>,
     /// Decisions of the period, in the order recorded.
     decisions: Vec<Decision>,
@@ -99,9 +104,10 @@ impl Pack {
         let day = programme_day(programme.start_date, today);
         let mut rows = store.portfolio(playbook, day)?;
         rows.sort_by_key(|r| r.phase); // stable: by name within a phase
-        let mut counts = [[0usize; 3]; 3];
+        let mut counts = [[0usize; 4]; 3];
         for r in &rows {
-            counts[r.phase.index()][verdict_index(r.verdict)] += 1;
+            let k = r.verdict.map_or(3, verdict_index);
+            counts[r.phase.index()][k] += 1;
         }
         let live = |r: &PilotRow| !matches!(r.status, Status::Stopped | Status::Production);
         let mut picked: Vec<(usize, String)> = Vec::new();
@@ -110,16 +116,7 @@ impl Pack {
                 picked.push((i, format!("in {}", r.phase.label())));
             }
         }
-        let facts: Vec<CandidateFacts> = rows
-            .iter()
-            .filter(|r| r.phase == Phase::Assessment && live(r))
-            .map(|r| CandidateFacts {
-                pilot_id: r.id,
-                name: r.name.clone(),
-                selection: r.selection,
-                dimensions: r.dimensions,
-            })
-            .collect();
+        let facts = crate::store::candidate_facts(&rows);
         for (k, c) in rank(&facts).into_iter().take(CANDIDATES).enumerate() {
             if let Some(i) = rows.iter().position(|r| r.id == c.pilot_id) {
                 picked.push((i, format!("assessment candidate #{}", k + 1)));
@@ -128,10 +125,19 @@ impl Pack {
         let mut priority = Vec::with_capacity(picked.len());
         for (row, reason) in picked {
             let id = rows[row].id;
+            let j = store.judge(playbook, id)?;
+            let (gaps, gate) = match &j.current {
+                Some(g) => (
+                    g.gaps().into_iter().map(|(b, x)| (b, x.clone())).collect(),
+                    g.name.clone(),
+                ),
+                None => (Vec::new(), String::new()),
+            };
             priority.push(Priority {
                 row,
                 reason,
-                readiness: assess(&store.facts_of(&rows[row], day)?),
+                gaps,
+                gate,
                 metrics: store.metrics(id)?,
             });
         }
@@ -209,19 +215,27 @@ fn num(v: Option<f64>, unit: &str) -> String {
     }
 }
 
-/// The checklist items a blocker names, if any.
-fn blocker_items(b: &Blocker) -> &[crate::domain::readiness::ItemRef] {
+/// The checklist items a gap names, if any.
+fn blocker_items(b: &Gap) -> Vec<&ItemRef> {
     match b {
-        Blocker::OpenGates { items, .. } | Blocker::Overdue { items, .. } => items,
-        _ => &[],
+        Gap::Items { items } => items.iter().map(|(i, _)| i).collect(),
+        Gap::Overdue { items, .. } => items.iter().collect(),
+        _ => Vec::new(),
     }
 }
 
-fn severity_word(b: &Blocker) -> &'static str {
-    match b.severity() {
-        Severity::Block => "blocks",
-        Severity::Warn => "warns",
+fn severity_word(blocks: bool) -> &'static str {
+    if blocks {
+        "blocks"
+    } else {
+        "warns"
     }
+}
+
+/// A row's verdict as (css key, mark, label).
+fn shown(r: &PilotRow) -> (&'static str, &'static str, &'static str) {
+    let (mark, label) = crate::domain::readiness::shown(r.verdict, r.status);
+    (r.verdict.map_or("left", |v| v.key()), mark, label)
 }
 
 fn last_decision(r: &PilotRow) -> String {
@@ -252,27 +266,36 @@ fn write_md(p: &Pack, w: &mut dyn Write) -> io::Result<()> {
     )?;
 
     writeln!(w, "## Pilots per phase and readiness\n")?;
-    writeln!(w, "| Phase | Pilots | ✗ Not ready | ! At risk | ✓ Ready |")?;
-    writeln!(w, "|---|--:|--:|--:|--:|")?;
+    writeln!(
+        w,
+        "Each pilot's verdict at the gate of the phase it is in; stopped pilots and pilots in production have left the gates.\n"
+    )?;
+    writeln!(
+        w,
+        "| Phase | Pilots | ✗ Not ready | ! At risk | ✓ Ready | Stopped or in production |"
+    )?;
+    writeln!(w, "|---|--:|--:|--:|--:|--:|")?;
     for ph in Phase::ALL {
         let c = p.counts[ph.index()];
         writeln!(
             w,
-            "| {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} |",
             ph.label(),
             p.phase_total(ph.index()),
             c[0],
             c[1],
-            c[2]
+            c[2],
+            c[3]
         )?;
     }
     writeln!(
         w,
-        "| All | {} | {} | {} | {} |\n",
+        "| All | {} | {} | {} | {} | {} |\n",
         p.rows.len(),
         p.verdict_total(0),
         p.verdict_total(1),
-        p.verdict_total(2)
+        p.verdict_total(2),
+        p.verdict_total(3)
     )?;
 
     writeln!(w, "## Readiness heatmap\n")?;
@@ -290,7 +313,8 @@ fn write_md(p: &Pack, w: &mut dyn Write) -> io::Result<()> {
         for d in r.dimensions {
             write!(w, " {} |", rag_word(d))?;
         }
-        writeln!(w, " {} {} |", r.verdict.mark(), r.verdict.label())?;
+        let (_, mark, label) = shown(r);
+        writeln!(w, " {mark} {label} |")?;
     }
     writeln!(w)?;
 
@@ -309,8 +333,8 @@ fn write_md(p: &Pack, w: &mut dyn Write) -> io::Result<()> {
             md(&pr.reason),
             r.sector.label(),
             r.status.label(),
-            r.verdict.mark(),
-            r.verdict.label(),
+            shown(r).1,
+            shown(r).2,
             last_decision(r)
         )?;
         writeln!(w, "**Owners**\n")?;
@@ -319,12 +343,12 @@ fn write_md(p: &Pack, w: &mut dyn Write) -> io::Result<()> {
             let who = r.owners[role.index()].as_deref().map_or("— missing".to_string(), md);
             writeln!(w, "| {} | {who} |", role.label())?;
         }
-        writeln!(w, "\n**Blockers**\n")?;
-        if pr.readiness.blockers.is_empty() {
-            writeln!(w, "- none: ready for a decision")?;
+        writeln!(w, "\n**Blockers at the {}**\n", md(&pr.gate.to_lowercase()))?;
+        if pr.gaps.is_empty() {
+            writeln!(w, "- none: ready for the gate decision")?;
         }
-        for b in &pr.readiness.blockers {
-            writeln!(w, "- {}: {}", severity_word(b), md(&b.describe()))?;
+        for (blocks, b) in &pr.gaps {
+            writeln!(w, "- {}: {}", severity_word(*blocks), md(&b.describe()))?;
             let items = blocker_items(b);
             for i in items.iter().take(ITEMS_SHOWN) {
                 writeln!(w, "  - day {}: {}", i.due_day, md(&i.text))?;
@@ -377,9 +401,13 @@ fn write_md(p: &Pack, w: &mut dyn Write) -> io::Result<()> {
             "| {} | {} | {} | {} | {} | {} of {} | {} | {} | {} |",
             d.id,
             md(&d.pilot),
-            d.outcome.label(),
+            md(&format!(
+                "{}: {}",
+                super::decisions::gate_name(d),
+                super::decisions::outcome_text(d)
+            )),
             md(&d.decided_on),
-            md(&d.decided_by),
+            md(&super::decisions::maker_text(d)),
             d.criteria.iter().filter(|c| c.met).count(),
             d.criteria.len(),
             md(&d.rationale),
@@ -622,27 +650,29 @@ fn write_html(p: &Pack, w: &mut dyn Write) -> io::Result<()> {
         w,
         "<table class=\"counts\">\n<thead><tr><th scope=\"col\">Phase</th><th scope=\"col\" class=\"num\">Pilots</th>\
          <th scope=\"col\" class=\"num\">✗ Not ready</th><th scope=\"col\" class=\"num\">! At risk</th>\
-         <th scope=\"col\" class=\"num\">✓ Ready</th></tr></thead>\n<tbody>"
+         <th scope=\"col\" class=\"num\">✓ Ready</th><th scope=\"col\" class=\"num\">Stopped or in production</th></tr></thead>\n<tbody>"
     )?;
     for ph in Phase::ALL {
         let c = p.counts[ph.index()];
         writeln!(
             w,
-            "<tr><th scope=\"row\">{}</th><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            "<tr><th scope=\"row\">{}</th><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
             html(ph.label()),
             p.phase_total(ph.index()),
             c[0],
             c[1],
-            c[2]
+            c[2],
+            c[3]
         )?;
     }
     writeln!(
         w,
-        "</tbody>\n<tfoot><tr><th scope=\"row\">All</th><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr></tfoot>\n</table>\n</section>",
+        "</tbody>\n<tfoot><tr><th scope=\"row\">All</th><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr></tfoot>\n</table>\n</section>",
         p.rows.len(),
         p.verdict_total(0),
         p.verdict_total(1),
-        p.verdict_total(2)
+        p.verdict_total(2),
+        p.verdict_total(3)
     )?;
 
     writeln!(w, "<section>\n<h2>Readiness heatmap</h2>")?;
@@ -677,9 +707,9 @@ fn write_html(p: &Pack, w: &mut dyn Write) -> io::Result<()> {
         writeln!(
             w,
             "<td class=\"v-{}\">{} {}</td></tr>",
-            r.verdict.key(),
-            r.verdict.mark(),
-            html(r.verdict.label())
+            shown(r).0,
+            shown(r).1,
+            html(shown(r).2)
         )?;
     }
     writeln!(w, "</tbody>\n</table>\n</section>")?;
@@ -699,9 +729,9 @@ fn write_html(p: &Pack, w: &mut dyn Write) -> io::Result<()> {
             html(&pr.reason),
             html(r.sector.label()),
             html(r.status.label()),
-            r.verdict.key(),
-            r.verdict.mark(),
-            html(r.verdict.label()),
+            shown(r).0,
+            shown(r).1,
+            html(shown(r).2),
             html(&last_decision(r))
         )?;
         write!(w, "<table class=\"owners\"><caption>Owners</caption><tbody>")?;
@@ -717,21 +747,17 @@ fn write_html(p: &Pack, w: &mut dyn Write) -> io::Result<()> {
             )?;
         }
         writeln!(w, "</tbody></table>")?;
-        writeln!(w, "<h4>Blockers</h4>")?;
-        if pr.readiness.blockers.is_empty() {
-            writeln!(w, "<p class=\"met\">None: ready for a decision.</p>")?;
+        writeln!(w, "<h4>Blockers at the {}</h4>", html(&pr.gate.to_lowercase()))?;
+        if pr.gaps.is_empty() {
+            writeln!(w, "<p class=\"met\">None: ready for the gate decision.</p>")?;
         } else {
             writeln!(w, "<ul class=\"blockers\">")?;
-            for b in &pr.readiness.blockers {
-                let class = if b.severity() == Severity::Block {
-                    "unmet"
-                } else {
-                    "v-at-risk"
-                };
+            for (blocks, b) in &pr.gaps {
+                let class = if *blocks { "unmet" } else { "v-at-risk" };
                 write!(
                     w,
                     "<li><span class=\"{class}\">{}</span>: {}",
-                    severity_word(b),
+                    severity_word(*blocks),
                     html(&b.describe())
                 )?;
                 let items = blocker_items(b);
@@ -811,9 +837,9 @@ fn write_html(p: &Pack, w: &mut dyn Write) -> io::Result<()> {
                 d.id,
                 html(&d.pilot),
                 d.outcome.key(),
-                d.outcome.label(),
+                html(&format!("{}: {}", super::decisions::gate_name(d), super::decisions::outcome_text(d))),
                 html(&d.decided_on),
-                html(&d.decided_by),
+                html(&super::decisions::maker_text(d)),
                 d.criteria.iter().filter(|c| c.met).count(),
                 d.criteria.len(),
                 html(&d.rationale),

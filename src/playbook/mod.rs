@@ -28,6 +28,117 @@ pub struct Playbook {
     pub metric_categories: Vec<MetricCategoryDef>,
     #[serde(default)]
     pub lenses: Vec<Lens>,
+    /// How gates are judged, apart from their criteria.
+    #[serde(default)]
+    pub gating: Gating,
+    /// One gate at the end of each phase, in phase order.
+    pub gates: Vec<GateDef>,
+}
+
+/// Settings every gate shares.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gating {
+    /// A dimension score older than this many days no longer counts.
+    #[serde(default = "default_score_age")]
+    pub score_max_age_days: i64,
+    /// Pairs of owner roles one person may hold together (by default none).
+    #[serde(default)]
+    pub shared_roles: Vec<[String; 2]>,
+    /// How many pilots the programme's shortlist holds.
+    #[serde(default = "default_shortlist")]
+    pub shortlist_size: usize,
+}
+
+fn default_score_age() -> i64 {
+    30
+}
+
+fn default_shortlist() -> usize {
+    3
+}
+
+impl Default for Gating {
+    fn default() -> Gating {
+        Gating {
+            score_max_age_days: default_score_age(),
+            shared_roles: Vec::new(),
+            shortlist_size: default_shortlist(),
+        }
+    }
+}
+
+/// The gate at the end of one phase.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GateDef {
+    pub phase: String,
+    pub name: String,
+    #[serde(default)]
+    pub summary: String,
+    pub criteria: Vec<CriterionDef>,
+}
+
+/// Must-meet criteria block the gate; should-meet ones warn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Need {
+    Must,
+    Should,
+}
+
+/// What a criterion checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CriterionKind {
+    /// The gating checklist items of this phase and earlier ones are met:
+    /// done with evidence, or not applicable with a reason.
+    Items,
+    /// Each of the four dimensions is at least `at_least` and was scored
+    /// within the score age limit.
+    Dimensions,
+    /// The owner roles (`roles`, default all four) are named, by distinct
+    /// people unless `gating.shared_roles` lets a pair share one.
+    Owners,
+    /// A rubric lands at `min_band` or better and breaks no blocking rule.
+    Rubric,
+    /// The pilot is on the programme's shortlist.
+    Shortlist,
+    /// Every metric is at or above its minimum viable level, with at least
+    /// one metric in each of `categories`.
+    Metrics,
+    /// A scorecard metric with a baseline and a target exists.
+    Scorecard,
+}
+
+/// One criterion of a gate.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CriterionDef {
+    pub kind: CriterionKind,
+    pub need: Need,
+    /// What the criterion says, as recorded with a decision.
+    pub label: String,
+    /// Dimensions: the lowest rating that meets it (red, yellow, green).
+    #[serde(default)]
+    pub at_least: Option<String>,
+    /// Owners: the roles that must be named (default all four).
+    #[serde(default)]
+    pub roles: Vec<String>,
+    /// Rubric: its key.
+    #[serde(default)]
+    pub rubric: Option<String>,
+    /// Rubric: the lowest band label that meets it (default: any band
+    /// that does not block).
+    #[serde(default)]
+    pub min_band: Option<String>,
+    /// Metrics: categories that need at least one metric each.
+    #[serde(default)]
+    pub categories: Vec<String>,
+    /// Items: these item keys must be met (gating or not); when empty,
+    /// the gating items of the gate's phase and earlier phases.
+    #[serde(default)]
+    pub items: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -73,6 +184,11 @@ pub struct ItemDef {
     pub due: i64,
     #[serde(default)]
     pub gate: bool,
+    /// The item stands for a gate's review or decision itself: it is never
+    /// a criterion of the gate and closes when the gate decision is
+    /// recorded.
+    #[serde(default)]
+    pub review: bool,
     #[serde(default)]
     pub hint: String,
 }
@@ -207,6 +323,7 @@ pub struct ItemTemplate {
     pub text: String,
     pub due_day: i64,
     pub gate: bool,
+    pub review: bool,
 }
 
 /// Key of the built-in four-dimension rubric.
@@ -292,6 +409,12 @@ impl Playbook {
                 if item.text.trim().is_empty() {
                     return Err(format!("checklist item '{}' has no text", item.key));
                 }
+                if item.gate && item.review {
+                    return Err(format!(
+                        "checklist item '{}' is both a gate item and a review item: a review item closes with the gate decision, so it cannot be one of its criteria",
+                        item.key
+                    ));
+                }
             }
         }
         for (key, scale) in &self.scales {
@@ -341,7 +464,102 @@ impl Playbook {
         if rag != ["red", "yellow", "green"] {
             return Err("the 'readiness' rubric must use a red, yellow, green scale".into());
         }
+        self.validate_gates()
+    }
+
+    fn validate_gates(&self) -> std::result::Result<(), String> {
+        let phases: Vec<&str> = self.gates.iter().map(|g| g.phase.as_str()).collect();
+        let want: Vec<&str> = Phase::ALL.iter().map(|p| p.key()).collect();
+        if phases != want {
+            return Err(format!(
+                "gates must be one per phase, {} in that order (found {})",
+                want.join(", "),
+                if phases.is_empty() {
+                    "none".to_string()
+                } else {
+                    phases.join(", ")
+                }
+            ));
+        }
+        if self.gating.score_max_age_days < 1 {
+            return Err("gating.score_max_age_days must be at least 1".into());
+        }
+        for pair in &self.gating.shared_roles {
+            for r in pair {
+                Role::parse(r).map_err(|e| format!("gating.shared_roles: {e}"))?;
+            }
+        }
+        for g in &self.gates {
+            if g.criteria.is_empty() {
+                return Err(format!("gate '{}' has no criteria", g.name));
+            }
+            for c in &g.criteria {
+                let at = format!("gate '{}', criterion '{}'", g.name, c.label);
+                if c.label.trim().is_empty() {
+                    return Err(format!("gate '{}' has a criterion with no label", g.name));
+                }
+                match c.kind {
+                    CriterionKind::Dimensions => {
+                        let v = c.at_least.as_deref().unwrap_or("");
+                        crate::domain::model::Rag::parse(v).map_err(|e| format!("{at}: at_least: {e}"))?;
+                    }
+                    CriterionKind::Owners => {
+                        for r in &c.roles {
+                            Role::parse(r).map_err(|e| format!("{at}: {e}"))?;
+                        }
+                    }
+                    CriterionKind::Rubric => {
+                        let key = c.rubric.as_deref().unwrap_or("");
+                        let r = self
+                            .rubric(key)
+                            .ok_or_else(|| format!("{at}: no rubric '{key}' is declared"))?;
+                        if let Some(b) = &c.min_band {
+                            if !r.bands.iter().any(|x| &x.label == b) {
+                                return Err(format!("{at}: rubric '{key}' has no band '{b}'"));
+                            }
+                        }
+                    }
+                    CriterionKind::Metrics => {
+                        for k in &c.categories {
+                            crate::domain::model::MetricCategory::parse(k).map_err(|e| format!("{at}: {e}"))?;
+                        }
+                    }
+                    CriterionKind::Items => {
+                        for k in &c.items {
+                            let item = self
+                                .checklist
+                                .iter()
+                                .flat_map(|s| s.items.iter())
+                                .find(|i| &i.key == k)
+                                .ok_or_else(|| format!("{at}: no checklist item '{k}'"))?;
+                            if item.review {
+                                return Err(format!(
+                                    "{at}: '{k}' is a review item, which closes with the decision and cannot be its criterion"
+                                ));
+                            }
+                        }
+                    }
+                    CriterionKind::Shortlist | CriterionKind::Scorecard => {}
+                }
+            }
+        }
         Ok(())
+    }
+
+    /// The gate at the end of a phase.
+    pub fn gate(&self, p: Phase) -> &GateDef {
+        &self.gates[p.index()]
+    }
+
+    /// Keys of the items that stand for a gate's review or decision.
+    pub fn review_items(&self) -> impl Iterator<Item = (&str, Phase)> {
+        self.checklist.iter().flat_map(|s| {
+            let phase = Phase::parse(&s.phase).unwrap_or(Phase::Assessment);
+            s.items
+                .iter()
+                .filter(|i| i.review)
+                .map(move |i| (i.key.as_str(), phase))
+        })
     }
 
     /// A rubric by key.
@@ -388,6 +606,7 @@ impl Playbook {
                         text: i.text.clone(),
                         due_day: i.due,
                         gate: i.gate,
+                        review: i.review,
                     });
                 }
             }

@@ -156,9 +156,11 @@ mod tests {
                     rationale: "Ready".into(),
                     decided_by: who,
                     decided_on: "2026-11-01".into(),
+                    override_reason: "Accepted by the steering group".into(),
                     ..Default::default()
                 };
-                tx.record_decision(p, &nd)
+                tx.record_decision(&crate::playbook::Playbook::builtin(), p, &nd)
+                    .map(|r| r.id)
             })
             .unwrap();
         (s, d)
@@ -184,7 +186,8 @@ mod tests {
         let (s, d) = store_with_decision();
         s.conn()
             .execute_batch(&format!(
-                "DROP TRIGGER decisions_append_only_delete; DELETE FROM decisions WHERE id = {d};"
+                "DROP TRIGGER decisions_append_only_delete; DROP TRIGGER criteria_append_only_delete;
+                 DELETE FROM decision_criteria WHERE decision_id = {d}; DELETE FROM decisions WHERE id = {d};"
             ))
             .unwrap();
         let m = s.decision_audit_mismatches().unwrap();

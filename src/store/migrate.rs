@@ -16,8 +16,43 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-/// Steps after version 1, in order. (Version 1 is `schema.sql` itself.)
-pub const MIGRATIONS: &[Migration] = &[];
+/// Steps after version 1, in order. A new file gets `schema.sql`, which is
+/// already at [`SCHEMA_VERSION`].
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    to: 2,
+    sql: MIGRATE_TO_2,
+}];
+
+/// Version 2: stage gates. Decisions record the gate they decide and what
+/// the outcome did; criteria say whether they were must- or should-meet;
+/// pilots can be shortlisted; the review and decision items of the
+/// production gate stop being gating items (they stand for the decision
+/// itself and close with it).
+const MIGRATE_TO_2: &str = "
+    ALTER TABLE pilots ADD COLUMN shortlisted INTEGER NOT NULL DEFAULT 0 CHECK (shortlisted IN (0, 1));
+    ALTER TABLE decisions ADD COLUMN gate TEXT CHECK (gate IN ('assessment', 'scaffolding', 'hardening'));
+    ALTER TABLE decisions ADD COLUMN override TEXT NOT NULL DEFAULT '';
+    ALTER TABLE decisions ADD COLUMN pivot_to TEXT CHECK (pivot_to IN ('assessment', 'scaffolding', 'hardening'));
+    ALTER TABLE decisions ADD COLUMN review_on TEXT;
+    ALTER TABLE decisions ADD COLUMN maker_is_owner INTEGER NOT NULL DEFAULT 0 CHECK (maker_is_owner IN (0, 1));
+    ALTER TABLE decision_criteria ADD COLUMN need TEXT NOT NULL DEFAULT '' CHECK (need IN ('', 'must', 'should'));
+    UPDATE checklist_items SET gate = 0 WHERE item_key IN ('hd-readiness-review', 'hd-decision') AND gate = 1;
+    UPDATE pilot_stats SET open_gates = (SELECT count(*) FROM checklist_items c
+        WHERE c.pilot_id = pilot_stats.pilot_id AND c.gate = 1 AND c.state IN ('todo', 'doing', 'blocked'));
+    DROP VIEW decision_log;
+    CREATE VIEW decision_log AS
+    SELECT d.id, p.name AS pilot, d.gate, d.outcome, d.rationale, pe.name AS decided_by,
+           d.decided_on, d.stop_conditions,
+           (d.communicated OR n.decision_id IS NOT NULL) AS communicated,
+           (SELECT MIN(l.id) FROM decisions l
+            WHERE l.pilot_id = d.pilot_id AND l.id > d.id AND (d.gate IS NULL OR l.gate IS d.gate)) AS superseded_by,
+           d.override, d.pivot_to, d.review_on, d.maker_is_owner,
+           d.recorded_at, d.recorded_by, d.hash
+    FROM decisions d
+    JOIN pilots p ON p.id = d.pilot_id
+    JOIN people pe ON pe.id = d.decided_by
+    LEFT JOIN decision_notices n ON n.decision_id = d.id;
+";
 
 /// Bring the database to `target`. `steps` are applied to files already at
 /// version 1 or later; a version-0 (new) file gets `schema.sql`, which is at

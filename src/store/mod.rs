@@ -6,6 +6,7 @@ mod audit;
 mod checklist;
 mod decisions;
 mod exchange;
+mod gates;
 mod metrics;
 pub mod migrate;
 mod open;
@@ -19,14 +20,14 @@ mod ui_queries;
 pub use audit::{verify_chains, ChainReport, GENESIS};
 pub use decisions::DecisionFilter;
 pub use open::{busy_timeout, OpenMode, BUSY_TIMEOUT};
-pub use portfolio::{PilotRow, Programme};
+pub use portfolio::{candidate_facts, PilotRow, Programme};
 
 use crate::{Error, Result};
 use rusqlite::{Connection, ErrorCode, TransactionBehavior};
 use std::path::{Path, PathBuf};
 
 /// The schema this build writes (PRAGMA user_version).
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 /// `PRAGMA application_id` of a lastmile file ("LMIL").
 pub const APPLICATION_ID: i64 = 0x4c4d_494c;
 /// The canonical schema, applied to a new file.
@@ -245,8 +246,12 @@ impl<'a> Tx<'a> {
         self.today
     }
 
-    /// Stamp changes with another time (used to build demo history).
+    /// Stamp changes with another time (used to build demo history); the
+    /// transaction's today moves to that time's date.
     pub fn set_now(&mut self, at: String) {
+        if let Some(d) = gates::date_of(&at) {
+            self.today = d;
+        }
         self.now = at;
     }
 

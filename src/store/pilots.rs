@@ -10,7 +10,7 @@ use crate::{Error, Result};
 use rusqlite::{params, OptionalExtension, Row};
 
 pub(crate) const PILOT_COLUMNS: &str = "id, name, business_unit, sector, business_case, data_sources, model_class, \
-     integration_footprint, governance_posture, status, phase, revision, updated_at, updated_by";
+     integration_footprint, governance_posture, status, phase, revision, updated_at, updated_by, shortlisted";
 
 pub(crate) fn vocab<T>(r: &Row, i: usize, parse: fn(&str) -> Result<T>) -> rusqlite::Result<T> {
     let s: String = r.get(i)?;
@@ -35,6 +35,7 @@ pub(crate) fn pilot_from_row(r: &Row) -> rusqlite::Result<Pilot> {
         revision: r.get(11)?,
         updated_at: r.get(12)?,
         updated_by: r.get(13)?,
+        shortlisted: r.get(14)?,
     })
 }
 
@@ -323,6 +324,46 @@ impl Tx<'_> {
             self.bump_pilot(id, revision)?;
         }
         Ok(())
+    }
+
+    /// Put a pilot on the programme's shortlist or take it off. The
+    /// shortlist holds at most `gating.shortlist_size` pilots.
+    pub fn set_shortlisted(&mut self, pb: &crate::playbook::Playbook, id: i64, revision: i64, on: bool) -> Result<()> {
+        let old = self.pilot_at(id, revision, |p| {
+            if p.shortlisted {
+                "on the shortlist".into()
+            } else {
+                "not on the shortlist".into()
+            }
+        })?;
+        if old.shortlisted == on {
+            return Ok(());
+        }
+        if on {
+            let n: i64 = self
+                .conn()
+                .query_row("SELECT count(*) FROM pilots WHERE shortlisted = 1", [], |r| r.get(0))
+                .map_err(|e| self.err(e))?;
+            let max = pb.gating.shortlist_size;
+            if n as usize >= max {
+                return Err(Error::invalid(format!(
+                    "the shortlist already holds {n} pilots (the playbook allows {max}): take one off first"
+                )));
+            }
+        }
+        self.conn()
+            .execute("UPDATE pilots SET shortlisted = ?1 WHERE id = ?2", params![on, id])
+            .map_err(|e| self.err(e))?;
+        self.bump_pilot(id, revision)?;
+        let yn = |b: bool| if b { "yes" } else { "no" };
+        self.audit(
+            "pilot",
+            id,
+            Some(id),
+            "shortlisted",
+            Some(yn(old.shortlisted)),
+            Some(yn(on)),
+        )
     }
 
     /// Move a pilot to another phase.

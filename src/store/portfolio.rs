@@ -4,10 +4,10 @@
 
 use super::{Store, Tx};
 use crate::domain::calendar::parse_date;
-use crate::domain::model::{Dimension, Outcome, Phase, Rag, Role, Sector, Status};
-use crate::domain::readiness::{self, Facts, ItemRef, Verdict};
+use crate::domain::model::{Outcome, Phase, Rag, Role, Sector, Status};
+use crate::domain::readiness::Verdict;
 use crate::error::Conflict;
-use crate::playbook::{rubric, Playbook, READINESS_RUBRIC};
+use crate::playbook::{rubric, Playbook};
 use crate::{Error, Result};
 use chrono::NaiveDate;
 use rusqlite::params;
@@ -20,6 +20,21 @@ pub struct Programme {
     pub name: String,
     pub start_date: NaiveDate,
     pub revision: i64,
+}
+
+/// The pilots that compete for the shortlist: active pilots in
+/// Assessment. `status`, the Assessment board and the pack all rank these,
+/// so they always agree.
+pub fn candidate_facts(rows: &[PilotRow]) -> Vec<crate::domain::candidates::CandidateFacts> {
+    rows.iter()
+        .filter(|r| r.phase == Phase::Assessment && r.is_active())
+        .map(|r| crate::domain::candidates::CandidateFacts {
+            pilot_id: r.id,
+            name: r.name.clone(),
+            selection: r.selection,
+            dimensions: r.dimensions,
+        })
+        .collect()
 }
 
 /// One pilot as the portfolio sees it.
@@ -44,25 +59,31 @@ pub struct PilotRow {
     pub items_done: u32,
     pub open_gates: u32,
     pub overdue: u32,
+    /// Overdue items of the phase the pilot is in (counted while judging).
+    pub overdue_in_phase: u32,
     pub due_soon: u32,
     pub next_due: Option<(i64, String)>,
     pub last_decision: Option<(Outcome, String)>,
     pub uncommunicated: u32,
-    pub rubric_gates: Vec<readiness::RubricGate>,
-    pub verdict: Verdict,
+    pub shortlisted: bool,
+    /// The person named for each role, in [`Role::ALL`] order.
+    pub owner_ids: [Option<i64>; 4],
+    /// At the current gate; `None` once stopped or in production.
+    pub verdict: Option<Verdict>,
+    /// Unmet must-meet criteria of the current gate.
+    pub gate_blockers: u32,
+    /// Labels of the current gate's unmet criteria, must-meet first, then
+    /// should-meet.
+    pub unmet: Vec<String>,
+    /// The production gate evaluated now.
+    pub production: Verdict,
 }
 
 impl PilotRow {
-    /// The readiness facts this row carries (counts, no item detail).
-    pub fn facts(&self) -> Facts {
-        Facts {
-            dimensions: self.dimensions,
-            owners: self.owners.each_ref().map(Option::is_some),
-            open_gates: self.open_gates,
-            overdue: self.overdue,
-            rubric_gates: self.rubric_gates.clone(),
-            ..Facts::default()
-        }
+    /// Whether the pilot still goes through gates (not stopped, not in
+    /// production).
+    pub fn is_active(&self) -> bool {
+        crate::domain::gates::is_active(self.status)
     }
 
     /// Owners named, out of four.
@@ -175,7 +196,7 @@ impl Store {
             let sql = format!(
                 "SELECT p.id, p.name, p.business_unit, p.sector, p.phase, p.status, p.revision,
                         s.items_total, s.items_done, s.open_gates, s.open_due, s.dims, s.dims_oldest, s.selection,
-                        s.next_due_day, s.next_text
+                        s.next_due_day, s.next_text, p.shortlisted
                  FROM pilots p JOIN pilot_stats s ON s.pilot_id = p.id
                  WHERE {} ORDER BY p.id",
                 by("p.id")
@@ -185,6 +206,7 @@ impl Store {
             while let Some(r) = q.next().map_err(e)? {
                 let id: i64 = r.get(0).map_err(e)?;
                 let text = |i: usize| -> Result<&str> { r.get_ref(i).and_then(|v| Ok(v.as_str()?)).map_err(e) };
+                let phase = Phase::parse(text(4)?)?;
                 let (mut overdue, mut due_soon) = (0, 0);
                 for (i, c) in text(10)?.bytes().enumerate() {
                     let (due, n) = (i as i64 + 1, u32::from(c).saturating_sub(48));
@@ -203,7 +225,7 @@ impl Store {
                     name: r.get(1).map_err(e)?,
                     business_unit: r.get(2).map_err(e)?,
                     sector: Sector::parse(text(3)?)?,
-                    phase: Phase::parse(text(4)?)?,
+                    phase,
                     status: Status::parse(text(5)?)?,
                     revision: r.get(6).map_err(e)?,
                     dimensions: letters(text(11)?),
@@ -214,12 +236,17 @@ impl Store {
                     items_done: r.get(8).map_err(e)?,
                     open_gates: r.get(9).map_err(e)?,
                     overdue,
+                    overdue_in_phase: 0,
                     due_soon,
                     next_due,
                     last_decision: None,
                     uncommunicated: 0,
-                    rubric_gates: Vec::new(),
-                    verdict: Verdict::NotReady,
+                    shortlisted: r.get(16).map_err(e)?,
+                    owner_ids: [None; 4],
+                    verdict: None,
+                    gate_blockers: 0,
+                    unmet: Vec::new(),
+                    production: Verdict::NotReady,
                 });
             }
         }
@@ -258,6 +285,7 @@ impl Store {
                         },
                     };
                     rows[i].owners[role.index()] = Some(name);
+                    rows[i].owner_ids[role.index()] = Some(r.get(2).map_err(e)?);
                 }
             }
         }
@@ -281,124 +309,11 @@ impl Store {
                 }
             }
         }
-        // Rubrics an organisation declared as gating readiness.
-        for g in playbook
-            .rubrics
-            .iter()
-            .filter(|r| r.gates_readiness && r.key != READINESS_RUBRIC)
-        {
-            let mut answers: HashMap<i64, HashMap<String, String>> = HashMap::new();
-            let sql = format!(
-                "SELECT s.pilot_id, s.question, s.answer FROM scores s
-                 WHERE s.id IN (SELECT MAX(id) FROM scores WHERE rubric = ?2 AND {} GROUP BY pilot_id, question)",
-                by("pilot_id")
-            );
-            let mut stmt = c.prepare_cached(&sql).map_err(e)?;
-            let mut q = stmt.query(params![only, g.key]).map_err(e)?;
-            while let Some(r) = q.next().map_err(e)? {
-                answers
-                    .entry(r.get(0).map_err(e)?)
-                    .or_default()
-                    .insert(r.get(1).map_err(e)?, r.get(2).map_err(e)?);
-            }
-            let empty = HashMap::new();
-            for row in &mut rows {
-                let a = answers.get(&row.id).unwrap_or(&empty);
-                row.rubric_gates.push(rubric::score(g, playbook.scale_of(g), a).gate());
-            }
-        }
-        for row in &mut rows {
-            row.verdict = readiness::verdict(&row.facts());
-        }
+        self.judge_rows(playbook, day, only, &mut rows)?;
         // By name as SQLite's NOCASE collation orders it (ASCII case
         // folding); names are unique under it, so the order is total.
         rows.sort_by_cached_key(|r| r.name.to_ascii_lowercase());
         Ok(rows)
-    }
-
-    /// Readiness facts of one pilot with the items behind each count.
-    pub fn facts(&self, playbook: &Playbook, pilot_id: i64, day: i64) -> Result<Facts> {
-        let mut f = Facts::default();
-        for (q, entry) in self.current_answers(pilot_id, READINESS_RUBRIC)? {
-            if let (Ok(d), Ok(rag)) = (Dimension::parse(&q), Rag::parse(&entry.answer)) {
-                f.dimensions[d.index()] = Some(rag);
-            }
-        }
-        for o in self.owners(pilot_id)? {
-            f.owners[o.role.index()] = true;
-        }
-        for item in self.checklist(pilot_id)? {
-            if !item.state.is_open() {
-                continue;
-            }
-            let r = ItemRef {
-                id: item.id,
-                text: item.text.clone(),
-                phase: item.phase,
-                due_day: item.due_day,
-            };
-            if item.gate {
-                f.open_gates += 1;
-                f.open_gate_items.push(r.clone());
-            }
-            if item.due_day < day {
-                f.overdue += 1;
-                f.overdue_items.push(r);
-            }
-        }
-        for g in playbook
-            .rubrics
-            .iter()
-            .filter(|r| r.gates_readiness && r.key != READINESS_RUBRIC)
-        {
-            let answers: HashMap<String, String> = self
-                .current_answers(pilot_id, &g.key)?
-                .into_iter()
-                .map(|(k, v)| (k, v.answer))
-                .collect();
-            f.rubric_gates
-                .push(rubric::score(g, playbook.scale_of(g), &answers).gate());
-        }
-        Ok(f)
-    }
-
-    /// The same facts as [`Store::facts`] for a pilot whose summary row
-    /// was just read with [`Store::portfolio`]: ratings, owners and rubric
-    /// gates come from the row, and only the pilot's open checklist items
-    /// are read (exports that detail thousands of pilots use this).
-    pub fn facts_of(&self, row: &PilotRow, day: i64) -> Result<Facts> {
-        let mut f = row.facts();
-        f.open_gates = 0;
-        f.overdue = 0;
-        let mut stmt = self
-            .conn()
-            .prepare_cached(
-                "SELECT id, text, phase, due_day, gate FROM checklist_items
-                 WHERE pilot_id = ?1 AND state IN ('todo', 'doing', 'blocked') ORDER BY position",
-            )
-            .map_err(|e| self.err(e))?;
-        let mut q = stmt.query([row.id]).map_err(|e| self.err(e))?;
-        while let Some(r) = q.next().map_err(|e| self.err(e))? {
-            let (due_day, gate): (i64, bool) = (r.get(3).map_err(|e| self.err(e))?, r.get(4).map_err(|e| self.err(e))?);
-            if !gate && due_day >= day {
-                continue;
-            }
-            let item = ItemRef {
-                id: r.get(0).map_err(|e| self.err(e))?,
-                text: r.get(1).map_err(|e| self.err(e))?,
-                phase: Phase::parse(r.get_ref(2).and_then(|v| Ok(v.as_str()?)).map_err(|e| self.err(e))?)?,
-                due_day,
-            };
-            if gate {
-                f.open_gates += 1;
-                f.open_gate_items.push(item.clone());
-            }
-            if due_day < day {
-                f.overdue += 1;
-                f.overdue_items.push(item);
-            }
-        }
-        Ok(f)
     }
 
     /// Every rubric's result for one pilot.
@@ -486,10 +401,9 @@ mod tests {
                 assert_eq!(row.overdue as usize, open.iter().filter(|i| i.due_day < day).count());
                 let first = open.iter().min_by_key(|i| (i.due_day, i.position));
                 assert_eq!(row.next_due, first.map(|i| (i.due_day, i.text.clone())));
-                let f = s.facts(&pb, row.id, day).unwrap();
-                assert_eq!(s.facts_of(&row, day).unwrap(), f, "{}", row.name);
-                assert_eq!(row.dimensions, f.dimensions, "{}", row.name);
-                assert_eq!(row.verdict, readiness::verdict(&f), "{}", row.name);
+                let j = s.judge(&pb, row.id).unwrap();
+                assert_eq!(row.verdict, j.verdict(), "{}", row.name);
+                assert_eq!(row.production, j.production.verdict, "{}", row.name);
                 let sel = s.current_answers(row.id, SELECTION_RUBRIC).unwrap();
                 for (i, q) in SELECTION_QUESTIONS.iter().enumerate() {
                     assert_eq!(row.selection[i], sel.get(*q).and_then(|a| a.answer.parse().ok()), "{q}");

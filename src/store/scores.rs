@@ -98,6 +98,12 @@ impl Tx<'_> {
             .map(|v| v.label.clone())
             .unwrap_or_default();
         let rationale = clean_text("rationale", rationale)?;
+        if rationale.trim().is_empty() {
+            return Err(Error::invalid(format!(
+                "the score of '{}' has no rationale: say what evidence supports it, whatever the rating",
+                q.text
+            )));
+        }
         let old: Option<String> = self
             .conn()
             .prepare_cached("SELECT answer FROM scores WHERE pilot_id = ?1 AND rubric = ?2 AND question = ?3 ORDER BY id DESC LIMIT 1")

@@ -15,7 +15,8 @@ fn item_with_pilot(r: &Row) -> rusqlite::Result<(ChecklistItem, String)> {
 
 impl Store {
     /// Open checklist items due on a day in `from_day..before_day` across
-    /// the portfolio, earliest first, at most `limit`, each with its
+    /// the portfolio's active pilots (stopped pilots and pilots in
+    /// production have left the gates), earliest first, at most `limit`, each with its
     /// pilot's name; and how many there are in all.
     pub fn open_items_due_between(
         &self,
@@ -32,6 +33,7 @@ impl Store {
                  JOIN pilots pi ON pi.id = c.pilot_id
                  LEFT JOIN people pe ON pe.id = c.owner_id
                  WHERE c.state IN ('todo', 'doing', 'blocked') AND c.due_day >= ?1 AND c.due_day < ?2
+                   AND pi.status NOT IN ('stopped', 'production')
                  ORDER BY c.due_day, pi.name COLLATE NOCASE, c.position
                  LIMIT ?3",
             )
@@ -44,7 +46,9 @@ impl Store {
         let total: i64 = self
             .conn()
             .query_row(
-                "SELECT count(*) FROM checklist_items WHERE state IN ('todo', 'doing', 'blocked') AND due_day >= ?1 AND due_day < ?2",
+                "SELECT count(*) FROM checklist_items c JOIN pilots pi ON pi.id = c.pilot_id
+                 WHERE c.state IN ('todo', 'doing', 'blocked') AND c.due_day >= ?1 AND c.due_day < ?2
+                   AND pi.status NOT IN ('stopped', 'production')",
                 [from_day, before_day],
                 |r| r.get(0),
             )

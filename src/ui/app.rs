@@ -37,6 +37,9 @@ pub struct App {
     pub(crate) boards: [BoardState; 3],
     pub(crate) detail: DetailState,
     pub(crate) pilot: Option<PilotData>,
+    /// The selected portfolio pilot's gates (the preview's gaps), loaded
+    /// alone so moving through the portfolio reads one pilot's facts.
+    pub(crate) preview: Option<(i64, crate::domain::gates::Judgement)>,
     pub(crate) decisions: DecisionsState,
     pub(crate) attention: AttentionState,
     pub(crate) overlays: Vec<Overlay>,
@@ -69,6 +72,7 @@ impl App {
             boards: Default::default(),
             detail: DetailState::default(),
             pilot: None,
+            preview: None,
             decisions: DecisionsState::default(),
             attention: AttentionState::default(),
             overlays: Vec::new(),
@@ -104,6 +108,7 @@ impl App {
         self.decisions.loaded = false;
         self.attention.loaded = false;
         self.pilot = None;
+        self.preview = None;
         self.data_version = self.store.data_version()?;
         self.ensure_loaded();
         Ok(())
@@ -304,6 +309,19 @@ impl App {
                 }
             }
         }
+        if matches!(self.screen, Screen::Portfolio) && self.overlays.is_empty() {
+            let want = self.current_pilot();
+            if want != self.preview.as_ref().map(|(id, _)| *id) {
+                self.preview = None;
+                if let Some(id) = want {
+                    match self.store.judge(&self.playbook, id) {
+                        Ok(j) => self.preview = Some((id, j)),
+                        Err(crate::Error::NotFound(_)) => self.portfolio.remove(id),
+                        Err(e) => self.error(e.to_string()),
+                    }
+                }
+            }
+        }
         if matches!(self.screen, Screen::Decisions | Screen::Attention) && !self.decisions.loaded {
             match self.store.all_decisions() {
                 Ok(list) => {
@@ -335,6 +353,9 @@ impl App {
         }
         if self.pilot.as_ref().is_some_and(|p| p.id() == id) {
             self.pilot = None;
+        }
+        if self.preview.as_ref().is_some_and(|(p, _)| *p == id) {
+            self.preview = None;
         }
         self.decisions.loaded = false;
         self.attention.loaded = false;

@@ -61,9 +61,18 @@ impl App {
             },
             Overlay::Editor(e) => match a {
                 Action::Submit => {
-                    let (id, rev, text) = (e.item_id, e.revision, e.buf.text().to_string());
-                    if self.set_item_note(id, rev, &text) {
+                    let (id, rev, text, then) = (e.item_id, e.revision, e.buf.text().to_string(), e.then);
+                    let saved = match then {
+                        Some(state) => self.set_item_note_and_state(id, rev, &text, state),
+                        None => self.set_item_note(id, rev, &text),
+                    };
+                    if saved {
                         self.overlays.pop();
+                        // A reason given during a workshop answers its item.
+                        if then.is_some() && matches!(self.overlays.last(), Some(Overlay::Workshop(_))) {
+                            self.workshop_answered(id);
+                            self.workshop_step(1);
+                        }
                     }
                 }
                 Action::Back => {
@@ -257,8 +266,9 @@ impl App {
                 self.overlays.pop();
             }
             Pending::RecordDecision { pilot_id, decision } => {
-                match self.store.write(|tx| tx.record_decision(pilot_id, &decision)) {
-                    Ok(_) => {
+                let pb = self.playbook.clone();
+                match self.store.write(|tx| tx.record_decision(&pb, pilot_id, &decision)) {
+                    Ok(rec) => {
                         if matches!(self.overlays.last(), Some(Overlay::Form(_))) {
                             self.overlays.pop();
                         }
@@ -274,7 +284,14 @@ impl App {
                             ),
                         });
                         let outcome = decision.outcome.map_or("", |o| o.label());
-                        self.ok(format!("decision recorded: {outcome} (see the decision log, 5)"));
+                        let mut msg = format!("decision #{} recorded: {outcome}, {}", rec.id, rec.effect.describe());
+                        if !rec.overridden.is_empty() {
+                            msg.push_str(&format!(" (override of {} unmet must-meet)", rec.overridden.len()));
+                        }
+                        if rec.maker_is_owner {
+                            msg.push_str("; the decision-maker owns this pilot");
+                        }
+                        self.ok(msg);
                         self.refresh_pilot(pilot_id);
                     }
                     Err(e @ crate::Error::Conflict(_)) => self.fail(e),
@@ -361,6 +378,21 @@ impl App {
             original: note,
             item_id,
             revision: item.revision,
+            then: None,
+        }));
+    }
+
+    /// Ask for the reason an item is not applicable, then mark it so.
+    pub(crate) fn open_na_reason(&mut self, item_id: i64) {
+        let Some(item) = self.item(item_id) else { return };
+        self.overlays.push(Overlay::Editor(EditorState {
+            title: "Why does it not apply? (the reason is kept as its note)".into(),
+            context: sanitize(&item.text),
+            buf: TextBuf::multiline(""),
+            original: String::new(),
+            item_id,
+            revision: item.revision,
+            then: Some(crate::domain::model::ItemState::Na),
         }));
     }
 

@@ -112,6 +112,11 @@ impl App {
         if item.state == state {
             return true;
         }
+        // Not applicable only with a reason: ask for it first.
+        if state == ItemState::Na && item.note.trim().is_empty() {
+            self.open_na_reason(item_id);
+            return false;
+        }
         if self
             .write(|tx| tx.set_item_state(item.id, item.revision, state))
             .is_none()
@@ -169,6 +174,50 @@ impl App {
             old: item.note.clone(),
         });
         self.ok("note saved");
+        self.refresh_pilot(item.pilot_id);
+        true
+    }
+
+    /// Save an item's note and then its state, in one transaction (the
+    /// reason of a "not applicable"); one undo puts both back.
+    pub fn set_item_note_and_state(&mut self, item_id: i64, revision: i64, note: &str, state: ItemState) -> bool {
+        let Some(item) = self.item(item_id) else { return false };
+        if self
+            .write(|tx| {
+                tx.set_item_note(item_id, revision, note)?;
+                tx.set_item_state(item_id, revision + 1, state)
+            })
+            .is_none()
+        {
+            return false;
+        }
+        let rev = self.item_rev(item_id);
+        self.push_undo(Undo {
+            label: format!(
+                "{} → {}",
+                crate::text::truncate(&crate::text::sanitize(&item.text), 40),
+                state.label()
+            ),
+            pilot_id: Some(item.pilot_id),
+            steps: vec![
+                Step::ItemState {
+                    item_id,
+                    rev,
+                    old: item.state,
+                },
+                Step::ItemNote {
+                    item_id,
+                    rev: rev + 1,
+                    old: item.note.clone(),
+                },
+            ],
+            not_undoable: None,
+        });
+        self.ok(format!(
+            "{} {} (reason kept as its note)",
+            state.mark(),
+            crate::text::truncate(&crate::text::sanitize(&item.text), 50)
+        ));
         self.refresh_pilot(item.pilot_id);
         true
     }

@@ -126,6 +126,9 @@ pub struct EditorState {
     pub original: String,
     pub item_id: i64,
     pub revision: i64,
+    /// A state to set with the note, in the same transaction (marking an
+    /// item not applicable asks for its reason first).
+    pub then: Option<crate::domain::model::ItemState>,
 }
 
 /// The fuzzy person picker; the last row may offer to add the typed name.
@@ -216,7 +219,10 @@ pub struct WhyLine {
 pub struct WhyState {
     pub pilot_id: i64,
     pub pilot: String,
-    pub verdict: Verdict,
+    /// At the current gate (`None` once the pilot has left the gates).
+    pub verdict: Option<Verdict>,
+    /// The current gate's name.
+    pub gate: String,
     pub lines: Vec<WhyLine>,
     pub scroll: Scroll,
 }

@@ -1,8 +1,10 @@
 //! Everything shown about one pilot (the selected one), loaded when the
 //! selection changes or after a write to it.
 
-use crate::domain::model::{AuditEvent, ChecklistItem, Decision, Metric, Owner, Phase, Pilot, Role, ScoreEntry};
-use crate::domain::readiness::{self, Facts, Readiness};
+use crate::domain::gates::Judgement;
+use crate::domain::model::{
+    AuditEvent, ChecklistItem, Decision, Dimension, Metric, Owner, Phase, Pilot, Rag, Role, ScoreEntry,
+};
 use crate::playbook::rubric::RubricResult;
 use crate::playbook::{Playbook, READINESS_RUBRIC, SELECTION_RUBRIC};
 use crate::store::Store;
@@ -20,8 +22,10 @@ pub struct PilotData {
     pub owners: Vec<Owner>,
     pub metrics: Vec<Metric>,
     pub decisions: Vec<Decision>,
-    pub facts: Facts,
-    pub readiness: Readiness,
+    /// At the current gate and at the production gate.
+    pub judgement: Judgement,
+    /// Current rating per dimension, in [`Dimension::ALL`] order.
+    pub dimensions: [Option<Rag>; 4],
     /// Every readiness score ever given, oldest first.
     pub history: Vec<ScoreEntry>,
     /// Current selection answers by question key.
@@ -31,16 +35,23 @@ pub struct PilotData {
 }
 
 impl PilotData {
-    pub fn load(store: &Store, playbook: &Playbook, id: i64, day: i64) -> Result<PilotData> {
-        let facts = store.facts(playbook, id, day)?;
+    pub fn load(store: &Store, playbook: &Playbook, id: i64, _day: i64) -> Result<PilotData> {
         Ok(PilotData {
+            judgement: store.judge(playbook, id)?,
+            dimensions: {
+                let mut d = [None; 4];
+                for (q, e) in store.current_answers(id, READINESS_RUBRIC)? {
+                    if let (Ok(dim), Ok(rag)) = (Dimension::parse(&q), Rag::parse(&e.answer)) {
+                        d[dim.index()] = Some(rag);
+                    }
+                }
+                d
+            },
             pilot: store.pilot(id)?,
             checklist: store.checklist(id)?,
             owners: store.owners(id)?,
             metrics: store.metrics(id)?,
             decisions: store.pilot_decisions(id)?,
-            readiness: readiness::assess(&facts),
-            facts,
             history: store.score_history(id, READINESS_RUBRIC)?,
             selection: store.current_answers(id, SELECTION_RUBRIC)?,
             rubrics: store.rubric_results(playbook, id)?,

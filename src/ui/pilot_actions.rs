@@ -65,7 +65,7 @@ impl App {
                 .overlays
                 .push(Overlay::Form(Box::new(kinds::pilot_form(Some(&d.pilot))))),
             Action::Score => {
-                let dims = d.facts.dimensions;
+                let dims = d.dimensions;
                 let first = Dimension::ALL
                     .iter()
                     .zip(dims.iter())
@@ -165,7 +165,7 @@ impl App {
     /// Open the score form on one dimension.
     pub(crate) fn open_score(&mut self, pilot_id: i64, dim: Dimension) {
         let Some(d) = self.load_pilot(pilot_id) else { return };
-        let form = kinds::score_form(pilot_id, &d.pilot.name, dim, d.facts.dimensions[dim.index()]);
+        let form = kinds::score_form(pilot_id, &d.pilot.name, dim, d.dimensions[dim.index()]);
         self.overlays.push(Overlay::Form(Box::new(form)));
     }
 
@@ -173,7 +173,17 @@ impl App {
     pub(crate) fn open_decision(&mut self, pilot_id: i64) {
         let today = self.today;
         let Some(d) = self.load_pilot(pilot_id) else { return };
-        let form = kinds::decision_form(pilot_id, &d.pilot.name, &d.readiness, &d.facts.dimensions, today);
+        let Some(gate) = d.judgement.current.as_ref() else {
+            let msg = format!(
+                "{} has left the gates ({}): there is no gate to decide",
+                sanitize(&d.pilot.name),
+                d.pilot.status.label().to_lowercase()
+            );
+            self.info(msg);
+            return;
+        };
+        let owners: Vec<i64> = d.owners.iter().map(|o| o.person_id).collect();
+        let form = kinds::decision_form(pilot_id, &d.pilot.name, gate, owners, today);
         self.overlays.push(Overlay::Form(Box::new(form)));
     }
 

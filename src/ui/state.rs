@@ -68,6 +68,8 @@ pub struct DecisionsState {
 /// Kinds of line on the Attention screen, in display order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum AttentionKind {
+    /// A defer's review date has come.
+    ReviewDue,
     Overdue,
     DueSoon,
     MissingOwner,
@@ -78,6 +80,7 @@ pub enum AttentionKind {
 impl AttentionKind {
     pub fn title(self) -> &'static str {
         match self {
+            AttentionKind::ReviewDue => "Deferred pilots due for review",
             AttentionKind::Overdue => "Overdue checklist items",
             AttentionKind::DueSoon => "Due within 7 days",
             AttentionKind::MissingOwner => "Pilots missing owners",

@@ -2,10 +2,10 @@
 //! into the domain's input structs (the store checks again on write).
 
 use super::{Field, FieldValue, FormState};
+use crate::domain::gates::GateResult;
 use crate::domain::model::{
     Dimension, MetricCategory, MetricFields, NewDecision, Outcome, Pilot, PilotFields, Rag, Sector, Status,
 };
-use crate::domain::readiness::Readiness;
 use crate::playbook::{Playbook, SELECTION_QUESTIONS, SELECTION_RUBRIC};
 use crate::text::sanitize;
 use chrono::NaiveDate;
@@ -157,7 +157,7 @@ pub fn score_form(pilot_id: i64, pilot: &str, dimension: Dimension, current: Opt
                 "rationale",
                 "Rationale",
                 "",
-                "One line on why, and what would move it up. Kept in the score history.",
+                "Required: the evidence for this rating, and what would move it up. Kept in the score history.",
             ),
         ],
     );
@@ -192,7 +192,12 @@ pub fn selection_form(pilot_id: i64, pilot: &str, playbook: &Playbook, current: 
             help,
         });
     }
-    fields.push(Field::area("rationale", "Rationale", "", "Optional: why these scores."));
+    fields.push(Field::area(
+        "rationale",
+        "Rationale",
+        "",
+        "Required: what the scores rest on (a workshop, a document).",
+    ));
     FormState::new(
         FormKind::Selection { pilot_id },
         format!("Selection scores: {}", sanitize(pilot)),
@@ -233,35 +238,25 @@ pub fn metric_form(pilot_id: i64, pilot: &str) -> FormState {
 
 /// Record a go / no-go / pivot / defer decision. Criteria start from the
 /// four dimensions and the readiness verdict, marked met or not.
-pub fn decision_form(
-    pilot_id: i64,
-    pilot: &str,
-    readiness: &Readiness,
-    dims: &[Option<Rag>; 4],
-    today: NaiveDate,
-) -> FormState {
-    let mut criteria = Vec::new();
-    for (d, r) in Dimension::ALL.iter().zip(dims.iter()) {
-        let met = *r == Some(Rag::Green);
-        let shown = r.map_or("unscored", |r| r.key());
-        criteria.push(format!(
-            "[{}] {} is green (now {shown})",
-            if met { 'x' } else { ' ' },
-            d.label()
-        ));
-    }
-    let blocks = readiness
-        .blockers
+pub fn decision_form(pilot_id: i64, pilot: &str, gate: &GateResult, owners: Vec<i64>, today: NaiveDate) -> FormState {
+    // The gate's criteria as they stand now; the store computes them again
+    // when the decision is saved, so what is recorded is never typed.
+    let criteria: Vec<String> = gate
+        .criteria
         .iter()
-        .filter(|b| b.severity() == crate::domain::readiness::Severity::Block)
-        .count();
-    criteria.push(format!(
-        "[{}] No readiness blockers ({blocks} now)",
-        if blocks == 0 { 'x' } else { ' ' }
-    ));
+        .map(|c| {
+            let need = match c.need {
+                crate::playbook::Need::Must => "must",
+                crate::playbook::Need::Should => "should",
+            };
+            format!("[{}] {need}: {}", if c.met() { 'x' } else { ' ' }, c.label)
+        })
+        .collect();
+    let unmet = gate.blockers().count();
+    let _ = owners;
     FormState::new(
         FormKind::Decision { pilot_id },
-        format!("Record a decision: {}", sanitize(pilot)),
+        format!("{} decision: {}", gate.name, sanitize(pilot)),
         vec![
             Field::choice(
                 "outcome",
@@ -271,10 +266,16 @@ pub fn decision_form(
                 "go, no-go, pivot or defer (first letter or ←/→).",
             ),
             Field::area(
-                "criteria",
-                "Criteria",
+                "gate_criteria",
+                "Gate criteria",
                 &criteria.join("\n"),
-                "One per line: [x] met, [ ] not met. Edit, add or remove lines.",
+                "Computed again when you save: ticks here are not recorded. Meet them, or override.",
+            ),
+            Field::area(
+                "criteria",
+                "Extra criteria",
+                "",
+                "Criteria of your own, one per line: [x] met, [ ] not met.",
             ),
             Field::area("rationale", "Rationale", "", "Why, in a sentence or two. Required."),
             Field::person(
@@ -296,6 +297,33 @@ pub fn decision_form(
                 "Communicated",
                 false,
                 "Space to flip: has the business been told?",
+            ),
+            Field::area(
+                "override",
+                "Override reason",
+                "",
+                &if unmet > 0 {
+                    format!("{unmet} must-meet criteria unmet: a go needs a written reason; it is marked in the log.")
+                } else {
+                    "Only for a go past unmet must-meet criteria.".to_string()
+                },
+            ),
+            Field::choice(
+                "pivot_to",
+                "Pivot back to",
+                options(
+                    crate::domain::model::Phase::ALL,
+                    crate::domain::model::Phase::label,
+                    crate::domain::model::Phase::key,
+                ),
+                0,
+                "For a pivot: the phase the pilot goes back to.",
+            ),
+            Field::text(
+                "review_on",
+                "Review date",
+                &(today + chrono::Duration::days(14)).to_string(),
+                "For a defer: when the pilot is reviewed again (YYYY-MM-DD).",
             ),
         ],
     )

@@ -61,6 +61,7 @@ pub fn parse_criteria(text: &str) -> Result<Vec<Criterion>, String> {
             return Err(format!("line {}: the criterion has no text", n + 1));
         }
         out.push(Criterion {
+            need: None,
             criterion: rest.to_string(),
             met,
         });
@@ -96,10 +97,15 @@ impl FormState {
                     .field("rationale")
                     .map(|f| f.as_text().to_string())
                     .unwrap_or_default();
-                if rating != Rag::Green && rationale.trim().is_empty() {
+                // Every score needs its evidence, green included (the
+                // store holds the same rule).
+                if rationale.trim().is_empty() {
                     self.set_error(
                         "rationale",
-                        "say in a line why it is not green (it goes in the score history)".into(),
+                        format!(
+                            "say in a line what supports {} (it goes in the score history)",
+                            rating.label().to_lowercase()
+                        ),
                     );
                 }
                 FormOutput::Score {
@@ -120,6 +126,9 @@ impl FormState {
                     .field("rationale")
                     .map(|f| f.as_text().to_string())
                     .unwrap_or_default();
+                if rationale.trim().is_empty() {
+                    self.set_error("rationale", "say in a line what the scores rest on".into());
+                }
                 FormOutput::Selection { answers, rationale }
             }
             FormKind::Metric { .. } => {
@@ -205,6 +214,33 @@ impl FormState {
                         self.field("communicated").map(|f| &f.value),
                         Some(FieldValue::Toggle(true))
                     ),
+                    // Asked only where the outcome uses them, so a field
+                    // left at its default never refuses another outcome.
+                    override_reason: if outcome == Some(Outcome::Go) {
+                        self.field("override")
+                            .map(|f| f.as_text().trim().to_string())
+                            .unwrap_or_default()
+                    } else {
+                        String::new()
+                    },
+                    pivot_to: if outcome == Some(Outcome::Pivot) {
+                        self.field("pivot_to")
+                            .and_then(|f| crate::domain::model::Phase::parse(f.choice_key()).ok())
+                    } else {
+                        None
+                    },
+                    review_on: if outcome == Some(Outcome::Defer) {
+                        let r = self
+                            .field("review_on")
+                            .map(|f| f.as_text().trim().to_string())
+                            .unwrap_or_default();
+                        if let Err(e) = crate::domain::calendar::parse_date("review date", &r) {
+                            self.set_error("review_on", e.to_string());
+                        }
+                        r
+                    } else {
+                        String::new()
+                    },
                 })
             }
         };
@@ -218,7 +254,13 @@ impl FormState {
     /// Attach a message from the store to the field it is about.
     pub fn store_error(&mut self, msg: String) {
         let lower = msg.to_lowercase();
-        let key = if lower.contains("rationale") {
+        let key = if lower.contains("override") || lower.contains("must-meet") {
+            "override"
+        } else if lower.contains("review date") || lower.contains("defer") {
+            "review_on"
+        } else if lower.contains("pivot") {
+            "pivot_to"
+        } else if lower.contains("rationale") {
             "rationale"
         } else if lower.contains("decision-maker") || lower.contains("people list") {
             "decided_by"

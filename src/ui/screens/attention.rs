@@ -33,7 +33,36 @@ impl App {
                 Err(e) => self.error(e.to_string()),
             }
         }
-        let live = |s: Status| !matches!(s, Status::Stopped);
+        // Stopped pilots and pilots in production have left the gates.
+        let live = |s: Status| crate::domain::gates::is_active(s);
+        // A defer holds its pilot until a review date: due ones come first.
+        let today = self.today.to_string();
+        let current: std::collections::HashMap<i64, (Status, crate::domain::model::Phase)> = self
+            .portfolio
+            .rows
+            .iter()
+            .map(|r| (r.id, (r.status, r.phase)))
+            .collect();
+        for d in self.decisions.list.iter().filter(|d| {
+            d.outcome == crate::domain::model::Outcome::Defer
+                && d.superseded_by.is_none()
+                && d.review_on.as_deref().is_some_and(|r| r <= today.as_str())
+                && current
+                    .get(&d.pilot_id)
+                    .is_some_and(|(s, p)| live(*s) && d.gate == Some(*p))
+        }) {
+            let on = d.review_on.clone().unwrap_or_default();
+            lines.push(AttentionLine {
+                kind: AttentionKind::ReviewDue,
+                pilot: d.pilot.clone(),
+                text: format!(
+                    "deferred by {}: review it and record the gate decision",
+                    sanitize(&d.decided_by)
+                ),
+                when: format!("review {}", sanitize(&on)),
+                jump: Jump::Pilot { pilot_id: d.pilot_id },
+            });
+        }
         for r in self.portfolio.rows.iter().filter(|r| live(r.status)) {
             let missing: Vec<Role> = Role::ALL
                 .iter()
@@ -163,6 +192,7 @@ impl App {
         }
         // One line of counts, then a heading before each kind.
         let count = |k: AttentionKind| lines.iter().filter(|l| l.kind == k).count();
+        let r = count(AttentionKind::ReviewDue);
         let (o, d, m, st, u) = (
             count(AttentionKind::Overdue) as u64 + self.attention.more[0],
             count(AttentionKind::DueSoon) as u64 + self.attention.more[1],
@@ -171,9 +201,9 @@ impl App {
             count(AttentionKind::Uncommunicated),
         );
         let summary = if area.width >= 110 {
-            format!("This week: {o} overdue · {d} due within 7 days · {m} pilots missing owners · {st} stale scores · {u} decisions not communicated")
+            format!("This week: {r} reviews due · {o} overdue · {d} due within 7 days · {m} pilots missing owners · {st} stale scores · {u} decisions not communicated")
         } else {
-            format!("{o} overdue · {d} due soon · {m} missing owners · {st} stale scores · {u} not told")
+            format!("{r} reviews · {o} overdue · {d} due soon · {m} no owner · {st} stale · {u} not told")
         };
         f.render_widget(
             Paragraph::new(Span::styled(truncate(&summary, area.width as usize), t.title())),
@@ -246,6 +276,7 @@ impl App {
                         *i,
                     ));
                     let mark = match l.kind {
+                        AttentionKind::ReviewDue => "↻",
                         AttentionKind::Overdue => "!",
                         AttentionKind::DueSoon => "›",
                         AttentionKind::MissingOwner => "✗",

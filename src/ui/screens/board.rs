@@ -239,7 +239,7 @@ impl App {
                 n,
             ));
             let pinned = r.phase != phase;
-            let mut spans = vec![chips::verdict(t, r.verdict, true), Span::raw(" ")];
+            let mut spans = vec![chips::standing(t, r.verdict, r.status, true), Span::raw(" ")];
             let dims_w = if w >= 26 { 8 } else { 0 };
             let name = if pinned {
                 format!("↪ {}", sanitize(&r.name))
@@ -304,6 +304,37 @@ impl App {
         if inner.height == 0 || inner.width < 10 {
             return;
         }
+        // The pilot's current gate on the first line, when there is room.
+        let inner = if inner.height >= 6 {
+            let mut spans = Vec::new();
+            match &d.judgement.current {
+                Some(g) => {
+                    spans.push(Span::styled(format!("{}: ", g.name), t.title()));
+                    spans.push(chips::verdict(t, g.verdict, false));
+                    let n = g.blockers().count();
+                    let tail = if n > 0 {
+                        format!(" · {n} must-meet unmet · w why")
+                    } else {
+                        " · D records the gate decision".to_string()
+                    };
+                    spans.push(Span::styled(tail, t.muted()));
+                }
+                None => spans.push(chips::standing(t, None, d.pilot.status, false)),
+            }
+            let used: usize = spans.iter().map(|s| s.width()).sum();
+            if used > inner.width as usize {
+                // Too narrow for the whole line: the verdict alone.
+                spans.truncate(2);
+            }
+            f.render_widget(Paragraph::new(Line::from(spans)), Rect { height: 1, ..inner });
+            Rect {
+                y: inner.y + 1,
+                height: inner.height - 1,
+                ..inner
+            }
+        } else {
+            inner
+        };
         // Rows: section headers and items; the selected item's note below.
         let strip = if inner.height >= 12 { 3 } else { 0 };
         let list = Rect {

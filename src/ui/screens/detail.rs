@@ -101,9 +101,18 @@ impl App {
             Line::from(vec![
                 Span::styled(sanitize(&p.name), t.title()),
                 Span::raw("  "),
-                chips::verdict(t, d.readiness.verdict, false),
+                chips::standing(t, d.judgement.verdict(), p.status, false),
                 Span::styled(
-                    format!("  ({} blocker(s): w shows why)", d.readiness.blockers.len()),
+                    match &d.judgement.current {
+                        Some(g) => format!(
+                            " for the {} ({} must-meet unmet: w shows why) · production gate {} {}",
+                            g.name.to_lowercase(),
+                            g.blockers().count(),
+                            d.judgement.production.verdict.mark(),
+                            d.judgement.production.verdict.label()
+                        ),
+                        None => "  (left the gates)".to_string(),
+                    },
                     t.muted(),
                 ),
             ]),
@@ -175,7 +184,7 @@ impl App {
         let mut out = vec![self.section("Readiness dimensions (s scores; trend oldest → newest)")];
         for dim in Dimension::ALL {
             let hist = d.dimension_history(dim.key());
-            let cur = d.facts.dimensions[dim.index()];
+            let cur = d.dimensions[dim.index()];
             let mut spans = vec![chips::rag(t, cur), Span::raw(" "), Span::raw(fit(dim.label(), 25))];
             let trend: Vec<Option<Rag>> = hist
                 .iter()

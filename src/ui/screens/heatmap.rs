@@ -119,10 +119,8 @@ impl App {
                 fit(&format!("{n_own}/4"), 7),
                 if n_own < 4 { t.alert() } else { Style::default() },
             ));
-            spans.push(Span::styled(
-                fit(&format!("{} {}", r.verdict.mark(), r.verdict.label()), 12),
-                t.verdict(r.verdict),
-            ));
+            let chip = chips::standing(t, r.verdict, r.status, false);
+            spans.push(Span::styled(fit(&chip.content, 12), chip.style));
             lines.push(Line::from(spans));
         }
         f.render_widget(Paragraph::new(lines), body);

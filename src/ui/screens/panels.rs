@@ -3,7 +3,7 @@
 //! framework (scaffolding), metrics against their levels and the decision
 //! (hardening).
 
-use crate::domain::candidates::{self, CandidateFacts};
+use crate::domain::candidates;
 use crate::domain::model::{Metric, MetricStanding, Phase, Role};
 use crate::playbook::rubric::fmt_num;
 use crate::playbook::{SELECTION_QUESTIONS, SELECTION_RUBRIC};
@@ -100,22 +100,8 @@ impl App {
                 }
             }
         }
-        // Candidate ranking over the pilots on this board.
-        let facts: Vec<CandidateFacts> = self
-            .portfolio
-            .phase_rows(Phase::Assessment)
-            .iter()
-            .map(|&i| {
-                let r = &self.portfolio.rows[i];
-                CandidateFacts {
-                    pilot_id: r.id,
-                    name: r.name.clone(),
-                    selection: r.selection,
-                    dimensions: r.dimensions,
-                }
-            })
-            .collect();
-        let ranked = candidates::rank(&facts);
+        // Candidate ranking: the same pilots `status` and the pack rank.
+        let ranked = candidates::rank(&crate::store::candidate_facts(&self.portfolio.rows));
         let rule = if area.width >= 90 {
             " (selection total, impact counted twice, +2 per yellow and +1 per red dimension)"
         } else {

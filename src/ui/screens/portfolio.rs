@@ -64,7 +64,7 @@ fn columns(w: u16) -> Vec<(Col, &'static str, u16)> {
             (Col::Sector, "Sector", 18),
             (Col::Phase, "Phase", 11),
             (Col::Dims, "D G I O", 7),
-            (Col::Ready, "Readiness", 11),
+            (Col::Ready, "Readiness", 12),
             (Col::Owners, "Owners", 6),
             (Col::NextDue, "Next due", 30),
             (Col::Decision, "Last decision", 16),
@@ -75,7 +75,7 @@ fn columns(w: u16) -> Vec<(Col, &'static str, u16)> {
             (Col::Sector, "Sector", 12),
             (Col::Phase, "Phase", 11),
             (Col::Dims, "D G I O", 7),
-            (Col::Ready, "Readiness", 11),
+            (Col::Ready, "Readiness", 12),
             (Col::Owners, "Own", 3),
             (Col::NextDue, "Next due", 22),
             (Col::Decision, "Decision", 16),
@@ -85,9 +85,9 @@ fn columns(w: u16) -> Vec<(Col, &'static str, u16)> {
             (Col::Name, "Pilot", 0),
             (Col::Phase, "Phase", 8),
             (Col::Dims, "D G I O", 7),
-            (Col::Ready, "Readiness", 11),
+            (Col::Ready, "Readiness", 12),
             (Col::Owners, "Own", 3),
-            (Col::NextDue, "Next due", 13),
+            (Col::NextDue, "Next due", 12),
             (Col::Decision, "Outcome", 7),
         ]
     }
@@ -248,12 +248,17 @@ impl App {
         let block = self.panel(&format!("{} · Enter opens · w why not ready", sanitize(&r.name)), false);
         let inner = block.inner(area);
         f.render_widget(block, area);
-        let readiness = crate::domain::readiness::assess(&r.facts());
+        let gate = self.playbook.gate(r.phase).name.clone();
         let mut lines = vec![Line::from(vec![
-            chips::verdict(t, r.verdict, false),
+            chips::standing(t, r.verdict, r.status, false),
             Span::styled(
                 format!(
-                    "  {} · {} · {} · {} of {} checklist items done",
+                    "{}  {} · {} · {} · {} of {} checklist items done",
+                    if r.verdict.is_some() {
+                        format!(" for the {}", gate.to_lowercase())
+                    } else {
+                        String::new()
+                    },
                     r.phase.label(),
                     r.sector.label(),
                     sanitize(&r.business_unit),
@@ -263,19 +268,25 @@ impl App {
                 t.muted(),
             ),
         ])];
-        let n = readiness.blockers.len();
+        // The gaps come from the selected pilot's loaded data (render
+        // never reads the store).
+        let gaps: Vec<(bool, String)> = match self.preview.as_ref().filter(|(id, _)| *id == r.id) {
+            Some((_, j)) => j
+                .current
+                .as_ref()
+                .map(|g| g.gaps().into_iter().map(|(b, x)| (b, x.describe())).collect())
+                .unwrap_or_default(),
+            None => Vec::new(),
+        };
+        let n = gaps.len();
         let spare = (inner.height as usize).saturating_sub(2);
         let room = if n > spare { spare.saturating_sub(1) } else { n };
-        for b in readiness.blockers.iter().take(room) {
-            lines.push(Line::from(vec![
-                Span::raw("  "),
-                chips::severity(t, b.severity()),
-                Span::raw(format!(" {}", b.describe())),
-            ]));
+        for (blocks, text) in gaps.iter().take(room) {
+            lines.push(chips::gap_line(t, *blocks, text));
         }
-        if readiness.blockers.len() > room {
+        if n > room {
             lines.push(Line::from(Span::styled(
-                format!("  … {} more: press w", readiness.blockers.len() - room),
+                format!("  … {} more: press w", n - room),
                 t.muted(),
             )));
         }
@@ -315,9 +326,8 @@ impl App {
                 t.muted(),
             ));
         } else {
-            let ready = p.rows.iter().filter(|r| r.verdict == Verdict::Ready).count();
-            let risk = p.rows.iter().filter(|r| r.verdict == Verdict::AtRisk).count();
-            let not = p.rows.len() - ready - risk;
+            let count = |v| p.rows.iter().filter(|r| r.verdict == Some(v)).count();
+            let (ready, risk, not) = (count(Verdict::Ready), count(Verdict::AtRisk), count(Verdict::NotReady));
             spans.push(Span::styled(format!("{} pilots  ", p.rows.len()), t.title()));
             spans.push(chips::verdict(t, Verdict::NotReady, true));
             spans.push(Span::raw(format!(" {not}  ")));
@@ -451,10 +461,10 @@ impl App {
                             }
                         }
                     }
-                    Col::Ready => spans.push(Span::styled(
-                        fit(&format!("{} {}", r.verdict.mark(), r.verdict.label()), w),
-                        t.verdict(r.verdict),
-                    )),
+                    Col::Ready => {
+                        let chip = chips::standing(t, r.verdict, r.status, false);
+                        spans.push(Span::styled(fit(&chip.content, w), chip.style))
+                    }
                     Col::Owners => {
                         let n = r.owner_count();
                         let s = if w >= 6 { format!("{n} of 4") } else { format!("{n}/4") };

@@ -1,7 +1,8 @@
 //! "Why not ready?": the blockers the readiness rule returns for the
 //! selected pilot, each one a way to the place that fixes it.
 
-use crate::domain::readiness::{Blocker, Verdict};
+use crate::domain::gates::{CriterionResult, Gap, GateResult, Standing};
+use crate::domain::readiness::{Severity, Verdict};
 use crate::text::{sanitize, truncate};
 use crate::ui::action::Action;
 use crate::ui::app::{App, ListTarget, Screen};
@@ -23,65 +24,56 @@ impl App {
         };
         let Some(d) = self.load_pilot(id) else { return };
         let mut lines = Vec::new();
-        for b in &d.readiness.blockers {
-            let sev = Some(b.severity());
-            match b {
-                Blocker::Unscored { dimension } | Blocker::Red { dimension } | Blocker::Yellow { dimension } => lines
-                    .push(WhyLine {
-                        severity: sev,
-                        text: b.describe(),
-                        jump: Some(Jump::Dimension {
-                            pilot_id: id,
-                            dimension: *dimension,
-                        }),
+        let j = &d.judgement;
+        let gate = match &j.current {
+            Some(g) => {
+                lines.extend(gate_lines(id, g));
+                if g.phase != j.production.phase {
+                    lines.push(WhyLine {
+                        severity: None,
+                        text: String::new(),
+                        jump: None,
                         sub: false,
-                    }),
-                Blocker::MissingOwner { role } => lines.push(WhyLine {
-                    severity: sev,
-                    text: b.describe(),
-                    jump: Some(Jump::Role {
-                        pilot_id: id,
-                        role: *role,
-                    }),
-                    sub: false,
-                }),
-                Blocker::OpenGates { items, .. } | Blocker::Overdue { items, .. } => {
-                    let first = items.first().map(|i| Jump::Item {
-                        pilot_id: id,
-                        item_id: i.id,
-                        phase: i.phase,
                     });
                     lines.push(WhyLine {
-                        severity: sev,
-                        text: b.describe(),
-                        jump: first,
+                        severity: None,
+                        text: format!(
+                            "Further on, the {}: {} {} ({} must-meet criteria unmet)",
+                            j.production.name.to_lowercase(),
+                            j.production.verdict.mark(),
+                            j.production.verdict.label(),
+                            j.production.blockers().count()
+                        ),
+                        jump: None,
                         sub: false,
                     });
-                    for i in items {
-                        lines.push(WhyLine {
-                            severity: None,
-                            text: format!("{} (day {}, {})", sanitize(&i.text), i.due_day, i.phase.label()),
-                            jump: Some(Jump::Item {
-                                pilot_id: id,
-                                item_id: i.id,
-                                phase: i.phase,
-                            }),
-                            sub: true,
-                        });
-                    }
+                    lines.extend(
+                        gate_lines(id, &j.production)
+                            .into_iter()
+                            .filter(|l| l.severity.is_some() || l.sub),
+                    );
                 }
-                Blocker::Rubric { .. } => lines.push(WhyLine {
-                    severity: sev,
-                    text: b.describe(),
-                    jump: Some(Jump::Pilot { pilot_id: id }),
-                    sub: false,
-                }),
+                g.name.clone()
             }
-        }
+            None => {
+                lines.push(WhyLine {
+                    severity: None,
+                    text: format!(
+                        "{} has left the gates ({}): it stays in the inventory and the log",
+                        sanitize(&d.pilot.name),
+                        d.pilot.status.label().to_lowercase()
+                    ),
+                    jump: None,
+                    sub: false,
+                });
+                String::new()
+            }
+        };
         let state = WhyState {
             pilot_id: id,
             pilot: d.pilot.name.clone(),
-            verdict: d.readiness.verdict,
+            verdict: d.judgement.verdict(),
+            gate,
             lines,
             scroll: Scroll::new(),
         };
@@ -153,9 +145,13 @@ impl App {
         let r = centered(area, width, height);
         let title = format!("Why is {} not ready?", truncate(&sanitize(&w.pilot), 40));
         let inner = self.popup(f, r, &title);
-        let mut head = vec![chips::verdict(t, w.verdict, false)];
-        if w.verdict == Verdict::Ready {
-            head.push(Span::raw("  nothing blocks it: record a go / no-go decision with D"));
+        let mut head = Vec::new();
+        if let Some(v) = w.verdict {
+            head.push(Span::raw(format!("{}: ", w.gate)));
+            head.push(chips::verdict(t, v, false));
+        }
+        if w.verdict == Some(Verdict::Ready) {
+            head.push(Span::raw("  nothing blocks it: record the gate decision with D"));
         } else {
             head.push(Span::styled("  Enter goes to the fix; Esc closes", t.muted()));
         }
@@ -195,4 +191,115 @@ impl App {
         }
         f.render_widget(Paragraph::new(lines), list);
     }
+}
+
+/// The lines of one gate: each criterion (met ones marked, unmet ones
+/// with their gaps, each a way to its fix), then the warnings.
+fn gate_lines(id: i64, g: &GateResult) -> Vec<WhyLine> {
+    let mut lines = Vec::new();
+    let crit = |c: &CriterionResult| match c.standing {
+        Standing::Met => None,
+        Standing::Unmet => Some(Severity::Block),
+        Standing::Warn => Some(Severity::Warn),
+    };
+    for c in &g.criteria {
+        lines.push(WhyLine {
+            severity: crit(c),
+            text: format!("{}{}", if c.met() { "✓ " } else { "" }, c.label),
+            jump: c.gaps.first().and_then(|x| jump_of(id, x)),
+            sub: false,
+        });
+        for gap in &c.gaps {
+            push_gap(&mut lines, id, gap);
+        }
+    }
+    for w in &g.warnings {
+        lines.push(WhyLine {
+            severity: Some(Severity::Warn),
+            text: w.describe(),
+            jump: jump_of(id, w),
+            sub: false,
+        });
+        if let Gap::Overdue { items, .. } = w {
+            for i in items {
+                lines.push(item_line(id, &i.text, i.id, i.phase, i.due_day));
+            }
+        }
+    }
+    lines
+}
+
+fn push_gap(lines: &mut Vec<WhyLine>, id: i64, gap: &Gap) {
+    match gap {
+        Gap::Items { items } => {
+            for (i, why) in items {
+                let what = match why {
+                    crate::domain::gates::ItemGap::Open => "open",
+                    crate::domain::gates::ItemGap::NoEvidence => "done, no evidence: add a note or link",
+                    crate::domain::gates::ItemGap::NoReason => "n/a, no reason: add one",
+                };
+                let mut l = item_line(id, &i.text, i.id, i.phase, i.due_day);
+                l.text = format!("{} ({what})", l.text);
+                lines.push(l);
+            }
+        }
+        other => lines.push(WhyLine {
+            severity: None,
+            text: other.describe(),
+            jump: jump_of(id, other),
+            sub: true,
+        }),
+    }
+}
+
+fn item_line(id: i64, text: &str, item_id: i64, phase: crate::domain::model::Phase, due: i64) -> WhyLine {
+    WhyLine {
+        severity: None,
+        text: format!("{} (day {due}, {})", sanitize(text), phase.label()),
+        jump: Some(Jump::Item {
+            pilot_id: id,
+            item_id,
+            phase,
+        }),
+        sub: true,
+    }
+}
+
+/// Where a gap is fixed.
+fn jump_of(id: i64, gap: &Gap) -> Option<Jump> {
+    Some(match gap {
+        Gap::Unscored { dimension } | Gap::Below { dimension, .. } | Gap::Stale { dimension, .. } => Jump::Dimension {
+            pilot_id: id,
+            dimension: *dimension,
+        },
+        Gap::MissingOwner { role } => Jump::Role {
+            pilot_id: id,
+            role: *role,
+        },
+        Gap::SharedOwner { roles } => Jump::Role {
+            pilot_id: id,
+            role: *roles.last()?,
+        },
+        Gap::Items { items } => {
+            let (i, _) = items.first()?;
+            Jump::Item {
+                pilot_id: id,
+                item_id: i.id,
+                phase: i.phase,
+            }
+        }
+        Gap::Overdue { items, .. } => {
+            let i = items.first()?;
+            Jump::Item {
+                pilot_id: id,
+                item_id: i.id,
+                phase: i.phase,
+            }
+        }
+        Gap::Rubric { .. }
+        | Gap::Metric { .. }
+        | Gap::MissingCategory { .. }
+        | Gap::NoScorecard
+        | Gap::NotShortlisted => Jump::Pilot { pilot_id: id },
+    })
 }

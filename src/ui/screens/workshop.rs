@@ -71,7 +71,7 @@ impl App {
         }
     }
 
-    fn workshop_answered(&mut self, id: i64) {
+    pub(crate) fn workshop_answered(&mut self, id: i64) {
         if let Some(Overlay::Workshop(w)) = self.overlays.last_mut() {
             if !w.answered.contains(&id) {
                 w.answered.push(id);
@@ -79,7 +79,7 @@ impl App {
         }
     }
 
-    fn workshop_step(&mut self, by: i64) {
+    pub(crate) fn workshop_step(&mut self, by: i64) {
         let Some(Overlay::Workshop(w)) = self.overlays.last_mut() else {
             return;
         };
@@ -346,16 +346,20 @@ impl App {
             )),
             Line::raw(""),
             Line::from(vec![
-                Span::styled("Readiness: ", t.title()),
-                chips::verdict(t, d.readiness.verdict, false),
+                Span::styled(
+                    match &d.judgement.current {
+                        Some(g) => format!("{}: ", g.name),
+                        None => "Readiness: ".to_string(),
+                    },
+                    t.title(),
+                ),
+                chips::standing(t, d.judgement.verdict(), d.pilot.status, false),
             ]),
         ];
-        for b in &d.readiness.blockers {
-            lines.push(Line::from(vec![
-                Span::raw("  "),
-                chips::severity(t, b.severity()),
-                Span::raw(format!(" {}", b.describe())),
-            ]));
+        if let Some(g) = &d.judgement.current {
+            for (blocks, gap) in g.gaps() {
+                lines.push(chips::gap_line(t, blocks, &gap.describe()));
+            }
         }
         lines.push(Line::raw(""));
         if open.is_empty() {

@@ -31,6 +31,33 @@ pub fn verdict(theme: &Theme, v: Verdict, short: bool) -> Span<'static> {
     Span::styled(s, theme.verdict(v))
 }
 
+/// A pilot's verdict at its current gate, or its status once it has left
+/// the gates (stopped, in production).
+pub fn standing(theme: &Theme, v: Option<Verdict>, status: crate::domain::model::Status, short: bool) -> Span<'static> {
+    match v {
+        Some(v) => verdict(theme, v, short),
+        None => {
+            let (mark, label) = crate::domain::readiness::shown(None, status);
+            let s = if short {
+                mark.to_string()
+            } else {
+                format!("{mark} {label}")
+            };
+            Span::styled(s, theme.muted())
+        }
+    }
+}
+
+/// One gap of a gate, indented: `✗` when it blocks, `!` when it warns.
+pub fn gap_line(theme: &Theme, blocks: bool, text: &str) -> ratatui::text::Line<'static> {
+    let sev = if blocks { Severity::Block } else { Severity::Warn };
+    ratatui::text::Line::from(vec![
+        Span::raw("  "),
+        severity(theme, sev),
+        Span::raw(format!(" {text}")),
+    ])
+}
+
 /// `[x]`, `[ ]`, ... styled by state.
 pub fn state(theme: &Theme, s: ItemState) -> Span<'static> {
     Span::styled(s.mark().to_string(), theme.item_state(s))

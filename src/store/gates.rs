@@ -1,0 +1,421 @@
+//! The facts the gates judge, read from the tables: for one pilot in full
+//! (`why`, the detail, a decision), and for the whole portfolio in a fixed
+//! number of queries walked in pilot id order (see `portfolio.rs`).
+
+use super::{map_sql, Store};
+use crate::domain::calendar::{parse_date, programme_day};
+use crate::domain::gates::{self, DimFact, GateFacts, ItemFact, Judgement, MetricFact};
+use crate::domain::model::{Dimension, ItemState, Metric, MetricCategory, Phase, Rag, Role, Status};
+use crate::domain::readiness::ItemRef;
+use crate::playbook::{rubric, CriterionKind, Playbook, SELECTION_RUBRIC};
+use crate::{Error, Result};
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension};
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+/// Current answers (question -> answer) of one rubric, by pilot id.
+type AnswersByPilot = HashMap<i64, HashMap<String, String>>;
+
+/// The keys of the rubrics any gate names.
+pub(crate) fn gate_rubrics(pb: &Playbook) -> BTreeSet<String> {
+    Phase::ALL
+        .iter()
+        .flat_map(|p| gates::criteria_of(pb, *p))
+        .filter(|c| c.kind == CriterionKind::Rubric)
+        .filter_map(|c| c.rubric)
+        .collect()
+}
+
+/// The item keys any gate names explicitly.
+pub(crate) fn gate_item_keys(pb: &Playbook) -> BTreeSet<String> {
+    Phase::ALL
+        .iter()
+        .flat_map(|p| gates::criteria_of(pb, *p))
+        .flat_map(|c| c.items)
+        .collect()
+}
+
+/// The date part of a stored RFC 3339 time.
+pub(crate) fn date_of(at: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(at.get(..10)?, "%Y-%m-%d").ok()
+}
+
+/// The gates' view of a metric.
+pub(crate) fn metric_fact(m: &Metric) -> MetricFact {
+    MetricFact {
+        name: m.name.clone(),
+        category: m.category,
+        standing: m.standing(),
+        has_baseline: m.baseline.is_some(),
+        has_target: m.target.is_some(),
+    }
+}
+
+/// Open items of `phase` due before `day`, from a pilot's items.
+fn overdue_of(items: &[ItemFact], phase: Phase, day: i64) -> Vec<ItemRef> {
+    items
+        .iter()
+        .filter(|i| i.phase == phase && i.state.is_open() && i.due_day < day)
+        .map(|i| ItemRef {
+            id: i.id,
+            text: i.text.clone(),
+            phase: i.phase,
+            due_day: i.due_day,
+        })
+        .collect()
+}
+
+/// Everything the gates need about one pilot, read on `c` (a store's
+/// connection or a write transaction's, so a decision judges the facts it
+/// commits with).
+pub(crate) fn read_facts(
+    c: &Connection,
+    path: &Path,
+    pb: &Playbook,
+    pilot_id: i64,
+    today: NaiveDate,
+) -> Result<GateFacts> {
+    let e = |err| map_sql(path, err);
+    let start: String = c
+        .query_row("SELECT start_date FROM programme WHERE id = 1", [], |r| r.get(0))
+        .map_err(e)?;
+    let day = programme_day(parse_date("programme start date", &start)?, today);
+    let (phase, status, shortlisted): (String, String, bool) = c
+        .prepare_cached("SELECT phase, status, shortlisted FROM pilots WHERE id = ?1")
+        .and_then(|mut s| {
+            s.query_row([pilot_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .optional()
+        })
+        .map_err(e)?
+        .ok_or_else(|| Error::not_found(format!("pilot {pilot_id} no longer exists")))?;
+    let mut f = GateFacts::empty(Phase::parse(&phase)?, today, day);
+    f.status = Status::parse(&status)?;
+    f.shortlisted = shortlisted;
+    {
+        let mut stmt = c
+            .prepare_cached(
+                "SELECT id, item_key, text, phase, due_day, gate, state, note <> '' FROM checklist_items
+                 WHERE pilot_id = ?1 ORDER BY position",
+            )
+            .map_err(e)?;
+        let mut q = stmt.query([pilot_id]).map_err(e)?;
+        while let Some(r) = q.next().map_err(e)? {
+            let phase: String = r.get(3).map_err(e)?;
+            let state: String = r.get(6).map_err(e)?;
+            f.items.push(ItemFact {
+                id: r.get(0).map_err(e)?,
+                key: r.get(1).map_err(e)?,
+                text: r.get(2).map_err(e)?,
+                phase: Phase::parse(&phase)?,
+                due_day: r.get(4).map_err(e)?,
+                gate: r.get(5).map_err(e)?,
+                state: ItemState::parse(&state)?,
+                has_note: r.get(7).map_err(e)?,
+            });
+        }
+    }
+    f.overdue_items = overdue_of(&f.items, f.phase, day);
+    f.overdue = f.overdue_items.len() as u32;
+    {
+        let mut stmt = c
+            .prepare_cached(
+                "SELECT question, answer, scored_at FROM scores WHERE id IN
+                 (SELECT MAX(id) FROM scores WHERE pilot_id = ?1 AND rubric = 'readiness' GROUP BY question)",
+            )
+            .map_err(e)?;
+        let mut q = stmt.query([pilot_id]).map_err(e)?;
+        while let Some(r) = q.next().map_err(e)? {
+            let (question, answer, at): (String, String, String) =
+                (r.get(0).map_err(e)?, r.get(1).map_err(e)?, r.get(2).map_err(e)?);
+            if let (Ok(d), Ok(rag), Some(on)) = (Dimension::parse(&question), Rag::parse(&answer), date_of(&at)) {
+                f.dimensions[d.index()] = Some(DimFact { rag, scored_on: on });
+            }
+        }
+    }
+    {
+        let mut stmt = c
+            .prepare_cached("SELECT role, person_id FROM owners WHERE pilot_id = ?1")
+            .map_err(e)?;
+        let mut q = stmt.query([pilot_id]).map_err(e)?;
+        while let Some(r) = q.next().map_err(e)? {
+            let role: String = r.get(0).map_err(e)?;
+            if let Ok(role) = Role::parse(&role) {
+                f.owners[role.index()] = Some(r.get(1).map_err(e)?);
+            }
+        }
+    }
+    for key in gate_rubrics(pb) {
+        let Some(def) = pb.rubric(&key) else { continue };
+        let mut stmt = c
+            .prepare_cached(
+                "SELECT question, answer FROM scores WHERE id IN
+                 (SELECT MAX(id) FROM scores WHERE pilot_id = ?1 AND rubric = ?2 GROUP BY question)",
+            )
+            .map_err(e)?;
+        let answers: HashMap<String, String> = stmt
+            .query_map(rusqlite::params![pilot_id, key], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(e)?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(e)?;
+        f.rubrics
+            .insert(key.clone(), rubric::score(def, pb.scale_of(def), &answers));
+    }
+    {
+        let mut stmt = c
+            .prepare_cached(
+                "SELECT name, category, higher_is_better, baseline, minimum, target, stretch, current
+                 FROM metrics WHERE pilot_id = ?1 ORDER BY id",
+            )
+            .map_err(e)?;
+        let mut q = stmt.query([pilot_id]).map_err(e)?;
+        while let Some(r) = q.next().map_err(e)? {
+            f.metrics.push(metric_fact(&metric_of(r).map_err(e)?));
+        }
+    }
+    Ok(f)
+}
+
+/// A metric from `name, category, higher_is_better, baseline, minimum,
+/// target, stretch, current` (for the gates; ids left zero).
+pub(crate) fn metric_of(r: &rusqlite::Row) -> rusqlite::Result<Metric> {
+    let category: String = r.get(1)?;
+    Ok(Metric {
+        id: 0,
+        pilot_id: 0,
+        category: MetricCategory::parse(&category).unwrap_or(MetricCategory::Performance),
+        name: r.get(0)?,
+        unit: String::new(),
+        higher_is_better: r.get(2)?,
+        baseline: r.get(3)?,
+        minimum: r.get(4)?,
+        target: r.get(5)?,
+        stretch: r.get(6)?,
+        current: r.get(7)?,
+        revision: 0,
+    })
+}
+
+/// Selection answers as the `pilot_stats.selection` digits give them.
+pub(crate) fn selection_answers(digits: &[Option<u8>; 5]) -> HashMap<String, String> {
+    crate::playbook::SELECTION_QUESTIONS
+        .iter()
+        .zip(digits.iter())
+        .filter_map(|(q, d)| d.map(|d| (q.to_string(), d.to_string())))
+        .collect()
+}
+
+/// Whether the selection rubric is the built-in one whose answers
+/// `pilot_stats.selection` mirrors (digits 1-5 for the five questions).
+pub(crate) fn selection_is_mirrored(pb: &Playbook) -> bool {
+    pb.rubric(SELECTION_RUBRIC).is_some_and(|r| {
+        let qs: Vec<&str> = r.questions().map(|q| q.key.as_str()).collect();
+        qs == crate::playbook::SELECTION_QUESTIONS
+            && pb
+                .scale_of(r)
+                .values
+                .iter()
+                .all(|v| v.label.len() == 1 && v.label.as_bytes()[0].is_ascii_digit())
+    })
+}
+
+impl super::Tx<'_> {
+    /// One pilot at its gates, judged on this transaction's view and today.
+    pub fn judge(&self, pb: &Playbook, pilot_id: i64) -> Result<Judgement> {
+        Ok(gates::judge(
+            pb,
+            &read_facts(self.conn(), self.path, pb, pilot_id, self.today)?,
+        ))
+    }
+}
+
+impl Store {
+    /// The gates' facts of one pilot, read now.
+    pub fn gate_facts(&self, pb: &Playbook, pilot_id: i64) -> Result<GateFacts> {
+        read_facts(self.conn(), self.path(), pb, pilot_id, self.today())
+    }
+
+    /// One pilot at its current gate and at the production gate.
+    pub fn judge(&self, pb: &Playbook, pilot_id: i64) -> Result<Judgement> {
+        Ok(gates::judge(pb, &self.gate_facts(pb, pilot_id)?))
+    }
+}
+
+impl Store {
+    /// Judge every row of the portfolio (or the one row of `only`): the
+    /// facts come from the rows themselves (ratings, owners, selection,
+    /// overdue counts) and from three queries read in pilot id order,
+    /// walked with the rows, so no pilot's items are held beyond its turn.
+    pub(crate) fn judge_rows(
+        &self,
+        pb: &Playbook,
+        day: i64,
+        only: Option<i64>,
+        rows: &mut [super::PilotRow],
+    ) -> Result<()> {
+        let c = self.conn();
+        let e = |err| self.err(err);
+        let today = self.today();
+        let by = |col: &str| match only {
+            Some(_) => format!("{col} = ?1"),
+            None => "?1 IS NULL".to_string(),
+        };
+        // Only the items a criterion can name (gating ones, listed ones) and
+        // the overdue ones (warnings of the current phase).
+        let keys = gate_item_keys(pb);
+        let listed = if keys.is_empty() {
+            "0".to_string()
+        } else {
+            format!(
+                "item_key IN ({})",
+                keys.iter()
+                    .map(|k| format!("'{}'", k.replace('\'', "''")))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        let item_sql = format!(
+            "SELECT pilot_id, id, item_key, phase, due_day, gate, state, note <> '' FROM checklist_items
+             WHERE {} AND (gate = 1 OR {listed} OR (due_day < ?2 AND state IN ('todo', 'doing', 'blocked')))
+             ORDER BY pilot_id",
+            by("pilot_id")
+        );
+        let metric_sql = format!(
+            "SELECT name, category, higher_is_better, baseline, minimum, target, stretch, current, pilot_id
+             FROM metrics WHERE {} ORDER BY pilot_id, id",
+            by("pilot_id")
+        );
+        let mirrored = selection_is_mirrored(pb);
+        let mut other_rubrics: Vec<(String, AnswersByPilot)> = Vec::new();
+        for key in gate_rubrics(pb) {
+            if key == SELECTION_RUBRIC && mirrored {
+                continue;
+            }
+            let sql = format!(
+                "SELECT pilot_id, question, answer FROM scores
+                 WHERE id IN (SELECT MAX(id) FROM scores WHERE rubric = ?2 AND {} GROUP BY pilot_id, question)",
+                by("pilot_id")
+            );
+            let mut answers: AnswersByPilot = HashMap::new();
+            let mut stmt = c.prepare_cached(&sql).map_err(e)?;
+            let mut q = stmt.query(rusqlite::params![only, key]).map_err(e)?;
+            while let Some(r) = q.next().map_err(e)? {
+                answers
+                    .entry(r.get(0).map_err(e)?)
+                    .or_default()
+                    .insert(r.get(1).map_err(e)?, r.get(2).map_err(e)?);
+            }
+            other_rubrics.push((key, answers));
+        }
+        let mut items_stmt = c.prepare_cached(&item_sql).map_err(e)?;
+        let mut items = items_stmt.query(rusqlite::params![only, day]).map_err(e)?;
+        let mut metrics_stmt = c.prepare_cached(&metric_sql).map_err(e)?;
+        let mut metrics = metrics_stmt.query([only]).map_err(e)?;
+        // The next unread row of each query: (pilot id, fact).
+        let mut next_item = read_item(items.next().map_err(e)?)?;
+        let mut next_metric = read_metric(metrics.next().map_err(e)?)?;
+        let selection = pb.rubric(SELECTION_RUBRIC);
+        let empty = HashMap::new();
+        for row in rows.iter_mut() {
+            let mut f = GateFacts::empty(row.phase, today, day);
+            f.status = row.status;
+            f.shortlisted = row.shortlisted;
+            f.owners = row.owner_ids;
+            // The oldest current rating's date stands for all four: the
+            // verdict only asks whether any one is too old.
+            let oldest = row.oldest_score_at.as_deref().and_then(date_of);
+            for (slot, rag) in f.dimensions.iter_mut().zip(row.dimensions) {
+                *slot = match (rag, oldest) {
+                    (Some(rag), Some(on)) => Some(DimFact { rag, scored_on: on }),
+                    _ => None,
+                };
+            }
+            f.items = take_rows(&mut next_item, row.id, || read_item(items.next().map_err(e)?))?;
+            f.overdue = f
+                .items
+                .iter()
+                .filter(|i| i.phase == row.phase && i.state.is_open() && i.due_day < day)
+                .count() as u32;
+            row.overdue_in_phase = f.overdue;
+            f.metrics = take_rows(&mut next_metric, row.id, || read_metric(metrics.next().map_err(e)?))?;
+            if let (Some(sel), true) = (selection, mirrored) {
+                f.rubrics.insert(
+                    SELECTION_RUBRIC.to_string(),
+                    rubric::score(sel, pb.scale_of(sel), &selection_answers(&row.selection)),
+                );
+            }
+            for (key, answers) in &other_rubrics {
+                if let Some(def) = pb.rubric(key) {
+                    let a = answers.get(&row.id).unwrap_or(&empty);
+                    f.rubrics.insert(key.clone(), rubric::score(def, pb.scale_of(def), a));
+                }
+            }
+            let production = gates::evaluate(pb, Phase::Hardening, &f);
+            row.production = production.verdict;
+            let current = if !f.is_active() {
+                None
+            } else if row.phase == Phase::Hardening {
+                Some(production)
+            } else {
+                Some(gates::evaluate(pb, row.phase, &f))
+            };
+            row.verdict = current.as_ref().map(|g| g.verdict);
+            if let Some(g) = &current {
+                row.gate_blockers = g.blockers().count() as u32;
+                row.unmet = g.blockers().chain(g.should_unmet()).map(|c| c.label.clone()).collect();
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The rows of pilot `id` from a query read in pilot id order: `next` holds
+/// the first unread row, `read` reads the one after. Rows of pilots before
+/// `id` (not in the portfolio's rows) are passed over.
+fn take_rows<T>(
+    next: &mut Option<(i64, T)>,
+    id: i64,
+    mut read: impl FnMut() -> Result<Option<(i64, T)>>,
+) -> Result<Vec<T>> {
+    let mut out = Vec::new();
+    while next.as_ref().is_some_and(|(pid, _)| *pid <= id) {
+        let (pid, v) = next.take().expect("checked above");
+        if pid == id {
+            out.push(v);
+        }
+        *next = read()?;
+    }
+    Ok(out)
+}
+
+/// A metric row of `judge_rows`' query as (pilot id, fact).
+fn read_metric(r: Option<&rusqlite::Row>) -> Result<Option<(i64, MetricFact)>> {
+    let Some(r) = r else { return Ok(None) };
+    let e = |err| Error::Storage(format!("reading metrics: {err}"));
+    Ok(Some((
+        r.get::<_, i64>(8).map_err(e)?,
+        metric_fact(&metric_of(r).map_err(e)?),
+    )))
+}
+
+/// An item row of `judge_rows`' query as (pilot id, fact); the text is not
+/// read (the portfolio needs verdicts, not item lists).
+fn read_item(r: Option<&rusqlite::Row>) -> Result<Option<(i64, ItemFact)>> {
+    let Some(r) = r else { return Ok(None) };
+    let e = |err| Error::Storage(format!("reading checklist items: {err}"));
+    let phase: String = r.get(3).map_err(e)?;
+    let state: String = r.get(6).map_err(e)?;
+    Ok(Some((
+        r.get(0).map_err(e)?,
+        ItemFact {
+            id: r.get(1).map_err(e)?,
+            key: r.get(2).map_err(e)?,
+            text: String::new(),
+            phase: Phase::parse(&phase)?,
+            due_day: r.get(4).map_err(e)?,
+            gate: r.get(5).map_err(e)?,
+            state: ItemState::parse(&state)?,
+            has_note: r.get(7).map_err(e)?,
+        },
+    )))
+}

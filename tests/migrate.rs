@@ -1,0 +1,166 @@
+//! Schema migrations, each tested from the previous version's file:
+//! `tests/fixtures/v1-demo.db` is the demo portfolio as lastmile 0.1
+//! (schema 1) wrote it, with `LASTMILE_TODAY=2026-11-23`.
+
+mod support;
+
+use lastmile::clock::Clock;
+use lastmile::domain::model::{NewDecision, Outcome, Phase};
+use lastmile::playbook::Playbook;
+use lastmile::store::{verify_chains, OpenMode, Store, SCHEMA_VERSION};
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+
+fn today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+}
+
+/// A private copy of the schema-1 fixture.
+fn v1_copy(dir: &tempfile::TempDir) -> PathBuf {
+    let to = dir.path().join("programme.db");
+    std::fs::copy("tests/fixtures/v1-demo.db", &to).unwrap();
+    to
+}
+
+fn scalar(db: &Path, sql: &str) -> i64 {
+    Connection::open(db).unwrap().query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+/// Every table's and view's columns (name, type, not null, default, pk),
+/// and the names of every index and trigger: the shape of a schema.
+fn shape(db: &Path) -> Vec<String> {
+    let c = Connection::open(db).unwrap();
+    let mut out = Vec::new();
+    let objects: Vec<(String, String)> = c
+        .prepare("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    for (kind, name) in objects {
+        out.push(format!("{kind} {name}"));
+        if kind == "table" || kind == "view" {
+            let cols: Vec<String> = c
+                .prepare(&format!("PRAGMA table_info('{name}')"))
+                .unwrap()
+                .query_map([], |r| {
+                    Ok(format!(
+                        "  {} {} notnull={} default={:?} pk={}",
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, i64>(3)?,
+                        r.get::<_, Option<String>>(4)?,
+                        r.get::<_, i64>(5)?
+                    ))
+                })
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            out.extend(cols);
+        }
+    }
+    out
+}
+
+#[test]
+fn the_fixture_is_a_schema_1_file() {
+    assert_eq!(scalar(Path::new("tests/fixtures/v1-demo.db"), "PRAGMA user_version"), 1);
+}
+
+#[test]
+fn a_schema_1_file_upgrades_to_the_current_shape_keeping_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = v1_copy(&dir);
+    let original = std::fs::read(&db).unwrap();
+    let counts = |db: &Path| -> Vec<i64> {
+        [
+            "pilots",
+            "people",
+            "owners",
+            "checklist_items",
+            "scores",
+            "metrics",
+            "decisions",
+            "audit_events",
+        ]
+        .iter()
+        .map(|t| scalar(db, &format!("SELECT count(*) FROM {t}")))
+        .collect()
+    };
+    let before = counts(&db);
+    let store = Store::open_with_clock(&db, OpenMode::Create, "upgrader", Clock::fixed(today())).unwrap();
+    assert_eq!(scalar(&db, "PRAGMA user_version"), SCHEMA_VERSION);
+    // The old file was backed up first: a whole schema-1 copy.
+    let backup = dir.path().join("programme.v1.bak");
+    assert_eq!(scalar(&backup, "PRAGMA user_version"), 1, "pre-upgrade backup");
+    assert_eq!(counts(&backup), before);
+    assert!(!original.is_empty());
+    // Nothing lost; both hash chains (schema-1 decisions hash ten fields) verify.
+    assert_eq!(counts(&db), before);
+    for chain in verify_chains(&store).unwrap() {
+        assert!(chain.broken_at.is_none(), "{chain:?}");
+    }
+    // The same shape as a file created new at this version.
+    let fresh = dir.path().join("fresh.db");
+    drop(Store::open_with_clock(&fresh, OpenMode::Create, "t", Clock::fixed(today())).unwrap());
+    assert_eq!(shape(&db), shape(&fresh));
+    // The review and decision items stopped being gating items, and the
+    // summary counts followed.
+    assert_eq!(
+        scalar(&db, "SELECT count(*) FROM checklist_items WHERE item_key IN ('hd-readiness-review', 'hd-decision') AND gate = 1"),
+        0
+    );
+    assert_eq!(
+        scalar(
+            &db,
+            "SELECT count(*) FROM pilot_stats s WHERE open_gates <> (SELECT count(*) FROM checklist_items c
+             WHERE c.pilot_id = s.pilot_id AND c.gate = 1 AND c.state IN ('todo', 'doing', 'blocked'))"
+        ),
+        0
+    );
+    // Old decisions have no gate; they are superseded by any later one of
+    // their pilot, as before.
+    let log = store.decisions(&Default::default()).unwrap();
+    assert!(log.iter().all(|d| d.gate.is_none() && d.override_reason.is_empty()));
+    assert!(log.iter().any(|d| d.superseded_by.is_some()));
+    // Opening again changes nothing.
+    drop(store);
+    let again = Store::open_with_clock(&db, OpenMode::Existing, "t", Clock::fixed(today())).unwrap();
+    assert_eq!(again.decisions(&Default::default()).unwrap(), log);
+}
+
+#[test]
+fn an_upgraded_file_takes_gate_decisions_and_still_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = v1_copy(&dir);
+    let mut store = Store::open_with_clock(&db, OpenMode::Create, "Elena Petrova", Clock::fixed(today())).unwrap();
+    let pb = Playbook::builtin();
+    let p = store.find_pilot("Contract clause review").unwrap();
+    assert_eq!(p.phase, Phase::Assessment);
+    let by = store.find_person("Kofi Mensah").unwrap().id;
+    let rec = store
+        .write(|tx| {
+            tx.record_decision(
+                &pb,
+                p.id,
+                &NewDecision {
+                    outcome: Some(Outcome::Pivot),
+                    rationale: "Rescope to the supplier contracts only".into(),
+                    decided_by: by,
+                    ..NewDecision::default()
+                },
+            )
+        })
+        .unwrap();
+    assert_eq!(rec.gate, Phase::Assessment);
+    for chain in verify_chains(&store).unwrap() {
+        assert!(chain.broken_at.is_none(), "{chain:?}");
+    }
+    let d = &store.decisions(&Default::default()).unwrap()[0];
+    assert_eq!(d.gate, Some(Phase::Assessment));
+    assert_eq!(d.pivot_to, Some(Phase::Assessment));
+    // The command line reads the upgraded file.
+    let out = support::lastmile(&db, &["verify"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
