@@ -214,7 +214,12 @@ fn record_a_decision_from_the_hardening_board() {
     assert_eq!(app.store().all_decisions().unwrap().len(), before);
     // The refusal put the cursor in the override reason.
     app.type_text("Board accepts the shared seat until the new hire starts");
-    app.press("ctrl-s y");
+    app.press("ctrl-s");
+    assert_eq!(app.mode(), Mode::Confirm);
+    let out = render(&app, 120, 44);
+    assert!(out.contains("overrides the gate's unmet must-meet"), "{out}");
+    assert!(!out.contains("one of this pilot's owners"), "{out}");
+    app.press("y");
     assert_eq!(app.layers(), 0, "{:?}", app.message());
     let all = app.store().all_decisions().unwrap();
     assert_eq!(all.len(), before + 1);

@@ -25,6 +25,9 @@ const PEOPLE: &[(&str, &str)] = &[
     ("Kofi Mensah", "Chief Information Officer"),
 ];
 
+/// The programme lead (Elena Petrova), who records the demo's history.
+const LEAD: usize = 4;
+
 struct Spec {
     name: &'static str,
     unit: &'static str,
@@ -278,7 +281,11 @@ pub fn load_realistic(store: &mut Store, playbook: &Playbook, today: NaiveDate) 
     let day = crate::domain::calendar::programme_day(start, today);
     let mut decisions = 0;
     let programme_rev = store.programme()?.revision;
-    store.write(|tx| {
+    // The history is the demo programme's own: its lead recorded it, not the
+    // account that loaded the demo.
+    let loader = store.actor().to_string();
+    store.set_actor(PEOPLE[LEAD].0);
+    let written = store.write(|tx| {
         backdate(tx, today, 50);
         tx.set_programme("Enterprise AI pilots to production", start, programme_rev)?;
         let mut people = Vec::new();
@@ -426,7 +433,9 @@ pub fn load_realistic(store: &mut Store, playbook: &Playbook, today: NaiveDate) 
             decisions += decide(tx, playbook, today, id, spec, &people)?;
         }
         Ok(())
-    })?;
+    });
+    store.set_actor(&loader);
+    written?;
     Ok(DemoSummary {
         pilots: SPECS.len(),
         people: PEOPLE.len(),
@@ -840,6 +849,36 @@ mod tests {
         assert!(rows.iter().any(|r| r.items_done > 0));
         let decisions = s.decisions(&Default::default()).unwrap();
         assert_eq!(decisions.len(), sum.decisions);
+        // Credited to the demo's own people, not to the loading account.
+        let others: i64 = s
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM audit_events WHERE actor <> 'Elena Petrova'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(others, 0);
+        assert_eq!(s.actor(), "demo", "the loader's name is back");
+        // Every pilot past Assessment passed each earlier gate by a decision
+        // dated before today.
+        for r in rows.iter().filter(|r| r.phase > Phase::Assessment) {
+            for gate in Phase::ALL.iter().filter(|g| **g < r.phase) {
+                assert!(
+                    decisions.iter().any(|d| d.pilot_id == r.id
+                        && d.gate == Some(*gate)
+                        && d.outcome == Outcome::Go
+                        && d.decided_on < today.to_string()),
+                    "{} has no go at the {gate} gate",
+                    r.name
+                );
+            }
+        }
+        // Rationales are the pilots' own: no two decisions share one.
+        let mut why: Vec<&str> = decisions.iter().map(|d| d.rationale.as_str()).collect();
+        why.sort_unstable();
+        why.dedup();
+        assert_eq!(why.len(), decisions.len(), "a rationale repeats");
         assert!(decisions.iter().any(|d| d.superseded_by.is_some()));
         assert_eq!(s.programme().unwrap().start_date, demo_start(today));
         assert!(

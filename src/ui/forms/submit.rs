@@ -109,10 +109,26 @@ impl App {
                     .map(|r| sanitize(&r.name))
                     .unwrap_or_default();
                 let outcome = decision.outcome.map_or("?", |o| o.label());
+                // Warn before it is permanent: an override, and a
+                // gatekeeper reviewing their own work.
+                let mut warn = String::new();
+                if !decision.override_reason.is_empty() {
+                    warn.push_str(
+                        " This go overrides the gate's unmet must-meet criteria; the log marks it as an override.",
+                    );
+                }
+                let owns = self
+                    .load_pilot(pilot_id)
+                    .is_some_and(|d| d.owners.iter().any(|o| o.person_id == decision.decided_by));
+                if owns {
+                    warn.push_str(&format!(
+                        " Warning: {who} is one of this pilot's owners, so this reviews their own work (it is recorded)."
+                    ));
+                }
                 self.overlays.push(Overlay::Confirm(ConfirmState {
                     title: "Record this decision?".into(),
                     message: format!(
-                        "{outcome} for {pilot}, decided by {who}. The decision log is append-only: it cannot be edited later, only superseded."
+                        "{outcome} for {pilot}, decided by {who}.{warn} The decision log is append-only: it cannot be edited later, only superseded."
                     ),
                     pending: Pending::RecordDecision { pilot_id, decision },
                 }));
