@@ -233,7 +233,11 @@ CREATE TABLE pilot_stats (
     next_text    TEXT,                            -- and its text (so the portfolio never reads checklist_items)
     dims         TEXT    NOT NULL DEFAULT '----', -- current data/governance/integration/ownership: R, Y, G or -
     dims_oldest  TEXT,                            -- scored_at of the oldest current dimension rating
-    selection    TEXT    NOT NULL DEFAULT '-----' -- current impact/data/feasibility/team/path: 1-5 or -
+    selection    TEXT    NOT NULL DEFAULT '-----', -- current impact/data/feasibility/team/path: 1-5 or -
+    -- v2: per item phase (assessment, scaffolding, hardening), char(48 + n)
+    -- where n gating items are not met (met: done or not applicable, with
+    -- a note as the evidence or the reason)
+    gates_unmet  TEXT    NOT NULL DEFAULT '000'
 );
 CREATE INDEX checklist_next ON checklist_items (pilot_id, due_day, position)
     WHERE state IN ('todo', 'doing', 'blocked');
@@ -264,6 +268,19 @@ BEGIN
              ORDER BY due_day, position LIMIT 1)
     WHERE pilot_id = NEW.pilot_id
       AND (next_item_id IS NULL OR next_item_id = NEW.id OR NEW.state IN ('todo', 'doing', 'blocked'));
+END;
+
+CREATE TRIGGER pilot_stats_gates AFTER UPDATE OF state, note, gate ON checklist_items
+    WHEN OLD.state IS NOT NEW.state OR OLD.note IS NOT NEW.note OR OLD.gate IS NOT NEW.gate
+BEGIN
+    UPDATE pilot_stats
+    SET gates_unmet = substr(gates_unmet, 1, p - 1)
+                      || char(unicode(substr(gates_unmet, p, 1))
+                              + (NEW.gate = 1 AND NOT (NEW.state IN ('done', 'na') AND NEW.note <> ''))
+                              - (OLD.gate = 1 AND NOT (OLD.state IN ('done', 'na') AND OLD.note <> '')))
+                      || substr(gates_unmet, p + 1)
+    FROM (SELECT CASE NEW.phase WHEN 'assessment' THEN 1 WHEN 'scaffolding' THEN 2 ELSE 3 END AS p)
+    WHERE pilot_id = NEW.pilot_id;
 END;
 
 CREATE TRIGGER pilot_stats_dims AFTER INSERT ON scores WHEN NEW.rubric = 'readiness'

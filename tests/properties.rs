@@ -143,15 +143,6 @@ fn rule_from_raw_reads(s: &Store, pilot: i64, day: i64) -> Option<Verdict> {
         ),
         &[&pilot, &gate],
     ) == 0;
-    let twelve_ok = n(
-        &format!(
-            "SELECT count(*) FROM checklist_items WHERE pilot_id = ?1 AND NOT ({met}) AND item_key IN
-             ('hd-results-documented', 'hd-architecture-approved', 'hd-cicd', 'hd-monitoring', 'hd-data-pipeline',
-              'hd-security-review', 'hd-fallback', 'hd-runbook', 'hd-user-training', 'hd-sponsor-briefed',
-              'hd-ownership-assigned', 'hd-rollback')"
-        ),
-        &[&pilot],
-    ) == 0;
     let owners_ok = n("SELECT count(DISTINCT role) FROM owners WHERE pilot_id = ?1", &[&pilot]) == 4
         && n(
             "SELECT count(DISTINCT person_id) FROM owners WHERE pilot_id = ?1",
@@ -176,18 +167,18 @@ fn rule_from_raw_reads(s: &Store, pilot: i64, day: i64) -> Option<Verdict> {
          AND CAST(answer AS INTEGER) >= 3",
         &[&pilot],
     ) == 5;
+    // Overdue: open items due during the current phase's days (1-30,
+    // 31-60, 61-90) before today.
+    let (first, last) = [(1, 30), (31, 60), (61, 90)][gate as usize];
     let overdue = n(
-        "SELECT count(*) FROM checklist_items WHERE pilot_id = ?1 AND phase = ?2 AND due_day < ?3
+        "SELECT count(*) FROM checklist_items WHERE pilot_id = ?1 AND due_day BETWEEN ?2 AND ?3 AND due_day < ?4
          AND state IN ('todo', 'doing', 'blocked')",
-        &[&pilot, &phase, &day],
+        &[&pilot, &first, &last, &day],
     ) > 0;
     let (must, should) = match gate {
         0 => (items_ok && dims_ok(0) && selection_ok && scorecard, shortlisted),
         1 => (items_ok && dims_ok(1) && owners_ok, dims_ok(2) && metrics_ok),
-        _ => (
-            items_ok && twelve_ok && dims_ok(2) && owners_ok && metrics_ok && scorecard,
-            true,
-        ),
+        _ => (items_ok && dims_ok(2) && owners_ok && metrics_ok && scorecard, true),
     };
     Some(if !must {
         Verdict::NotReady

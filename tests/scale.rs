@@ -161,15 +161,25 @@ fn raw_rows(store: &Store, day: i64, step: usize) -> HashMap<i64, PilotRow> {
                 |r| r.get(0),
             )
             .unwrap();
-        let phase = x.phase.key();
+        let (first, last) = (pb.phase(x.phase).first_day, pb.phase(x.phase).last_day);
         x.overdue_in_phase = c
             .query_row(
-                "SELECT count(*) FROM checklist_items WHERE pilot_id = ?1 AND phase = ?2 AND due_day < ?3
-                 AND state IN ('todo', 'doing', 'blocked')",
-                rusqlite::params![id, phase, day],
+                "SELECT count(*) FROM checklist_items WHERE pilot_id = ?1 AND due_day BETWEEN ?2 AND ?3
+                 AND due_day < ?4 AND state IN ('todo', 'doing', 'blocked')",
+                rusqlite::params![id, first, last, day],
                 |r| r.get(0),
             )
             .unwrap();
+        for (i, ph) in ["assessment", "scaffolding", "hardening"].iter().enumerate() {
+            x.gates_unmet[i] = c
+                .query_row(
+                    "SELECT count(*) FROM checklist_items WHERE pilot_id = ?1 AND phase = ?2 AND gate = 1
+                     AND NOT (state IN ('done', 'na') AND note <> '')",
+                    rusqlite::params![id, ph],
+                    |r| r.get(0),
+                )
+                .unwrap();
+        }
         x.owner_ids = Default::default();
         let mut stmt = c
             .prepare("SELECT role, person_id FROM owners WHERE pilot_id = ?1")

@@ -13,6 +13,8 @@
 //!   now, whatever the phase.
 //! * Stopped pilots and pilots in production have no current gate: they
 //!   leave the verdict counts, the blockers and the attention list.
+//! * Overdue means open items due during the current phase's days (its
+//!   window in the playbook) whose due day has passed.
 //! * A gating item counts only when done with evidence (a note or a link)
 //!   or not applicable with a reason. A dimension score counts only when it
 //!   is at most `gating.score_max_age_days` old. Items marked `review` stand
@@ -30,7 +32,9 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, PartialEq)]
 pub struct ItemFact {
     pub id: i64,
-    pub key: String,
+    /// The playbook key (shared, so the portfolio's thousands of items do
+    /// not each own a copy; empty where no criterion names the item).
+    pub key: std::rc::Rc<str>,
     pub text: String,
     pub phase: Phase,
     pub due_day: i64,
@@ -99,18 +103,23 @@ pub struct GateFacts {
     pub today: NaiveDate,
     /// Today's programme day.
     pub day: i64,
-    /// The items the criteria name: at least every gating item and every
-    /// item a criterion lists (all items when read for one pilot).
+    /// The items the criteria name: every gating item and every item a
+    /// criterion lists (all items when read for one pilot). Empty when
+    /// `gating_unmet` stands for the gating ones.
     pub items: Vec<ItemFact>,
-    /// Open items of the current phase due before today: the count, and
-    /// the items when known.
+    /// Gating items not met, per item phase, when only the counts are known
+    /// (the portfolio's summary rows); `None` when `items` holds them.
+    pub gating_unmet: Option<[u32; 3]>,
+    /// Open items due during the current phase's days (the playbook's
+    /// window for the phase) before today: the count, and the items when
+    /// known.
     pub overdue: u32,
     pub overdue_items: Vec<ItemRef>,
     pub dimensions: [Option<DimFact>; 4],
     /// The person named for each role, in [`Role::ALL`] order.
     pub owners: [Option<i64>; 4],
     /// Results of the rubrics the criteria name, by rubric key.
-    pub rubrics: HashMap<String, RubricResult>,
+    pub rubrics: HashMap<String, std::rc::Rc<RubricResult>>,
     pub metrics: Vec<MetricFact>,
     pub shortlisted: bool,
 }
@@ -124,6 +133,7 @@ impl GateFacts {
             today,
             day,
             items: Vec::new(),
+            gating_unmet: None,
             overdue: 0,
             overdue_items: Vec::new(),
             dimensions: [None; 4],
@@ -160,6 +170,10 @@ pub enum Gap {
     Stale {
         dimension: Dimension,
         days: i64,
+    },
+    /// Gating items not met, counted (the portfolio's summary rows).
+    UnmetItems {
+        count: u32,
     },
     MissingOwner {
         role: Role,
@@ -236,6 +250,7 @@ impl Gap {
                 }
                 format!("{} item(s) do not count yet: {}", items.len(), parts.join(", "))
             }
+            Gap::UnmetItems { count } => format!("{count} gating item(s) do not count yet: w lists them"),
             Gap::Rubric { rubric, result } => format!("{rubric}: {result}"),
             Gap::Metric { name, standing } => match standing {
                 MetricStanding::NoData => format!("metric '{name}' has no current value or levels: record them"),
@@ -379,39 +394,33 @@ pub fn criteria_of(pb: &Playbook, phase: Phase) -> Vec<CriterionDef> {
 
 /// Evaluate the gate at the end of `phase` now.
 pub fn evaluate(pb: &Playbook, phase: Phase, f: &GateFacts) -> GateResult {
-    let criteria: Vec<CriterionResult> = criteria_of(pb, phase)
+    evaluate_with(pb, phase, &criteria_of(pb, phase), f)
+}
+
+/// [`evaluate`] with the gate's criteria given ([`criteria_of`]), for
+/// callers judging many pilots.
+pub fn evaluate_with(pb: &Playbook, phase: Phase, criteria: &[CriterionDef], f: &GateFacts) -> GateResult {
+    let standings = standings(pb, phase, criteria, f);
+    let verdict = verdict_of(phase, &standings, f);
+    let criteria: Vec<CriterionResult> = criteria
         .iter()
-        .map(|c| {
-            let gaps = gaps_of(pb, phase, c, f);
-            let standing = match (gaps.is_empty(), c.need) {
-                (true, _) => Standing::Met,
-                (false, Need::Must) => Standing::Unmet,
-                (false, Need::Should) => Standing::Warn,
-            };
-            CriterionResult {
-                label: c.label.clone(),
-                kind: c.kind,
-                need: c.need,
-                standing,
-                gaps,
-            }
+        .zip(standings)
+        .map(|(c, (standing, gaps))| CriterionResult {
+            label: c.label.clone(),
+            kind: c.kind,
+            need: c.need,
+            standing,
+            gaps,
         })
         .collect();
     let mut warnings = Vec::new();
     // Overdue work of the phase the pilot is in warns at its current gate.
-    if f.is_active() && phase == f.phase && f.overdue > 0 {
+    if overdue_warns(phase, f) {
         warnings.push(Gap::Overdue {
             items: f.overdue_items.clone(),
             count: f.overdue,
         });
     }
-    let verdict = if criteria.iter().any(|c| c.standing == Standing::Unmet) {
-        Verdict::NotReady
-    } else if !warnings.is_empty() || criteria.iter().any(|c| c.standing == Standing::Warn) {
-        Verdict::AtRisk
-    } else {
-        Verdict::Ready
-    };
     GateResult {
         phase,
         name: pb.gate(phase).name.clone(),
@@ -421,14 +430,54 @@ pub fn evaluate(pb: &Playbook, phase: Phase, f: &GateFacts) -> GateResult {
     }
 }
 
+/// Each criterion's standing and gaps, in order.
+pub fn standings(pb: &Playbook, phase: Phase, criteria: &[CriterionDef], f: &GateFacts) -> Vec<(Standing, Vec<Gap>)> {
+    criteria
+        .iter()
+        .map(|c| {
+            let gaps = gaps_of(pb, phase, c, f);
+            let standing = match (gaps.is_empty(), c.need) {
+                (true, _) => Standing::Met,
+                (false, Need::Must) => Standing::Unmet,
+                (false, Need::Should) => Standing::Warn,
+            };
+            (standing, gaps)
+        })
+        .collect()
+}
+
+fn overdue_warns(phase: Phase, f: &GateFacts) -> bool {
+    f.is_active() && phase == f.phase && f.overdue > 0
+}
+
+/// The verdict from the criteria's standings (and the phase's overdue
+/// items): the rule in one place.
+pub fn verdict_of(phase: Phase, standings: &[(Standing, Vec<Gap>)], f: &GateFacts) -> Verdict {
+    if standings.iter().any(|(s, _)| *s == Standing::Unmet) {
+        Verdict::NotReady
+    } else if overdue_warns(phase, f) || standings.iter().any(|(s, _)| *s == Standing::Warn) {
+        Verdict::AtRisk
+    } else {
+        Verdict::Ready
+    }
+}
+
 fn gaps_of(pb: &Playbook, phase: Phase, c: &CriterionDef, f: &GateFacts) -> Vec<Gap> {
     match c.kind {
         CriterionKind::Items => {
+            if let (true, Some(counts)) = (c.items.is_empty(), f.gating_unmet) {
+                let n: u32 = counts.iter().take(phase.index() + 1).sum();
+                return if n == 0 {
+                    vec![]
+                } else {
+                    vec![Gap::UnmetItems { count: n }]
+                };
+            }
             let wanted = |i: &ItemFact| {
                 if c.items.is_empty() {
                     i.gate && i.phase <= phase
                 } else {
-                    c.items.iter().any(|k| k == &i.key)
+                    c.items.iter().any(|k| **k == *i.key)
                 }
             };
             let items: Vec<(ItemRef, ItemGap)> = f
@@ -702,7 +751,7 @@ mod tests {
             .enumerate()
             .map(|(i, t)| ItemFact {
                 id: i as i64 + 1,
-                key: t.key.clone(),
+                key: t.key.as_str().into(),
                 text: t.text.clone(),
                 phase: t.phase,
                 due_day: t.due_day,
@@ -745,7 +794,7 @@ mod tests {
         }); 4];
         f.owners = [Some(1), Some(2), Some(3), Some(4)];
         f.rubrics
-            .insert("selection".into(), selection(["5", "4", "4", "4", "3"]));
+            .insert("selection".into(), selection(["5", "4", "4", "4", "3"]).into());
         f.metrics = MetricCategory::ALL
             .iter()
             .map(|c| metric(*c, MetricStanding::Target))
@@ -826,7 +875,7 @@ mod tests {
     #[test]
     fn done_without_evidence_and_na_without_reason_do_not_count() {
         let mut f = exemplary(Phase::Assessment);
-        let scorecard = f.items.iter_mut().find(|i| i.key == "as-scorecard").unwrap();
+        let scorecard = f.items.iter_mut().find(|i| &*i.key == "as-scorecard").unwrap();
         scorecard.has_note = false;
         let g = evaluate(&pb(), Phase::Assessment, &f);
         assert_eq!(g.verdict, Verdict::NotReady);
@@ -835,7 +884,7 @@ mod tests {
         };
         assert_eq!(items[0].1, ItemGap::NoEvidence);
         assert!(g.criteria[0].gaps[0].describe().contains("without evidence"));
-        let scorecard = f.items.iter_mut().find(|i| i.key == "as-scorecard").unwrap();
+        let scorecard = f.items.iter_mut().find(|i| &*i.key == "as-scorecard").unwrap();
         scorecard.state = ItemState::Na;
         scorecard.has_note = true;
         assert_eq!(evaluate(&pb(), Phase::Assessment, &f).verdict, Verdict::Ready);
@@ -847,7 +896,7 @@ mod tests {
         for i in f
             .items
             .iter_mut()
-            .filter(|i| i.key == "hd-decision" || i.key == "hd-readiness-review")
+            .filter(|i| &*i.key == "hd-decision" || &*i.key == "hd-readiness-review")
         {
             i.state = ItemState::Todo;
         }
@@ -857,13 +906,50 @@ mod tests {
     #[test]
     fn the_twelve_production_items_must_be_verified() {
         let mut f = exemplary(Phase::Hardening);
-        let cicd = f.items.iter_mut().find(|i| i.key == "hd-cicd").unwrap();
-        assert!(!cicd.gate, "CI/CD is not a gating item, but one of the twelve");
+        // The twelve (002) are all gating items of Hardening.
+        let twelve = [
+            "hd-results-documented",
+            "hd-architecture-approved",
+            "hd-cicd",
+            "hd-monitoring",
+            "hd-data-pipeline",
+            "hd-security-review",
+            "hd-fallback",
+            "hd-runbook",
+            "hd-user-training",
+            "hd-sponsor-briefed",
+            "hd-ownership-assigned",
+            "hd-rollback",
+        ];
+        for k in twelve {
+            let i = f.items.iter().find(|i| &*i.key == k).unwrap();
+            assert!(i.gate && i.phase == Phase::Hardening, "{k}");
+        }
+        let cicd = f.items.iter_mut().find(|i| &*i.key == "hd-cicd").unwrap();
         cicd.state = ItemState::Doing;
         let g = judge(&pb(), &f).production;
         assert_eq!(g.verdict, Verdict::NotReady);
         assert_eq!(unmet(&g), [CriterionKind::Items]);
-        assert!(g.criteria[1].label.contains("twelve"));
+        assert!(g.criteria[0].label.contains("twelve"));
+        // Counted instead of listed (the portfolio's rows): the same verdict.
+        let mut counted = f.clone();
+        counted.items.clear();
+        counted.gating_unmet = Some([0, 0, 1]);
+        let c = judge(&pb(), &counted).production;
+        assert_eq!(unmet(&c), [CriterionKind::Items]);
+        assert_eq!(c.criteria[0].gaps, vec![Gap::UnmetItems { count: 1 }]);
+        counted.gating_unmet = Some([0, 0, 0]);
+        assert_eq!(judge(&pb(), &counted).production.verdict, Verdict::Ready);
+        // An earlier phase's unmet gating item blocks a later gate too.
+        counted.gating_unmet = Some([1, 0, 0]);
+        assert_eq!(judge(&pb(), &counted).production.verdict, Verdict::NotReady);
+        counted.gating_unmet = Some([0, 0, 1]);
+        counted.phase = Phase::Scaffolding;
+        assert_eq!(
+            judge(&pb(), &counted).verdict(),
+            Some(Verdict::Ready),
+            "a Hardening item does not block Scaffolding"
+        );
     }
 
     #[test]
@@ -937,7 +1023,7 @@ mod tests {
     fn selection_red_flag_or_incomplete_blocks_assessment() {
         let mut f = exemplary(Phase::Assessment);
         f.rubrics
-            .insert("selection".into(), selection(["5", "5", "2", "5", "5"]));
+            .insert("selection".into(), selection(["5", "5", "2", "5", "5"]).into());
         let g = evaluate(&pb(), Phase::Assessment, &f);
         assert_eq!(unmet(&g), [CriterionKind::Rubric]);
         assert!(g.criteria[2].gaps[0].describe().contains("below 3"));
@@ -946,7 +1032,7 @@ mod tests {
         assert!(g.criteria[2].gaps[0].describe().contains("0 of 5"));
         // A weak (warn band) but red-flag-free selection passes.
         f.rubrics
-            .insert("selection".into(), selection(["3", "3", "3", "3", "3"]));
+            .insert("selection".into(), selection(["3", "3", "3", "3", "3"]).into());
         assert_eq!(evaluate(&pb(), Phase::Assessment, &f).verdict, Verdict::Ready);
     }
 
@@ -956,7 +1042,7 @@ mod tests {
         pb.gates[0].criteria[2].min_band = Some("Strong".into());
         let mut f = exemplary(Phase::Assessment);
         f.rubrics
-            .insert("selection".into(), selection(["3", "4", "3", "4", "3"]));
+            .insert("selection".into(), selection(["3", "4", "3", "4", "3"]).into());
         let g = evaluate(&pb, Phase::Assessment, &f);
         assert!(
             g.criteria[2].gaps[0].describe().contains("Promising, below Strong"),
@@ -976,7 +1062,7 @@ mod tests {
         f.metrics.remove(0);
         let g = judge(&pb(), &f).production;
         assert_eq!(
-            g.criteria[4].gaps,
+            g.criteria[3].gaps,
             vec![Gap::MissingCategory {
                 category: MetricCategory::Performance
             }]

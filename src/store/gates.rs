@@ -52,11 +52,12 @@ pub(crate) fn metric_fact(m: &Metric) -> MetricFact {
     }
 }
 
-/// Open items of `phase` due before `day`, from a pilot's items.
-fn overdue_of(items: &[ItemFact], phase: Phase, day: i64) -> Vec<ItemRef> {
+/// Open items due during `phase`'s days before `day`, from a pilot's items.
+fn overdue_of(pb: &Playbook, items: &[ItemFact], phase: Phase, day: i64) -> Vec<ItemRef> {
+    let def = pb.phase(phase);
     items
         .iter()
-        .filter(|i| i.phase == phase && i.state.is_open() && i.due_day < day)
+        .filter(|i| i.state.is_open() && i.due_day < day && (def.first_day..=def.last_day).contains(&i.due_day))
         .map(|i| ItemRef {
             id: i.id,
             text: i.text.clone(),
@@ -105,7 +106,7 @@ pub(crate) fn read_facts(
             let state: String = r.get(6).map_err(e)?;
             f.items.push(ItemFact {
                 id: r.get(0).map_err(e)?,
-                key: r.get(1).map_err(e)?,
+                key: r.get::<_, String>(1).map_err(e)?.into(),
                 text: r.get(2).map_err(e)?,
                 phase: Phase::parse(&phase)?,
                 due_day: r.get(4).map_err(e)?,
@@ -115,7 +116,7 @@ pub(crate) fn read_facts(
             });
         }
     }
-    f.overdue_items = overdue_of(&f.items, f.phase, day);
+    f.overdue_items = overdue_of(pb, &f.items, f.phase, day);
     f.overdue = f.overdue_items.len() as u32;
     {
         let mut stmt = c
@@ -159,7 +160,7 @@ pub(crate) fn read_facts(
             .collect::<rusqlite::Result<_>>()
             .map_err(e)?;
         f.rubrics
-            .insert(key.clone(), rubric::score(def, pb.scale_of(def), &answers));
+            .insert(key.clone(), rubric::score(def, pb.scale_of(def), &answers).into());
     }
     {
         let mut stmt = c
@@ -260,29 +261,37 @@ impl Store {
             Some(_) => format!("{col} = ?1"),
             None => "?1 IS NULL".to_string(),
         };
-        // Only the items a criterion can name (gating ones, listed ones) and
-        // the overdue ones (warnings of the current phase).
-        let keys = gate_item_keys(pb);
-        let listed = if keys.is_empty() {
-            "0".to_string()
+        // The items criteria list by key, as integers: the key comes back
+        // as its index in `keys`.
+        let keys: Vec<std::rc::Rc<str>> = gate_item_keys(pb).into_iter().map(|k| k.as_str().into()).collect();
+        let quote = |k: &str| format!("'{}'", k.replace('\'', "''"));
+        let key_index = if keys.is_empty() {
+            "-1".to_string()
         } else {
             format!(
-                "item_key IN ({})",
+                "CASE item_key {} ELSE -1 END",
                 keys.iter()
-                    .map(|k| format!("'{}'", k.replace('\'', "''")))
+                    .enumerate()
+                    .map(|(i, k)| format!("WHEN {} THEN {i}", quote(k)))
                     .collect::<Vec<_>>()
-                    .join(", ")
+                    .join(" ")
             )
         };
         let item_sql = format!(
-            "SELECT pilot_id, id, item_key, phase, due_day, gate, state, note <> '' FROM checklist_items
-             WHERE {} AND (gate = 1 OR {listed} OR (due_day < ?2 AND state IN ('todo', 'doing', 'blocked')))
+            "SELECT pilot_id, id, {key_index} AS k,
+                    CASE phase WHEN 'assessment' THEN 0 WHEN 'scaffolding' THEN 1 ELSE 2 END,
+                    due_day, gate,
+                    CASE state WHEN 'todo' THEN 0 WHEN 'doing' THEN 1 WHEN 'done' THEN 2 WHEN 'na' THEN 3 ELSE 4 END,
+                    note <> '' FROM checklist_items
+             WHERE {} AND k >= 0 AND ?2 IS NOT NULL
              ORDER BY pilot_id",
             by("pilot_id")
         );
         let metric_sql = format!(
             "SELECT name, category, higher_is_better, baseline, minimum, target, stretch, current, pilot_id
-             FROM metrics WHERE {} ORDER BY pilot_id, id",
+             FROM metrics {} WHERE {} ORDER BY pilot_id, id",
+            // The whole portfolio: one scan and a sort, not a lookup per row.
+            if only.is_none() { "NOT INDEXED" } else { "" },
             by("pilot_id")
         );
         let mirrored = selection_is_mirrored(pb);
@@ -307,15 +316,25 @@ impl Store {
             }
             other_rubrics.push((key, answers));
         }
+        // Gating items come counted in the summary rows; item rows are read
+        // only when a criterion lists items by key (a custom playbook).
+        let listing = !keys.is_empty();
         let mut items_stmt = c.prepare_cached(&item_sql).map_err(e)?;
-        let mut items = items_stmt.query(rusqlite::params![only, day]).map_err(e)?;
+        let mut items = items_stmt
+            .query(rusqlite::params![if listing { only } else { Some(-1) }, day])
+            .map_err(e)?;
         let mut metrics_stmt = c.prepare_cached(&metric_sql).map_err(e)?;
         let mut metrics = metrics_stmt.query([only]).map_err(e)?;
         // The next unread row of each query: (pilot id, fact).
+        let empty_key: std::rc::Rc<str> = "".into();
+        let read_item = |r: Option<&rusqlite::Row>| read_item(r, &keys, &empty_key);
         let mut next_item = read_item(items.next().map_err(e)?)?;
         let mut next_metric = read_metric(metrics.next().map_err(e)?)?;
         let selection = pb.rubric(SELECTION_RUBRIC);
+        let mut selection_results: HashMap<[Option<u8>; 5], std::rc::Rc<rubric::RubricResult>> = HashMap::new();
         let empty = HashMap::new();
+        let criteria: Vec<Vec<crate::playbook::CriterionDef>> =
+            Phase::ALL.iter().map(|p| gates::criteria_of(pb, *p)).collect();
         for row in rows.iter_mut() {
             let mut f = GateFacts::empty(row.phase, today, day);
             f.status = row.status;
@@ -330,39 +349,49 @@ impl Store {
                     _ => None,
                 };
             }
-            f.items = take_rows(&mut next_item, row.id, || read_item(items.next().map_err(e)?))?;
-            f.overdue = f
-                .items
-                .iter()
-                .filter(|i| i.phase == row.phase && i.state.is_open() && i.due_day < day)
-                .count() as u32;
-            row.overdue_in_phase = f.overdue;
+            if listing {
+                f.items = take_rows(&mut next_item, row.id, || read_item(items.next().map_err(e)?))?;
+            }
+            f.gating_unmet = Some(row.gates_unmet);
+            f.overdue = row.overdue_in_phase;
             f.metrics = take_rows(&mut next_metric, row.id, || read_metric(metrics.next().map_err(e)?))?;
             if let (Some(sel), true) = (selection, mirrored) {
-                f.rubrics.insert(
-                    SELECTION_RUBRIC.to_string(),
-                    rubric::score(sel, pb.scale_of(sel), &selection_answers(&row.selection)),
-                );
+                // Scored once per distinct set of answers (at most 6^5).
+                let result = selection_results
+                    .entry(row.selection)
+                    .or_insert_with(|| rubric::score(sel, pb.scale_of(sel), &selection_answers(&row.selection)).into())
+                    .clone();
+                f.rubrics.insert(SELECTION_RUBRIC.to_string(), result);
             }
             for (key, answers) in &other_rubrics {
                 if let Some(def) = pb.rubric(key) {
                     let a = answers.get(&row.id).unwrap_or(&empty);
-                    f.rubrics.insert(key.clone(), rubric::score(def, pb.scale_of(def), a));
+                    f.rubrics
+                        .insert(key.clone(), rubric::score(def, pb.scale_of(def), a).into());
                 }
             }
-            let production = gates::evaluate(pb, Phase::Hardening, &f);
-            row.production = production.verdict;
-            let current = if !f.is_active() {
-                None
-            } else if row.phase == Phase::Hardening {
-                Some(production)
-            } else {
-                Some(gates::evaluate(pb, row.phase, &f))
-            };
-            row.verdict = current.as_ref().map(|g| g.verdict);
-            if let Some(g) = &current {
-                row.gate_blockers = g.blockers().count() as u32;
-                row.unmet = g.blockers().chain(g.should_unmet()).map(|c| c.label.clone()).collect();
+            // Standings only (no labels copied): the rows keep verdicts
+            // and the labels of unmet criteria.
+            let prod = gates::standings(pb, Phase::Hardening, &criteria[2], &f);
+            row.production = gates::verdict_of(Phase::Hardening, &prod, &f);
+            if f.is_active() {
+                let cur = if row.phase == Phase::Hardening {
+                    prod
+                } else {
+                    gates::standings(pb, row.phase, &criteria[row.phase.index()], &f)
+                };
+                row.verdict = Some(gates::verdict_of(row.phase, &cur, &f));
+                let defs = &criteria[row.phase.index()];
+                let pick = |want: gates::Standing| {
+                    defs.iter()
+                        .zip(&cur)
+                        .filter(move |(_, (s, _))| *s == want)
+                        .map(|(d, _)| d.label.clone())
+                };
+                row.gate_blockers = cur.iter().filter(|(s, _)| *s == gates::Standing::Unmet).count() as u32;
+                row.unmet = pick(gates::Standing::Unmet)
+                    .chain(pick(gates::Standing::Warn))
+                    .collect();
             }
         }
         Ok(())
@@ -398,23 +427,40 @@ fn read_metric(r: Option<&rusqlite::Row>) -> Result<Option<(i64, MetricFact)>> {
     )))
 }
 
-/// An item row of `judge_rows`' query as (pilot id, fact); the text is not
-/// read (the portfolio needs verdicts, not item lists).
-fn read_item(r: Option<&rusqlite::Row>) -> Result<Option<(i64, ItemFact)>> {
+/// An item row of `judge_rows`' query as (pilot id, fact): integers only
+/// (the key as an index into `keys`); the text is not read (the portfolio
+/// needs verdicts, not item lists).
+fn read_item(
+    r: Option<&rusqlite::Row>,
+    keys: &[std::rc::Rc<str>],
+    empty: &std::rc::Rc<str>,
+) -> Result<Option<(i64, ItemFact)>> {
+    const STATES: [ItemState; 5] = [
+        ItemState::Todo,
+        ItemState::Doing,
+        ItemState::Done,
+        ItemState::Na,
+        ItemState::Blocked,
+    ];
     let Some(r) = r else { return Ok(None) };
     let e = |err| Error::Storage(format!("reading checklist items: {err}"));
-    let phase: String = r.get(3).map_err(e)?;
-    let state: String = r.get(6).map_err(e)?;
+    let k: i64 = r.get(2).map_err(e)?;
+    let phase: usize = r.get(3).map_err(e)?;
+    let state: usize = r.get(6).map_err(e)?;
     Ok(Some((
         r.get(0).map_err(e)?,
         ItemFact {
             id: r.get(1).map_err(e)?,
-            key: r.get(2).map_err(e)?,
+            key: usize::try_from(k)
+                .ok()
+                .and_then(|k| keys.get(k))
+                .unwrap_or(empty)
+                .clone(),
             text: String::new(),
-            phase: Phase::parse(&phase)?,
+            phase: Phase::ALL[phase.min(2)],
             due_day: r.get(4).map_err(e)?,
             gate: r.get(5).map_err(e)?,
-            state: ItemState::parse(&state)?,
+            state: STATES[state.min(4)],
             has_note: r.get(7).map_err(e)?,
         },
     )))

@@ -25,9 +25,11 @@ pub const MIGRATIONS: &[Migration] = &[Migration {
 
 /// Version 2: stage gates. Decisions record the gate they decide and what
 /// the outcome did; criteria say whether they were must- or should-meet;
-/// pilots can be shortlisted; the review and decision items of the
+/// pilots can be shortlisted; the summary rows count unmet gating items per
+/// phase (kept by a trigger); the review and decision items of the
 /// production gate stop being gating items (they stand for the decision
-/// itself and close with it).
+/// itself and close with it) and the rest of the twelve production items
+/// (002) become gating items.
 const MIGRATE_TO_2: &str = "
     ALTER TABLE pilots ADD COLUMN shortlisted INTEGER NOT NULL DEFAULT 0 CHECK (shortlisted IN (0, 1));
     ALTER TABLE decisions ADD COLUMN gate TEXT CHECK (gate IN ('assessment', 'scaffolding', 'hardening'));
@@ -36,7 +38,28 @@ const MIGRATE_TO_2: &str = "
     ALTER TABLE decisions ADD COLUMN review_on TEXT;
     ALTER TABLE decisions ADD COLUMN maker_is_owner INTEGER NOT NULL DEFAULT 0 CHECK (maker_is_owner IN (0, 1));
     ALTER TABLE decision_criteria ADD COLUMN need TEXT NOT NULL DEFAULT '' CHECK (need IN ('', 'must', 'should'));
+    ALTER TABLE pilot_stats ADD COLUMN gates_unmet TEXT NOT NULL DEFAULT '000';
+    CREATE TRIGGER pilot_stats_gates AFTER UPDATE OF state, note, gate ON checklist_items
+        WHEN OLD.state IS NOT NEW.state OR OLD.note IS NOT NEW.note OR OLD.gate IS NOT NEW.gate
+    BEGIN
+        UPDATE pilot_stats
+        SET gates_unmet = substr(gates_unmet, 1, p - 1)
+                          || char(unicode(substr(gates_unmet, p, 1))
+                                  + (NEW.gate = 1 AND NOT (NEW.state IN ('done', 'na') AND NEW.note <> ''))
+                                  - (OLD.gate = 1 AND NOT (OLD.state IN ('done', 'na') AND OLD.note <> '')))
+                          || substr(gates_unmet, p + 1)
+        FROM (SELECT CASE NEW.phase WHEN 'assessment' THEN 1 WHEN 'scaffolding' THEN 2 ELSE 3 END AS p)
+        WHERE pilot_id = NEW.pilot_id;
+    END;
+    UPDATE pilot_stats SET gates_unmet = (SELECT group_concat(char(48 + n), '') FROM
+        (SELECT (SELECT count(*) FROM checklist_items c WHERE c.pilot_id = pilot_stats.pilot_id AND c.gate = 1
+                 AND c.phase = ph AND NOT (c.state IN ('done', 'na') AND c.note <> '')) AS n
+         FROM (SELECT 1 AS o, 'assessment' AS ph UNION ALL SELECT 2, 'scaffolding' UNION ALL SELECT 3, 'hardening')
+         ORDER BY o));
     UPDATE checklist_items SET gate = 0 WHERE item_key IN ('hd-readiness-review', 'hd-decision') AND gate = 1;
+    UPDATE checklist_items SET gate = 1 WHERE gate = 0 AND item_key IN ('hd-results-documented',
+        'hd-architecture-approved', 'hd-cicd', 'hd-data-pipeline', 'hd-user-training', 'hd-sponsor-briefed',
+        'hd-ownership-assigned');
     UPDATE pilot_stats SET open_gates = (SELECT count(*) FROM checklist_items c
         WHERE c.pilot_id = pilot_stats.pilot_id AND c.gate = 1 AND c.state IN ('todo', 'doing', 'blocked'));
     DROP VIEW decision_log;

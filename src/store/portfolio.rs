@@ -59,13 +59,15 @@ pub struct PilotRow {
     pub items_done: u32,
     pub open_gates: u32,
     pub overdue: u32,
-    /// Overdue items of the phase the pilot is in (counted while judging).
+    /// Open items due during the current phase's days, before today.
     pub overdue_in_phase: u32,
     pub due_soon: u32,
     pub next_due: Option<(i64, String)>,
     pub last_decision: Option<(Outcome, String)>,
     pub uncommunicated: u32,
     pub shortlisted: bool,
+    /// Gating items not met (with evidence or a reason), per item phase.
+    pub gates_unmet: [u32; 3],
     /// The person named for each role, in [`Role::ALL`] order.
     pub owner_ids: [Option<i64>; 4],
     /// At the current gate; `None` once stopped or in production.
@@ -107,6 +109,11 @@ pub(crate) const REFRESH_STATS: &str = "
                       WHERE pilot_id = ?1 AND gate = 1 AND state IN ('todo', 'doing', 'blocked')),
         open_due = (SELECT group_concat(c, '') FROM
                       (SELECT char(48 + coalesce(n, 0)) AS c FROM days LEFT JOIN open_items ON due_day = d ORDER BY d)),
+        gates_unmet = (SELECT group_concat(char(48 + n), '') FROM
+                      (SELECT (SELECT count(*) FROM checklist_items WHERE pilot_id = ?1 AND gate = 1 AND phase = ph
+                               AND NOT (state IN ('done', 'na') AND note <> '')) AS n
+                       FROM (SELECT 1 AS o, 'assessment' AS ph UNION ALL SELECT 2, 'scaffolding' UNION ALL SELECT 3, 'hardening')
+                       ORDER BY o)),
         (next_item_id, next_due_day, next_text) =
             (SELECT id, due_day, text FROM checklist_items WHERE pilot_id = ?1 AND state IN ('todo', 'doing', 'blocked')
              ORDER BY due_day, position LIMIT 1)
@@ -196,7 +203,7 @@ impl Store {
             let sql = format!(
                 "SELECT p.id, p.name, p.business_unit, p.sector, p.phase, p.status, p.revision,
                         s.items_total, s.items_done, s.open_gates, s.open_due, s.dims, s.dims_oldest, s.selection,
-                        s.next_due_day, s.next_text, p.shortlisted
+                        s.next_due_day, s.next_text, p.shortlisted, s.gates_unmet
                  FROM pilots p JOIN pilot_stats s ON s.pilot_id = p.id
                  WHERE {} ORDER BY p.id",
                 by("p.id")
@@ -207,11 +214,15 @@ impl Store {
                 let id: i64 = r.get(0).map_err(e)?;
                 let text = |i: usize| -> Result<&str> { r.get_ref(i).and_then(|v| Ok(v.as_str()?)).map_err(e) };
                 let phase = Phase::parse(text(4)?)?;
-                let (mut overdue, mut due_soon) = (0, 0);
+                let window = playbook.phase(phase).first_day..=playbook.phase(phase).last_day;
+                let (mut overdue, mut due_soon, mut overdue_in_phase) = (0, 0, 0);
                 for (i, c) in text(10)?.bytes().enumerate() {
                     let (due, n) = (i as i64 + 1, u32::from(c).saturating_sub(48));
                     if due < day {
                         overdue += n;
+                        if window.contains(&due) {
+                            overdue_in_phase += n;
+                        }
                     } else if due <= day + 7 {
                         due_soon += n;
                     }
@@ -236,12 +247,19 @@ impl Store {
                     items_done: r.get(8).map_err(e)?,
                     open_gates: r.get(9).map_err(e)?,
                     overdue,
-                    overdue_in_phase: 0,
+                    overdue_in_phase,
                     due_soon,
                     next_due,
                     last_decision: None,
                     uncommunicated: 0,
                     shortlisted: r.get(16).map_err(e)?,
+                    gates_unmet: {
+                        let mut g = [0u32; 3];
+                        for (slot, c) in g.iter_mut().zip(text(17)?.chars()) {
+                            *slot = u32::from(c).saturating_sub(48);
+                        }
+                        g
+                    },
                     owner_ids: [None; 4],
                     verdict: None,
                     gate_blockers: 0,

@@ -296,7 +296,8 @@ fn jump_of(id: i64, gap: &Gap) -> Option<Jump> {
                 phase: i.phase,
             }
         }
-        Gap::Rubric { .. }
+        Gap::UnmetItems { .. }
+        | Gap::Rubric { .. }
         | Gap::Metric { .. }
         | Gap::MissingCategory { .. }
         | Gap::NoScorecard
