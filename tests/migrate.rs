@@ -105,8 +105,25 @@ fn a_schema_1_file_upgrades_to_the_current_shape_keeping_every_row() {
     let fresh = dir.path().join("fresh.db");
     drop(Store::open_with_clock(&fresh, OpenMode::Create, "t", Clock::fixed(today())).unwrap());
     assert_eq!(shape(&db), shape(&fresh));
-    // The review and decision items stopped being gating items, and the
+    // The review and decision items stopped being gating items, the rest
+    // of the twelve production items (002) became gating items, and the
     // summary counts followed.
+    assert_eq!(
+        scalar(
+            &db,
+            "SELECT count(*) FROM checklist_items WHERE item_key = 'hd-cicd' AND gate = 0"
+        ),
+        0
+    );
+    assert_eq!(
+        scalar(
+            &db,
+            "SELECT count(*) FROM pilot_stats s WHERE substr(gates_unmet, 3, 1) <> char(48 + (SELECT count(*)
+             FROM checklist_items c WHERE c.pilot_id = s.pilot_id AND c.gate = 1 AND c.phase = 'hardening'
+             AND NOT (c.state IN ('done', 'na') AND c.note <> '')))"
+        ),
+        0
+    );
     assert_eq!(
         scalar(&db, "SELECT count(*) FROM checklist_items WHERE item_key IN ('hd-readiness-review', 'hd-decision') AND gate = 1"),
         0

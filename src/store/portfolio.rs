@@ -402,8 +402,8 @@ mod tests {
     #[test]
     fn stats_agree_with_raw_rows() {
         let pb = Playbook::builtin();
-        let mut s = Store::open_in_memory("t").unwrap();
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let mut s = Store::open_in_memory_with_clock("t", crate::clock::Clock::fixed(today)).unwrap();
         crate::demo::load_realistic(&mut s, &pb, today).unwrap();
         let day = 45;
         let check = |s: &Store| {
@@ -416,6 +416,14 @@ mod tests {
                     items.iter().filter(|i| i.state == ItemState::Done).count()
                 );
                 assert_eq!(row.open_gates as usize, open.iter().filter(|i| i.gate).count());
+                for (k, phase) in Phase::ALL.iter().enumerate() {
+                    let unmet = items
+                        .iter()
+                        .filter(|i| i.gate && i.phase == *phase)
+                        .filter(|i| !(matches!(i.state, ItemState::Done | ItemState::Na) && !i.note.is_empty()))
+                        .count();
+                    assert_eq!(row.gates_unmet[k] as usize, unmet, "{} {phase}", row.name);
+                }
                 assert_eq!(row.overdue as usize, open.iter().filter(|i| i.due_day < day).count());
                 let first = open.iter().min_by_key(|i| (i.due_day, i.position));
                 assert_eq!(row.next_due, first.map(|i| (i.due_day, i.text.clone())));
