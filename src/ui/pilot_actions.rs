@@ -182,8 +182,7 @@ impl App {
             self.info(msg);
             return;
         };
-        let owners: Vec<i64> = d.owners.iter().map(|o| o.person_id).collect();
-        let form = kinds::decision_form(pilot_id, &d.pilot.name, gate, owners, today);
+        let form = kinds::decision_form(pilot_id, &d.pilot.name, gate, today);
         self.overlays.push(Overlay::Form(Box::new(form)));
     }
 

@@ -236,24 +236,27 @@ pub fn metric_form(pilot_id: i64, pilot: &str) -> FormState {
     )
 }
 
-/// Record a go / no-go / pivot / defer decision. Criteria start from the
-/// four dimensions and the readiness verdict, marked met or not.
-pub fn decision_form(pilot_id: i64, pilot: &str, gate: &GateResult, owners: Vec<i64>, today: NaiveDate) -> FormState {
+/// Record the gate decision (go / no-go / pivot / defer) for a pilot's
+/// current gate: the gate's criteria are shown as they stand (and computed
+/// again on saving), with room for extra criteria, an override reason, a
+/// pivot's phase and a defer's review date.
+pub fn decision_form(pilot_id: i64, pilot: &str, gate: &GateResult, today: NaiveDate) -> FormState {
     // The gate's criteria as they stand now; the store computes them again
     // when the decision is saved, so what is recorded is never typed.
-    let criteria: Vec<String> = gate
-        .criteria
-        .iter()
-        .map(|c| {
-            let need = match c.need {
-                crate::playbook::Need::Must => "must",
-                crate::playbook::Need::Should => "should",
-            };
-            format!("[{}] {need}: {}", if c.met() { 'x' } else { ' ' }, c.label)
-        })
-        .collect();
+    let met = gate.criteria.iter().filter(|c| c.met()).count();
+    let mut criteria: Vec<String> = vec![format!(
+        "{met} of {} met, {} must-meet unmet:",
+        gate.criteria.len(),
+        gate.blockers().count()
+    )];
+    criteria.extend(gate.criteria.iter().map(|c| {
+        let need = match c.need {
+            crate::playbook::Need::Must => "must",
+            crate::playbook::Need::Should => "should",
+        };
+        format!("[{}] {need}: {}", if c.met() { 'x' } else { ' ' }, c.label)
+    }));
     let unmet = gate.blockers().count();
-    let _ = owners;
     FormState::new(
         FormKind::Decision { pilot_id },
         format!("{} decision: {}", gate.name, sanitize(pilot)),
