@@ -483,3 +483,68 @@ fn tui_draws_hostile_names_at_every_small_size_and_through_resize_storms() {
         }
     }
 }
+
+/// Gate names and criterion labels come from the playbook file, which may
+/// hold anything: `why`, its JSON and the workbench's gate lines, why view
+/// and decision form never pass a control sequence to the terminal.
+#[test]
+fn hostile_gate_text_in_a_playbook_never_reaches_the_terminal() {
+    let (dir, db) = fresh();
+    // TOML escapes, so the parsed strings hold ESC, BEL and CSI.
+    let evil = "\\u001b]0;owned\\u0007\\u009b2J";
+    let src = lastmile::playbook::DEFAULT_PLAYBOOK
+        .replacen(
+            "name = \"Assessment gate\"",
+            &format!("name = \"Assessment{evil} gate\""),
+            1,
+        )
+        .replacen(
+            "label = \"A one-number scorecard with a baseline and a target (001)\"",
+            &format!("label = \"A scorecard{evil} with a baseline\""),
+            1,
+        );
+    assert_ne!(src, lastmile::playbook::DEFAULT_PLAYBOOK, "the replacements took");
+    let pb_path = dir.path().join("evil.toml");
+    std::fs::write(&pb_path, &src).unwrap();
+    let pb_arg = pb_path.to_str().unwrap();
+    ok(&db, &["--playbook", pb_arg, "pilots", "add", "Claims"]);
+    for args in [vec!["why", "claims"], vec!["why", "claims", "--json"], vec!["status"]] {
+        let mut all = vec!["--playbook", pb_arg];
+        all.extend(args.iter());
+        let out = ok(&db, &all);
+        assert!(!has_terminal_control(&out), "{args:?}: {out:?}");
+        assert!(out.contains("Assessment"), "{out}");
+    }
+    let (code, _, err) = run(lastmile(&db, &["--playbook", pb_arg, "people", "add", "Dana Reyes"]));
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(lastmile(
+        &db,
+        &[
+            "--playbook",
+            pb_arg,
+            "decide",
+            "claims",
+            "go",
+            "--by",
+            "Dana Reyes",
+            "--why",
+            "x",
+        ],
+    ));
+    assert_eq!(code, 1);
+    assert!(!has_terminal_control(&err), "{err:?}");
+    // The workbench: portfolio preview, board, why view, decision form.
+    use ratatui::{backend::TestBackend, Terminal};
+    let pb = lastmile::playbook::Playbook::load(&pb_path).unwrap();
+    let clock = lastmile::clock::Clock::fixed(chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap());
+    let store =
+        lastmile::store::Store::open_with_clock(&db, lastmile::store::OpenMode::Existing, "viewer", clock).unwrap();
+    let mut app = lastmile::ui::App::new(store, pb, lastmile::ui::Config::default()).unwrap();
+    for keys in ["", "2", "w", "esc", "D"] {
+        app.press(keys);
+        let mut t = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        t.draw(|f| app.draw(f)).unwrap();
+        let text: String = t.backend().buffer().content().iter().map(|c| c.symbol()).collect();
+        assert!(!has_terminal_control(&text), "after {keys:?}: {text:?}");
+    }
+}

@@ -217,7 +217,7 @@ fn show(ctx: &mut Ctx, query: &str, json: bool) -> CliResult {
     );
     let (mark, label) = crate::domain::readiness::shown(readiness.verdict(), p.status);
     let gate = match &readiness.current {
-        Some(g) => format!(" for the {}", g.name.to_lowercase()),
+        Some(g) => format!(" for the {}", sanitize(&g.name.to_lowercase())),
         None => String::new(),
     };
     println!("  {:<14} {mark} {label}{gate}", "Readiness");

@@ -142,7 +142,7 @@ pub fn decide(ctx: &mut Ctx, a: DecideArgs) -> CliResult {
         "Recorded decision #{}: {} at the {} for '{}', decided by {}: {}.{}",
         rec.id,
         outcome.label(),
-        pb.gate(rec.gate).name.to_lowercase(),
+        sanitize(&pb.gate(rec.gate).name.to_lowercase()),
         sanitize(&p.name),
         sanitize(&by.name),
         rec.effect.describe(),
@@ -193,7 +193,7 @@ pub fn why(ctx: &mut Ctx, a: WhyArgs) -> CliResult {
                 sanitize(&p.name),
                 g.verdict.mark(),
                 g.verdict.label(),
-                g.name.to_lowercase()
+                sanitize(&g.name.to_lowercase())
             );
             print_gate(g);
             if g.phase != j.production.phase {

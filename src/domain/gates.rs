@@ -693,11 +693,11 @@ pub fn decide(
     }
     match outcome {
         Outcome::Go => {
-            let unmet: Vec<&str> = g.blockers().map(|c| c.label.as_str()).collect();
+            let unmet: Vec<String> = g.blockers().map(|c| crate::text::sanitize(&c.label)).collect();
             if !unmet.is_empty() && !overriding {
                 return Err(invalid(format!(
                     "a go at the {} is refused: {} must-meet criteria are unmet ({}); meet them, or override with a written reason",
-                    g.name.to_lowercase(),
+                    crate::text::sanitize(&g.name.to_lowercase()),
                     unmet.len(),
                     unmet.join("; ")
                 )));

@@ -254,12 +254,12 @@ pub fn decision_form(pilot_id: i64, pilot: &str, gate: &GateResult, today: Naive
             crate::playbook::Need::Must => "must",
             crate::playbook::Need::Should => "should",
         };
-        format!("[{}] {need}: {}", if c.met() { 'x' } else { ' ' }, c.label)
+        format!("[{}] {need}: {}", if c.met() { 'x' } else { ' ' }, sanitize(&c.label))
     }));
     let unmet = gate.blockers().count();
     FormState::new(
         FormKind::Decision { pilot_id },
-        format!("{} decision: {}", gate.name, sanitize(pilot)),
+        format!("{} decision: {}", sanitize(&gate.name), sanitize(pilot)),
         vec![
             Field::choice(
                 "outcome",

@@ -309,7 +309,7 @@ impl App {
             let mut spans = Vec::new();
             match &d.judgement.current {
                 Some(g) => {
-                    spans.push(Span::styled(format!("{}: ", g.name), t.title()));
+                    spans.push(Span::styled(format!("{}: ", sanitize(&g.name)), t.title()));
                     spans.push(chips::verdict(t, g.verdict, false));
                     let n = g.blockers().count();
                     let tail = if n > 0 {

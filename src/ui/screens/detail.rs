@@ -106,7 +106,7 @@ impl App {
                     match &d.judgement.current {
                         Some(g) => format!(
                             " for the {} ({} must-meet unmet: w shows why) · production gate {} {}",
-                            g.name.to_lowercase(),
+                            sanitize(&g.name.to_lowercase()),
                             g.blockers().count(),
                             d.judgement.production.verdict.mark(),
                             d.judgement.production.verdict.label()

@@ -248,7 +248,7 @@ impl App {
         let block = self.panel(&format!("{} · Enter opens · w why not ready", sanitize(&r.name)), false);
         let inner = block.inner(area);
         f.render_widget(block, area);
-        let gate = self.playbook.gate(r.phase).name.clone();
+        let gate = sanitize(&self.playbook.gate(r.phase).name);
         let mut lines = vec![Line::from(vec![
             chips::standing(t, r.verdict, r.status, false),
             Span::styled(
@@ -274,7 +274,12 @@ impl App {
             Some((_, j)) => j
                 .current
                 .as_ref()
-                .map(|g| g.gaps().into_iter().map(|(b, x)| (b, x.describe())).collect())
+                .map(|g| {
+                    g.gaps()
+                        .into_iter()
+                        .map(|(b, x)| (b, sanitize(&x.describe())))
+                        .collect()
+                })
                 .unwrap_or_default(),
             None => Vec::new(),
         };

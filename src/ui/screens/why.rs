@@ -39,7 +39,7 @@ impl App {
                         severity: None,
                         text: format!(
                             "Further on, the {}: {} {} ({} must-meet criteria unmet)",
-                            j.production.name.to_lowercase(),
+                            sanitize(&j.production.name.to_lowercase()),
                             j.production.verdict.mark(),
                             j.production.verdict.label(),
                             j.production.blockers().count()
@@ -53,7 +53,7 @@ impl App {
                             .filter(|l| l.severity.is_some() || l.sub),
                     );
                 }
-                g.name.clone()
+                sanitize(&g.name)
             }
             None => {
                 lines.push(WhyLine {
@@ -205,7 +205,7 @@ fn gate_lines(id: i64, g: &GateResult) -> Vec<WhyLine> {
     for c in &g.criteria {
         lines.push(WhyLine {
             severity: crit(c),
-            text: format!("{}{}", if c.met() { "✓ " } else { "" }, c.label),
+            text: format!("{}{}", if c.met() { "✓ " } else { "" }, sanitize(&c.label)),
             jump: c.gaps.first().and_then(|x| jump_of(id, x)),
             sub: false,
         });
@@ -216,7 +216,7 @@ fn gate_lines(id: i64, g: &GateResult) -> Vec<WhyLine> {
     for w in &g.warnings {
         lines.push(WhyLine {
             severity: Some(Severity::Warn),
-            text: w.describe(),
+            text: sanitize(&w.describe()),
             jump: jump_of(id, w),
             sub: false,
         });
@@ -245,7 +245,7 @@ fn push_gap(lines: &mut Vec<WhyLine>, id: i64, gap: &Gap) {
         }
         other => lines.push(WhyLine {
             severity: None,
-            text: other.describe(),
+            text: sanitize(&other.describe()),
             jump: jump_of(id, other),
             sub: true,
         }),

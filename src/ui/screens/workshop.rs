@@ -348,7 +348,7 @@ impl App {
             Line::from(vec![
                 Span::styled(
                     match &d.judgement.current {
-                        Some(g) => format!("{}: ", g.name),
+                        Some(g) => format!("{}: ", sanitize(&g.name)),
                         None => "Readiness: ".to_string(),
                     },
                     t.title(),
@@ -358,7 +358,7 @@ impl App {
         ];
         if let Some(g) = &d.judgement.current {
             for (blocks, gap) in g.gaps() {
-                lines.push(chips::gap_line(t, blocks, &gap.describe()));
+                lines.push(chips::gap_line(t, blocks, &sanitize(&gap.describe())));
             }
         }
         lines.push(Line::raw(""));
