@@ -7,7 +7,7 @@
 //! changes is kept and a score recorded "today" is as old as the pinned
 //! date says.
 
-use chrono::{NaiveDate, SecondsFormat, Utc};
+use chrono::{NaiveDate, SecondsFormat, TimeZone, Utc};
 
 /// Where today comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,14 +59,30 @@ impl Clock {
     }
 
     /// The time stamped on a change: RFC 3339 UTC, seconds. On a pinned
-    /// clock, the pinned date with the real time of day.
+    /// clock, the pinned date with the real local time of day, so the
+    /// stamp's local date is the pinned date.
     pub fn now_utc(&self) -> String {
         let now = Utc::now();
         let at = match self.pinned {
-            Some(d) => d.and_time(now.time()).and_utc(),
+            Some(d) => {
+                let local = d.and_time(chrono::Local::now().time());
+                chrono::Local
+                    .from_local_datetime(&local)
+                    .earliest()
+                    .map_or_else(|| local.and_utc(), |t| t.with_timezone(&Utc))
+            }
             None => now,
         };
         at.to_rfc3339_opts(SecondsFormat::Secs, true)
+    }
+
+    /// The local date of a stored RFC 3339 time (the date `today` is
+    /// compared with); `None` when it is not a time.
+    pub fn local_date_of(at: &str) -> Option<NaiveDate> {
+        chrono::DateTime::parse_from_rfc3339(at.trim())
+            .ok()
+            .map(|t| t.with_timezone(&chrono::Local).date_naive())
+            .or_else(|| NaiveDate::parse_from_str(at.get(..10)?, "%Y-%m-%d").ok())
     }
 }
 
@@ -85,7 +101,7 @@ mod tests {
         let c = Clock::fixed(d);
         assert_eq!(c.today(), d);
         assert!(c.is_pinned());
-        assert!(c.now_utc().starts_with("2026-03-02T"), "{}", c.now_utc());
+        assert_eq!(Clock::local_date_of(&c.now_utc()), Some(d), "{}", c.now_utc());
         assert!(!Clock::system().is_pinned());
     }
 }

@@ -78,6 +78,27 @@ fn not_applicable_needs_a_reason_and_done_needs_evidence_to_count() {
         "--note",
         "The programme scorecard covers it",
     ]);
+    // The same note again (a trailing space cleaned away) writes nothing,
+    // and a state given with it is no conflict.
+    e.ok(&[
+        "check",
+        "claims",
+        "as-stop-conditions",
+        "--note",
+        "Stop if no data owner",
+    ]);
+    e.ok(&[
+        "check",
+        "claims",
+        "as-stop-conditions",
+        "done",
+        "--note",
+        "Stop if no data owner ",
+    ]);
+    assert_eq!(
+        e.count("SELECT count(*) FROM checklist_items WHERE item_key = 'as-stop-conditions' AND state = 'done'"),
+        1
+    );
     // The reason cannot then be removed while it is not applicable.
     let err = e.fails(&["check", "claims", "as-scorecard", "--note", ""], 1);
     assert!(err.contains("its note is the reason"), "{err}");
@@ -374,4 +395,17 @@ fn the_shortlist_holds_at_most_the_playbooks_number() {
         5,
         "each change audited"
     );
+    // A shortlisted pilot that is stopped frees its seat.
+    let err = e.fails(&["pilots", "shortlist", "Pilot B"], 1);
+    assert!(err.contains("already holds 3"), "{err}");
+    e.ok(&[
+        "decide",
+        "Pilot C",
+        "no-go",
+        "--by",
+        "Dana Reyes",
+        "--why",
+        "No sponsor",
+    ]);
+    e.ok(&["pilots", "shortlist", "Pilot B"]);
 }

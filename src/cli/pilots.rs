@@ -371,10 +371,9 @@ pub fn check(ctx: &mut Ctx, a: CheckArgs) -> CliResult {
         let mut rev = item.revision;
         // The note first: it is the reason a "not applicable" needs.
         if let Some(n) = &a.note {
-            if *n != item.note {
-                tx.set_item_note(item.id, rev, n)?;
-                rev += 1;
-            }
+            tx.set_item_note(item.id, rev, n)?;
+            // Unchanged once cleaned (e.g. trailing spaces): no new revision.
+            rev = tx.item_revision(item.id)?;
         }
         if let Some(s) = a.state {
             let s: ItemState = s.into();

@@ -456,6 +456,12 @@ impl Playbook {
                 return Err(format!("the 'readiness' rubric has no '{}' question", d.key()));
             }
         }
+        if let Some(q) = readiness.questions().find(|q| Dimension::parse(&q.key).is_err()) {
+            return Err(format!(
+                "the 'readiness' rubric has a question '{}' that is not one of the four dimensions (data, governance, integration, ownership): put it in a rubric of its own",
+                q.key
+            ));
+        }
         let rag: Vec<&str> = self.scales[&readiness.scale]
             .values
             .iter()
@@ -698,6 +704,14 @@ mod tests {
                 "not declared",
             ),
             (format!("{DEFAULT_PLAYBOOK}\nsurprise = 1\n"), "unknown field"),
+            (
+                DEFAULT_PLAYBOOK.replacen(
+                    "questions = [\n  { key = \"data\", text = \"Data readiness\"",
+                    "questions = [\n  { key = \"vendor\", text = \"Vendor\" },\n  { key = \"data\", text = \"Data readiness\"",
+                    1,
+                ),
+                "is not one of the four dimensions",
+            ),
             ("= broken".to_string(), "line 1"),
         ];
         for (src, want) in cases {

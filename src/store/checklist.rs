@@ -106,6 +106,16 @@ impl Tx<'_> {
         self.audit("item", item.id, Some(item.pilot_id), col, old, new)
     }
 
+    /// An item's revision as it is now in this transaction (after edits
+    /// that may or may not have changed it).
+    pub fn item_revision(&self, id: i64) -> Result<i64> {
+        self.conn()
+            .query_row("SELECT revision FROM checklist_items WHERE id = ?1", [id], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err(e))?
+            .ok_or_else(|| Error::not_found(format!("checklist item {id} no longer exists")))
+    }
+
     /// Set an item's state.
     pub fn set_item_state(&mut self, id: i64, revision: i64, state: ItemState) -> Result<()> {
         let item = self.item_at(id, revision, |i| i.state.label().to_string())?;

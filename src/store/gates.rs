@@ -36,9 +36,9 @@ pub(crate) fn gate_item_keys(pb: &Playbook) -> BTreeSet<String> {
         .collect()
 }
 
-/// The date part of a stored RFC 3339 time.
+/// The local date of a stored RFC 3339 time (what `today` is compared with).
 pub(crate) fn date_of(at: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(at.get(..10)?, "%Y-%m-%d").ok()
+    crate::clock::Clock::local_date_of(at)
 }
 
 /// The gates' view of a metric.

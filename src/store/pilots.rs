@@ -327,7 +327,8 @@ impl Tx<'_> {
     }
 
     /// Put a pilot on the programme's shortlist or take it off. The
-    /// shortlist holds at most `gating.shortlist_size` pilots.
+    /// shortlist holds at most `gating.shortlist_size` pilots in play in
+    /// Assessment (a pilot that moves on, stops or goes live frees its seat).
     pub fn set_shortlisted(&mut self, pb: &crate::playbook::Playbook, id: i64, revision: i64, on: bool) -> Result<()> {
         let old = self.pilot_at(id, revision, |p| {
             if p.shortlisted {
@@ -342,7 +343,14 @@ impl Tx<'_> {
         if on {
             let n: i64 = self
                 .conn()
-                .query_row("SELECT count(*) FROM pilots WHERE shortlisted = 1", [], |r| r.get(0))
+                // Seats are taken by pilots still in Assessment and in play:
+                // moving on, stopping or going live frees a seat.
+                .query_row(
+                    "SELECT count(*) FROM pilots WHERE shortlisted = 1 AND phase = 'assessment'
+                     AND status NOT IN ('stopped', 'production')",
+                    [],
+                    |r| r.get(0),
+                )
                 .map_err(|e| self.err(e))?;
             let max = pb.gating.shortlist_size;
             if n as usize >= max {

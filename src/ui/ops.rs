@@ -185,7 +185,10 @@ impl App {
         if self
             .write(|tx| {
                 tx.set_item_note(item_id, revision, note)?;
-                tx.set_item_state(item_id, revision + 1, state)
+                // The note may be unchanged once cleaned: use the revision
+                // it left, so the state is set against what is there.
+                let rev = tx.item_revision(item_id)?;
+                tx.set_item_state(item_id, rev, state)
             })
             .is_none()
         {

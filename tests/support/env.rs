@@ -49,6 +49,7 @@ impl Env {
         let mut c = Command::cargo_bin("lastmile").unwrap();
         c.arg("--db").arg(&self.db).arg("--as").arg("tester");
         c.env("LASTMILE_TODAY", TODAY)
+            .env("TZ", "UTC")
             .env_remove("LASTMILE_DB")
             .env_remove("LASTMILE_PLAYBOOK");
         c

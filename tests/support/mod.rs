@@ -20,6 +20,7 @@ pub fn lastmile(db: &Path, args: &[&str]) -> Command {
     let mut c = Command::new(bin());
     c.arg("--db").arg(db).args(["--as", "tester"]).args(args);
     c.env("LASTMILE_TODAY", "2026-03-02")
+        .env("TZ", "UTC")
         .env_remove("LASTMILE_DB")
         .env_remove("LASTMILE_PLAYBOOK");
     c
