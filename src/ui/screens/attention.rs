@@ -201,9 +201,9 @@ impl App {
             count(AttentionKind::Uncommunicated),
         );
         let summary = if area.width >= 110 {
-            format!("This week: {r} reviews due · {o} overdue · {d} due within 7 days · {m} pilots missing owners · {st} stale scores · {u} decisions not communicated")
+            format!("This week: {r} review(s) due · {o} overdue · {d} due within 7 days · {m} pilots missing owners · {st} stale scores · {u} decisions not communicated")
         } else {
-            format!("{r} reviews · {o} overdue · {d} due soon · {m} no owner · {st} stale · {u} not told")
+            format!("{r} review(s) · {o} overdue · {d} due soon · {m} no owner · {st} stale · {u} not told")
         };
         f.render_widget(
             Paragraph::new(Span::styled(truncate(&summary, area.width as usize), t.title())),
