@@ -627,3 +627,16 @@ fn import_pilots_from_a_csv_file() {
     app.press("enter");
     assert_eq!(app.mode(), Mode::Prompt);
 }
+
+/// A workbench left open past midnight moves on to the new day at its next
+/// poll: the programme day, and with it overdue items and verdicts.
+#[test]
+fn a_new_day_is_picked_up_by_the_next_poll() {
+    let mut app = demo_app();
+    let day = app.day();
+    assert!(!app.poll_changes(), "nothing changed yet");
+    app.set_clock(lastmile::clock::Clock::fixed(today() + chrono::Duration::days(1)));
+    assert!(app.poll_changes(), "the new day reloads");
+    assert_eq!(app.day(), day + 1);
+    assert!(render(&app, 100, 30).contains(&format!("Day {} of 90", day + 1)));
+}

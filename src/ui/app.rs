@@ -505,8 +505,25 @@ impl App {
         redraw
     }
 
-    /// Reload when another connection has committed since we last looked.
+    /// Use another clock (a pinned date in tests); the next poll sees it.
+    pub fn set_clock(&mut self, clock: crate::clock::Clock) {
+        self.store.set_clock(clock);
+    }
+
+    /// Reload when another connection has committed since we last looked,
+    /// or when a new day has begun (verdicts, overdue items and score ages
+    /// move with the date).
     pub fn poll_changes(&mut self) -> bool {
+        if self.store.today() != self.today {
+            tracing::info!(day = %self.store.today(), "a new day; reloading");
+            let msg = self.message.clone();
+            if let Err(e) = self.reload_all() {
+                self.error(e.to_string());
+            } else {
+                self.message = msg;
+            }
+            return true;
+        }
         match self.store.data_version() {
             Ok(v) if v != self.data_version => {
                 tracing::info!(
