@@ -69,9 +69,9 @@ pub enum Command {
     Score(ScoreArgs),
     /// Answer one question of any rubric in the playbook
     Rubric(RubricArgs),
-    /// Record a go / no-go / pivot / defer decision (append-only)
+    /// Record the gate decision for a pilot's current gate: go, no-go, pivot or defer (append-only)
     Decide(DecideArgs),
-    /// Why is a pilot not ready? Its verdict and blockers
+    /// A pilot's current gate, every criterion met or not with what is missing, and the production verdict
     Why(WhyArgs),
     /// Portfolio summary: pilots per phase and readiness, candidates, blockers
     Status(JsonFlag),
