@@ -30,6 +30,9 @@ pub const MIGRATIONS: &[Migration] = &[Migration {
 /// production gate stop being gating items (they stand for the decision
 /// itself and close with it) and the rest of the twelve production items
 /// (002) become gating items.
+// The trigger and view below repeat schema.sql's on purpose: a migration
+// step is frozen, so a later change to schema.sql must not change what
+// upgrading from schema 1 does.
 const MIGRATE_TO_2: &str = "
     ALTER TABLE pilots ADD COLUMN shortlisted INTEGER NOT NULL DEFAULT 0 CHECK (shortlisted IN (0, 1));
     ALTER TABLE decisions ADD COLUMN gate TEXT CHECK (gate IN ('assessment', 'scaffolding', 'hardening'));

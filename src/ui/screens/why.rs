@@ -140,7 +140,8 @@ impl App {
 
     pub(crate) fn draw_why(&self, f: &mut Frame, area: Rect, w: &WhyState) {
         let t = &self.config.theme;
-        let width = area.width.saturating_sub(4).min(100);
+        // Wide enough for a gate criterion and an item line on a large terminal.
+        let width = area.width.saturating_sub(4).min(150);
         let height = (w.lines.len() as u16 + 5).clamp(7, area.height);
         let r = centered(area, width, height);
         let title = format!("Why is {} not ready?", truncate(&sanitize(&w.pilot), 40));
