@@ -4,6 +4,7 @@ use super::args::{
     BackupArgs, ExportCmd, ExportDecisionsArgs, ExportPackArgs, FormatArg, ImportCmd, PackFormatArg, VerifyArgs,
 };
 use super::output::print_json;
+use super::output::{out, outln};
 use super::{CliError, CliResult, Ctx};
 use crate::domain::calendar::parse_date;
 use crate::export::{self, Anchor, Format};
@@ -66,7 +67,7 @@ fn export_decisions(ctx: &mut Ctx, a: ExportDecisionsArgs) -> CliResult {
     })?;
     if let (Some(path), Some(s)) = (a.out.as_deref(), summary) {
         let noun = if s.decisions == 1 { "decision" } else { "decisions" };
-        println!("Wrote {} {noun} to {} ({format}).", s.decisions, shown(path));
+        outln!("Wrote {} {noun} to {} ({format}).", s.decisions, shown(path));
         print_anchor(&s.anchor);
     }
     Ok(())
@@ -80,7 +81,7 @@ fn export_pack(ctx: &mut Ctx, a: ExportPackArgs) -> CliResult {
         export::pack::write(store, playbook, today, format, w)
     })?;
     if let (Some(path), Some(s)) = (a.out.as_deref(), summary) {
-        println!(
+        outln!(
             "Wrote the steering-committee pack to {} ({format}): {} pilots, {} priority, {} decisions of the period.",
             shown(path),
             s.pilots,
@@ -124,8 +125,8 @@ fn shown(path: &Path) -> String {
 }
 
 fn print_anchor(a: &Anchor) {
-    println!("{}", sanitize(&a.sentence()));
-    println!("Check it later with: {}", sanitize(&a.verify_command()));
+    outln!("{}", sanitize(&a.sentence()));
+    outln!("Check it later with: {}", sanitize(&a.verify_command()));
 }
 
 /// Run `render` into the file `out` (complete or not at all), or into
@@ -188,7 +189,7 @@ pub fn import(ctx: &mut Ctx, c: ImportCmd) -> CliResult {
     match c {
         ImportCmd::Pilots(a) => {
             let report = crate::import::pilots::import_csv(&mut ctx.store, &ctx.playbook, &a.file, a.dry_run)?;
-            print!("{}", report.to_text(LISTED_ROWS));
+            out!("{}", report.to_text(LISTED_ROWS));
             Ok(())
         }
     }
@@ -315,18 +316,18 @@ pub fn verify(ctx: &mut Ctx, a: VerifyArgs) -> CliResult {
         })?;
     } else {
         let mark = |good: bool| if good { "ok  " } else { "FAIL" };
-        println!("{} file integrity (SQLite integrity_check)", mark(integrity == ["ok"]));
+        outln!("{} file integrity (SQLite integrity_check)", mark(integrity == ["ok"]));
         for c in &chains {
             let noun = if c.entries == 1 { "entry" } else { "entries" };
             match &c.broken_at {
-                None => println!(
+                None => outln!(
                     "{} {} chain: {} {noun}, head {}",
                     mark(true),
                     c.name,
                     c.entries,
                     sanitize(&c.head)
                 ),
-                Some((_, reason)) => println!(
+                Some((_, reason)) => outln!(
                     "{} {} chain: {} {noun}; {}",
                     mark(false),
                     c.name,
@@ -336,28 +337,28 @@ pub fn verify(ctx: &mut Ctx, a: VerifyArgs) -> CliResult {
             }
         }
         match cross.first() {
-            None => println!("{} decisions match the audit trail", mark(true)),
-            Some((_, reason)) => println!("{} {}", mark(false), sanitize(reason)),
+            None => outln!("{} decisions match the audit trail", mark(true)),
+            Some((_, reason)) => outln!("{} {}", mark(false), sanitize(reason)),
         }
         if let Some(a) = &anchor_result {
             match (a.position, a.recorded_since) {
-                (Some(0), _) => println!(
+                (Some(0), _) => outln!(
                     "{} anchor {} is the empty log's hash: every later log extends it",
                     mark(true),
                     a.hash
                 ),
-                (Some(p), Some(since)) => println!(
+                (Some(p), Some(since)) => outln!(
                     "{} anchor {} is decision {p} of the chain ({since} recorded since)",
                     mark(true),
                     a.hash
                 ),
-                _ => println!("{} anchor {} is not in the decision chain", mark(false), a.hash),
+                _ => outln!("{} anchor {} is not in the decision chain", mark(false), a.hash),
             }
         }
     }
     if ok {
         if !a.json {
-            println!(
+            outln!(
                 "{} verifies: nothing was changed behind lastmile's back.",
                 sanitize(&store.path().display().to_string())
             );
@@ -379,7 +380,7 @@ pub fn verify(ctx: &mut Ctx, a: VerifyArgs) -> CliResult {
 
 pub fn backup(ctx: &mut Ctx, a: BackupArgs) -> CliResult {
     ctx.store.backup_to(&a.file)?;
-    println!(
+    outln!(
         "Backed up {} to {}.",
         sanitize(&ctx.store.path().display().to_string()),
         sanitize(&a.file.display().to_string())

@@ -75,7 +75,14 @@ pub fn main() -> ExitCode {
         }
     };
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => {
+            if let Some(e) = output::stdout_failure() {
+                // The work is done (and committed): say so, and exit 0 so
+                // that a script retrying on failure does not do it twice.
+                eprintln!("lastmile: the command was carried out, but it could not write its output ({e})");
+            }
+            ExitCode::SUCCESS
+        }
         Err(CliError::Usage(m)) => {
             eprintln!("error: {m}");
             eprintln!("For more information, try '--help'.");

@@ -63,7 +63,7 @@ impl Table {
 pub fn print_json<T: serde::Serialize>(v: &T) -> crate::Result<()> {
     let s = serde_json::to_string_pretty(v).map_err(|e| crate::Error::Io(e.to_string()))?;
     // The encoder leaves C1 controls and bidi overrides raw: escape them too.
-    println!("{}", crate::text::escape_json_controls(&s));
+    emit(format_args!("{}\n", crate::text::escape_json_controls(&s)));
     Ok(())
 }
 
@@ -91,3 +91,51 @@ mod tests {
         assert!(lines[2].starts_with("a\\u{1b}[2…"), "{}", lines[2]);
     }
 }
+
+/// How writing to standard output went, for the exit status: a reader that
+/// went away (`lastmile status | head`) is not an error; any other failure
+/// (a full disk) is reported once on standard error after the command has
+/// done its work. Never a panic: `println!` panics on both.
+static STDOUT_FAILED: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Write to standard output; after the first failure, write nothing more.
+pub fn emit(args: std::fmt::Arguments) {
+    use std::io::Write;
+    use std::sync::atomic::Ordering;
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args).and_then(|()| out.flush()) {
+        note_stdout_error(&e);
+    }
+}
+
+/// Remember a failed write to standard output.
+pub fn note_stdout_error(e: &std::io::Error) {
+    use std::sync::atomic::Ordering;
+    STDOUT_CLOSED.store(true, Ordering::Relaxed);
+    if e.kind() != std::io::ErrorKind::BrokenPipe {
+        let mut failed = STDOUT_FAILED.lock().unwrap_or_else(|p| p.into_inner());
+        failed.get_or_insert_with(|| e.to_string());
+    }
+}
+
+/// The first failure writing standard output, other than a closed pipe.
+pub fn stdout_failure() -> Option<String> {
+    STDOUT_FAILED.lock().unwrap_or_else(|p| p.into_inner()).clone()
+}
+
+/// `print!` without the panic: see [`emit`].
+macro_rules! out {
+    ($($t:tt)*) => { $crate::cli::output::emit(format_args!($($t)*)) };
+}
+
+/// `println!` without the panic: see [`emit`].
+macro_rules! outln {
+    () => { $crate::cli::output::emit(format_args!("\n")) };
+    ($($t:tt)*) => { $crate::cli::output::emit(format_args!("{}\n", format_args!($($t)*))) };
+}
+
+pub(crate) use {out, outln};

@@ -2,6 +2,7 @@
 
 use super::args::{AssignArgs, CheckArgs, DemoArgs, InitArgs, MoveTo, PeopleCmd, PilotsCmd};
 use super::output::{chips, print_json, Table};
+use super::output::{out, outln};
 use super::{CliError, CliResult, Ctx};
 use crate::domain::calendar::{describe_day, parse_date};
 use crate::domain::model::{ItemState, Phase, PilotFields, Role};
@@ -19,7 +20,7 @@ pub fn init(ctx: &mut Ctx, a: InitArgs) -> CliResult {
         ctx.store.write(|tx| tx.set_programme(&name, start, prog.revision))?;
     }
     let prog = ctx.store.programme()?;
-    println!(
+    outln!(
         "{} is ready: {} (day 1 = {}, today is {}).",
         sanitize(&ctx.store.path().display().to_string()),
         sanitize(&prog.name),
@@ -35,7 +36,7 @@ pub fn demo(ctx: &mut Ctx, a: DemoArgs) -> CliResult {
         Some(n) => crate::demo::load_synthetic(&mut ctx.store, &ctx.playbook, ctx.today, n as usize, a.seed)?,
         None => crate::demo::load_realistic(&mut ctx.store, &ctx.playbook, ctx.today)?,
     };
-    println!(
+    outln!(
         "Loaded {} pilots, {} people and {} decisions into {} in {:.1}s; day 1 is {} so today is {}.",
         sum.pilots,
         sum.people,
@@ -45,7 +46,7 @@ pub fn demo(ctx: &mut Ctx, a: DemoArgs) -> CliResult {
         sum.start_date,
         describe_day(ctx.day()?)
     );
-    println!("Next: 'lastmile status', or 'lastmile' to open the workbench.");
+    outln!("Next: 'lastmile status', or 'lastmile' to open the workbench.");
     Ok(())
 }
 
@@ -57,7 +58,7 @@ pub fn pilots(ctx: &mut Ctx, c: PilotsCmd) -> CliResult {
                 return Ok(print_json(&rows)?);
             }
             if rows.is_empty() {
-                println!(
+                outln!(
                     "No pilots yet: add one with 'lastmile pilots add NAME', or load the demo with 'lastmile demo'."
                 );
                 return Ok(());
@@ -80,7 +81,7 @@ pub fn pilots(ctx: &mut Ctx, c: PilotsCmd) -> CliResult {
                     format!("{}/{}", r.items_done, r.items_total),
                 ]);
             }
-            print!("{}", t.render());
+            out!("{}", t.render());
             Ok(())
         }
         PilotsCmd::Add(a) => {
@@ -98,7 +99,7 @@ pub fn pilots(ctx: &mut Ctx, c: PilotsCmd) -> CliResult {
             let items = ctx.playbook.items();
             let id = ctx.store.write(|tx| tx.add_pilot(&fields, &items))?;
             let p = ctx.store.pilot(id)?;
-            println!(
+            outln!(
                 "Added pilot '{}' ({}, {}) with {} checklist items.",
                 sanitize(&p.name),
                 p.sector.label(),
@@ -128,7 +129,7 @@ pub fn pilots(ctx: &mut Ctx, c: PilotsCmd) -> CliResult {
                 MoveTo::Hardening => Phase::Hardening,
             };
             ctx.store.write(|tx| tx.set_phase(p.id, p.revision, to))?;
-            println!(
+            outln!(
                 "Moved '{}' from {} to {} by hand, without a gate decision; pilots normally move on with 'lastmile decide PILOT go'.",
                 sanitize(&p.name),
                 p.phase.label(),
@@ -148,7 +149,7 @@ pub fn pilots(ctx: &mut Ctx, c: PilotsCmd) -> CliResult {
                 .filter(|x| x.shortlisted)
                 .map(|x| sanitize(&x.name))
                 .collect();
-            println!(
+            outln!(
                 "'{}' is {} the shortlist. On it now ({} of {}): {}.",
                 sanitize(&p.name),
                 if a.off { "off" } else { "on" },
@@ -189,7 +190,7 @@ fn show(ctx: &mut Ctx, query: &str, json: bool) -> CliResult {
             readiness: &readiness,
         })?);
     }
-    println!("{}", sanitize(&p.name));
+    outln!("{}", sanitize(&p.name));
     let fields = [
         ("Business unit", &p.business_unit),
         ("Business case", &p.business_case),
@@ -198,7 +199,7 @@ fn show(ctx: &mut Ctx, query: &str, json: bool) -> CliResult {
         ("Integration", &p.integration_footprint),
         ("Governance", &p.governance_posture),
     ];
-    println!(
+    outln!(
         "  {:<14} {} · {} · {}",
         "Sector/phase",
         p.sector.label(),
@@ -207,10 +208,10 @@ fn show(ctx: &mut Ctx, query: &str, json: bool) -> CliResult {
     );
     for (k, v) in fields {
         if !v.is_empty() {
-            println!("  {k:<14} {}", sanitize(v));
+            outln!("  {k:<14} {}", sanitize(v));
         }
     }
-    println!(
+    outln!(
         "  {:<14} {}  (data, governance, integration, ownership)",
         "Dimensions",
         chips(&row.dimensions)
@@ -220,8 +221,8 @@ fn show(ctx: &mut Ctx, query: &str, json: bool) -> CliResult {
         Some(g) => format!(" for the {}", sanitize(&g.name.to_lowercase())),
         None => String::new(),
     };
-    println!("  {:<14} {mark} {label}{gate}", "Readiness");
-    println!(
+    outln!("  {:<14} {mark} {label}{gate}", "Readiness");
+    outln!(
         "  {:<14} {} {}",
         "Production",
         readiness.production.verdict.mark(),
@@ -233,11 +234,14 @@ fn show(ctx: &mut Ctx, query: &str, json: bool) -> CliResult {
             .find(|o| o.role == *role)
             .map(|o| sanitize(&o.person))
             .unwrap_or_else(|| "— missing".into());
-        println!("  {:<14} {who}", role.label());
+        outln!("  {:<14} {who}", role.label());
     }
-    println!(
+    outln!(
         "  {:<14} {}/{} done, {} overdue",
-        "Checklist", row.items_done, row.items_total, row.overdue
+        "Checklist",
+        row.items_done,
+        row.items_total,
+        row.overdue
     );
     Ok(())
 }
@@ -250,19 +254,19 @@ pub fn people(ctx: &mut Ctx, c: PeopleCmd) -> CliResult {
                 return Ok(print_json(&people)?);
             }
             if people.is_empty() {
-                println!("No people yet: add one with 'lastmile people add NAME --title TITLE'.");
+                outln!("No people yet: add one with 'lastmile people add NAME --title TITLE'.");
                 return Ok(());
             }
             let mut t = Table::new(&["NAME", "TITLE"], &[40, 50]);
             for p in people {
                 t.row(vec![p.name, p.title]);
             }
-            print!("{}", t.render());
+            out!("{}", t.render());
             Ok(())
         }
         PeopleCmd::Add(a) => {
             ctx.store.write(|tx| tx.add_person(&a.name, &a.title))?;
-            println!("Added {}.", sanitize(a.name.trim()));
+            outln!("Added {}.", sanitize(a.name.trim()));
             Ok(())
         }
     }
@@ -279,7 +283,7 @@ pub fn assign(ctx: &mut Ctx, a: AssignArgs) -> CliResult {
         .find(|o| o.role == role)
         .map(|o| o.revision);
     ctx.store.write(|tx| tx.assign_owner(p.id, role, person.id, seen))?;
-    println!(
+    outln!(
         "{} is now the {} of '{}'.",
         sanitize(&person.name),
         role.label().to_lowercase(),
@@ -321,8 +325,8 @@ pub fn check(ctx: &mut Ctx, a: CheckArgs) -> CliResult {
                 i.owner.clone().unwrap_or_default(),
             ]);
         }
-        print!("{}", t.render());
-        println!("◆ gating item · ! overdue (today is {})", describe_day(day));
+        out!("{}", t.render());
+        outln!("◆ gating item · ! overdue (today is {})", describe_day(day));
         return Ok(());
     };
     let k = key.trim().to_lowercase();
@@ -390,7 +394,7 @@ pub fn check(ctx: &mut Ctx, a: CheckArgs) -> CliResult {
         Ok(())
     })?;
     let now = ctx.store.item(item.id)?;
-    println!(
+    outln!(
         "{} {} — {}{}",
         now.state.mark(),
         sanitize(&now.text),
@@ -400,7 +404,7 @@ pub fn check(ctx: &mut Ctx, a: CheckArgs) -> CliResult {
             .unwrap_or_default()
     );
     if now.state == ItemState::Done && now.note.trim().is_empty() {
-        println!(
+        outln!(
             "Note: a done item counts towards a gate only with evidence: add it with --note \"a link, or who checked\"."
         );
     }

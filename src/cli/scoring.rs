@@ -1,6 +1,7 @@
 //! Commands for judgement: scores, rubric answers, decisions, blockers.
 
 use super::args::{DecideArgs, RubricArgs, ScoreArgs, WhyArgs};
+use super::output::outln;
 use super::output::print_json;
 use super::{CliError, CliResult, Ctx};
 use crate::domain::gates::{Gap, GateResult, ItemGap, Standing};
@@ -24,7 +25,7 @@ pub fn score(ctx: &mut Ctx, a: ScoreArgs) -> CliResult {
             .write(|tx| tx.add_score(p.id, &rubric, &scale, dim.key(), rating.key(), &why))?;
         let j = ctx.store.judge(&ctx.playbook, p.id)?;
         let (mark, label) = crate::domain::readiness::shown(j.verdict(), p.status);
-        println!(
+        outln!(
             "Scored {} of '{}' {} ({}). Readiness is now {mark} {label}.",
             dim.label(),
             sanitize(&p.name),
@@ -45,20 +46,20 @@ pub fn score(ctx: &mut Ctx, a: ScoreArgs) -> CliResult {
             rubrics: &results,
         })?);
     }
-    println!("{}", sanitize(&p.name));
+    outln!("{}", sanitize(&p.name));
     for r in &results {
         let rubric = ctx.playbook.rubric(&r.rubric).expect("results come from the playbook");
         let answers = ctx.store.current_answers(p.id, &r.rubric)?;
-        println!("  {} — {}", sanitize(&r.name), r.summary());
+        outln!("  {} — {}", sanitize(&r.name), r.summary());
         for q in rubric.questions() {
             let a = answers
                 .get(&q.key)
                 .map(|s| sanitize(&s.answer))
                 .unwrap_or_else(|| "—".into());
-            println!("    {:<28} {a}", sanitize(&q.text));
+            outln!("    {:<28} {a}", sanitize(&q.text));
         }
         for hit in &r.rules {
-            println!("    * {}", sanitize(&hit.label));
+            outln!("    * {}", sanitize(&hit.label));
         }
     }
     Ok(())
@@ -76,7 +77,7 @@ pub fn rubric(ctx: &mut Ctx, a: RubricArgs) -> CliResult {
         .into_iter()
         .find(|r| r.rubric == rubric.key)
         .expect("the rubric is in the playbook");
-    println!(
+    outln!(
         "Recorded. {} for '{}': {}.",
         sanitize(&rubric.name),
         sanitize(&p.name),
@@ -138,7 +139,7 @@ pub fn decide(ctx: &mut Ctx, a: DecideArgs) -> CliResult {
     let pb = ctx.playbook.clone();
     let rec = ctx.store.write(|tx| tx.record_decision(&pb, p.id, &d))?;
     let outcome = d.outcome.expect("set above");
-    println!(
+    outln!(
         "Recorded decision #{}: {} at the {} for '{}', decided by {}: {}.{}",
         rec.id,
         outcome.label(),
@@ -149,14 +150,14 @@ pub fn decide(ctx: &mut Ctx, a: DecideArgs) -> CliResult {
         if d.communicated { "" } else { " Not yet communicated." }
     );
     if !rec.overridden.is_empty() {
-        println!(
+        outln!(
             "Override: {} unmet must-meet criteria passed on the decision-maker's written reason ({}); the log marks it.",
             rec.overridden.len(),
             rec.overridden.iter().map(|c| sanitize(c)).collect::<Vec<_>>().join("; ")
         );
     }
     if rec.maker_is_owner {
-        println!(
+        outln!(
             "Warning: {} is one of the pilot's owners, so this review is of their own work; the log records it.",
             sanitize(&by.name)
         );
@@ -188,7 +189,7 @@ pub fn why(ctx: &mut Ctx, a: WhyArgs) -> CliResult {
     }
     match &j.current {
         Some(g) => {
-            println!(
+            outln!(
                 "{}: {} {} for the {}",
                 sanitize(&p.name),
                 g.verdict.mark(),
@@ -198,7 +199,7 @@ pub fn why(ctx: &mut Ctx, a: WhyArgs) -> CliResult {
             print_gate(g);
             if g.phase != j.production.phase {
                 let pg = &j.production;
-                println!(
+                outln!(
                     "Production gate, now: {} {} ({} of {} must-meet criteria unmet)",
                     pg.verdict.mark(),
                     pg.verdict.label(),
@@ -209,14 +210,14 @@ pub fn why(ctx: &mut Ctx, a: WhyArgs) -> CliResult {
                         .count()
                 );
                 for c in pg.blockers() {
-                    println!("  blocks  {}", sanitize(&c.label));
+                    outln!("  blocks  {}", sanitize(&c.label));
                 }
             }
             if g.verdict == crate::domain::Verdict::Ready {
-                println!("  Nothing blocks it: record the gate decision with 'lastmile decide'.");
+                outln!("  Nothing blocks it: record the gate decision with 'lastmile decide'.");
             }
         }
-        None => println!(
+        None => outln!(
             "{}: {} — it has left the gates; it stays in the inventory, the log and the exports.",
             sanitize(&p.name),
             p.status.label()
@@ -233,13 +234,13 @@ fn print_gate(g: &GateResult) {
             Standing::Unmet => "blocks",
             Standing::Warn => "warns ",
         };
-        println!("  {tag}  {}", sanitize(&c.label));
+        outln!("  {tag}  {}", sanitize(&c.label));
         for gap in &c.gaps {
             print_gap(gap);
         }
     }
     for w in &g.warnings {
-        println!("  warns   {}", sanitize(&w.describe()));
+        outln!("  warns   {}", sanitize(&w.describe()));
         print_gap(w);
     }
 }
@@ -253,17 +254,17 @@ fn print_gap(gap: &Gap) {
                     ItemGap::NoEvidence => "done, no evidence yet: add a note or a link",
                     ItemGap::NoReason => "not applicable, no reason: add one",
                 };
-                println!("          - day {:>2}  {} ({what})", i.due_day, sanitize(&i.text));
+                outln!("          - day {:>2}  {} ({what})", i.due_day, sanitize(&i.text));
             }
             if items.len() > 8 {
-                println!("          … and {} more", items.len() - 8);
+                outln!("          … and {} more", items.len() - 8);
             }
         }
         Gap::Overdue { items, .. } => {
             for i in items.iter().take(8) {
-                println!("          - day {:>2}  {}", i.due_day, sanitize(&i.text));
+                outln!("          - day {:>2}  {}", i.due_day, sanitize(&i.text));
             }
         }
-        other => println!("          - {}", sanitize(&other.describe())),
+        other => outln!("          - {}", sanitize(&other.describe())),
     }
 }

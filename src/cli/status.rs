@@ -1,5 +1,6 @@
 //! `lastmile status`: the portfolio at a glance.
 
+use super::output::outln;
 use super::output::print_json;
 use super::{CliResult, Ctx};
 use crate::domain::calendar::describe_day;
@@ -103,31 +104,35 @@ pub fn status(ctx: &mut Ctx, json: bool) -> CliResult {
             blockers,
         })?);
     }
-    println!(
+    outln!(
         "{} — {} (day 1 = {})",
         sanitize(&prog.name),
         describe_day(day),
         prog.start_date
     );
     if rows.is_empty() {
-        println!("No pilots yet: add one with 'lastmile pilots add NAME', import a CSV, or load the demo with 'lastmile demo'.");
+        outln!("No pilots yet: add one with 'lastmile pilots add NAME', import a CSV, or load the demo with 'lastmile demo'.");
         return Ok(());
     }
     if left_gates > 0 {
-        println!(
+        outln!(
             "{} pilots ({left_gates} stopped or in production, out of the counts)\n",
             rows.len()
         );
     } else {
-        println!("{} pilots\n", rows.len());
+        outln!("{} pilots\n", rows.len());
     }
-    println!(
+    outln!(
         "{:<22} {:>6} {:>11} {:>9} {:>7}",
-        "PHASE", "PILOTS", "✗ NOT READY", "! AT RISK", "✓ READY"
+        "PHASE",
+        "PILOTS",
+        "✗ NOT READY",
+        "! AT RISK",
+        "✓ READY"
     );
     for p in Phase::ALL {
         let pr = &phase_readiness[p.key()];
-        println!(
+        outln!(
             "{:<22} {:>6} {:>11} {:>9} {:>7}",
             p.label(),
             by_phase[p.key()],
@@ -136,7 +141,7 @@ pub fn status(ctx: &mut Ctx, json: bool) -> CliResult {
             pr["ready"]
         );
     }
-    println!(
+    outln!(
         "{:<22} {:>6} {:>11} {:>9} {:>7}",
         "All",
         rows.len() - left_gates,
@@ -145,7 +150,7 @@ pub fn status(ctx: &mut Ctx, json: bool) -> CliResult {
         by_readiness["ready"]
     );
     if !candidates.is_empty() {
-        println!("\nTop assessment candidates (strong case, actionable gaps)");
+        outln!("\nTop assessment candidates (strong case, actionable gaps)");
         for (i, c) in candidates.iter().enumerate() {
             let total = c.selection_total.map_or("unscored".to_string(), |t| format!("{t}/25"));
             let flags = [(c.strong, "strong"), (c.red_flag, "red flag")]
@@ -154,7 +159,7 @@ pub fn status(ctx: &mut Ctx, json: bool) -> CliResult {
                 .map(|(_, l)| *l)
                 .collect::<Vec<_>>()
                 .join(", ");
-            println!(
+            outln!(
                 "  {}. {} selection {}{flags}",
                 i + 1,
                 pad(&truncate(&sanitize(&c.name), 36), 36),
@@ -162,7 +167,7 @@ pub fn status(ctx: &mut Ctx, json: bool) -> CliResult {
             );
         }
     }
-    println!("\nBlockers at each pilot's current gate");
+    outln!("\nBlockers at each pilot's current gate");
     for b in blockers.iter().take(12) {
         let first = b.blockers.first().cloned().unwrap_or_default();
         let more = if b.blockers.len() > 1 {
@@ -170,7 +175,7 @@ pub fn status(ctx: &mut Ctx, json: bool) -> CliResult {
         } else {
             String::new()
         };
-        println!(
+        outln!(
             "  {} {} {}{more}",
             pad(&truncate(&sanitize(b.pilot), 34), 34),
             b.verdict.mark(),
@@ -178,7 +183,7 @@ pub fn status(ctx: &mut Ctx, json: bool) -> CliResult {
         );
     }
     if blockers.len() > 12 {
-        println!(
+        outln!(
             "  … and {} more pilots (lastmile status --json lists all)",
             blockers.len() - 12
         );

@@ -145,6 +145,16 @@ impl Store {
         }
     }
 
+    /// Copy what the write-ahead log holds into the database file, as far
+    /// as readers allow (a passive checkpoint never waits), so the .db file
+    /// alone holds every committed change. Best effort: a failure leaves
+    /// the changes safe in the log.
+    pub fn checkpoint(&self) {
+        if !self.read_only {
+            let _ = self.conn.execute_batch("PRAGMA wal_checkpoint(PASSIVE);");
+        }
+    }
+
     /// `PRAGMA data_version`: changes when another connection commits.
     pub fn data_version(&self) -> Result<i64> {
         self.conn

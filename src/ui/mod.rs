@@ -55,18 +55,60 @@ pub const TICK: Duration = Duration::from_millis(250);
 pub trait EventSource {
     /// The next event, or `None` after `timeout` without one.
     fn next(&mut self, timeout: Duration) -> io::Result<Option<Event>>;
+
+    /// Whether the workbench must close now (a hang-up, terminate or
+    /// interrupt signal arrived).
+    fn stop_requested(&self) -> bool {
+        false
+    }
 }
 
-/// Events from the real terminal.
-pub struct TerminalEvents;
+/// Events from the real terminal; hang-up, terminate and interrupt signals
+/// ask the loop to stop, so the workbench closes the way `q` does (the
+/// write-ahead log checkpointed into the file) instead of dying.
+pub struct TerminalEvents {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl TerminalEvents {
+    fn new() -> TerminalEvents {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        #[cfg(unix)]
+        for sig in [
+            signal_hook::consts::SIGHUP,
+            signal_hook::consts::SIGTERM,
+            signal_hook::consts::SIGINT,
+        ] {
+            if let Err(e) = signal_hook::flag::register(sig, std::sync::Arc::clone(&stop)) {
+                tracing::warn!(signal = sig, error = %e, "cannot catch the signal");
+            }
+        }
+        TerminalEvents { stop }
+    }
+}
 
 impl EventSource for TerminalEvents {
     fn next(&mut self, timeout: Duration) -> io::Result<Option<Event>> {
-        if event::poll(timeout)? {
-            Ok(Some(event::read()?))
-        } else {
-            Ok(None)
+        // Wake at least every TICK to notice a signal (poll may resume
+        // after one instead of returning).
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            if self.stop_requested() {
+                return Ok(None);
+            }
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match event::poll(left.min(TICK)) {
+                Ok(true) => return Ok(Some(event::read()?)),
+                Ok(false) if left.is_zero() || left <= TICK => return Ok(None),
+                Ok(false) => {}
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
         }
+    }
+
+    fn stop_requested(&self) -> bool {
+        self.stop.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 
@@ -102,7 +144,7 @@ pub fn run_loop<B: Backend>(
     events: &mut impl EventSource,
 ) -> io::Result<()> {
     let mut dirty = true;
-    while !app.should_quit() {
+    while !app.should_quit() && !events.stop_requested() {
         if dirty {
             terminal.draw(|f| app.draw(f))?;
             dirty = false;
@@ -112,7 +154,7 @@ pub fn run_loop<B: Backend>(
                 app.handle_event(&ev);
                 dirty = true;
                 // Coalesce: apply what is already queued, then draw once.
-                while !app.should_quit() {
+                while !app.should_quit() && !events.stop_requested() {
                     match events.next(Duration::ZERO)? {
                         Some(ev) => app.handle_event(&ev),
                         None => break,
@@ -221,8 +263,15 @@ pub fn run(store: Store, playbook: Playbook) -> color_eyre::Result<()> {
     tracing::info!(db = %store.path().display(), actor = store.actor(), "workbench started");
     let mut app = App::new(store, playbook, config)?;
     let mut guard = TerminalGuard::enter(app.mouse_enabled())?;
-    let result = run_loop(&mut guard.terminal, &mut app, &mut TerminalEvents);
+    let mut events = TerminalEvents::new();
+    let result = run_loop(&mut guard.terminal, &mut app, &mut events);
     drop(guard);
+    if events.stop_requested() {
+        tracing::info!("closing on a signal");
+    }
+    // Whatever ended the loop (q, a signal, a terminal that went away),
+    // move this session's changes from the write-ahead log into the file.
+    app.store().checkpoint();
     tracing::info!("workbench closed");
     result?;
     Ok(())

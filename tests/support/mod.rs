@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod env;
+pub mod pty;
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};

@@ -1,0 +1,107 @@
+//! The real `lastmile` workbench in a pseudo-terminal, its screen parsed
+//! by a vt100 emulator (for the end-to-end tests of the workbench).
+
+use portable_pty::{native_pty_system, Child, CommandBuilder, PtySize};
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// What the workbench shows, and a way to type into it.
+pub struct Screen {
+    pub parser: Arc<Mutex<vt100::Parser>>,
+    keys: Mutex<Box<dyn Write + Send>>,
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+}
+
+impl Screen {
+    pub fn text(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    /// Wait up to 20 s for `what` to be on screen; returns the screen.
+    pub fn wait_for(&self, what: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let t = self.text();
+            if t.contains(what) {
+                return t;
+            }
+            if start.elapsed() > Duration::from_secs(20) {
+                panic!("timed out waiting for {what:?}; screen:\n{t}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Type `bytes`, then give the workbench a moment.
+    pub fn press(&self, bytes: &[u8]) {
+        let mut k = self.keys.lock().unwrap();
+        k.write_all(bytes).unwrap();
+        k.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(150));
+    }
+}
+
+/// Start `lastmile --db DB --as tester` in a `cols` x `rows` terminal with
+/// today pinned and a private config, state and home folder.
+pub fn spawn_workbench(db: &Path, cols: u16, rows: u16) -> (Box<dyn Child + Send + Sync>, Screen) {
+    let home = db.parent().unwrap().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let config = home.join("config.toml");
+    std::fs::write(&config, "# defaults\n").unwrap();
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows,
+            cols,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(super::bin());
+    cmd.args(["--db", db.to_str().unwrap(), "--as", "tester"]);
+    cmd.env("LASTMILE_TODAY", super::env::TODAY);
+    cmd.env("LASTMILE_CONFIG", &config);
+    cmd.env("HOME", &home);
+    cmd.env("XDG_STATE_HOME", home.join("state"));
+    cmd.env("XDG_CONFIG_HOME", home.join("config"));
+    cmd.env("TERM", "xterm-256color");
+    let child = pair.slave.spawn_command(cmd).unwrap();
+    drop(pair.slave);
+    let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+    let mut reader = pair.master.try_clone_reader().unwrap();
+    let sink = Arc::clone(&parser);
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock().unwrap().process(&buf[..n]);
+        }
+    });
+    let keys = Mutex::new(pair.master.take_writer().unwrap());
+    (
+        child,
+        Screen {
+            parser,
+            keys,
+            _master: pair.master,
+        },
+    )
+}
+
+/// Wait up to 20 s for the workbench to exit.
+pub fn wait_exit(child: &mut Box<dyn Child + Send + Sync>, after: &str) -> portable_pty::ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            return s;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "lastmile did not exit after {after}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
