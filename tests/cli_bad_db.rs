@@ -150,6 +150,60 @@ fn a_truncated_database_is_reported_damaged_and_not_written() {
     }
 }
 
+/// Overwrite `n` whole pages from the middle of the file with a pattern.
+fn overwrite_pages(f: &Path, n: u64) {
+    use std::io::{Seek, SeekFrom, Write};
+    let len = std::fs::metadata(f).unwrap().len();
+    let page = 4096;
+    let first = (len / page) / 2;
+    let mut file = std::fs::OpenOptions::new().write(true).open(f).unwrap();
+    file.seek(SeekFrom::Start(first * page)).unwrap();
+    file.write_all(&vec![0xAB; (n * page) as usize]).unwrap();
+}
+
+#[test]
+fn a_file_with_damaged_pages_reads_but_takes_no_writes_and_no_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = demo_db(dir.path(), "pages.db");
+    overwrite_pages(&f, 3);
+    let before = snapshot(&f).0;
+    // Reading goes on: the damage may be in pages no report needs.
+    let (code, _, err) = run(lastmile(&f, &["pilots", "list"]));
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(code == 0 || err.contains("is damaged"), "{err}");
+    // Writing does not.
+    for args in [
+        &["pilots", "add", "Written into damage"][..],
+        &["people", "add", "Nobody New"],
+        &[
+            "decide",
+            "kyc",
+            "defer",
+            "--by",
+            "elena",
+            "--why",
+            "x",
+            "--review",
+            "2026-12-31",
+        ],
+    ] {
+        let (code, out, err) = run(lastmile(&f, args));
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(code, 1, "{args:?} wrote into a damaged file: {out}{err}");
+        assert!(
+            err.contains("is damaged") && err.contains("nothing was written") && err.contains("lastmile restore"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(snapshot(&f).0, before, "{args:?}: the damaged file was written to");
+    }
+    // A backup of it is refused, and no copy is left that could pass for one.
+    let copy = dir.path().join("copy.db");
+    let (code, _, err) = run(lastmile(&f, &["backup", copy.to_str().unwrap()]));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("damaged"), "{err}");
+    assert!(!copy.exists(), "a damaged copy was left as a backup");
+}
+
 #[test]
 fn a_read_only_file_reads_but_refuses_writes() {
     use std::os::unix::fs::PermissionsExt;

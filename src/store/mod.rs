@@ -7,6 +7,7 @@ mod checklist;
 mod decisions;
 mod exchange;
 mod gates;
+mod health;
 mod metrics;
 pub mod migrate;
 mod open;
@@ -44,6 +45,9 @@ pub struct Store {
     /// Which file `path` named when it was opened (device, inode), to
     /// notice it being deleted or replaced underneath.
     file_id: Option<(u64, u64)>,
+    /// Whether the file passed SQLite's check before this session's first
+    /// write (see [`health`]).
+    health: health::Health,
 }
 
 /// A write transaction. Every change made through it is audited with the
@@ -99,6 +103,7 @@ impl Store {
         if self.read_only {
             return Err(read_only_error(&self.path));
         }
+        self.ensure_sound()?;
         let path = self.path.clone();
         let file_id = self.file_id;
         let tx = self
@@ -193,6 +198,16 @@ impl Store {
             Connection::open(dest).map_err(|e| Error::Io(format!("cannot create backup {}: {e}", dest.display())))?;
         let copied = self.copy_into(&mut out, dest);
         drop(out);
+        // A copy of a damaged file is damaged too: it must pass SQLite's
+        // full integrity check before it may be called a backup.
+        let copied = copied.and_then(|()| match Store::check_copy(dest)? {
+            Ok(()) => Ok(()),
+            Err(problem) => Err(Error::Storage(format!(
+                "{} is damaged ({}): its copy failed SQLite's integrity check, so no backup was made; restore an earlier backup with 'lastmile restore BACKUP'",
+                self.path.display(),
+                crate::text::sanitize(&problem)
+            ))),
+        });
         if copied.is_err() {
             // Leave no half-written copy that could pass for a backup.
             for suffix in ["", "-journal", "-wal", "-shm"] {

@@ -121,6 +121,7 @@ impl Store {
             actor: String::new(),
             clock,
             file_id: super::file_identity(path),
+            health: Default::default(),
         };
         store.set_actor(actor);
         if version < SCHEMA_VERSION {
@@ -130,6 +131,8 @@ impl Store {
                 )));
             }
             if version > 0 {
+                // Never upgrade (write into) a damaged file.
+                store.ensure_sound()?;
                 let backup = path.with_extension(format!("v{version}.bak"));
                 if !backup.exists() {
                     store.backup_to(&backup)?;

@@ -261,6 +261,9 @@ pub fn run(store: Store, playbook: Playbook) -> color_eyre::Result<()> {
     init_logging();
     install_hooks();
     tracing::info!(db = %store.path().display(), actor = store.actor(), "workbench started");
+    let mut store = store;
+    // Check the file while the first frame is drawn, before the first save.
+    store.check_in_background();
     let mut app = App::new(store, playbook, config)?;
     let mut guard = TerminalGuard::enter(app.mouse_enabled())?;
     let mut events = TerminalEvents::new();

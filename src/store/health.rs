@@ -1,0 +1,157 @@
+//! Never write into a damaged file: before a session's first write the
+//! store runs SQLite's `quick_check` (every b-tree page, every cell, bounded
+//! in time) and refuses to write into a file that fails it; reading goes
+//! on. The workbench starts the check in the background when it opens, so
+//! the first save rarely waits for it.
+
+use super::{map_sql, Store};
+use crate::{Error, Result};
+use rusqlite::{Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// Longest the check may run; a larger file is checked this far, and the
+/// rest is left to SQLite's own checks on the pages it reads.
+pub const CHECK_BUDGET: Duration = Duration::from_secs(5);
+
+/// What is known about the file's soundness this session.
+#[derive(Default)]
+pub(crate) enum Health {
+    /// Not checked yet.
+    #[default]
+    Unchecked,
+    /// Being checked on another thread, on its own connection.
+    Checking(JoinHandle<Verdict>),
+    /// Passed (or the check ran out of time without finding anything).
+    Sound,
+    /// Failed: the first problem SQLite names.
+    Damaged(String),
+}
+
+/// The outcome of one check.
+pub(crate) enum Verdict {
+    Sound,
+    Damaged(String),
+    /// The check could not run (the file is busy or gone): try again at
+    /// the next write.
+    Unknown,
+}
+
+/// Run `PRAGMA quick_check` on `conn`, for at most `budget`.
+pub(crate) fn quick_check(conn: &Connection, budget: Duration) -> Verdict {
+    let deadline = Instant::now() + budget;
+    conn.progress_handler(10_000, Some(move || Instant::now() > deadline));
+    let rows: rusqlite::Result<Vec<String>> = conn
+        .prepare("PRAGMA quick_check(1)")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect());
+    conn.progress_handler(0, None::<fn() -> bool>);
+    match rows {
+        Ok(rows) if rows.len() == 1 && rows[0] == "ok" => Verdict::Sound,
+        Ok(rows) => Verdict::Damaged(rows.into_iter().next().unwrap_or_default()),
+        Err(rusqlite::Error::SqliteFailure(f, m)) => match f.code {
+            rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase => {
+                Verdict::Damaged(m.unwrap_or_else(|| f.to_string()))
+            }
+            rusqlite::ErrorCode::OperationInterrupted => {
+                tracing::warn!(?budget, "the file check ran out of time; writing on");
+                Verdict::Sound
+            }
+            _ => Verdict::Unknown,
+        },
+        Err(_) => Verdict::Unknown,
+    }
+}
+
+fn check_file(path: PathBuf) -> Verdict {
+    match Connection::open_with_flags(
+        &path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    ) {
+        Ok(c) => {
+            let _ = c.busy_timeout(super::busy_timeout());
+            quick_check(&c, CHECK_BUDGET)
+        }
+        Err(_) => Verdict::Unknown,
+    }
+}
+
+/// The refusal: one sentence with the problem and the way out.
+pub(crate) fn damaged_error(path: &Path, problem: &str) -> Error {
+    Error::Storage(format!(
+        "{} is damaged ({}): nothing was written, and reading goes on; restore a backup with 'lastmile restore BACKUP'",
+        path.display(),
+        crate::text::sanitize(problem)
+    ))
+}
+
+impl Store {
+    /// Start checking the file on another thread (the workbench does this
+    /// when it opens); the first write waits for the result.
+    pub fn check_in_background(&mut self) {
+        if matches!(self.health, Health::Unchecked) && !self.is_in_memory() && !self.read_only {
+            let path = self.path.clone();
+            self.health = Health::Checking(std::thread::spawn(move || check_file(path)));
+        }
+    }
+
+    fn is_in_memory(&self) -> bool {
+        self.path.as_os_str() == ":memory:"
+    }
+
+    /// Refuse to write into a file that fails the check (run now if it was
+    /// not run yet this session).
+    pub(crate) fn ensure_sound(&mut self) -> Result<()> {
+        if self.is_in_memory() {
+            return Ok(());
+        }
+        let verdict = match std::mem::take(&mut self.health) {
+            Health::Sound => Verdict::Sound,
+            Health::Damaged(p) => Verdict::Damaged(p),
+            Health::Checking(h) => h.join().unwrap_or(Verdict::Unknown),
+            Health::Unchecked => quick_check(&self.conn, CHECK_BUDGET),
+        };
+        match verdict {
+            Verdict::Sound => {
+                self.health = Health::Sound;
+                Ok(())
+            }
+            Verdict::Damaged(p) => {
+                let e = damaged_error(&self.path, &p);
+                self.health = Health::Damaged(p);
+                Err(e)
+            }
+            Verdict::Unknown => Ok(()),
+        }
+    }
+
+    /// SQLite's full `integrity_check` of the file at `path` (a backup just
+    /// written): `Ok(())` or the first problem.
+    pub(crate) fn check_copy(path: &Path) -> Result<std::result::Result<(), String>> {
+        let c = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(|e| map_sql(path, e))?;
+        let rows: rusqlite::Result<Vec<String>> = c
+            .prepare("PRAGMA integrity_check(1)")
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect());
+        Ok(match rows {
+            Ok(rows) if rows.len() == 1 && rows[0] == "ok" => Ok(()),
+            Ok(rows) => Err(rows.into_iter().next().unwrap_or_default()),
+            Err(e) => Err(e.to_string()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sound_file_is_checked_once_and_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("h.db"), super::super::OpenMode::Create, "t").unwrap();
+        assert!(matches!(s.health, Health::Unchecked));
+        s.check_in_background();
+        s.write(|tx| tx.add_person("Ana Silva", "")).unwrap();
+        assert!(matches!(s.health, Health::Sound));
+    }
+}
