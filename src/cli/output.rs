@@ -75,23 +75,6 @@ pub fn chips(d: &[Option<crate::domain::Rag>; 4]) -> String {
         .join(" ")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn table_aligns_wide_text_and_strips_controls() {
-        let mut t = Table::new(&["name", "x"], &[10, 5]);
-        t.row(vec!["詐欺".into(), "1".into()]);
-        t.row(vec!["a\u{1b}[2Jb".into(), "2".into()]);
-        let s = t.render();
-        assert!(!s.contains('\u{1b}'));
-        let lines: Vec<&str> = s.lines().collect();
-        assert!(lines.iter().all(|l| width(l) == 13), "{lines:?}");
-        assert!(lines[2].starts_with("a\\u{1b}[2…"), "{}", lines[2]);
-    }
-}
-
 /// How writing to standard output went, for the exit status: a reader that
 /// went away (`lastmile status | head`) is not an error; any other failure
 /// (a full disk) is reported once on standard error after the command has
@@ -139,3 +122,20 @@ macro_rules! outln {
 }
 
 pub(crate) use {out, outln};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_aligns_wide_text_and_strips_controls() {
+        let mut t = Table::new(&["name", "x"], &[10, 5]);
+        t.row(vec!["詐欺".into(), "1".into()]);
+        t.row(vec!["a\u{1b}[2Jb".into(), "2".into()]);
+        let s = t.render();
+        assert!(!s.contains('\u{1b}'));
+        let lines: Vec<&str> = s.lines().collect();
+        assert!(lines.iter().all(|l| width(l) == 13), "{lines:?}");
+        assert!(lines[2].starts_with("a\\u{1b}[2…"), "{}", lines[2]);
+    }
+}
