@@ -260,14 +260,14 @@ fn key_to_frame(c: &mut Criterion) {
         let mut i = 0u64;
         key_bench(&mut g, "move_selection", n, path, &[], || {
             i += 1;
-            (ch(if (i / 200) % 2 == 0 { 'j' } else { 'k' }), true)
+            (ch(if (i / 200).is_multiple_of(2) { 'j' } else { 'k' }), true)
         });
 
         // Page down through the table, back to the top every 50 pages.
         let mut i = 0u64;
         key_bench(&mut g, "page_down", n, path, &[], || {
             i += 1;
-            if i % 51 == 0 {
+            if i.is_multiple_of(51) {
                 (ch('g'), false)
             } else {
                 (key(KeyCode::PageDown), true)

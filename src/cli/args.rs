@@ -85,6 +85,9 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Copy the database safely, even while others are writing to it
     Backup(BackupArgs),
+    /// Put a backup in place of the database (refused while another
+    /// lastmile has it open; the replaced file is kept beside it)
+    Restore(RestoreArgs),
 }
 
 #[derive(Debug, Args)]
@@ -379,6 +382,12 @@ pub struct VerifyArgs {
     /// Print JSON instead of text
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup to restore (a file 'lastmile backup' made)
+    pub backup: PathBuf,
 }
 
 #[derive(Debug, Args)]

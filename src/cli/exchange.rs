@@ -387,3 +387,20 @@ pub fn backup(ctx: &mut Ctx, a: BackupArgs) -> CliResult {
     );
     Ok(())
 }
+
+pub fn restore(db: &Path, backup: &Path, actor: &str, clock: crate::clock::Clock) -> CliResult {
+    let r = crate::store::restore(db, backup, actor, clock)?;
+    let show = |p: &Path| sanitize(&p.display().to_string());
+    outln!(
+        "Restored {} from {}: {} pilots, {} decisions.",
+        show(db),
+        show(backup),
+        r.pilots,
+        r.decisions
+    );
+    if let Some(a) = &r.moved_aside {
+        outln!("The file it replaced is kept as {}.", show(a));
+    }
+    outln!("Check it with: lastmile --db {} verify", show(db));
+    Ok(())
+}

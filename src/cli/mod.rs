@@ -117,6 +117,10 @@ pub fn run(cli: Cli) -> CliResult {
         let store = Store::open_with_clock(&db, OpenMode::Create, &actor, clock)?;
         return crate::ui::run(store, playbook).map_err(|e| CliError::Run(Error::Io(e.to_string())));
     };
+    // A restore replaces the file: it must not hold it open itself.
+    if let Command::Restore(a) = &command {
+        return exchange::restore(&db, &a.backup, &actor, clock);
+    }
     // Commands that only read or copy a database never create one.
     let mode = match command {
         Command::Verify(_) | Command::Export(_) | Command::Backup(_) => OpenMode::Existing,
@@ -141,5 +145,6 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Import(c) => exchange::import(&mut ctx, c),
         Command::Verify(a) => exchange::verify(&mut ctx, a),
         Command::Backup(a) => exchange::backup(&mut ctx, a),
+        Command::Restore(_) => unreachable!("handled before the store is opened"),
     }
 }

@@ -304,7 +304,7 @@ pub fn check(ctx: &mut Ctx, a: CheckArgs) -> CliResult {
         let day = ctx.day()?;
         let shown: Vec<_> = items
             .iter()
-            .filter(|i| a.phase.map_or(true, |ph| i.phase == Phase::from(ph)))
+            .filter(|i| a.phase.is_none_or(|ph| i.phase == Phase::from(ph)))
             .collect();
         if a.json {
             return Ok(print_json(&shown)?);

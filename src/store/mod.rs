@@ -15,6 +15,7 @@ mod owners;
 mod people;
 mod pilots;
 mod portfolio;
+mod restore;
 mod scores;
 mod ui_queries;
 
@@ -22,6 +23,7 @@ pub use audit::{verify_chains, ChainReport, GENESIS};
 pub use decisions::DecisionFilter;
 pub use open::{busy_timeout, OpenMode, BUSY_TIMEOUT};
 pub use portfolio::{candidate_facts, PilotRow, Programme};
+pub use restore::{restore, Restored};
 
 use crate::{Error, Result};
 use rusqlite::{Connection, ErrorCode, TransactionBehavior};
@@ -48,6 +50,9 @@ pub struct Store {
     /// Whether the file passed SQLite's check before this session's first
     /// write (see [`health`]).
     health: health::Health,
+    /// A shared lock on the file while it is open here, so that a restore
+    /// knows (see [`restore`]). Declared last: dropped after `conn`.
+    _presence: Option<std::fs::File>,
 }
 
 /// A write transaction. Every change made through it is audited with the
@@ -160,6 +165,30 @@ impl Store {
         }
     }
 
+    /// Whether the file at our path is no longer the one we opened (moved,
+    /// deleted, or replaced by another file, as by a restore with `mv`).
+    pub fn replaced_underneath(&self) -> bool {
+        self.file_id.is_some() && file_identity(&self.path) != self.file_id
+    }
+
+    /// Close this store and open the file now at its path: first our
+    /// write-ahead log is emptied into the file we had open, and our
+    /// connection closed, so nothing of the old file's log can be applied
+    /// to the new one.
+    pub fn reopen(self) -> Result<Store> {
+        let (path, actor, clock) = (self.path.clone(), self.actor.clone(), self.clock);
+        self.release_moved_wal();
+        drop(self);
+        Store::open_with_clock(&path, OpenMode::Existing, &actor, clock)
+    }
+
+    /// Make this (placeholder) store refuse every write as one whose file
+    /// was moved away from `path`.
+    pub fn detach_to(&mut self, path: &Path) {
+        self.path = path.to_path_buf();
+        self.file_id = Some((u64::MAX, u64::MAX));
+    }
+
     /// `PRAGMA data_version`: changes when another connection commits.
     pub fn data_version(&self) -> Result<i64> {
         self.conn
@@ -196,7 +225,12 @@ impl Store {
         }
         let mut out =
             Connection::open(dest).map_err(|e| Error::Io(format!("cannot create backup {}: {e}", dest.display())))?;
-        let copied = self.copy_into(&mut out, dest);
+        // The copy keeps the source's WAL mode: make it one self-contained
+        // file (no -wal or -shm appear beside it when it is read).
+        let copied = self.copy_into(&mut out, dest).and_then(|()| {
+            out.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))
+                .map_err(|e| map_sql(dest, e))
+        });
         drop(out);
         // A copy of a damaged file is damaged too: it must pass SQLite's
         // full integrity check before it may be called a backup.

@@ -68,8 +68,16 @@ impl Store {
         } else {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX
         };
+        // Known to a restore before the file is read (and, for a new file,
+        // as soon as SQLite has created it).
+        let presence = if exists { super::restore::presence(path)? } else { None };
         let conn = Connection::open_with_flags(path, flags).map_err(|e| map_sql(path, e))?;
-        Store::setup(conn, path, read_only, actor, clock)
+        let mut store = Store::setup(conn, path, read_only, actor, clock)?;
+        store._presence = match presence {
+            Some(f) => Some(f),
+            None => super::restore::presence(path)?,
+        };
+        Ok(store)
     }
 
     /// A private in-memory database with the current schema (for tests),
@@ -122,6 +130,7 @@ impl Store {
             clock,
             file_id: super::file_identity(path),
             health: Default::default(),
+            _presence: None,
         };
         store.set_actor(actor);
         if version < SCHEMA_VERSION {

@@ -47,6 +47,8 @@ pub struct App {
     pub(crate) undo: Vec<Undo>,
     pub(crate) data_version: i64,
     pub(crate) last_poll: Instant,
+    /// The file at our path went away and the user was told.
+    pub(crate) replaced_reported: bool,
     pub(crate) quit: bool,
     pub(crate) hits: RefCell<Hits>,
     /// The portfolio (or board) filter is being typed.
@@ -80,6 +82,7 @@ impl App {
             undo: Vec::new(),
             data_version: 0,
             last_poll: Instant::now(),
+            replaced_reported: false,
             quit: false,
             hits: RefCell::new(Hits::default()),
             filtering: false,
@@ -505,6 +508,54 @@ impl App {
         redraw
     }
 
+    /// The file at our path is not the one we opened: never write through
+    /// the old handle. If another file is there now (a restore), close ours
+    /// cleanly and open that one; if none, say so and refuse every write.
+    fn reopen_replaced_file(&mut self) -> bool {
+        let path = crate::text::sanitize(&self.store.path().display().to_string());
+        if !self.store.path().exists() {
+            if !self.replaced_reported {
+                self.replaced_reported = true;
+                self.error(format!(
+                    "{path} was moved or deleted while it was open: nothing more can be saved; quit and reopen the file"
+                ));
+            }
+            return true;
+        }
+        tracing::warn!(db = %path, "the file was replaced underneath; reopening");
+        let placeholder = match Store::open_in_memory_with_clock(self.store.actor(), self.store.clock()) {
+            Ok(s) => s,
+            Err(e) => {
+                self.error(e.to_string());
+                return true;
+            }
+        };
+        let old = std::mem::replace(&mut self.store, placeholder);
+        let old_path = old.path().to_path_buf();
+        match old.reopen() {
+            Ok(s) => {
+                self.store = s;
+                self.store.check_in_background();
+                let reload = self.reload_all();
+                self.error(match reload {
+                    Ok(()) => format!(
+                        "{path} was replaced by another file while it was open (a restore?): lastmile reopened it; nothing was written to either file since"
+                    ),
+                    Err(e) => e.to_string(),
+                });
+            }
+            Err(e) => {
+                // Keep working read-only on nothing rather than on a file
+                // that is not the one at the path.
+                self.store.detach_to(&old_path);
+                self.error(format!(
+                    "{path} was replaced while it was open and cannot be reopened ({e}): quit and reopen"
+                ));
+            }
+        }
+        true
+    }
+
     /// Use another clock (a pinned date in tests); the next poll sees it.
     pub fn set_clock(&mut self, clock: crate::clock::Clock) {
         self.store.set_clock(clock);
@@ -514,6 +565,9 @@ impl App {
     /// or when a new day has begun (verdicts, overdue items and score ages
     /// move with the date).
     pub fn poll_changes(&mut self) -> bool {
+        if self.store.replaced_underneath() {
+            return self.reopen_replaced_file();
+        }
         if self.store.today() != self.today {
             tracing::info!(day = %self.store.today(), "a new day; reloading");
             let msg = self.message.clone();

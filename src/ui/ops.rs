@@ -333,7 +333,7 @@ impl App {
         let changed: Vec<(String, String)> = answers
             .iter()
             .filter(|(q, a)| {
-                current.get(q).map_or(true, |c| !c.answer.eq_ignore_ascii_case(a)) || !rationale.trim().is_empty()
+                current.get(q).is_none_or(|c| !c.answer.eq_ignore_ascii_case(a)) || !rationale.trim().is_empty()
             })
             .cloned()
             .collect();
