@@ -1,4 +1,4 @@
--- lastmile schema, version 2.
+-- lastmile schema, version 3.
 --
 -- This file is the canonical schema: lastmile embeds it and applies it to a
 -- new database file, then sets PRAGMA user_version. Later versions add
@@ -13,6 +13,10 @@
 --     `audit_events` are append-only (triggers refuse UPDATE and DELETE).
 --   * `decisions` and `audit_events` are hash-chained: `hash` is SHA-256 over
 --     the row's content and the previous row's hash (`lastmile verify`).
+--   * v3: every row's content is pinned by the audit chain: the event that
+--     creates a row carries a digest of it, and every later change is an
+--     event with the old and new value, so `verify` can replay the trail
+--     and name the first row that differs from it.
 
 CREATE TABLE programme (
     id          INTEGER PRIMARY KEY CHECK (id = 1),
@@ -156,7 +160,12 @@ CREATE TABLE decisions (
     override        TEXT    NOT NULL DEFAULT '',
     pivot_to        TEXT    CHECK (pivot_to IN ('assessment', 'scaffolding', 'hardening')),
     review_on       TEXT,
-    maker_is_owner  INTEGER NOT NULL DEFAULT 0 CHECK (maker_is_owner IN (0, 1))
+    maker_is_owner  INTEGER NOT NULL DEFAULT 0 CHECK (maker_is_owner IN (0, 1)),
+    -- v3: the pilot's and the decision-maker's names as they were when the
+    -- decision was recorded (hashed with it; NULL for older decisions,
+    -- which show the names of today)
+    pilot_name      TEXT,
+    decided_by_name TEXT
 );
 CREATE INDEX decisions_pilot ON decisions (pilot_id, id);
 
@@ -178,6 +187,15 @@ CREATE TABLE decision_notices (
     communicated_by TEXT    NOT NULL
 );
 
+-- Which file this is: a random identity made when the file is created and
+-- given anew to every backup and restored copy, so a running lastmile
+-- notices when another file is put in place of the one it opened, even
+-- over the same inode. Not user data: not audited.
+CREATE TABLE file_meta (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    file_uuid   TEXT    NOT NULL
+);
+
 -- Every change: who, when, what, before and after. Hash-chained.
 CREATE TABLE audit_events (
     id          INTEGER PRIMARY KEY,
@@ -190,7 +208,9 @@ CREATE TABLE audit_events (
     old_value   TEXT,
     new_value   TEXT,
     prev_hash   TEXT    NOT NULL,
-    hash        TEXT    NOT NULL
+    hash        TEXT    NOT NULL,
+    -- v3: for an event that creates rows, a digest of their content
+    digest      TEXT
 );
 CREATE INDEX audit_pilot ON audit_events (pilot_id, id);
 
@@ -326,7 +346,8 @@ FROM scores s JOIN pilots p ON p.id = s.pilot_id
 WHERE s.rubric = 'readiness';
 
 CREATE VIEW decision_log AS
-SELECT d.id, p.name AS pilot, d.gate, d.outcome, d.rationale, pe.name AS decided_by,
+SELECT d.id, coalesce(d.pilot_name, p.name) AS pilot, d.gate, d.outcome, d.rationale,
+       coalesce(d.decided_by_name, pe.name) AS decided_by,
        d.decided_on, d.stop_conditions,
        (d.communicated OR n.decision_id IS NOT NULL) AS communicated,
        (SELECT MIN(l.id) FROM decisions l

@@ -19,7 +19,8 @@ fn init_is_idempotent_and_sets_the_programme() {
     assert_eq!(p.start_date.to_string(), "2026-10-01");
     assert_eq!(
         count(&e.db, "SELECT count(*) FROM audit_events WHERE entity = 'programme'"),
-        2
+        3,
+        "created, then the name and the start date set"
     );
     let err = e.fails(&["init", "--start", "2026-02-30"], 2);
     assert!(err.contains("is not a date"), "{err}");

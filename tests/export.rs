@@ -261,7 +261,10 @@ fn markdown_log_renders_as_a_table_with_every_field() {
     let e = Env::demo();
     let out = e.ok(&["export", "decisions"]);
     let (head, _) = e.head();
-    assert!(out.contains(&format!("`lastmile verify --anchor {head}`")), "{out}");
+    assert!(
+        out.contains(&format!("`lastmile verify --anchor {head} --anchor ")),
+        "{out}"
+    );
     assert!(md_html(&out).is_empty(), "{:?}", md_html(&out));
     let tables = md_tables(&out);
     assert_eq!(tables.len(), 1);
@@ -766,13 +769,20 @@ fn control_characters_planted_in_the_file_never_reach_an_export() {
     let e = Env::demo();
     // Names are validated on entry; a hand-edited file can hold anything.
     let planted = "Card fraud \u{1b}[2J\u{9b}31m\u{202e}gnp.exe\u{7f}";
-    rusqlite::Connection::open(&e.db)
-        .unwrap()
-        .execute(
-            "UPDATE pilots SET name = ?1 WHERE name = 'Card fraud detection'",
-            [planted],
-        )
-        .unwrap();
+    let c = rusqlite::Connection::open(&e.db).unwrap();
+    c.execute(
+        "UPDATE pilots SET name = ?1 WHERE name = 'Card fraud detection'",
+        [planted],
+    )
+    .unwrap();
+    // Decisions keep the name as recorded: plant it there too.
+    c.execute_batch("DROP TRIGGER decisions_append_only_update").unwrap();
+    c.execute(
+        "UPDATE decisions SET pilot_name = ?1 WHERE pilot_name = 'Card fraud detection'",
+        [planted],
+    )
+    .unwrap();
+    drop(c);
     let is_bad = |c: char| (c.is_control() && c != '\n' && c != '\r') || ('\u{202a}'..='\u{202e}').contains(&c);
     for format in ["md", "csv", "json", "html"] {
         let out = e.ok(&["export", "decisions", "--format", format]);

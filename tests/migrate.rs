@@ -97,10 +97,25 @@ fn a_schema_1_file_upgrades_to_the_current_shape_keeping_every_row() {
     assert_eq!(counts(&backup), before);
     assert!(!original.is_empty());
     // Nothing lost; both hash chains (schema-1 decisions hash ten fields) verify.
-    assert_eq!(counts(&db), before);
+    let after = counts(&db);
+    assert_eq!(after[..7], before[..7]);
+    // The audit trail gained one baseline event per row (schema 3), by
+    // whoever upgraded, pinning each row as it was at the upgrade.
+    let baseline = scalar(
+        &db,
+        "SELECT count(*) FROM audit_events WHERE actor = 'upgrader' AND digest IS NOT NULL",
+    );
+    assert_eq!(after[7], before[7] + baseline);
+    let rows = scalar(
+        &db,
+        "SELECT (SELECT count(*) FROM programme) + (SELECT count(*) FROM people) + 2 * (SELECT count(*) FROM pilots)
+              + (SELECT count(*) FROM metrics) + (SELECT count(*) FROM scores) + (SELECT count(*) FROM decision_notices)",
+    );
+    assert_eq!(baseline, rows);
     for chain in verify_chains(&store).unwrap() {
         assert!(chain.broken_at.is_none(), "{chain:?}");
     }
+    assert_eq!(lastmile::store::check_state(&store, 5).unwrap(), Vec::<String>::new());
     // The same shape as a file created new at this version.
     let fresh = dir.path().join("fresh.db");
     drop(Store::open_with_clock(&fresh, OpenMode::Create, "t", Clock::fixed(today())).unwrap());

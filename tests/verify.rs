@@ -27,13 +27,19 @@ fn an_untouched_file_verifies() {
     assert!(out.contains("ok   decision chain: 16 entries, head "), "{out}");
     assert!(out.contains("ok   audit event chain: "), "{out}");
     assert!(out.contains("ok   decisions match the audit trail"), "{out}");
+    assert!(out.contains("ok   every table matches the audit trail"), "{out}");
+    // The closing line says what was proven, and what cannot be.
+    let last = out.trim_end().lines().last().unwrap();
     assert!(
-        out.trim_end()
-            .ends_with("verifies: nothing was changed behind lastmile's back."),
+        last.contains("verifies. Proven: the file is whole, no row of the 16 decisions or")
+            && last.contains("every table holds what the audit trail says")
+            && last
+                .contains("Not provable without an anchor: a chain rebuilt from scratch, or entries cut from its end"),
         "{out}"
     );
     let v: serde_json::Value = serde_json::from_str(&e.ok(&["verify", "--json"])).unwrap();
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema_version"], 2);
+    assert_eq!(v["state"], serde_json::json!([]));
     assert_eq!(v["ok"], true);
     assert_eq!(v["chains"][0]["name"], "decision");
     assert_eq!(v["chains"][0]["entries"], 16);
@@ -117,7 +123,7 @@ fn the_newest_decision_deleted_is_caught_by_the_audit_trail_and_the_anchor() {
     );
     let (out, _) = e.run(&["verify", "--anchor", &head], 1);
     assert!(
-        out.contains(&format!("FAIL anchor {head} is not in the decision chain")),
+        out.contains(&format!("FAIL anchor {head} is in neither chain")),
         "{out}"
     );
 }
@@ -142,7 +148,7 @@ fn rebuild_decision_chain(db: &std::path::Path) {
     let rows: Vec<(i64, Vec<String>, Option<Vec<String>>)> = c
         .prepare(
             "SELECT id, pilot_id, outcome, rationale, decided_by, decided_on, stop_conditions, communicated, recorded_at, recorded_by,
-                    gate, override, pivot_to, review_on, maker_is_owner
+                    gate, override, pivot_to, review_on, maker_is_owner, pilot_name, decided_by_name
              FROM decisions ORDER BY id",
         )
         .unwrap()
@@ -160,14 +166,23 @@ fn rebuild_decision_chain(db: &std::path::Path) {
             ];
             // Gate decisions (schema 2) hash five more fields after the criteria.
             let gate: Option<String> = r.get(10)?;
+            // Schema 3 decisions hash the names as recorded last.
+            let names: Option<(String, String)> = match (r.get(15)?, r.get(16)?) {
+                (Some(p), Some(m)) => Some((p, m)),
+                _ => None,
+            };
             let extra = gate.map(|g| {
-                vec![
+                let mut v = vec![
                     g,
                     r.get::<_, String>(11).unwrap(),
                     r.get::<_, Option<String>>(12).unwrap().unwrap_or_default(),
                     r.get::<_, Option<String>>(13).unwrap().unwrap_or_default(),
                     r.get::<_, i64>(14).unwrap().to_string(),
-                ]
+                ];
+                if let Some((p, m)) = names {
+                    v.extend([p, m]);
+                }
+                v
             });
             Ok((r.get(0)?, f, extra))
         })
@@ -210,20 +225,28 @@ fn a_chain_rebuilt_from_scratch_is_caught_by_an_earlier_anchor() {
     e.sql("DROP TRIGGER decisions_append_only_update; UPDATE decisions SET outcome = 'go', rationale = 'Approved' WHERE id = 4;");
     e.run(&["verify"], 1);
     rebuild_decision_chain(&e.db);
-    // The rewritten chain is consistent in itself...
-    let out = e.ok(&["verify"]);
+    // The rewritten chain is consistent in itself, but the audit trail
+    // recorded each decision's hash when it was made...
+    let (out, err) = e.run(&["verify"], 1);
     assert!(out.contains("ok   decision chain: 16 entries"), "{out}");
-    // ...but the committee's anchor is no longer part of it.
-    let (out, err) = e.run(&["verify", "--anchor", &anchor], 1);
     assert!(
-        out.contains(&format!("FAIL anchor {anchor} is not in the decision chain")),
+        err.contains("decision 4 is not the one the audit trail recorded (its hash differs)"),
+        "{err}"
+    );
+    // ...and the committee's anchor is no longer part of it.
+    let (out, _) = e.run(&["verify", "--anchor", &anchor], 1);
+    assert!(
+        out.contains(&format!("FAIL anchor {anchor} is in neither chain")),
         "{out}"
     );
+    let (json, _) = e.run(&["verify", "--json", "--anchor", &anchor], 1);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let said = format!(
+        "the anchor {anchor} is in neither chain: the log or the trail was cut back or rewritten since the export that stated it, or the anchor comes from another file"
+    );
     assert!(
-        err.contains(&format!(
-            "the anchor {anchor} is not in the decision chain: the log was rewritten since the export that stated it"
-        )),
-        "{err}"
+        v["problems"].as_array().unwrap().iter().any(|p| p == said.as_str()),
+        "{v}"
     );
 }
 
@@ -234,7 +257,7 @@ fn an_anchor_stays_valid_as_decisions_are_added() {
     let out = e.ok(&["verify", "--anchor", &anchor]);
     assert!(
         out.contains(&format!(
-            "ok   anchor {anchor} is decision 16 of the chain (0 recorded since)"
+            "ok   anchor {anchor} is decision 16 of the decision chain (0 recorded since)"
         )),
         "{out}"
     );
@@ -259,11 +282,15 @@ fn an_anchor_stays_valid_as_decisions_are_added() {
         "Retrained model meets target",
     ]);
     let out = e.ok(&["verify", "--anchor", &anchor.to_uppercase()]);
-    assert!(out.contains("is decision 16 of the chain (2 recorded since)"), "{out}");
+    assert!(
+        out.contains("is decision 16 of the decision chain (2 recorded since)"),
+        "{out}"
+    );
     let v: serde_json::Value = serde_json::from_str(&e.ok(&["verify", "--json", "--anchor", &anchor])).unwrap();
-    assert_eq!(v["anchor"]["found"], true);
-    assert_eq!(v["anchor"]["position"], 16);
-    assert_eq!(v["anchor"]["recorded_since"], 2);
+    assert_eq!(v["anchors"][0]["found"], true);
+    assert_eq!(v["anchors"][0]["chain"], "decision");
+    assert_eq!(v["anchors"][0]["position"], 16);
+    assert_eq!(v["anchors"][0]["recorded_since"], 2);
 }
 
 #[test]
@@ -271,17 +298,17 @@ fn bad_and_unknown_anchors() {
     let e = Env::demo();
     let (_, err) = e.run(&["verify", "--anchor", "d6b5d385"], 2);
     assert!(
-        err.contains("the anchor 'd6b5d385' is not a decision-chain hash: give the 64 hexadecimal characters"),
+        err.contains("the anchor 'd6b5d385' is not a chain hash: give the 64 hexadecimal characters"),
         "{err}"
     );
     let unknown = "ab".repeat(32);
     let (_, err) = e.run(&["verify", "--anchor", &unknown], 1);
     assert!(
-        err.contains(&format!("the anchor {unknown} is not in the decision chain")),
+        err.contains(&format!("the anchor {unknown} is in neither chain")),
         "{err}"
     );
     let out = e.ok(&["verify", "--anchor", GENESIS]);
-    assert!(out.contains("is the empty log's hash"), "{out}");
+    assert!(out.contains("is the empty chain's hash"), "{out}");
 }
 
 #[test]

@@ -376,9 +376,11 @@ pub struct ImportPilotsArgs {
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// A decision-chain head hash from an earlier export: check it is still in the chain
+    /// A head hash an earlier export stated (of the decision chain or the
+    /// audit chain; give both with two --anchor): check its chain still
+    /// extends it
     #[arg(long, value_name = "HASH")]
-    pub anchor: Option<String>,
+    pub anchor: Vec<String>,
     /// Print JSON instead of text
     #[arg(long)]
     pub json: bool,

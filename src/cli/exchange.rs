@@ -199,7 +199,10 @@ pub fn import(ctx: &mut Ctx, c: ImportCmd) -> CliResult {
 const LISTED_ROWS: usize = 50;
 
 /// The version of the `verify --json` shape.
-pub const VERIFY_SCHEMA_VERSION: u32 = 1;
+pub const VERIFY_SCHEMA_VERSION: u32 = 2;
+
+/// Problems the table check lists before "and more".
+const STATE_PROBLEMS: usize = 20;
 
 #[derive(Serialize)]
 struct VerifyJson {
@@ -209,8 +212,12 @@ struct VerifyJson {
     integrity: Vec<String>,
     chains: Vec<ChainJson>,
     cross_check: Vec<Problem>,
-    anchor: Option<AnchorJson>,
+    /// Rows that differ from what the audit trail says (first ones).
+    state: Vec<String>,
+    anchors: Vec<AnchorJson>,
     problems: Vec<String>,
+    /// What a passing run proves, and what it cannot.
+    proven: String,
 }
 
 #[derive(Serialize)]
@@ -232,8 +239,10 @@ struct Problem {
 struct AnchorJson {
     hash: String,
     found: bool,
-    /// 1-based position of the anchored decision in the chain (0 for an
-    /// anchor taken before the first decision).
+    /// The chain the hash heads ("decision" or "audit event").
+    chain: Option<&'static str>,
+    /// 1-based position of the anchored entry in its chain (0 for an
+    /// anchor taken before the first entry).
     position: Option<u64>,
     recorded_since: Option<u64>,
 }
@@ -243,15 +252,29 @@ fn parse_anchor(raw: &str) -> Result<String, CliError> {
     let h = raw.trim().to_ascii_lowercase();
     if h.len() != 64 || !h.chars().all(|c| c.is_ascii_hexdigit()) {
         return Err(CliError::Usage(format!(
-            "the anchor '{}' is not a decision-chain hash: give the 64 hexadecimal characters an export states as its head hash",
+            "the anchor '{}' is not a chain hash: give the 64 hexadecimal characters an export states as a head hash",
             sanitize(raw.trim())
         )));
     }
     Ok(h)
 }
 
+/// Where `hash` is in the chains: the chain and its 1-based position.
+fn locate(hash: &str, chains: &[crate::store::ChainReport]) -> Option<(&'static str, u64)> {
+    if hash == GENESIS {
+        return Some(("any", 0));
+    }
+    chains
+        .iter()
+        .find_map(|c| c.hashes.iter().position(|h| h == hash).map(|i| (c.name, i as u64 + 1)))
+}
+
 pub fn verify(ctx: &mut Ctx, a: VerifyArgs) -> CliResult {
-    let anchor = a.anchor.as_deref().map(parse_anchor).transpose()?;
+    let anchors = a
+        .anchor
+        .iter()
+        .map(|s| parse_anchor(s))
+        .collect::<Result<Vec<_>, _>>()?;
     let store = &ctx.store;
     let mut problems: Vec<String> = Vec::new();
     let integrity = match store.integrity_check()? {
@@ -272,22 +295,29 @@ pub fn verify(ctx: &mut Ctx, a: VerifyArgs) -> CliResult {
     }
     let cross = store.decision_audit_mismatches()?;
     problems.extend(cross.iter().map(|(_, r)| r.clone()));
-    let decisions = chains.iter().find(|c| c.name == "decision");
-    let anchor_result = anchor.map(|hash| {
-        let position = if hash == GENESIS {
-            Some(0)
-        } else {
-            decisions.and_then(|c| c.hashes.iter().position(|h| *h == hash)).map(|i| i as u64 + 1)
-        };
-        let entries = decisions.map_or(0, |c| c.entries);
-        if position.is_none() {
-            problems.push(format!(
-                "the anchor {hash} is not in the decision chain: the log was rewritten since the export that stated it, or the anchor comes from another file"
-            ));
-        }
-        AnchorJson { found: position.is_some(), recorded_since: position.map(|p| entries - p), position, hash }
-    });
+    let state = crate::store::check_state(store, STATE_PROBLEMS)?;
+    problems.extend(state.iter().cloned());
+    let anchor_results: Vec<AnchorJson> = anchors
+        .into_iter()
+        .map(|hash| {
+            let found = locate(&hash, &chains);
+            let entries = |name: &str| chains.iter().find(|c| c.name == name).map_or(0, |c| c.entries);
+            if found.is_none() {
+                problems.push(format!(
+                    "the anchor {hash} is in neither chain: the log or the trail was cut back or rewritten since the export that stated it, or the anchor comes from another file"
+                ));
+            }
+            AnchorJson {
+                found: found.is_some(),
+                chain: found.map(|f| f.0),
+                position: found.map(|f| f.1),
+                recorded_since: found.filter(|f| f.0 != "any").map(|(name, p)| entries(name) - p),
+                hash,
+            }
+        })
+        .collect();
     let ok = problems.is_empty();
+    let proven = proven_sentence(&chains, &anchor_results);
     if a.json {
         print_json(&VerifyJson {
             schema_version: VERIFY_SCHEMA_VERSION,
@@ -311,8 +341,10 @@ pub fn verify(ctx: &mut Ctx, a: VerifyArgs) -> CliResult {
                     reason: r.clone(),
                 })
                 .collect(),
-            anchor: anchor_result,
+            state: state.clone(),
+            anchors: anchor_results,
             problems: problems.clone(),
+            proven: proven.clone(),
         })?;
     } else {
         let mark = |good: bool| if good { "ok  " } else { "FAIL" };
@@ -340,33 +372,42 @@ pub fn verify(ctx: &mut Ctx, a: VerifyArgs) -> CliResult {
             None => outln!("{} decisions match the audit trail", mark(true)),
             Some((_, reason)) => outln!("{} {}", mark(false), sanitize(reason)),
         }
-        if let Some(a) = &anchor_result {
-            match (a.position, a.recorded_since) {
-                (Some(0), _) => outln!(
-                    "{} anchor {} is the empty log's hash: every later log extends it",
+        match state.first() {
+            None => outln!(
+                "{} every table matches the audit trail (pilots, checklists, people, owners, scores, metrics, notices, programme, summaries)",
+                mark(true)
+            ),
+            Some(first) => {
+                outln!("{} {}", mark(false), sanitize(first));
+                for p in state.iter().skip(1) {
+                    outln!("     {}", sanitize(p));
+                }
+            }
+        }
+        for a in &anchor_results {
+            match (a.chain, a.position, a.recorded_since) {
+                (Some("any"), ..) => outln!(
+                    "{} anchor {} is the empty chain's hash: every later chain extends it",
                     mark(true),
                     a.hash
                 ),
-                (Some(p), Some(since)) => outln!(
-                    "{} anchor {} is decision {p} of the chain ({since} recorded since)",
+                (Some(chain), Some(p), Some(since)) => outln!(
+                    "{} anchor {} is {chain} {p} of the {chain} chain ({since} recorded since)",
                     mark(true),
                     a.hash
                 ),
-                _ => outln!("{} anchor {} is not in the decision chain", mark(false), a.hash),
+                _ => outln!("{} anchor {} is in neither chain", mark(false), a.hash),
             }
         }
     }
     if ok {
         if !a.json {
-            outln!(
-                "{} verifies: nothing was changed behind lastmile's back.",
-                sanitize(&store.path().display().to_string())
-            );
+            outln!("{} verifies. {}", sanitize(&store.path().display().to_string()), proven);
         }
         return Ok(());
     }
     Err(Error::Storage(format!(
-        "{} does not verify: {}{}; restore it from a backup ('lastmile backup' makes one) and find out who changed it",
+        "{} does not verify: {}{}; restore it from a backup ('lastmile restore BACKUP') and find out who changed it",
         store.path().display(),
         problems[0],
         if problems.len() > 1 {
@@ -376,6 +417,32 @@ pub fn verify(ctx: &mut Ctx, a: VerifyArgs) -> CliResult {
         }
     ))
     .into())
+}
+
+/// What a passing verify proves, and what it cannot, in two sentences.
+fn proven_sentence(chains: &[crate::store::ChainReport], anchors: &[AnchorJson]) -> String {
+    let count = |name: &str| chains.iter().find(|c| c.name == name).map_or(0, |c| c.entries);
+    let mut s = format!(
+        "Proven: the file is whole, no row of the {} decisions or {} audit events was changed or removed from the middle of its chain, and every table holds what the audit trail says.",
+        count("decision"),
+        count("audit event")
+    );
+    let anchored: Vec<String> = anchors
+        .iter()
+        .filter_map(|a| match (a.chain, a.position) {
+            (Some(c), Some(p)) if c != "any" => Some(format!("{c} {p}")),
+            _ => None,
+        })
+        .collect();
+    if anchored.is_empty() {
+        s.push_str(" Not provable without an anchor: a chain rebuilt from scratch, or entries cut from its end; give the head hashes an export states with --anchor.");
+    } else {
+        s.push_str(&format!(
+            " The chains still extend the anchors (up to {}). Not provable: entries cut from the end after the newest anchor.",
+            anchored.join(" and ")
+        ));
+    }
+    s
 }
 
 pub fn backup(ctx: &mut Ctx, a: BackupArgs) -> CliResult {

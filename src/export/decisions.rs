@@ -215,7 +215,7 @@ fn short(hash: &str) -> &str {
 // ---------------------------------------------------------------- CSV
 
 /// The CSV header, in column order.
-pub const CSV_COLUMNS: [&str; 23] = [
+pub const CSV_COLUMNS: [&str; 25] = [
     "id",
     "pilot",
     "gate",
@@ -238,6 +238,8 @@ pub const CSV_COLUMNS: [&str; 23] = [
     "hash",
     "chain_head",
     "chain_entries",
+    "audit_head",
+    "audit_entries",
     "exported_at",
 ];
 
@@ -252,6 +254,8 @@ fn write_csv(log: &Log, w: &mut dyn Write) -> Result<()> {
     out.write_record(CSV_COLUMNS).map_err(err)?;
     let entries = log.anchor.entries.to_string();
     let head = csv_cell(&scrub(&log.anchor.head)).into_owned();
+    let audit_entries = log.anchor.audit_entries.to_string();
+    let audit_head = csv_cell(&scrub(&log.anchor.audit_head)).into_owned();
     let mut criteria = String::new();
     for d in &log.decisions {
         criteria.clear();
@@ -294,6 +298,8 @@ fn write_csv(log: &Log, w: &mut dyn Write) -> Result<()> {
             &csv_cell(&scrub(&d.hash)),
             &head,
             &entries,
+            &audit_head,
+            &audit_entries,
             &log.anchor.exported_at,
         ])
         .map_err(err)?;
@@ -326,6 +332,8 @@ struct JsonFilter<'a> {
 struct JsonChain<'a> {
     head: &'a str,
     entries: u64,
+    audit_head: &'a str,
+    audit_entries: u64,
 }
 
 #[derive(Serialize)]
@@ -370,6 +378,8 @@ fn write_json(log: &Log, w: &mut dyn Write) -> Result<()> {
         chain: JsonChain {
             head: &log.anchor.head,
             entries: log.anchor.entries,
+            audit_head: &log.anchor.audit_head,
+            audit_entries: log.anchor.audit_entries,
         },
         count: log.decisions.len(),
         decisions: log

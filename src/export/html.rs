@@ -77,11 +77,14 @@ pub(crate) fn open(w: &mut dyn Write, title: &str, page: &str) -> io::Result<()>
 pub(crate) fn anchor(w: &mut dyn Write, a: &super::Anchor) -> io::Result<()> {
     write!(
         w,
-        "<section class=\"anchor\" aria-label=\"Decision chain anchor\">\n<p>Decision chain: <strong>{}</strong> {}, head hash <code>{}</code>, exported {}.</p>\n\
+        "<section class=\"anchor\" aria-label=\"Decision chain anchor\">\n<p>Decision chain: <strong>{}</strong> {}, head hash <code>{}</code>; audit chain: <strong>{}</strong> {}, head hash <code>{}</code>; exported {}.</p>\n\
          <p class=\"note\">To check later that this is still the log in the file, run <code>{}</code>.</p>\n</section>\n",
         a.entries,
         if a.entries == 1 { "entry" } else { "entries" },
         html(&a.head),
+        a.audit_entries,
+        if a.audit_entries == 1 { "event" } else { "events" },
+        html(&a.audit_head),
         html(&a.exported_at),
         html(&a.verify_command())
     )

@@ -2,10 +2,11 @@
 //! ([`decisions`], in Markdown, CSV, JSON and HTML) and the
 //! steering-committee pack ([`pack`], in Markdown and HTML).
 //!
-//! Every export states the decision chain's head hash, its number of entries
-//! and the time of the export (an [`Anchor`]), so a committee can later check
-//! with `lastmile verify --anchor HASH` that the log they were given is still
-//! part of the log in the file. Every untrusted string passes through
+//! Every export states both chains' head hashes (decisions and audit
+//! events), their numbers of entries and the time of the export (an
+//! [`Anchor`]), so a committee can later check with `lastmile verify
+//! --anchor HASH --anchor HASH` that the log they were given is still part
+//! of the log in the file, and that no change since was removed. Every untrusted string passes through
 //! [`escape`] for its format: CSV cells are neutralised against formula
 //! injection, Markdown cells cannot break out of their table, and HTML text
 //! is always escaped. Renderers write to any [`std::io::Write`], so a large
@@ -98,6 +99,11 @@ pub struct Anchor {
     pub head: String,
     /// Number of decisions in the chain (all of them, whatever the filter).
     pub entries: u64,
+    /// Hash of the newest audit event: anchors every change, not only
+    /// decisions.
+    pub audit_head: String,
+    /// Number of audit events.
+    pub audit_entries: u64,
     /// When the export was made (UTC, RFC 3339).
     pub exported_at: String,
 }
@@ -106,41 +112,51 @@ impl Anchor {
     /// The decision chain of `store` as it is now.
     pub fn of(store: &Store) -> Result<Anchor> {
         let (head, entries) = store.decision_chain_head()?;
+        let (audit_head, audit_entries) = store.audit_chain_head()?;
         Ok(Anchor {
             head,
             entries,
+            audit_head,
+            audit_entries,
             exported_at: store.clock().now_utc(),
         })
     }
 
     /// The command that checks this anchor later.
     pub fn verify_command(&self) -> String {
-        format!("lastmile verify --anchor {}", self.head)
+        format!("lastmile verify --anchor {} --anchor {}", self.head, self.audit_head)
     }
 
     /// The anchor as a Markdown sentence; `what` completes "To check later
     /// that ...".
     pub(crate) fn markdown(&self, what: &str) -> String {
-        let cmd = if self.head.chars().all(|c| c.is_ascii_hexdigit()) {
+        let hex = |h: &str| h.chars().all(|c| c.is_ascii_hexdigit());
+        let cmd = if hex(&self.head) && hex(&self.audit_head) {
             format!("`{}`", self.verify_command())
         } else {
             escape::md(&self.verify_command())
         };
         format!(
-            "Decision chain: {} {}, head hash {}. To check later that {what}, run {cmd}.",
+            "Decision chain: {} {}, head hash {}; audit chain: {} {}, head hash {}. To check later that {what}, run {cmd}.",
             self.entries,
             if self.entries == 1 { "entry" } else { "entries" },
-            escape::md_hash(&self.head)
+            escape::md_hash(&self.head),
+            self.audit_entries,
+            if self.audit_entries == 1 { "event" } else { "events" },
+            escape::md_hash(&self.audit_head)
         )
     }
 
     /// One sentence stating the anchor.
     pub fn sentence(&self) -> String {
         format!(
-            "Decision chain: {} {}, head hash {}, exported {}.",
+            "Decision chain: {} {}, head hash {}; audit chain: {} {}, head hash {}; exported {}.",
             self.entries,
             if self.entries == 1 { "entry" } else { "entries" },
             self.head,
+            self.audit_entries,
+            if self.audit_entries == 1 { "event" } else { "events" },
+            self.audit_head,
             self.exported_at
         )
     }

@@ -39,11 +39,15 @@ struct AuditContent<'a> {
     field: &'a str,
     old: Option<&'a str>,
     new: Option<&'a str>,
+    /// Schema 3: the digest of the row (or rows) an event creates, so the
+    /// chain pins their whole content ([`super::state`]). Events without
+    /// one hash exactly as before, so older chains still verify.
+    digest: Option<&'a str>,
 }
 
 impl AuditContent<'_> {
     fn hash(&self, prev: &str) -> String {
-        let f = [
+        let mut f = vec![
             Some(self.at),
             Some(self.actor),
             Some(self.entity),
@@ -53,8 +57,61 @@ impl AuditContent<'_> {
             self.old,
             self.new,
         ];
+        if let Some(d) = self.digest {
+            f.push(Some(d));
+        }
         chain_hash(prev, &f)
     }
+}
+
+/// The newest audit event's hash (the chain's head), or the genesis hash.
+pub(crate) fn audit_head(c: &rusqlite::Connection) -> rusqlite::Result<String> {
+    Ok(
+        c.query_row("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .unwrap_or_else(|| GENESIS.to_string()),
+    )
+}
+
+/// One event to append with [`append_event`].
+pub(crate) struct NewEvent<'a> {
+    pub at: &'a str,
+    pub actor: &'a str,
+    pub entity: &'a str,
+    pub entity_id: i64,
+    pub pilot_id: Option<i64>,
+    pub field: &'a str,
+    pub old: Option<&'a str>,
+    pub new: Option<&'a str>,
+    pub digest: Option<&'a str>,
+}
+
+/// Append one event after `prev` (the chain's head); returns its hash.
+pub(crate) fn append_event(c: &rusqlite::Connection, prev: &str, ev: &NewEvent) -> rusqlite::Result<String> {
+    let id_s = ev.entity_id.to_string();
+    let pilot_s = ev.pilot_id.map(|p| p.to_string());
+    let hash = AuditContent {
+        at: ev.at,
+        actor: ev.actor,
+        entity: ev.entity,
+        entity_id: &id_s,
+        pilot_id: pilot_s.as_deref(),
+        field: ev.field,
+        old: ev.old,
+        new: ev.new,
+        digest: ev.digest,
+    }
+    .hash(prev);
+    c.prepare_cached(
+        "INSERT INTO audit_events (at, actor, entity, entity_id, pilot_id, field, old_value, new_value, digest, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        ev.at, ev.actor, ev.entity, ev.entity_id, ev.pilot_id, ev.field, ev.old, ev.new, ev.digest, prev, hash
+    ])?;
+    Ok(hash)
 }
 
 impl Tx<'_> {
@@ -68,39 +125,42 @@ impl Tx<'_> {
         old: Option<&str>,
         new: Option<&str>,
     ) -> Result<()> {
+        self.audit_with_digest(entity, entity_id, pilot_id, field, old, new, None)
+    }
+
+    /// Record the creation of a row whose content `digest` pins
+    /// ([`super::state`]).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn audit_with_digest(
+        &mut self,
+        entity: &str,
+        entity_id: i64,
+        pilot_id: Option<i64>,
+        field: &str,
+        old: Option<&str>,
+        new: Option<&str>,
+        digest: Option<&str>,
+    ) -> Result<()> {
         let prev = match self.last_audit_hash.take() {
             Some(h) => h,
-            None => self
-                .conn()
-                .query_row("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1", [], |r| {
-                    r.get(0)
-                })
-                .optional()
-                .map_err(|e| self.err(e))?
-                .unwrap_or_else(|| GENESIS.to_string()),
+            None => audit_head(self.conn()).map_err(|e| self.err(e))?,
         };
-        let id_s = entity_id.to_string();
-        let pilot_s = pilot_id.map(|p| p.to_string());
-        let hash = AuditContent {
-            at: &self.now,
-            actor: self.actor,
-            entity,
-            entity_id: &id_s,
-            pilot_id: pilot_s.as_deref(),
-            field,
-            old,
-            new,
-        }
-        .hash(&prev);
-        self.conn()
-            .prepare_cached(
-                "INSERT INTO audit_events (at, actor, entity, entity_id, pilot_id, field, old_value, new_value, prev_hash, hash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )
-            .and_then(|mut s| {
-                s.execute(params![self.now, self.actor, entity, entity_id, pilot_id, field, old, new, prev, hash])
-            })
-            .map_err(|e| self.err(e))?;
+        let hash = append_event(
+            self.conn(),
+            &prev,
+            &NewEvent {
+                at: &self.now,
+                actor: self.actor,
+                entity,
+                entity_id,
+                pilot_id,
+                field,
+                old,
+                new,
+                digest,
+            },
+        )
+        .map_err(|e| self.err(e))?;
         self.last_audit_hash = Some(hash);
         Ok(())
     }
@@ -163,7 +223,7 @@ impl ChainReport {
 pub fn verify_chains(store: &Store) -> Result<Vec<ChainReport>> {
     let c = store.conn();
     let mut stmt = c
-        .prepare("SELECT id, at, actor, entity, entity_id, pilot_id, field, old_value, new_value, prev_hash, hash FROM audit_events ORDER BY id")
+        .prepare("SELECT id, at, actor, entity, entity_id, pilot_id, field, old_value, new_value, prev_hash, hash, digest FROM audit_events ORDER BY id")
         .map_err(|e| store.err(e))?;
     let rows = stmt
         .query_map([], |r| {
@@ -178,6 +238,7 @@ pub fn verify_chains(store: &Store) -> Result<Vec<ChainReport>> {
             let new: Option<String> = r.get(8)?;
             let prev: String = r.get(9)?;
             let hash: String = r.get(10)?;
+            let digest: Option<String> = r.get(11)?;
             let eid = entity_id.to_string();
             let pid = pilot_id.map(|p| p.to_string());
             let computed = AuditContent {
@@ -189,6 +250,7 @@ pub fn verify_chains(store: &Store) -> Result<Vec<ChainReport>> {
                 field: &field,
                 old: old.as_deref(),
                 new: new.as_deref(),
+                digest: digest.as_deref(),
             }
             .hash(&prev);
             Ok((id, prev, hash, computed))
@@ -267,13 +329,14 @@ mod tests {
             .unwrap();
         let r = verify_chains(&s).unwrap();
         assert!(r.iter().all(|c| c.broken_at.is_none()), "{r:?}");
-        assert_eq!(r[1].entries, 3);
+        // The new file's programme row, then the three events above.
+        assert_eq!(r[1].entries, 4);
         s.conn()
             .execute_batch(
-                "DROP TRIGGER audit_append_only_update; UPDATE audit_events SET new_value = 'C' WHERE id = 2;",
+                "DROP TRIGGER audit_append_only_update; UPDATE audit_events SET new_value = 'C' WHERE id = 3;",
             )
             .unwrap();
         let r = verify_chains(&s).unwrap();
-        assert_eq!(r[1].broken_at.as_ref().unwrap().0, 2);
+        assert_eq!(r[1].broken_at.as_ref().unwrap().0, 3);
     }
 }

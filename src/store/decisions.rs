@@ -102,11 +102,15 @@ fn criteria_text(c: &[Criterion], gated: bool) -> String {
 /// rationale, decided-by id, date, stop conditions, communicated (0/1),
 /// recorded at, recorded by, criteria; then, for a gate decision (schema
 /// 2), the gate, the override, the pivot phase, the review date and
-/// whether the maker owns the pilot.
-fn hash_of(prev: &str, f: [&str; 10], gated: Option<[&str; 5]>) -> String {
+/// whether the maker owns the pilot; then, from schema 3, the pilot's and
+/// the decision-maker's names as recorded (what the exports print).
+fn hash_of(prev: &str, f: [&str; 10], gated: Option<[&str; 5]>, names: Option<[&str; 2]>) -> String {
     let mut all: Vec<Option<&str>> = f.map(Some).to_vec();
     if let Some(g) = gated {
         all.extend(g.map(Some));
+    }
+    if let Some(n) = names {
+        all.extend(n.map(Some));
     }
     chain_hash(prev, &all)
 }
@@ -199,6 +203,10 @@ impl Tx<'_> {
             _ => None,
         };
         let review = review_on.map(|r| r.to_string());
+        let pilot_name: String = self
+            .conn()
+            .query_row("SELECT name FROM pilots WHERE id = ?1", [pilot_id], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
         let prev = self.decision_head()?;
         let hash = hash_of(
             &prev,
@@ -221,17 +229,20 @@ impl Tx<'_> {
                 review.as_deref().unwrap_or(""),
                 if maker_is_owner { "1" } else { "0" },
             ]),
+            Some([&pilot_name, &maker]),
         );
         self.conn()
             .prepare_cached(
                 "INSERT INTO decisions (pilot_id, outcome, rationale, decided_by, decided_on, stop_conditions, communicated,
-                 recorded_at, recorded_by, prev_hash, hash, gate, override, pivot_to, review_on, maker_is_owner)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                 recorded_at, recorded_by, prev_hash, hash, gate, override, pivot_to, review_on, maker_is_owner,
+                 pilot_name, decided_by_name)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
             )
             .and_then(|mut s| {
                 s.execute(params![
                     pilot_id, outcome.key(), rationale, d.decided_by, decided_on, stop, d.communicated, self.now, self.actor,
-                    prev, hash, gate.phase.key(), override_stored, pivot_to, review, maker_is_owner
+                    prev, hash, gate.phase.key(), override_stored, pivot_to, review, maker_is_owner,
+                    pilot_name, maker
                 ])
             })
             .map_err(|e| self.err(e))?;
@@ -254,7 +265,17 @@ impl Tx<'_> {
             gate.name.to_lowercase(),
             if override_stored.is_empty() { "" } else { " (override)" }
         );
-        self.audit("decision", id, Some(pilot_id), "created", None, Some(&summary))?;
+        // The event carries the decision's hash: the two chains vouch for
+        // each other.
+        self.audit_with_digest(
+            "decision",
+            id,
+            Some(pilot_id),
+            "created",
+            None,
+            Some(&summary),
+            Some(&hash),
+        )?;
         self.apply_effect(pilot_id, effect)?;
         self.close_review_items(pb, pilot_id, gate.phase, id, outcome)?;
         Ok(Recorded {
@@ -396,14 +417,7 @@ impl Tx<'_> {
                 params![decision_id, self.now, self.actor],
             )
             .map_err(|e| self.err(e))?;
-        self.audit(
-            "decision",
-            decision_id,
-            Some(pilot_id),
-            "communicated",
-            Some("no"),
-            Some("yes"),
-        )
+        self.audit_notice(decision_id, pilot_id)
     }
 }
 
@@ -411,7 +425,8 @@ impl Store {
     /// Decisions, newest first, with criteria and supersession.
     pub fn decisions(&self, filter: &DecisionFilter) -> Result<Vec<Decision>> {
         const SELECT: &str =
-            "SELECT d.id, d.pilot_id, p.name, d.outcome, d.rationale, d.decided_by, pe.name, d.decided_on,
+            "SELECT d.id, d.pilot_id, coalesce(d.pilot_name, p.name), d.outcome, d.rationale, d.decided_by,
+                coalesce(d.decided_by_name, pe.name), d.decided_on,
                 d.stop_conditions, (d.communicated OR n.decision_id IS NOT NULL),
                 (SELECT MIN(l.id) FROM decisions l
                  WHERE l.pilot_id = d.pilot_id AND l.id > d.id AND (d.gate IS NULL OR l.gate IS d.gate)),
@@ -473,15 +488,23 @@ impl Store {
         Ok(out)
     }
 
-    /// The newest decision's hash and the number of decisions.
+    /// The newest audit event's hash and the number of audit events.
+    pub fn audit_chain_head(&self) -> Result<(String, u64)> {
+        self.chain_head("audit_events")
+    }
+
+    /// The decision chain's head hash and number of entries.
     pub fn decision_chain_head(&self) -> Result<(String, u64)> {
+        self.chain_head("decisions")
+    }
+
+    /// A chained table's head hash and number of rows.
+    fn chain_head(&self, table: &'static str) -> Result<(String, u64)> {
+        // `table` is one of the two names above, never input.
+        let sql = format!("SELECT (SELECT hash FROM {table} ORDER BY id DESC LIMIT 1), count(*) FROM {table}");
         let (head, n): (Option<String>, i64) = self
             .conn()
-            .query_row(
-                "SELECT (SELECT hash FROM decisions ORDER BY id DESC LIMIT 1), count(*) FROM decisions",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .query_row(&sql, [], |r| Ok((r.get(0)?, r.get(1)?)))
             .map_err(|e| self.err(e))?;
         Ok((head.unwrap_or_else(|| GENESIS.to_string()), n as u64))
     }
@@ -494,7 +517,8 @@ pub(crate) fn chain_rows(store: &Store) -> Result<Vec<(i64, String, String, Stri
     let mut stmt = c
         .prepare(
             "SELECT id, pilot_id, outcome, rationale, decided_by, decided_on, stop_conditions, communicated, recorded_at,
-                    recorded_by, prev_hash, hash, gate, override, pivot_to, review_on, maker_is_owner
+                    recorded_by, prev_hash, hash, gate, override, pivot_to, review_on, maker_is_owner,
+                    pilot_name, decided_by_name
              FROM decisions ORDER BY id",
         )
         .map_err(|e| store.err(e))?;
@@ -524,19 +548,38 @@ pub(crate) fn chain_rows(store: &Store) -> Result<Vec<(i64, String, String, Stri
                     r.get::<_, Option<String>>(15)?.unwrap_or_default(),
                     if r.get::<_, bool>(16)? { "1" } else { "0" },
                 ),
+                (r.get::<_, Option<String>>(17)?, r.get::<_, Option<String>>(18)?),
             ))
         })
         .map_err(|e| store.err(e))?;
     let mut out = Vec::new();
     for r in rows {
-        let (id, pid, outcome, rationale, by, on, stop, comm, at, rec_by, prev, hash, (gate, ov, pivot, review, owner)) =
-            r.map_err(|e| store.err(e))?;
+        let (
+            id,
+            pid,
+            outcome,
+            rationale,
+            by,
+            on,
+            stop,
+            comm,
+            at,
+            rec_by,
+            prev,
+            hash,
+            (gate, ov, pivot, review, owner),
+            names,
+        ) = r.map_err(|e| store.err(e))?;
         let ct = criteria_text(crits.get(&id).map(Vec::as_slice).unwrap_or(&[]), gate.is_some());
         let computed = hash_of(
             &prev,
             [&pid, &outcome, &rationale, &by, &on, &stop, &comm, &at, &rec_by, &ct],
             gate.as_deref()
                 .map(|g| [g, ov.as_str(), pivot.as_str(), review.as_str(), owner]),
+            match &names {
+                (Some(p), Some(m)) => Some([p.as_str(), m.as_str()]),
+                _ => None,
+            },
         );
         out.push((id, prev, hash, computed));
     }

@@ -28,6 +28,12 @@ fn metric_from_row(r: &Row) -> rusqlite::Result<Metric> {
     })
 }
 
+/// A value as the audit trail records it: exactly, so the trail can be
+/// replayed ([`super::state`]).
+fn exact(v: Option<f64>) -> String {
+    v.map(super::state::exact_num).unwrap_or_else(|| "-".into())
+}
+
 fn show(v: Option<f64>) -> String {
     v.map(crate::playbook::rubric::fmt_num).unwrap_or_else(|| "-".into())
 }
@@ -101,7 +107,7 @@ impl Tx<'_> {
             show(f.stretch),
             show(f.current)
         );
-        self.audit("metric", id, Some(pilot_id), "created", None, Some(&summary))?;
+        self.audit_metric_created(id, pilot_id, &summary)?;
         Ok(id)
     }
 
@@ -136,8 +142,8 @@ impl Tx<'_> {
             id,
             Some(m.pilot_id),
             "current",
-            Some(&show(m.current)),
-            Some(&show(value)),
+            Some(&exact(m.current)),
+            Some(&exact(value)),
         )
     }
 }

@@ -14,14 +14,63 @@ use std::path::Path;
 pub struct Migration {
     pub to: i64,
     pub sql: &'static str,
+    /// Work SQL alone cannot do, run after `sql` in the same transaction.
+    pub then: Option<AfterStep>,
 }
+
+/// Rust run after a step's SQL: (connection, clock, who upgrades).
+pub type AfterStep = fn(&Connection, &crate::clock::Clock, &str) -> rusqlite::Result<()>;
 
 /// Steps after version 1, in order. A new file gets `schema.sql`, which is
 /// already at [`SCHEMA_VERSION`].
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    to: 2,
-    sql: MIGRATE_TO_2,
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        to: 2,
+        sql: MIGRATE_TO_2,
+        then: None,
+    },
+    Migration {
+        to: 3,
+        sql: MIGRATE_TO_3,
+        then: Some(after_3),
+    },
+];
+
+/// Version 3: the audit chain pins every row. Creation events carry a
+/// digest of what they create; decisions keep the names as recorded; the
+/// file has an identity of its own.
+// The view repeats schema.sql's on purpose (see MIGRATE_TO_2).
+const MIGRATE_TO_3: &str = "
+    ALTER TABLE decisions ADD COLUMN pilot_name TEXT;
+    ALTER TABLE decisions ADD COLUMN decided_by_name TEXT;
+    ALTER TABLE audit_events ADD COLUMN digest TEXT;
+    CREATE TABLE file_meta (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        file_uuid   TEXT    NOT NULL
+    );
+    DROP VIEW decision_log;
+    CREATE VIEW decision_log AS
+    SELECT d.id, coalesce(d.pilot_name, p.name) AS pilot, d.gate, d.outcome, d.rationale,
+           coalesce(d.decided_by_name, pe.name) AS decided_by,
+           d.decided_on, d.stop_conditions,
+           (d.communicated OR n.decision_id IS NOT NULL) AS communicated,
+           (SELECT MIN(l.id) FROM decisions l
+            WHERE l.pilot_id = d.pilot_id AND l.id > d.id AND (d.gate IS NULL OR l.gate IS d.gate)) AS superseded_by,
+           d.override, d.pivot_to, d.review_on, d.maker_is_owner,
+           d.recorded_at, d.recorded_by, d.hash
+    FROM decisions d
+    JOIN pilots p ON p.id = d.pilot_id
+    JOIN people pe ON pe.id = d.decided_by
+    LEFT JOIN decision_notices n ON n.decision_id = d.id;
+";
+
+/// Version 3, continued: the file's identity, and a baseline event per row
+/// pinning its content as it is at the upgrade (earlier events recorded
+/// changes but not whole rows).
+fn after_3(c: &Connection, clock: &crate::clock::Clock, actor: &str) -> rusqlite::Result<()> {
+    super::state::set_file_uuid(c)?;
+    super::state::write_baseline(c, &clock.now_utc(), actor)
+}
 
 /// Version 2: stage gates. Decisions record the gate they decide and what
 /// the outcome did; criteria say whether they were must- or should-meet;
@@ -83,7 +132,14 @@ const MIGRATE_TO_2: &str = "
 /// Bring the database to `target`. `steps` are applied to files already at
 /// version 1 or later; a version-0 (new) file gets `schema.sql`, which is at
 /// [`SCHEMA_VERSION`], and then any steps past that.
-pub fn migrate(conn: &mut Connection, steps: &[Migration], target: i64, clock: &crate::clock::Clock) -> Result<()> {
+/// `actor` is who is recorded for the rows the schema itself creates.
+pub fn migrate(
+    conn: &mut Connection,
+    steps: &[Migration],
+    target: i64,
+    clock: &crate::clock::Clock,
+    actor: &str,
+) -> Result<()> {
     let p = Path::new("database");
     let e = |err| map_sql(p, err);
     let tx = conn
@@ -103,6 +159,8 @@ pub fn migrate(conn: &mut Connection, steps: &[Migration], target: i64, clock: &
         .map_err(e)?;
         tx.execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID};"))
             .map_err(e)?;
+        super::state::set_file_uuid(&tx).map_err(e)?;
+        super::state::record_programme_created(&tx, &clock.now_utc(), actor).map_err(e)?;
         version = SCHEMA_VERSION;
     }
     let start = version;
@@ -113,12 +171,16 @@ pub fn migrate(conn: &mut Connection, steps: &[Migration], target: i64, clock: &
                 version + 1
             )));
         }
-        tx.execute_batch(step.sql).map_err(|err| {
+        let fail = |err: rusqlite::Error| {
             Error::Storage(format!(
                 "migration to schema {} failed ({err}); nothing was changed",
                 step.to
             ))
-        })?;
+        };
+        tx.execute_batch(step.sql).map_err(fail)?;
+        if let Some(then) = step.then {
+            then(&tx, clock, actor).map_err(fail)?;
+        }
         version = step.to;
     }
     if version != target {
@@ -141,7 +203,7 @@ mod tests {
 
     fn v1() -> Connection {
         let mut c = Connection::open_in_memory().unwrap();
-        migrate(&mut c, MIGRATIONS, SCHEMA_VERSION, &crate::clock::Clock::system()).unwrap();
+        migrate(&mut c, MIGRATIONS, SCHEMA_VERSION, &crate::clock::Clock::system(), "t").unwrap();
         c
     }
 
@@ -162,13 +224,15 @@ mod tests {
             Migration {
                 to: SCHEMA_VERSION + 1,
                 sql: "ALTER TABLE people ADD COLUMN email TEXT NOT NULL DEFAULT '';",
+                then: None,
             },
             Migration {
                 to: SCHEMA_VERSION + 2,
                 sql: "CREATE INDEX people_email ON people (email);",
+                then: None,
             },
         ];
-        migrate(&mut c, &steps, SCHEMA_VERSION + 2, &crate::clock::Clock::system()).unwrap();
+        migrate(&mut c, &steps, SCHEMA_VERSION + 2, &crate::clock::Clock::system(), "t").unwrap();
         assert_eq!(version(&c), SCHEMA_VERSION + 2);
         c.execute(
             "INSERT INTO people (name, email, created_at, updated_at, updated_by) VALUES ('a', 'a@x', '', '', '')",
@@ -176,7 +240,7 @@ mod tests {
         )
         .unwrap();
         // Running again is a no-op.
-        migrate(&mut c, &steps, SCHEMA_VERSION + 2, &crate::clock::Clock::system()).unwrap();
+        migrate(&mut c, &steps, SCHEMA_VERSION + 2, &crate::clock::Clock::system(), "t").unwrap();
     }
 
     #[test]
@@ -186,13 +250,15 @@ mod tests {
             Migration {
                 to: SCHEMA_VERSION + 1,
                 sql: "ALTER TABLE people ADD COLUMN email TEXT;",
+                then: None,
             },
             Migration {
                 to: SCHEMA_VERSION + 2,
                 sql: "THIS IS NOT SQL;",
+                then: None,
             },
         ];
-        let e = migrate(&mut c, &steps, SCHEMA_VERSION + 2, &crate::clock::Clock::system())
+        let e = migrate(&mut c, &steps, SCHEMA_VERSION + 2, &crate::clock::Clock::system(), "t")
             .unwrap_err()
             .to_string();
         assert!(e.contains("nothing was changed"), "{e}");
@@ -210,7 +276,7 @@ mod tests {
     #[test]
     fn missing_step_is_an_error() {
         let mut c = v1();
-        let e = migrate(&mut c, &[], SCHEMA_VERSION + 1, &crate::clock::Clock::system())
+        let e = migrate(&mut c, &[], SCHEMA_VERSION + 1, &crate::clock::Clock::system(), "t")
             .unwrap_err()
             .to_string();
         assert!(e.contains("no migration path"), "{e}");

@@ -17,6 +17,7 @@ mod pilots;
 mod portfolio;
 mod restore;
 mod scores;
+mod state;
 mod ui_queries;
 
 pub use audit::{verify_chains, ChainReport, GENESIS};
@@ -24,13 +25,14 @@ pub use decisions::DecisionFilter;
 pub use open::{busy_timeout, OpenMode, BUSY_TIMEOUT};
 pub use portfolio::{candidate_facts, PilotRow, Programme};
 pub use restore::{restore, Restored};
+pub use state::check_state;
 
 use crate::{Error, Result};
 use rusqlite::{Connection, ErrorCode, TransactionBehavior};
 use std::path::{Path, PathBuf};
 
 /// The schema this build writes (PRAGMA user_version).
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 /// `PRAGMA application_id` of a lastmile file ("LMIL").
 pub const APPLICATION_ID: i64 = 0x4c4d_494c;
 /// The canonical schema, applied to a new file.
@@ -50,6 +52,10 @@ pub struct Store {
     /// Whether the file passed SQLite's check before this session's first
     /// write (see [`health`]).
     health: health::Health,
+    /// The identity stored in the file when it was opened (`file_meta`):
+    /// another file put in its place, even over the same inode, has
+    /// another.
+    file_uuid: Option<String>,
     /// A shared lock on the file while it is open here, so that a restore
     /// knows (see [`restore`]). Declared last: dropped after `conn`.
     _presence: Option<std::fs::File>,
@@ -123,6 +129,12 @@ impl Store {
             today: self.clock.today(),
             last_audit_hash: None,
         };
+        // A file copied over ours in place keeps the inode but not the
+        // identity stored in it: never write through to it.
+        if self.file_uuid.is_some() && state::file_uuid(&w.tx) != self.file_uuid {
+            drop(w);
+            return Err(overwritten_error(&path));
+        }
         let out = f(&mut w)?;
         // In WAL mode SQLite would happily commit into a file that has been
         // deleted or replaced since it was opened, and the change would be
@@ -168,7 +180,8 @@ impl Store {
     /// Whether the file at our path is no longer the one we opened (moved,
     /// deleted, or replaced by another file, as by a restore with `mv`).
     pub fn replaced_underneath(&self) -> bool {
-        self.file_id.is_some() && file_identity(&self.path) != self.file_id
+        (self.file_id.is_some() && file_identity(&self.path) != self.file_id)
+            || (self.file_uuid.is_some() && state::file_uuid(&self.conn) != self.file_uuid)
     }
 
     /// Close this store and open the file now at its path: first our
@@ -227,8 +240,10 @@ impl Store {
             Connection::open(dest).map_err(|e| Error::Io(format!("cannot create backup {}: {e}", dest.display())))?;
         // The copy keeps the source's WAL mode: make it one self-contained
         // file (no -wal or -shm appear beside it when it is read).
+        // It is another file from now on: it gets an identity of its own.
         let copied = self.copy_into(&mut out, dest).and_then(|()| {
             out.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))
+                .and_then(|()| state::renew_file_uuid(&out))
                 .map_err(|e| map_sql(dest, e))
         });
         drop(out);
@@ -345,6 +360,13 @@ pub(crate) fn file_identity(path: &Path) -> Option<(u64, u64)> {
 fn moved_error(path: &Path) -> Error {
     Error::Storage(format!(
         "{} was moved or deleted while lastmile had it open: nothing more was saved; reopen the file",
+        path.display()
+    ))
+}
+
+fn overwritten_error(path: &Path) -> Error {
+    Error::Storage(format!(
+        "{} was overwritten by another file while lastmile had it open (copied over it?): nothing was saved; quit and reopen it, and restore backups with 'lastmile restore BACKUP'",
         path.display()
     ))
 }

@@ -130,9 +130,11 @@ impl Store {
             clock,
             file_id: super::file_identity(path),
             health: Default::default(),
+            file_uuid: None,
             _presence: None,
         };
         store.set_actor(actor);
+        let actor_now = store.actor.clone();
         if version < SCHEMA_VERSION {
             if read_only {
                 return Err(Error::ReadOnly(format!(
@@ -147,13 +149,14 @@ impl Store {
                     store.backup_to(&backup)?;
                 }
             }
-            migrate::migrate(&mut store.conn, migrate::MIGRATIONS, SCHEMA_VERSION, &clock).map_err(
+            migrate::migrate(&mut store.conn, migrate::MIGRATIONS, SCHEMA_VERSION, &clock, &actor_now).map_err(
                 |err| match err {
                     Error::Storage(m) => Error::Storage(format!("upgrading {p}: {m}")),
                     other => other,
                 },
             )?;
         }
+        store.file_uuid = super::state::file_uuid(&store.conn);
         Ok(store)
     }
 }

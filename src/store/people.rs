@@ -64,7 +64,7 @@ impl Tx<'_> {
             .and_then(|mut s| s.execute(params![name, title, self.now, self.actor]))
             .map_err(|e| self.err(e))?;
         let id = self.conn().last_insert_rowid();
-        self.audit("person", id, None, "created", None, Some(&name))?;
+        self.audit_person_created(id, &name)?;
         Ok(id)
     }
 }

@@ -235,7 +235,7 @@ impl Tx<'_> {
         } else {
             format!("{name} ({}, {} checklist items)", sector.key(), items.len())
         };
-        self.audit("pilot", id, Some(id), "created", None, Some(&summary))?;
+        self.audit_pilot_created(id, &summary, items.len())?;
         Ok(id)
     }
 

@@ -112,6 +112,10 @@ fn check_backup(copy: &Path, backup: &Path) -> Result<()> {
             "{b} was written by a newer lastmile (schema {version}): restore it with that version"
         )));
     }
+    // The restored file is another file than the one it replaces.
+    if version >= 3 {
+        super::state::set_file_uuid(&c).map_err(|e| super::map_sql(backup, e))?;
+    }
     let rows: rusqlite::Result<Vec<String>> = c
         .prepare("PRAGMA integrity_check(1)")
         .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect());

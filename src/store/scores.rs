@@ -120,7 +120,7 @@ impl Tx<'_> {
             .map_err(|e| self.err(e))?;
         let id = self.conn().last_insert_rowid();
         let field = format!("{}.{}", rubric.key, q.key);
-        self.audit("score", id, Some(pilot_id), &field, old.as_deref(), Some(&label))?;
+        self.audit_score(id, pilot_id, &field, old.as_deref(), &label)?;
         Ok(id)
     }
 }
