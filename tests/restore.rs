@@ -110,3 +110,33 @@ fn a_workbench_whose_file_is_replaced_with_mv_notices_and_spoils_nothing() {
     e.ok(&["verify"]);
     assert!(!pilot_names(&e).contains(&"Only in the old file".to_string()));
 }
+
+#[test]
+fn a_file_copied_over_in_place_is_noticed_and_not_written() {
+    let e = Env::demo();
+    let backup = e.path("b.db");
+    e.ok(&["backup", backup.to_str().unwrap()]);
+    let mut open = e.store();
+    open.write(|tx| tx.add_person("Written before", "")).unwrap();
+    let inode = std::fs::metadata(&e.db).unwrap();
+    // `cp backup t.db`: the same inode, other content.
+    std::fs::copy(&backup, &e.db).unwrap();
+    use std::os::unix::fs::MetadataExt;
+    assert_eq!(std::fs::metadata(&e.db).unwrap().ino(), inode.ino(), "copied in place");
+    assert!(open.replaced_underneath());
+    let err = open
+        .write(|tx| tx.add_person("Written after", ""))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("was overwritten by another file while lastmile had it open"),
+        "{err}"
+    );
+    // Reopened (as the workbench does), nothing of the old file's log is
+    // applied to the new content: it is the backup, whole.
+    let again = open.reopen().unwrap();
+    assert_eq!(again.integrity_check().unwrap(), Ok(()));
+    assert!(again.find_person("Written before").is_err());
+    drop(again);
+    e.ok(&["verify"]);
+}

@@ -56,6 +56,11 @@ pub struct Store {
     /// another file put in its place, even over the same inode, has
     /// another.
     file_uuid: Option<String>,
+    /// Where in the file (byte offset, length) the page holding the
+    /// identity is, when it was found there at open: read with plain file
+    /// I/O, since SQLite in WAL mode keeps serving its cached pages after
+    /// the file was overwritten in place.
+    uuid_page: Option<(u64, usize)>,
     /// A shared lock on the file while it is open here, so that a restore
     /// knows (see [`restore`]). Declared last: dropped after `conn`.
     _presence: Option<std::fs::File>,
@@ -117,6 +122,7 @@ impl Store {
         self.ensure_sound()?;
         let path = self.path.clone();
         let file_id = self.file_id;
+        let uuid_check = self.uuid_page.zip(self.file_uuid.clone());
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -131,9 +137,11 @@ impl Store {
         };
         // A file copied over ours in place keeps the inode but not the
         // identity stored in it: never write through to it.
-        if self.file_uuid.is_some() && state::file_uuid(&w.tx) != self.file_uuid {
-            drop(w);
-            return Err(overwritten_error(&path));
+        if let Some(((offset, len), uuid)) = &uuid_check {
+            if !page_holds(&path, *offset, *len, uuid) {
+                drop(w);
+                return Err(overwritten_error(&path));
+            }
         }
         let out = f(&mut w)?;
         // In WAL mode SQLite would happily commit into a file that has been
@@ -180,8 +188,33 @@ impl Store {
     /// Whether the file at our path is no longer the one we opened (moved,
     /// deleted, or replaced by another file, as by a restore with `mv`).
     pub fn replaced_underneath(&self) -> bool {
-        (self.file_id.is_some() && file_identity(&self.path) != self.file_id)
-            || (self.file_uuid.is_some() && state::file_uuid(&self.conn) != self.file_uuid)
+        (self.file_id.is_some() && file_identity(&self.path) != self.file_id) || self.overwritten_in_place()
+    }
+
+    /// Whether the page that held the file's identity when it was opened
+    /// holds it no longer (the file was overwritten in place).
+    fn overwritten_in_place(&self) -> bool {
+        match (&self.uuid_page, &self.file_uuid) {
+            (Some((offset, len)), Some(uuid)) => !page_holds(&self.path, *offset, *len, uuid),
+            _ => false,
+        }
+    }
+
+    /// Find the page holding the identity in the file itself; `None` if it
+    /// is not there (still only in the write-ahead log), so the check is
+    /// never made against a page that could not pass it.
+    fn locate_uuid_page(&self) -> Option<(u64, usize)> {
+        let uuid = self.file_uuid.as_ref()?;
+        let (root, size): (i64, i64) = self
+            .conn
+            .query_row(
+                "SELECT (SELECT rootpage FROM sqlite_master WHERE name = 'file_meta'), (SELECT page_size FROM pragma_page_size)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .ok()?;
+        let at = ((root - 1) * size) as u64;
+        page_holds(&self.path, at, size as usize, uuid).then_some((at, size as usize))
     }
 
     /// Close this store and open the file now at its path: first our
@@ -190,8 +223,24 @@ impl Store {
     /// to the new one.
     pub fn reopen(self) -> Result<Store> {
         let (path, actor, clock) = (self.path.clone(), self.actor.clone(), self.clock);
-        self.release_moved_wal();
-        drop(self);
+        if self.file_id.is_some() && file_identity(&path) == self.file_id {
+            // Overwritten in place: our log belongs to the old content, and
+            // checkpointing it would write old pages into the new file.
+            // Close without a checkpoint and empty the log, so nothing of
+            // it is ever applied.
+            let _ = self
+                .conn
+                .set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true);
+            drop(self);
+            let mut wal = path.as_os_str().to_owned();
+            wal.push("-wal");
+            if let Ok(f) = std::fs::OpenOptions::new().write(true).open(PathBuf::from(wal)) {
+                let _ = f.set_len(0);
+            }
+        } else {
+            self.release_moved_wal();
+            drop(self);
+        }
         Store::open_with_clock(&path, OpenMode::Existing, &actor, clock)
     }
 
@@ -341,6 +390,17 @@ impl<'a> Tx<'a> {
     pub(crate) fn conn(&self) -> &rusqlite::Transaction<'a> {
         &self.tx
     }
+}
+
+/// Whether `len` bytes at `offset` of the file at `path` contain `needle`.
+fn page_holds(path: &Path, offset: u64, len: usize, needle: &str) -> bool {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut buf = vec![0u8; len];
+    let read = std::fs::File::open(path).and_then(|mut f| {
+        f.seek(SeekFrom::Start(offset))?;
+        f.read_exact(&mut buf)
+    });
+    read.is_ok() && buf.windows(needle.len()).any(|w| w == needle.as_bytes())
 }
 
 /// (device, inode) of the file at `path`, if there is one.

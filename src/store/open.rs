@@ -131,6 +131,7 @@ impl Store {
             file_id: super::file_identity(path),
             health: Default::default(),
             file_uuid: None,
+            uuid_page: None,
             _presence: None,
         };
         store.set_actor(actor);
@@ -156,7 +157,16 @@ impl Store {
                 },
             )?;
         }
+        if version < SCHEMA_VERSION && !read_only {
+            // Move the new schema (and the file's identity) from the log
+            // into the file itself: a file copied over this one in place
+            // must be read from its own pages, never through our log.
+            let _ = store.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);");
+        }
         store.file_uuid = super::state::file_uuid(&store.conn);
+        if path.as_os_str() != ":memory:" {
+            store.uuid_page = store.locate_uuid_page();
+        }
         Ok(store)
     }
 }
