@@ -10,7 +10,9 @@ pub const MAX_NAME_CHARS: usize = 120;
 /// Longest free text (notes, rationale) lastmile accepts, in characters.
 pub const MAX_TEXT_CHARS: usize = 20_000;
 
-fn is_control(c: char) -> bool {
+/// Whether a character can act on a terminal: C0, DEL and C1 controls,
+/// and the bidi overrides and isolates.
+pub fn is_control(c: char) -> bool {
     // C0, DEL and C1 controls, plus bidi overrides that can reorder a line.
     c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }

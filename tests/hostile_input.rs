@@ -548,3 +548,119 @@ fn hostile_gate_text_in_a_playbook_never_reaches_the_terminal() {
         assert!(!has_terminal_control(&text), "after {keys:?}: {text:?}");
     }
 }
+
+/// The built-in playbook with `evil` appended to every piece of display
+/// text (names, summaries, frameworks, duties, section names, item text
+/// and hints, rubric descriptions, question text, help and guides, band
+/// and rule labels, metric category names and examples, lens text, gate
+/// names and criterion labels). Keys and the references between them are
+/// left alone, so the file still loads.
+fn poisoned_playbook(evil: &str) -> String {
+    fn walk(v: &mut toml::Value, top: &str, field: &str, evil: &str) {
+        const TEXT: &[&str] = &[
+            "name",
+            "summary",
+            "frameworks",
+            "duty",
+            "section",
+            "text",
+            "hint",
+            "description",
+            "help",
+            "source",
+            "examples",
+        ];
+        match v {
+            toml::Value::Table(t) => {
+                for (k, child) in t.iter_mut() {
+                    let top = if top.is_empty() { k.as_str() } else { top };
+                    // A guide maps answer labels (keys) to text.
+                    let field = if field == "guide" { "text" } else { k.as_str() };
+                    walk(child, top, field, evil);
+                }
+            }
+            toml::Value::Array(a) => {
+                for child in a {
+                    walk(child, top, field, evil);
+                }
+            }
+            toml::Value::String(s) => {
+                let text = TEXT.contains(&field)
+                    || (field == "label" && top != "scales")
+                    || (field == "items" && top == "lenses");
+                if text {
+                    s.push_str(evil);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut v: toml::Value = toml::from_str(lastmile::playbook::DEFAULT_PLAYBOOK).unwrap();
+    walk(&mut v, "", "", evil);
+    toml::to_string(&v).unwrap()
+}
+
+/// Every piece of playbook text (phase and sector names, frameworks, item
+/// text and hints, section names, rubric labels and guides, role duties,
+/// lens text...) comes from a file that may hold anything: the workbench
+/// never draws a control sequence from it, on any screen.
+#[test]
+fn hostile_playbook_text_never_reaches_the_workbench() {
+    use ratatui::{backend::TestBackend, Terminal};
+    let evil = "\u{1b}]0;pwned\u{7}\u{9b}2J\u{202e}";
+    let dir = tempfile::tempdir().unwrap();
+    let pb_path = dir.path().join("evil.toml");
+    std::fs::write(&pb_path, poisoned_playbook(evil)).unwrap();
+    let pb = lastmile::playbook::Playbook::load(&pb_path).unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 15).unwrap();
+    for keys in [
+        "",
+        "v",
+        "2",
+        "2 enter",
+        "3",
+        "3 enter",
+        "4",
+        "4 enter",
+        "enter",
+        "5",
+        "6",
+        "w",
+        "?",
+        "4 W",
+        "4 down D",
+        "s r",
+        "s s",
+        "enter s r",
+        "enter w",
+    ] {
+        let mut store =
+            lastmile::store::Store::open_in_memory_with_clock("Viewer", lastmile::clock::Clock::fixed(today)).unwrap();
+        lastmile::demo::load_realistic(&mut store, &pb, today).unwrap();
+        let mut app = lastmile::ui::App::new(store, pb.clone(), lastmile::ui::Config::default()).unwrap();
+        app.press(keys);
+        for (w, h) in [(80, 24), (120, 40), (200, 60)] {
+            let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+            t.draw(|f| app.draw(f)).unwrap();
+            assert_buffer_clean(&format!("'{keys}' at {w}x{h}"), t.backend().buffer());
+        }
+    }
+    // The command line too.
+    let db = dir.path().join("h.db");
+    let pb_arg = pb_path.to_str().unwrap();
+    ok(&db, &["--playbook", pb_arg, "demo"]);
+    for args in [
+        vec!["status"],
+        vec!["pilots", "list"],
+        vec!["pilots", "show", "Card fraud"],
+        vec!["check", "Card fraud"],
+        vec!["why", "Card fraud"],
+        vec!["score", "Card fraud"],
+        vec!["rubric", "Card fraud", "selection", "impact", "4", "--why", "x"],
+        vec!["score", "Card fraud"],
+    ] {
+        let mut all = vec!["--playbook", pb_arg];
+        all.extend(args.iter());
+        ok(&db, &all);
+    }
+}
