@@ -664,3 +664,64 @@ fn hostile_playbook_text_never_reaches_the_workbench() {
         ok(&db, &all);
     }
 }
+
+/// The command-line parser quotes what it was given in its own errors (an
+/// unknown subcommand, an invalid value, an unexpected argument) and shows
+/// environment values in `--help`: none of it reaches the terminal raw,
+/// and the exit codes stay the parser's (2 for a usage error, 0 for help
+/// and version).
+#[test]
+fn command_line_parser_errors_and_help_never_echo_controls() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let evil = "x\u{1b}]0;pwned\u{7}\u{9b}2J\u{202e}y";
+    let flag = format!("--{evil}");
+    let cases: Vec<Vec<&str>> = vec![
+        vec![evil],
+        vec!["pilots", evil],
+        vec!["pilots", "list", evil],
+        vec!["pilots", "list", &flag],
+        vec!["pilots", "add", "Claims", "--sector", evil],
+        vec!["decide", "claims", evil, "--by", "Dana", "--why", "x"],
+        vec!["status", "--json", evil],
+        vec!["check", "claims", "--phase", evil],
+        vec!["assign", "claims", evil, "Dana"],
+    ];
+    for args in cases {
+        let (code, out, err) = run(lastmile(&db, &args));
+        assert_eq!(code, 2, "{args:?}: a usage error\nstdout: {out}\nstderr: {err}");
+        assert_eq!(out, "", "{args:?}: errors go to stderr");
+        assert_clean(&format!("stderr of {args:?}"), &err);
+        assert!(err.starts_with("error: "), "{args:?}: {err}");
+        // The parser drops the well-formed OSC sequence; what is left is escaped.
+        assert!(
+            err.contains("\\u{9b}2J\\u{202e}y"),
+            "{args:?}: the value is shown escaped: {err}"
+        );
+    }
+    // A lone ESC or BEL, not a well-formed sequence, is shown escaped too.
+    let (code, _, err) = run(lastmile(&db, &["pilots", "a\u{1b}b\u{7}c"]));
+    assert_eq!(code, 2, "{err}");
+    assert_clean("stderr of a lone ESC", &err);
+    // Environment values are shown in --help.
+    for args in [vec!["--help"], vec!["pilots", "--help"], vec!["help"], vec!["-h"]] {
+        let mut c = std::process::Command::new(support::bin());
+        c.args(&args)
+            .env("LASTMILE_DB", format!("/tmp/{evil}.db"))
+            .env("LASTMILE_PLAYBOOK", evil);
+        let (code, out, err) = run(c);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        assert_eq!(err, "", "{args:?}: help goes to stdout");
+        assert_clean(&format!("stdout of {args:?}"), &out);
+        assert!(out.contains("Usage:"), "{args:?}: {out}");
+        if args == ["--help"] {
+            assert!(out.contains("LASTMILE_DB=/tmp/x"), "{out}");
+            assert!(out.contains("\\u{9b}2J\\u{202e}y"), "{out}");
+        }
+    }
+    let mut c = std::process::Command::new(support::bin());
+    c.arg("--version").env("LASTMILE_DB", evil);
+    let (code, out, _) = run(c);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("lastmile "), "{out}");
+}
