@@ -728,3 +728,84 @@ fn command_line_parser_errors_and_help_never_echo_controls() {
     assert!(out.starts_with("lastmile "), "{out}");
 }
 
+/// Names that look the same are the same name: uniqueness and lookup
+/// compare them composed (NFC) and in full Unicode lower case, so a name
+/// written with a combining accent clashes with the precomposed one;
+/// invisible characters are refused with the rule and the position;
+/// runs of Unicode spaces are cleaned to one space.
+#[test]
+fn look_alike_names_clash_and_invisible_characters_are_refused() {
+    let (dir, db) = fresh();
+    ok(&db, &["pilots", "add", "\u{c4}rzte Copilot"]);
+    let err = refused(&db, &["pilots", "add", "a\u{308}rzte copilot"]);
+    assert_eq!(
+        err,
+        "error: a pilot named '\u{c4}rzte Copilot' already exists (names are compared ignoring case and how accents \
+         are encoded): choose another name\n"
+    );
+    refused(&db, &["pilots", "add", "\u{c4}RZTE COPILOT"]);
+    refused(&db, &["pilots", "add", "\u{e4}rzte\u{a0}\u{a0}copilot"]);
+    // Found the same way, however the accent is written.
+    let show = ok(&db, &["pilots", "show", "A\u{308}RZTE"]);
+    assert!(show.contains("\u{c4}rzte Copilot"), "{show}");
+    // People too.
+    ok(&db, &["people", "add", "Jose\u{301} Mu\u{f1}oz"]);
+    let err = refused(&db, &["people", "add", "JOS\u{c9} MUN\u{303}OZ"]);
+    assert!(
+        err.contains("'Jos\u{e9} Mu\u{f1}oz' is already in the people list (names are compared ignoring case"),
+        "{err}"
+    );
+    let list = ok(&db, &["people", "list"]);
+    assert!(list.contains("Jos\u{e9} Mu\u{f1}oz"), "stored composed: {list}");
+    // Invisible characters: refused, naming the character, where it is and the rule.
+    let err = refused(&db, &["pilots", "add", "Frau\u{200b}d"]);
+    assert_eq!(
+        err,
+        "error: the pilot name is refused: names may not hold invisible characters (U+200B ZERO WIDTH SPACE at \
+         position 5): remove it and try again\n"
+    );
+    for name in [
+        "\u{feff}Claims",
+        "Cla\u{ad}ims",
+        "Claims\u{2060}x",
+        "Cl\u{200d}aims",
+        "Claims\u{fe0f}",
+    ] {
+        let err = refused(&db, &["pilots", "add", name]);
+        assert!(
+            err.contains("names may not hold invisible characters (U+"),
+            "{name:?}: {err}"
+        );
+        let err = refused(&db, &["people", "add", name]);
+        assert!(
+            err.contains("names may not hold invisible characters (U+"),
+            "{name:?}: {err}"
+        );
+    }
+    // Unicode spaces are cleaned to one ASCII space.
+    ok(&db, &["pilots", "add", "Claims\u{a0}\u{2003} triage\u{3000}bot"]);
+    let list = ok(&db, &["pilots", "list"]);
+    assert!(list.contains("Claims triage bot "), "{list}");
+    // An import matches rows to pilots the same way: a row naming the
+    // pilot with a combining accent updates it instead of adding one.
+    let csv = dir.path().join("rows.csv");
+    std::fs::write(
+        &csv,
+        "name,business_unit\na\u{308}rzte copilot,Clinics\nNeu\u{200b},X\nNew pilot,Y\n",
+    )
+    .unwrap();
+    let (code, out, err) = run_clean(&db, &["import", "pilots", csv.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let n: i64 = c.query_row("SELECT count(*) FROM pilots", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 3, "updated one, refused the invisible one, added one: {out}");
+    let unit: String = c
+        .query_row(
+            "SELECT business_unit FROM pilots WHERE name = '\u{c4}rzte Copilot'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(unit, "Clinics");
+    assert!(out.contains("names may not hold invisible characters"), "{out}");
+}

@@ -20,6 +20,7 @@ mod ui_queries;
 pub use audit::{verify_chains, ChainReport, GENESIS};
 pub use decisions::DecisionFilter;
 pub use open::{busy_timeout, OpenMode, BUSY_TIMEOUT};
+pub use pilots::PilotNameKeys;
 pub use portfolio::{candidate_facts, PilotRow, Programme};
 
 use crate::{Error, Result};
