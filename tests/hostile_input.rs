@@ -35,7 +35,7 @@ const ODD: &[&str] = &[
     "Mixed עברית and English",
     "Ｆｕｌｌ ｗｉｄｔｈ",
     "\u{301}Leading combining mark",
-    "Zero\u{200b}width space",
+    "Persian می\u{200c}خواهم",
 ];
 
 fn assert_clean(what: &str, s: &str) {
@@ -356,7 +356,9 @@ fn wide_combining_and_rtl_names_keep_pilots_list_aligned() {
         );
     }
     for name in ODD {
-        let shown = lastmile::text::truncate(name, 36);
+        // Stored composed (NFC): "Cafe" + U+0301 is shown as "Café".
+        let stored = lastmile::text::validate_name("pilot", name).unwrap();
+        let shown = lastmile::text::truncate(&stored, 36);
         assert!(list.contains(&shown), "'{name}' shown as written: {list}");
     }
     // Every other command copes with them too.
@@ -547,4 +549,263 @@ fn hostile_gate_text_in_a_playbook_never_reaches_the_terminal() {
         let text: String = t.backend().buffer().content().iter().map(|c| c.symbol()).collect();
         assert!(!has_terminal_control(&text), "after {keys:?}: {text:?}");
     }
+}
+
+/// The built-in playbook with `evil` appended to every piece of display
+/// text (names, summaries, frameworks, duties, section names, item text
+/// and hints, rubric descriptions, question text, help and guides, band
+/// and rule labels, metric category names and examples, lens text, gate
+/// names and criterion labels). Keys and the references between them are
+/// left alone, so the file still loads.
+fn poisoned_playbook(evil: &str) -> String {
+    fn walk(v: &mut toml::Value, top: &str, field: &str, evil: &str) {
+        const TEXT: &[&str] = &[
+            "name",
+            "summary",
+            "frameworks",
+            "duty",
+            "section",
+            "text",
+            "hint",
+            "description",
+            "help",
+            "source",
+            "examples",
+        ];
+        match v {
+            toml::Value::Table(t) => {
+                for (k, child) in t.iter_mut() {
+                    let top = if top.is_empty() { k.as_str() } else { top };
+                    // A guide maps answer labels (keys) to text.
+                    let field = if field == "guide" { "text" } else { k.as_str() };
+                    walk(child, top, field, evil);
+                }
+            }
+            toml::Value::Array(a) => {
+                for child in a {
+                    walk(child, top, field, evil);
+                }
+            }
+            toml::Value::String(s) => {
+                let text = TEXT.contains(&field)
+                    || (field == "label" && top != "scales")
+                    || (field == "items" && top == "lenses");
+                if text {
+                    s.push_str(evil);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut v: toml::Value = toml::from_str(lastmile::playbook::DEFAULT_PLAYBOOK).unwrap();
+    walk(&mut v, "", "", evil);
+    toml::to_string(&v).unwrap()
+}
+
+/// Every piece of playbook text (phase and sector names, frameworks, item
+/// text and hints, section names, rubric labels and guides, role duties,
+/// lens text...) comes from a file that may hold anything: the workbench
+/// never draws a control sequence from it, on any screen.
+#[test]
+fn hostile_playbook_text_never_reaches_the_workbench() {
+    use ratatui::{backend::TestBackend, Terminal};
+    let evil = "\u{1b}]0;pwned\u{7}\u{9b}2J\u{202e}";
+    let dir = tempfile::tempdir().unwrap();
+    let pb_path = dir.path().join("evil.toml");
+    std::fs::write(&pb_path, poisoned_playbook(evil)).unwrap();
+    let pb = lastmile::playbook::Playbook::load(&pb_path).unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 15).unwrap();
+    for keys in [
+        "",
+        "v",
+        "2",
+        "2 enter",
+        "3",
+        "3 enter",
+        "4",
+        "4 enter",
+        "enter",
+        "5",
+        "6",
+        "w",
+        "?",
+        "4 W",
+        "4 down D",
+        "s r",
+        "s s",
+        "enter s r",
+        "enter w",
+    ] {
+        let mut store =
+            lastmile::store::Store::open_in_memory_with_clock("Viewer", lastmile::clock::Clock::fixed(today)).unwrap();
+        lastmile::demo::load_realistic(&mut store, &pb, today).unwrap();
+        let mut app = lastmile::ui::App::new(store, pb.clone(), lastmile::ui::Config::default()).unwrap();
+        app.press(keys);
+        for (w, h) in [(80, 24), (120, 40), (200, 60)] {
+            let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+            t.draw(|f| app.draw(f)).unwrap();
+            assert_buffer_clean(&format!("'{keys}' at {w}x{h}"), t.backend().buffer());
+        }
+    }
+    // The command line too.
+    let db = dir.path().join("h.db");
+    let pb_arg = pb_path.to_str().unwrap();
+    ok(&db, &["--playbook", pb_arg, "demo"]);
+    for args in [
+        vec!["status"],
+        vec!["pilots", "list"],
+        vec!["pilots", "show", "Card fraud"],
+        vec!["check", "Card fraud"],
+        vec!["why", "Card fraud"],
+        vec!["score", "Card fraud"],
+        vec!["rubric", "Card fraud", "selection", "impact", "4", "--why", "x"],
+        vec!["score", "Card fraud"],
+    ] {
+        let mut all = vec!["--playbook", pb_arg];
+        all.extend(args.iter());
+        ok(&db, &all);
+    }
+}
+
+/// The command-line parser quotes what it was given in its own errors (an
+/// unknown subcommand, an invalid value, an unexpected argument) and shows
+/// environment values in `--help`: none of it reaches the terminal raw,
+/// and the exit codes stay the parser's (2 for a usage error, 0 for help
+/// and version).
+#[test]
+fn command_line_parser_errors_and_help_never_echo_controls() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let evil = "x\u{1b}]0;pwned\u{7}\u{9b}2J\u{202e}y";
+    let flag = format!("--{evil}");
+    let cases: Vec<Vec<&str>> = vec![
+        vec![evil],
+        vec!["pilots", evil],
+        vec!["pilots", "list", evil],
+        vec!["pilots", "list", &flag],
+        vec!["pilots", "add", "Claims", "--sector", evil],
+        vec!["decide", "claims", evil, "--by", "Dana", "--why", "x"],
+        vec!["status", "--json", evil],
+        vec!["check", "claims", "--phase", evil],
+        vec!["assign", "claims", evil, "Dana"],
+    ];
+    for args in cases {
+        let (code, out, err) = run(lastmile(&db, &args));
+        assert_eq!(code, 2, "{args:?}: a usage error\nstdout: {out}\nstderr: {err}");
+        assert_eq!(out, "", "{args:?}: errors go to stderr");
+        assert_clean(&format!("stderr of {args:?}"), &err);
+        assert!(err.starts_with("error: "), "{args:?}: {err}");
+        // The parser drops the well-formed OSC sequence; what is left is escaped.
+        assert!(
+            err.contains("\\u{9b}2J\\u{202e}y"),
+            "{args:?}: the value is shown escaped: {err}"
+        );
+    }
+    // A lone ESC or BEL, not a well-formed sequence, is shown escaped too.
+    let (code, _, err) = run(lastmile(&db, &["pilots", "a\u{1b}b\u{7}c"]));
+    assert_eq!(code, 2, "{err}");
+    assert_clean("stderr of a lone ESC", &err);
+    // Environment values are shown in --help.
+    for args in [vec!["--help"], vec!["pilots", "--help"], vec!["help"], vec!["-h"]] {
+        let mut c = std::process::Command::new(support::bin());
+        c.args(&args)
+            .env("LASTMILE_DB", format!("/tmp/{evil}.db"))
+            .env("LASTMILE_PLAYBOOK", evil);
+        let (code, out, err) = run(c);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        assert_eq!(err, "", "{args:?}: help goes to stdout");
+        assert_clean(&format!("stdout of {args:?}"), &out);
+        assert!(out.contains("Usage:"), "{args:?}: {out}");
+        if args == ["--help"] {
+            assert!(out.contains("LASTMILE_DB=/tmp/x"), "{out}");
+            assert!(out.contains("\\u{9b}2J\\u{202e}y"), "{out}");
+        }
+    }
+    let mut c = std::process::Command::new(support::bin());
+    c.arg("--version").env("LASTMILE_DB", evil);
+    let (code, out, _) = run(c);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("lastmile "), "{out}");
+}
+
+/// Names that look the same are the same name: uniqueness and lookup
+/// compare them composed (NFC) and in full Unicode lower case, so a name
+/// written with a combining accent clashes with the precomposed one;
+/// invisible characters are refused with the rule and the position;
+/// runs of Unicode spaces are cleaned to one space.
+#[test]
+fn look_alike_names_clash_and_invisible_characters_are_refused() {
+    let (dir, db) = fresh();
+    ok(&db, &["pilots", "add", "\u{c4}rzte Copilot"]);
+    let err = refused(&db, &["pilots", "add", "a\u{308}rzte copilot"]);
+    assert_eq!(
+        err,
+        "error: a pilot named '\u{c4}rzte Copilot' already exists (names are compared ignoring case and how accents \
+         are encoded): choose another name\n"
+    );
+    refused(&db, &["pilots", "add", "\u{c4}RZTE COPILOT"]);
+    refused(&db, &["pilots", "add", "\u{e4}rzte\u{a0}\u{a0}copilot"]);
+    // Found the same way, however the accent is written.
+    let show = ok(&db, &["pilots", "show", "A\u{308}RZTE"]);
+    assert!(show.contains("\u{c4}rzte Copilot"), "{show}");
+    // People too.
+    ok(&db, &["people", "add", "Jose\u{301} Mu\u{f1}oz"]);
+    let err = refused(&db, &["people", "add", "JOS\u{c9} MUN\u{303}OZ"]);
+    assert!(
+        err.contains("'Jos\u{e9} Mu\u{f1}oz' is already in the people list (names are compared ignoring case"),
+        "{err}"
+    );
+    let list = ok(&db, &["people", "list"]);
+    assert!(list.contains("Jos\u{e9} Mu\u{f1}oz"), "stored composed: {list}");
+    // Invisible characters: refused, naming the character, where it is and the rule.
+    let err = refused(&db, &["pilots", "add", "Frau\u{200b}d"]);
+    assert_eq!(
+        err,
+        "error: the pilot name is refused: names may not hold invisible characters (U+200B ZERO WIDTH SPACE at \
+         position 5): remove it and try again\n"
+    );
+    for name in [
+        "\u{feff}Claims",
+        "Cla\u{ad}ims",
+        "Claims\u{2060}x",
+        "Cl\u{200d}aims",
+        "Claims\u{fe0f}",
+    ] {
+        let err = refused(&db, &["pilots", "add", name]);
+        assert!(
+            err.contains("names may not hold invisible characters (U+"),
+            "{name:?}: {err}"
+        );
+        let err = refused(&db, &["people", "add", name]);
+        assert!(
+            err.contains("names may not hold invisible characters (U+"),
+            "{name:?}: {err}"
+        );
+    }
+    // Unicode spaces are cleaned to one ASCII space.
+    ok(&db, &["pilots", "add", "Claims\u{a0}\u{2003} triage\u{3000}bot"]);
+    let list = ok(&db, &["pilots", "list"]);
+    assert!(list.contains("Claims triage bot "), "{list}");
+    // An import matches rows to pilots the same way: a row naming the
+    // pilot with a combining accent updates it instead of adding one.
+    let csv = dir.path().join("rows.csv");
+    std::fs::write(
+        &csv,
+        "name,business_unit\na\u{308}rzte copilot,Clinics\nNeu\u{200b},X\nNew pilot,Y\n",
+    )
+    .unwrap();
+    let (code, out, err) = run_clean(&db, &["import", "pilots", csv.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let n: i64 = c.query_row("SELECT count(*) FROM pilots", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 3, "updated one, refused the invisible one, added one: {out}");
+    let unit: String = c
+        .query_row(
+            "SELECT business_unit FROM pilots WHERE name = '\u{c4}rzte Copilot'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(unit, "Clinics");
+    assert!(out.contains("names may not hold invisible characters"), "{out}");
 }

@@ -517,6 +517,10 @@ fn hostile_string() -> impl Strategy<Value = String> {
         Just("\u{0}".to_string()),
         Just("\u{7f}".to_string()),
         Just("\u{200b}".to_string()),
+        Just("\u{200c}".to_string()),
+        Just("\u{fe0f}".to_string()),
+        Just("\u{a0}\u{2003} ".to_string()),
+        Just("A\u{308}".to_string()),
         "[a-z ]{0,8}",
         any::<char>().prop_map(String::from),
     ];
@@ -560,6 +564,9 @@ proptest! {
                 prop_assert!(no_controls(&n, false));
                 prop_assert!(n.chars().count() <= lastmile::text::MAX_NAME_CHARS);
                 prop_assert!(!n.is_empty() && n.trim() == n);
+                // Cleaned once is clean: spaces collapsed, accents composed.
+                prop_assert!(!n.contains("  "));
+                prop_assert_eq!(validate_name("pilot", &n).unwrap(), n.clone());
             }
             Err(e) => {
                 let msg = e.to_string();

@@ -70,7 +70,7 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let _ = e.print();
+            print_parse_error(&e);
             return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
         }
     };
@@ -93,6 +93,22 @@ pub fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Print what the parser has to say: its errors quote the arguments they
+/// reject, and `--help` shows environment values (`[env: LASTMILE_DB=...]`),
+/// so the text is untrusted. It is rendered without colour (the plain
+/// rendering also drops well-formed escape sequences) and sanitised, keeping
+/// its line breaks; errors go to stderr, help and version to stdout.
+fn print_parse_error(e: &clap::Error) {
+    use std::io::Write;
+    let text = crate::text::sanitize_with(&e.render().to_string(), true);
+    // A closed pipe (`lastmile --help | head -1`) is not an error here.
+    let _ = if e.use_stderr() {
+        std::io::stderr().write_all(text.as_bytes())
+    } else {
+        std::io::stdout().write_all(text.as_bytes())
+    };
 }
 
 /// Run a parsed command line.

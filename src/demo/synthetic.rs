@@ -118,6 +118,8 @@ pub fn load_synthetic(
             );
             people.push(tx.add_person(&name, "")?);
         }
+        // Names are checked against a set built once, not a scan per pilot.
+        let mut names = tx.pilot_name_keys()?;
         for i in 0..n {
             backdate(tx, today, 44);
             let phase = *rng.pick(Phase::ALL);
@@ -144,7 +146,7 @@ pub fn load_synthetic(
                     }
                 })
                 .collect();
-            let id = tx.add_pilot_seeded(
+            let id = tx.add_pilot_bulk(
                 &PilotFields {
                     name,
                     business_unit: (*rng.pick(UNITS)).into(),
@@ -159,6 +161,7 @@ pub fn load_synthetic(
                 },
                 &items,
                 &states,
+                &mut names,
             )?;
             if phase != Phase::Assessment {
                 tx.set_phase(id, 1, phase)?;

@@ -1,22 +1,26 @@
-//! Finding a pilot or person by what someone typed: exact name
-//! (case-insensitive) first, then a unique prefix; otherwise an error that
-//! suggests the closest names.
+//! Finding a pilot or person by what someone typed: exact name (by
+//! [`crate::text::name_key`]: case and accent encoding ignored) first,
+//! then a unique prefix; otherwise an error that suggests the closest
+//! names.
 
-use crate::text::sanitize;
+use crate::text::{name_key, sanitize};
 use crate::{Error, Result};
 
 /// Pick the one entry named by `query` from `(id, name)` pairs.
 pub fn resolve<'a>(kind: &str, query: &str, entries: &'a [(i64, String)]) -> Result<&'a (i64, String)> {
-    let q = query.trim().to_lowercase();
+    let q = name_key(query.trim());
     if q.is_empty() {
         return Err(Error::invalid(format!("no {kind} name given: type a {kind} name")));
     }
-    if let Some(e) = entries.iter().find(|(_, n)| n.to_lowercase() == q) {
-        return Ok(e);
+    let keys: Vec<String> = entries.iter().map(|(_, n)| name_key(n)).collect();
+    if let Some(i) = keys.iter().position(|k| *k == q) {
+        return Ok(&entries[i]);
     }
     let prefixed: Vec<&(i64, String)> = entries
         .iter()
-        .filter(|(_, n)| n.to_lowercase().starts_with(&q))
+        .zip(&keys)
+        .filter(|(_, k)| k.starts_with(&q))
+        .map(|(e, _)| e)
         .collect();
     match prefixed.len() {
         1 => Ok(prefixed[0]),

@@ -41,9 +41,10 @@ use crate::{Error, Result};
 use std::collections::HashMap;
 use std::path::Path;
 
-/// SQLite's NOCASE folds ASCII only; match names the same way.
+/// Rows match pilots and people the way names are kept unique: by
+/// [`crate::text::name_key`] (case and accent encoding ignored).
 fn key(name: &str) -> String {
-    name.to_ascii_lowercase()
+    crate::text::name_key(name)
 }
 
 fn texts_mut(f: &mut PilotFields) -> [&mut String; 6] {
@@ -216,6 +217,8 @@ fn plan(table: &Table, snapshot: &(Vec<Pilot>, Vec<Person>, Vec<(i64, Owner)>)) 
 
 fn apply(tx: &mut Tx<'_>, playbook: &Playbook, people: &[Person], steps: &[Step]) -> Result<()> {
     let items = playbook.items();
+    // New names are checked against a set built once, not a scan per row.
+    let mut names = tx.pilot_name_keys()?;
     let mut person_id: HashMap<String, i64> = people.iter().map(|p| (key(&p.name), p.id)).collect();
     let mut person = |tx: &mut Tx<'_>, name: &str| -> Result<i64> {
         if let Some(id) = person_id.get(&key(name)) {
@@ -232,7 +235,7 @@ fn apply(tx: &mut Tx<'_>, playbook: &Playbook, people: &[Person], steps: &[Step]
         let result = (|| -> Result<()> {
             match step {
                 Step::Add { fields, owners, .. } => {
-                    let id = tx.add_pilot(fields, &items)?;
+                    let id = tx.add_pilot_bulk(fields, &items, &[], &mut names)?;
                     for role in Role::ALL {
                         if let Some(name) = &owners[role.index()] {
                             let who = person(tx, name)?;

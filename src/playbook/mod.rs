@@ -363,12 +363,142 @@ impl Playbook {
                 "playbook {origin}, line {line}, column {col}: {msg}; fix the file or run without --playbook"
             ))
         })?;
+        let mut pb = pb;
+        pb.clean_strings().map_err(|m| {
+            Error::Playbook(format!(
+                "playbook {origin}: {m}; fix the file or run without --playbook"
+            ))
+        })?;
         pb.validate().map_err(|m| {
             Error::Playbook(format!(
                 "playbook {origin}: {m}; fix the file or run without --playbook"
             ))
         })?;
         Ok(pb)
+    }
+
+    /// Playbook text is untrusted, like anything read from a file: every
+    /// piece of display text (names, summaries, frameworks, item text and
+    /// hints, labels, guides, lens text...) is sanitised here, as it loads,
+    /// so no screen or command can forget to; a control character shows as
+    /// a visible escape such as `\u{1b}` and newlines become spaces. Keys,
+    /// which are typed on the command line, stored and matched, are refused
+    /// instead when they hold a control character. The references between
+    /// them (a criterion's `min_band`, say) are cleaned the same way as what
+    /// they name, so they still match.
+    fn clean_strings(&mut self) -> std::result::Result<(), String> {
+        fn text(s: &mut String) {
+            if s.chars().any(crate::text::is_control) {
+                *s = crate::text::sanitize(s);
+            }
+        }
+        fn texts(v: &mut [String]) {
+            v.iter_mut().for_each(text);
+        }
+        fn key(field: &str, k: &str) -> std::result::Result<(), String> {
+            match k.chars().enumerate().find(|(_, c)| crate::text::is_control(*c)) {
+                None => Ok(()),
+                Some((i, c)) => Err(format!(
+                    "{field} '{}' holds a control character ({}) at position {}: keys are typed and matched, so remove it",
+                    crate::text::sanitize(k),
+                    c.escape_unicode(),
+                    i + 1
+                )),
+            }
+        }
+        fn keys(field: &str, v: &[String]) -> std::result::Result<(), String> {
+            v.iter().try_for_each(|k| key(field, k))
+        }
+        text(&mut self.name);
+        for p in &mut self.phases {
+            key("phase key", &p.key)?;
+            text(&mut p.name);
+            text(&mut p.summary);
+        }
+        for s in &mut self.sectors {
+            key("sector key", &s.key)?;
+            text(&mut s.name);
+            texts(&mut s.frameworks);
+            text(&mut s.summary);
+        }
+        for r in &mut self.roles {
+            key("role key", &r.key)?;
+            text(&mut r.name);
+            text(&mut r.duty);
+        }
+        for s in &mut self.checklist {
+            key("checklist phase", &s.phase)?;
+            text(&mut s.section);
+            for i in &mut s.items {
+                key("checklist item key", &i.key)?;
+                text(&mut i.text);
+                text(&mut i.hint);
+            }
+        }
+        for (k, scale) in &mut self.scales {
+            key("scale key", k)?;
+            text(&mut scale.name);
+            for v in &scale.values {
+                key(&format!("scale '{k}' label"), &v.label)?;
+            }
+        }
+        for r in &mut self.rubrics {
+            key("rubric key", &r.key)?;
+            key(&format!("rubric '{}' scale", r.key), &r.scale)?;
+            text(&mut r.name);
+            text(&mut r.description);
+            for b in &mut r.bands {
+                text(&mut b.label);
+            }
+            for rule in &mut r.rules {
+                text(&mut rule.label);
+            }
+            for s in &mut r.sections {
+                key(&format!("rubric '{}' section key", r.key), &s.key)?;
+                text(&mut s.name);
+                for q in &mut s.questions {
+                    key(&format!("rubric '{}' question key", r.key), &q.key)?;
+                    text(&mut q.text);
+                    text(&mut q.help);
+                    for (label, guide) in &mut q.guide {
+                        key(&format!("rubric '{}' question '{}' guide label", r.key, q.key), label)?;
+                        text(guide);
+                    }
+                }
+            }
+        }
+        for m in &mut self.metric_categories {
+            key("metric category key", &m.key)?;
+            text(&mut m.name);
+            texts(&mut m.examples);
+        }
+        for l in &mut self.lenses {
+            key("lens key", &l.key)?;
+            text(&mut l.name);
+            text(&mut l.source);
+            texts(&mut l.items);
+        }
+        for pair in &self.gating.shared_roles {
+            keys("gating.shared_roles", pair)?;
+        }
+        for g in &mut self.gates {
+            key("gate phase", &g.phase)?;
+            text(&mut g.name);
+            text(&mut g.summary);
+            for c in &mut g.criteria {
+                text(&mut c.label);
+                let at = format!("gate '{}', criterion '{}'", g.name, c.label);
+                key(&format!("{at}: at_least"), c.at_least.as_deref().unwrap_or(""))?;
+                keys(&format!("{at}: roles"), &c.roles)?;
+                key(&format!("{at}: rubric"), c.rubric.as_deref().unwrap_or(""))?;
+                if let Some(b) = &mut c.min_band {
+                    text(b);
+                }
+                keys(&format!("{at}: categories"), &c.categories)?;
+                keys(&format!("{at}: items"), &c.items)?;
+            }
+        }
+        Ok(())
     }
 
     fn validate(&self) -> std::result::Result<(), String> {
@@ -717,6 +847,90 @@ mod tests {
         for (src, want) in cases {
             let e = Playbook::parse(&src, "x.toml").unwrap_err().to_string();
             assert!(e.contains(want), "{want}: {e}");
+        }
+    }
+
+    /// Playbook text is untrusted: display text holding control sequences
+    /// is sanitised as the file loads, so no screen can show it raw.
+    #[test]
+    fn playbook_text_is_sanitised_as_it_loads() {
+        // TOML escapes, so the parsed strings hold ESC, BEL, CSI and a bidi override.
+        let evil = "\\u001b]0;pwned\\u0007\\u009b2J\\u202e";
+        let src = DEFAULT_PLAYBOOK
+            .replacen("name = \"Assessment\"", &format!("name = \"Assessment{evil}\""), 1)
+            .replacen("name = \"Healthcare\"", &format!("name = \"Healthcare{evil}\""), 1)
+            .replacen("\"HIPAA\"", &format!("\"HIPAA{evil}\""), 1)
+            .replacen("hint = \"Ask every", &format!("hint = \"{evil}Ask every"), 1)
+            .replacen(
+                "section = \"Capability inventory\"",
+                &format!("section = \"Capability{evil} inventory\""),
+                1,
+            )
+            .replacen("label = \"Strong\"", &format!("label = \"Strong{evil}\""), 1)
+            .replacen("duty = \"Answers", &format!("duty = \"{evil}Answers"), 1)
+            .replacen("red = \"Runs only", &format!("red = \"{evil}Runs only"), 1)
+            .replacen(
+                "\"Integration completeness",
+                &format!("\"{evil}Integration completeness"),
+                1,
+            );
+        let pb = Playbook::parse(&src, "evil.toml").unwrap();
+        let shown = "\\u{1b}]0;pwned\\u{7}\\u{9b}2J\\u{202e}";
+        let assessment = pb.phase(Phase::Assessment);
+        assert_eq!(assessment.name, format!("Assessment{shown}"));
+        let health = pb.sector(Sector::Healthcare).unwrap();
+        assert_eq!(health.name, format!("Healthcare{shown}"));
+        assert_eq!(health.frameworks[0], format!("HIPAA{shown}"));
+        let hint = pb.item_hint("as-inventory-all").unwrap();
+        assert!(hint.starts_with(shown), "{hint}");
+        assert_eq!(pb.checklist[0].section, format!("Capability{shown} inventory"));
+        let sel = pb.rubric(SELECTION_RUBRIC).unwrap();
+        assert_eq!(sel.bands[2].label, format!("Strong{shown}"));
+        assert!(pb.roles[0].duty.starts_with(shown));
+        let data = pb.rubric(READINESS_RUBRIC).unwrap().question("data").unwrap();
+        assert!(data.guide["red"].starts_with(shown));
+        assert!(pb.lenses[0].items[0].starts_with(shown));
+        let all = [
+            &assessment.name,
+            &health.name,
+            &health.frameworks[0],
+            &pb.checklist[0].section,
+            &sel.bands[2].label,
+            &pb.roles[0].duty,
+            &data.guide["red"],
+            &pb.lenses[0].items[0],
+        ];
+        for s in all {
+            assert!(!s.chars().any(crate::text::is_control), "{s:?}");
+        }
+        assert!(!hint.chars().any(crate::text::is_control));
+        // Items copied into a pilot's checklist carry the clean text.
+        let items = pb.items();
+        assert!(items.iter().all(|i| !i.section.chars().any(crate::text::is_control)));
+    }
+
+    /// Keys are typed, stored and matched: one holding a control character
+    /// is refused, naming the field and the fix, on one line.
+    #[test]
+    fn playbook_keys_with_controls_are_refused() {
+        let cases = [
+            (
+                "key = \"as-inventory-all\"",
+                "key = \"as-inventory\\u001b[2J-all\"",
+                "checklist item key",
+            ),
+            ("key = \"selection\"", "key = \"selection\\u009b\"", "rubric key"),
+            ("key = \"five-conditions\"", "key = \"five\\u202e\"", "lens key"),
+        ];
+        for (from, to, field) in cases {
+            let src = DEFAULT_PLAYBOOK.replacen(from, to, 1);
+            assert_ne!(src, DEFAULT_PLAYBOOK, "{from}");
+            let e = Playbook::parse(&src, "evil.toml").unwrap_err().to_string();
+            assert!(e.starts_with(&format!("playbook evil.toml: {field} '")), "{e}");
+            assert!(e.contains("holds a control character"), "{e}");
+            assert!(e.ends_with("fix the file or run without --playbook"), "{e}");
+            assert!(!e.chars().any(crate::text::is_control), "{e:?}");
+            assert_eq!(e.lines().count(), 1, "{e}");
         }
     }
 

@@ -23,6 +23,7 @@ mod ui_queries;
 pub use audit::{verify_chains, ChainReport, GENESIS};
 pub use decisions::DecisionFilter;
 pub use open::{busy_timeout, OpenMode, BUSY_TIMEOUT};
+pub use pilots::PilotNameKeys;
 pub use portfolio::{candidate_facts, PilotRow, Programme};
 pub use restore::{restore, Restored};
 pub use state::check_state;
@@ -137,8 +138,9 @@ impl Store {
         };
         // A file copied over ours in place keeps the inode but not the
         // identity stored in it: never write through to it.
+        // (A file moved or deleted is reported as such below.)
         if let Some(((offset, len), uuid)) = &uuid_check {
-            if !page_holds(&path, *offset, *len, uuid) {
+            if file_identity(&path) == file_id && !page_holds(&path, *offset, *len, uuid) {
                 drop(w);
                 return Err(overwritten_error(&path));
             }
@@ -195,7 +197,9 @@ impl Store {
     /// holds it no longer (the file was overwritten in place).
     fn overwritten_in_place(&self) -> bool {
         match (&self.uuid_page, &self.file_uuid) {
-            (Some((offset, len)), Some(uuid)) => !page_holds(&self.path, *offset, *len, uuid),
+            (Some((offset, len)), Some(uuid)) => {
+                file_identity(&self.path) == self.file_id && !page_holds(&self.path, *offset, *len, uuid)
+            }
             _ => false,
         }
     }

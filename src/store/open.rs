@@ -97,6 +97,7 @@ impl Store {
         let e = |err| map_sql(path, err);
         conn.busy_timeout(busy_timeout()).map_err(e)?;
         conn.set_prepared_statement_cache_capacity(128);
+        register_functions(&conn).map_err(e)?;
         // Read the header before writing anything, so a file from a newer
         // build or another program is left untouched. One read transaction,
         // so another process creating the schema meanwhile cannot make a
@@ -204,6 +205,24 @@ fn use_wal(conn: &Connection) -> rusqlite::Result<()> {
             Err(err) => return Err(err),
         }
     }
+}
+
+/// SQL functions lastmile's queries use: `name_key(name)`, the key names
+/// are compared by for uniqueness ([`crate::text::name_key`]: composed
+/// accents, full Unicode lower case; `COLLATE NOCASE` folds ASCII only).
+/// Nothing stored in the file (no index, view or trigger) uses it, so the
+/// file still opens in any SQLite tool.
+fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    conn.create_scalar_function(
+        "name_key",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC | FunctionFlags::SQLITE_INNOCUOUS,
+        |ctx| {
+            let name: String = ctx.get(0)?;
+            Ok(crate::text::name_key(&name))
+        },
+    )
 }
 
 #[cfg(test)]

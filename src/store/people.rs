@@ -42,18 +42,19 @@ impl Store {
 }
 
 impl Tx<'_> {
-    /// Add a person; names are unique (case-insensitive).
+    /// Add a person; names are unique by [`crate::text::name_key`] (case
+    /// and accent encoding ignored).
     pub fn add_person(&mut self, name: &str, title: &str) -> Result<i64> {
         let name = validate_name("person", name)?;
         let title = clean_text("title", title)?;
         let existing: Option<String> = self
             .conn()
-            .query_row("SELECT name FROM people WHERE name = ?1", [&name], |r| r.get(0))
-            .optional()
+            .prepare_cached("SELECT name FROM people WHERE name_key(name) = ?1 LIMIT 1")
+            .and_then(|mut s| s.query_row([crate::text::name_key(&name)], |r| r.get(0)).optional())
             .map_err(|e| self.err(e))?;
         if let Some(n) = existing {
             return Err(Error::invalid(format!(
-                "{} is already in the people list",
+                "'{}' is already in the people list (names are compared ignoring case and how accents are encoded): use that person, or choose another name",
                 crate::text::sanitize(&n)
             )));
         }

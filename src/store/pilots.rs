@@ -5,7 +5,7 @@ use crate::domain::model::{ItemState, Phase, Pilot, PilotFields, Sector, Status}
 use crate::domain::names;
 use crate::error::Conflict;
 use crate::playbook::ItemTemplate;
-use crate::text::{clean_text, validate_name};
+use crate::text::{clean_text, name_key, validate_name};
 use crate::{Error, Result};
 use rusqlite::{params, OptionalExtension, Row};
 
@@ -140,6 +140,18 @@ impl Store {
     }
 }
 
+/// Every pilot's name by its [`name_key`], built once for a bulk load.
+#[derive(Debug, Default)]
+pub struct PilotNameKeys(std::collections::HashMap<String, String>);
+
+/// The error for a pilot name already taken, naming the pilot that has it.
+fn name_taken(existing: &str) -> Error {
+    Error::invalid(format!(
+        "a pilot named '{}' already exists (names are compared ignoring case and how accents are encoded): choose another name",
+        crate::text::sanitize(existing)
+    ))
+}
+
 impl Tx<'_> {
     /// Add a pilot and instantiate its checklist from the playbook.
     pub fn add_pilot(&mut self, fields: &PilotFields, items: &[ItemTemplate]) -> Result<i64> {
@@ -156,17 +168,64 @@ impl Tx<'_> {
         states: &[ItemState],
     ) -> Result<i64> {
         let name = validate_name("pilot", &fields.name)?;
-        let exists: Option<String> = self
-            .conn()
-            .prepare_cached("SELECT name FROM pilots WHERE name = ?1")
-            .and_then(|mut s| s.query_row([&name], |r| r.get(0)).optional())
-            .map_err(|e| self.err(e))?;
-        if let Some(existing) = exists {
-            return Err(Error::invalid(format!(
-                "a pilot named '{}' already exists: choose another name",
-                crate::text::sanitize(&existing)
-            )));
+        if let Some(existing) = self.pilot_named_like(&name, None)? {
+            return Err(name_taken(&existing));
         }
+        self.insert_pilot(name, fields, items, states)
+    }
+
+    /// [`Tx::add_pilot_seeded`] for bulk loads (import, demo): the name is
+    /// checked against `names`, built once with [`Tx::pilot_name_keys`] in
+    /// this transaction, instead of a scan of every pilot for each add.
+    pub fn add_pilot_bulk(
+        &mut self,
+        fields: &PilotFields,
+        items: &[ItemTemplate],
+        states: &[ItemState],
+        names: &mut PilotNameKeys,
+    ) -> Result<i64> {
+        let name = validate_name("pilot", &fields.name)?;
+        let key = name_key(&name);
+        if let Some(existing) = names.0.get(&key) {
+            return Err(name_taken(existing));
+        }
+        let id = self.insert_pilot(name.clone(), fields, items, states)?;
+        names.0.insert(key, name);
+        Ok(id)
+    }
+
+    /// Every pilot's name by its [`name_key`], for [`Tx::add_pilot_bulk`].
+    pub fn pilot_name_keys(&self) -> Result<PilotNameKeys> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT name FROM pilots")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(|e| self.err(e))?;
+        let mut keys = std::collections::HashMap::new();
+        for n in rows {
+            let n = n.map_err(|e| self.err(e))?;
+            keys.insert(name_key(&n), n);
+        }
+        Ok(PilotNameKeys(keys))
+    }
+
+    /// The name of a pilot (other than `except`) whose name has the same
+    /// [`name_key`] as `name`. A scan of every pilot: fine for one add or
+    /// rename, not for a bulk load.
+    fn pilot_named_like(&self, name: &str, except: Option<i64>) -> Result<Option<String>> {
+        self.conn()
+            .prepare_cached("SELECT name FROM pilots WHERE name_key(name) = ?1 AND id IS NOT ?2 LIMIT 1")
+            .and_then(|mut s| s.query_row(params![name_key(name), except], |r| r.get(0)).optional())
+            .map_err(|e| self.err(e))
+    }
+
+    fn insert_pilot(
+        &mut self,
+        name: String,
+        fields: &PilotFields,
+        items: &[ItemTemplate],
+        states: &[ItemState],
+    ) -> Result<i64> {
         let mut texts = Vec::with_capacity(6);
         for (col, v) in text_fields(fields) {
             texts.push(clean_text(&col.replace('_', " "), v)?);
@@ -273,20 +332,8 @@ impl Tx<'_> {
         let old = self.pilot_at(id, revision, |p| changed_fields_now(p, f))?;
         let name = validate_name("pilot", &f.name)?;
         if name != old.name {
-            let clash: Option<i64> = self
-                .conn()
-                .query_row(
-                    "SELECT id FROM pilots WHERE name = ?1 AND id <> ?2",
-                    params![name, id],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(|e| self.err(e))?;
-            if clash.is_some() {
-                return Err(Error::invalid(format!(
-                    "a pilot named '{}' already exists: choose another name",
-                    crate::text::sanitize(&name)
-                )));
+            if let Some(existing) = self.pilot_named_like(&name, Some(id))? {
+                return Err(name_taken(&existing));
             }
         }
         let mut changes: Vec<(&str, String, String)> = Vec::new();
@@ -442,6 +489,54 @@ mod tests {
             })
             .unwrap_err();
         assert!(e.to_string().contains("already exists"));
+    }
+
+    /// Adds, renames and bulk adds all compare names by `name_key`: case
+    /// in full Unicode, accents however they are encoded.
+    #[test]
+    fn names_clash_ignoring_case_and_accent_encoding_on_every_way_in() {
+        let mut s = Store::open_in_memory("lead").unwrap();
+        let named = |n: &str| PilotFields {
+            name: n.into(),
+            ..Default::default()
+        };
+        let a = s.write(|tx| tx.add_pilot(&named("\u{c4}rzte Copilot"), &[])).unwrap();
+        let b = s.write(|tx| tx.add_pilot(&named("Claims"), &[])).unwrap();
+        let e = s
+            .write(|tx| tx.add_pilot(&named("a\u{308}RZTE copilot"), &[]))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "a pilot named '\u{c4}rzte Copilot' already exists (names are compared ignoring case and how accents are encoded): choose another name"
+        );
+        // A rename onto another pilot's name clashes; onto its own, in
+        // another case, does not.
+        let e = s
+            .write(|tx| tx.update_pilot(b, 1, &named("\u{e4}rzte copilot")))
+            .unwrap_err();
+        assert!(e.to_string().contains("'\u{c4}rzte Copilot' already exists"), "{e}");
+        s.write(|tx| tx.update_pilot(a, 1, &named("A\u{308}rzte copilot")))
+            .unwrap();
+        assert_eq!(s.pilot(a).unwrap().name, "\u{c4}rzte copilot");
+        // Bulk adds check against the keys built once, and keep them up to date.
+        let e = s
+            .write(|tx| {
+                let mut keys = tx.pilot_name_keys()?;
+                tx.add_pilot_bulk(&named("New one"), &[], &[], &mut keys)?;
+                tx.add_pilot_bulk(&named("NEW ONE"), &[], &[], &mut keys)
+            })
+            .unwrap_err();
+        assert!(e.to_string().contains("'New one' already exists"), "{e}");
+        let e = s
+            .write(|tx| {
+                let mut keys = tx.pilot_name_keys()?;
+                tx.add_pilot_bulk(&named("CLAIMS"), &[], &[], &mut keys)
+            })
+            .unwrap_err();
+        assert!(e.to_string().contains("'Claims' already exists"), "{e}");
+        assert_eq!(s.pilot_names().unwrap().len(), 2, "nothing was added");
+        assert_eq!(s.find_pilot("A\u{308}RZTE").unwrap().id, a);
     }
 
     #[test]
