@@ -1,6 +1,8 @@
 //! Schema migrations, each tested from the previous version's file:
 //! `tests/fixtures/v1-demo.db` is the demo portfolio as lastmile 0.1
-//! (schema 1) wrote it, with `LASTMILE_TODAY=2026-11-23`.
+//! (schema 1) wrote it, and `tests/fixtures/v2-demo.db` as the build of
+//! commit 715a1e0 (schema 2, stage gates) wrote it, both with
+//! `LASTMILE_TODAY=2026-11-23`.
 
 mod support;
 
@@ -195,4 +197,91 @@ fn an_upgraded_file_takes_gate_decisions_and_still_verifies() {
     // The command line reads the upgraded file.
     let out = support::lastmile(&db, &["verify"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn the_second_fixture_is_a_schema_2_file() {
+    assert_eq!(scalar(Path::new("tests/fixtures/v2-demo.db"), "PRAGMA user_version"), 2);
+}
+
+#[test]
+fn a_schema_2_file_upgrades_pinning_every_row_and_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("programme.db");
+    std::fs::copy("tests/fixtures/v2-demo.db", &db).unwrap();
+    let tables = [
+        "pilots",
+        "people",
+        "owners",
+        "checklist_items",
+        "scores",
+        "metrics",
+        "decisions",
+        "decision_criteria",
+    ];
+    let counts = |db: &Path| -> Vec<i64> {
+        tables
+            .iter()
+            .map(|t| scalar(db, &format!("SELECT count(*) FROM {t}")))
+            .collect()
+    };
+    let before = counts(&db);
+    let events_before = scalar(&db, "SELECT count(*) FROM audit_events");
+    let mut store = Store::open_with_clock(&db, OpenMode::Create, "upgrader", Clock::fixed(today())).unwrap();
+    assert_eq!(scalar(&db, "PRAGMA user_version"), SCHEMA_VERSION);
+    let backup = dir.path().join("programme.v2.bak");
+    assert_eq!(scalar(&backup, "PRAGMA user_version"), 2, "pre-upgrade backup");
+    assert_eq!(counts(&db), before, "nothing lost");
+    // Baselines pin every row; the chains (schema-2 gate decisions hash
+    // fifteen fields) and the tables verify.
+    assert!(scalar(&db, "SELECT count(*) FROM audit_events") > events_before);
+    for chain in verify_chains(&store).unwrap() {
+        assert!(chain.broken_at.is_none(), "{chain:?}");
+    }
+    assert_eq!(lastmile::store::check_state(&store, 5).unwrap(), Vec::<String>::new());
+    // Older decisions show today's names; the file has an identity.
+    assert_eq!(
+        scalar(&db, "SELECT count(*) FROM decisions WHERE pilot_name IS NOT NULL"),
+        0
+    );
+    assert_eq!(scalar(&db, "SELECT count(*) FROM file_meta"), 1);
+    let fresh = dir.path().join("fresh.db");
+    drop(Store::open_with_clock(&fresh, OpenMode::Create, "t", Clock::fixed(today())).unwrap());
+    assert_eq!(shape(&db), shape(&fresh));
+    // Tampering with an upgraded row is caught by its baseline.
+    let pb = Playbook::builtin();
+    let p = store.find_pilot("KYC").unwrap();
+    let by = store.find_person("Kofi Mensah").unwrap().id;
+    store
+        .write(|tx| {
+            tx.record_decision(
+                &pb,
+                p.id,
+                &NewDecision {
+                    outcome: Some(Outcome::Defer),
+                    rationale: "Waiting for the data protection review".into(),
+                    decided_by: by,
+                    review_on: "2026-12-14".into(),
+                    ..Default::default()
+                },
+            )
+        })
+        .unwrap();
+    assert_eq!(lastmile::store::check_state(&store, 5).unwrap(), Vec::<String>::new());
+    drop(store);
+    Connection::open(&db)
+        .unwrap()
+        .execute(
+            "UPDATE people SET title = 'Chief everything' WHERE name = 'Kofi Mensah'",
+            [],
+        )
+        .unwrap();
+    let store = Store::open_with_clock(&db, OpenMode::Existing, "t", Clock::fixed(today())).unwrap();
+    let problems = lastmile::store::check_state(&store, 5).unwrap();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("('Kofi Mensah') differs from what the audit trail recorded")),
+        "{problems:?}"
+    );
 }
