@@ -633,3 +633,76 @@ fn refused_edit_names_the_other_person_and_can_be_reapplied() {
         .unwrap();
     assert_eq!(scribe.item(item.id).unwrap().note, "facilitator's note");
 }
+
+/// Whether another connection holds the write lock on `db` right now.
+fn write_locked(db: &Path) -> bool {
+    let c = rusqlite::Connection::open(db).unwrap();
+    c.busy_timeout(Duration::ZERO).unwrap();
+    c.execute_batch("BEGIN IMMEDIATE; ROLLBACK;").is_err()
+}
+
+#[test]
+fn a_long_import_makes_no_other_writer_fail_and_says_what_they_wait_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("busy.db");
+    let (code, _, err) = run(lastmile(&db, &["init"]));
+    assert_eq!(code, 0, "{err}");
+    let csv = dir.path().join("big.csv");
+    let mut rows = String::from("name,business_unit,sector\n");
+    for i in 0..3000 {
+        rows.push_str(&format!("Imported pilot {i:04},Unit {},enterprise\n", i % 17));
+    }
+    std::fs::write(&csv, rows).unwrap();
+    // A short busy timeout: without knowing who holds the lock, the other
+    // writers below would give up after 0.2 s.
+    let short = [("LASTMILE_BUSY_TIMEOUT_MS", "200")];
+    let mut import = lastmile(&db, &["import", "pilots", csv.to_str().unwrap()]);
+    import
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    let mut import = import.spawn().unwrap();
+    let start = Instant::now();
+    while !(lastmile::store::holder(&db).is_some() && write_locked(&db)) {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the import never took the lock"
+        );
+        assert!(
+            import.try_wait().unwrap().is_none(),
+            "the import ended before it was caught writing"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // The workbench does not wait behind it (it must not freeze): it says
+    // at once who is writing, and nothing is saved.
+    let mut bench = Store::open(&db, OpenMode::Existing, "workbench").unwrap();
+    bench.set_when_busy(lastmile::store::WhenBusy::Refuse);
+    let asked = Instant::now();
+    let e = bench.write(|tx| tx.add_person("Not yet", "")).unwrap_err().to_string();
+    assert!(asked.elapsed() < Duration::from_secs(2), "the workbench froze");
+    assert!(
+        e.contains("is being written by an import of 3000 rows from big.csv by tester"),
+        "{e}"
+    );
+    // A command waits as long as the import runs, says what for, and succeeds.
+    let mut add = lastmile(&db, &["people", "add", "Patient Writer"]);
+    for (k, v) in short {
+        add.env(k, v);
+    }
+    let (code, _, err) = run(add);
+    assert_eq!(code, 0, "the second writer failed: {err}");
+    assert!(
+        import.try_wait().unwrap().is_none() || !err.is_empty(),
+        "the import ended first"
+    );
+    assert!(
+        err.contains("lastmile: waiting for an import of 3000 rows from big.csv by tester"),
+        "{err}"
+    );
+    let out = import.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let s = Store::open(&db, OpenMode::Existing, "checker").unwrap();
+    assert_eq!(s.pilots().unwrap().len(), 3000);
+    assert!(s.find_person("Patient Writer").is_ok());
+    assert!(lastmile::store::holder(&db).is_none(), "the note outlived the import");
+}

@@ -130,7 +130,9 @@ pub fn run(cli: Cli) -> CliResult {
                 "the workbench needs a terminal; run it in one, or use a command such as 'lastmile status'".into(),
             ));
         }
-        let store = Store::open_with_clock(&db, OpenMode::Create, &actor, clock)?;
+        let mut store = Store::open_with_clock(&db, OpenMode::Create, &actor, clock)?;
+        // The workbench never freezes behind another lastmile's long write.
+        store.set_when_busy(crate::store::WhenBusy::Refuse);
         return crate::ui::run(store, playbook).map_err(|e| CliError::Run(Error::Io(e.to_string())));
     };
     // A restore replaces the file: it must not hold it open itself.
@@ -142,7 +144,9 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Verify(_) | Command::Export(_) | Command::Backup(_) => OpenMode::Existing,
         _ => OpenMode::Create,
     };
-    let store = Store::open_with_clock(&db, mode, &actor, clock)?;
+    let mut store = Store::open_with_clock(&db, mode, &actor, clock)?;
+    // Behind another lastmile's import or demo build, wait and say so.
+    store.on_wait(|h| eprintln!("lastmile: waiting for {} to finish…", h.describe()));
     let today = store.today();
     let mut ctx = Ctx { store, playbook, today };
     match command {

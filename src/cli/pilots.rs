@@ -32,10 +32,16 @@ pub fn init(ctx: &mut Ctx, a: InitArgs) -> CliResult {
 
 pub fn demo(ctx: &mut Ctx, a: DemoArgs) -> CliResult {
     let started = std::time::Instant::now();
+    let what = match a.pilots {
+        Some(n) => format!("a demo build of {n} pilots"),
+        None => "a demo build".to_string(),
+    };
+    let note = ctx.store.announce(&what)?;
     let sum = match a.pilots {
         Some(n) => crate::demo::load_synthetic(&mut ctx.store, &ctx.playbook, ctx.today, n as usize, a.seed)?,
         None => crate::demo::load_realistic(&mut ctx.store, &ctx.playbook, ctx.today)?,
     };
+    drop(note);
     outln!(
         "Loaded {} pilots, {} people and {} decisions into {} in {:.1}s; day 1 is {} so today is {}.",
         sum.pilots,

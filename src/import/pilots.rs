@@ -284,6 +284,7 @@ pub fn import_csv(store: &mut Store, playbook: &Playbook, path: &Path, dry_run: 
         report.dry_run = true;
         return Ok(report);
     }
+    let _note = store.announce(&format!("an import of {} rows from {file}", table.records.len()))?;
     store.write(|tx| {
         // Plan again inside the transaction: nothing can change meanwhile.
         let snapshot = tx.import_snapshot()?;

@@ -3,6 +3,7 @@
 //! transaction ([`Store::write`]) that records audit events with the actor.
 
 mod audit;
+mod busy;
 mod checklist;
 mod decisions;
 mod exchange;
@@ -21,6 +22,7 @@ mod state;
 mod ui_queries;
 
 pub use audit::{verify_chains, ChainReport, GENESIS};
+pub use busy::{holder, BusyNote, Holder, WhenBusy};
 pub use decisions::DecisionFilter;
 pub use open::{busy_timeout, OpenMode, BUSY_TIMEOUT};
 pub use pilots::PilotNameKeys;
@@ -62,9 +64,13 @@ pub struct Store {
     /// I/O, since SQLite in WAL mode keeps serving its cached pages after
     /// the file was overwritten in place.
     uuid_page: Option<(u64, usize)>,
+    /// Whether a write waits behind a long write of another lastmile.
+    when_busy: busy::WhenBusy,
+    /// Told once what a write waits for.
+    on_wait: Option<fn(&busy::Holder)>,
     /// A shared lock on the file while it is open here, so that a restore
     /// knows (see [`restore`]). Declared last: dropped after `conn`.
-    _presence: Option<std::fs::File>,
+    _presence: Option<std::sync::Arc<std::fs::File>>,
 }
 
 /// A write transaction. Every change made through it is audited with the
@@ -124,6 +130,7 @@ impl Store {
         let path = self.path.clone();
         let file_id = self.file_id;
         let uuid_check = self.uuid_page.zip(self.file_uuid.clone());
+        self.wait_for_lock()?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -139,8 +146,8 @@ impl Store {
         // A file copied over ours in place keeps the inode but not the
         // identity stored in it: never write through to it.
         // (A file moved or deleted is reported as such below.)
-        if let Some(((offset, len), uuid)) = &uuid_check {
-            if file_identity(&path) == file_id && !page_holds(&path, *offset, *len, uuid) {
+        if let (Some(((offset, len), uuid)), Some(f)) = (&uuid_check, &self._presence) {
+            if file_identity(&path) == file_id && !page_holds(f, *offset, *len, uuid) {
                 drop(w);
                 return Err(overwritten_error(&path));
             }
@@ -156,6 +163,45 @@ impl Store {
         }
         w.tx.commit().map_err(|e| map_sql(&path, e))?;
         Ok(out)
+    }
+
+    /// Before a write: if a long write of another lastmile holds the file,
+    /// refuse at once (the workbench) or wait until it is done, saying once
+    /// what for (commands). Without a note, SQLite's busy timeout applies.
+    fn wait_for_lock(&mut self) -> Result<()> {
+        let Some(h) = busy::holder(&self.path).filter(|h| h.pid != std::process::id()) else {
+            return Ok(());
+        };
+        if self.when_busy == busy::WhenBusy::Refuse {
+            return Err(Error::Busy(format!(
+                "{} is being written by {}: nothing was saved; save again when it is done",
+                self.path.display(),
+                h.describe()
+            )));
+        }
+        let mut told = false;
+        loop {
+            // Wait (up to the busy timeout) for a free moment; the write
+            // itself then queues as usual.
+            match self.conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;") {
+                Ok(()) => return Ok(()),
+                Err(e) => match map_sql(&self.path, e) {
+                    Error::Busy(_) => {}
+                    other => return Err(other),
+                },
+            }
+            match busy::holder(&self.path) {
+                Some(h) => {
+                    if !told {
+                        if let Some(f) = self.on_wait {
+                            f(&h);
+                        }
+                        told = true;
+                    }
+                }
+                None => return Ok(()),
+            }
+        }
     }
 
     /// Give this connection a large page cache for one big write (demo and
@@ -198,7 +244,11 @@ impl Store {
     fn overwritten_in_place(&self) -> bool {
         match (&self.uuid_page, &self.file_uuid) {
             (Some((offset, len)), Some(uuid)) => {
-                file_identity(&self.path) == self.file_id && !page_holds(&self.path, *offset, *len, uuid)
+                file_identity(&self.path) == self.file_id
+                    && self
+                        ._presence
+                        .as_ref()
+                        .is_some_and(|f| !page_holds(f, *offset, *len, uuid))
             }
             _ => false,
         }
@@ -218,7 +268,8 @@ impl Store {
             )
             .ok()?;
         let at = ((root - 1) * size) as u64;
-        page_holds(&self.path, at, size as usize, uuid).then_some((at, size as usize))
+        let f = self._presence.as_ref()?;
+        page_holds(f, at, size as usize, uuid).then_some((at, size as usize))
     }
 
     /// Close this store and open the file now at its path: first our
@@ -396,14 +447,23 @@ impl<'a> Tx<'a> {
     }
 }
 
-/// Whether `len` bytes at `offset` of the file at `path` contain `needle`.
-fn page_holds(path: &Path, offset: u64, len: usize, needle: &str) -> bool {
-    use std::io::{Read, Seek, SeekFrom};
+/// Whether `len` bytes at `offset` of `file` contain `needle`. Read through
+/// the store's own long-lived descriptor: opening and closing another one
+/// on the database file would drop every POSIX lock this process's SQLite
+/// connection holds on it (POSIX closes them all), and another process
+/// could then think itself the last one and delete the write-ahead log.
+fn page_holds(file: &std::fs::File, offset: u64, len: usize, needle: &str) -> bool {
     let mut buf = vec![0u8; len];
-    let read = std::fs::File::open(path).and_then(|mut f| {
-        f.seek(SeekFrom::Start(offset))?;
-        f.read_exact(&mut buf)
-    });
+    #[cfg(unix)]
+    let read = {
+        use std::os::unix::fs::FileExt;
+        file.read_exact_at(&mut buf, offset)
+    };
+    #[cfg(not(unix))]
+    let read: std::io::Result<()> = {
+        let _ = (file, offset);
+        Err(std::io::ErrorKind::Unsupported.into())
+    };
     read.is_ok() && buf.windows(needle.len()).any(|w| w == needle.as_bytes())
 }
 

@@ -77,6 +77,7 @@ impl Store {
             Some(f) => Some(f),
             None => super::restore::presence(path)?,
         };
+        store.uuid_page = store.locate_uuid_page();
         Ok(store)
     }
 
@@ -133,6 +134,8 @@ impl Store {
             health: Default::default(),
             file_uuid: None,
             uuid_page: None,
+            when_busy: Default::default(),
+            on_wait: None,
             _presence: None,
         };
         store.set_actor(actor);
@@ -165,9 +168,6 @@ impl Store {
             let _ = store.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);");
         }
         store.file_uuid = super::state::file_uuid(&store.conn);
-        if path.as_os_str() != ":memory:" {
-            store.uuid_page = store.locate_uuid_page();
-        }
         Ok(store)
     }
 }

@@ -26,10 +26,24 @@ fn with_suffix(p: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(s)
 }
 
+/// This process's descriptors holding a presence lock, by file: stores of
+/// one file in one process share one, so it is closed only when the last of
+/// them is dropped (after its SQLite connection: closing a descriptor of the
+/// database file drops every POSIX lock the process's connections hold on
+/// it).
+static OPEN: std::sync::Mutex<Vec<((u64, u64), std::sync::Weak<File>)>> = std::sync::Mutex::new(Vec::new());
+
 /// A shared lock on `path` held while a store has it open. Waits (up to the
 /// busy timeout) while a restore holds the file, and makes sure the lock is
 /// on the file now at `path`, not on one a restore just moved aside.
-pub(crate) fn presence(path: &Path) -> Result<Option<File>> {
+pub(crate) fn presence(path: &Path) -> Result<Option<std::sync::Arc<File>>> {
+    if let Some(id) = file_identity(path) {
+        let mut open = OPEN.lock().unwrap_or_else(|p| p.into_inner());
+        open.retain(|(_, w)| w.strong_count() > 0);
+        if let Some(f) = open.iter().find(|(k, _)| *k == id).and_then(|(_, w)| w.upgrade()) {
+            return Ok(Some(f));
+        }
+    }
     let deadline = Instant::now() + super::busy_timeout();
     loop {
         let Ok(f) = File::open(path) else {
@@ -38,6 +52,11 @@ pub(crate) fn presence(path: &Path) -> Result<Option<File>> {
         match f.try_lock_shared() {
             Ok(()) => {
                 if same_file(&f, path) {
+                    let f = std::sync::Arc::new(f);
+                    if let Some(id) = file_identity(path) {
+                        let mut open = OPEN.lock().unwrap_or_else(|p| p.into_inner());
+                        open.push((id, std::sync::Arc::downgrade(&f)));
+                    }
                     return Ok(Some(f));
                 }
                 // Moved aside while we waited: lock the new file instead.
