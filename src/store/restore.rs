@@ -31,7 +31,10 @@ fn with_suffix(p: &Path, suffix: &str) -> PathBuf {
 /// them is dropped (after its SQLite connection: closing a descriptor of the
 /// database file drops every POSIX lock the process's connections hold on
 /// it).
-static OPEN: std::sync::Mutex<Vec<((u64, u64), std::sync::Weak<File>)>> = std::sync::Mutex::new(Vec::new());
+static OPEN: std::sync::Mutex<Vec<Presence>> = std::sync::Mutex::new(Vec::new());
+
+/// (device, inode) and the descriptor of one file's presence lock.
+type Presence = ((u64, u64), std::sync::Weak<File>);
 
 /// A shared lock on `path` held while a store has it open. Waits (up to the
 /// busy timeout) while a restore holds the file, and makes sure the lock is
