@@ -113,3 +113,22 @@ fn hang_up_and_terminate_leave_the_changes_in_the_db_file() {
         assert_eq!(names, ["Hang-up survivor"], "after SIG{signal}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn closing_the_terminal_closes_the_workbench_and_leaves_the_changes_in_the_db_file() {
+    let e = Env::init();
+    let (mut child, screen) = support::pty::spawn_closable_workbench(&e.db, 100, 30);
+    screen.wait_for("Day ");
+    screen.press(b"n");
+    screen.wait_for("Add a pilot");
+    screen.press(b"Window closed");
+    screen.press(b"\x13");
+    screen.wait_for("Window closed");
+    // The window goes away: no key, and perhaps no signal, ever comes.
+    screen.close();
+    support::pty::wait_exit(&mut child, "the terminal closed");
+    let copy = copy_db_alone(&e.db, &e.path("copy.db"));
+    let names: Vec<String> = copy.pilots().unwrap().into_iter().map(|p| p.name).collect();
+    assert_eq!(names, ["Window closed"]);
+}

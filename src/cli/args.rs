@@ -81,7 +81,7 @@ pub enum Command {
     /// Import pilots from a spreadsheet (CSV)
     #[command(subcommand)]
     Import(ImportCmd),
-    /// Check the file's integrity and the decision and audit hash chains
+    /// Check the file's integrity, both hash chains, every table against the audit trail, and anchors
     Verify(VerifyArgs),
     /// Copy the database safely, even while others are writing to it
     Backup(BackupArgs),

@@ -68,11 +68,56 @@ pub trait EventSource {
 /// write-ahead log checkpointed into the file) instead of dying.
 pub struct TerminalEvents {
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// Set when the loop has ended, so the watchdog stands down.
+    ended: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Drop for TerminalEvents {
+    fn drop(&mut self) {
+        self.ended.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// Watches for the terminal going away. A closed terminal makes
+/// crossterm's reader spin on end-of-file inside `poll` forever, so the
+/// event loop may never see the stop flag: if the loop has not ended
+/// within two seconds of a hang-up or a signal, this thread moves the
+/// write-ahead log into the file itself (a connection of its own) and ends
+/// the process. Committed changes are safe either way; this puts them in
+/// the .db file.
+fn watchdog(
+    db: std::path::PathBuf,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    ended: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) {
+    use std::sync::atomic::Ordering;
+    let mut since: Option<std::time::Instant> = None;
+    while !ended.load(Ordering::Relaxed) {
+        std::thread::sleep(Duration::from_millis(200));
+        if terminal_hung_up() {
+            stop.store(true, Ordering::Relaxed);
+        }
+        if stop.load(Ordering::Relaxed) {
+            let t = *since.get_or_insert_with(std::time::Instant::now);
+            if t.elapsed() > Duration::from_secs(2) && !ended.load(Ordering::Relaxed) {
+                tracing::warn!("the event loop did not stop after the terminal went away; checkpointing and exiting");
+                if let Ok(c) = rusqlite::Connection::open(&db) {
+                    let _ = c.execute_batch("PRAGMA wal_checkpoint(PASSIVE);");
+                }
+                std::process::exit(0);
+            }
+        }
+    }
 }
 
 impl TerminalEvents {
-    fn new() -> TerminalEvents {
+    fn new(db: &std::path::Path) -> TerminalEvents {
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let ended = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        {
+            let (db, stop, ended) = (db.to_path_buf(), stop.clone(), ended.clone());
+            std::thread::spawn(move || watchdog(db, stop, ended));
+        }
         #[cfg(unix)]
         for sig in [
             signal_hook::consts::SIGHUP,
@@ -83,7 +128,7 @@ impl TerminalEvents {
                 tracing::warn!(signal = sig, error = %e, "cannot catch the signal");
             }
         }
-        TerminalEvents { stop }
+        TerminalEvents { stop, ended }
     }
 }
 
@@ -109,6 +154,26 @@ impl EventSource for TerminalEvents {
 
     fn stop_requested(&self) -> bool {
         self.stop.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// Whether the terminal went away (its window closed, its multiplexer
+/// killed): standard input then reports a hang-up.
+fn terminal_hung_up() -> bool {
+    #[cfg(unix)]
+    {
+        let mut fd = libc::pollfd {
+            fd: libc::STDIN_FILENO,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd, a zero timeout; nothing is retained.
+        let n = unsafe { libc::poll(&mut fd, 1, 0) };
+        n > 0 && (fd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL)) != 0
+    }
+    #[cfg(not(unix))]
+    {
+        false
     }
 }
 
@@ -266,7 +331,7 @@ pub fn run(store: Store, playbook: Playbook) -> color_eyre::Result<()> {
     store.check_in_background();
     let mut app = App::new(store, playbook, config)?;
     let mut guard = TerminalGuard::enter(app.mouse_enabled())?;
-    let mut events = TerminalEvents::new();
+    let mut events = TerminalEvents::new(app.store().path());
     let result = run_loop(&mut guard.terminal, &mut app, &mut events);
     drop(guard);
     if events.stop_requested() {

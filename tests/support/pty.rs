@@ -12,6 +12,8 @@ pub struct Screen {
     pub parser: Arc<Mutex<vt100::Parser>>,
     keys: Mutex<Box<dyn Write + Send>>,
     _master: Box<dyn portable_pty::MasterPty + Send>,
+    /// The closable screen's reader runs while this holds.
+    reading: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Screen {
@@ -34,6 +36,14 @@ impl Screen {
         }
     }
 
+    /// Close the terminal, as closing its window does (a screen from
+    /// [`spawn_closable_workbench`]).
+    pub fn close(self) {
+        self.reading.store(false, std::sync::atomic::Ordering::SeqCst);
+        std::thread::sleep(Duration::from_millis(150));
+        drop(self);
+    }
+
     /// Type `bytes`, then give the workbench a moment.
     pub fn press(&self, bytes: &[u8]) {
         let mut k = self.keys.lock().unwrap();
@@ -46,6 +56,18 @@ impl Screen {
 /// Start `lastmile --db DB --as tester` in a `cols` x `rows` terminal with
 /// today pinned and a private config, state and home folder.
 pub fn spawn_workbench(db: &Path, cols: u16, rows: u16) -> (Box<dyn Child + Send + Sync>, Screen) {
+    spawn(db, cols, rows, false)
+}
+
+/// [`spawn_workbench`], with a terminal [`Screen::close`] can really close:
+/// its output is read through the master's own descriptor (never a
+/// duplicate), so dropping the screen hangs the terminal up, as closing a
+/// window does.
+pub fn spawn_closable_workbench(db: &Path, cols: u16, rows: u16) -> (Box<dyn Child + Send + Sync>, Screen) {
+    spawn(db, cols, rows, true)
+}
+
+fn spawn(db: &Path, cols: u16, rows: u16, closable: bool) -> (Box<dyn Child + Send + Sync>, Screen) {
     let home = db.parent().unwrap().join("home");
     std::fs::create_dir_all(&home).unwrap();
     let config = home.join("config.toml");
@@ -69,17 +91,44 @@ pub fn spawn_workbench(db: &Path, cols: u16, rows: u16) -> (Box<dyn Child + Send
     let child = pair.slave.spawn_command(cmd).unwrap();
     drop(pair.slave);
     let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
-    let mut reader = pair.master.try_clone_reader().unwrap();
     let sink = Arc::clone(&parser);
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
+    let reading = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    if closable {
+        let fd = pair.master.as_raw_fd().unwrap();
+        let on = Arc::clone(&reading);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while on.load(std::sync::atomic::Ordering::SeqCst) {
+                let mut p = libc::pollfd {
+                    fd,
+                    events: libc::POLLIN,
+                    revents: 0,
+                };
+                // SAFETY: one valid pollfd; the descriptor outlives the
+                // loop, which stops before the screen closes it.
+                if unsafe { libc::poll(&mut p, 1, 50) } <= 0 {
+                    continue;
+                }
+                // SAFETY: reads into a buffer of the given length.
+                let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
+                if n <= 0 {
+                    break;
+                }
+                sink.lock().unwrap().process(&buf[..n as usize]);
             }
-            sink.lock().unwrap().process(&buf[..n]);
-        }
-    });
+        });
+    } else {
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().process(&buf[..n]);
+            }
+        });
+    }
     let keys = Mutex::new(pair.master.take_writer().unwrap());
     (
         child,
@@ -87,6 +136,7 @@ pub fn spawn_workbench(db: &Path, cols: u16, rows: u16) -> (Box<dyn Child + Send
             parser,
             keys,
             _master: pair.master,
+            reading,
         },
     )
 }
