@@ -3,7 +3,7 @@
 //! terminal without passing through [`sanitize`]; names are checked with
 //! [`validate_name`] before they are stored.
 
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 /// Longest name lastmile accepts, in characters.
 pub const MAX_NAME_CHARS: usize = 120;
@@ -313,16 +313,20 @@ pub fn truncate(s: &str, max: usize) -> String {
     if max == 0 {
         return String::new();
     }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > max - 1 {
-            break;
+    // Measure prefixes as a whole, not char by char: a sequence can be
+    // wider than its parts (`*` then U+FE0F asks for the two-cell emoji).
+    // The longest prefix that fits, by binary search over char boundaries.
+    let ends: Vec<usize> = s.char_indices().map(|(i, _)| i).skip(1).chain([s.len()]).collect();
+    let (mut lo, mut hi) = (0usize, ends.len());
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if width(&s[..ends[mid - 1]]) <= max - 1 {
+            lo = mid;
+        } else {
+            hi = mid - 1;
         }
-        used += w;
-        out.push(c);
     }
+    let mut out = s[..if lo == 0 { 0 } else { ends[lo - 1] }].to_string();
     out.push('…');
     out
 }
@@ -330,6 +334,21 @@ pub fn truncate(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn truncate_measures_sequences_not_chars() {
+        // `*` then U+FE0F is one two-cell emoji: counted char by char it
+        // looked one cell wide, and the cut text overflowed its column.
+        let s = "詐欺مرحبا*\u{fe0f}مرحبامرحبا";
+        for max in 0..20 {
+            let t = truncate(s, max);
+            assert!(width(&t) <= max, "{t:?} is wider than {max}");
+            assert!(s.starts_with(t.trim_end_matches('…')));
+        }
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("abc", 3), "abc");
+        assert_eq!(truncate("abc", 1), "…");
+    }
 
     #[test]
     fn sanitize_escapes_escape_sequences() {
