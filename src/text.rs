@@ -320,7 +320,7 @@ pub fn truncate(s: &str, max: usize) -> String {
     let (mut lo, mut hi) = (0usize, ends.len());
     while lo < hi {
         let mid = (lo + hi).div_ceil(2);
-        if width(&s[..ends[mid - 1]]) <= max - 1 {
+        if width(&s[..ends[mid - 1]]) < max {
             lo = mid;
         } else {
             hi = mid - 1;
