@@ -3,39 +3,14 @@
 //! holds both changes with their audit events, and the terminal was put
 //! back (alternate screen left).
 
+mod support;
+
 use lastmile::domain::model::{ItemState, Phase};
 use lastmile::playbook::Playbook;
 use lastmile::store::{OpenMode, Store};
-use portable_pty::{native_pty_system, CommandBuilder, PtySize};
-use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const TODAY: &str = "2026-03-15";
-
-struct Screen {
-    parser: Arc<Mutex<vt100::Parser>>,
-}
-
-impl Screen {
-    fn text(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
-    }
-
-    fn wait_for(&self, what: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let t = self.text();
-            if t.contains(what) {
-                return t;
-            }
-            if start.elapsed() > Duration::from_secs(20) {
-                panic!("timed out waiting for {what:?}; screen:\n{t}");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
 
 #[test]
 fn score_and_check_an_item_in_a_real_terminal() {
@@ -46,48 +21,8 @@ fn score_and_check_an_item_in_a_real_terminal() {
         let mut s = Store::open(&db, OpenMode::Create, "Loader").unwrap();
         lastmile::demo::load_realistic(&mut s, &Playbook::builtin(), today).unwrap();
     }
-    let config = dir.path().join("config.toml");
-    std::fs::write(&config, "# defaults\n").unwrap();
-
-    let pty = native_pty_system();
-    let pair = pty
-        .openpty(PtySize {
-            rows: 24,
-            cols: 80,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_lastmile"));
-    cmd.args(["--db", db.to_str().unwrap(), "--as", "Tess Ruiz"]);
-    cmd.env("LASTMILE_TODAY", TODAY);
-    cmd.env("LASTMILE_CONFIG", &config);
-    cmd.env("HOME", dir.path());
-    cmd.env("XDG_STATE_HOME", dir.path().join("state"));
-    cmd.env("XDG_CONFIG_HOME", dir.path().join("config"));
-    cmd.env("TERM", "xterm-256color");
-    let mut child = pair.slave.spawn_command(cmd).unwrap();
-    drop(pair.slave);
-
-    let parser = Arc::new(Mutex::new(vt100::Parser::new(24, 80, 0)));
-    let mut reader = pair.master.try_clone_reader().unwrap();
-    let sink = Arc::clone(&parser);
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            sink.lock().unwrap().process(&buf[..n]);
-        }
-    });
-    let screen = Screen { parser };
-    let mut keys = pair.master.take_writer().unwrap();
-    let mut press = |bytes: &[u8]| {
-        keys.write_all(bytes).unwrap();
-        keys.flush().unwrap();
-        std::thread::sleep(Duration::from_millis(150));
-    };
+    let (mut child, screen) = support::pty::spawn_workbench_as(&db, 80, 24, "Tess Ruiz", TODAY);
+    let press = |bytes: &[u8]| screen.press(bytes);
 
     let first = screen.wait_for("Agentic customer support");
     assert!(first.contains("Day 45 of 90"), "{first}");
@@ -110,17 +45,7 @@ fn score_and_check_an_item_in_a_real_terminal() {
     screen.wait_for("✓ [x]");
 
     press(b"q");
-    let start = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "lastmile did not exit after q"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let status = support::pty::wait_exit(&mut child, "q");
     assert!(status.success(), "exit status {status:?}");
     std::thread::sleep(Duration::from_millis(200));
     assert!(
@@ -160,7 +85,7 @@ fn score_and_check_an_item_in_a_real_terminal() {
         .all(|c| c.broken_at.is_none()));
 
     // Logs went to a file in the state directory, without colour codes.
-    let log = std::fs::read_to_string(dir.path().join("state/lastmile/lastmile.log"))
+    let log = std::fs::read_to_string(support::pty::home_of(&db).join("state/lastmile/lastmile.log"))
         .expect("a log file in the state directory");
     assert!(
         log.contains("workbench started") && log.contains("workbench closed"),

@@ -56,7 +56,23 @@ impl Screen {
 /// Start `lastmile --db DB --as tester` in a `cols` x `rows` terminal with
 /// today pinned and a private config, state and home folder.
 pub fn spawn_workbench(db: &Path, cols: u16, rows: u16) -> (Box<dyn Child + Send + Sync>, Screen) {
-    spawn(db, cols, rows, false)
+    spawn(db, cols, rows, false, "tester", super::env::TODAY)
+}
+
+/// [`spawn_workbench`] acting as `actor` on the day `today`.
+pub fn spawn_workbench_as(
+    db: &Path,
+    cols: u16,
+    rows: u16,
+    actor: &str,
+    today: &str,
+) -> (Box<dyn Child + Send + Sync>, Screen) {
+    spawn(db, cols, rows, false, actor, today)
+}
+
+/// The folder standing for the workbench's home (config, state, logs).
+pub fn home_of(db: &Path) -> std::path::PathBuf {
+    db.parent().unwrap().join("home")
 }
 
 /// [`spawn_workbench`], with a terminal [`Screen::close`] can really close:
@@ -64,11 +80,18 @@ pub fn spawn_workbench(db: &Path, cols: u16, rows: u16) -> (Box<dyn Child + Send
 /// duplicate), so dropping the screen hangs the terminal up, as closing a
 /// window does.
 pub fn spawn_closable_workbench(db: &Path, cols: u16, rows: u16) -> (Box<dyn Child + Send + Sync>, Screen) {
-    spawn(db, cols, rows, true)
+    spawn(db, cols, rows, true, "tester", super::env::TODAY)
 }
 
-fn spawn(db: &Path, cols: u16, rows: u16, closable: bool) -> (Box<dyn Child + Send + Sync>, Screen) {
-    let home = db.parent().unwrap().join("home");
+fn spawn(
+    db: &Path,
+    cols: u16,
+    rows: u16,
+    closable: bool,
+    actor: &str,
+    today: &str,
+) -> (Box<dyn Child + Send + Sync>, Screen) {
+    let home = home_of(db);
     std::fs::create_dir_all(&home).unwrap();
     let config = home.join("config.toml");
     std::fs::write(&config, "# defaults\n").unwrap();
@@ -81,8 +104,8 @@ fn spawn(db: &Path, cols: u16, rows: u16, closable: bool) -> (Box<dyn Child + Se
         })
         .unwrap();
     let mut cmd = CommandBuilder::new(super::bin());
-    cmd.args(["--db", db.to_str().unwrap(), "--as", "tester"]);
-    cmd.env("LASTMILE_TODAY", super::env::TODAY);
+    cmd.args(["--db", db.to_str().unwrap(), "--as", actor]);
+    cmd.env("LASTMILE_TODAY", today);
     cmd.env("LASTMILE_CONFIG", &config);
     cmd.env("HOME", &home);
     cmd.env("XDG_STATE_HOME", home.join("state"));
