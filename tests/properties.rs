@@ -7,7 +7,8 @@
 //!   `assess(store.facts())` and `verdict(facts)`) equals the documented
 //!   rule recomputed here from raw table reads; a revision never goes
 //!   backwards and never names two different contents; refused edits change
-//!   nothing; the audit and decision hash chains always verify.
+//!   nothing; the audit and decision hash chains always verify, and every
+//!   table matches the audit trail.
 //! * Untrusted text: `sanitize`, `truncate`, `validate_name` and
 //!   `clean_text` never panic and never let a control character through.
 //! * Bounded fuzzing on the stable toolchain: arbitrary and mutated input
@@ -456,6 +457,12 @@ impl World {
         for chain in verify_chains(&self.store).unwrap() {
             assert!(chain.broken_at.is_none(), "{chain:?}");
         }
+        // Whatever lastmile itself did, every table still holds what the
+        // audit trail says: verify never cries wolf.
+        assert_eq!(
+            lastmile::store::check_state(&self.store, 5).unwrap(),
+            Vec::<String>::new()
+        );
     }
 }
 
