@@ -65,13 +65,17 @@ fn alive(pid: u32) -> bool {
         return true;
     }
     if cfg!(target_os = "linux") {
-        Path::new("/proc").join(pid.to_string()).exists()
+        // Alive and still lastmile (a crashed import's number may have been
+        // given to another program since).
+        std::fs::read(Path::new("/proc").join(pid.to_string()).join("cmdline"))
+            .is_ok_and(|c| c.windows(8).any(|w| w == b"lastmile"))
     } else {
         true
     }
 }
 
-/// The long write holding `db`, if a live lastmile left a note.
+/// The long write holding `db`, if a live lastmile left a note (a note left
+/// by a process that died is ignored).
 pub fn holder(db: &Path) -> Option<Holder> {
     let text = std::fs::read_to_string(note_path(db)).ok()?;
     let mut fields = text.lines();
@@ -112,5 +116,34 @@ impl Store {
     /// Tell `f` once, while waiting behind a long write, what it is.
     pub fn on_wait(&mut self, f: fn(&Holder)) {
         self.on_wait = Some(f);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_note_names_its_holder_and_one_left_by_a_dead_process_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("b.db");
+        let s = Store::open(&db, super::super::OpenMode::Create, "Ana Silva").unwrap();
+        let note = s.announce("an import of 3 rows from x.csv").unwrap().unwrap();
+        let h = holder(&db).unwrap();
+        assert_eq!(
+            (h.what.as_str(), h.by.as_str(), h.pid),
+            ("an import of 3 rows from x.csv", "Ana Silva", std::process::id())
+        );
+        assert!(
+            h.describe()
+                .starts_with("an import of 3 rows from x.csv by Ana Silva (since "),
+            "{}",
+            h.describe()
+        );
+        drop(note);
+        assert!(holder(&db).is_none(), "the note goes with the write");
+        // A note whose process is gone (or is not lastmile) holds nobody up.
+        std::fs::write(note_path(&db), "999999999\n2026-11-23T10:00:00Z\nx\nan import\n").unwrap();
+        assert!(holder(&db).is_none());
     }
 }
