@@ -100,7 +100,7 @@ fn hang_up_and_terminate_leave_the_changes_in_the_db_file() {
         screen.wait_for("Add a pilot");
         screen.press(b"Hang-up survivor");
         screen.press(b"\x13");
-        screen.wait_for("Hang-up survivor");
+        screen.wait_for("added Hang-up survivor with");
         let pid = child.process_id().unwrap();
         let status = std::process::Command::new("kill")
             .args([&format!("-{signal}"), &pid.to_string()])
@@ -124,11 +124,13 @@ fn closing_the_terminal_closes_the_workbench_and_leaves_the_changes_in_the_db_fi
     screen.wait_for("Add a pilot");
     screen.press(b"Window closed");
     screen.press(b"\x13");
-    screen.wait_for("Window closed");
+    screen.wait_for("added Window closed with");
     // The window goes away: no key, and perhaps no signal, ever comes.
     screen.close();
     support::pty::wait_exit(&mut child, "the terminal closed");
     let copy = copy_db_alone(&e.db, &e.path("copy.db"));
     let names: Vec<String> = copy.pilots().unwrap().into_iter().map(|p| p.name).collect();
-    assert_eq!(names, ["Window closed"]);
+    let log =
+        std::fs::read_to_string(support::pty::home_of(&e.db).join("state/lastmile/lastmile.log")).unwrap_or_default();
+    assert_eq!(names, ["Window closed"], "log:\n{log}");
 }

@@ -97,7 +97,7 @@ fn a_workbench_whose_file_is_replaced_with_mv_notices_and_spoils_nothing() {
     screen.wait_for("Add a pilot");
     screen.press(b"Only in the old file");
     screen.press(b"\x13");
-    screen.wait_for("Only in the old file");
+    screen.wait_for("added Only in the old file with");
     // The user restores by hand, the way the old README suggested.
     std::fs::rename(&backup, &e.db).unwrap();
     screen.wait_for("was replaced");

@@ -72,9 +72,17 @@ pub struct TerminalEvents {
     ended: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
+impl TerminalEvents {
+    /// The event loop has returned: the watchdog stands down, and the
+    /// workbench closes (and checkpoints) by itself.
+    fn finish(&self) {
+        self.ended.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
 impl Drop for TerminalEvents {
     fn drop(&mut self) {
-        self.ended.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.finish();
     }
 }
 
@@ -102,7 +110,8 @@ fn watchdog(
             if t.elapsed() > Duration::from_secs(2) && !ended.load(Ordering::Relaxed) {
                 tracing::warn!("the event loop did not stop after the terminal went away; checkpointing and exiting");
                 if let Ok(c) = rusqlite::Connection::open(&db) {
-                    let _ = c.execute_batch("PRAGMA wal_checkpoint(PASSIVE);");
+                    let _ = c.busy_timeout(Duration::from_secs(2));
+                    let _ = c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
                 }
                 std::process::exit(0);
             }
@@ -333,6 +342,7 @@ pub fn run(store: Store, playbook: Playbook) -> color_eyre::Result<()> {
     let mut guard = TerminalGuard::enter(app.mouse_enabled())?;
     let mut events = TerminalEvents::new(app.store().path());
     let result = run_loop(&mut guard.terminal, &mut app, &mut events);
+    events.finish();
     drop(guard);
     if events.stop_requested() {
         tracing::info!("closing on a signal");
