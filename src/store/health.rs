@@ -3,6 +3,14 @@
 //! in time) and refuses to write into a file that fails it; reading goes
 //! on. The workbench starts the check in the background when it opens, so
 //! the first save rarely waits for it.
+//!
+//! The check costs about a second at 10,000 pilots, so a session that found
+//! the file sound and wrote only through SQLite leaves a stamp beside it
+//! when it closes (`FILE.checked`: the file's size, modification time and
+//! inode, after its log was emptied into it). The next session skips the
+//! check while the file is exactly as stamped; any other change to it (a
+//! disk error written back, another program, a copy) moves the stamp off
+//! and the check runs again.
 
 use super::{map_sql, Store};
 use crate::{Error, Result};
@@ -85,14 +93,85 @@ pub(crate) fn damaged_error(path: &Path, problem: &str) -> Error {
     ))
 }
 
+fn stamp_path(db: &Path) -> PathBuf {
+    let mut s = db.as_os_str().to_owned();
+    s.push(".checked");
+    PathBuf::from(s)
+}
+
+/// The database file as it is now: size, modification time, inode.
+fn stamp_of(db: &Path) -> Option<String> {
+    let m = std::fs::metadata(db).ok()?;
+    let mtime = m
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_nanos();
+    #[cfg(unix)]
+    let ino = {
+        use std::os::unix::fs::MetadataExt;
+        m.ino()
+    };
+    #[cfg(not(unix))]
+    let ino = 0;
+    Some(format!("{} {mtime} {ino}", m.len()))
+}
+
 impl Store {
+    /// Leave the stamp saying the file was sound when this session ended
+    /// (see the module documentation). Only after a session that checked
+    /// it (or trusted a matching stamp) and could empty its log into it.
+    pub(crate) fn remember_sound(&self) {
+        if !matches!(self.health, Health::Sound) || self.read_only || self.is_in_memory() {
+            return;
+        }
+        let emptied = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get::<_, i64>(0))
+            .is_ok_and(|busy| busy == 0);
+        let stamp = stamp_path(&self.path);
+        let Some(s) = stamp_of(&self.path).filter(|_| emptied) else {
+            let _ = std::fs::remove_file(stamp);
+            return;
+        };
+        // File times are coarse (a clock tick of a few milliseconds): a
+        // write to the file later in the same tick would keep its time and
+        // pass for the stamped file. So the stamp is trusted only once the
+        // file system's clock has moved past the file's time, as seen on
+        // the stamp file itself.
+        let file_time = std::fs::metadata(&self.path).and_then(|m| m.modified()).ok();
+        for _ in 0..50 {
+            if std::fs::write(&stamp, &s).is_err() {
+                return;
+            }
+            let stamp_time = std::fs::metadata(&stamp).and_then(|m| m.modified()).ok();
+            if let (Some(f), Some(st)) = (file_time, stamp_time) {
+                if st > f {
+                    return;
+                }
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        let _ = std::fs::remove_file(stamp);
+    }
+
     /// Start checking the file on another thread (the workbench does this
     /// when it opens); the first write waits for the result.
     pub fn check_in_background(&mut self) {
-        if matches!(self.health, Health::Unchecked) && !self.is_in_memory() && !self.read_only {
+        if matches!(self.health, Health::Unchecked) && !self.is_in_memory() && !self.read_only && !self.stamp_matches()
+        {
             let path = self.path.clone();
             self.health = Health::Checking(std::thread::spawn(move || check_file(path)));
         }
+    }
+
+    /// Whether the file is exactly as a sound session left it.
+    fn stamp_matches(&self) -> bool {
+        let Ok(stamp) = std::fs::read_to_string(stamp_path(&self.path)) else {
+            return false;
+        };
+        stamp_of(&self.path).is_some_and(|now| now == stamp.trim())
     }
 
     fn is_in_memory(&self) -> bool {
@@ -109,6 +188,7 @@ impl Store {
             Health::Sound => Verdict::Sound,
             Health::Damaged(p) => Verdict::Damaged(p),
             Health::Checking(h) => h.join().unwrap_or(Verdict::Unknown),
+            Health::Unchecked if self.stamp_matches() => Verdict::Sound,
             Health::Unchecked => quick_check(&self.conn, CHECK_BUDGET),
         };
         match verdict {
@@ -144,6 +224,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
 
     #[test]
     fn a_sound_file_is_checked_once_and_written() {
@@ -153,5 +234,34 @@ mod tests {
         s.check_in_background();
         s.write(|tx| tx.add_person("Ana Silva", "")).unwrap();
         assert!(matches!(s.health, Health::Sound));
+    }
+
+    #[test]
+    fn a_sound_session_leaves_a_stamp_that_only_the_same_file_matches() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let open = || Store::open(&path, super::super::OpenMode::Create, "t").unwrap();
+        let mut s = open();
+        // A session that only reads leaves no stamp.
+        drop(s.people().unwrap());
+        drop(s);
+        assert!(!stamp_path(&path).exists());
+        let mut s = open();
+        s.write(|tx| tx.add_person("Ana Silva", "")).unwrap();
+        drop(s);
+        // The file as the sound session left it: the next one trusts it.
+        let s = open();
+        assert!(s.stamp_matches());
+        drop(s);
+        // Any other change to the file moves it off the stamp.
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap()
+            .write_all(&[0u8; 4096])
+            .unwrap();
+        let mut s = open();
+        assert!(!s.stamp_matches());
+        s.write(|tx| tx.add_person("Ben Hartley", "")).unwrap();
     }
 }

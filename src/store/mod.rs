@@ -409,6 +409,8 @@ impl Drop for Store {
     fn drop(&mut self) {
         if self.file_id.is_some() && file_identity(&self.path) != self.file_id {
             self.release_moved_wal();
+        } else {
+            self.remember_sound();
         }
     }
 }
