@@ -241,7 +241,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.db");
         let open = || Store::open(&path, super::super::OpenMode::Create, "t").unwrap();
-        let mut s = open();
+        let s = open();
         // A session that only reads leaves no stamp.
         drop(s.people().unwrap());
         drop(s);
