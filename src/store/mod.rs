@@ -409,7 +409,9 @@ impl Drop for Store {
     fn drop(&mut self) {
         if self.file_id.is_some() && file_identity(&self.path) != self.file_id {
             self.release_moved_wal();
-        } else {
+        } else if !self.overwritten_in_place() {
+            // (Never checkpoint into a file copied over ours: our log
+            // belongs to the old content.)
             self.remember_sound();
         }
     }
