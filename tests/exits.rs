@@ -96,11 +96,7 @@ fn hang_up_and_terminate_leave_the_changes_in_the_db_file() {
         screen.wait_for("Day ");
         // Add a pilot with the keyboard: the change is committed (to the
         // write-ahead log) while the workbench stays open.
-        screen.press(b"n");
-        screen.wait_for("Add a pilot");
-        screen.press(b"Hang-up survivor");
-        screen.press(b"\x13");
-        screen.wait_for("added Hang-up survivor with");
+        screen.add_pilot("Hang-up survivor");
         let pid = child.process_id().unwrap();
         let status = std::process::Command::new("kill")
             .args([&format!("-{signal}"), &pid.to_string()])
@@ -120,11 +116,7 @@ fn closing_the_terminal_closes_the_workbench_and_leaves_the_changes_in_the_db_fi
     let e = Env::init();
     let (mut child, screen) = support::pty::spawn_closable_workbench(&e.db, 100, 30);
     screen.wait_for("Day ");
-    screen.press(b"n");
-    screen.wait_for("Add a pilot");
-    screen.press(b"Window closed");
-    screen.press(b"\x13");
-    screen.wait_for("added Window closed with");
+    screen.add_pilot("Window closed");
     // The window goes away: no key, and perhaps no signal, ever comes.
     screen.close();
     support::pty::wait_exit(&mut child, "the terminal closed");

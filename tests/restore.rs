@@ -93,11 +93,7 @@ fn a_workbench_whose_file_is_replaced_with_mv_notices_and_spoils_nothing() {
     let (mut child, screen) = support::pty::spawn_workbench(&e.db, 120, 36);
     screen.wait_for("Day ");
     // A change committed to the write-ahead log, not yet in the file.
-    screen.press(b"n");
-    screen.wait_for("Add a pilot");
-    screen.press(b"Only in the old file");
-    screen.press(b"\x13");
-    screen.wait_for("added Only in the old file with");
+    screen.add_pilot("Only in the old file");
     // The user restores by hand, the way the old README suggested.
     std::fs::rename(&backup, &e.db).unwrap();
     screen.wait_for("was replaced");

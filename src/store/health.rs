@@ -210,14 +210,20 @@ impl Store {
     pub(crate) fn check_copy(path: &Path) -> Result<std::result::Result<(), String>> {
         let c = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .map_err(|e| map_sql(path, e))?;
-        let rows: rusqlite::Result<Vec<String>> = c
-            .prepare("PRAGMA integrity_check(1)")
-            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect());
-        Ok(match rows {
-            Ok(rows) if rows.len() == 1 && rows[0] == "ok" => Ok(()),
-            Ok(rows) => Err(rows.into_iter().next().unwrap_or_default()),
-            Err(e) => Err(e.to_string()),
-        })
+        Ok(whole(&c))
+    }
+}
+
+/// SQLite's full `integrity_check` on `c`: `Ok(())` or the first problem
+/// (a file too damaged to check is a problem too).
+pub(crate) fn whole(c: &Connection) -> std::result::Result<(), String> {
+    let rows: rusqlite::Result<Vec<String>> = c
+        .prepare("PRAGMA integrity_check(1)")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect());
+    match rows {
+        Ok(rows) if rows.len() == 1 && rows[0] == "ok" => Ok(()),
+        Ok(rows) => Err(rows.into_iter().next().unwrap_or_default()),
+        Err(e) => Err(e.to_string()),
     }
 }
 

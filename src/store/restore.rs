@@ -138,14 +138,7 @@ fn check_backup(copy: &Path, backup: &Path) -> Result<()> {
     if version >= 3 {
         super::state::set_file_uuid(&c).map_err(|e| super::map_sql(backup, e))?;
     }
-    let rows: rusqlite::Result<Vec<String>> = c
-        .prepare("PRAGMA integrity_check(1)")
-        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect());
-    match rows {
-        Ok(r) if r.len() == 1 && r[0] == "ok" => Ok(()),
-        Ok(r) => Err(damaged_backup(backup, &r.concat())),
-        Err(e) => Err(damaged_backup(backup, &e.to_string())),
-    }
+    super::health::whole(&c).map_err(|problem| damaged_backup(backup, &problem))
 }
 
 fn damaged_backup(backup: &Path, problem: &str) -> Error {

@@ -44,6 +44,16 @@ impl Screen {
         drop(self);
     }
 
+    /// Add a pilot with the keyboard from the portfolio (`n`, its name,
+    /// Ctrl-S) and wait until the workbench says it was saved.
+    pub fn add_pilot(&self, name: &str) {
+        self.press(b"n");
+        self.wait_for("Add a pilot");
+        self.press(name.as_bytes());
+        self.press(b"\x13");
+        self.wait_for(&format!("added {name} with"));
+    }
+
     /// Type `bytes`, then give the workbench a moment.
     pub fn press(&self, bytes: &[u8]) {
         let mut k = self.keys.lock().unwrap();
