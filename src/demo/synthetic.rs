@@ -100,8 +100,7 @@ pub fn load_synthetic(
     let people_n = (n / 20).clamp(8, 400);
     let mut decisions = 0;
     let programme_rev = store.programme()?.revision;
-    store.use_bulk_cache()?;
-    store.write(|tx| {
+    store.write_bulk(|tx| {
         backdate(tx, today, 50);
         tx.set_programme(
             &format!("Synthetic portfolio ({n} pilots, seed {seed})"),

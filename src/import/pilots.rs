@@ -285,7 +285,7 @@ pub fn import_csv(store: &mut Store, playbook: &Playbook, path: &Path, dry_run: 
         return Ok(report);
     }
     let _note = store.announce(&format!("an import of {} rows from {file}", table.records.len()))?;
-    store.write(|tx| {
+    store.write_bulk(|tx| {
         // Plan again inside the transaction: nothing can change meanwhile.
         let snapshot = tx.import_snapshot()?;
         let (mut report, steps) = plan(&table, &snapshot);

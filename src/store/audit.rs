@@ -3,6 +3,7 @@
 //! content, so editing or deleting a row behind lastmile's back breaks the
 //! chain from that row on.
 
+use super::Cached;
 use super::{Store, Tx};
 use crate::domain::model::AuditEvent;
 use crate::Result;
@@ -14,19 +15,55 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 
 /// Hash the previous hash and the fields, unambiguously separated.
 pub(crate) fn chain_hash(prev: &str, fields: &[Option<&str>]) -> String {
-    let mut h = Sha256::new();
-    h.update(prev.as_bytes());
+    let mut h = FieldHasher::new(prev);
     for f in fields {
+        h.field(*f);
+    }
+    h.finish()
+}
+
+/// [`chain_hash`] a field at a time, for callers that read the fields one
+/// by one (a row digest) and need not collect them first.
+pub(crate) struct FieldHasher(Sha256);
+
+impl FieldHasher {
+    pub(crate) fn new(prev: &str) -> FieldHasher {
+        let mut h = Sha256::new();
+        h.update(prev.as_bytes());
+        FieldHasher(h)
+    }
+
+    pub(crate) fn field(&mut self, f: Option<&str>) {
+        self.bytes(f.map(str::as_bytes));
+    }
+
+    /// A field given as its UTF-8 bytes.
+    pub(crate) fn bytes(&mut self, f: Option<&[u8]>) {
         match f {
             Some(s) => {
-                h.update([1u8]);
-                h.update((s.len() as u64).to_le_bytes());
-                h.update(s.as_bytes());
+                self.0.update([1u8]);
+                self.0.update((s.len() as u64).to_le_bytes());
+                self.0.update(s);
             }
-            None => h.update([0u8]),
+            None => self.0.update([0u8]),
         }
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+
+    pub(crate) fn finish(self) -> String {
+        hex(&self.0.finalize())
+    }
+}
+
+/// Lower-case hexadecimal, without a `format!` per byte (a bulk load hashes
+/// hundreds of thousands of rows).
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)] as char);
+        out.push(DIGITS[usize::from(b & 0xf)] as char);
+    }
+    out
 }
 
 /// The hashed content of one audit event, in chain order.
@@ -67,7 +104,7 @@ impl AuditContent<'_> {
 /// The newest audit event's hash (the chain's head), or the genesis hash.
 pub(crate) fn audit_head(c: &rusqlite::Connection) -> rusqlite::Result<String> {
     Ok(
-        c.query_row("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1", [], |r| {
+        c.cached_row("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1", [], |r| {
             r.get(0)
         })
         .optional()?
@@ -169,7 +206,7 @@ impl Tx<'_> {
     pub(crate) fn decision_head(&self) -> Result<String> {
         Ok(self
             .conn()
-            .query_row("SELECT hash FROM decisions ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
+            .cached_row("SELECT hash FROM decisions ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
             .optional()
             .map_err(|e| self.err(e))?
             .unwrap_or_else(|| GENESIS.to_string()))

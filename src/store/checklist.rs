@@ -2,6 +2,7 @@
 //! revision the user saw.
 
 use super::pilots::parse_column;
+use super::Cached;
 use super::{Store, Tx};
 use crate::domain::model::{ChecklistItem, ItemState, Phase};
 use crate::error::Conflict;
@@ -110,7 +111,7 @@ impl Tx<'_> {
     /// that may or may not have changed it).
     pub fn item_revision(&self, id: i64) -> Result<i64> {
         self.conn()
-            .query_row("SELECT revision FROM checklist_items WHERE id = ?1", [id], |r| r.get(0))
+            .cached_row("SELECT revision FROM checklist_items WHERE id = ?1", [id], |r| r.get(0))
             .optional()
             .map_err(|e| self.err(e))?
             .ok_or_else(|| Error::not_found(format!("checklist item {id} no longer exists")))
@@ -142,7 +143,7 @@ impl Tx<'_> {
         let new_name: Option<String> = match person_id {
             Some(pid) => Some(
                 self.conn()
-                    .query_row("SELECT name FROM people WHERE id = ?1", [pid], |r| r.get(0))
+                    .cached_row("SELECT name FROM people WHERE id = ?1", [pid], |r| r.get(0))
                     .optional()
                     .map_err(|e| self.err(e))?
                     .ok_or_else(|| Error::not_found(format!("person {pid} no longer exists")))?,

@@ -3,6 +3,7 @@
 //! communicated gets a notice appended when it is.
 
 use super::audit::{chain_hash, GENESIS};
+use super::Cached;
 use super::{Store, Tx};
 use crate::domain::gates::{self, DecisionAsk, Effect};
 use crate::domain::model::{Criterion, Decision, ItemState, NewDecision, Outcome, Phase, Recorded, Status};
@@ -146,7 +147,7 @@ impl Tx<'_> {
         };
         let maker: Option<String> = self
             .conn()
-            .query_row("SELECT name FROM people WHERE id = ?1", [d.decided_by], |r| r.get(0))
+            .cached_row("SELECT name FROM people WHERE id = ?1", [d.decided_by], |r| r.get(0))
             .optional()
             .map_err(|e| self.err(e))?;
         let maker =
@@ -156,7 +157,7 @@ impl Tx<'_> {
         let Some(gate) = judgement.current else {
             let (name, status): (String, String) = self
                 .conn()
-                .query_row("SELECT name, status FROM pilots WHERE id = ?1", [pilot_id], |r| {
+                .cached_row("SELECT name, status FROM pilots WHERE id = ?1", [pilot_id], |r| {
                     Ok((r.get(0)?, r.get(1)?))
                 })
                 .map_err(|e| self.err(e))?;
@@ -205,7 +206,7 @@ impl Tx<'_> {
         let review = review_on.map(|r| r.to_string());
         let pilot_name: String = self
             .conn()
-            .query_row("SELECT name FROM pilots WHERE id = ?1", [pilot_id], |r| r.get(0))
+            .cached_row("SELECT name FROM pilots WHERE id = ?1", [pilot_id], |r| r.get(0))
             .map_err(|e| self.err(e))?;
         let prev = self.decision_head()?;
         let hash = hash_of(

@@ -2,6 +2,7 @@
 //! (`why`, the detail, a decision), and for the whole portfolio in a fixed
 //! number of queries walked in pilot id order (see `portfolio.rs`).
 
+use super::Cached;
 use super::{map_sql, Store};
 use crate::domain::calendar::{parse_date, programme_day};
 use crate::domain::gates::{self, DimFact, GateFacts, ItemFact, Judgement, MetricFact};
@@ -79,7 +80,7 @@ pub(crate) fn read_facts(
 ) -> Result<GateFacts> {
     let e = |err| map_sql(path, err);
     let start: String = c
-        .query_row("SELECT start_date FROM programme WHERE id = 1", [], |r| r.get(0))
+        .cached_row("SELECT start_date FROM programme WHERE id = 1", [], |r| r.get(0))
         .map_err(e)?;
     let day = programme_day(parse_date("programme start date", &start)?, today);
     let (phase, status, shortlisted): (String, String, bool) = c

@@ -31,8 +31,59 @@ pub use restore::{restore, Restored};
 pub use state::check_state;
 
 use crate::{Error, Result};
-use rusqlite::{Connection, ErrorCode, TransactionBehavior};
+use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior};
 use std::path::{Path, PathBuf};
+
+/// The page cache of a store (SQLite's default, 2 MiB), in the negative
+/// KiB form `PRAGMA cache_size` takes.
+const DEFAULT_CACHE_KIB: i64 = -2000;
+
+/// The first reference a bulk load would leave pointing nowhere.
+fn dangling_reference(c: &Connection) -> rusqlite::Result<Option<Error>> {
+    let mut stmt = c.prepare("PRAGMA foreign_key_check")?;
+    let row = stmt
+        .query_row([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<i64>>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })
+        .optional()?;
+    Ok(row.map(|(table, rowid, parent)| {
+        let row = rowid.map_or_else(|| format!("a row of {table}"), |r| format!("row {r} of {table}"));
+        Error::invalid(format!(
+            "the load would leave {row} referring to a missing row of {parent}; nothing was written"
+        ))
+    }))
+}
+
+/// One-row queries and one-off updates through the statement cache: a
+/// bulk load runs each of them thousands of times, and parsing the SQL
+/// every time cost more than running it.
+pub(crate) trait Cached {
+    fn cached_row<T>(
+        &self,
+        sql: &str,
+        p: impl rusqlite::Params,
+        f: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T>;
+    fn cached_exec(&self, sql: &str, p: impl rusqlite::Params) -> rusqlite::Result<usize>;
+}
+
+impl Cached for Connection {
+    fn cached_row<T>(
+        &self,
+        sql: &str,
+        p: impl rusqlite::Params,
+        f: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T> {
+        self.prepare_cached(sql)?.query_row(p, f)
+    }
+    fn cached_exec(&self, sql: &str, p: impl rusqlite::Params) -> rusqlite::Result<usize> {
+        self.prepare_cached(sql)?.execute(p)
+    }
+}
 
 /// The schema this build writes (PRAGMA user_version).
 pub const SCHEMA_VERSION: i64 = 3;
@@ -123,6 +174,35 @@ impl Store {
 
     /// Run `f` in one `BEGIN IMMEDIATE` transaction: all of it or none.
     pub fn write<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+        self.write_checked(false, f)
+    }
+
+    /// [`Store::write`] for a bulk load (import, demo) of many new rows that
+    /// refer to rows the same load just created: SQLite's per-row check of
+    /// every reference cost a third of the load, so the references are
+    /// checked once, all together, before the commit
+    /// (`PRAGMA foreign_key_check`); a load that would leave one dangling
+    /// commits nothing.
+    pub fn write_bulk<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+        if self.read_only {
+            return Err(read_only_error(&self.path));
+        }
+        self.conn
+            .pragma_update(None, "cache_size", -262_144)
+            .and_then(|()| self.conn.pragma_update(None, "foreign_keys", false))
+            .map_err(|e| self.err(e))?;
+        let out = self.write_checked(true, f);
+        let restored = self
+            .conn
+            .pragma_update(None, "foreign_keys", true)
+            .and_then(|()| self.conn.pragma_update(None, "cache_size", DEFAULT_CACHE_KIB))
+            .map_err(|e| self.err(e));
+        let out = out?;
+        restored?;
+        Ok(out)
+    }
+
+    fn write_checked<T>(&mut self, check_references: bool, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
         if self.read_only {
             return Err(read_only_error(&self.path));
         }
@@ -153,6 +233,11 @@ impl Store {
             }
         }
         let out = f(&mut w)?;
+        if check_references {
+            dangling_reference(&w.tx)
+                .map_err(|e| map_sql(&path, e))?
+                .map_or(Ok(()), Err)?;
+        }
         // In WAL mode SQLite would happily commit into a file that has been
         // deleted or replaced since it was opened, and the change would be
         // lost; refuse instead (the transaction rolls back on drop).
@@ -202,15 +287,6 @@ impl Store {
                 None => return Ok(()),
             }
         }
-    }
-
-    /// Give this connection a large page cache for one big write (demo and
-    /// import loads), so a long transaction does not spill to the WAL page
-    /// by page.
-    pub fn use_bulk_cache(&mut self) -> Result<()> {
-        self.conn
-            .pragma_update(None, "cache_size", -262_144)
-            .map_err(|e| self.err(e))
     }
 
     /// The file at our path is no longer the one we opened: empty our WAL
@@ -536,4 +612,38 @@ pub(crate) fn map_sql(path: &Path, e: rusqlite::Error) -> Error {
         };
     }
     Error::Storage(format!("database error on {p}: {e}"))
+}
+
+#[cfg(test)]
+mod bulk_tests {
+    use super::*;
+
+    #[test]
+    fn a_bulk_write_that_leaves_a_dangling_reference_writes_nothing() {
+        let mut s = Store::open_in_memory("lead").unwrap();
+        let before: i64 = s
+            .conn()
+            .query_row("SELECT count(*) FROM owners", [], |r| r.get(0))
+            .unwrap();
+        let err = s
+            .write_bulk(|tx| {
+                tx.conn()
+                    .execute(
+                        "INSERT INTO owners (pilot_id, role, person_id, updated_at, updated_by) VALUES (999, 'business', 998, 'now', 'x')",
+                        [],
+                    )
+                    .map_err(|e| tx.err(e))?;
+                Ok(())
+            })
+            .unwrap_err();
+        assert!(err.to_string().contains("refer"), "{err}");
+        let after: i64 = s
+            .conn()
+            .query_row("SELECT count(*) FROM owners", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(before, after);
+        // References are enforced again row by row afterwards.
+        let fk: i64 = s.conn().query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+        assert_eq!(fk, 1);
+    }
 }

@@ -214,15 +214,38 @@ fn use_wal(conn: &Connection) -> rusqlite::Result<()> {
 /// file still opens in any SQLite tool.
 fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
     use rusqlite::functions::FunctionFlags;
-    conn.create_scalar_function(
-        "name_key",
-        1,
-        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC | FunctionFlags::SQLITE_INNOCUOUS,
-        |ctx| {
-            let name: String = ctx.get(0)?;
-            Ok(crate::text::name_key(&name))
-        },
-    )
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC | FunctionFlags::SQLITE_INNOCUOUS;
+    conn.create_scalar_function("name_key", 1, flags, |ctx| {
+        let name: String = ctx.get(0)?;
+        Ok(crate::text::name_key(&name))
+    })?;
+    conn.create_aggregate_function("due_profile", 1, flags, DueProfile)
+}
+
+/// `due_profile(due_day)`: the `pilot_stats.open_due` string of the items
+/// aggregated, 90 characters, one per programme day, `char(48 + n)` for `n`
+/// items due that day. The same string the recursive query in SQL built,
+/// at a fraction of its cost (it was most of the cost of adding a pilot).
+struct DueProfile;
+
+impl rusqlite::functions::Aggregate<[u8; 90], String> for DueProfile {
+    fn init(&self, _: &mut rusqlite::functions::Context<'_>) -> rusqlite::Result<[u8; 90]> {
+        Ok([b'0'; 90])
+    }
+    fn step(&self, ctx: &mut rusqlite::functions::Context<'_>, days: &mut [u8; 90]) -> rusqlite::Result<()> {
+        let day: i64 = ctx.get(0)?;
+        if let Some(slot) = usize::try_from(day - 1).ok().and_then(|i| days.get_mut(i)) {
+            *slot = slot.saturating_add(1);
+        }
+        Ok(())
+    }
+    fn finalize(&self, _: &mut rusqlite::functions::Context<'_>, days: Option<[u8; 90]>) -> rusqlite::Result<String> {
+        let days = days.unwrap_or([b'0'; 90]);
+        Ok(days
+            .iter()
+            .map(|&b| char::from_u32(u32::from(b)).unwrap_or('0'))
+            .collect())
+    }
 }
 
 #[cfg(test)]

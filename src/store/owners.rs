@@ -2,6 +2,7 @@
 //! business. Owner rows carry revisions like every mutable row.
 
 use super::pilots::parse_column;
+use super::Cached;
 use super::{Store, Tx};
 use crate::domain::model::{Owner, Role};
 use crate::error::Conflict;
@@ -57,13 +58,13 @@ impl Tx<'_> {
             .map_err(|e| self.err(e))?;
         let new_name: String = self
             .conn()
-            .query_row("SELECT name FROM people WHERE id = ?1", [person_id], |r| r.get(0))
+            .cached_row("SELECT name FROM people WHERE id = ?1", [person_id], |r| r.get(0))
             .optional()
             .map_err(|e| self.err(e))?
             .ok_or_else(|| Error::not_found(format!("person {person_id} no longer exists")))?;
         let pilot_exists: Option<i64> = self
             .conn()
-            .query_row("SELECT id FROM pilots WHERE id = ?1", [pilot_id], |r| r.get(0))
+            .cached_row("SELECT id FROM pilots WHERE id = ?1", [pilot_id], |r| r.get(0))
             .optional()
             .map_err(|e| self.err(e))?;
         if pilot_exists.is_none() {

@@ -1,5 +1,6 @@
 //! Pilots (the capability inventory) and their four owners.
 
+use super::Cached;
 use super::{Store, Tx};
 use crate::domain::model::{ItemState, Phase, Pilot, PilotFields, Sector, Status};
 use crate::domain::names;
@@ -152,6 +153,25 @@ fn name_taken(existing: &str) -> Error {
     ))
 }
 
+/// Checklist rows per INSERT statement (11 values each, well under
+/// SQLite's limit on bound parameters).
+const ITEMS_PER_INSERT: usize = 64;
+
+/// `INSERT INTO checklist_items … VALUES (…), (…)` for `n` rows; the same
+/// text for the same `n`, so the statement cache keeps it.
+fn checklist_insert_sql(n: usize) -> String {
+    let mut sql = String::from(
+        "INSERT INTO checklist_items (pilot_id, item_key, phase, section, position, text, gate, due_day, updated_at, updated_by, state) VALUES ",
+    );
+    for i in 0..n {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    }
+    sql
+}
+
 impl Tx<'_> {
     /// Add a pilot and instantiate its checklist from the playbook.
     pub fn add_pilot(&mut self, fields: &PilotFields, items: &[ItemTemplate]) -> Result<i64> {
@@ -255,30 +275,36 @@ impl Tx<'_> {
             })
             .map_err(|e| self.err(e))?;
         let id = self.conn().last_insert_rowid();
-        {
-            let mut stmt = self
-                .conn()
-                .prepare_cached(
-                    "INSERT INTO checklist_items (pilot_id, item_key, phase, section, position, text, gate, due_day, updated_at, updated_by, state)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                )
-                .map_err(|e| self.err(e))?;
-            for (pos, it) in items.iter().enumerate() {
-                stmt.execute(params![
-                    id,
-                    it.key,
-                    it.phase.key(),
-                    it.section,
-                    pos as i64,
-                    it.text,
-                    it.gate,
-                    it.due_day,
-                    self.now,
-                    self.actor,
-                    states.get(pos).copied().unwrap_or(ItemState::Todo).key()
-                ])
-                .map_err(|e| super::map_sql(self.path, e))?;
+        // The whole checklist in one statement, a few dozen rows at a time:
+        // each execution of an INSERT opens cursors on the table and its
+        // five indexes, which cost more than the rows themselves.
+        for (chunk_no, chunk) in items.chunks(ITEMS_PER_INSERT).enumerate() {
+            let sql = checklist_insert_sql(chunk.len());
+            let mut stmt = self.conn().prepare_cached(&sql).map_err(|e| self.err(e))?;
+            let mut args: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 11);
+            let base = chunk_no * ITEMS_PER_INSERT;
+            let positions: Vec<i64> = (0..chunk.len()).map(|i| (base + i) as i64).collect();
+            let states: Vec<&str> = (0..chunk.len())
+                .map(|i| states.get(base + i).copied().unwrap_or(ItemState::Todo).key())
+                .collect();
+            let phases: Vec<&str> = chunk.iter().map(|it| it.phase.key()).collect();
+            for (i, it) in chunk.iter().enumerate() {
+                args.extend_from_slice(&[
+                    &id as &dyn rusqlite::ToSql,
+                    &it.key,
+                    &phases[i],
+                    &it.section,
+                    &positions[i],
+                    &it.text,
+                    &it.gate,
+                    &it.due_day,
+                    &self.now,
+                    &self.actor,
+                    &states[i],
+                ]);
             }
+            stmt.execute(args.as_slice())
+                .map_err(|e| super::map_sql(self.path, e))?;
         }
         self.conn()
             .prepare_cached(super::portfolio::REFRESH_STATS)
@@ -407,7 +433,7 @@ impl Tx<'_> {
             }
         }
         self.conn()
-            .execute("UPDATE pilots SET shortlisted = ?1 WHERE id = ?2", params![on, id])
+            .cached_exec("UPDATE pilots SET shortlisted = ?1 WHERE id = ?2", params![on, id])
             .map_err(|e| self.err(e))?;
         self.bump_pilot(id, revision)?;
         let yn = |b: bool| if b { "yes" } else { "no" };
@@ -428,7 +454,7 @@ impl Tx<'_> {
             return Ok(());
         }
         self.conn()
-            .execute("UPDATE pilots SET phase = ?1 WHERE id = ?2", params![phase.key(), id])
+            .cached_exec("UPDATE pilots SET phase = ?1 WHERE id = ?2", params![phase.key(), id])
             .map_err(|e| self.err(e))?;
         self.bump_pilot(id, revision)?;
         self.audit("pilot", id, Some(id), "phase", Some(old.phase.key()), Some(phase.key()))

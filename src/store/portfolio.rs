@@ -99,16 +99,13 @@ const OPEN: &str = "('todo', 'doing', 'blocked')";
 /// Recompute one pilot's `pilot_stats` checklist columns from its items
 /// (the triggers then keep them current, change by change).
 pub(crate) const REFRESH_STATS: &str = "
-    WITH RECURSIVE days(d) AS (SELECT 1 UNION ALL SELECT d + 1 FROM days WHERE d < 90),
-    open_items AS (SELECT due_day, count(*) AS n FROM checklist_items
-                   WHERE pilot_id = ?1 AND state IN ('todo', 'doing', 'blocked') GROUP BY due_day)
     UPDATE pilot_stats SET
         items_total = (SELECT count(*) FROM checklist_items WHERE pilot_id = ?1),
         items_done = (SELECT count(*) FROM checklist_items WHERE pilot_id = ?1 AND state = 'done'),
         open_gates = (SELECT count(*) FROM checklist_items
                       WHERE pilot_id = ?1 AND gate = 1 AND state IN ('todo', 'doing', 'blocked')),
-        open_due = (SELECT group_concat(c, '') FROM
-                      (SELECT char(48 + coalesce(n, 0)) AS c FROM days LEFT JOIN open_items ON due_day = d ORDER BY d)),
+        open_due = (SELECT due_profile(due_day) FROM checklist_items
+                    WHERE pilot_id = ?1 AND state IN ('todo', 'doing', 'blocked')),
         gates_unmet = (SELECT group_concat(char(48 + n), '') FROM
                       (SELECT (SELECT count(*) FROM checklist_items WHERE pilot_id = ?1 AND gate = 1 AND phase = ph
                                AND NOT (state IN ('done', 'na') AND note <> '')) AS n

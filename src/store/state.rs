@@ -12,7 +12,7 @@
 //! upgrade ([`write_baseline`]). The derived summary rows (`pilot_stats`)
 //! are recomputed from the rows they summarise.
 
-use super::audit::{append_event, audit_head, chain_hash, NewEvent};
+use super::audit::{append_event, audit_head, chain_hash, FieldHasher, NewEvent};
 use super::Store;
 use crate::Result;
 use rusqlite::types::ValueRef;
@@ -149,13 +149,35 @@ fn canonical(v: ValueRef) -> Option<String> {
         ValueRef::Integer(i) => Some(i.to_string()),
         ValueRef::Real(f) => Some(exact_num(f)),
         ValueRef::Text(t) => Some(String::from_utf8_lossy(t).into_owned()),
-        ValueRef::Blob(b) => Some(b.iter().map(|x| format!("{x:02x}")).collect()),
+        ValueRef::Blob(b) => Some(super::audit::hex(b)),
     }
 }
 
 /// A number as the audit trail records it exactly (shortest round trip).
 pub(crate) fn exact_num(f: f64) -> String {
     format!("{f}")
+}
+
+/// The digest of the row `r` holds (its key first, then `t.cols`), hashed
+/// straight from SQLite's values: the same string as
+/// `digest(t, read_row(t, r).1)`, without a string per field.
+fn digest_of_row(t: &Table, r: &rusqlite::Row) -> rusqlite::Result<(i64, String)> {
+    let key: i64 = r.get(0)?;
+    let mut h = FieldHasher::new(t.entity);
+    let mut num = String::new();
+    for i in 0..t.cols.len() {
+        match r.get_ref(i + 1)? {
+            ValueRef::Text(b) if std::str::from_utf8(b).is_ok() => h.bytes(Some(b)),
+            ValueRef::Integer(n) => {
+                use std::fmt::Write;
+                num.clear();
+                let _ = write!(num, "{n}");
+                h.field(Some(&num));
+            }
+            v => h.field(canonical(v).as_deref()),
+        }
+    }
+    Ok((key, h.finish()))
 }
 
 fn digest(t: &Table, fields: &[Option<String>]) -> String {
@@ -185,9 +207,9 @@ fn read_row(t: &Table, r: &rusqlite::Row) -> rusqlite::Result<(i64, Vec<Option<S
 /// The digest of one row as it is now, if it exists.
 fn row_digest(c: &Connection, t: &Table, key: i64) -> rusqlite::Result<Option<String>> {
     c.prepare_cached(&select_sql(t, true))?
-        .query_row([key], |r| read_row(t, r))
+        .query_row([key], |r| digest_of_row(t, r))
         .optional()
-        .map(|row| row.map(|(_, f)| digest(t, &f)))
+        .map(|row| row.map(|(_, d)| d))
 }
 
 /// The digest of a pilot's checklist: every item's id and digest, in
@@ -209,8 +231,7 @@ fn checklist_digest(c: &Connection, pilot_id: i64) -> rusqlite::Result<String> {
     );
     let mut stmt = c.prepare_cached(&sql)?;
     let items = stmt
-        .query_map([pilot_id], |r| read_row(&ITEM, r))?
-        .map(|r| r.map(|(id, f)| (id, digest(&ITEM, &f))))
+        .query_map([pilot_id], |r| digest_of_row(&ITEM, r))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(checklist_digest_of(&items))
 }
@@ -951,4 +972,38 @@ fn check_stats(c: &Connection, note: &mut impl FnMut(String)) -> rusqlite::Resul
         note(format!("pilot {p} has no summary row (deleted behind lastmile's back)"));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_row_hashed_as_read_equals_its_fields_hashed() {
+        let c = Connection::open_in_memory().unwrap();
+        c.execute_batch(
+            "CREATE TABLE t (id INTEGER PRIMARY KEY, a, b, c, d, e);
+             INSERT INTO t VALUES (7, 'Zoë ☂', 42, 2.5, NULL, x'00ff');
+             INSERT INTO t VALUES (8, '', -1, 1e300, 'x', CAST(x'c328' AS TEXT));",
+        )
+        .unwrap();
+        let t = Table {
+            entity: "thing",
+            table: "t",
+            key: "id",
+            cols: &["a", "b", "c", "d", "e"],
+            pilot_col: None,
+            noun: "thing",
+            label_col: None,
+        };
+        let mut stmt = c.prepare(&select_sql(&t, false)).unwrap();
+        let mut rows = stmt.query([]).unwrap();
+        let mut n = 0;
+        while let Some(r) = rows.next().unwrap() {
+            let (key, fields) = read_row(&t, r).unwrap();
+            assert_eq!(digest_of_row(&t, r).unwrap(), (key, digest(&t, &fields)));
+            n += 1;
+        }
+        assert_eq!(n, 2);
+    }
 }
