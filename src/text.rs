@@ -289,6 +289,79 @@ pub fn escape_json_controls(json: &str) -> String {
     out
 }
 
+/// [`escape_json_controls`] as a stream: a writer that passes JSON text on
+/// to `inner` with DEL, C1 controls and bidi overrides escaped, so a large
+/// document is encoded straight to its file or pipe instead of being held
+/// in memory (twice) first. A character split across two writes is held
+/// back until it is complete.
+pub struct JsonSafe<W: std::io::Write> {
+    inner: W,
+    /// The start of a UTF-8 sequence the last write ended in.
+    pending: Vec<u8>,
+}
+
+impl<W: std::io::Write> JsonSafe<W> {
+    pub fn new(inner: W) -> JsonSafe<W> {
+        JsonSafe {
+            inner,
+            pending: Vec::new(),
+        }
+    }
+
+    /// The inner writer, once everything written has been passed on.
+    pub fn into_inner(mut self) -> std::io::Result<W> {
+        if !self.pending.is_empty() {
+            let rest = std::mem::take(&mut self.pending);
+            self.inner.write_all(&rest)?;
+        }
+        Ok(self.inner)
+    }
+
+    fn pass(&mut self, text: &str) -> std::io::Result<()> {
+        let unescaped = |c: char| is_control(c) && c as u32 >= 0x7f;
+        let mut start = 0;
+        for (i, c) in text.char_indices() {
+            if unescaped(c) {
+                self.inner.write_all(&text.as_bytes()[start..i])?;
+                write!(self.inner, "\\u{:04x}", c as u32)?;
+                start = i + c.len_utf8();
+            }
+        }
+        self.inner.write_all(&text.as_bytes()[start..])
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for JsonSafe<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let joined;
+        let bytes = if self.pending.is_empty() {
+            buf
+        } else {
+            self.pending.extend_from_slice(buf);
+            joined = std::mem::take(&mut self.pending);
+            &joined[..]
+        };
+        match std::str::from_utf8(bytes) {
+            Ok(text) => self.pass(text)?,
+            Err(e) => {
+                let (valid, rest) = bytes.split_at(e.valid_up_to());
+                self.pass(std::str::from_utf8(valid).unwrap_or_default())?;
+                if e.error_len().is_some() {
+                    // Not UTF-8 at all (never from a JSON encoder): pass it on.
+                    self.inner.write_all(rest)?;
+                } else {
+                    self.pending = rest.to_vec();
+                }
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// Display width of text in terminal cells.
 pub fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
@@ -333,6 +406,22 @@ pub fn truncate(s: &str, max: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn json_safe_streams_what_escape_json_controls_gives_whatever_the_chunks() {
+        let json = "{\"a\": \"ok \u{9b}31m é \u{202e}evil\u{7f} 漢字 😀\"}";
+        let want = escape_json_controls(json);
+        assert_ne!(want, json);
+        for chunk in 1..=json.len() {
+            let mut w = JsonSafe::new(Vec::new());
+            for part in json.as_bytes().chunks(chunk) {
+                std::io::Write::write_all(&mut w, part).unwrap();
+            }
+            let got = String::from_utf8(w.into_inner().unwrap()).unwrap();
+            assert_eq!(got, want, "in chunks of {chunk} bytes");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -143,7 +143,7 @@ fn raw_rows(store: &Store, day: i64, step: usize) -> HashMap<i64, PilotRow> {
             .unwrap()
         {
             let (role, name) = row.unwrap();
-            x.owners[Role::parse(&role).unwrap().index()] = Some(name);
+            x.owners[Role::parse(&role).unwrap().index()] = Some(name.into());
         }
         x.last_decision = c
             .query_row(
@@ -199,7 +199,12 @@ fn raw_rows(store: &Store, day: i64, step: usize) -> HashMap<i64, PilotRow> {
         x.unmet = j
             .current
             .as_ref()
-            .map(|g| g.blockers().chain(g.should_unmet()).map(|c| c.label.clone()).collect())
+            .map(|g| {
+                g.blockers()
+                    .chain(g.should_unmet())
+                    .map(|c| c.label.as_str().into())
+                    .collect()
+            })
             .unwrap_or_default();
         out.insert(id, x);
     }

@@ -61,9 +61,26 @@ impl Table {
 
 /// Print JSON (pretty) to standard output.
 pub fn print_json<T: serde::Serialize>(v: &T) -> crate::Result<()> {
-    let s = serde_json::to_string_pretty(v).map_err(|e| crate::Error::Io(e.to_string()))?;
-    // The encoder leaves C1 controls and bidi overrides raw: escape them too.
-    emit(format_args!("{}\n", crate::text::escape_json_controls(&s)));
+    use std::io::Write;
+    use std::sync::atomic::Ordering;
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return Ok(());
+    }
+    // Encoded straight to standard output: a portfolio of 100,000 pilots
+    // is never held as one string (let alone two).
+    let out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let mut w = crate::text::JsonSafe::new(out);
+    let written = match serde_json::to_writer_pretty(&mut w, v) {
+        Err(e) if !e.is_io() => return Err(crate::Error::Io(format!("the JSON output could not be encoded: {e}"))),
+        r => r
+            .map_err(std::io::Error::from)
+            .and_then(|()| w.write_all(b"\n"))
+            .and_then(|()| w.into_inner())
+            .and_then(|mut out| out.flush()),
+    };
+    if let Err(e) = written {
+        note_stdout_error(&e);
+    }
     Ok(())
 }
 

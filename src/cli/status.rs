@@ -42,7 +42,7 @@ struct PilotBlockers<'a> {
     pilot: &'a str,
     phase: &'static str,
     verdict: Verdict,
-    blockers: Vec<String>,
+    blockers: &'a [std::sync::Arc<str>],
 }
 
 pub fn status(ctx: &mut Ctx, json: bool) -> CliResult {
@@ -81,7 +81,7 @@ pub fn status(ctx: &mut Ctx, json: bool) -> CliResult {
                 pilot: &r.name,
                 phase: r.phase.key(),
                 verdict: v,
-                blockers: r.unmet.clone(),
+                blockers: &r.unmet,
             }),
             _ => None,
         })

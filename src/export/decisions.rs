@@ -410,14 +410,14 @@ fn write_json(log: &Log, w: &mut dyn Write) -> Result<()> {
             })
             .collect(),
     };
-    let json = serde_json::to_string_pretty(&doc)
-        .map_err(|e| Error::Io(format!("writing the decision log as JSON failed ({e}): export again")))?;
-    // The encoder escapes C0 controls but writes C1 controls and bidi
-    // overrides raw; escape those too (the JSON value is unchanged), so the
-    // document is safe to print on a terminal.
-    let json = crate::text::escape_json_controls(&json);
-    w.write_all(json.as_bytes())
-        .and_then(|_| w.write_all(b"\n"))
+    // Encoded straight to `w`, with the C1 controls and bidi overrides the
+    // encoder leaves raw escaped on the way (the JSON value is unchanged),
+    // so the document is safe to print on a terminal.
+    let mut out = crate::text::JsonSafe::new(w);
+    serde_json::to_writer_pretty(&mut out, &doc)
+        .map_err(std::io::Error::from)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.into_inner().map(|_| ()))
         .map_err(|e| write_error("the decision log", e))
 }
 

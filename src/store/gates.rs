@@ -336,6 +336,11 @@ impl Store {
         let empty = HashMap::new();
         let criteria: Vec<Vec<crate::playbook::CriterionDef>> =
             Phase::ALL.iter().map(|p| gates::criteria_of(pb, *p)).collect();
+        // One copy of each label, shared by every row that lists it.
+        let labels: Vec<Vec<std::sync::Arc<str>>> = criteria
+            .iter()
+            .map(|defs| defs.iter().map(|d| std::sync::Arc::from(d.label.as_str())).collect())
+            .collect();
         for row in rows.iter_mut() {
             let mut f = GateFacts::empty(row.phase, today, day);
             f.status = row.status;
@@ -382,12 +387,13 @@ impl Store {
                     gates::standings(pb, row.phase, &criteria[row.phase.index()], &f)
                 };
                 row.verdict = Some(gates::verdict_of(row.phase, &cur, &f));
-                let defs = &criteria[row.phase.index()];
+                let shared = &labels[row.phase.index()];
                 let pick = |want: gates::Standing| {
-                    defs.iter()
+                    shared
+                        .iter()
                         .zip(&cur)
                         .filter(move |(_, (s, _))| *s == want)
-                        .map(|(d, _)| d.label.clone())
+                        .map(|(label, _)| label.clone())
                 };
                 row.gate_blockers = cur.iter().filter(|(s, _)| *s == gates::Standing::Unmet).count() as u32;
                 row.unmet = pick(gates::Standing::Unmet)

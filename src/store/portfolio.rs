@@ -54,7 +54,8 @@ pub struct PilotRow {
     /// Selection answers (1-5) in the playbook's criterion order.
     pub selection: [Option<u8>; 5],
     /// Owner names per role, in [`Role::ALL`] order.
-    pub owners: [Option<String>; 4],
+    /// (Shared: a portfolio of 100,000 pilots names a few hundred people.)
+    pub owners: [Option<std::sync::Arc<str>>; 4],
     pub items_total: u32,
     pub items_done: u32,
     pub open_gates: u32,
@@ -76,7 +77,7 @@ pub struct PilotRow {
     pub gate_blockers: u32,
     /// Labels of the current gate's unmet criteria, must-meet first, then
     /// should-meet.
-    pub unmet: Vec<String>,
+    pub unmet: Vec<std::sync::Arc<str>>,
     /// The production gate evaluated now.
     pub production: Verdict,
 }
@@ -268,12 +269,12 @@ impl Store {
         {
             // The whole portfolio: read the people once (a few hundred)
             // rather than joining people for each of the owner rows.
-            let mut names: HashMap<i64, String> = HashMap::new();
+            let mut names: HashMap<i64, std::sync::Arc<str>> = HashMap::new();
             if only.is_none() {
                 let mut stmt = c.prepare_cached("SELECT id, name FROM people").map_err(e)?;
                 let mut q = stmt.query([]).map_err(e)?;
                 while let Some(r) = q.next().map_err(e)? {
-                    names.insert(r.get(0).map_err(e)?, r.get(1).map_err(e)?);
+                    names.insert(r.get(0).map_err(e)?, r.get::<_, String>(1).map_err(e)?.into());
                 }
             }
             let sql = match only {
@@ -293,7 +294,7 @@ impl Store {
                 let role = r.get_ref(1).and_then(|v| Ok(v.as_str()?)).map_err(e)?;
                 if let (Some(i), Ok(role)) = (position(&rows, &mut at, pid), Role::parse(role)) {
                     let name = match r.get::<_, Option<String>>(3).map_err(e)? {
-                        Some(n) => n,
+                        Some(n) => n.into(),
                         None => match names.get(&r.get(2).map_err(e)?) {
                             Some(n) => n.clone(),
                             None => continue,

@@ -80,7 +80,7 @@ fn rag_rank(r: Option<Rag>) -> u8 {
 /// The text the fuzzy filter looks at: name first (so matched letters in
 /// the name can be highlighted), then unit, sector and owners.
 pub fn haystack(r: &PilotRow) -> String {
-    let owners: Vec<&str> = r.owners.iter().flatten().map(String::as_str).collect();
+    let owners: Vec<&str> = r.owners.iter().flatten().map(|n| &**n).collect();
     format!(
         "{}  {}  {}  {}",
         r.name,
