@@ -1,13 +1,18 @@
-//! The steering-committee pack: the programme day and phase, pilots per phase
-//! and per readiness verdict, a pilots x four-dimensions heatmap, each
-//! priority pilot's blockers, owners and metrics against target, and the
-//! decisions of the period. Markdown, or one self-contained HTML file (inline
-//! CSS and SVG charts, no scripts, no network) that prints on A4.
+//! The steering-committee pack, for people to read: the programme day and
+//! phase, every pilot counted per phase and readiness verdict, then in
+//! detail only the pilots the committee acts on (a heatmap of their four
+//! dimensions, their blockers, owners and metrics against target), and the
+//! newest decisions of the period with the counts of all of them. Markdown,
+//! or one self-contained HTML file (inline CSS and SVG charts, no scripts,
+//! no network) that prints on A4. Its size does not grow with the
+//! portfolio: the full inventory is `lastmile export pilots`, the full log
+//! `lastmile export decisions`.
 //!
-//! *Priority pilots* are those in Scaffolding or Hardening & decision whose
-//! status is not stopped or in production (the playbook takes only the
-//! chosen pilots past Assessment), plus the top three assessment candidates.
-//! *The period* is the programme so far: decisions made from day 1 to today.
+//! *Priority pilots* are the shortlist, the live pilots past Assessment
+//! (they face a gate decision; the first [`READY_SHOWN`], the latest phase
+//! and the pilots ready for their decision first), and the top three
+//! assessment candidates. *The period* is the programme so far:
+//! decisions made from day 1 to today.
 
 use super::escape::{html, md};
 use super::{html as frame, to_string, write_error, Anchor, Format};
@@ -25,6 +30,11 @@ use std::io::{self, Write};
 
 /// How many assessment candidates count as priority pilots.
 pub const CANDIDATES: usize = 3;
+/// Live pilots past Assessment detailed in the pack (they face a gate
+/// decision); the rest are counted.
+pub const READY_SHOWN: usize = 20;
+/// Decisions of the period listed in the pack (the newest); all are counted.
+pub const DECISIONS_SHOWN: usize = 30;
 /// Checklist items listed under one blocker before "and N more".
 const ITEMS_SHOWN: usize = 6;
 
@@ -94,6 +104,11 @@ struct Pack {
     /// Per phase: not ready, at risk, ready, left the gates.
     counts: [[usize; 4]; 3],
     priority: Vec<Priority>,
+    /// On the shortlist, among the priority pilots.
+    shortlisted: usize,
+    /// Live pilots past Assessment, off the shortlist: detailed, and all.
+    ready_shown: usize,
+    ready: usize,
     /// Decisions of the period, in the order recorded.
     decisions: Vec<Decision>,
 }
@@ -111,15 +126,33 @@ impl Pack {
         }
         let live = |r: &PilotRow| !matches!(r.status, Status::Stopped | Status::Production);
         let mut picked: Vec<(usize, String)> = Vec::new();
-        for phase in [Phase::Hardening, Phase::Scaffolding] {
-            for (i, r) in rows.iter().enumerate().filter(|(_, r)| r.phase == phase && live(r)) {
-                picked.push((i, format!("in {}", r.phase.label())));
-            }
+        for (i, r) in rows.iter().enumerate().filter(|(_, r)| r.shortlisted && live(r)) {
+            picked.push((i, format!("on the shortlist, in {}", r.phase.label())));
+        }
+        let shortlisted = picked.len();
+        // The chosen pilots past Assessment face a gate decision: the latest
+        // phase first and, within a phase, those ready for it first.
+        let mut in_play: Vec<usize> = (0..rows.len())
+            .filter(|&i| rows[i].phase != Phase::Assessment && live(&rows[i]) && !rows[i].shortlisted)
+            .collect();
+        let readiness = |v: Option<Verdict>| match v {
+            Some(Verdict::Ready) => 0,
+            Some(Verdict::AtRisk) => 1,
+            _ => 2,
+        };
+        in_play.sort_by_key(|&i| (std::cmp::Reverse(rows[i].phase), readiness(rows[i].verdict), i));
+        let ready = in_play.len();
+        let ready_shown = ready.min(READY_SHOWN);
+        for &i in &in_play[..ready_shown] {
+            picked.push((i, format!("in {}", rows[i].phase.label())));
         }
         let facts = crate::store::candidate_facts(&rows);
         for (k, c) in rank(&facts).into_iter().take(CANDIDATES).enumerate() {
-            if let Some(i) = rows.iter().position(|r| r.id == c.pilot_id) {
-                picked.push((i, format!("assessment candidate #{}", k + 1)));
+            match rows.iter().position(|r| r.id == c.pilot_id) {
+                Some(i) if !picked.iter().any(|(j, _)| *j == i) => {
+                    picked.push((i, format!("assessment candidate #{}", k + 1)));
+                }
+                _ => {}
             }
         }
         let mut priority = Vec::with_capacity(picked.len());
@@ -158,6 +191,9 @@ impl Pack {
             rows,
             counts,
             priority,
+            shortlisted,
+            ready_shown,
+            ready,
             decisions,
         })
     }
@@ -180,6 +216,43 @@ impl Pack {
 
     fn period(&self) -> String {
         format!("day 1 ({}) to today ({})", self.programme.start_date, self.today)
+    }
+
+    /// Who the priority pilots are, in one sentence.
+    fn priority_sentence(&self) -> String {
+        let mut s = format!(
+            "{} on the shortlist; {} more in Scaffolding or Hardening & decision, not stopped or in production",
+            self.shortlisted, self.ready
+        );
+        if self.ready > self.ready_shown {
+            s.push_str(&format!(
+                " (the first {} here: the latest phase first and, within a phase, those ready for their gate decision first; every pilot is in lastmile export pilots)",
+                self.ready_shown
+            ));
+        }
+        s.push_str(&format!("; and the top {CANDIDATES} assessment candidates"));
+        s
+    }
+
+    /// The decisions the pack lists: the newest of the period, oldest first.
+    fn decisions_listed(&self) -> &[Decision] {
+        &self.decisions[self.decisions.len().saturating_sub(DECISIONS_SHOWN)..]
+    }
+
+    /// How the decisions of the period are listed, in one sentence.
+    fn decisions_sentence(&self) -> String {
+        let n = self.decisions.len();
+        let [go, no_go, pivot, defer] = self.outcome_counts();
+        let mut s = format!(
+            "Decisions made from {}: {n} ({go} go, {no_go} no-go, {pivot} pivot, {defer} defer).",
+            self.period()
+        );
+        if n > DECISIONS_SHOWN {
+            s.push_str(&format!(
+                " The newest {DECISIONS_SHOWN} are listed; the whole log is in lastmile export decisions."
+            ));
+        }
+        s
     }
 }
 
@@ -298,7 +371,7 @@ fn write_md(p: &Pack, w: &mut dyn Write) -> io::Result<()> {
         p.verdict_total(3)
     )?;
 
-    writeln!(w, "## Readiness heatmap\n")?;
+    writeln!(w, "## Readiness heatmap of the priority pilots\n")?;
     writeln!(
         w,
         "Current rating on each dimension: G green, Y yellow, R red, – not scored.\n"
@@ -308,7 +381,7 @@ fn write_md(p: &Pack, w: &mut dyn Write) -> io::Result<()> {
         write!(w, " {} |", d.label())?;
     }
     writeln!(w, " Readiness |\n|---|---|:-:|:-:|:-:|:-:|---|")?;
-    for r in &p.rows {
+    for r in p.priority.iter().map(|pr| &p.rows[pr.row]) {
         write!(w, "| {} | {} |", md(&r.name), r.phase.label())?;
         for d in r.dimensions {
             write!(w, " {} |", rag_word(d))?;
@@ -319,11 +392,7 @@ fn write_md(p: &Pack, w: &mut dyn Write) -> io::Result<()> {
     writeln!(w)?;
 
     writeln!(w, "## Priority pilots\n")?;
-    writeln!(
-        w,
-        "Pilots in Scaffolding or Hardening & decision that are not stopped or in production, and the top {CANDIDATES} assessment candidates: {}.\n",
-        p.priority.len()
-    )?;
+    writeln!(w, "{}: {}.\n", p.priority.len(), md(&p.priority_sentence()))?;
     for pr in &p.priority {
         let r = &p.rows[pr.row];
         writeln!(w, "### {}\n", md(&r.name))?;
@@ -386,7 +455,7 @@ fn write_md(p: &Pack, w: &mut dyn Write) -> io::Result<()> {
     }
 
     writeln!(w, "## Decisions of the period\n")?;
-    writeln!(w, "Decisions made from {}: {}.\n", p.period(), p.decisions.len())?;
+    writeln!(w, "{}\n", md(&p.decisions_sentence()))?;
     if p.decisions.is_empty() {
         return Ok(());
     }
@@ -395,7 +464,7 @@ fn write_md(p: &Pack, w: &mut dyn Write) -> io::Result<()> {
         "| # | Pilot | Outcome | Decided on | Decided by | Criteria met | Rationale | Communicated | Superseded by |"
     )?;
     writeln!(w, "|--:|---|---|---|---|--:|---|---|---|")?;
-    for d in &p.decisions {
+    for d in p.decisions_listed() {
         writeln!(
             w,
             "| {} | {} | {} | {} | {} | {} of {} | {} | {} | {} |",
@@ -675,7 +744,7 @@ fn write_html(p: &Pack, w: &mut dyn Write) -> io::Result<()> {
         p.verdict_total(3)
     )?;
 
-    writeln!(w, "<section>\n<h2>Readiness heatmap</h2>")?;
+    writeln!(w, "<section>\n<h2>Readiness heatmap of the priority pilots</h2>")?;
     writeln!(
         w,
         "<p class=\"note\">Current rating on each dimension: G green, Y yellow, R red, – not scored.</p>"
@@ -688,7 +757,7 @@ fn write_html(p: &Pack, w: &mut dyn Write) -> io::Result<()> {
         write!(w, "<th scope=\"col\">{}</th>", html(d.label()))?;
     }
     writeln!(w, "<th scope=\"col\">Readiness</th></tr></thead>\n<tbody>")?;
-    for r in &p.rows {
+    for r in p.priority.iter().map(|pr| &p.rows[pr.row]) {
         write!(
             w,
             "<tr><th scope=\"row\">{}</th><td>{}</td>",
@@ -717,8 +786,9 @@ fn write_html(p: &Pack, w: &mut dyn Write) -> io::Result<()> {
     writeln!(w, "<section>\n<h2>Priority pilots</h2>")?;
     writeln!(
         w,
-        "<p class=\"note\">Pilots in Scaffolding or Hardening &amp; decision that are not stopped or in production, and the top {CANDIDATES} assessment candidates: {}.</p>",
-        p.priority.len()
+        "<p class=\"note\">{}: {}.</p>",
+        p.priority.len(),
+        html(&p.priority_sentence())
     )?;
     for pr in &p.priority {
         let r = &p.rows[pr.row];
@@ -815,12 +885,7 @@ fn write_html(p: &Pack, w: &mut dyn Write) -> io::Result<()> {
     writeln!(w, "</section>")?;
 
     writeln!(w, "<section>\n<h2>Decisions of the period</h2>")?;
-    writeln!(
-        w,
-        "<p class=\"note\">Decisions made from {}: {}.</p>",
-        html(&p.period()),
-        p.decisions.len()
-    )?;
+    writeln!(w, "<p class=\"note\">{}</p>", html(&p.decisions_sentence()))?;
     if !p.decisions.is_empty() {
         writeln!(
             w,
@@ -829,7 +894,7 @@ fn write_html(p: &Pack, w: &mut dyn Write) -> io::Result<()> {
              <th scope=\"col\" class=\"num\">Criteria met</th><th scope=\"col\">Rationale</th>\
              <th scope=\"col\">Communicated</th><th scope=\"col\">Superseded by</th></tr></thead>\n<tbody>"
         )?;
-        for d in &p.decisions {
+        for d in p.decisions_listed() {
             writeln!(
                 w,
                 "<tr><td class=\"num\">{}</td><td>{}</td><td><span class=\"o o-{}\">{}</span></td><td class=\"nowrap\">{}</td>\
