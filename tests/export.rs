@@ -819,3 +819,63 @@ fn control_characters_planted_in_the_file_never_reach_an_export() {
         .clone();
     assert_eq!(row[1], "Card fraud \\u{1b}[2J\\u{9b}31m\\u{202e}gnp.exe\\u{7f}");
 }
+
+#[test]
+fn the_pilot_inventory_lists_every_pilot_in_csv_and_json() {
+    let e = Env::demo();
+    let (head, entries) = e.head();
+    let out = e.ok(&["export", "pilots"]);
+    let (headers, rows) = csv_rows(out.as_bytes());
+    assert_eq!(headers, export::pilots::CSV_COLUMNS);
+    assert_eq!(rows.len() as i64, e.count("SELECT count(*) FROM pilots"));
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let card = rows.iter().find(|r| r[col("name")] == "Card fraud detection").unwrap();
+    assert_eq!(card[col("phase")], "assessment");
+    assert_eq!(card[col("governance_owner")], "Dev Patel");
+    assert_eq!(card[col("chain_head")], head);
+    assert_eq!(card[col("chain_entries")], entries.to_string());
+    // The same rows, and the same verdicts, as the command-line status.
+    let status: serde_json::Value = serde_json::from_str(&e.ok(&["status", "--json"])).unwrap();
+    let not_ready = rows.iter().filter(|r| r[col("verdict")] == "not-ready").count();
+    assert_eq!(status["by_readiness"]["not-ready"], not_ready);
+
+    let v: serde_json::Value = serde_json::from_str(&e.ok(&["export", "pilots", "--format", "json"])).unwrap();
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["kind"], "lastmile.pilots");
+    assert_eq!(v["count"], rows.len());
+    assert_eq!(v["pilots"].as_array().unwrap().len(), rows.len());
+    assert_eq!(v["chain"]["head"], head);
+    let card = v["pilots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "Card fraud detection")
+        .unwrap();
+    assert_eq!(card["owners"][2], "Dev Patel");
+
+    let file = e.path("inventory.csv");
+    let said = e.ok(&["export", "pilots", "--out", file.to_str().unwrap()]);
+    assert!(said.contains(&format!("Wrote {} pilots to", rows.len())), "{said}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), out);
+    let err = e.fails(&["export", "pilots", "--format", "md"], 2);
+    assert!(err.contains("possible values: csv, json"), "{err}");
+}
+
+#[test]
+fn the_pilot_inventory_is_inert() {
+    let e = hostile();
+    let out = e.ok(&["export", "pilots"]);
+    let (headers, rows) = csv_rows(out.as_bytes());
+    let name = headers.iter().position(|h| h == "name").unwrap();
+    let unit = headers.iter().position(|h| h == "business_unit").unwrap();
+    let names: Vec<&str> = rows.iter().map(|r| r[name].as_str()).collect();
+    assert!(names.contains(&"'=HYPERLINK(\"http://x\")"), "{names:?}");
+    assert!(names.contains(&"'@SUM(A1)"), "{names:?}");
+    assert!(rows.iter().all(|r| r[unit] == "'+cmd|' /C calc'!A0"));
+    let v: serde_json::Value = serde_json::from_str(&e.ok(&["export", "pilots", "--format", "json"])).unwrap();
+    assert!(v["pilots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["name"] == "<script>alert(1)</script>"));
+}

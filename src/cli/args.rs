@@ -75,7 +75,7 @@ pub enum Command {
     Why(WhyArgs),
     /// Portfolio summary: pilots per phase and readiness, candidates, blockers
     Status(JsonFlag),
-    /// Export the decision log or the steering-committee pack
+    /// Export the decision log, the steering-committee pack or the pilot inventory
     #[command(subcommand)]
     Export(ExportCmd),
     /// Import pilots from a spreadsheet (CSV)
@@ -331,6 +331,8 @@ pub enum ExportCmd {
     Decisions(ExportDecisionsArgs),
     /// The steering-committee pack: phases, readiness, heatmap, blockers, decisions
     Pack(ExportPackArgs),
+    /// Every pilot, one row each: phase, verdict, readiness, owners, progress, last decision
+    Pilots(ExportPilotsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -354,6 +356,16 @@ pub struct ExportPackArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = PackFormatArg::Md)]
     pub format: PackFormatArg,
+    /// Write to this file instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportPilotsArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = InventoryFormatArg::Csv)]
+    pub format: InventoryFormatArg,
     /// Write to this file instead of standard output
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -447,6 +459,13 @@ pub enum FormatArg {
     Csv,
     Json,
     Html,
+}
+
+/// Inventory formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InventoryFormatArg {
+    Csv,
+    Json,
 }
 
 /// Pack formats.

@@ -1,7 +1,8 @@
 //! Commands that move data in and out: export, import, verify, backup.
 
 use super::args::{
-    BackupArgs, ExportCmd, ExportDecisionsArgs, ExportPackArgs, FormatArg, ImportCmd, PackFormatArg, VerifyArgs,
+    BackupArgs, ExportCmd, ExportDecisionsArgs, ExportPackArgs, ExportPilotsArgs, FormatArg, ImportCmd,
+    InventoryFormatArg, PackFormatArg, VerifyArgs,
 };
 use super::output::print_json;
 use super::output::{out, outln};
@@ -35,11 +36,36 @@ impl From<PackFormatArg> for Format {
     }
 }
 
+impl From<InventoryFormatArg> for Format {
+    fn from(f: InventoryFormatArg) -> Format {
+        match f {
+            InventoryFormatArg::Csv => Format::Csv,
+            InventoryFormatArg::Json => Format::Json,
+        }
+    }
+}
+
 pub fn export(ctx: &mut Ctx, c: ExportCmd) -> CliResult {
     match c {
         ExportCmd::Decisions(a) => export_decisions(ctx, a),
         ExportCmd::Pack(a) => export_pack(ctx, a),
+        ExportCmd::Pilots(a) => export_pilots(ctx, a),
     }
+}
+
+fn export_pilots(ctx: &mut Ctx, a: ExportPilotsArgs) -> CliResult {
+    let format = Format::from(a.format);
+    let (store, playbook, today) = (&ctx.store, &ctx.playbook, ctx.today);
+    refuse_database_as_output(store, a.out.as_deref())?;
+    let summary = emit(a.out.as_deref(), |w| {
+        export::pilots::write(store, playbook, today, format, w)
+    })?;
+    if let (Some(path), Some(s)) = (a.out.as_deref(), summary) {
+        let noun = if s.pilots == 1 { "pilot" } else { "pilots" };
+        outln!("Wrote {} {noun} to {} ({format}).", s.pilots, shown(path));
+        print_anchor(&s.anchor);
+    }
+    Ok(())
 }
 
 fn export_decisions(ctx: &mut Ctx, a: ExportDecisionsArgs) -> CliResult {

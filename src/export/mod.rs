@@ -1,6 +1,7 @@
 //! Exports for readers outside lastmile: the decision log
-//! ([`decisions`], in Markdown, CSV, JSON and HTML) and the
-//! steering-committee pack ([`pack`], in Markdown and HTML).
+//! ([`decisions`], in Markdown, CSV, JSON and HTML), the
+//! steering-committee pack ([`pack`], in Markdown and HTML) and the full
+//! pilot inventory ([`pilots`], in CSV and JSON).
 //!
 //! Every export states both chains' head hashes (decisions and audit
 //! events), their numbers of entries and the time of the export (an
@@ -16,6 +17,7 @@ pub mod decisions;
 pub mod escape;
 mod html;
 pub mod pack;
+pub mod pilots;
 
 use crate::store::Store;
 use crate::{Error, Result};
