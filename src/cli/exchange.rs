@@ -303,7 +303,11 @@ pub fn verify(ctx: &mut Ctx, a: VerifyArgs) -> CliResult {
         .collect::<Result<Vec<_>, _>>()?;
     let store = &ctx.store;
     let mut problems: Vec<String> = Vec::new();
-    let integrity = match store.integrity_check()? {
+    let checking = store.integrity_check_in_background();
+    let chains = crate::store::verify_chains(store)?;
+    let cross = store.decision_audit_mismatches()?;
+    let state = crate::store::check_state(store, STATE_PROBLEMS)?;
+    let integrity = match checking.wait()? {
         Ok(()) => vec!["ok".to_string()],
         Err(rows) => {
             problems.push(format!(
@@ -313,15 +317,12 @@ pub fn verify(ctx: &mut Ctx, a: VerifyArgs) -> CliResult {
             rows
         }
     };
-    let chains = crate::store::verify_chains(store)?;
     for c in &chains {
         if let Some((_, reason)) = &c.broken_at {
             problems.push(reason.clone());
         }
     }
-    let cross = store.decision_audit_mismatches()?;
     problems.extend(cross.iter().map(|(_, r)| r.clone()));
-    let state = crate::store::check_state(store, STATE_PROBLEMS)?;
     problems.extend(state.iter().cloned());
     let anchor_results: Vec<AnchorJson> = anchors
         .into_iter()

@@ -174,7 +174,7 @@ impl Store {
         stamp_of(&self.path).is_some_and(|now| now == stamp.trim())
     }
 
-    fn is_in_memory(&self) -> bool {
+    pub(crate) fn is_in_memory(&self) -> bool {
         self.path.as_os_str() == ":memory:"
     }
 

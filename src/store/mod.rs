@@ -38,6 +38,37 @@ use std::path::{Path, PathBuf};
 /// KiB form `PRAGMA cache_size` takes.
 const DEFAULT_CACHE_KIB: i64 = -2000;
 
+/// `PRAGMA integrity_check`: `Ok` when it says "ok", else every line.
+fn integrity_rows(c: &Connection) -> rusqlite::Result<std::result::Result<(), Vec<String>>> {
+    let mut stmt = c.prepare("PRAGMA integrity_check")?;
+    let rows: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(if rows.len() == 1 && rows[0] == "ok" {
+        Ok(())
+    } else {
+        Err(rows)
+    })
+}
+
+/// An integrity check started by [`Store::integrity_check_in_background`].
+pub enum IntegrityCheck {
+    Running(std::thread::JoinHandle<Result<std::result::Result<(), Vec<String>>>>),
+    Done(Result<std::result::Result<(), Vec<String>>>),
+}
+
+impl IntegrityCheck {
+    /// Wait for the result.
+    pub fn wait(self) -> Result<std::result::Result<(), Vec<String>>> {
+        match self {
+            IntegrityCheck::Done(r) => r,
+            IntegrityCheck::Running(h) => h.join().unwrap_or_else(|_| {
+                Err(Error::Storage(
+                    "the integrity check stopped unexpectedly: run verify again".into(),
+                ))
+            }),
+        }
+    }
+}
+
 /// The first reference a bulk load would leave pointing nowhere.
 fn dangling_reference(c: &Connection) -> rusqlite::Result<Option<Error>> {
     let mut stmt = c.prepare("PRAGMA foreign_key_check")?;
@@ -391,17 +422,27 @@ impl Store {
 
     /// SQLite's own integrity check; `Ok(())` or the first problems found.
     pub fn integrity_check(&self) -> Result<std::result::Result<(), Vec<String>>> {
-        let mut stmt = self.conn.prepare("PRAGMA integrity_check").map_err(|e| self.err(e))?;
-        let rows: Vec<String> = stmt
-            .query_map([], |r| r.get(0))
-            .map_err(|e| self.err(e))?
-            .collect::<rusqlite::Result<_>>()
-            .map_err(|e| self.err(e))?;
-        Ok(if rows.len() == 1 && rows[0] == "ok" {
-            Ok(())
-        } else {
-            Err(rows)
-        })
+        integrity_rows(&self.conn).map_err(|e| self.err(e))
+    }
+
+    /// [`Store::integrity_check`] on a connection of its own, in another
+    /// thread, so `verify` checks the pages while it walks the chains and
+    /// the tables (on two cores, the slower of the two instead of both).
+    /// An in-memory store is checked in place.
+    pub fn integrity_check_in_background(&self) -> IntegrityCheck {
+        if self.is_in_memory() {
+            return IntegrityCheck::Done(self.integrity_check());
+        }
+        let path = self.path.clone();
+        IntegrityCheck::Running(std::thread::spawn(move || {
+            let c = Connection::open_with_flags(
+                &path,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .map_err(|e| map_sql(&path, e))?;
+            c.busy_timeout(busy_timeout()).map_err(|e| map_sql(&path, e))?;
+            integrity_rows(&c).map_err(|e| map_sql(&path, e))
+        }))
     }
 
     /// Copy the database to `dest` with SQLite's online backup API, safe
