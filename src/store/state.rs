@@ -224,6 +224,51 @@ fn checklist_digest_of(items: &[(i64, String)]) -> String {
     chain_hash(CHECKLIST, &f)
 }
 
+/// The digest of the checklist [`super::Tx::add_pilot`] writes: `items` in
+/// order from id `first_id`, in `states` (todo where missing), with no
+/// owner and no note. The same string as the digest of those rows read
+/// back (a test below holds the two together), without reading them.
+pub(crate) fn planned_checklist_digest(
+    pilot_id: i64,
+    first_id: i64,
+    items: &[crate::playbook::ItemTemplate],
+    states: &[crate::domain::model::ItemState],
+) -> String {
+    debug_assert_eq!(
+        ITEM.cols,
+        [
+            "pilot_id", "item_key", "phase", "section", "position", "text", "gate", "state", "owner_id", "due_day",
+            "note"
+        ]
+    );
+    let pilot = pilot_id.to_string();
+    let digests: Vec<(i64, String)> = items
+        .iter()
+        .enumerate()
+        .map(|(pos, it)| {
+            let state = states
+                .get(pos)
+                .copied()
+                .unwrap_or(crate::domain::model::ItemState::Todo);
+            let mut h = FieldHasher::new(ITEM.entity);
+            h.field(Some(&pilot));
+            h.field(Some(&it.key));
+            h.field(Some(it.phase.key()));
+            h.field(Some(&it.section));
+            h.field(Some(&pos.to_string()));
+            h.field(Some(&it.text));
+            h.field(Some(if it.gate { "1" } else { "0" }));
+            h.field(Some(state.key()));
+            h.field(None);
+            h.field(Some(&it.due_day.to_string()));
+            h.field(Some(""));
+            (first_id + pos as i64, h.finish())
+        })
+        .collect();
+    checklist_digest_of(&digests)
+}
+
+/// The digest of a pilot's checklist as it is in the file.
 fn checklist_digest(c: &Connection, pilot_id: i64) -> rusqlite::Result<String> {
     let sql = format!(
         "SELECT id, {} FROM checklist_items WHERE pilot_id = ?1 ORDER BY position, id",
@@ -243,12 +288,12 @@ impl super::Tx<'_> {
         self.audit_with_digest(t.entity, key, pilot_id, field, None, Some(summary), d.as_deref())
     }
 
-    /// Record a new pilot and its checklist as created.
-    pub(crate) fn audit_pilot_created(&mut self, id: i64, summary: &str, items: usize) -> Result<()> {
+    /// Record a new pilot and its checklist (whose digest is `checklist`,
+    /// from [`planned_checklist_digest`]) as created.
+    pub(crate) fn audit_pilot_created(&mut self, id: i64, summary: &str, items: usize, checklist: &str) -> Result<()> {
         self.audit_created(&PILOT, id, Some(id), "created", summary)?;
-        let d = checklist_digest(self.conn(), id).map_err(|e| self.err(e))?;
         let n = format!("{items} checklist items");
-        self.audit_with_digest(CHECKLIST, id, Some(id), "created", None, Some(&n), Some(&d))
+        self.audit_with_digest(CHECKLIST, id, Some(id), "created", None, Some(&n), Some(checklist))
     }
 
     pub(crate) fn audit_person_created(&mut self, id: i64, name: &str) -> Result<()> {
@@ -985,6 +1030,37 @@ fn check_stats(c: &Connection, note: &mut impl FnMut(String)) -> rusqlite::Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_planned_checklist_digest_is_the_digest_of_the_rows_written() {
+        use crate::domain::model::{ItemState, PilotFields};
+        let mut s = Store::open_in_memory("t").unwrap();
+        let items = crate::playbook::Playbook::builtin().items();
+        let states = [ItemState::Done, ItemState::Blocked, ItemState::Na, ItemState::Doing];
+        for name in ["First", "Second"] {
+            let id = s
+                .write(|tx| {
+                    tx.add_pilot_seeded(
+                        &PilotFields {
+                            name: name.into(),
+                            ..Default::default()
+                        },
+                        &items,
+                        &states,
+                    )
+                })
+                .unwrap();
+            let stored: String = s
+                .conn()
+                .query_row(
+                    "SELECT digest FROM audit_events WHERE entity = 'checklist' AND entity_id = ?1",
+                    [id],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(stored, checklist_digest(s.conn(), id).unwrap());
+        }
+    }
 
     #[test]
     fn a_row_hashed_as_read_equals_its_fields_hashed() {
