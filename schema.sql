@@ -1,4 +1,4 @@
--- lastmile schema, version 3.
+-- lastmile schema, version 4.
 --
 -- This file is the canonical schema: lastmile embeds it and applies it to a
 -- new database file, then sets PRAGMA user_version. Later versions add
@@ -17,6 +17,9 @@
 --     creates a row carries a digest of it, and every later change is an
 --     event with the old and new value, so `verify` can replay the trail
 --     and name the first row that differs from it.
+--   * v4: a checklist item's wording is stored once per distinct wording
+--     (`checklist_texts`), not once per pilot; `checklist_items` is a view
+--     with the same columns as before, over `checklist_rows`.
 
 CREATE TABLE programme (
     id          INTEGER PRIMARY KEY CHECK (id = 1),
@@ -76,16 +79,27 @@ CREATE TABLE owners (
 CREATE INDEX owners_person ON owners (person_id);
 
 -- Checklist items, instantiated from the playbook when a pilot is created.
-CREATE TABLE checklist_items (
+-- What the playbook said of an item (its key, phase, section, wording and
+-- whether it gates its phase) is kept once per distinct wording, so the
+-- record of what each pilot's item said when it was created survives a
+-- changed playbook without repeating the text for every pilot.
+CREATE TABLE checklist_texts (
     id          INTEGER PRIMARY KEY,
-    pilot_id    INTEGER NOT NULL REFERENCES pilots (id) ON DELETE CASCADE,
     item_key    TEXT    NOT NULL,            -- the playbook's key for the item
     phase       TEXT    NOT NULL
         CHECK (phase IN ('assessment', 'scaffolding', 'hardening')),
     section     TEXT    NOT NULL,
-    position    INTEGER NOT NULL,            -- order within the pilot's checklist
     text        TEXT    NOT NULL,
     gate        INTEGER NOT NULL DEFAULT 0 CHECK (gate IN (0, 1)),
+    UNIQUE (item_key, phase, section, text, gate)
+);
+
+-- One row per pilot and item: what changes as the work is done.
+CREATE TABLE checklist_rows (
+    id          INTEGER PRIMARY KEY,
+    pilot_id    INTEGER NOT NULL REFERENCES pilots (id) ON DELETE CASCADE,
+    text_id     INTEGER NOT NULL REFERENCES checklist_texts (id),
+    position    INTEGER NOT NULL,            -- order within the pilot's checklist
     state       TEXT    NOT NULL DEFAULT 'todo'
         CHECK (state IN ('todo', 'doing', 'done', 'na', 'blocked')),
     owner_id    INTEGER REFERENCES people (id),
@@ -94,10 +108,15 @@ CREATE TABLE checklist_items (
     revision    INTEGER NOT NULL DEFAULT 1,
     updated_at  TEXT    NOT NULL,
     updated_by  TEXT    NOT NULL,
-    UNIQUE (pilot_id, item_key)
+    UNIQUE (pilot_id, position)
 );
-CREATE INDEX checklist_pilot ON checklist_items (pilot_id, position);
-CREATE INDEX checklist_open_due ON checklist_items (due_day) WHERE state IN ('todo', 'doing', 'blocked');
+CREATE INDEX checklist_open_due ON checklist_rows (due_day) WHERE state IN ('todo', 'doing', 'blocked');
+
+-- Checklist items as lastmile reads them (and as they were stored before v4).
+CREATE VIEW checklist_items AS
+SELECT r.id, r.pilot_id, t.item_key, t.phase, t.section, r.position, t.text, t.gate, r.state,
+       r.owner_id, r.due_day, r.note, r.revision, r.updated_at, r.updated_by, r.text_id
+FROM checklist_rows r JOIN checklist_texts t ON t.id = r.text_id;
 
 -- Rubric answers, append-only: the latest row per (pilot, rubric, question)
 -- is the current answer, earlier rows are the history. The four-dimension
@@ -259,19 +278,20 @@ CREATE TABLE pilot_stats (
     -- a note as the evidence or the reason)
     gates_unmet  TEXT    NOT NULL DEFAULT '000'
 );
-CREATE INDEX checklist_next ON checklist_items (pilot_id, due_day, position)
+CREATE INDEX checklist_next ON checklist_rows (pilot_id, due_day, position)
     WHERE state IN ('todo', 'doing', 'blocked');
 
 CREATE TRIGGER pilot_stats_new AFTER INSERT ON pilots
 BEGIN INSERT INTO pilot_stats (pilot_id, open_due) VALUES (NEW.id, hex(zeroblob(45))); END;
 
-CREATE TRIGGER pilot_stats_items AFTER UPDATE OF state, due_day, text ON checklist_items
-    WHEN OLD.state IS NOT NEW.state OR OLD.due_day IS NOT NEW.due_day OR OLD.text IS NOT NEW.text
+CREATE TRIGGER pilot_stats_items AFTER UPDATE OF state, due_day ON checklist_rows
+    WHEN OLD.state IS NOT NEW.state OR OLD.due_day IS NOT NEW.due_day
 BEGIN
     UPDATE pilot_stats
     SET items_done = items_done + (NEW.state = 'done') - (OLD.state = 'done'),
-        open_gates = open_gates + (NEW.gate = 1 AND NEW.state IN ('todo', 'doing', 'blocked'))
-                                - (OLD.gate = 1 AND OLD.state IN ('todo', 'doing', 'blocked'))
+        open_gates = open_gates + (g.gate = 1 AND NEW.state IN ('todo', 'doing', 'blocked'))
+                                - (g.gate = 1 AND OLD.state IN ('todo', 'doing', 'blocked'))
+    FROM (SELECT gate FROM checklist_texts WHERE id = NEW.text_id) AS g
     WHERE pilot_id = NEW.pilot_id;
     UPDATE pilot_stats
     SET open_due = substr(open_due, 1, OLD.due_day - 1) || char(unicode(substr(open_due, OLD.due_day, 1)) - 1)
@@ -283,23 +303,24 @@ BEGIN
     WHERE pilot_id = NEW.pilot_id AND NEW.state IN ('todo', 'doing', 'blocked');
     UPDATE pilot_stats
     SET (next_item_id, next_due_day, next_text) =
-            (SELECT id, due_day, text FROM checklist_items
-             WHERE pilot_id = NEW.pilot_id AND state IN ('todo', 'doing', 'blocked')
-             ORDER BY due_day, position LIMIT 1)
+            (SELECT r.id, r.due_day, t.text FROM checklist_rows r JOIN checklist_texts t ON t.id = r.text_id
+             WHERE r.pilot_id = NEW.pilot_id AND r.state IN ('todo', 'doing', 'blocked')
+             ORDER BY r.due_day, r.position LIMIT 1)
     WHERE pilot_id = NEW.pilot_id
       AND (next_item_id IS NULL OR next_item_id = NEW.id OR NEW.state IN ('todo', 'doing', 'blocked'));
 END;
 
-CREATE TRIGGER pilot_stats_gates AFTER UPDATE OF state, note, gate ON checklist_items
-    WHEN OLD.state IS NOT NEW.state OR OLD.note IS NOT NEW.note OR OLD.gate IS NOT NEW.gate
+CREATE TRIGGER pilot_stats_gates AFTER UPDATE OF state, note ON checklist_rows
+    WHEN OLD.state IS NOT NEW.state OR OLD.note IS NOT NEW.note
 BEGIN
     UPDATE pilot_stats
-    SET gates_unmet = substr(gates_unmet, 1, p - 1)
-                      || char(unicode(substr(gates_unmet, p, 1))
-                              + (NEW.gate = 1 AND NOT (NEW.state IN ('done', 'na') AND NEW.note <> ''))
-                              - (OLD.gate = 1 AND NOT (OLD.state IN ('done', 'na') AND OLD.note <> '')))
-                      || substr(gates_unmet, p + 1)
-    FROM (SELECT CASE NEW.phase WHEN 'assessment' THEN 1 WHEN 'scaffolding' THEN 2 ELSE 3 END AS p)
+    SET gates_unmet = substr(gates_unmet, 1, g.p - 1)
+                      || char(unicode(substr(gates_unmet, g.p, 1))
+                              + (g.gate = 1 AND NOT (NEW.state IN ('done', 'na') AND NEW.note <> ''))
+                              - (g.gate = 1 AND NOT (OLD.state IN ('done', 'na') AND OLD.note <> '')))
+                      || substr(gates_unmet, g.p + 1)
+    FROM (SELECT gate, CASE phase WHEN 'assessment' THEN 1 WHEN 'scaffolding' THEN 2 ELSE 3 END AS p
+          FROM checklist_texts WHERE id = NEW.text_id) AS g
     WHERE pilot_id = NEW.pilot_id;
 END;
 

@@ -456,7 +456,7 @@ fn four_processes_500_edits_each_lose_nothing() {
 fn backup_completes_while_another_process_keeps_writing() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("busy.db");
-    setup(&db, 200);
+    setup(&db, 400);
     let watcher = Store::open(&db, OpenMode::Existing, "watcher").unwrap();
     let pages: i64 = watcher.conn().query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
     assert!(

@@ -37,7 +37,7 @@ fn the_gaming_case_is_not_ready_and_its_go_is_refused() {
     for role in ["product", "platform", "governance", "business"] {
         e.ok(&["assign", "claims", role, "Sam Oduya"]);
     }
-    e.sql("UPDATE checklist_items SET state = 'na' WHERE gate = 1;");
+    e.sql("UPDATE checklist_rows SET state = 'na' WHERE text_id IN (SELECT id FROM checklist_texts WHERE gate = 1);");
     let j = why_json(&e);
     assert_eq!(j["current_gate"]["phase"], "assessment");
     assert_eq!(j["current_gate"]["verdict"], "not-ready");

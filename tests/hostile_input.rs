@@ -213,8 +213,10 @@ fn plant_hostile_rows(db: &Path) {
            WHERE name = 'Card fraud detection';
          UPDATE people SET name = name || ' \u{1b}[5m\u{85}', title = '\u{1b}[8mhidden'
            WHERE id = (SELECT min(id) FROM people);
-         UPDATE checklist_items SET note = 'evidence \u{1b}[2J\u{9d}\u{2066}x', text = text || ' \u{1b}[1m'
-           WHERE id IN (SELECT id FROM checklist_items ORDER BY id LIMIT 30);
+         UPDATE checklist_rows SET note = 'evidence \u{1b}[2J\u{9d}\u{2066}x'
+           WHERE id IN (SELECT id FROM checklist_rows ORDER BY id LIMIT 30);
+         UPDATE checklist_texts SET text = text || ' \u{1b}[1m'
+           WHERE id IN (SELECT text_id FROM checklist_rows ORDER BY id LIMIT 30);
          UPDATE programme SET name = 'Programme \u{1b}[31mred\u{9b}';",
     )
     .unwrap();

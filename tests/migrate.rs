@@ -1,7 +1,9 @@
 //! Schema migrations, each tested from the previous version's file:
 //! `tests/fixtures/v1-demo.db` is the demo portfolio as lastmile 0.1
-//! (schema 1) wrote it, and `tests/fixtures/v2-demo.db` as the build of
-//! commit 715a1e0 (schema 2, stage gates) wrote it, both with
+//! (schema 1) wrote it, `tests/fixtures/v2-demo.db` as the build of
+//! commit 715a1e0 (schema 2, stage gates) wrote it, and
+//! `tests/fixtures/v3-demo.db` as the build of commit 6127d90 (schema 3,
+//! every row pinned by the audit trail) wrote it, all with
 //! `LASTMILE_TODAY=2026-11-23`.
 
 mod support;
@@ -284,4 +286,75 @@ fn a_schema_2_file_upgrades_pinning_every_row_and_verifies() {
             .any(|p| p.contains("('Kofi Mensah') differs from what the audit trail recorded")),
         "{problems:?}"
     );
+}
+
+#[test]
+fn the_third_fixture_is_a_schema_3_file() {
+    assert_eq!(scalar(Path::new("tests/fixtures/v3-demo.db"), "PRAGMA user_version"), 3);
+}
+
+/// Every row of a table or view, as text, in id order.
+fn rows(db: &Path, sql: &str) -> Vec<String> {
+    let c = Connection::open(db).unwrap();
+    let mut stmt = c.prepare(sql).unwrap();
+    let n = stmt.column_count();
+    stmt.query_map([], |r| {
+        Ok((0..n)
+            .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+            .collect::<Vec<_>>()
+            .join("|"))
+    })
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}
+
+#[test]
+fn a_schema_3_file_upgrades_to_wording_stored_once_and_still_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("programme.db");
+    std::fs::copy("tests/fixtures/v3-demo.db", &db).unwrap();
+    let items = "SELECT id, pilot_id, item_key, phase, section, position, text, gate, state, owner_id, due_day, note,
+                        revision, updated_at, updated_by FROM checklist_items ORDER BY id";
+    let before = rows(&db, items);
+    let stats_before = rows(&db, "SELECT * FROM pilot_stats ORDER BY pilot_id");
+    let events_before = scalar(&db, "SELECT count(*) FROM audit_events");
+    let mut store = Store::open_with_clock(&db, OpenMode::Create, "upgrader", Clock::fixed(today())).unwrap();
+    assert_eq!(scalar(&db, "PRAGMA user_version"), SCHEMA_VERSION);
+    assert_eq!(
+        scalar(&dir.path().join("programme.v3.bak"), "PRAGMA user_version"),
+        3,
+        "pre-upgrade backup"
+    );
+    // Every item reads as it did, each wording is stored once, the
+    // summaries are untouched and no event was needed: the trail's
+    // digests of the checklists still hold.
+    assert_eq!(rows(&db, items), before);
+    assert_eq!(before.len(), 440);
+    assert_eq!(scalar(&db, "SELECT count(*) FROM checklist_texts"), 40);
+    assert_eq!(rows(&db, "SELECT * FROM pilot_stats ORDER BY pilot_id"), stats_before);
+    assert_eq!(scalar(&db, "SELECT count(*) FROM audit_events"), events_before);
+    for chain in verify_chains(&store).unwrap() {
+        assert!(chain.broken_at.is_none(), "{chain:?}");
+    }
+    assert_eq!(lastmile::store::check_state(&store, 5).unwrap(), Vec::<String>::new());
+    let fresh = dir.path().join("fresh.db");
+    drop(Store::open_with_clock(&fresh, OpenMode::Create, "t", Clock::fixed(today())).unwrap());
+    assert_eq!(shape(&db), shape(&fresh));
+    // The triggers on the new rows keep the summaries: close an open
+    // gating item and the summary still matches a recount.
+    let item = store
+        .checklist(store.find_pilot("KYC").unwrap().id)
+        .unwrap()
+        .into_iter()
+        .find(|i| i.gate && i.state.is_open())
+        .unwrap();
+    store
+        .write(|tx| {
+            tx.set_item_note(item.id, item.revision, "https://evidence.example/dpia")?;
+            let rev = tx.item_revision(item.id)?;
+            tx.set_item_state(item.id, rev, lastmile::domain::model::ItemState::Done)
+        })
+        .unwrap();
+    assert_eq!(lastmile::store::check_state(&store, 5).unwrap(), Vec::<String>::new());
 }

@@ -90,7 +90,7 @@ fn a_checklist_item_marked_done_with_evidence_is_caught() {
     );
     let pilot = e.one(&format!("SELECT pilot_id FROM checklist_items WHERE id = {untouched}"));
     e.sql(&format!(
-        "UPDATE checklist_items SET state = 'done', note = 'https://evidence.example/forged' WHERE id = {untouched}"
+        "UPDATE checklist_rows SET state = 'done', note = 'https://evidence.example/forged' WHERE id = {untouched}"
     ));
     named(
         &e.problems(),
@@ -103,7 +103,7 @@ fn a_checklist_item_marked_done_with_evidence_is_caught() {
     let e = Env::demo();
     let touched = e.one("SELECT max(entity_id) FROM audit_events WHERE entity = 'item' AND field = 'state'");
     e.sql(&format!(
-        "UPDATE checklist_items SET state = CASE state WHEN 'blocked' THEN 'todo' ELSE 'blocked' END WHERE id = {touched}"
+        "UPDATE checklist_rows SET state = CASE state WHEN 'blocked' THEN 'todo' ELSE 'blocked' END WHERE id = {touched}"
     ));
     named(
         &e.problems(),
@@ -111,6 +111,25 @@ fn a_checklist_item_marked_done_with_evidence_is_caught() {
             &format!("checklist item {touched} ("),
             "its state is '",
             "but the audit trail's last change of it",
+        ],
+    );
+}
+
+/// An item's wording is stored once for every pilot that has it: changing
+/// it changes what every such checklist says, and each is named.
+#[test]
+fn a_checklist_wording_changed_behind_lastmiles_back_is_caught() {
+    let e = Env::demo();
+    let first = e.one("SELECT min(pilot_id) FROM checklist_rows");
+    e.sql(
+        "UPDATE checklist_texts SET text = 'Nothing to do here'
+         WHERE id = (SELECT text_id FROM checklist_rows ORDER BY id LIMIT 1)",
+    );
+    named(
+        &e.problems(),
+        &[
+            &format!("the checklist of pilot {first} ("),
+            "differs from what the audit trail recorded",
         ],
     );
 }

@@ -98,7 +98,7 @@ impl Tx<'_> {
     ) -> Result<()> {
         // `col` is one of the fixed names passed below, never user input.
         let sql = format!(
-            "UPDATE checklist_items SET {col} = ?1, revision = revision + 1, updated_at = ?2, updated_by = ?3 WHERE id = ?4 AND revision = ?5"
+            "UPDATE checklist_rows SET {col} = ?1, revision = revision + 1, updated_at = ?2, updated_by = ?3 WHERE id = ?4 AND revision = ?5"
         );
         self.conn()
             .prepare_cached(&sql)

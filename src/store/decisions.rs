@@ -378,7 +378,7 @@ impl Tx<'_> {
             };
             self.conn()
                 .execute(
-                    "UPDATE checklist_items SET state = 'done', note = ?1, revision = revision + 1, updated_at = ?2, updated_by = ?3 WHERE id = ?4",
+                    "UPDATE checklist_rows SET state = 'done', note = ?1, revision = revision + 1, updated_at = ?2, updated_by = ?3 WHERE id = ?4",
                     params![evidence, self.now, self.actor, item],
                 )
                 .map_err(|e| self.err(e))?;

@@ -34,7 +34,104 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: MIGRATE_TO_3,
         then: Some(after_3),
     },
+    Migration {
+        to: 4,
+        sql: MIGRATE_TO_4,
+        then: None,
+    },
 ];
+
+/// Version 4: an item's wording once per distinct wording. The rows keep
+/// their ids, states, owners, notes and revisions; `checklist_items`
+/// becomes a view with the same columns (plus `text_id`), so every digest
+/// the audit trail holds still matches. The pilots' checklists are keyed
+/// by position (integers, one index fewer than the playbook key was).
+// The tables, view, indexes and triggers repeat schema.sql's on purpose
+// (see MIGRATE_TO_2).
+const MIGRATE_TO_4: &str = "
+    CREATE TABLE checklist_texts (
+        id          INTEGER PRIMARY KEY,
+        item_key    TEXT    NOT NULL,
+        phase       TEXT    NOT NULL
+            CHECK (phase IN ('assessment', 'scaffolding', 'hardening')),
+        section     TEXT    NOT NULL,
+        text        TEXT    NOT NULL,
+        gate        INTEGER NOT NULL DEFAULT 0 CHECK (gate IN (0, 1)),
+        UNIQUE (item_key, phase, section, text, gate)
+    );
+    INSERT INTO checklist_texts (item_key, phase, section, text, gate)
+        SELECT item_key, phase, section, text, gate FROM checklist_items
+        GROUP BY item_key, phase, section, text, gate ORDER BY min(id);
+    CREATE TABLE checklist_rows (
+        id          INTEGER PRIMARY KEY,
+        pilot_id    INTEGER NOT NULL REFERENCES pilots (id) ON DELETE CASCADE,
+        text_id     INTEGER NOT NULL REFERENCES checklist_texts (id),
+        position    INTEGER NOT NULL,
+        state       TEXT    NOT NULL DEFAULT 'todo'
+            CHECK (state IN ('todo', 'doing', 'done', 'na', 'blocked')),
+        owner_id    INTEGER REFERENCES people (id),
+        due_day     INTEGER NOT NULL CHECK (due_day BETWEEN 1 AND 90),
+        note        TEXT    NOT NULL DEFAULT '',
+        revision    INTEGER NOT NULL DEFAULT 1,
+        updated_at  TEXT    NOT NULL,
+        updated_by  TEXT    NOT NULL,
+        UNIQUE (pilot_id, position)
+    );
+    INSERT INTO checklist_rows (id, pilot_id, text_id, position, state, owner_id, due_day, note, revision,
+                                updated_at, updated_by)
+        SELECT c.id, c.pilot_id, t.id, c.position, c.state, c.owner_id, c.due_day, c.note, c.revision,
+               c.updated_at, c.updated_by
+        FROM checklist_items c
+        JOIN checklist_texts t ON t.item_key = c.item_key AND t.phase = c.phase AND t.section = c.section
+                              AND t.text = c.text AND t.gate = c.gate
+        ORDER BY c.id;
+    DROP TABLE checklist_items;
+    CREATE INDEX checklist_open_due ON checklist_rows (due_day) WHERE state IN ('todo', 'doing', 'blocked');
+    CREATE INDEX checklist_next ON checklist_rows (pilot_id, due_day, position)
+        WHERE state IN ('todo', 'doing', 'blocked');
+    CREATE VIEW checklist_items AS
+    SELECT r.id, r.pilot_id, t.item_key, t.phase, t.section, r.position, t.text, t.gate, r.state,
+           r.owner_id, r.due_day, r.note, r.revision, r.updated_at, r.updated_by, r.text_id
+    FROM checklist_rows r JOIN checklist_texts t ON t.id = r.text_id;
+    CREATE TRIGGER pilot_stats_items AFTER UPDATE OF state, due_day ON checklist_rows
+        WHEN OLD.state IS NOT NEW.state OR OLD.due_day IS NOT NEW.due_day
+    BEGIN
+        UPDATE pilot_stats
+        SET items_done = items_done + (NEW.state = 'done') - (OLD.state = 'done'),
+            open_gates = open_gates + (g.gate = 1 AND NEW.state IN ('todo', 'doing', 'blocked'))
+                                    - (g.gate = 1 AND OLD.state IN ('todo', 'doing', 'blocked'))
+        FROM (SELECT gate FROM checklist_texts WHERE id = NEW.text_id) AS g
+        WHERE pilot_id = NEW.pilot_id;
+        UPDATE pilot_stats
+        SET open_due = substr(open_due, 1, OLD.due_day - 1) || char(unicode(substr(open_due, OLD.due_day, 1)) - 1)
+                       || substr(open_due, OLD.due_day + 1)
+        WHERE pilot_id = NEW.pilot_id AND OLD.state IN ('todo', 'doing', 'blocked');
+        UPDATE pilot_stats
+        SET open_due = substr(open_due, 1, NEW.due_day - 1) || char(unicode(substr(open_due, NEW.due_day, 1)) + 1)
+                       || substr(open_due, NEW.due_day + 1)
+        WHERE pilot_id = NEW.pilot_id AND NEW.state IN ('todo', 'doing', 'blocked');
+        UPDATE pilot_stats
+        SET (next_item_id, next_due_day, next_text) =
+                (SELECT r.id, r.due_day, t.text FROM checklist_rows r JOIN checklist_texts t ON t.id = r.text_id
+                 WHERE r.pilot_id = NEW.pilot_id AND r.state IN ('todo', 'doing', 'blocked')
+                 ORDER BY r.due_day, r.position LIMIT 1)
+        WHERE pilot_id = NEW.pilot_id
+          AND (next_item_id IS NULL OR next_item_id = NEW.id OR NEW.state IN ('todo', 'doing', 'blocked'));
+    END;
+    CREATE TRIGGER pilot_stats_gates AFTER UPDATE OF state, note ON checklist_rows
+        WHEN OLD.state IS NOT NEW.state OR OLD.note IS NOT NEW.note
+    BEGIN
+        UPDATE pilot_stats
+        SET gates_unmet = substr(gates_unmet, 1, g.p - 1)
+                          || char(unicode(substr(gates_unmet, g.p, 1))
+                                  + (g.gate = 1 AND NOT (NEW.state IN ('done', 'na') AND NEW.note <> ''))
+                                  - (g.gate = 1 AND NOT (OLD.state IN ('done', 'na') AND OLD.note <> '')))
+                          || substr(gates_unmet, g.p + 1)
+        FROM (SELECT gate, CASE phase WHEN 'assessment' THEN 1 WHEN 'scaffolding' THEN 2 ELSE 3 END AS p
+              FROM checklist_texts WHERE id = NEW.text_id) AS g
+        WHERE pilot_id = NEW.pilot_id;
+    END;
+";
 
 /// Version 3: the audit chain pins every row. Creation events carry a
 /// digest of what they create; decisions keep the names as recorded; the

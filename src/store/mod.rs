@@ -117,7 +117,7 @@ impl Cached for Connection {
 }
 
 /// The schema this build writes (PRAGMA user_version).
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 /// `PRAGMA application_id` of a lastmile file ("LMIL").
 pub const APPLICATION_ID: i64 = 0x4c4d_494c;
 /// The canonical schema, applied to a new file.
@@ -165,6 +165,9 @@ pub struct Tx<'a> {
     now: String,
     today: chrono::NaiveDate,
     last_audit_hash: Option<String>,
+    /// The `checklist_texts` ids of the last checklist written in this
+    /// transaction, for the next pilot with the same one.
+    text_ids: Option<(Vec<crate::playbook::ItemTemplate>, Vec<i64>)>,
 }
 
 impl Store {
@@ -253,6 +256,7 @@ impl Store {
             now: self.clock.now_utc(),
             today: self.clock.today(),
             last_audit_hash: None,
+            text_ids: None,
         };
         // A file copied over ours in place keeps the inode but not the
         // identity stored in it: never write through to it.

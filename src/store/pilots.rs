@@ -153,7 +153,7 @@ fn name_taken(existing: &str) -> Error {
     ))
 }
 
-/// Checklist rows per INSERT statement (12 values each, well under
+/// Checklist rows per INSERT statement (8 values each, well under
 /// SQLite's limit on bound parameters).
 const ITEMS_PER_INSERT: usize = 64;
 
@@ -161,13 +161,13 @@ const ITEMS_PER_INSERT: usize = 64;
 /// text for the same `n`, so the statement cache keeps it.
 fn checklist_insert_sql(n: usize) -> String {
     let mut sql = String::from(
-        "INSERT INTO checklist_items (id, pilot_id, item_key, phase, section, position, text, gate, due_day, updated_at, updated_by, state) VALUES ",
+        "INSERT INTO checklist_rows (id, pilot_id, text_id, position, due_day, updated_at, updated_by, state) VALUES ",
     );
     for i in 0..n {
         if i > 0 {
             sql.push_str(", ");
         }
-        sql.push_str("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        sql.push_str("(?, ?, ?, ?, ?, ?, ?, ?)");
     }
     sql
 }
@@ -280,32 +280,28 @@ impl Tx<'_> {
         // (reading 40 rows back per pilot was an eighth of an import).
         let first_item: i64 = self
             .conn()
-            .cached_row("SELECT coalesce(max(id), 0) + 1 FROM checklist_items", [], |r| r.get(0))
+            .cached_row("SELECT coalesce(max(id), 0) + 1 FROM checklist_rows", [], |r| r.get(0))
             .map_err(|e| self.err(e))?;
+        let text_ids = self.text_ids(items)?;
         // The whole checklist in one statement, a few dozen rows at a time:
         // each execution of an INSERT opens cursors on the table and its
-        // five indexes, which cost more than the rows themselves.
+        // indexes, which cost more than the rows themselves.
         for (chunk_no, chunk) in items.chunks(ITEMS_PER_INSERT).enumerate() {
             let sql = checklist_insert_sql(chunk.len());
             let mut stmt = self.conn().prepare_cached(&sql).map_err(|e| self.err(e))?;
-            let mut args: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 12);
+            let mut args: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 8);
             let base = chunk_no * ITEMS_PER_INSERT;
             let positions: Vec<i64> = (0..chunk.len()).map(|i| (base + i) as i64).collect();
             let ids: Vec<i64> = positions.iter().map(|p| first_item + p).collect();
             let states: Vec<&str> = (0..chunk.len())
                 .map(|i| states.get(base + i).copied().unwrap_or(ItemState::Todo).key())
                 .collect();
-            let phases: Vec<&str> = chunk.iter().map(|it| it.phase.key()).collect();
             for (i, it) in chunk.iter().enumerate() {
                 args.extend_from_slice(&[
                     &ids[i] as &dyn rusqlite::ToSql,
                     &id,
-                    &it.key,
-                    &phases[i],
-                    &it.section,
+                    &text_ids[base + i],
                     &positions[i],
-                    &it.text,
-                    &it.gate,
                     &it.due_day,
                     &self.now,
                     &self.actor,
@@ -332,6 +328,36 @@ impl Tx<'_> {
         let checklist = super::state::planned_checklist_digest(id, first_item, items, states);
         self.audit_pilot_created(id, &summary, items.len(), &checklist)?;
         Ok(id)
+    }
+
+    /// The `checklist_texts` id of each item's wording, added where new
+    /// (once per transaction for the playbook's checklist).
+    fn text_ids(&mut self, items: &[ItemTemplate]) -> Result<Vec<i64>> {
+        if let Some((cached, ids)) = &self.text_ids {
+            if cached.as_slice() == items {
+                return Ok(ids.clone());
+            }
+        }
+        let mut ids = Vec::with_capacity(items.len());
+        for it in items {
+            self.conn()
+                .cached_exec(
+                    "INSERT OR IGNORE INTO checklist_texts (item_key, phase, section, text, gate) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![it.key, it.phase.key(), it.section, it.text, it.gate],
+                )
+                .map_err(|e| self.err(e))?;
+            let id: i64 = self
+                .conn()
+                .cached_row(
+                    "SELECT id FROM checklist_texts WHERE item_key = ?1 AND phase = ?2 AND section = ?3 AND text = ?4 AND gate = ?5",
+                    params![it.key, it.phase.key(), it.section, it.text, it.gate],
+                    |r| r.get(0),
+                )
+                .map_err(|e| self.err(e))?;
+            ids.push(id);
+        }
+        self.text_ids = Some((items.to_vec(), ids.clone()));
+        Ok(ids)
     }
 
     /// The pilot, if it is still at `revision`; otherwise a conflict whose

@@ -348,7 +348,7 @@ impl Store {
 
     /// Count of open items across the portfolio (cheap sanity figure).
     pub fn open_item_count(&self) -> Result<i64> {
-        let sql = format!("SELECT count(*) FROM checklist_items WHERE state IN {OPEN}");
+        let sql = format!("SELECT count(*) FROM checklist_rows WHERE state IN {OPEN}");
         self.conn().query_row(&sql, [], |r| r.get(0)).map_err(|e| self.err(e))
     }
 }
