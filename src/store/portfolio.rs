@@ -101,20 +101,20 @@ const OPEN: &str = "('todo', 'doing', 'blocked')";
 /// (the triggers then keep them current, change by change).
 pub(crate) const REFRESH_STATS: &str = "
     UPDATE pilot_stats SET
-        items_total = (SELECT count(*) FROM checklist_items WHERE pilot_id = ?1),
-        items_done = (SELECT count(*) FROM checklist_items WHERE pilot_id = ?1 AND state = 'done'),
-        open_gates = (SELECT count(*) FROM checklist_items
-                      WHERE pilot_id = ?1 AND gate = 1 AND state IN ('todo', 'doing', 'blocked')),
-        open_due = (SELECT due_profile(due_day) FROM checklist_items
+        (items_total, items_done, open_gates, gates_unmet) = (
+            SELECT count(*), coalesce(sum(r.state = 'done'), 0),
+                   coalesce(sum(t.gate = 1 AND r.state IN ('todo', 'doing', 'blocked')), 0),
+                   char(48 + coalesce(sum(t.gate = 1 AND t.phase = 'assessment' AND NOT (r.state IN ('done', 'na') AND r.note <> '')), 0))
+                   || char(48 + coalesce(sum(t.gate = 1 AND t.phase = 'scaffolding' AND NOT (r.state IN ('done', 'na') AND r.note <> '')), 0))
+                   || char(48 + coalesce(sum(t.gate = 1 AND t.phase = 'hardening' AND NOT (r.state IN ('done', 'na') AND r.note <> '')), 0))
+            FROM checklist_rows r JOIN checklist_texts t ON t.id = r.text_id
+            WHERE r.pilot_id = ?1),
+        open_due = (SELECT due_profile(due_day) FROM checklist_rows
                     WHERE pilot_id = ?1 AND state IN ('todo', 'doing', 'blocked')),
-        gates_unmet = (SELECT group_concat(char(48 + n), '') FROM
-                      (SELECT (SELECT count(*) FROM checklist_items WHERE pilot_id = ?1 AND gate = 1 AND phase = ph
-                               AND NOT (state IN ('done', 'na') AND note <> '')) AS n
-                       FROM (SELECT 1 AS o, 'assessment' AS ph UNION ALL SELECT 2, 'scaffolding' UNION ALL SELECT 3, 'hardening')
-                       ORDER BY o)),
         (next_item_id, next_due_day, next_text) =
-            (SELECT id, due_day, text FROM checklist_items WHERE pilot_id = ?1 AND state IN ('todo', 'doing', 'blocked')
-             ORDER BY due_day, position LIMIT 1)
+            (SELECT r.id, r.due_day, t.text FROM checklist_rows r JOIN checklist_texts t ON t.id = r.text_id
+             WHERE r.pilot_id = ?1 AND r.state IN ('todo', 'doing', 'blocked')
+             ORDER BY r.due_day, r.position LIMIT 1)
     WHERE pilot_id = ?1";
 
 /// Where pilot `id` is in `rows` (ordered by id). Queries return pilots in
