@@ -83,6 +83,16 @@ fn programme_name(n: usize) -> String {
 /// it holds the same portfolio in the same schema.
 fn fixture(n: usize) -> PathBuf {
     let path = data_dir().join(format!("pilots-{n}-seed-{SEED}.db"));
+    // A fixture written at an older schema version is rebuilt, never
+    // upgraded in place (an upgraded file keeps the old layout's free pages).
+    let version = |p: &Path| -> i64 {
+        rusqlite::Connection::open(p)
+            .and_then(|c| c.query_row("PRAGMA user_version", [], |r| r.get(0)))
+            .unwrap_or(0)
+    };
+    if path.exists() && version(&path) != lastmile::store::SCHEMA_VERSION {
+        remove_db(&path);
+    }
     if path.exists() {
         let current = schema(&Store::open_in_memory("bench").expect("in-memory store"));
         let ok = Store::open(&path, OpenMode::Existing, "bench")
@@ -408,6 +418,20 @@ fn cli(c: &mut Criterion) {
                 total
             })
         });
+        // The harness's own cost: a plain `echo` of the same marker in the
+        // same pseudo-terminal, so the first frame can be read as start-up
+        // beyond what any program pays here.
+        g.bench_function(BenchmarkId::new("echo_pty_baseline", n), |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    let mut cmd = portable_pty::CommandBuilder::new("echo");
+                    cmd.arg(&first_name);
+                    total += pty_until(cmd, &first_name);
+                }
+                total
+            })
+        });
     }
     g.finish();
 }
@@ -415,16 +439,7 @@ fn cli(c: &mut Criterion) {
 /// Start `lastmile --db path` in a pseudo-terminal and time until `marker`
 /// is on its screen; then end it.
 fn pty_first_frame(path: &Path, home: &Path, marker: &str) -> Duration {
-    use portable_pty::{native_pty_system, CommandBuilder, PtySize};
-    use std::io::Read;
-    let size = PtySize {
-        rows: HEIGHT,
-        cols: WIDTH,
-        pixel_width: 0,
-        pixel_height: 0,
-    };
-    let pair = native_pty_system().openpty(size).expect("pty");
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_lastmile"));
+    let mut cmd = portable_pty::CommandBuilder::new(env!("CARGO_BIN_EXE_lastmile"));
     cmd.arg("--db");
     cmd.arg(path);
     cmd.env("LASTMILE_TODAY", today().to_string());
@@ -433,6 +448,21 @@ fn pty_first_frame(path: &Path, home: &Path, marker: &str) -> Duration {
     cmd.env("XDG_STATE_HOME", home.join("state"));
     cmd.env("XDG_CONFIG_HOME", home.join("config"));
     cmd.env("TERM", "xterm-256color");
+    pty_until(cmd, marker)
+}
+
+/// Spawn `cmd` in a 200x50 pseudo-terminal and time until `marker` is on
+/// its screen; then end it.
+fn pty_until(cmd: portable_pty::CommandBuilder, marker: &str) -> Duration {
+    use portable_pty::{native_pty_system, PtySize};
+    use std::io::Read;
+    let size = PtySize {
+        rows: HEIGHT,
+        cols: WIDTH,
+        pixel_width: 0,
+        pixel_height: 0,
+    };
+    let pair = native_pty_system().openpty(size).expect("pty");
     let mut reader = pair.master.try_clone_reader().expect("pty reader");
     let started = Instant::now();
     let mut child = pair.slave.spawn_command(cmd).expect("spawn lastmile");
@@ -441,7 +471,11 @@ fn pty_first_frame(path: &Path, home: &Path, marker: &str) -> Duration {
     let mut buf = [0u8; 1 << 16];
     let took = loop {
         let n = reader.read(&mut buf).unwrap_or(0);
-        assert!(n > 0, "lastmile exited before drawing:\n{}", screen.screen().contents());
+        assert!(
+            n > 0,
+            "the program exited before drawing:\n{}",
+            screen.screen().contents()
+        );
         screen.process(&buf[..n]);
         if screen.screen().contents().contains(marker) {
             break started.elapsed();
@@ -457,11 +491,14 @@ fn pty_first_frame(path: &Path, home: &Path, marker: &str) -> Duration {
 /// milliseconds at each portfolio size it applies to.
 fn target_of(group: &str, name: &str) -> Option<(&'static str, &'static [(usize, f64)])> {
     match (group, name) {
-        ("first_frame", _) | ("cli", "workbench_first_frame_pty") => Some((
+        ("first_frame", _) => Some((
             "< 50 ms at 10,000; < 300 ms at 100,000",
             &[(10_000, 50.0), (100_000, 300.0)],
         )),
-        ("key", _) => Some(("< 4 ms at 10,000", &[(10_000, 4.0)])),
+        ("key", _) => Some((
+            "< 4 ms at 10,000; < 16 ms at 100,000",
+            &[(10_000, 4.0), (100_000, 16.0)],
+        )),
         _ => None,
     }
 }
@@ -571,7 +608,27 @@ fn print_table(started: SystemTime) {
         for &n in &sizes {
             out.push_str(&format!(" {} |", median(n).map(shown).unwrap_or_default()));
         }
+        let baseline = |n: usize| {
+            results
+                .iter()
+                .find(|r| r.0 == "cli" && r.1 == "echo_pty_baseline" && r.2 == n)
+                .map(|r| r.3)
+        };
         let (text, verdict) = match target_of(&group, &name) {
+            // Within 50 ms of the harness's `echo` at 10,000 pilots.
+            None if group == "cli" && name == "workbench_first_frame_pty" => {
+                let v = match (median(10_000), baseline(10_000)) {
+                    (Some(ours), Some(echo)) => {
+                        let over = (ours - echo) / 1e6;
+                        format!(
+                            "{} at 10000: {over:.0} ms over the echo baseline",
+                            if over < 50.0 { "met" } else { "MISSED" }
+                        )
+                    }
+                    _ => String::new(),
+                };
+                ("< echo baseline + 50 ms at 10,000", v)
+            }
             Some((text, limits)) => {
                 let v: Vec<String> = limits
                     .iter()
