@@ -319,6 +319,10 @@ impl<W: std::io::Write> JsonSafe<W> {
 
     fn pass(&mut self, text: &str) -> std::io::Result<()> {
         let unescaped = |c: char| is_control(c) && c as u32 >= 0x7f;
+        // JSON is mostly ASCII, and below DEL nothing needs escaping here.
+        if text.bytes().all(|b| b < 0x7f) {
+            return self.inner.write_all(text.as_bytes());
+        }
         let mut start = 0;
         for (i, c) in text.char_indices() {
             if unescaped(c) {

@@ -68,16 +68,8 @@ pub fn print_json<T: serde::Serialize>(v: &T) -> crate::Result<()> {
     }
     // Encoded straight to standard output: a portfolio of 100,000 pilots
     // is never held as one string (let alone two).
-    let out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    let mut w = crate::text::JsonSafe::new(out);
-    let written = match serde_json::to_writer_pretty(&mut w, v) {
-        Err(e) if !e.is_io() => return Err(crate::Error::Io(format!("the JSON output could not be encoded: {e}"))),
-        r => r
-            .map_err(std::io::Error::from)
-            .and_then(|()| w.write_all(b"\n"))
-            .and_then(|()| w.into_inner())
-            .and_then(|mut out| out.flush()),
-    };
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let written = crate::export::write_json(&mut out, v).and_then(|()| out.flush());
     if let Err(e) = written {
         note_stdout_error(&e);
     }

@@ -410,15 +410,7 @@ fn write_json(log: &Log, w: &mut dyn Write) -> Result<()> {
             })
             .collect(),
     };
-    // Encoded straight to `w`, with the C1 controls and bidi overrides the
-    // encoder leaves raw escaped on the way (the JSON value is unchanged),
-    // so the document is safe to print on a terminal.
-    let mut out = crate::text::JsonSafe::new(w);
-    serde_json::to_writer_pretty(&mut out, &doc)
-        .map_err(std::io::Error::from)
-        .and_then(|()| out.write_all(b"\n"))
-        .and_then(|()| out.into_inner().map(|_| ()))
-        .map_err(|e| write_error("the decision log", e))
+    super::write_json(w, &doc).map_err(|e| write_error("the decision log", e))
 }
 
 // ---------------------------------------------------------------- HTML

@@ -186,6 +186,17 @@ pub fn default_file_name(kind: &str, format: Format, date: chrono::NaiveDate) ->
     format!("{kind}-{date}.{}", format.extension())
 }
 
+/// Encode `value` as pretty JSON straight into `w`, with the C1 controls
+/// and bidi overrides the encoder leaves raw escaped on the way (the JSON
+/// value is unchanged, and safe to print on a terminal), then a newline.
+/// Buffered before the escaping, so it sees large chunks, not every token.
+pub(crate) fn write_json<T: Serialize + ?Sized>(w: &mut dyn Write, value: &T) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, crate::text::JsonSafe::new(w));
+    serde_json::to_writer_pretty(&mut out, value).map_err(std::io::Error::from)?;
+    out.write_all(b"\n")?;
+    out.into_inner().map_err(|e| e.into_error())?.into_inner().map(|_| ())
+}
+
 /// Map an I/O error while writing an export to a sentence naming the target.
 pub(crate) fn write_error(target: &str, e: std::io::Error) -> Error {
     Error::Io(format!(

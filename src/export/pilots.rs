@@ -282,10 +282,5 @@ fn write_json(store: &Store, day: i64, rows: &[PilotRow], anchor: &Anchor, w: &m
         count: rows.len(),
         pilots: JsonRows(rows),
     };
-    let mut out = crate::text::JsonSafe::new(w);
-    serde_json::to_writer_pretty(&mut out, &doc)
-        .map_err(std::io::Error::from)
-        .and_then(|()| out.write_all(b"\n"))
-        .and_then(|()| out.into_inner().map(|_| ()))
-        .map_err(|e| write_error("the pilot inventory", e))
+    super::write_json(w, &doc).map_err(|e| write_error("the pilot inventory", e))
 }

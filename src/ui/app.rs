@@ -122,6 +122,13 @@ impl App {
         &self.store
     }
 
+    /// Start checking the file on another thread (before the first save
+    /// waits for it); the workbench calls this once its first frame is on
+    /// screen, so the check does not slow the frame down.
+    pub fn start_file_check(&mut self) {
+        self.store.check_in_background();
+    }
+
     pub fn screen(&self) -> Screen {
         self.screen
     }

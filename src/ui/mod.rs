@@ -335,12 +335,13 @@ pub fn run(store: Store, playbook: Playbook) -> color_eyre::Result<()> {
     init_logging();
     install_hooks();
     tracing::info!(db = %store.path().display(), actor = store.actor(), "workbench started");
-    let mut store = store;
-    // Check the file while the first frame is drawn, before the first save.
-    store.check_in_background();
     let mut app = App::new(store, playbook, config)?;
     let mut guard = TerminalGuard::enter(app.mouse_enabled())?;
     let mut events = TerminalEvents::new(app.store().path());
+    // The first frame, then the file check (on another thread, before the
+    // first save): on two cores the check slowed the frame by a third.
+    guard.terminal.draw(|f| app.draw(f))?;
+    app.start_file_check();
     let result = run_loop(&mut guard.terminal, &mut app, &mut events);
     events.finish();
     drop(guard);
