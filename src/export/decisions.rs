@@ -5,7 +5,7 @@
 //! of the hash chain; every format states the chain's [`Anchor`].
 
 use super::escape::{csv_cell, html, md, md_hash, scrub};
-use super::{html as frame, to_string, write_error, Anchor, Format, DECISIONS_SCHEMA_VERSION};
+use super::{html as frame, to_string, write_error, Anchor, Format, JsonChain, DECISIONS_SCHEMA_VERSION};
 use crate::domain::model::{Criterion, Decision};
 use crate::store::{DecisionFilter, Store};
 use crate::{Error, Result};
@@ -329,14 +329,6 @@ struct JsonFilter<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonChain<'a> {
-    head: &'a str,
-    entries: u64,
-    audit_head: &'a str,
-    audit_entries: u64,
-}
-
-#[derive(Serialize)]
 struct JsonDecision<'a> {
     id: i64,
     pilot_id: i64,
@@ -375,12 +367,7 @@ fn write_json(log: &Log, w: &mut dyn Write) -> Result<()> {
             since: log.since.as_deref(),
             pilots: &log.pilots,
         },
-        chain: JsonChain {
-            head: &log.anchor.head,
-            entries: log.anchor.entries,
-            audit_head: &log.anchor.audit_head,
-            audit_entries: log.anchor.audit_entries,
-        },
+        chain: JsonChain::of(&log.anchor),
         count: log.decisions.len(),
         decisions: log
             .decisions

@@ -181,6 +181,26 @@ pub(crate) fn anchored<T>(store: &Store, mut what: impl FnMut() -> Result<T>) ->
     }
 }
 
+/// Both chains' heads and counts, as every JSON export states them.
+#[derive(Serialize)]
+pub(crate) struct JsonChain<'a> {
+    head: &'a str,
+    entries: u64,
+    audit_head: &'a str,
+    audit_entries: u64,
+}
+
+impl JsonChain<'_> {
+    pub(crate) fn of(a: &Anchor) -> JsonChain<'_> {
+        JsonChain {
+            head: &a.head,
+            entries: a.entries,
+            audit_head: &a.audit_head,
+            audit_entries: a.audit_entries,
+        }
+    }
+}
+
 /// A file name for an export made on `date`, e.g. `decision-log-2026-11-23.md`.
 pub fn default_file_name(kind: &str, format: Format, date: chrono::NaiveDate) -> String {
     format!("{kind}-{date}.{}", format.extension())

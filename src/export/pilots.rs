@@ -5,7 +5,7 @@
 //! 100,000 pilots it is tens of megabytes, never held as one string).
 
 use super::escape::{csv_cell, scrub};
-use super::{anchored, write_error, Anchor, Format};
+use super::{anchored, write_error, Anchor, Format, JsonChain};
 use crate::domain::calendar::programme_day;
 use crate::domain::model::{Dimension, Role};
 use crate::playbook::Playbook;
@@ -179,14 +179,6 @@ struct JsonInventory<'a> {
     pilots: JsonRows<'a>,
 }
 
-#[derive(Serialize)]
-struct JsonChain<'a> {
-    head: &'a str,
-    entries: u64,
-    audit_head: &'a str,
-    audit_entries: u64,
-}
-
 struct JsonRows<'a>(&'a [PilotRow]);
 
 impl Serialize for JsonRows<'_> {
@@ -273,12 +265,7 @@ fn write_json(store: &Store, day: i64, rows: &[PilotRow], anchor: &Anchor, w: &m
         programme_day: day,
         exported_at: &anchor.exported_at,
         exported_by: store.actor(),
-        chain: JsonChain {
-            head: &anchor.head,
-            entries: anchor.entries,
-            audit_head: &anchor.audit_head,
-            audit_entries: anchor.audit_entries,
-        },
+        chain: JsonChain::of(anchor),
         count: rows.len(),
         pilots: JsonRows(rows),
     };
