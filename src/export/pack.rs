@@ -9,7 +9,7 @@
 //! `lastmile export decisions`.
 //!
 //! *Priority pilots* are the shortlist, the live pilots past Assessment
-//! (they face a gate decision; the first [`READY_SHOWN`], the latest phase
+//! (they face a gate decision; the first [`IN_PLAY_SHOWN`], the latest phase
 //! and the pilots ready for their decision first), and the top three
 //! assessment candidates. *The period* is the programme so far:
 //! decisions made from day 1 to today.
@@ -32,7 +32,7 @@ use std::io::{self, Write};
 pub const CANDIDATES: usize = 3;
 /// Live pilots past Assessment detailed in the pack (they face a gate
 /// decision); the rest are counted.
-pub const READY_SHOWN: usize = 20;
+pub const IN_PLAY_SHOWN: usize = 20;
 /// Decisions of the period listed in the pack (the newest); all are counted.
 pub const DECISIONS_SHOWN: usize = 30;
 /// Checklist items listed under one blocker before "and N more".
@@ -107,8 +107,8 @@ struct Pack {
     /// On the shortlist, among the priority pilots.
     shortlisted: usize,
     /// Live pilots past Assessment, off the shortlist: detailed, and all.
-    ready_shown: usize,
-    ready: usize,
+    in_play_shown: usize,
+    in_play_count: usize,
     /// Decisions of the period, in the order recorded.
     decisions: Vec<Decision>,
 }
@@ -141,9 +141,9 @@ impl Pack {
             _ => 2,
         };
         in_play.sort_by_key(|&i| (std::cmp::Reverse(rows[i].phase), readiness(rows[i].verdict), i));
-        let ready = in_play.len();
-        let ready_shown = ready.min(READY_SHOWN);
-        for &i in &in_play[..ready_shown] {
+        let in_play_count = in_play.len();
+        let in_play_shown = in_play_count.min(IN_PLAY_SHOWN);
+        for &i in &in_play[..in_play_shown] {
             picked.push((i, format!("in {}", rows[i].phase.label())));
         }
         let facts = crate::store::candidate_facts(&rows);
@@ -192,8 +192,8 @@ impl Pack {
             counts,
             priority,
             shortlisted,
-            ready_shown,
-            ready,
+            in_play_shown,
+            in_play_count,
             decisions,
         })
     }
@@ -222,12 +222,12 @@ impl Pack {
     fn priority_sentence(&self) -> String {
         let mut s = format!(
             "{} on the shortlist; {} more in Scaffolding or Hardening & decision, not stopped or in production",
-            self.shortlisted, self.ready
+            self.shortlisted, self.in_play_count
         );
-        if self.ready > self.ready_shown {
+        if self.in_play_count > self.in_play_shown {
             s.push_str(&format!(
                 " (the first {} here: the latest phase first and, within a phase, those ready for their gate decision first; every pilot is in lastmile export pilots)",
-                self.ready_shown
+                self.in_play_shown
             ));
         }
         s.push_str(&format!("; and the top {CANDIDATES} assessment candidates"));

@@ -241,7 +241,7 @@ impl<'a> JsonPilot<'a> {
             production_verdict: r.production.key(),
             readiness: r.dimensions.map(|d| d.map(|d| d.key())),
             selection: r.selection,
-            owners: [0, 1, 2, 3].map(|i| r.owners[i].as_deref()),
+            owners: r.owners.each_ref().map(|o| o.as_deref()),
             items_done: r.items_done,
             items_total: r.items_total,
             open_gates: r.open_gates,
