@@ -39,6 +39,16 @@ fn show(v: Option<f64>) -> String {
 }
 
 impl Store {
+    /// One metric by id.
+    pub fn metric(&self, id: i64) -> Result<Metric> {
+        let sql = format!("SELECT {METRIC_COLUMNS} FROM metrics WHERE id = ?1");
+        self.conn()
+            .prepare_cached(&sql)
+            .and_then(|mut s| s.query_row([id], metric_from_row).optional())
+            .map_err(|e| self.err(e))?
+            .ok_or_else(|| crate::Error::not_found(format!("metric {id} no longer exists")))
+    }
+
     /// A pilot's metrics by category then name.
     pub fn metrics(&self, pilot_id: i64) -> Result<Vec<Metric>> {
         let sql = format!("SELECT {METRIC_COLUMNS} FROM metrics WHERE pilot_id = ?1 ORDER BY id");

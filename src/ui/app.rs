@@ -5,8 +5,8 @@
 use super::action::Action;
 use super::config::Config;
 use super::data::PortfolioView;
+use super::history::History;
 use super::keymap::Mode;
-use super::ops::Undo;
 use super::overlay::{Jump, Overlay};
 use super::pilot::PilotData;
 pub use super::state::*;
@@ -44,7 +44,8 @@ pub struct App {
     pub(crate) attention: AttentionState,
     pub(crate) overlays: Vec<Overlay>,
     pub(crate) message: Option<Message>,
-    pub(crate) undo: Vec<Undo>,
+    /// This session's changes, for undo and the history view.
+    pub(crate) history: History,
     pub(crate) data_version: i64,
     pub(crate) last_poll: Instant,
     /// The file at our path went away and the user was told.
@@ -79,7 +80,7 @@ impl App {
             attention: AttentionState::default(),
             overlays: Vec::new(),
             message: None,
-            undo: Vec::new(),
+            history: History::default(),
             data_version: 0,
             last_poll: Instant::now(),
             replaced_reported: false,
@@ -267,6 +268,20 @@ impl App {
         list.get(b.pilots.selected).copied()
     }
 
+    /// A checklist item of the loaded pilot, as the user sees it (drawing
+    /// reads only what is loaded; it never queries the store).
+    pub(crate) fn item(&self, id: i64) -> Option<crate::domain::model::ChecklistItem> {
+        self.pilot.as_ref()?.checklist.iter().find(|i| i.id == id).cloned()
+    }
+
+    /// The checklist item selected on the board in view, if its checklist
+    /// is loaded.
+    pub fn selected_item(&self) -> Option<i64> {
+        let Screen::Board(p) = self.screen else { return None };
+        let d = self.pilot.as_ref()?;
+        d.items(p).get(self.boards[p.index()].items.selected).map(|i| i.id)
+    }
+
     /// The pilot the user is looking at: the one of the top layer, else
     /// the screen's selection.
     pub fn current_pilot(&self) -> Option<i64> {
@@ -410,7 +425,20 @@ impl App {
     pub fn update(&mut self, a: Action) {
         tracing::debug!(action = a.name(), "action");
         if a == Action::Quit && self.mode() != Mode::Workshop {
-            self.quit = true;
+            let asked = matches!(self.overlays.last(),
+                Some(Overlay::Confirm(c)) if c.pending == super::overlay::Pending::Quit);
+            if asked {
+                // Ctrl-C again on "quit and lose it?" means yes.
+                self.quit = true;
+            } else if let Some(what) = self.unsaved() {
+                self.overlays.push(Overlay::Confirm(super::overlay::ConfirmState {
+                    title: "Quit without saving?".into(),
+                    message: format!("{what} is not saved. Quit and lose it? (y / n)"),
+                    pending: super::overlay::Pending::Quit,
+                }));
+            } else {
+                self.quit = true;
+            }
             return;
         }
         if !self.overlays.is_empty() {
@@ -421,6 +449,16 @@ impl App {
             self.common_action(a);
         }
         self.ensure_loaded();
+    }
+
+    /// What typed text would be lost on quitting, if any: a form changed
+    /// since it opened, or a note edited.
+    fn unsaved(&self) -> Option<String> {
+        self.overlays.iter().rev().find_map(|o| match o {
+            Overlay::Form(f) if f.dirty => Some(format!("What you typed in \"{}\"", f.title)),
+            Overlay::Editor(e) if e.buf.text() != e.original => Some("The note you are writing".to_string()),
+            _ => None,
+        })
     }
 
     fn screen_action(&mut self, a: Action) -> bool {

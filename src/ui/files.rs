@@ -4,30 +4,54 @@
 use crate::export::{self, Format};
 use crate::playbook::Playbook;
 use crate::store::{DecisionFilter, Store};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The file name the export prompt starts with.
 pub fn default_export_name(today: chrono::NaiveDate) -> String {
     export::default_file_name("decision-log", Format::Markdown, today)
 }
 
-/// Export the whole decision log to `name`; the format follows the file
-/// extension (md, csv, json, html; none means Markdown, `.md` is added).
-/// Returns the message saying where it was written.
-pub fn export_decisions(store: &Store, name: &str) -> Result<String, String> {
+/// Where an export typed as `name` goes: `~/` expanded, relative names
+/// under the current folder, no extension meaning Markdown (`.md` added).
+pub fn export_target(name: &str) -> crate::Result<(PathBuf, Format)> {
     let mut path = expand(name);
     let format = match path.extension().and_then(|e| e.to_str()) {
-        Some(ext) => Format::parse(ext).map_err(|e| e.to_string())?,
+        Some(ext) => Format::parse(ext)?,
         None => {
             path.set_extension("md");
             Format::Markdown
         }
     };
-    let count = store.all_decisions().map_err(|e| e.to_string())?.len();
+    if path.is_relative() {
+        if let Ok(cwd) = std::env::current_dir() {
+            path = cwd.join(path);
+        }
+    }
+    Ok((path, format))
+}
+
+/// The folder exports are written to when a bare file name is typed.
+pub fn export_folder() -> String {
+    std::env::current_dir()
+        .map(|d| crate::text::sanitize(&d.display().to_string()))
+        .unwrap_or_else(|_| "the current folder".into())
+}
+
+/// Export the whole decision log to `path` (its format from the
+/// extension). An existing file is replaced only when `overwrite`.
+/// Returns the message saying where it was written.
+pub fn export_decisions(store: &Store, path: &Path, overwrite: bool) -> crate::Result<String> {
+    let (path, format) = export_target(&path.display().to_string())?;
+    if !overwrite && path.exists() {
+        return Err(crate::Error::invalid(format!(
+            "{} exists already: choose another name, or confirm replacing it",
+            crate::text::sanitize(&path.display().to_string())
+        )));
+    }
+    let count = store.all_decisions()?.len();
     export::write_file(&path, |w| {
         export::decisions::write(store, format, &DecisionFilter::default(), w).map(|_| ())
-    })
-    .map_err(|e| e.to_string())?;
+    })?;
     let shown = std::fs::canonicalize(&path).unwrap_or(path);
     Ok(format!(
         "decision log ({count} decisions, {}) written to {}",
@@ -38,9 +62,9 @@ pub fn export_decisions(store: &Store, name: &str) -> Result<String, String> {
 
 /// Import pilots from a CSV file (the same rules as `lastmile import
 /// pilots FILE`); the message gives the counts and the first rejected row.
-pub fn import_pilots(store: &mut Store, playbook: &Playbook, name: &str) -> Result<String, String> {
+pub fn import_pilots(store: &mut Store, playbook: &Playbook, name: &str) -> crate::Result<String> {
     let path = expand(name);
-    let report = crate::import::pilots::import_csv(store, playbook, &path, false).map_err(|e| e.to_string())?;
+    let report = crate::import::pilots::import_csv(store, playbook, &path, false)?;
     let mut msg = format!("imported {}: {}", crate::text::sanitize(&report.file), report.counts());
     if let Some(first) = report.rejected.first() {
         msg.push_str(&format!(

@@ -3,8 +3,8 @@
 
 use super::action::Action;
 use super::app::App;
+use super::effect::Effect;
 use super::forms::FieldValue;
-use super::ops::{Step, Undo};
 use super::overlay::{
     ConfirmState, EditorState, MenuPurpose, Overlay, Pending, PickPurpose, PromptPurpose, PromptState,
 };
@@ -62,10 +62,12 @@ impl App {
             Overlay::Editor(e) => match a {
                 Action::Submit => {
                     let (id, rev, text, then) = (e.item_id, e.revision, e.buf.text().to_string(), e.then);
-                    let saved = match then {
-                        Some(state) => self.set_item_note_and_state(id, rev, &text, state),
-                        None => self.set_item_note(id, rev, &text),
-                    };
+                    let saved = self.run(Effect::ItemNote {
+                        item_id: id,
+                        revision: rev,
+                        note: text,
+                        then,
+                    });
                     if saved {
                         self.overlays.pop();
                         // A reason given during a workshop answers its item.
@@ -250,58 +252,47 @@ impl App {
                 revision,
                 phase,
             } => {
-                self.set_phase(pilot_id, revision, phase);
+                self.run(Effect::Phase {
+                    pilot_id,
+                    revision,
+                    phase,
+                });
             }
             Pending::RemoveOwner {
                 pilot_id,
                 role,
                 revision,
             } => {
-                self.remove_role(pilot_id, role, revision);
+                self.run(Effect::RemoveRole {
+                    pilot_id,
+                    role,
+                    revision,
+                });
             }
             Pending::ClearItemOwner { item_id, revision } => {
-                self.set_item_owner(item_id, revision, None);
+                self.run(Effect::ItemOwner {
+                    item_id,
+                    revision,
+                    person: None,
+                });
             }
             Pending::Discard => {
                 self.overlays.pop();
             }
+            Pending::Export { path } => self.export_to(path, true),
+            Pending::Quit => self.quit = true,
             Pending::RecordDecision { pilot_id, decision } => {
-                let pb = self.playbook.clone();
-                match self.store.write(|tx| tx.record_decision(&pb, pilot_id, &decision)) {
-                    Ok(rec) => {
+                match self.apply(Effect::RecordDecision { pilot_id, decision }) {
+                    Ok(done) => {
                         if matches!(self.overlays.last(), Some(Overlay::Form(_))) {
                             self.overlays.pop();
                         }
                         if matches!(self.overlays.last(), Some(Overlay::Summary(_))) {
                             self.overlays.pop();
                         }
-                        self.push_undo(Undo {
-                            label: "decision".into(),
-                            pilot_id: Some(pilot_id),
-                            steps: vec![],
-                            not_undoable: Some(
-                                "the decision log is append-only: record a new decision to supersede it".into(),
-                            ),
-                        });
-                        let outcome = decision.outcome.map_or("", |o| o.label());
-                        let mut msg = format!("decision #{} recorded: {outcome}, {}", rec.id, rec.effect.describe());
-                        if !rec.overridden.is_empty() {
-                            msg.push_str(&format!(" (override of {} unmet must-meet)", rec.overridden.len()));
-                        }
-                        if rec.maker_is_owner {
-                            msg.push_str("; the decision-maker owns this pilot");
-                        }
-                        self.ok(msg);
-                        self.refresh_pilot(pilot_id);
+                        self.ok(done.message);
                     }
-                    Err(e @ crate::Error::Conflict(_)) => self.fail(e),
-                    Err(e) => {
-                        if let Some(Overlay::Form(f)) = self.overlays.last_mut() {
-                            f.store_error(e.to_string());
-                        } else {
-                            self.error(e.to_string());
-                        }
-                    }
+                    Err(e) => self.form_refused(e),
                 }
             }
         }
@@ -326,16 +317,8 @@ impl App {
                 if let Some(existing) = p.people.iter().find(|x| x.name.eq_ignore_ascii_case(&q)) {
                     (existing.id, existing.name.clone())
                 } else {
-                    match self.store.write(|tx| tx.add_person(&q, "")) {
-                        Ok(id) => {
-                            self.push_undo(Undo {
-                                label: format!("added {}", sanitize(&q)),
-                                pilot_id: None,
-                                steps: vec![],
-                                not_undoable: Some("people are kept once added".into()),
-                            });
-                            (id, q)
-                        }
+                    match self.apply(Effect::AddPerson { name: q.clone() }) {
+                        Ok(done) => (done.id.expect("a new person has an id"), q),
                         Err(e) => {
                             if let Some(Overlay::Picker(p)) = self.overlays.last_mut() {
                                 p.error = Some(e.to_string());
@@ -349,10 +332,19 @@ impl App {
         self.overlays.pop();
         match purpose {
             PickPurpose::ItemOwner { item_id, revision } => {
-                self.set_item_owner(item_id, revision, Some(id));
+                self.run(Effect::ItemOwner {
+                    item_id,
+                    revision,
+                    person: Some(id),
+                });
             }
             PickPurpose::Role { pilot_id, role, seen } => {
-                self.assign_role(pilot_id, role, id, seen);
+                self.run(Effect::AssignRole {
+                    pilot_id,
+                    role,
+                    person_id: id,
+                    seen,
+                });
             }
             PickPurpose::FormField { key } => {
                 if let Some(Overlay::Form(f)) = self.overlays.last_mut() {
@@ -369,7 +361,9 @@ impl App {
 
     /// Open the note editor for a checklist item.
     pub(crate) fn open_note(&mut self, item_id: i64) {
-        let Some(item) = self.item(item_id) else { return };
+        let Some(item) = self.item(item_id).or_else(|| self.store.item(item_id).ok()) else {
+            return;
+        };
         let note = crate::text::sanitize_with(&item.note, true);
         self.overlays.push(Overlay::Editor(EditorState {
             title: "Note or evidence".into(),
@@ -384,7 +378,9 @@ impl App {
 
     /// Ask for the reason an item is not applicable, then mark it so.
     pub(crate) fn open_na_reason(&mut self, item_id: i64) {
-        let Some(item) = self.item(item_id) else { return };
+        let Some(item) = self.item(item_id).or_else(|| self.store.item(item_id).ok()) else {
+            return;
+        };
         self.overlays.push(Overlay::Editor(EditorState {
             title: "Why does it not apply? (the reason is kept as its note)".into(),
             context: sanitize(&item.text),
@@ -417,35 +413,12 @@ impl App {
                         }
                     }
                 };
-                let pilot_id = self
-                    .pilot
-                    .as_ref()
-                    .and_then(|d| d.metrics.iter().find(|m| m.id == metric_id))
-                    .map(|m| m.pilot_id);
-                let old = self
-                    .pilot
-                    .as_ref()
-                    .and_then(|d| d.metrics.iter().find(|m| m.id == metric_id))
-                    .and_then(|m| m.current);
-                if self
-                    .write(|tx| tx.set_metric_current(metric_id, revision, value))
-                    .is_some()
-                {
+                if self.run(Effect::MetricCurrent {
+                    metric_id,
+                    revision,
+                    value,
+                }) {
                     self.overlays.pop();
-                    self.push_undo(Undo {
-                        label: "metric value".into(),
-                        pilot_id,
-                        steps: vec![Step::MetricCurrent {
-                            metric_id,
-                            rev: revision + 1,
-                            old,
-                        }],
-                        not_undoable: None,
-                    });
-                    self.ok("metric value saved");
-                    if let Some(p) = pilot_id {
-                        self.refresh_pilot(p);
-                    }
                 }
             }
             PromptPurpose::Export => {
@@ -453,31 +426,48 @@ impl App {
                     self.prompt_error("type a file name, e.g. decision-log.md".into());
                     return;
                 }
-                match super::files::export_decisions(&self.store, &text) {
-                    Ok(msg) => {
-                        self.overlays.pop();
-                        self.ok(msg);
-                    }
-                    Err(e) => self.prompt_error(e),
+                let path = match super::files::export_target(&text) {
+                    Ok((path, _)) => path,
+                    Err(e) => return self.prompt_error(e.to_string()),
+                };
+                if path.exists() && !path.is_dir() {
+                    // Never replace a file without asking.
+                    let shown = sanitize(&path.display().to_string());
+                    self.overlays.push(Overlay::Confirm(ConfirmState {
+                        title: "Replace the file?".into(),
+                        message: format!("{shown} exists already. Replace it with this export? (y / n)"),
+                        pending: Pending::Export { path },
+                    }));
+                    return;
                 }
+                self.export_to(path, false);
             }
             PromptPurpose::Import => {
                 if text.is_empty() {
                     self.prompt_error("type the path of a CSV file".into());
                     return;
                 }
-                match super::files::import_pilots(&mut self.store, &self.playbook, &text) {
-                    Ok(msg) => {
+                match self.apply(Effect::ImportPilots { path: text }) {
+                    Ok(done) => {
                         self.overlays.pop();
-                        if let Err(e) = self.reload_all() {
-                            self.error(e.to_string());
-                        } else {
-                            self.ok(msg);
-                        }
+                        self.ok(done.message);
                     }
-                    Err(e) => self.prompt_error(e),
+                    Err(e) => self.prompt_error(e.to_string()),
                 }
             }
+        }
+    }
+
+    /// Write the decision log; the prompt closes once it is written.
+    fn export_to(&mut self, path: std::path::PathBuf, overwrite: bool) {
+        match self.apply(Effect::ExportDecisions { path, overwrite }) {
+            Ok(done) => {
+                if matches!(self.overlays.last(), Some(Overlay::Prompt(_))) {
+                    self.overlays.pop();
+                }
+                self.ok(done.message);
+            }
+            Err(e) => self.prompt_error(e.to_string()),
         }
     }
 

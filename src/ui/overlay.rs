@@ -49,6 +49,12 @@ pub enum Pending {
     },
     /// Close the layer below (a form or editor with unsaved changes).
     Discard,
+    /// Replace an existing file with the decision-log export.
+    Export {
+        path: std::path::PathBuf,
+    },
+    /// Quit though a form or note holds unsaved text.
+    Quit,
 }
 
 /// What a menu choice leads to.

@@ -3,13 +3,14 @@
 
 use super::action::Action;
 use super::app::{App, Screen};
+use super::effect::Effect;
 use super::forms::kinds;
 use super::overlay::{
     ConfirmState, MenuItem, MenuPurpose, MenuState, Overlay, Pending, PickPurpose, PickerState, WorkshopState,
 };
 use super::pilot::PilotData;
 use super::widgets::list::Scroll;
-use crate::domain::model::{Dimension, Phase, Rag, Role};
+use crate::domain::model::{ChecklistItem, Dimension, ItemState, Phase, Rag, Role};
 use crate::playbook::rubric::fmt_num;
 use crate::text::sanitize;
 
@@ -26,6 +27,23 @@ impl App {
             }
         }
         self.pilot.as_ref()
+    }
+
+    /// Set an item's state from the board or the workshop: "not applicable"
+    /// asks for its reason first. True when it was saved.
+    pub(crate) fn set_item_state(&mut self, item: &ChecklistItem, state: ItemState) -> bool {
+        if item.state == state {
+            return true;
+        }
+        if state == ItemState::Na && item.note.trim().is_empty() {
+            self.open_na_reason(item.id);
+            return false;
+        }
+        self.run(Effect::ItemState {
+            item_id: item.id,
+            revision: item.revision,
+            state,
+        })
     }
 
     /// Actions on the current pilot. Returns false when not handled.
@@ -89,7 +107,11 @@ impl App {
             }
             Action::PhaseNext => match d.pilot.phase.next() {
                 Some(p) => {
-                    self.set_phase(id, d.pilot.revision, p);
+                    self.run(Effect::Phase {
+                        pilot_id: id,
+                        revision: d.pilot.revision,
+                        phase: p,
+                    });
                 }
                 None => self.info(format!(
                     "{} is in the last phase already: record a decision with D",

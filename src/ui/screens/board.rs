@@ -83,7 +83,7 @@ impl App {
                     Action::StateNa => ItemState::Na,
                     _ => ItemState::Blocked,
                 };
-                self.set_item_state(item.id, state);
+                self.set_item_state(&item, state);
             }
             Action::Note => {
                 if let Some(item) = cur {

@@ -6,7 +6,7 @@ use crate::text::sanitize;
 use crate::ui::action::Action;
 use crate::ui::app::{App, ListTarget};
 use crate::ui::draw::fit;
-use crate::ui::ops::Undo;
+use crate::ui::effect::Effect;
 use crate::ui::overlay::{Overlay, PromptPurpose, PromptState};
 use crate::ui::widgets::textbuf::TextBuf;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -47,7 +47,10 @@ impl App {
                 let name = crate::ui::files::default_export_name(self.today);
                 self.overlays.push(Overlay::Prompt(PromptState {
                     title: "Export the decision log".into(),
-                    label: "File (.md, .csv, .json or .html)".into(),
+                    label: format!(
+                        "File (.md, .csv, .json or .html); a bare name goes in {}",
+                        crate::ui::files::export_folder()
+                    ),
                     input: TextBuf::new(&name),
                     error: None,
                     purpose: PromptPurpose::Export,
@@ -59,19 +62,8 @@ impl App {
                 };
                 if d.communicated {
                     self.info("already marked communicated");
-                } else if self.write(|tx| tx.mark_communicated(d.id)).is_some() {
-                    self.push_undo(Undo {
-                        label: "marked communicated".into(),
-                        pilot_id: Some(d.pilot_id),
-                        steps: vec![],
-                        not_undoable: Some("communication notices are append-only".into()),
-                    });
-                    self.ok(format!(
-                        "{} for {}: marked communicated",
-                        d.outcome.label(),
-                        sanitize(&d.pilot)
-                    ));
-                    self.refresh_pilot(d.pilot_id);
+                } else {
+                    self.run(Effect::Communicated { decision_id: d.id });
                 }
             }
             _ => return false,

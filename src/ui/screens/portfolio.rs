@@ -200,18 +200,7 @@ impl App {
             );
             return;
         }
-        let today = self.today;
-        match crate::demo::load_realistic(&mut self.store, &self.playbook, today) {
-            Ok(_) => match self.reload_all() {
-                Ok(()) => self.ok(format!(
-                    "demo loaded: {} pilots; today is day {}. Try / to find a pilot, Enter to open it, ? for help",
-                    self.portfolio.rows.len(),
-                    self.day
-                )),
-                Err(e) => self.error(e.to_string()),
-            },
-            Err(e) => self.fail(e),
-        }
+        self.run(super::super::effect::Effect::LoadDemo);
     }
 
     pub(crate) fn draw_portfolio(&self, f: &mut Frame, area: Rect) {

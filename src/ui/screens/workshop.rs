@@ -37,7 +37,7 @@ impl App {
                     _ if item.state.is_open() => item.state,
                     _ => ItemState::Todo,
                 };
-                if state == item.state || self.set_item_state(item.id, state) {
+                if state == item.state || self.set_item_state(&item, state) {
                     self.workshop_answered(item.id);
                     self.workshop_step(1);
                 }

@@ -1,0 +1,184 @@
+//! The session's history of changes: each entry names its pilot, says what
+//! it changed and what undoing it restores, and holds the inverse steps.
+//! `u` acts on the pilot in view ([`History::next_for`]); the history view
+//! lists the entries next to other people's changes from the audit trail.
+
+use crate::domain::model::{ItemState, Phase, PilotFields, Role};
+use std::time::SystemTime;
+
+/// How many changes the session keeps.
+pub const KEPT: usize = 200;
+
+/// The inverse of one part of a change.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    ItemState {
+        item_id: i64,
+        rev: i64,
+        old: ItemState,
+    },
+    ItemOwner {
+        item_id: i64,
+        rev: i64,
+        old: Option<i64>,
+    },
+    ItemNote {
+        item_id: i64,
+        rev: i64,
+        old: String,
+    },
+    Phase {
+        pilot_id: i64,
+        rev: i64,
+        old: Phase,
+    },
+    Pilot {
+        pilot_id: i64,
+        rev: i64,
+        old: PilotFields,
+    },
+    Role {
+        pilot_id: i64,
+        role: Role,
+        old: Option<i64>,
+    },
+    Score {
+        pilot_id: i64,
+        rubric: String,
+        question: String,
+        old: String,
+    },
+    MetricCurrent {
+        metric_id: i64,
+        rev: i64,
+        old: Option<f64>,
+    },
+}
+
+/// How a change can be undone.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Undo {
+    /// Apply these steps; `restores` says what comes back ("state back to
+    /// To do"); `partly` names a part that stays (with the reason).
+    Steps {
+        steps: Vec<Step>,
+        restores: String,
+        partly: Option<String>,
+    },
+    /// It cannot be undone, for this reason.
+    Never(String),
+}
+
+/// One change made in this session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    /// The pilot it changed (none for a new person).
+    pub pilot_id: Option<i64>,
+    /// The pilot's name when the change was made (sanitised).
+    pub pilot: String,
+    /// What changed, in words ("Platform owner: Zoe Kim").
+    pub what: String,
+    pub undo: Undo,
+    pub at: SystemTime,
+}
+
+impl Change {
+    /// "what (on pilot)", for messages and the history view.
+    pub fn describe(&self) -> String {
+        if self.pilot.is_empty() {
+            self.what.clone()
+        } else {
+            format!("{} on {}", self.what, self.pilot)
+        }
+    }
+}
+
+/// The changes of this session, oldest first.
+#[derive(Debug, Default)]
+pub struct History {
+    changes: Vec<Change>,
+}
+
+impl History {
+    pub fn push(&mut self, c: Change) {
+        self.changes.push(c);
+        if self.changes.len() > KEPT {
+            self.changes.remove(0);
+        }
+    }
+
+    /// The change `u` acts on when `pilot` is in view: the newest change to
+    /// that pilot, else the newest change of all (on another pilot, which
+    /// the caller shows first, or on none, such as a person added).
+    pub fn next_for(&self, pilot: Option<i64>) -> Option<usize> {
+        pilot
+            .and_then(|p| self.changes.iter().rposition(|c| c.pilot_id == Some(p)))
+            .or_else(|| self.changes.len().checked_sub(1))
+    }
+
+    pub fn get(&self, i: usize) -> Option<&Change> {
+        self.changes.get(i)
+    }
+
+    pub fn take(&mut self, i: usize) -> Option<Change> {
+        (i < self.changes.len()).then(|| self.changes.remove(i))
+    }
+
+    /// Newest first.
+    pub fn recent(&self) -> impl Iterator<Item = &Change> {
+        self.changes.iter().rev()
+    }
+
+    pub fn len(&self) -> usize {
+        self.changes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(pilot: Option<i64>, what: &str) -> Change {
+        Change {
+            pilot_id: pilot,
+            pilot: pilot.map(|p| format!("P{p}")).unwrap_or_default(),
+            what: what.into(),
+            undo: Undo::Never("test".into()),
+            at: SystemTime::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn the_pilot_in_view_comes_first_then_the_newest() {
+        let mut h = History::default();
+        h.push(change(Some(1), "a"));
+        h.push(change(Some(2), "b"));
+        h.push(change(Some(1), "c"));
+        h.push(change(Some(3), "d"));
+        assert_eq!(h.get(h.next_for(Some(1)).unwrap()).unwrap().what, "c");
+        assert_eq!(h.get(h.next_for(Some(2)).unwrap()).unwrap().what, "b");
+        // Nothing on pilot 9: the newest change of all.
+        assert_eq!(h.get(h.next_for(Some(9)).unwrap()).unwrap().what, "d");
+        assert_eq!(h.get(h.next_for(None).unwrap()).unwrap().what, "d");
+        // A change on no pilot is next only when it is the newest.
+        h.push(change(None, "person"));
+        assert_eq!(h.get(h.next_for(Some(2)).unwrap()).unwrap().what, "b");
+        assert_eq!(h.get(h.next_for(Some(9)).unwrap()).unwrap().what, "person");
+        assert_eq!(History::default().next_for(Some(1)), None);
+    }
+
+    #[test]
+    fn only_the_newest_changes_are_kept() {
+        let mut h = History::default();
+        for i in 0..KEPT + 5 {
+            h.push(change(Some(1), &i.to_string()));
+        }
+        assert_eq!(h.len(), KEPT);
+        assert_eq!(h.recent().next().unwrap().what, (KEPT + 4).to_string());
+        assert_eq!(h.take(0).unwrap().what, "5");
+    }
+}
