@@ -236,3 +236,149 @@ fn a_conflicting_pilot_edit_keeps_yours_and_shows_theirs() {
     assert_eq!(app.mode(), Mode::Portfolio, "{:?}", app.message());
     assert_eq!(app.store().pilot(pid).unwrap().name, "Our new name");
 }
+
+#[test]
+fn i_opens_the_detail_from_the_portfolio() {
+    let mut app = demo_app();
+    let pid = app.current_pilot().unwrap();
+    app.press("i");
+    assert_eq!(app.screen(), lastmile::ui::Screen::Detail);
+    assert_eq!(app.current_pilot(), Some(pid));
+}
+
+#[test]
+fn g_and_end_reach_the_ends_of_help_and_why() {
+    let mut app = demo_app();
+    app.press("?");
+    let top = render(&app, 100, 24);
+    app.press("G");
+    let bottom = render(&app, 100, 24);
+    assert_ne!(top, bottom, "G scrolls help to its end");
+    // The last help line is the last binding of the last section.
+    assert!(bottom.contains("reload from the database file"), "{bottom}");
+    app.press("k");
+    assert_ne!(render(&app, 100, 24), bottom, "k moves up from the end at once");
+    app.press("g");
+    assert_eq!(render(&app, 100, 24), top);
+    app.press("esc w");
+    assert_eq!(app.mode(), Mode::Why);
+    app.press("end");
+    let at_end = render(&app, 100, 30);
+    app.press("home");
+    assert_ne!(render(&app, 100, 30), at_end, "home and end move the why selection");
+}
+
+#[test]
+fn sorting_by_sector_is_alphabetical() {
+    let mut app = demo_app();
+    // Name, then sector.
+    app.press("S");
+    let out = render(&app, 160, 30);
+    let order: Vec<&str> = ["Enterprise tech", "Financial services", "Government", "Healthcare"]
+        .into_iter()
+        .filter(|s| out.contains(s))
+        .collect();
+    let mut firsts: Vec<usize> = order.iter().map(|s| out.find(s).unwrap()).collect();
+    let sorted = {
+        let mut v = firsts.clone();
+        v.sort();
+        v
+    };
+    assert!(out.contains("Sector▲"), "{out}");
+    assert_eq!(firsts, sorted, "sectors read A to Z:\n{out}");
+    firsts.clear();
+}
+
+#[test]
+fn the_decision_log_numbers_its_rows_and_defer_reads_as_a_word() {
+    let mut app = demo_app();
+    app.press("5");
+    let out = render(&app, 120, 36);
+    let head = out.lines().nth(1).unwrap();
+    assert!(head.trim_start().starts_with('#'), "a # column heads the log: {head}");
+    // The row a "superseded by #9" points at is findable by its number.
+    assert!(out.contains("superseded by #9"), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.trim_start().starts_with("9 ") && l.contains("IT service desk copilot")),
+        "{out}"
+    );
+    assert!(!out.contains("… Defer"), "Defer is not drawn as an ellipsis:\n{out}");
+    assert!(out.contains("Defer"), "{out}");
+}
+
+#[test]
+fn the_audit_history_speaks_in_words_not_column_names() {
+    let mut app = demo_app();
+    app.press("enter");
+    // Scroll the detail to its end, where the history is.
+    app.press("G");
+    let out = render(&app, 160, 200);
+    assert!(out.contains("History (audit trail"), "{out}");
+    assert!(!out.contains("owner_id"), "{out}");
+    assert!(!out.contains("readiness.governance"), "{out}");
+}
+
+#[test]
+fn the_workshop_bar_fills_as_items_close_and_w_says_where_it_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    ui_support::demo_file(&db);
+    let mut app = ui_support::file_app(&db, "Elena Petrova");
+    app.press("3");
+    let pid = app.current_pilot().unwrap();
+    let open: Vec<_> = app
+        .store()
+        .checklist(pid)
+        .unwrap()
+        .into_iter()
+        .filter(|i| i.phase == Phase::Scaffolding && i.state.is_open())
+        .collect();
+    assert!(!open.is_empty());
+    // W on a part-done checklist says it starts at the first open item.
+    app.press("W");
+    let msg = app.message().unwrap_or_default().to_string();
+    assert!(msg.contains("first open item"), "W says where it starts: {msg:?}");
+    app.press("esc esc");
+    // Another terminal closes every item; the bar then reads full.
+    let mut other = lastmile::store::Store::open(&db, lastmile::store::OpenMode::Existing, "Scribe").unwrap();
+    other
+        .write(|tx| {
+            for i in &open {
+                tx.set_item_state(i.id, i.revision, ItemState::Done)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    app.poll_changes();
+    app.press("W");
+    assert_eq!(app.mode(), Mode::Workshop);
+    let theme_free = {
+        let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+        t.draw(|f| app.draw(f)).unwrap();
+        t.backend().buffer().clone()
+    };
+    // The gauge row: every cell of the bar is filled (the full block or
+    // the label over it), none is left as empty track.
+    let text = ui_support::buffer_text(&theme_free);
+    let row = text
+        .lines()
+        .position(|l| l.contains("closed"))
+        .expect("a progress line");
+    let line = text.lines().nth(row).unwrap();
+    assert!(
+        line.contains(&format!(
+            "{n} of {n} closed",
+            n = app
+                .store()
+                .checklist(pid)
+                .unwrap()
+                .iter()
+                .filter(|i| i.phase == Phase::Scaffolding)
+                .count()
+        )),
+        "{line}"
+    );
+    assert!(line.contains('█'), "a full bar: {line}");
+    let _ = Role::Product;
+}

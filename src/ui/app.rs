@@ -56,6 +56,8 @@ pub struct App {
     pub(crate) filtering: bool,
     /// Rows in the last drawn main list, for page up / down.
     pub(crate) page: std::cell::Cell<usize>,
+    /// How far the last drawn help can scroll (its end, for G).
+    pub(crate) scroll_max: std::cell::Cell<usize>,
 }
 
 impl App {
@@ -88,6 +90,7 @@ impl App {
             hits: RefCell::new(Hits::default()),
             filtering: false,
             page: std::cell::Cell::new(10),
+            scroll_max: std::cell::Cell::new(0),
         };
         app.reload_all()?;
         if app.store.is_read_only() {

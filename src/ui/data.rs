@@ -360,7 +360,7 @@ impl PortfolioView {
             match self.sort {
                 SortKey::Name if by_score => u64::from(u16::MAX - scores[i]),
                 SortKey::Name => 0,
-                SortKey::Sector => r.sector as u64,
+                SortKey::Sector => sector_rank(r.sector),
                 SortKey::Phase => r.phase as u64,
                 SortKey::Dimension(d) => u64::from(rag_rank(r.dimensions[d])),
                 SortKey::Readiness => r.verdict.map_or(0, |v| v as u64 + 1),
@@ -406,6 +406,12 @@ impl PortfolioView {
         idx.dedup();
         idx.into_iter().filter(|c| *c < n).map(|c| c as usize).collect()
     }
+}
+
+/// A sector's place when sorting: A to Z by the label the column shows.
+fn sector_rank(s: crate::domain::model::Sector) -> u64 {
+    use crate::domain::model::Sector;
+    Sector::ALL.iter().filter(|o| o.label() < s.label()).count() as u64
 }
 
 #[cfg(test)]
@@ -457,7 +463,7 @@ mod tests {
                     let (ra, rb) = (&rows[a], &rows[b]);
                     let ord = match key {
                         SortKey::Name => std::cmp::Ordering::Equal,
-                        SortKey::Sector => ra.sector.cmp(&rb.sector),
+                        SortKey::Sector => ra.sector.label().cmp(rb.sector.label()),
                         SortKey::Phase => ra.phase.cmp(&rb.phase),
                         SortKey::Dimension(d) => rag_rank(ra.dimensions[d]).cmp(&rag_rank(rb.dimensions[d])),
                         SortKey::Readiness => ra.verdict.cmp(&rb.verdict),

@@ -19,8 +19,12 @@ impl App {
         let Some(top) = self.overlays.last_mut() else { return };
         match top {
             Overlay::Help { scroll, .. } => match a {
-                Action::Up => *scroll = scroll.saturating_sub(1),
-                Action::Down => *scroll += 1,
+                Action::Up => *scroll = (*scroll).min(self.scroll_max.get()).saturating_sub(1),
+                Action::Down => *scroll = (*scroll + 1).min(self.scroll_max.get()),
+                Action::PageUp => *scroll = (*scroll).min(self.scroll_max.get()).saturating_sub(self.page.get()),
+                Action::PageDown => *scroll = (*scroll + self.page.get()).min(self.scroll_max.get()),
+                Action::Top => *scroll = 0,
+                Action::Bottom => *scroll = self.scroll_max.get(),
                 Action::Back | Action::Help => {
                     self.overlays.pop();
                 }

@@ -279,7 +279,18 @@ impl App {
             return;
         }
         // Start at the first open item; a finished checklist starts at 1.
-        let pos = d.items(phase).iter().position(|i| i.state.is_open()).unwrap_or(0);
+        let first_open = d.items(phase).iter().position(|i| i.state.is_open());
+        let pos = first_open.unwrap_or(0);
+        let n = items.len();
+        let closed = d.items(phase).iter().filter(|i| !i.state.is_open()).count();
+        let msg = match first_open {
+            Some(0) => format!("workshop review: {n} items, starting at the first"),
+            Some(p) => format!(
+                "workshop review: starting at item {} of {n}, the first open item ({closed} closed); k goes back",
+                p + 1
+            ),
+            None => format!("workshop review: all {n} items are closed; starting at the first to review them"),
+        };
         self.overlays.push(Overlay::Workshop(WorkshopState {
             pilot_id,
             phase,
@@ -288,5 +299,6 @@ impl App {
             answered: Vec::new(),
             started: std::time::Instant::now(),
         }));
+        self.info(msg);
     }
 }

@@ -56,6 +56,7 @@ pub(super) const DEFAULTS: &[(Mode, Action, &str, &str, &str)] = {
         (M::Global, A::Refresh, "ctrl-r f5", "reload from the database file", ""),
         //
         (M::Portfolio, A::Open, "enter", "open the pilot's detail", "open"),
+        (M::Portfolio, A::Detail, "i", "open the pilot's detail", ""),
         (
             M::Portfolio,
             A::Filter,
@@ -194,6 +195,8 @@ pub(super) const DEFAULTS: &[(Mode, Action, &str, &str, &str)] = {
         //
         (M::Why, A::Up, "k up", "move up", ""),
         (M::Why, A::Down, "j down", "move down", ""),
+        (M::Why, A::Top, "g home", "first line", ""),
+        (M::Why, A::Bottom, "G end", "last line", ""),
         (M::Why, A::Open, "enter", "go and fix it", "fix it"),
         (M::Why, A::Back, "esc w q", "close", "close"),
         (M::Why, A::Quit, "ctrl-c", "quit", ""),
@@ -218,6 +221,10 @@ pub(super) const DEFAULTS: &[(Mode, Action, &str, &str, &str)] = {
         //
         (M::Help, A::Up, "k up", "scroll up", ""),
         (M::Help, A::Down, "j down", "scroll down", ""),
+        (M::Help, A::PageUp, "pgup ctrl-u", "page up", ""),
+        (M::Help, A::PageDown, "pgdn ctrl-d space", "page down", ""),
+        (M::Help, A::Top, "g home", "top", ""),
+        (M::Help, A::Bottom, "G end", "end", ""),
         (M::Help, A::Back, "esc ? q", "close help", "close"),
         (M::Help, A::Quit, "ctrl-c", "quit", ""),
         //

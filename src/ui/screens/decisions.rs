@@ -21,7 +21,7 @@ pub fn outcome_mark(o: Outcome) -> &'static str {
         Outcome::Go => "✓",
         Outcome::NoGo => "✗",
         Outcome::Pivot => "↻",
-        Outcome::Defer => "…",
+        Outcome::Defer => "◷",
     }
 }
 
@@ -82,11 +82,28 @@ impl App {
         let detail_h = if area.height >= 30 { 12 } else { 7 };
         let [top, bottom] = Layout::vertical([Constraint::Min(3), Constraint::Length(detail_h)]).areas(area);
         let w = top.width as usize;
-        let pilot_w = (w / 4).clamp(12, 40);
-        let by_w = (w / 6).clamp(10, 24);
-        let status_w = w.saturating_sub(10 + pilot_w + 9 + by_w + 4 + 5).max(4);
+        // The number first (rows say "superseded by #9"); names get the
+        // room they need before the status takes what is left.
+        let id_w = list.iter().map(|d| d.id.to_string().len()).max().unwrap_or(1).max(1) + 1;
+        let by_w = list
+            .iter()
+            .map(|d| crate::text::width(&sanitize(&d.decided_by)))
+            .max()
+            .unwrap_or(10)
+            .clamp(10, 24);
+        let status_w = 18;
+        let fixed = id_w + 1 + 11 + 10 + by_w + 1 + 5 + status_w;
+        let pilot_w = list
+            .iter()
+            .map(|d| crate::text::width(&sanitize(&d.pilot)))
+            .max()
+            .unwrap_or(12)
+            .min(w.saturating_sub(fixed))
+            .max(12);
+        let status_w = w.saturating_sub(fixed - status_w + pilot_w + 1).max(4);
         let head = format!(
-            "{} {} {} {} {:>4} {}",
+            "{} {} {} {} {} {:>4} {}",
+            fit("#", id_w),
             fit("Decided", 10),
             fit("Pilot", pilot_w),
             fit("Outcome", 9),
@@ -131,6 +148,7 @@ impl App {
             let status = fit(&status, status_w);
             let base = if sup { t.muted() } else { Style::default() };
             let mut line = Line::from(vec![
+                Span::styled(format!("{} ", fit(&d.id.to_string(), id_w)), base),
                 Span::styled(format!("{} ", fit(&sanitize(&d.decided_on), 10)), base),
                 Span::styled(format!("{} ", fit(&sanitize(&d.pilot), pilot_w)), base),
                 Span::styled(

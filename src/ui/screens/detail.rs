@@ -352,6 +352,34 @@ impl App {
         out
     }
 
+    /// What an audit event changed, in words: "Product owner", "item
+    /// \"…\" owner", "Governance scaffolding score", "business unit".
+    fn audit_subject(&self, what: &str, entity: &str, field: &str) -> String {
+        let field = sanitize(field);
+        match entity {
+            "owner" => {
+                crate::domain::model::Role::parse(&field).map_or(format!("owner {field}"), |r| r.label().to_string())
+            }
+            "score" => {
+                let (rubric, question) = field.split_once('.').unwrap_or(("", field.as_str()));
+                let text = self
+                    .playbook
+                    .rubric(rubric)
+                    .and_then(|r| r.question(question))
+                    .map_or(question.replace('_', " "), |q| sanitize(&q.text));
+                format!("{text} score")
+            }
+            _ => {
+                let words = match field.as_str() {
+                    "owner_id" => "owner".to_string(),
+                    "current" => "current value".to_string(),
+                    other => other.replace('_', " "),
+                };
+                format!("{what} {words}")
+            }
+        }
+    }
+
     fn detail_audit(&self, d: &PilotData) -> Vec<Line<'static>> {
         let t = &self.config.theme;
         let mut out = vec![self.section("History (audit trail, newest first)")];
@@ -374,7 +402,7 @@ impl App {
             out.push(Line::from(vec![
                 Span::styled(format!("{} ", short_time(&e.at)), t.muted()),
                 Span::styled(format!("{} ", sanitize(&e.actor)), t.title()),
-                Span::raw(format!("{what} {}: {change}", sanitize(&e.field))),
+                Span::raw(format!("{}: {change}", self.audit_subject(&what, &e.entity, &e.field))),
             ]));
         }
         out

@@ -47,7 +47,11 @@ impl App {
         let h = (lines.len() as u16 + 2).min(area.height);
         let r = centered(area, w, h);
         let inner = self.popup(f, r, &format!("Help: {} (j/k scroll, Esc closes)", mode.label()));
-        let max = lines.len().saturating_sub(inner.height as usize);
+        // Rows once wrapped, so the end of the help can be reached.
+        let cols = (inner.width as usize).max(1);
+        let rows: usize = lines.iter().map(|l| l.width().div_ceil(cols).max(1)).sum();
+        let max = rows.saturating_sub(inner.height as usize);
+        self.scroll_max.set(max);
         f.render_widget(
             Paragraph::new(lines)
                 .wrap(Wrap { trim: false })

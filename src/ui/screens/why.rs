@@ -87,6 +87,8 @@ impl App {
         match a {
             Action::Up => w.scroll.up(1),
             Action::Down => w.scroll.down(1, w.lines.len()),
+            Action::Top => w.scroll.top(),
+            Action::Bottom => w.scroll.bottom(w.lines.len()),
             Action::Open => {
                 if let Some(j) = w.lines.get(w.scroll.selected).and_then(|l| l.jump.clone()) {
                     self.overlays.pop();

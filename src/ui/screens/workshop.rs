@@ -164,12 +164,14 @@ impl App {
             ),
         ]);
         f.render_widget(Paragraph::new(head), title);
+        // The bar is how much of the checklist is closed (full when all
+        // are), not where the review stands.
         let ratio = if total == 0 {
             0.0
         } else {
-            (w.pos as f64 / total as f64).clamp(0.0, 1.0)
+            (closed as f64 / total as f64).clamp(0.0, 1.0)
         };
-        let label = format!("item {} of {total} · {closed} closed", w.pos + 1);
+        let label = format!("{closed} of {total} closed · on item {} of {total}", w.pos + 1);
         let g = Gauge::default()
             .ratio(ratio)
             .label(label)
