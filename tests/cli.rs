@@ -443,3 +443,37 @@ fn env_var_selects_the_database() {
         .success();
     assert_eq!(e.store().find_pilot("via").unwrap().updated_by, "env");
 }
+
+#[test]
+fn keys_prints_the_keymap_and_the_docs_hold_its_markdown() {
+    let e = Env::new();
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(&cfg, "[keys.portfolio]\nsort = \"z\"\n").unwrap();
+    let out = e.cmd().env("LASTMILE_CONFIG", &cfg).arg("keys").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    // The user's own binding is what is printed.
+    assert!(
+        text.lines()
+            .any(|l| l.trim_start().starts_with("z ") && l.contains("sort by the next column")),
+        "{text}"
+    );
+    // Without a config, the Markdown is docs/keys.md's generated part.
+    std::fs::write(&cfg, "").unwrap();
+    let out = e
+        .cmd()
+        .env("LASTMILE_CONFIG", &cfg)
+        .args(["keys", "--markdown"])
+        .output()
+        .unwrap();
+    let md = String::from_utf8(out.stdout).unwrap();
+    let docs = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/keys.md")).unwrap();
+    assert!(docs.ends_with(&md), "docs/keys.md ends with `lastmile keys --markdown`");
+    // A broken config is a one-line error, exit 1.
+    std::fs::write(&cfg, "[keys.nowhere]\n").unwrap();
+    let out = e.cmd().env("LASTMILE_CONFIG", &cfg).arg("keys").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}

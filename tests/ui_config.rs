@@ -158,3 +158,40 @@ fn missing_file_named_by_the_environment_is_an_error() {
         Some(Action::Quit)
     );
 }
+
+/// Compare a generated text with the file that holds it; with
+/// `UPDATE_GENERATED=1` write the file instead (then review the diff).
+fn holds_generated(path: &str, marker: &str, generated: &str) {
+    let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+    let text = std::fs::read_to_string(&full).unwrap();
+    let at = text
+        .find(marker)
+        .unwrap_or_else(|| panic!("{path} has no '{marker}' line"));
+    let head = &text[..at + marker.len()];
+    let want = format!("{head}{generated}");
+    if text != want {
+        if std::env::var("UPDATE_GENERATED").is_ok_and(|v| v == "1") {
+            std::fs::write(&full, &want).unwrap();
+        } else {
+            panic!("{path} is not what the keymap generates: run `UPDATE_GENERATED=1 cargo test --test ui_config` and review the diff");
+        }
+    }
+}
+
+#[test]
+fn the_example_config_lists_exactly_the_default_keys() {
+    holds_generated(
+        "assets/config.example.toml",
+        "# that action to another key in the same file.\n\n",
+        &Keymap::default().example_toml(),
+    );
+}
+
+#[test]
+fn docs_keys_md_is_the_keymap() {
+    holds_generated(
+        "docs/keys.md",
+        "<!-- generated from the keymap: do not edit below -->\n",
+        &Keymap::default().markdown(),
+    );
+}

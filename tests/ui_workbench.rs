@@ -382,3 +382,132 @@ fn the_workshop_bar_fills_as_items_close_and_w_says_where_it_starts() {
     assert!(line.contains('█'), "a full bar: {line}");
     let _ = Role::Product;
 }
+
+/// Name a platform owner on the selected pilot, then move down one row.
+fn assign_then_move(app: &mut lastmile::ui::App, who: &str) {
+    app.press("o enter");
+    app.type_text(who);
+    app.press("enter j");
+}
+
+#[test]
+fn a_long_message_is_shown_in_full_above_the_key_hints() {
+    let mut app = demo_app();
+    assign_then_move(&mut app, "Zoe Kim");
+    app.press("u");
+    let out = render(&app, 80, 24);
+    let msg = app.message().unwrap().to_string();
+    assert!(msg.len() > 80, "the message needs two rows: {msg}");
+    let flat: String = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("Press u again to undo it"), "the whole message:\n{out}");
+    assert!(out.contains("? help"), "the key hints stay:\n{out}");
+}
+
+#[test]
+fn a_message_does_not_follow_the_user_to_another_screen() {
+    let mut app = demo_app();
+    assign_then_move(&mut app, "Zoe Kim");
+    assert!(app.message().is_some());
+    app.press("2");
+    assert_eq!(app.message(), None, "the message was about the portfolio");
+}
+
+#[test]
+fn the_message_log_keeps_every_message_for_rereading() {
+    let mut app = demo_app();
+    assign_then_move(&mut app, "Zoe Kim");
+    app.press("2 1");
+    assert_eq!(app.message(), None);
+    app.press("@");
+    let out = render(&app, 120, 36);
+    assert!(out.contains("Messages"), "{out}");
+    assert!(out.contains("Platform owner: Zoe Kim"), "{out}");
+    app.press("esc");
+    assert_eq!(app.layers(), 0);
+}
+
+#[test]
+fn the_history_view_lists_your_changes_and_other_peoples() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    ui_support::demo_file(&db);
+    let mut app = ui_support::file_app(&db, "Elena Petrova");
+    let first = app.store().pilot(app.current_pilot().unwrap()).unwrap().name;
+    assign_then_move(&mut app, "Zoe Kim");
+    // Another terminal marks an item done.
+    let second = app.current_pilot().unwrap();
+    let item = app
+        .store()
+        .checklist(second)
+        .unwrap()
+        .into_iter()
+        .find(|i| i.state.is_open())
+        .unwrap();
+    let mut other = lastmile::store::Store::open(&db, lastmile::store::OpenMode::Existing, "Scribe").unwrap();
+    other
+        .write(|tx| tx.set_item_state(item.id, item.revision, ItemState::Done))
+        .unwrap();
+    app.poll_changes();
+    app.press("U");
+    let out = render(&app, 160, 40);
+    assert!(out.contains("Recent changes"), "{out}");
+    assert!(
+        out.contains(&first) && out.contains("Platform owner: Zoe Kim"),
+        "yours, with the pilot:\n{out}"
+    );
+    assert!(out.contains("Scribe"), "others' from the audit trail:\n{out}");
+    // Enter goes to the pilot of the selected change.
+    app.press("enter");
+    assert_eq!(app.layers(), 0);
+    assert!(app.current_pilot().is_some());
+}
+
+#[test]
+fn another_terminals_change_is_announced_not_just_redrawn() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    ui_support::demo_file(&db);
+    let mut app = ui_support::file_app(&db, "Elena Petrova");
+    let pid = app.current_pilot().unwrap();
+    let item = app
+        .store()
+        .checklist(pid)
+        .unwrap()
+        .into_iter()
+        .find(|i| i.state.is_open())
+        .unwrap();
+    let mut other = lastmile::store::Store::open(&db, lastmile::store::OpenMode::Existing, "Scribe").unwrap();
+    other
+        .write(|tx| tx.set_item_state(item.id, item.revision, ItemState::Done))
+        .unwrap();
+    assert!(app.poll_changes());
+    let msg = app.message().unwrap_or_default().to_string();
+    let start: String = item.text.chars().take(20).collect();
+    assert!(
+        msg.contains("Scribe") && msg.contains("Done") && msg.contains(&start),
+        "{msg:?}"
+    );
+    // Several changes at once are counted, with where to read them.
+    let items: Vec<_> = app
+        .store()
+        .checklist(pid)
+        .unwrap()
+        .into_iter()
+        .filter(|i| i.state == ItemState::Todo)
+        .take(3)
+        .collect();
+    other
+        .write(|tx| {
+            for i in &items {
+                tx.set_item_state(i.id, i.revision, ItemState::Doing)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    assert!(app.poll_changes());
+    let msg = app.message().unwrap_or_default().to_string();
+    assert!(
+        msg.contains("Scribe") && msg.contains("3 changes") && msg.contains('U'),
+        "{msg:?}"
+    );
+}

@@ -88,6 +88,15 @@ pub enum Command {
     /// Put a backup in place of the database (refused while another
     /// lastmile has it open; the replaced file is kept beside it)
     Restore(RestoreArgs),
+    /// Print the workbench's keys in effect (the defaults and your config file's changes)
+    Keys(KeysArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KeysArgs {
+    /// Print Markdown tables (docs/keys.md is this output for the defaults)
+    #[arg(long)]
+    pub markdown: bool,
 }
 
 #[derive(Debug, Args)]

@@ -111,6 +111,45 @@ fn print_parse_error(e: &clap::Error) {
     };
 }
 
+/// `lastmile keys`: the keymap in effect, from the same data as `?`.
+fn keys(markdown: bool) -> CliResult {
+    let config = crate::ui::Config::load().map_err(|e| CliError::Run(Error::invalid(e)))?;
+    let km = &config.keymap;
+    let text = if markdown {
+        km.markdown()
+    } else {
+        let mut out = String::new();
+        for mode in crate::ui::Mode::ALL {
+            let list = km.bindings(*mode);
+            if list.is_empty() {
+                continue;
+            }
+            out.push_str(&format!("{}\n", mode.label()));
+            let key_w = list
+                .iter()
+                .map(|b| {
+                    b.keys
+                        .iter()
+                        .map(|k| k.to_string())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                        .chars()
+                        .count()
+                })
+                .max()
+                .unwrap_or(4);
+            for b in list {
+                let keys = b.keys.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(" ");
+                out.push_str(&format!("  {keys:<key_w$}  {}\n", b.description));
+            }
+            out.push('\n');
+        }
+        out
+    };
+    output::out!("{}", crate::text::sanitize_with(&text, true));
+    Ok(())
+}
+
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> CliResult {
     let playbook = match &cli.playbook {
@@ -135,6 +174,10 @@ pub fn run(cli: Cli) -> CliResult {
         store.set_when_busy(crate::store::WhenBusy::Refuse);
         return crate::ui::run(store, playbook).map_err(|e| CliError::Run(Error::Io(e.to_string())));
     };
+    // The keys need no database.
+    if let Command::Keys(a) = &command {
+        return keys(a.markdown);
+    }
     // A restore replaces the file: it must not hold it open itself.
     if let Command::Restore(a) = &command {
         return exchange::restore(&db, &a.backup, &actor, clock);
@@ -165,6 +208,6 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Import(c) => exchange::import(&mut ctx, c),
         Command::Verify(a) => exchange::verify(&mut ctx, a),
         Command::Backup(a) => exchange::backup(&mut ctx, a),
-        Command::Restore(_) => unreachable!("handled before the store is opened"),
+        Command::Restore(_) | Command::Keys(_) => unreachable!("handled before the store is opened"),
     }
 }

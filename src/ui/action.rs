@@ -73,6 +73,8 @@ actions! {
     Communicated => "communicated";
     Workshop => "workshop";
     Undo => "undo";
+    History => "history";
+    Messages => "messages";
     Export => "export";
     Import => "import";
     LoadDemo => "load-demo";

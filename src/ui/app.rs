@@ -44,6 +44,11 @@ pub struct App {
     pub(crate) attention: AttentionState,
     pub(crate) overlays: Vec<Overlay>,
     pub(crate) message: Option<Message>,
+    /// Every message of the session, for rereading (`@`).
+    pub(crate) log: Vec<super::recent::LoggedMessage>,
+    /// The newest audit event already seen (others' newer ones are
+    /// announced on the next poll).
+    pub(crate) seen_event: i64,
     /// This session's changes, for undo and the history view.
     pub(crate) history: History,
     pub(crate) data_version: i64,
@@ -82,6 +87,8 @@ impl App {
             attention: AttentionState::default(),
             overlays: Vec::new(),
             message: None,
+            log: Vec::new(),
+            seen_event: 0,
             history: History::default(),
             data_version: 0,
             last_poll: Instant::now(),
@@ -93,6 +100,7 @@ impl App {
             scroll_max: std::cell::Cell::new(0),
         };
         app.reload_all()?;
+        app.seen_event = app.store.audit_events(None, 1)?.first().map_or(0, |e| e.id);
         if app.store.is_read_only() {
             app.info(format!(
                 "{} is read-only: you can look, but changes will be refused",
@@ -211,27 +219,90 @@ impl App {
     }
 
     pub(crate) fn info(&mut self, text: impl Into<String>) {
-        self.message = Some(Message {
-            text: text.into(),
-            kind: MessageKind::Info,
-            at: Instant::now(),
-        });
+        self.say(MessageKind::Info, text.into());
     }
 
     pub(crate) fn ok(&mut self, text: impl Into<String>) {
+        self.say(MessageKind::Ok, text.into());
+    }
+
+    pub(crate) fn error(&mut self, text: impl Into<String>) {
+        self.say(MessageKind::Error, text.into());
+    }
+
+    /// Show a message in the status area and keep it in the message log.
+    fn say(&mut self, kind: MessageKind, text: String) {
+        self.log.push(super::recent::LoggedMessage {
+            when: super::screens::detail::short_time(&self.store.clock().now_utc()),
+            kind,
+            text: text.clone(),
+        });
+        if self.log.len() > super::recent::MESSAGES_KEPT {
+            self.log.remove(0);
+        }
         self.message = Some(Message {
-            text: text.into(),
-            kind: MessageKind::Ok,
+            text,
+            kind,
             at: Instant::now(),
         });
     }
 
-    pub(crate) fn error(&mut self, text: impl Into<String>) {
-        self.message = Some(Message {
-            text: text.into(),
-            kind: MessageKind::Error,
-            at: Instant::now(),
-        });
+    /// Open the recent-changes / messages overlay.
+    pub(crate) fn open_recent(&mut self, view: super::recent::RecentView) {
+        use super::recent::{message_rows, RecentRow, RecentState};
+        let me = self.store.actor().to_string();
+        let mut changes: Vec<(String, RecentRow)> = self
+            .history
+            .recent()
+            .map(|c| {
+                (
+                    c.at.clone(),
+                    RecentRow {
+                        when: super::screens::detail::short_time(&c.at),
+                        who: crate::text::sanitize(&me),
+                        pilot: c.pilot.clone(),
+                        pilot_id: c.pilot_id,
+                        text: c.what.clone(),
+                        kind: None,
+                    },
+                )
+            })
+            .collect();
+        // Other people's changes (and yours from earlier sessions) from the
+        // audit trail: the session's own are listed above in words.
+        match self.store.audit_events(None, 200) {
+            Ok(events) => {
+                for e in events.into_iter().filter(|e| e.actor != me) {
+                    let pilot = e
+                        .pilot_id
+                        .and_then(|p| self.portfolio.row(p).map(|r| crate::text::sanitize(&r.name)))
+                        .unwrap_or_default();
+                    let item: Vec<_> = if e.entity == "item" {
+                        self.store.item(e.entity_id).into_iter().collect()
+                    } else {
+                        Vec::new()
+                    };
+                    let text = super::screens::detail::describe_event(&self.playbook, &e, Some(&item));
+                    changes.push((
+                        e.at.clone(),
+                        RecentRow {
+                            when: super::screens::detail::short_time(&e.at),
+                            who: crate::text::sanitize(&e.actor),
+                            pilot,
+                            pilot_id: e.pilot_id,
+                            text,
+                            kind: None,
+                        },
+                    ));
+                }
+            }
+            Err(e) => self.error(e.to_string()),
+        }
+        changes.sort_by(|a, b| b.0.cmp(&a.0));
+        let changes = changes.into_iter().map(|(_, r)| r).collect();
+        let messages = message_rows(&self.log);
+        self.overlays
+            .push(Overlay::Recent(RecentState::new(view, changes, messages)));
     }
 
     /// Show a refused write; after a conflict, reload so the user sees the
@@ -502,6 +573,8 @@ impl App {
                 self.go(to);
             }
             Action::Undo => self.undo_last(),
+            Action::History => self.open_recent(super::recent::RecentView::Changes),
+            Action::Messages => self.open_recent(super::recent::RecentView::Messages),
             Action::Refresh => match self.reload_all() {
                 Ok(()) => self.info("reloaded from the database file"),
                 Err(e) => self.error(e.to_string()),
@@ -525,6 +598,10 @@ impl App {
                     b.pilots.selected = 0;
                 }
             }
+        }
+        if s != self.screen {
+            // A message is about the screen it was shown on.
+            self.message = None;
         }
         self.screen = s;
         self.ensure_loaded();
@@ -604,6 +681,54 @@ impl App {
         true
     }
 
+    /// Say what another terminal changed (besides redrawing it): one
+    /// change in words, several counted, with the key that lists them.
+    fn announce_others(&mut self) {
+        let Ok(events) = self.store.audit_events(None, 50) else {
+            return;
+        };
+        let seen = self.seen_event;
+        self.seen_event = events.first().map_or(seen, |e| e.id.max(seen));
+        let me = self.store.actor().to_string();
+        let new: Vec<_> = events.iter().filter(|e| e.id > seen && e.actor != me).collect();
+        let Some(first) = new.first() else { return };
+        let who = crate::text::sanitize(&first.actor);
+        let by_one = new.iter().all(|e| e.actor == first.actor);
+        let list = self.config.keymap.key_label(Mode::Global, Action::History);
+        let text = if new.len() == 1 {
+            let e = first;
+            let item: Vec<_> = if e.entity == "item" {
+                self.store.item(e.entity_id).into_iter().collect()
+            } else {
+                Vec::new()
+            };
+            if e.entity == "item" && e.field == "state" {
+                let state = e
+                    .new_value
+                    .as_deref()
+                    .and_then(|v| crate::domain::model::ItemState::parse(v).ok())
+                    .map_or_else(
+                        || crate::text::sanitize(e.new_value.as_deref().unwrap_or("")),
+                        |s| s.label().to_string(),
+                    );
+                let text = item.first().map_or(String::new(), |i| {
+                    crate::text::truncate(&crate::text::sanitize(&i.text), 50)
+                });
+                format!("{who} marked \"{text}\" {state}")
+            } else {
+                format!(
+                    "{who} changed {}",
+                    super::screens::detail::describe_event(&self.playbook, e, Some(&item))
+                )
+            }
+        } else if by_one {
+            format!("{who} made {} changes ({list} lists them)", new.len())
+        } else {
+            format!("{} changes by others ({list} lists them)", new.len())
+        };
+        self.info(text);
+    }
+
     /// Use another clock (a pinned date in tests); the next poll sees it.
     pub fn set_clock(&mut self, clock: crate::clock::Clock) {
         self.store.set_clock(clock);
@@ -638,6 +763,7 @@ impl App {
                     self.error(e.to_string());
                 } else {
                     self.message = msg;
+                    self.announce_others();
                 }
                 true
             }

@@ -30,6 +30,29 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
 }
 
 /// Pad a string with spaces (or cut it) to exactly `w` cells.
+/// Rows `text` takes when word-wrapped at `cols` columns (an estimate
+/// that errs long: each word that does not fit starts a new row).
+pub fn wrapped_rows(text: &str, cols: usize) -> usize {
+    let cols = cols.max(1);
+    let mut rows = 1;
+    let mut used = 0;
+    for word in text.split(' ') {
+        let w = width(word);
+        let need = if used == 0 { w } else { used + 1 + w };
+        if need <= cols {
+            used = need;
+        } else if w > cols {
+            // A word longer than a row is broken across rows.
+            rows += usize::from(used > 0) + (w - 1) / cols;
+            used = w % cols;
+        } else {
+            rows += 1;
+            used = w;
+        }
+    }
+    rows
+}
+
 pub fn fit(s: &str, w: usize) -> String {
     let t = truncate(s, w);
     let pad = w.saturating_sub(width(&t));
@@ -45,28 +68,30 @@ impl App {
             self.draw_too_small(f, area);
             return;
         }
-        // A long message (say, where an export was written) gets two rows.
-        let msg_rows = match &self.message {
-            Some(m) if width(&m.text) + 2 > area.width as usize => 2,
-            _ => 1,
-        };
-        let [top, body, hints, status] = Layout::vertical([
+        // The workshop and its summary fill the screen and show their own
+        // key legend; everywhere else the hint bar stays. A message gets
+        // rows of its own above it, as many as it needs (up to three).
+        let stage_on_top = matches!(self.overlays.last(), Some(Overlay::Workshop(_) | Overlay::Summary(_)));
+        let msg_rows = self.message_rows(area.width);
+        let hint_rows = u16::from(!stage_on_top);
+        let [top, body, msg, hints, status] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Min(1),
             Constraint::Length(msg_rows),
+            Constraint::Length(hint_rows),
             Constraint::Length(1),
         ])
         .areas(area);
+        let stage = Rect {
+            height: area.height.saturating_sub(1 + msg_rows + hint_rows),
+            ..area
+        };
         let full = self
             .overlays
             .iter()
             .rposition(|o| matches!(o, Overlay::Workshop(_) | Overlay::Summary(_)));
         let first_layer = match full {
             Some(i) => {
-                let stage = Rect {
-                    height: area.height.saturating_sub(2),
-                    ..area
-                };
                 match &self.overlays[i] {
                     Overlay::Workshop(w) => self.draw_workshop(f, stage, w),
                     Overlay::Summary(s) => self.draw_summary(f, stage, s),
@@ -81,25 +106,22 @@ impl App {
             }
         };
         for o in &self.overlays[first_layer..] {
-            self.draw_layer(
-                f,
-                if full.is_some() {
-                    Rect {
-                        height: area.height.saturating_sub(2),
-                        ..area
-                    }
-                } else {
-                    body
-                },
-                o,
-            );
+            self.draw_layer(f, if full.is_some() { stage } else { body }, o);
         }
-        // The workshop shows its own key legend; keep the bar for messages.
-        let stage_on_top = matches!(self.overlays.last(), Some(Overlay::Workshop(_) | Overlay::Summary(_)));
-        if !stage_on_top || self.message.is_some() {
+        self.draw_message(f, msg);
+        if !stage_on_top {
             self.draw_hints(f, hints);
         }
         self.draw_status(f, status);
+    }
+
+    /// Rows the current message needs at this width, wrapped (0 without
+    /// one; at most three, the last ending in an ellipsis if cut).
+    fn message_rows(&self, cols: u16) -> u16 {
+        let Some(m) = &self.message else { return 0 };
+        let cols = (cols as usize).max(1);
+        let text = format!("✓ {}", sanitize(&m.text));
+        wrapped_rows(&text, cols).clamp(1, 3) as u16
     }
 
     fn draw_too_small(&self, f: &mut Frame, area: Rect) {
@@ -141,6 +163,7 @@ impl App {
             Overlay::Form(form) => self.draw_form(f, area, form),
             Overlay::Workshop(w) => self.draw_workshop(f, area, w),
             Overlay::Summary(s) => self.draw_summary(f, area, s),
+            Overlay::Recent(r) => self.page.set(r.draw(f, area, &self.config.theme).max(1)),
         }
     }
 
@@ -200,28 +223,35 @@ impl App {
         f.render_widget(Paragraph::new(Line::from(spans)), area);
     }
 
-    /// The key-hint bar (or the current message).
-    fn draw_hints(&self, f: &mut Frame, area: Rect) {
-        let t = &self.config.theme;
-        if let Some(m) = &self.message {
-            let style = match m.kind {
-                MessageKind::Error => t.alert(),
-                MessageKind::Ok => t.ok(),
-                MessageKind::Info => t.warn(),
-            };
-            let mark = match m.kind {
-                MessageKind::Error => "✗ ",
-                MessageKind::Ok => "✓ ",
-                MessageKind::Info => "› ",
-            };
-            let text = format!("{mark}{}", sanitize(&m.text));
-            let text = truncate(&text, area.width as usize * area.height as usize);
-            f.render_widget(
-                Paragraph::new(Span::styled(text, style)).wrap(Wrap { trim: false }),
-                area,
-            );
+    /// The current message, wrapped over the rows it was given.
+    fn draw_message(&self, f: &mut Frame, area: Rect) {
+        let Some(m) = &self.message else { return };
+        if area.height == 0 {
             return;
         }
+        let t = &self.config.theme;
+        let (mark, style) = match m.kind {
+            MessageKind::Error => ("✗ ", t.alert()),
+            MessageKind::Ok => ("✓ ", t.ok()),
+            MessageKind::Info => ("› ", t.warn()),
+        };
+        let text = format!("{mark}{}", sanitize(&m.text));
+        // Cut (with an ellipsis) only what does not fit in three rows.
+        let cols = area.width as usize;
+        let text = if wrapped_rows(&text, cols) > area.height as usize {
+            truncate(&text, cols * area.height as usize - cols / 4)
+        } else {
+            text
+        };
+        f.render_widget(
+            Paragraph::new(Span::styled(text, style)).wrap(Wrap { trim: false }),
+            area,
+        );
+    }
+
+    /// The key-hint bar of the current mode.
+    fn draw_hints(&self, f: &mut Frame, area: Rect) {
+        let t = &self.config.theme;
         let mode = self.mode();
         let mut spans = Vec::new();
         let mut used = 0usize;

@@ -10,7 +10,6 @@ use super::history::{Change, Step, Undo};
 use crate::domain::model::{ItemState, MetricFields, NewDecision, Phase, PilotFields, Role};
 use crate::playbook::READINESS_RUBRIC;
 use crate::text::{sanitize, truncate};
-use std::time::SystemTime;
 
 /// One change a user asked for.
 #[derive(Debug, Clone, PartialEq)]
@@ -142,7 +141,7 @@ impl App {
             pilot,
             what,
             undo,
-            at: SystemTime::now(),
+            at: self.store.clock().now_utc(),
         });
     }
 

@@ -31,6 +31,16 @@ impl App {
                 _ => {}
             },
             Overlay::Why(_) => self.why_action(a),
+            Overlay::Recent(r) => match r.handle(a, self.page.get().max(1)) {
+                super::recent::Outcome::Stay => {}
+                super::recent::Outcome::Close => {
+                    self.overlays.pop();
+                }
+                super::recent::Outcome::ShowPilot(p) => {
+                    self.overlays.pop();
+                    self.show_pilot(p);
+                }
+            },
             Overlay::Workshop(_) => self.workshop_action(a),
             Overlay::Summary(_) => self.summary_action(a),
             Overlay::Menu(m) => match a {

@@ -26,6 +26,7 @@ mod mouse;
 pub mod overlay;
 pub mod pilot;
 mod pilot_actions;
+pub mod recent;
 pub mod screens;
 pub mod state;
 pub mod theme;

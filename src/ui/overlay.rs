@@ -270,6 +270,7 @@ pub enum Overlay {
     Form(Box<FormState>),
     Workshop(WorkshopState),
     Summary(SummaryState),
+    Recent(super::recent::RecentState),
 }
 
 impl Overlay {
@@ -286,6 +287,7 @@ impl Overlay {
             Overlay::Form(_) => Mode::Form,
             Overlay::Workshop(_) => Mode::Workshop,
             Overlay::Summary(_) => Mode::Summary,
+            Overlay::Recent(_) => Mode::Recent,
         }
     }
 

@@ -176,6 +176,25 @@ impl Key {
     }
 }
 
+impl Key {
+    /// The name the config file uses (`up`, not the arrow shown on screen);
+    /// [`Key::parse`] reads it back.
+    pub fn config_name(&self) -> String {
+        let arrow = match self.code {
+            KeyCodeOrd::Up => "up",
+            KeyCodeOrd::Down => "down",
+            KeyCodeOrd::Left => "left",
+            KeyCodeOrd::Right => "right",
+            _ => return self.to_string(),
+        };
+        format!(
+            "{}{}{arrow}",
+            if self.ctrl { "ctrl-" } else { "" },
+            if self.alt { "alt-" } else { "" }
+        )
+    }
+}
+
 impl fmt::Display for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.ctrl {

@@ -47,6 +47,7 @@ modes! {
     Workshop => "workshop", "Workshop review", false, false;
     Summary => "summary", "Workshop summary", false, false;
     Help => "help", "Help", false, false;
+    Recent => "recent", "Recent changes and messages", false, false;
     Menu => "menu", "Menu", false, false;
     Confirm => "confirm", "Confirm", false, false;
     Filter => "filter", "Filter", false, true;
@@ -199,6 +200,52 @@ impl Keymap {
         out
     }
 
+    /// The `[keys.*]` part of the example config file: every binding of
+    /// every mode, commented out, as `action = keys  # description`.
+    /// assets/config.example.toml ends with exactly this text (a test
+    /// holds it so), so the example can never drift from the defaults.
+    pub fn example_toml(&self) -> String {
+        let mut out = String::new();
+        for (i, mode) in Mode::ALL.iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            out.push_str(&format!("# {}\n[keys.{}]\n", mode.label(), mode.name()));
+            for b in self.bindings(*mode) {
+                let keys: Vec<String> = b.keys.iter().map(|k| format!("\"{}\"", k.config_name())).collect();
+                let value = match keys.len() {
+                    1 => keys[0].clone(),
+                    _ => format!("[{}]", keys.join(", ")),
+                };
+                let setting = format!("# {} = {value}", b.action.name());
+                out.push_str(&format!("{setting:<43} # {}\n", b.description));
+            }
+        }
+        out
+    }
+
+    /// Every binding as Markdown tables, one per mode (docs/keys.md and
+    /// `lastmile keys --markdown`).
+    pub fn markdown(&self) -> String {
+        let mut out = String::new();
+        for mode in Mode::ALL {
+            let list = self.bindings(*mode);
+            if list.is_empty() {
+                continue;
+            }
+            out.push_str(&format!("\n## {}\n\n| keys | does |\n|---|---|\n", mode.label()));
+            for b in list {
+                let keys: Vec<String> = b.keys.iter().map(|k| format!("`{}`", md_key(&k.to_string()))).collect();
+                out.push_str(&format!(
+                    "| {} | {} |\n",
+                    keys.join(" "),
+                    b.description.replace('|', "\\|")
+                ));
+            }
+        }
+        out
+    }
+
     /// Two actions sharing a key in one mode: (mode, key, first, second).
     pub fn duplicates(&self) -> Vec<(Mode, Key, Action, Action)> {
         let mut out = Vec::new();
@@ -217,6 +264,15 @@ impl Keymap {
             }
         }
         out
+    }
+}
+
+/// A key name safe inside Markdown code (a backquote or a bar).
+fn md_key(k: &str) -> String {
+    match k {
+        "`" => "backquote".into(),
+        "|" => "bar".into(),
+        other => other.into(),
     }
 }
 

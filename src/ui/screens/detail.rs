@@ -17,6 +17,62 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 /// `2026-03-01T10:00:00Z` as `2026-03-01 10:00`.
+/// An audit event in words: what it changed ("Product owner", "item
+/// \"…\" owner", "Governance scaffolding score", "business unit") and how.
+/// Item events name the item when its pilot's checklist is at hand.
+pub fn describe_event(
+    playbook: &crate::playbook::Playbook,
+    e: &crate::domain::model::AuditEvent,
+    checklist: Option<&[crate::domain::model::ChecklistItem]>,
+) -> String {
+    let field = sanitize(&e.field);
+    let subject = match e.entity.as_str() {
+        "owner" => {
+            crate::domain::model::Role::parse(&field).map_or(format!("owner {field}"), |r| r.label().to_string())
+        }
+        "score" => {
+            let (rubric, question) = field.split_once('.').unwrap_or(("", field.as_str()));
+            let text = playbook
+                .rubric(rubric)
+                .and_then(|r| r.question(question))
+                .map_or(question.replace('_', " "), |q| sanitize(&q.text));
+            format!("{text} score")
+        }
+        entity => {
+            let what = match entity {
+                "item" => checklist
+                    .and_then(|c| c.iter().find(|i| i.id == e.entity_id))
+                    .map(|i| format!("item \"{}\"", sanitize(&i.text)))
+                    .unwrap_or_else(|| "item".into()),
+                other => sanitize(other),
+            };
+            let words = match field.as_str() {
+                "owner_id" => "owner".to_string(),
+                "current" => "current value".to_string(),
+                other => other.replace('_', " "),
+            };
+            format!("{what} {words}")
+        }
+    };
+    // States read as on the board ("To do → Done"); long values (notes)
+    // are shortened.
+    let value = |v: &str| {
+        if e.entity == "item" && e.field == "state" {
+            if let Ok(s) = crate::domain::model::ItemState::parse(v) {
+                return s.label().to_string();
+            }
+        }
+        truncate(&sanitize(v), 60)
+    };
+    let change = match (&e.old_value, &e.new_value) {
+        (Some(o), Some(n)) => format!("{} → {}", value(o), value(n)),
+        (None, Some(n)) => value(n),
+        (Some(o), None) => format!("{} removed", value(o)),
+        (None, None) => String::new(),
+    };
+    format!("{subject}: {change}")
+}
+
 pub fn short_time(s: &str) -> String {
     let s = sanitize(s);
     if s.len() >= 16 && s.as_bytes()[10] == b'T' {
@@ -352,57 +408,14 @@ impl App {
         out
     }
 
-    /// What an audit event changed, in words: "Product owner", "item
-    /// \"…\" owner", "Governance scaffolding score", "business unit".
-    fn audit_subject(&self, what: &str, entity: &str, field: &str) -> String {
-        let field = sanitize(field);
-        match entity {
-            "owner" => {
-                crate::domain::model::Role::parse(&field).map_or(format!("owner {field}"), |r| r.label().to_string())
-            }
-            "score" => {
-                let (rubric, question) = field.split_once('.').unwrap_or(("", field.as_str()));
-                let text = self
-                    .playbook
-                    .rubric(rubric)
-                    .and_then(|r| r.question(question))
-                    .map_or(question.replace('_', " "), |q| sanitize(&q.text));
-                format!("{text} score")
-            }
-            _ => {
-                let words = match field.as_str() {
-                    "owner_id" => "owner".to_string(),
-                    "current" => "current value".to_string(),
-                    other => other.replace('_', " "),
-                };
-                format!("{what} {words}")
-            }
-        }
-    }
-
     fn detail_audit(&self, d: &PilotData) -> Vec<Line<'static>> {
         let t = &self.config.theme;
         let mut out = vec![self.section("History (audit trail, newest first)")];
         for e in &d.audit {
-            let what = match e.entity.as_str() {
-                "item" => d
-                    .checklist
-                    .iter()
-                    .find(|i| i.id == e.entity_id)
-                    .map(|i| format!("item \"{}\"", truncate(&sanitize(&i.text), 36)))
-                    .unwrap_or_else(|| "item".into()),
-                other => sanitize(other),
-            };
-            let change = match (&e.old_value, &e.new_value) {
-                (Some(o), Some(n)) => format!("{} → {}", truncate(&sanitize(o), 30), truncate(&sanitize(n), 30)),
-                (None, Some(n)) => truncate(&sanitize(n), 60),
-                (Some(o), None) => format!("{} removed", truncate(&sanitize(o), 30)),
-                (None, None) => String::new(),
-            };
             out.push(Line::from(vec![
                 Span::styled(format!("{} ", short_time(&e.at)), t.muted()),
                 Span::styled(format!("{} ", sanitize(&e.actor)), t.title()),
-                Span::raw(format!("{}: {change}", self.audit_subject(&what, &e.entity, &e.field))),
+                Span::raw(describe_event(&self.playbook, e, Some(&d.checklist))),
             ]));
         }
         out
