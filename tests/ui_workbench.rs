@@ -511,3 +511,41 @@ fn another_terminals_change_is_announced_not_just_redrawn() {
         "{msg:?}"
     );
 }
+
+#[test]
+fn the_filter_finds_what_was_typed_not_scattered_letters() {
+    let mut app = demo_app();
+    let rows = app
+        .store()
+        .portfolio(&lastmile::playbook::Playbook::builtin(), 45)
+        .unwrap();
+    let holding = |q: &str| -> usize {
+        rows.iter()
+            .filter(|r| lastmile::ui::data::haystack(r).to_lowercase().contains(q))
+            .count()
+    };
+    app.press("/");
+    app.type_text("clin");
+    let out = render(&app, 160, 30);
+    let n = holding("clin");
+    assert!(
+        out.contains(&format!("{n} of 11 pilots")),
+        "only the {n} rows holding 'clin':\n{out}"
+    );
+    assert!(n < 8, "{out}");
+    // An owner's full name finds that owner's pilots.
+    app.press("esc");
+    let owner = "Grace Liu";
+    let owns = rows
+        .iter()
+        .filter(|r| r.owners.iter().flatten().any(|o| &**o == owner))
+        .count();
+    app.press("/");
+    app.type_text(owner);
+    let out = render(&app, 160, 30);
+    assert!(
+        out.contains(&format!("{owns} of 11 pilots")),
+        "{owner} owns {owns}:\n{out}"
+    );
+    assert!(owns >= 2, "the demo's {owner} owns several pilots");
+}

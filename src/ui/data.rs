@@ -96,6 +96,36 @@ fn atom(q: &str) -> Atom {
     Atom::new(q, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy, false)
 }
 
+/// The query as typed, contiguous ("clin" inside "Clinical").
+fn whole(q: &str) -> Atom {
+    Atom::new(
+        q,
+        CaseMatching::Ignore,
+        Normalization::Smart,
+        AtomKind::Substring,
+        false,
+    )
+}
+
+/// A fuzzy match scoring under this share of the best one is dropped
+/// when no row holds the query as typed.
+const FUZZY_CUT: u16 = 2;
+
+/// The matches a user expects: the rows holding the query as typed when
+/// there are any ("clin" finds the clinical pilots, a full owner name that
+/// owner's pilots); otherwise the fuzzy matches scoring at least half the
+/// best (letters scattered across a row's fields are dropped).
+fn strict(hits: &[Hit]) -> Vec<(usize, u16)> {
+    if hits.iter().any(|h| h.2) {
+        return hits.iter().filter(|h| h.2).map(|h| (h.0, h.1)).collect();
+    }
+    let best = hits.iter().map(|h| h.1).max().unwrap_or(0);
+    hits.iter()
+        .filter(|h| h.1 >= best / FUZZY_CUT)
+        .map(|h| (h.0, h.1))
+        .collect()
+}
+
 /// Per-row data derived once per load or row change, never per keystroke.
 /// Haystacks are built on the first filter keystroke, so opening the
 /// workbench does not pay for them.
@@ -165,7 +195,9 @@ impl Derived {
 struct Filtering {
     matcher: Matcher,
     second: Matcher,
-    last: Option<(String, Vec<(usize, u16)>)>,
+    /// Every fuzzy match of the last query (before [`strict`] keeps the
+    /// best), so a longer query checks only those again.
+    last: Option<(String, Vec<Hit>)>,
 }
 
 impl Default for Filtering {
@@ -182,16 +214,23 @@ impl Default for Filtering {
 /// (at 100,000 pilots one thread took 19 ms, for 16 ms wanted).
 const SPLIT_MATCHING: usize = 20_000;
 
+/// One fuzzy match: the row, its score, and whether the query also
+/// appears in it as typed (contiguous, case ignored).
+type Hit = (usize, u16, bool);
+
 /// Score each candidate row against `pattern`, keeping the matches in order.
 fn score_all(
     candidates: &[usize],
     hay: &[Utf32String],
-    pattern: &Atom,
+    (pattern, whole): (&Atom, &Atom),
     matchers: (&mut Matcher, &mut Matcher),
-) -> Vec<(usize, u16)> {
-    let run = |part: &[usize], m: &mut Matcher| -> Vec<(usize, u16)> {
+) -> Vec<Hit> {
+    let run = |part: &[usize], m: &mut Matcher| -> Vec<Hit> {
         part.iter()
-            .filter_map(|&i| pattern.score(hay[i].slice(..), m).map(|s| (i, s)))
+            .filter_map(|&i| {
+                let s = pattern.score(hay[i].slice(..), m)?;
+                Some((i, s, whole.score(hay[i].slice(..), m).is_some()))
+            })
             .collect()
     };
     if candidates.len() < SPLIT_MATCHING {
@@ -325,15 +364,21 @@ impl PortfolioView {
             // Every match of a longer query is a match of its prefix, so
             // only the previous matches need checking again.
             let candidates: Vec<usize> = match f.last.take() {
-                Some((prev, prev_hits)) if q.starts_with(&prev) => prev_hits.into_iter().map(|(i, _)| i).collect(),
+                Some((prev, prev_hits)) if q.starts_with(&prev) => prev_hits.into_iter().map(|h| h.0).collect(),
                 _ => (0..hay.len()).collect(),
             };
-            let hits = score_all(&candidates, hay, &pattern, (&mut f.matcher, &mut f.second));
+            let hits = score_all(
+                &candidates,
+                hay,
+                (&pattern, &whole(&q)),
+                (&mut f.matcher, &mut f.second),
+            );
+            let kept = strict(&hits);
             scores = vec![0; self.rows.len()];
-            for &(i, s) in &hits {
+            for &(i, s) in &kept {
                 scores[i] = s;
             }
-            let view = hits.iter().map(|&(i, _)| i).collect();
+            let view = kept.iter().map(|&(i, _)| i).collect();
             f.last = Some((q.clone(), hits));
             view
         };
@@ -489,18 +534,36 @@ mod tests {
     #[test]
     fn matching_split_over_two_threads_finds_what_one_finds_in_order() {
         let hay: Vec<Utf32String> = (0..SPLIT_MATCHING + 5_001)
-            .map(|i| Utf32String::from(format!("pilot {i} Ekström fraud{}", i % 7).as_str()))
+            .map(|i| Utf32String::from(format!("pilot {i} Ekström fraud{} case{}", i % 7, i % 5).as_str()))
             .collect();
         let all: Vec<usize> = (0..hay.len()).collect();
-        let pattern = atom("fraud3");
+        let (pattern, typed) = (atom("fraud3"), whole("fraud3"));
         let (mut a, mut b) = (Matcher::new(Config::DEFAULT), Matcher::new(Config::DEFAULT));
-        let split = score_all(&all, &hay, &pattern, (&mut a, &mut b));
-        let one: Vec<(usize, u16)> = all
+        let split = score_all(&all, &hay, (&pattern, &typed), (&mut a, &mut b));
+        let one: Vec<Hit> = all
             .iter()
-            .filter_map(|&i| pattern.score(hay[i].slice(..), &mut a).map(|s| (i, s)))
+            .filter_map(|&i| {
+                let s = pattern.score(hay[i].slice(..), &mut a)?;
+                Some((i, s, typed.score(hay[i].slice(..), &mut a).is_some()))
+            })
             .collect();
         assert_eq!(split, one);
         assert!(split.len() > 1_000, "{} matches", split.len());
+        assert!(
+            split.iter().any(|h| h.2) && split.iter().any(|h| !h.2),
+            "both kinds of match"
+        );
+    }
+
+    #[test]
+    fn rows_holding_the_query_as_typed_come_alone_else_the_better_fuzzy_matches() {
+        // Contiguous matches win outright.
+        let hits = [(0, 90, true), (1, 200, false), (2, 40, true)];
+        assert_eq!(strict(&hits), vec![(0, 90), (2, 40)]);
+        // None contiguous: the fuzzy matches of at least half the best.
+        let hits = [(0, 100, false), (1, 49, false), (2, 50, false)];
+        assert_eq!(strict(&hits), vec![(0, 100), (2, 50)]);
+        assert!(strict(&[]).is_empty());
     }
 
     #[test]
