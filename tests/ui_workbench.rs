@@ -549,3 +549,67 @@ fn the_filter_finds_what_was_typed_not_scattered_letters() {
     );
     assert!(owns >= 2, "the demo's {owner} owns several pilots");
 }
+
+#[test]
+fn a_wide_portfolio_shows_units_in_full_and_the_selected_next_due_item_whole() {
+    let app = demo_app();
+    let out = render(&app, 160, 48);
+    let rows = app
+        .store()
+        .portfolio(&lastmile::playbook::Playbook::builtin(), 45)
+        .unwrap();
+    for r in &rows {
+        assert!(out.contains(&r.business_unit), "{} is cut:\n{out}", r.business_unit);
+        assert!(out.contains(&r.name), "{} is cut:\n{out}", r.name);
+    }
+    let sel = app.current_pilot().unwrap();
+    let r = rows.iter().find(|r| r.id == sel).unwrap();
+    let (_, text) = r.next_due.as_ref().unwrap();
+    let flat: String = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains(text.as_str()),
+        "the selected pilot's next due item in full:\n{out}"
+    );
+}
+
+#[test]
+fn the_scoring_guide_is_shown_to_its_last_word() {
+    let mut app = demo_app();
+    app.press("3 enter s y");
+    for (w, h) in [(120, 36), (80, 24), (160, 48)] {
+        let out = render(&app, w, h);
+        let flat: String = out
+            .lines()
+            .map(|l| l.trim_matches(|c: char| c == '│' || c.is_whitespace()))
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            flat.contains("or human checkpoints incomplete"),
+            "the yellow guide ends 'incomplete' at {w}x{h}:\n{out}"
+        );
+    }
+}
+
+#[test]
+fn a_long_item_title_is_shown_whole_for_the_selected_item() {
+    let mut app = demo_app();
+    app.press("3 enter");
+    let pid = app.current_pilot().unwrap();
+    let long = app
+        .store()
+        .checklist(pid)
+        .unwrap()
+        .into_iter()
+        .find(|i| i.phase == Phase::Scaffolding && i.text.chars().count() > 80)
+        .expect("a long item");
+    while app.selected_item() != Some(long.id) {
+        app.press("j");
+    }
+    let out = render(&app, 120, 36);
+    let flat: String = out
+        .lines()
+        .map(|l| l.trim_matches(|c: char| c == '│' || c.is_whitespace()))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(flat.contains(&long.text), "{:?} in full:\n{out}", long.text);
+}

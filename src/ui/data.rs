@@ -137,6 +137,31 @@ struct Derived {
     /// Each row's position in case-insensitive name order (the sort's tie
     /// breaker compares integers, not strings).
     name_rank: Vec<u32>,
+    wants: Wants,
+}
+
+/// The widest text of the columns whose width follows their content, over
+/// every row (measured once per load and per changed row, so drawing and
+/// scrolling never measure the portfolio).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Wants {
+    pub name: usize,
+    pub unit: usize,
+    pub next_due: usize,
+}
+
+impl Wants {
+    fn widen(&mut self, r: &PilotRow) {
+        use crate::text::width;
+        self.name = self.name.max(width(&r.name));
+        self.unit = self.unit.max(width(&r.business_unit));
+        // "!d28 " before the item's text.
+        let due = r
+            .next_due
+            .as_ref()
+            .map_or(8, |(d, t)| width(t) + d.to_string().len() + 3);
+        self.next_due = self.next_due.max(due);
+    }
 }
 
 impl Derived {
@@ -144,6 +169,10 @@ impl Derived {
         self.hay.clear();
         self.lower_name = rows.iter().map(|r| r.name.to_lowercase()).collect();
         self.rank_names(rows);
+        self.wants = Wants::default();
+        for r in rows {
+            self.wants.widen(r);
+        }
     }
     fn haystacks(&mut self, rows: &[PilotRow]) -> &[Utf32String] {
         if self.hay.len() != rows.len() {
@@ -172,6 +201,7 @@ impl Derived {
     }
     fn set(&mut self, i: usize, rows: &[PilotRow]) {
         let r = &rows[i];
+        self.wants.widen(r);
         let l = r.name.to_lowercase();
         if i < self.hay.len() {
             self.hay[i] = Utf32String::from(haystack(r).as_str());
@@ -277,6 +307,11 @@ pub struct PortfolioView {
 }
 
 impl PortfolioView {
+    /// The widest names, units and next-due texts (for column widths).
+    pub fn wants(&self) -> Wants {
+        self.derived.wants
+    }
+
     /// Replace every row (a full load), keeping the selection by pilot id.
     pub fn set_rows(&mut self, rows: Vec<PilotRow>) {
         let keep = self.selected_id();

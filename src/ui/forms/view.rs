@@ -156,15 +156,21 @@ impl App {
         if let Some(g) = self.score_guide(form) {
             foot.push(Line::from(Span::styled(g, t.warn())));
         }
+        // Rows once word-wrapped (a guide's last word must not fall off).
         let foot_rows: usize = foot
             .iter()
-            .map(|l| l.width().div_ceil((inner_w as usize).max(1)).max(1))
+            .map(|l| {
+                let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+                crate::ui::draw::wrapped_rows(&text, inner_w as usize)
+            })
             .sum();
         let want = (lines.len() + foot_rows) as u16 + 3;
         let r = centered(area, w, want.max(8));
         let inner = self.popup(f, r, &format!("{} · Ctrl-S saves · Esc cancels", form.title));
         let foot_h = if inner.height >= 6 {
-            (foot_rows as u16 + 1).min(inner.height / 2)
+            // The popup was sized for its fields and this footer: keep at
+            // least three rows for the fields when the terminal is short.
+            (foot_rows as u16 + 1).min(inner.height.saturating_sub(3))
         } else {
             0
         };

@@ -336,7 +336,13 @@ impl App {
             inner
         };
         // Rows: section headers and items; the selected item's note below.
-        let strip = if inner.height >= 12 { 3 } else { 0 };
+        let strip = if inner.height >= 16 {
+            4
+        } else if inner.height >= 12 {
+            3
+        } else {
+            0
+        };
         let list = Rect {
             height: inner.height - strip,
             ..inner
@@ -371,10 +377,18 @@ impl App {
             .scroll_areas
             .push((list, ListTarget::Checklist(phase)));
         let w = list.width as usize;
+        // Owners take the width of the longest name shown, so item texts
+        // get the rest.
+        let longest_owner = items
+            .iter()
+            .filter_map(|i| i.owner.as_deref())
+            .map(|o| crate::text::width(&sanitize(o)))
+            .max()
+            .unwrap_or(1);
         let owner_w = if w >= 90 {
-            18
+            longest_owner.clamp(1, 18)
         } else if w >= 60 {
-            12
+            longest_owner.clamp(1, 12)
         } else {
             3
         };
@@ -456,6 +470,12 @@ impl App {
             let text = match items.get(b.items.selected) {
                 Some(it) => {
                     let mut spans = vec![Span::styled("─ ", t.border())];
+                    // The row cuts a long item text: here it is whole.
+                    let full = sanitize(&it.text);
+                    if crate::text::width(&full) > text_w {
+                        spans.push(Span::styled(full, t.title()));
+                        spans.push(Span::raw(" · "));
+                    }
                     if it.note.trim().is_empty() {
                         let hint = self
                             .playbook

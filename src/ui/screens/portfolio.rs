@@ -15,7 +15,7 @@ use crate::ui::widgets::textbuf::TextBuf;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 /// Short phase labels for narrow tables.
@@ -66,7 +66,7 @@ fn columns(w: u16) -> Vec<(Col, &'static str, u16)> {
             (Col::Dims, "D G I O", 7),
             (Col::Ready, "Readiness", 12),
             (Col::Owners, "Owners", 6),
-            (Col::NextDue, "Next due", 30),
+            (Col::NextDue, "Next due", 22),
             (Col::Decision, "Last decision", 16),
         ]
     } else if w >= 110 {
@@ -91,6 +91,40 @@ fn columns(w: u16) -> Vec<(Col, &'static str, u16)> {
             (Col::Decision, "Outcome", 7),
         ]
     }
+}
+
+/// The widths of `cols` in a table `total` cells wide: each column its
+/// minimum, then the spare room to the columns whose text is cut, in the
+/// order a reader needs them (the name in full, the business unit, then
+/// the next due item), and whatever is left to the next due item.
+fn widths(cols: &[(Col, &'static str, u16)], total: u16, wants: crate::ui::data::Wants) -> Vec<u16> {
+    const NAME_MIN: u16 = 12;
+    let mut w: Vec<u16> = cols.iter().map(|c| if c.2 == 0 { NAME_MIN } else { c.2 }).collect();
+    let used: u16 = w.iter().sum::<u16>() + cols.len() as u16;
+    if used > total {
+        // Too narrow for every minimum: the name gives way, down to 8.
+        if let Some(i) = cols.iter().position(|c| c.0 == Col::Name) {
+            w[i] = w[i].saturating_sub(used - total).max(8);
+        }
+        return w;
+    }
+    let mut spare = total.saturating_sub(used);
+    let cap = |n: usize| n.min(u16::MAX as usize) as u16;
+    for (col, want) in [
+        (Col::Name, cap(wants.name)),
+        (Col::Unit, cap(wants.unit)),
+        (Col::NextDue, cap(wants.next_due)),
+    ] {
+        if let Some(i) = cols.iter().position(|c| c.0 == col) {
+            let more = want.saturating_sub(w[i]).min(spare);
+            w[i] += more;
+            spare -= more;
+        }
+    }
+    if let Some(i) = cols.iter().position(|c| c.0 == Col::NextDue) {
+        w[i] += spare;
+    }
+    w
 }
 
 impl App {
@@ -214,7 +248,7 @@ impl App {
         let header_rows = if self.portfolio.heatmap { 2 } else { 1 };
         let needed = self.portfolio.view.len() as u16 + header_rows + 1;
         let (body, preview) = if body.height >= needed + 7 {
-            let ph = (body.height - needed).min(12);
+            let ph = body.height - needed;
             let [b, p] = Layout::vertical([Constraint::Min(1), Constraint::Length(ph)]).areas(body);
             (b, Some(p))
         } else {
@@ -272,18 +306,6 @@ impl App {
                 .unwrap_or_default(),
             None => Vec::new(),
         };
-        let n = gaps.len();
-        let spare = (inner.height as usize).saturating_sub(2);
-        let room = if n > spare { spare.saturating_sub(1) } else { n };
-        for (blocks, text) in gaps.iter().take(room) {
-            lines.push(chips::gap_line(t, *blocks, text));
-        }
-        if n > room {
-            lines.push(Line::from(Span::styled(
-                format!("  … {} more: press w", n - room),
-                t.muted(),
-            )));
-        }
         let owners: Vec<String> = crate::domain::model::Role::ALL
             .iter()
             .zip(r.owners.iter())
@@ -295,11 +317,45 @@ impl App {
                 )
             })
             .collect();
-        lines.push(Line::from(Span::styled(
+        let mut foot = vec![Line::from(Span::styled(
             format!("Owners  {}", owners.join(" · ")),
             t.muted(),
-        )));
-        f.render_widget(Paragraph::new(lines), inner);
+        ))];
+        // The table cuts the next due item; here it is in full.
+        if let Some((day, text)) = &r.next_due {
+            foot.push(Line::from(vec![
+                Span::styled("Next due  ", t.muted()),
+                Span::styled(
+                    format!(
+                        "day {day}{}: {}",
+                        if *day < self.day { ", overdue" } else { "" },
+                        sanitize(text)
+                    ),
+                    if *day < self.day { t.alert() } else { Style::default() },
+                ),
+            ]));
+        }
+        // The first line, the owners and the next due item are always
+        // shown, wrapped; the gaps get the rows left.
+        let cols = inner.width as usize;
+        let rows = |l: &Line| {
+            crate::ui::draw::wrapped_rows(&l.spans.iter().map(|s| s.content.as_ref()).collect::<String>(), cols)
+        };
+        let fixed: usize = lines.iter().chain(foot.iter()).map(rows).sum();
+        let n = gaps.len();
+        let spare = (inner.height as usize).saturating_sub(fixed);
+        let room = if n > spare { spare.saturating_sub(1) } else { n };
+        for (blocks, text) in gaps.iter().take(room) {
+            lines.push(chips::gap_line(t, *blocks, text));
+        }
+        if n > room && spare > 0 {
+            lines.push(Line::from(Span::styled(
+                format!("  … {} more: press w", n - room),
+                t.muted(),
+            )));
+        }
+        lines.extend(foot);
+        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
     }
 
     /// The line above the table: counts, filter, sort.
@@ -349,19 +405,7 @@ impl App {
     fn draw_table(&self, f: &mut Frame, area: Rect) {
         let t = &self.config.theme;
         let cols = columns(area.width);
-        let fixed: u16 = cols.iter().map(|c| c.2 + 1).sum();
-        // Names get the rest up to 40 cells; beyond that the next due item
-        // gets the room, so wide terminals show whole item texts.
-        let rest = area.width.saturating_sub(fixed).max(8);
-        let name_w = rest.min(40);
-        let widths: Vec<u16> = cols
-            .iter()
-            .map(|c| match c {
-                (_, _, 0) => name_w,
-                (Col::NextDue, _, w) => w + (rest - name_w),
-                (_, _, w) => *w,
-            })
-            .collect();
+        let widths = widths(&cols, area.width, self.portfolio.wants());
         // Header.
         let mut x = area.x;
         let mut header = Vec::new();
