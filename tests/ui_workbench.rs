@@ -613,3 +613,23 @@ fn a_long_item_title_is_shown_whole_for_the_selected_item() {
         .join(" ");
     assert!(flat.contains(&long.text), "{:?} in full:\n{out}", long.text);
 }
+
+#[test]
+fn switching_boards_keeps_the_pilot_and_starts_on_the_pilots_pane() {
+    let mut app = demo_app();
+    // Select a scaffolding pilot that is not the board's first.
+    let rows = app.store().portfolio(&lastmile::playbook::Playbook::builtin(), 45).unwrap();
+    let scaffolding: Vec<_> = rows.iter().filter(|r| r.phase == Phase::Scaffolding).collect();
+    let want = scaffolding.last().unwrap();
+    while app.current_pilot() != Some(want.id) {
+        app.press("j");
+    }
+    app.press("3");
+    assert_eq!(app.board_pilot(Phase::Scaffolding), Some(want.id), "the pilot selected stays selected");
+    // Into the checklist, away and back: the pilots pane has the focus again.
+    app.press("enter");
+    assert_eq!(app.mode(), Mode::Checklist);
+    app.press("4 3");
+    assert_eq!(app.mode(), Mode::Board, "a board is entered on its pilots pane");
+    assert_eq!(app.board_pilot(Phase::Scaffolding), Some(want.id));
+}

@@ -599,11 +599,25 @@ impl App {
                 }
             }
         }
-        if s != self.screen {
+        let carry = self.current_pilot();
+        let changed = s != self.screen;
+        if changed {
             // A message is about the screen it was shown on.
             self.message = None;
         }
         self.screen = s;
+        if let (true, Screen::Board(p)) = (changed, s) {
+            // A board opens on its pilots pane, on the pilot the user was
+            // looking at when it is in this phase.
+            let b = p.index();
+            self.boards[b].focus_checklist = false;
+            if let Some(pos) = carry.and_then(|id| self.board_pilots(p).iter().position(|x| *x == id)) {
+                if self.boards[b].pilots.selected != pos {
+                    self.boards[b].pilots.selected = pos;
+                    self.boards[b].items.selected = 0;
+                }
+            }
+        }
         self.ensure_loaded();
     }
 
