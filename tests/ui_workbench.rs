@@ -618,18 +618,70 @@ fn a_long_item_title_is_shown_whole_for_the_selected_item() {
 fn switching_boards_keeps_the_pilot_and_starts_on_the_pilots_pane() {
     let mut app = demo_app();
     // Select a scaffolding pilot that is not the board's first.
-    let rows = app.store().portfolio(&lastmile::playbook::Playbook::builtin(), 45).unwrap();
+    let rows = app
+        .store()
+        .portfolio(&lastmile::playbook::Playbook::builtin(), 45)
+        .unwrap();
     let scaffolding: Vec<_> = rows.iter().filter(|r| r.phase == Phase::Scaffolding).collect();
     let want = scaffolding.last().unwrap();
     while app.current_pilot() != Some(want.id) {
         app.press("j");
     }
     app.press("3");
-    assert_eq!(app.board_pilot(Phase::Scaffolding), Some(want.id), "the pilot selected stays selected");
+    assert_eq!(
+        app.board_pilot(Phase::Scaffolding),
+        Some(want.id),
+        "the pilot selected stays selected"
+    );
     // Into the checklist, away and back: the pilots pane has the focus again.
     app.press("enter");
     assert_eq!(app.mode(), Mode::Checklist);
     app.press("4 3");
     assert_eq!(app.mode(), Mode::Board, "a board is entered on its pilots pane");
     assert_eq!(app.board_pilot(Phase::Scaffolding), Some(want.id));
+}
+
+#[test]
+fn the_decision_log_and_attention_filter_and_attention_groups() {
+    let mut app = demo_app();
+    app.press("5 /");
+    app.type_text("defer");
+    let out = render(&app, 120, 36);
+    assert!(out.contains("2 of 16 decisions"), "{out}");
+    let rows: Vec<&str> = out.lines().filter(|l| l.contains("2026-0")).collect();
+    assert!(rows.iter().all(|l| l.contains("Defer")), "{out}");
+    app.press("enter esc");
+    assert!(
+        render(&app, 120, 36).contains("Clinical documentation"),
+        "Esc clears the filter"
+    );
+    // Attention: filter by a pilot, then group by owner.
+    app.press("6");
+    let all = render(&app, 160, 60);
+    app.press("/");
+    app.type_text("federal");
+    let out = render(&app, 160, 60);
+    assert!(out.contains("of") && out.contains("lines"), "{out}");
+    let listed: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("  ") && !l.trim().is_empty())
+        .collect();
+    assert!(
+        !listed.is_empty() && listed.iter().all(|l| l.contains("Federal records review")),
+        "{out}"
+    );
+    assert_ne!(out, all);
+    app.press("esc");
+    app.press("v v");
+    let out = render(&app, 160, 60);
+    assert!(
+        app.message().unwrap_or_default().contains("by owner"),
+        "{:?}",
+        app.message()
+    );
+    assert!(
+        out.contains("No owner named ("),
+        "lines nobody owns are grouped:\n{out}"
+    );
+    assert!(out.contains("Grace Liu ("), "an owner's heading:\n{out}");
 }

@@ -46,6 +46,7 @@ actions! {
     ScreenAttention => "screen-attention";
     Detail => "pilot-detail";
     Filter => "filter";
+    Group => "group";
     SortNext => "sort";
     SortReverse => "sort-reverse";
     ToggleHeatmap => "heatmap";

@@ -424,9 +424,9 @@ impl App {
         if matches!(self.screen, Screen::Decisions | Screen::Attention) && !self.decisions.loaded {
             match self.store.all_decisions() {
                 Ok(list) => {
-                    self.decisions.list = list;
+                    self.decisions.all = list;
+                    self.decisions.refilter();
                     self.decisions.loaded = true;
-                    self.decisions.scroll.clamp(self.decisions.list.len());
                 }
                 Err(e) => self.error(e.to_string()),
             }

@@ -115,6 +115,39 @@ impl App {
         self.draw_status(f, status);
     }
 
+    /// The filter line of a list screen ("/query  3 of 44 lines") when a
+    /// filter is typed or kept; returns the area left under it.
+    pub(crate) fn draw_list_filter(
+        &self,
+        f: &mut Frame,
+        area: Rect,
+        filter: &super::widgets::textbuf::TextBuf,
+        shown: usize,
+        total: usize,
+        what: &str,
+    ) -> Rect {
+        if !self.filtering && filter.text().is_empty() {
+            return area;
+        }
+        let t = &self.config.theme;
+        let (text, cur) = filter.window(30);
+        let line = Line::from(vec![
+            Span::styled("/", t.key()),
+            Span::styled(text.clone(), t.matched()),
+            Span::raw(" ".repeat(31usize.saturating_sub(width(&text)))),
+            Span::styled(format!("  {shown} of {total} {what}"), t.muted()),
+        ]);
+        f.render_widget(Paragraph::new(line), Rect { height: 1, ..area });
+        if self.filtering && self.overlays.is_empty() {
+            f.set_cursor_position((area.x + 1 + cur as u16, area.y));
+        }
+        Rect {
+            y: area.y + 1,
+            height: area.height.saturating_sub(1),
+            ..area
+        }
+    }
+
     /// Rows the current message needs at this width, wrapped (0 without
     /// one; at most three, the last ending in an ellipsis if cut).
     fn message_rows(&self, cols: u16) -> u16 {

@@ -172,13 +172,27 @@ impl App {
                 f.input(k);
             }
             Some(_) => {}
-            None => {
-                // The portfolio filter.
-                if self.portfolio.filter.handle_key(k) {
-                    self.portfolio.recompute();
-                    self.portfolio.scroll.selected = 0;
+            None => match self.screen {
+                // The list filters: the log's, attention's, the portfolio's.
+                super::app::Screen::Decisions => {
+                    if self.decisions.filter.handle_key(k) {
+                        self.decisions.refilter();
+                        self.decisions.scroll.selected = 0;
+                    }
                 }
-            }
+                super::app::Screen::Attention => {
+                    if self.attention.filter.handle_key(k) {
+                        self.attention.refilter();
+                        self.attention.scroll.selected = 0;
+                    }
+                }
+                _ => {
+                    if self.portfolio.filter.handle_key(k) {
+                        self.portfolio.recompute();
+                        self.portfolio.scroll.selected = 0;
+                    }
+                }
+            },
         }
     }
 
@@ -194,8 +208,20 @@ impl App {
             Some(Overlay::Form(f)) => f.paste(s),
             _ => {
                 if self.filtering {
-                    self.portfolio.filter.insert_str(s);
-                    self.portfolio.recompute();
+                    match self.screen {
+                        super::app::Screen::Decisions => {
+                            self.decisions.filter.insert_str(s);
+                            self.decisions.refilter();
+                        }
+                        super::app::Screen::Attention => {
+                            self.attention.filter.insert_str(s);
+                            self.attention.refilter();
+                        }
+                        _ => {
+                            self.portfolio.filter.insert_str(s);
+                            self.portfolio.recompute();
+                        }
+                    }
                 }
             }
         }

@@ -204,8 +204,17 @@ pub(super) const DEFAULTS: &[(Mode, Action, &str, &str, &str)] = {
             "communicated",
         ),
         (M::Decisions, A::Open, "enter", "open the pilot", "open pilot"),
+        (
+            M::Decisions,
+            A::Filter,
+            "/",
+            "filter (pilot, outcome, decision-maker, date, #)",
+            "filter",
+        ),
         //
         (M::Attention, A::Open, "enter", "jump to it", "go there"),
+        (M::Attention, A::Filter, "/", "filter (pilot, item, owner)", "filter"),
+        (M::Attention, A::Group, "v", "group by kind, pilot or owner", "group"),
         //
         (M::Why, A::Up, "k up", "move up", ""),
         (M::Why, A::Down, "j down", "move down", ""),

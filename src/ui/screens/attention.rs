@@ -43,7 +43,7 @@ impl App {
             .iter()
             .map(|r| (r.id, (r.status, r.phase)))
             .collect();
-        for d in self.decisions.list.iter().filter(|d| {
+        for d in self.decisions.all.iter().filter(|d| {
             d.outcome == crate::domain::model::Outcome::Defer
                 && d.superseded_by.is_none()
                 && d.review_on.as_deref().is_some_and(|r| r <= today.as_str())
@@ -55,6 +55,7 @@ impl App {
             lines.push(AttentionLine {
                 kind: AttentionKind::ReviewDue,
                 pilot: d.pilot.clone(),
+                owner: None,
                 text: format!(
                     "deferred by {}: review it and record the gate decision",
                     sanitize(&d.decided_by)
@@ -74,6 +75,7 @@ impl App {
                 lines.push(AttentionLine {
                     kind: AttentionKind::MissingOwner,
                     pilot: r.name.clone(),
+                    owner: None,
                     text: format!(
                         "no {}",
                         missing
@@ -97,6 +99,7 @@ impl App {
                     lines.push(AttentionLine {
                         kind: AttentionKind::StaleScore,
                         pilot: r.name.clone(),
+                        owner: None,
                         text: "a readiness score is more than 30 days old: score it again".into(),
                         when: format!("oldest {}", sanitize(at.get(..10).unwrap_or(at))),
                         jump: Jump::Pilot { pilot_id: r.id },
@@ -106,13 +109,14 @@ impl App {
         }
         for d in self
             .decisions
-            .list
+            .all
             .iter()
             .filter(|d| !d.communicated && d.superseded_by.is_none())
         {
             lines.push(AttentionLine {
                 kind: AttentionKind::Uncommunicated,
                 pilot: d.pilot.clone(),
+                owner: None,
                 text: format!(
                     "{} decided by {}: tell the business (C on the decision log)",
                     d.outcome.label(),
@@ -123,10 +127,10 @@ impl App {
             });
         }
         lines.sort_by_key(|l| l.kind);
-        self.attention.lines = lines;
+        self.attention.all = lines;
+        self.attention.refilter();
         self.attention.more = more;
         self.attention.loaded = true;
-        self.attention.scroll.clamp(self.attention.lines.len());
     }
 
     fn item_line(&self, it: crate::domain::model::ChecklistItem, pilot: String) -> AttentionLine {
@@ -146,6 +150,7 @@ impl App {
                 AttentionKind::DueSoon
             },
             pilot,
+            owner: it.owner.clone(),
             text: format!("{} ({owner})", sanitize(&it.text)),
             when,
             jump: Jump::Item {
@@ -173,6 +178,14 @@ impl App {
                     self.jump(j);
                 }
             }
+            Action::Filter => self.filtering = true,
+            Action::Group => {
+                self.attention.group = self.attention.group.next();
+                self.attention.refilter();
+                self.attention.scroll.top();
+                self.info(format!("attention grouped {}", self.attention.group.label()));
+            }
+            Action::Back if !self.attention.filter.text().is_empty() => self.clear_filter(),
             _ => return false,
         }
         true
@@ -180,7 +193,22 @@ impl App {
 
     pub(crate) fn draw_attention(&self, f: &mut Frame, area: Rect) {
         let t = &self.config.theme;
+        let area = self.draw_list_filter(
+            f,
+            area,
+            &self.attention.filter,
+            self.attention.lines.len(),
+            self.attention.all.len(),
+            "lines",
+        );
         let lines = &self.attention.lines;
+        if lines.is_empty() && !self.attention.all.is_empty() {
+            f.render_widget(
+                Paragraph::new("No line matches the filter: Esc clears it.").style(t.muted()),
+                area,
+            );
+            return;
+        }
         if lines.is_empty() {
             f.render_widget(
                 Paragraph::new("Nothing needs attention this week: no overdue or due items, every pilot has its four owners, scores are fresh and decisions communicated.")
@@ -214,13 +242,14 @@ impl App {
             height: area.height.saturating_sub(1),
             ..area
         };
-        // Display rows: a heading before each kind.
+        // Display rows: a heading before each group (kind, pilot, owner).
         let mut rows: Vec<Option<usize>> = Vec::new();
-        let mut last = None;
+        let mut last: Option<String> = None;
         for (i, l) in lines.iter().enumerate() {
-            if last != Some(l.kind) {
+            let h = self.attention.heading(l);
+            if last.as_ref() != Some(&h) {
                 rows.push(None);
-                last = Some(l.kind);
+                last = Some(h);
             }
             rows.push(Some(i));
         }
@@ -242,11 +271,14 @@ impl App {
             let y = area.y + (n - off) as u16;
             match r {
                 None => {
-                    let kind = lines[rows[n + 1].unwrap_or(0)].kind;
-                    let count = lines.iter().filter(|l| l.kind == kind).count();
+                    let first = &lines[rows.get(n + 1).copied().flatten().unwrap_or(0)];
+                    let kind = first.kind;
+                    let heading = self.attention.heading(first);
+                    let count = lines.iter().filter(|l| self.attention.heading(l) == heading).count();
+                    let by_kind = self.attention.group == crate::ui::app::AttentionGroup::Kind;
                     let more = match kind {
-                        AttentionKind::Overdue => self.attention.more[0],
-                        AttentionKind::DueSoon => self.attention.more[1],
+                        AttentionKind::Overdue if by_kind => self.attention.more[0],
+                        AttentionKind::DueSoon if by_kind => self.attention.more[1],
                         _ => 0,
                     };
                     let extra = if more > 0 {
@@ -255,13 +287,10 @@ impl App {
                         String::new()
                     };
                     let style = match kind {
-                        AttentionKind::Overdue | AttentionKind::MissingOwner => t.alert(),
+                        AttentionKind::Overdue | AttentionKind::MissingOwner if by_kind => t.alert(),
                         _ => t.title(),
                     };
-                    out.push(Line::from(Span::styled(
-                        format!("{} ({count}){extra}", kind.title()),
-                        style,
-                    )));
+                    out.push(Line::from(Span::styled(format!("{heading} ({count}){extra}"), style)));
                 }
                 Some(i) => {
                     let l = &lines[*i];

@@ -66,6 +66,8 @@ impl App {
                     self.run(Effect::Communicated { decision_id: d.id });
                 }
             }
+            Action::Filter => self.filtering = true,
+            Action::Back if !self.decisions.filter.text().is_empty() => self.clear_filter(),
             _ => return false,
         }
         true
@@ -73,7 +75,22 @@ impl App {
 
     pub(crate) fn draw_decisions(&self, f: &mut Frame, area: Rect) {
         let t = &self.config.theme;
+        let area = self.draw_list_filter(
+            f,
+            area,
+            &self.decisions.filter,
+            self.decisions.list.len(),
+            self.decisions.all.len(),
+            "decisions",
+        );
         let list = &self.decisions.list;
+        if list.is_empty() && !self.decisions.all.is_empty() {
+            f.render_widget(
+                Paragraph::new("No decision matches the filter: Esc clears it.").style(t.muted()),
+                area,
+            );
+            return;
+        }
         if list.is_empty() {
             let msg = "No decisions yet. Record one from a pilot with D (on the hardening board, the pilot detail or at the end of a workshop review).";
             f.render_widget(Paragraph::new(msg).style(t.muted()).wrap(Wrap { trim: true }), area);

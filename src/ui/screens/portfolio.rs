@@ -6,7 +6,7 @@ use crate::domain::readiness::Verdict;
 use crate::store::PilotRow;
 use crate::text::{sanitize, truncate, width};
 use crate::ui::action::Action;
-use crate::ui::app::{App, ListTarget};
+use crate::ui::app::{App, ListTarget, Screen};
 use crate::ui::data::SortKey;
 use crate::ui::draw::fit;
 use crate::ui::overlay::{Overlay, PromptPurpose, PromptState};
@@ -196,6 +196,19 @@ impl App {
 
     /// Clear the filter, keeping the selected pilot selected.
     pub(crate) fn clear_filter(&mut self) {
+        match self.screen {
+            Screen::Decisions => {
+                self.decisions.filter.clear();
+                self.decisions.refilter();
+                return;
+            }
+            Screen::Attention => {
+                self.attention.filter.clear();
+                self.attention.refilter();
+                return;
+            }
+            _ => {}
+        }
         let keep = self.current_pilot();
         self.portfolio.filter.clear();
         self.portfolio.recompute();
@@ -209,9 +222,25 @@ impl App {
         match a {
             Action::Submit => {
                 self.filtering = false;
-                let n = self.portfolio.view.len();
-                if !self.portfolio.filter.text().is_empty() {
-                    self.info(format!("{n} pilot(s) match; Esc clears the filter"));
+                let (n, what, empty) = match self.screen {
+                    Screen::Decisions => (
+                        self.decisions.list.len(),
+                        "decision(s)",
+                        self.decisions.filter.text().is_empty(),
+                    ),
+                    Screen::Attention => (
+                        self.attention.lines.len(),
+                        "line(s)",
+                        self.attention.filter.text().is_empty(),
+                    ),
+                    _ => (
+                        self.portfolio.view.len(),
+                        "pilot(s)",
+                        self.portfolio.filter.text().is_empty(),
+                    ),
+                };
+                if !empty {
+                    self.info(format!("{n} {what} match; Esc clears the filter"));
                 }
             }
             Action::Back => {

@@ -133,6 +133,11 @@ impl App {
             Jump::Pilot { pilot_id } => self.open_detail(pilot_id),
             Jump::Decision { decision_id } => {
                 self.go(Screen::Decisions);
+                if !self.decisions.list.iter().any(|d| d.id == decision_id) {
+                    // Hidden by the log's filter: clear it so it shows.
+                    self.decisions.filter.clear();
+                    self.decisions.refilter();
+                }
                 if let Some(p) = self.decisions.list.iter().position(|d| d.id == decision_id) {
                     self.decisions.scroll.selected = p;
                 }
