@@ -477,3 +477,37 @@ fn keys_prints_the_keymap_and_the_docs_hold_its_markdown() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(err.trim().lines().count(), 1, "{err}");
 }
+
+#[test]
+fn the_config_files_name_is_who_acts_without_as() {
+    let e = Env::new();
+    e.ok(&["init"]);
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(&cfg, "name = \"Zoe Kim\"\n").unwrap();
+    let mut c = Command::cargo_bin("lastmile").unwrap();
+    c.arg("--db")
+        .arg(&e.db)
+        .args(["people", "add", "Ian Wu"])
+        .env("LASTMILE_TODAY", support::env::TODAY)
+        .env("LASTMILE_CONFIG", &cfg)
+        .env_remove("USER")
+        .env_remove("USERNAME");
+    c.assert().success();
+    let actor: String = rusqlite::Connection::open(&e.db)
+        .unwrap()
+        .query_row("SELECT actor FROM audit_events ORDER BY id DESC LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(actor, "Zoe Kim");
+    // A name that is not a valid name is refused with the file and line.
+    std::fs::write(&cfg, "mouse = true\nname = \"\"\n").unwrap();
+    let out = e.cmd().env("LASTMILE_CONFIG", &cfg).arg("keys").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("line 2"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -685,3 +685,39 @@ fn the_decision_log_and_attention_filter_and_attention_groups() {
     );
     assert!(out.contains("Grace Liu ("), "an owner's heading:\n{out}");
 }
+
+#[test]
+fn the_workbench_asks_who_you_are_and_remembers_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("conf").join("config.toml");
+    let store = lastmile::store::Store::open_in_memory_with_clock("unknown", ui_support::clock()).unwrap();
+    let mut config = ui_support::config();
+    config.path = Some(cfg.clone());
+    let mut app = lastmile::ui::App::new(store, lastmile::playbook::Playbook::builtin(), config).unwrap();
+    app.ask_name();
+    assert_eq!(app.mode(), Mode::Prompt);
+    assert!(render(&app, 100, 30).contains("Who are you?"));
+    // An empty name is refused in place.
+    app.press("enter");
+    assert_eq!(app.mode(), Mode::Prompt);
+    app.type_text("Zoe Kim");
+    app.press("enter");
+    assert_eq!(app.layers(), 0, "{:?}", app.message());
+    assert_eq!(app.store().actor(), "Zoe Kim");
+    let saved = lastmile::ui::config::Config::load_file(&cfg).unwrap();
+    assert_eq!(saved.name.as_deref(), Some("Zoe Kim"));
+    // The demo's own history keeps its people; the user's changes are theirs.
+    app.press("L");
+    app.press("o enter");
+    app.type_text("Ian Wu");
+    app.press("enter");
+    let pid = app.current_pilot().unwrap();
+    let ev = app.store().audit_events(Some(pid), 1).unwrap();
+    assert_eq!(ev[0].actor, "Zoe Kim");
+    assert!(app
+        .store()
+        .audit_events(None, 5000)
+        .unwrap()
+        .iter()
+        .any(|e| e.actor == "Elena Petrova"));
+}

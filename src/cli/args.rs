@@ -37,7 +37,7 @@ pub struct Cli {
     #[arg(long, global = true, env = "LASTMILE_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
 
-    /// Who is acting, recorded in the audit trail [default: $USER]
+    /// Who is acting, recorded in the audit trail [default: name in the config file, else $USER; the workbench asks when neither says]
     #[arg(long = "as", global = true, value_name = "NAME")]
     pub actor: Option<String>,
 

@@ -57,13 +57,19 @@ pub fn default_db_path() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("lastmile.db"))
 }
 
-fn default_actor() -> String {
-    std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .ok()
-        .filter(|s| !s.trim().is_empty())
-        .unwrap_or_else(|| "unknown".to_string())
+/// Who acts when `--as` is not given: the config file's `name`, else the
+/// login name; `None` when neither says (the workbench then asks).
+fn default_actor() -> Option<String> {
+    crate::ui::Config::load().ok().and_then(|c| c.name).or_else(|| {
+        std::env::var("USER")
+            .or_else(|_| std::env::var("USERNAME"))
+            .ok()
+            .filter(|s| !s.trim().is_empty())
+    })
 }
+
+/// The name recorded when nothing says who the user is.
+const UNKNOWN_ACTOR: &str = "unknown";
 
 /// Parse the command line and run; returns the process exit code.
 pub fn main() -> ExitCode {
@@ -156,9 +162,12 @@ pub fn run(cli: Cli) -> CliResult {
         Some(p) => Playbook::load(p)?,
         None => Playbook::builtin(),
     };
-    let actor = match cli.actor.as_deref() {
-        Some(a) => crate::text::validate_name("actor (--as)", a)?,
-        None => default_actor(),
+    let (actor, unknown) = match cli.actor.as_deref() {
+        Some(a) => (crate::text::validate_name("actor (--as)", a)?, false),
+        None => match default_actor() {
+            Some(a) => (a, false),
+            None => (UNKNOWN_ACTOR.to_string(), true),
+        },
     };
     let db = cli.db.clone().unwrap_or_else(default_db_path);
     let clock = crate::clock::Clock::from_env()?;
@@ -172,7 +181,7 @@ pub fn run(cli: Cli) -> CliResult {
         let mut store = Store::open_with_clock(&db, OpenMode::Create, &actor, clock)?;
         // The workbench never freezes behind another lastmile's long write.
         store.set_when_busy(crate::store::WhenBusy::Refuse);
-        return crate::ui::run(store, playbook).map_err(|e| CliError::Run(Error::Io(e.to_string())));
+        return crate::ui::run(store, playbook, unknown).map_err(|e| CliError::Run(Error::Io(e.to_string())));
     };
     // The keys need no database.
     if let Command::Keys(a) = &command {

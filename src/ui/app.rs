@@ -129,6 +129,19 @@ impl App {
         Ok(())
     }
 
+    /// Ask who the user is (the workbench does when neither `--as`, the
+    /// config file nor `$USER` says): the answer is recorded on every
+    /// change and remembered in the config file.
+    pub fn ask_name(&mut self) {
+        self.overlays.push(Overlay::Prompt(super::overlay::PromptState {
+            title: "Who are you? Every change you make is recorded with your name".into(),
+            label: "Your name (Esc: go on as 'unknown')".into(),
+            input: super::widgets::textbuf::TextBuf::new(""),
+            error: None,
+            purpose: super::overlay::PromptPurpose::Name,
+        }));
+    }
+
     /// The store (for tests and the CLI).
     pub fn store(&self) -> &Store {
         &self.store

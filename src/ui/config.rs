@@ -25,6 +25,10 @@ pub struct Config {
     pub mouse: bool,
     /// The file the overrides came from, if any.
     pub path: Option<PathBuf>,
+    /// Who the user is (`name = "..."`): recorded on every change when
+    /// `--as` is not given. The workbench asks and saves it here when it
+    /// cannot be known.
+    pub name: Option<String>,
 }
 
 impl Default for Config {
@@ -32,6 +36,7 @@ impl Default for Config {
         Config {
             keymap: Keymap::default(),
             theme: Theme::from_env(),
+            name: None,
             mouse: true,
             path: None,
         }
@@ -49,6 +54,7 @@ enum KeyList {
 #[serde(deny_unknown_fields)]
 struct Raw {
     mouse: Option<bool>,
+    name: Option<Spanned<String>>,
     #[serde(default)]
     keys: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<KeyList>>>,
     #[serde(default)]
@@ -97,6 +103,38 @@ impl Config {
         Ok(c)
     }
 
+    /// Remember the user's name in the config file (`name = "..."` at its
+    /// top, the file and its folder created when missing; a name already
+    /// there is replaced). Returns the file written.
+    pub fn save_name(&mut self, name: &str) -> Result<PathBuf, String> {
+        let path = self
+            .path
+            .clone()
+            .or_else(default_path)
+            .ok_or_else(|| "there is no config folder on this system: pass --as NAME instead".to_string())?;
+        let old = match std::fs::read_to_string(&path) {
+            Ok(s) => s,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(format!("cannot read the config file {}: {e}", path.display())),
+        };
+        let line = format!("name = {}\n", toml::Value::String(name.to_string()));
+        let kept: String = old
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("name ") && !l.trim_start().starts_with("name="))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let text = format!("# Who you are: recorded on every change (lastmile asked once).\n{line}{kept}");
+        // Never write a file lastmile could not read back.
+        Config::parse(&text, &path.display().to_string())?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| format!("cannot create the folder {}: {e}", dir.display()))?;
+        }
+        std::fs::write(&path, text).map_err(|e| format!("cannot write the config file {}: {e}", path.display()))?;
+        self.name = Some(name.to_string());
+        self.path = Some(path.clone());
+        Ok(path)
+    }
+
     /// Parse config text; `origin` names it in messages.
     pub fn parse(src: &str, origin: &str) -> Result<Config, String> {
         let at = |offset: usize| format!("config file {origin}, line {}", line_of(src, offset));
@@ -110,6 +148,11 @@ impl Config {
         let mut config = Config::default();
         if let Some(m) = raw.mouse {
             config.mouse = m;
+        }
+        if let Some(n) = &raw.name {
+            let name =
+                crate::text::validate_name("name", n.get_ref()).map_err(|e| format!("{}: {e}", at(n.span().start)))?;
+            config.name = Some(name);
         }
         // Where each (mode, key) was bound by the file, for messages.
         let mut user_lines: BTreeMap<(Mode, Key), (usize, Action)> = BTreeMap::new();

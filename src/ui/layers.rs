@@ -66,10 +66,17 @@ impl App {
                 }
                 _ => {}
             },
-            Overlay::Prompt(_) => match a {
+            Overlay::Prompt(p) => match a {
                 Action::Submit => self.prompt_submit(),
                 Action::Back => {
+                    let asked_name = p.purpose == PromptPurpose::Name;
                     self.overlays.pop();
+                    if asked_name {
+                        self.info(format!(
+                            "changes are recorded as '{}': press Ctrl-C and run lastmile --as NAME, or set name in the config file",
+                            sanitize(self.store.actor())
+                        ));
+                    }
                 }
                 _ => {}
             },
@@ -459,6 +466,26 @@ impl App {
                     value,
                 }) {
                     self.overlays.pop();
+                }
+            }
+            PromptPurpose::Name => {
+                let name = match crate::text::validate_name("your name", &text) {
+                    Ok(n) => n,
+                    Err(e) => return self.prompt_error(e.to_string()),
+                };
+                self.store.set_actor(&name);
+                self.overlays.pop();
+                match self.config.save_name(&name) {
+                    Ok(path) => self.ok(format!(
+                        "changes are recorded as {}; remembered in {}",
+                        sanitize(&name),
+                        sanitize(&path.display().to_string())
+                    )),
+                    Err(e) => self.error(format!(
+                        "changes are recorded as {} for this session, but the name could not be remembered: {}",
+                        sanitize(&name),
+                        sanitize(&e)
+                    )),
                 }
             }
             PromptPurpose::Export => {

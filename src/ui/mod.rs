@@ -332,12 +332,15 @@ fn init_logging() {
 }
 
 /// Open the terminal UI on `store` until the user quits.
-pub fn run(store: Store, playbook: Playbook) -> color_eyre::Result<()> {
+pub fn run(store: Store, playbook: Playbook, ask_name: bool) -> color_eyre::Result<()> {
     let config = Config::load().map_err(|e| color_eyre::eyre::eyre!(e))?;
     init_logging();
     install_hooks();
     tracing::info!(db = %store.path().display(), actor = store.actor(), "workbench started");
     let mut app = App::new(store, playbook, config)?;
+    if ask_name {
+        app.ask_name();
+    }
     let mut guard = TerminalGuard::enter(app.mouse_enabled())?;
     let mut events = TerminalEvents::new(app.store().path());
     // The first frame, then the file check (on another thread, before the

@@ -71,9 +71,14 @@ pub enum MenuPurpose {
 /// What a typed line is for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PromptPurpose {
+    /// Who the user is (asked once when it cannot be known).
+    Name,
     Export,
     Import,
-    MetricValue { metric_id: i64, revision: i64 },
+    MetricValue {
+        metric_id: i64,
+        revision: i64,
+    },
 }
 
 /// What a picked person is for.

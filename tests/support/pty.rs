@@ -93,6 +93,12 @@ pub fn spawn_closable_workbench(db: &Path, cols: u16, rows: u16) -> (Box<dyn Chi
     spawn(db, cols, rows, true, "tester", super::env::TODAY)
 }
 
+/// The workbench with nothing saying who the user is (no `--as`, no
+/// `$USER`, no name in the config file).
+pub fn spawn_unnamed_workbench(db: &Path, cols: u16, rows: u16, today: &str) -> (Box<dyn Child + Send + Sync>, Screen) {
+    spawn(db, cols, rows, false, "", today)
+}
+
 fn spawn(
     db: &Path,
     cols: u16,
@@ -114,7 +120,14 @@ fn spawn(
         })
         .unwrap();
     let mut cmd = CommandBuilder::new(super::bin());
-    cmd.args(["--db", db.to_str().unwrap(), "--as", actor]);
+    cmd.args(["--db", db.to_str().unwrap()]);
+    if actor.is_empty() {
+        // Nobody says who the user is: no --as, no login name.
+        cmd.env_remove("USER");
+        cmd.env_remove("USERNAME");
+    } else {
+        cmd.args(["--as", actor]);
+    }
     cmd.env("LASTMILE_TODAY", today);
     cmd.env("LASTMILE_CONFIG", &config);
     cmd.env("HOME", &home);
