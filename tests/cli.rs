@@ -511,3 +511,27 @@ fn the_config_files_name_is_who_acts_without_as() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn completions_and_the_man_page_come_from_the_same_definitions_as_help() {
+    use clap::CommandFactory;
+    let e = Env::new();
+    let names: Vec<String> = lastmile::cli::args::Cli::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    assert!(names.contains(&"verify".to_string()) && names.contains(&"man".to_string()));
+    for shell in ["bash", "zsh", "fish"] {
+        let out = e.ok(&["completions", shell]);
+        for n in &names {
+            assert!(out.contains(n.as_str()), "{shell} completion lacks {n}");
+        }
+    }
+    let man = e.ok(&["man"]);
+    assert!(man.contains(".TH lastmile 1"), "{man}");
+    for n in &names {
+        assert!(man.contains(n.as_str()), "the man page lacks {n}");
+    }
+    let err = e.fails(&["completions", "tcsh"], 2);
+    assert!(err.contains("possible values"), "{err}");
+}

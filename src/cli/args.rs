@@ -90,6 +90,17 @@ pub enum Command {
     Restore(RestoreArgs),
     /// Print the workbench's keys in effect (the defaults and your config file's changes)
     Keys(KeysArgs),
+    /// Print a shell completion script (see the README for where to put it)
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), generated from the same definitions as --help
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]

@@ -117,6 +117,27 @@ fn print_parse_error(e: &clap::Error) {
     };
 }
 
+/// `lastmile completions SHELL`: a completion script from the clap
+/// definitions, so it always matches `--help`.
+fn completions(shell: clap_complete::Shell) -> CliResult {
+    use clap::CommandFactory;
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "lastmile", &mut buf);
+    output::out!("{}", String::from_utf8_lossy(&buf));
+    Ok(())
+}
+
+/// `lastmile man`: the manual page, from the same definitions.
+fn man() -> CliResult {
+    use clap::CommandFactory;
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut buf)
+        .map_err(|e| CliError::Run(Error::Io(e.to_string())))?;
+    output::out!("{}", String::from_utf8_lossy(&buf));
+    Ok(())
+}
+
 /// `lastmile keys`: the keymap in effect, from the same data as `?`.
 fn keys(markdown: bool) -> CliResult {
     let config = crate::ui::Config::load().map_err(|e| CliError::Run(Error::invalid(e)))?;
@@ -183,9 +204,12 @@ pub fn run(cli: Cli) -> CliResult {
         store.set_when_busy(crate::store::WhenBusy::Refuse);
         return crate::ui::run(store, playbook, unknown).map_err(|e| CliError::Run(Error::Io(e.to_string())));
     };
-    // The keys need no database.
-    if let Command::Keys(a) = &command {
-        return keys(a.markdown);
+    // The keys, completions and the manual need no database.
+    match &command {
+        Command::Keys(a) => return keys(a.markdown),
+        Command::Completions(a) => return completions(a.shell),
+        Command::Man => return man(),
+        _ => {}
     }
     // A restore replaces the file: it must not hold it open itself.
     if let Command::Restore(a) = &command {
@@ -217,6 +241,8 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Import(c) => exchange::import(&mut ctx, c),
         Command::Verify(a) => exchange::verify(&mut ctx, a),
         Command::Backup(a) => exchange::backup(&mut ctx, a),
-        Command::Restore(_) | Command::Keys(_) => unreachable!("handled before the store is opened"),
+        Command::Restore(_) | Command::Keys(_) | Command::Completions(_) | Command::Man => {
+            unreachable!("handled before the store is opened")
+        }
     }
 }
