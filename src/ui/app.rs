@@ -24,9 +24,19 @@ pub const POLL_EVERY: Duration = Duration::from_secs(1);
 /// How long an information message stays in the status bar.
 pub const MESSAGE_FOR: Duration = Duration::from_secs(8);
 
-/// Everything the UI knows.
+/// The workbench: the store, and everything the UI knows ([`Ui`], which
+/// `App` dereferences to). Handlers are methods of `App` and may run
+/// effects through the store; drawing is a method of [`Ui`], which holds no
+/// store, so rendering cannot query or change the database.
 pub struct App {
     pub(crate) store: Store,
+    pub(crate) ui: Ui,
+}
+
+/// Everything the UI knows and draws from: no store.
+pub struct Ui {
+    /// The file's path, the acting person, read-only or not.
+    pub(crate) file: FileView,
     pub(crate) playbook: Playbook,
     pub(crate) config: Config,
     pub(crate) today: NaiveDate,
@@ -65,13 +75,40 @@ pub struct App {
     pub(crate) scroll_max: std::cell::Cell<usize>,
 }
 
+/// What the status bar says about the file, refreshed when it changes
+/// (opened, reopened after a restore, a name given).
+#[derive(Debug, Clone, Default)]
+pub struct FileView {
+    pub path: std::path::PathBuf,
+    pub actor: String,
+    pub read_only: bool,
+}
+
+impl std::ops::Deref for App {
+    type Target = Ui;
+    fn deref(&self) -> &Ui {
+        &self.ui
+    }
+}
+
+impl std::ops::DerefMut for App {
+    fn deref_mut(&mut self) -> &mut Ui {
+        &mut self.ui
+    }
+}
+
 impl App {
     /// Build the app and load the portfolio once. Today comes from the
     /// store's clock.
     pub fn new(store: Store, playbook: Playbook, config: Config) -> crate::Result<App> {
         let today = store.today();
-        let mut app = App {
-            store,
+        let file = FileView {
+            path: store.path().to_path_buf(),
+            actor: store.actor().to_string(),
+            read_only: store.is_read_only(),
+        };
+        let ui = Ui {
+            file,
             playbook,
             config,
             today,
@@ -99,6 +136,7 @@ impl App {
             page: std::cell::Cell::new(10),
             scroll_max: std::cell::Cell::new(0),
         };
+        let mut app = App { store, ui };
         app.reload_all()?;
         app.seen_event = app.store.audit_events(None, 1)?.first().map_or(0, |e| e.id);
         if app.store.is_read_only() {
@@ -142,6 +180,15 @@ impl App {
         }));
     }
 
+    /// Copy what the status bar shows about the file from the store.
+    pub(crate) fn sync_file(&mut self) {
+        self.ui.file = FileView {
+            path: self.store.path().to_path_buf(),
+            actor: self.store.actor().to_string(),
+            read_only: self.store.is_read_only(),
+        };
+    }
+
     /// The store (for tests and the CLI).
     pub fn store(&self) -> &Store {
         &self.store
@@ -154,27 +201,9 @@ impl App {
         self.store.check_in_background();
     }
 
-    pub fn screen(&self) -> Screen {
-        self.screen
-    }
-
-    pub fn should_quit(&self) -> bool {
-        self.quit
-    }
-
-    /// The status-bar message, if any.
-    pub fn message(&self) -> Option<&str> {
-        self.message.as_ref().map(|m| m.text.as_str())
-    }
-
     /// Replace the colour theme (tests; a future theme switch).
     pub fn set_theme(&mut self, theme: super::theme::Theme) {
         self.config.theme = theme;
-    }
-
-    /// How many layers (help, forms, pickers...) are open.
-    pub fn layers(&self) -> usize {
-        self.overlays.len()
     }
 
     /// Press keys named as in the config file, separated by spaces
@@ -198,39 +227,6 @@ impl App {
         }
     }
 
-    /// The programme day shown in the status bar.
-    pub fn day(&self) -> i64 {
-        self.day
-    }
-
-    /// Whether mouse capture is on (from the config).
-    pub fn mouse_enabled(&self) -> bool {
-        self.config.mouse
-    }
-
-    /// The keymap mode keys are read in now.
-    pub fn mode(&self) -> Mode {
-        if let Some(o) = self.overlays.last() {
-            return o.mode();
-        }
-        if self.filtering {
-            return Mode::Filter;
-        }
-        match self.screen {
-            Screen::Portfolio => Mode::Portfolio,
-            Screen::Board(p) => {
-                if self.boards[p.index()].focus_checklist {
-                    Mode::Checklist
-                } else {
-                    Mode::Board
-                }
-            }
-            Screen::Decisions => Mode::Decisions,
-            Screen::Attention => Mode::Attention,
-            Screen::Detail => Mode::Detail,
-        }
-    }
-
     pub(crate) fn info(&mut self, text: impl Into<String>) {
         self.say(MessageKind::Info, text.into());
     }
@@ -245,8 +241,9 @@ impl App {
 
     /// Show a message in the status area and keep it in the message log.
     fn say(&mut self, kind: MessageKind, text: String) {
+        let when = super::screens::detail::short_time(&self.store.clock().now_utc());
         self.log.push(super::recent::LoggedMessage {
-            when: super::screens::detail::short_time(&self.store.clock().now_utc()),
+            when,
             kind,
             text: text.clone(),
         });
@@ -331,75 +328,6 @@ impl App {
                 return;
             }
             self.message = msg;
-        }
-    }
-
-    /// The pilots listed on a phase board (a pinned pilot first).
-    pub fn board_pilots(&self, phase: Phase) -> Vec<i64> {
-        let mut out = Vec::new();
-        let b = &self.boards[phase.index()];
-        let rows = self.portfolio.phase_rows(phase);
-        if let Some(p) = b.pinned {
-            if self.portfolio.row(p).is_some_and(|r| r.phase != phase) {
-                out.push(p);
-            }
-        }
-        out.extend(rows.iter().map(|&i| self.portfolio.rows[i].id));
-        out
-    }
-
-    /// The pilot selected on a phase board.
-    pub fn board_pilot(&self, phase: Phase) -> Option<i64> {
-        let b = &self.boards[phase.index()];
-        let list = self.board_pilots(phase);
-        list.get(b.pilots.selected).copied()
-    }
-
-    /// A checklist item of the loaded pilot, as the user sees it (drawing
-    /// reads only what is loaded; it never queries the store).
-    pub(crate) fn item(&self, id: i64) -> Option<crate::domain::model::ChecklistItem> {
-        self.pilot.as_ref()?.checklist.iter().find(|i| i.id == id).cloned()
-    }
-
-    /// The checklist item selected on the board in view, if its checklist
-    /// is loaded.
-    pub fn selected_item(&self) -> Option<i64> {
-        let Screen::Board(p) = self.screen else { return None };
-        let d = self.pilot.as_ref()?;
-        d.items(p).get(self.boards[p.index()].items.selected).map(|i| i.id)
-    }
-
-    /// The pilot the user is looking at: the one of the top layer, else
-    /// the screen's selection.
-    pub fn current_pilot(&self) -> Option<i64> {
-        if let Some(p) = self.overlays.iter().rev().find_map(|o| o.pilot()) {
-            return Some(p);
-        }
-        match self.screen {
-            Screen::Portfolio => self.portfolio.selected_id(),
-            Screen::Board(p) => self.board_pilot(p),
-            Screen::Detail => self.detail.pilot_id,
-            Screen::Decisions => self
-                .decisions
-                .list
-                .get(self.decisions.scroll.selected)
-                .map(|d| d.pilot_id),
-            Screen::Attention => self
-                .attention
-                .lines
-                .get(self.attention.scroll.selected)
-                .and_then(|l| match l.jump {
-                    Jump::Item { pilot_id, .. }
-                    | Jump::Role { pilot_id, .. }
-                    | Jump::Dimension { pilot_id, .. }
-                    | Jump::Pilot { pilot_id } => Some(pilot_id),
-                    Jump::Decision { decision_id } => self
-                        .decisions
-                        .list
-                        .iter()
-                        .find(|d| d.id == decision_id)
-                        .map(|d| d.pilot_id),
-                }),
         }
     }
 
@@ -687,6 +615,7 @@ impl App {
         match old.reopen() {
             Ok(s) => {
                 self.store = s;
+                self.sync_file();
                 self.store.check_in_background();
                 let reload = self.reload_all();
                 self.error(match reload {
@@ -700,6 +629,7 @@ impl App {
                 // Keep working read-only on nothing rather than on a file
                 // that is not the one at the path.
                 self.store.detach_to(&old_path);
+                self.sync_file();
                 self.error(format!(
                     "{path} was replaced while it was open and cannot be reopened ({e}): quit and reopen"
                 ));
@@ -799,6 +729,128 @@ impl App {
                 self.error(e.to_string());
                 true
             }
+        }
+    }
+}
+
+impl Ui {
+    pub fn screen(&self) -> Screen {
+        self.screen
+    }
+
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    /// The status-bar message, if any.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_ref().map(|m| m.text.as_str())
+    }
+
+    /// How many layers (help, forms, pickers...) are open.
+    pub fn layers(&self) -> usize {
+        self.overlays.len()
+    }
+
+    /// The programme day shown in the status bar.
+    pub fn day(&self) -> i64 {
+        self.day
+    }
+
+    /// Whether mouse capture is on (from the config).
+    pub fn mouse_enabled(&self) -> bool {
+        self.config.mouse
+    }
+
+    /// The keymap mode keys are read in now.
+    pub fn mode(&self) -> Mode {
+        if let Some(o) = self.overlays.last() {
+            return o.mode();
+        }
+        if self.filtering {
+            return Mode::Filter;
+        }
+        match self.screen {
+            Screen::Portfolio => Mode::Portfolio,
+            Screen::Board(p) => {
+                if self.boards[p.index()].focus_checklist {
+                    Mode::Checklist
+                } else {
+                    Mode::Board
+                }
+            }
+            Screen::Decisions => Mode::Decisions,
+            Screen::Attention => Mode::Attention,
+            Screen::Detail => Mode::Detail,
+        }
+    }
+
+    /// The pilots listed on a phase board (a pinned pilot first).
+    pub fn board_pilots(&self, phase: Phase) -> Vec<i64> {
+        let mut out = Vec::new();
+        let b = &self.boards[phase.index()];
+        let rows = self.portfolio.phase_rows(phase);
+        if let Some(p) = b.pinned {
+            if self.portfolio.row(p).is_some_and(|r| r.phase != phase) {
+                out.push(p);
+            }
+        }
+        out.extend(rows.iter().map(|&i| self.portfolio.rows[i].id));
+        out
+    }
+
+    /// The pilot selected on a phase board.
+    pub fn board_pilot(&self, phase: Phase) -> Option<i64> {
+        let b = &self.boards[phase.index()];
+        let list = self.board_pilots(phase);
+        list.get(b.pilots.selected).copied()
+    }
+
+    /// A checklist item of the loaded pilot, as the user sees it (drawing
+    /// reads only what is loaded; it never queries the store).
+    pub(crate) fn item(&self, id: i64) -> Option<crate::domain::model::ChecklistItem> {
+        self.pilot.as_ref()?.checklist.iter().find(|i| i.id == id).cloned()
+    }
+
+    /// The checklist item selected on the board in view, if its checklist
+    /// is loaded.
+    pub fn selected_item(&self) -> Option<i64> {
+        let Screen::Board(p) = self.screen else { return None };
+        let d = self.pilot.as_ref()?;
+        d.items(p).get(self.boards[p.index()].items.selected).map(|i| i.id)
+    }
+
+    /// The pilot the user is looking at: the one of the top layer, else
+    /// the screen's selection.
+    pub fn current_pilot(&self) -> Option<i64> {
+        if let Some(p) = self.overlays.iter().rev().find_map(|o| o.pilot()) {
+            return Some(p);
+        }
+        match self.screen {
+            Screen::Portfolio => self.portfolio.selected_id(),
+            Screen::Board(p) => self.board_pilot(p),
+            Screen::Detail => self.detail.pilot_id,
+            Screen::Decisions => self
+                .decisions
+                .list
+                .get(self.decisions.scroll.selected)
+                .map(|d| d.pilot_id),
+            Screen::Attention => self
+                .attention
+                .lines
+                .get(self.attention.scroll.selected)
+                .and_then(|l| match l.jump {
+                    Jump::Item { pilot_id, .. }
+                    | Jump::Role { pilot_id, .. }
+                    | Jump::Dimension { pilot_id, .. }
+                    | Jump::Pilot { pilot_id } => Some(pilot_id),
+                    Jump::Decision { decision_id } => self
+                        .decisions
+                        .list
+                        .iter()
+                        .find(|d| d.id == decision_id)
+                        .map(|d| d.pilot_id),
+                }),
         }
     }
 }

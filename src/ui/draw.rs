@@ -2,11 +2,12 @@
 //! top. Drawing only reads state (`&self`); the last layout is kept for
 //! mouse hit-testing.
 
-use super::app::{App, Hits, MessageKind, Screen, TABS};
+use super::app::{Hits, MessageKind, Screen, TABS};
 use super::keymap::Mode;
 use super::overlay::Overlay;
 use crate::domain::calendar::describe_day;
 use crate::text::{sanitize, truncate, width};
+use crate::ui::app::Ui;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -59,7 +60,7 @@ pub fn fit(s: &str, w: usize) -> String {
     format!("{t}{}", " ".repeat(pad))
 }
 
-impl App {
+impl Ui {
     /// Draw the whole screen.
     pub fn draw(&self, f: &mut Frame) {
         *self.hits.borrow_mut() = Hits::default();
@@ -320,18 +321,18 @@ impl App {
     fn draw_status(&self, f: &mut Frame, area: Rect) {
         let t = &self.config.theme;
         let day = describe_day(self.day);
-        let path = self.store.path();
+        let path = &self.file.path;
         let file = path
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_else(|| path.display().to_string());
         let full = path.display().to_string();
-        let actor = format!("as {}", sanitize(self.store.actor()));
+        let actor = format!("as {}", sanitize(&self.file.actor));
         let w = area.width as usize;
         let fixed = width(&day) + width(&actor) + 8;
         let db = if fixed + width(&full) <= w { full } else { file };
         let db = truncate(&sanitize(&db), w.saturating_sub(fixed).max(4));
-        let ro = if self.store.is_read_only() { " (read-only)" } else { "" };
+        let ro = if self.file.read_only { " (read-only)" } else { "" };
         let line = Line::from(vec![
             Span::styled(format!(" {day} "), t.selected()),
             Span::styled(" │ ", t.muted()),

@@ -136,12 +136,13 @@ impl App {
         let pilot = pilot_id
             .and_then(|p| self.portfolio.row(p).map(|r| sanitize(&r.name)))
             .unwrap_or_default();
+        let at = self.store.clock().now_utc();
         self.history.push(Change {
             pilot_id,
             pilot,
             what,
             undo,
-            at: self.store.clock().now_utc(),
+            at,
         });
     }
 
@@ -479,13 +480,13 @@ impl App {
                 super::files::export_decisions(&self.store, &path, overwrite).map(Applied::said)
             }
             Effect::ImportPilots { path } => {
-                let msg = super::files::import_pilots(&mut self.store, &self.playbook, &path)?;
+                let msg = super::files::import_pilots(&mut self.store, &self.ui.playbook, &path)?;
                 self.reload_all()?;
                 Ok(Applied::said(msg))
             }
             Effect::LoadDemo => {
                 let today = self.today;
-                crate::demo::load_realistic(&mut self.store, &self.playbook, today)?;
+                crate::demo::load_realistic(&mut self.store, &self.ui.playbook, today)?;
                 self.reload_all()?;
                 Ok(Applied::said(format!(
                     "demo loaded: {} pilots; today is day {}. Try / to find a pilot, Enter to open it, ? for help",

@@ -16,22 +16,26 @@ use crossterm::event::KeyEvent;
 impl App {
     /// An action while a layer is open.
     pub(crate) fn overlay_action(&mut self, a: Action) {
-        let Some(top) = self.overlays.last_mut() else { return };
+        let Some(top) = self.ui.overlays.last_mut() else { return };
         match top {
             Overlay::Help { scroll, .. } => match a {
-                Action::Up => *scroll = (*scroll).min(self.scroll_max.get()).saturating_sub(1),
-                Action::Down => *scroll = (*scroll + 1).min(self.scroll_max.get()),
-                Action::PageUp => *scroll = (*scroll).min(self.scroll_max.get()).saturating_sub(self.page.get()),
-                Action::PageDown => *scroll = (*scroll + self.page.get()).min(self.scroll_max.get()),
+                Action::Up => *scroll = (*scroll).min(self.ui.scroll_max.get()).saturating_sub(1),
+                Action::Down => *scroll = (*scroll + 1).min(self.ui.scroll_max.get()),
+                Action::PageUp => {
+                    *scroll = (*scroll)
+                        .min(self.ui.scroll_max.get())
+                        .saturating_sub(self.ui.page.get())
+                }
+                Action::PageDown => *scroll = (*scroll + self.ui.page.get()).min(self.ui.scroll_max.get()),
                 Action::Top => *scroll = 0,
-                Action::Bottom => *scroll = self.scroll_max.get(),
+                Action::Bottom => *scroll = self.ui.scroll_max.get(),
                 Action::Back | Action::Help => {
                     self.overlays.pop();
                 }
                 _ => {}
             },
             Overlay::Why(_) => self.why_action(a),
-            Overlay::Recent(r) => match r.handle(a, self.page.get().max(1)) {
+            Overlay::Recent(r) => match r.handle(a, self.ui.page.get().max(1)) {
                 super::recent::Outcome::Stay => {}
                 super::recent::Outcome::Close => {
                     self.overlays.pop();
@@ -474,6 +478,7 @@ impl App {
                     Err(e) => return self.prompt_error(e.to_string()),
                 };
                 self.store.set_actor(&name);
+                self.sync_file();
                 self.overlays.pop();
                 match self.config.save_name(&name) {
                     Ok(path) => self.ok(format!(

@@ -5,7 +5,7 @@ use super::{FieldValue, FormKind, FormState};
 use crate::domain::model::{Dimension, Rag};
 use crate::playbook::READINESS_RUBRIC;
 use crate::text::{sanitize, truncate, width};
-use crate::ui::app::App;
+use crate::ui::app::Ui;
 use crate::ui::draw::{centered, fit};
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -16,7 +16,7 @@ use ratatui::Frame;
 /// Visible lines of a multi-line field.
 const AREA_LINES: usize = 3;
 
-impl App {
+impl Ui {
     pub(crate) fn draw_form(&self, f: &mut Frame, area: Rect, form: &FormState) {
         let t = &self.config.theme;
         let w = area.width.saturating_sub(2).min(100);
@@ -226,7 +226,7 @@ fn underline(focused: bool) -> Style {
 }
 
 /// Ratings show in their colour (and always with brackets).
-fn choice_style(app: &App, form: &FormState, key: &str, value: &str, focused: bool) -> Style {
+fn choice_style(app: &Ui, form: &FormState, key: &str, value: &str, focused: bool) -> Style {
     let t = &app.config.theme;
     if matches!(form.kind, FormKind::Score { .. }) && key == "rating" {
         return t.rag(Rag::parse(value).ok()).add_modifier(Modifier::REVERSED);

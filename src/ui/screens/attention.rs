@@ -4,6 +4,7 @@
 use crate::domain::model::{Role, Status};
 use crate::text::{sanitize, truncate};
 use crate::ui::action::Action;
+use crate::ui::app::Ui;
 use crate::ui::app::{App, AttentionKind, AttentionLine, ListTarget};
 use crate::ui::draw::fit;
 use crate::ui::overlay::Jump;
@@ -190,7 +191,9 @@ impl App {
         }
         true
     }
+}
 
+impl Ui {
     pub(crate) fn draw_attention(&self, f: &mut Frame, area: Rect) {
         let t = &self.config.theme;
         let area = self.draw_list_filter(

@@ -6,6 +6,7 @@
 use crate::domain::model::{ChecklistItem, ItemState, Phase};
 use crate::text::{sanitize, truncate};
 use crate::ui::action::Action;
+use crate::ui::app::Ui;
 use crate::ui::app::{App, ListTarget};
 use crate::ui::draw::fit;
 use crate::ui::overlay::{ConfirmState, Overlay, Pending, PickPurpose};
@@ -133,7 +134,9 @@ impl App {
         let pos = d.items(phase).iter().position(|i| i.state.is_open()).unwrap_or(0);
         self.boards[phase.index()].items.selected = pos;
     }
+}
 
+impl Ui {
     pub(crate) fn draw_board(&self, f: &mut Frame, area: Rect, phase: Phase) {
         let t = &self.config.theme;
         let def = self.playbook.phase(phase);

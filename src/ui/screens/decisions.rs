@@ -4,6 +4,7 @@
 use crate::domain::model::Outcome;
 use crate::text::sanitize;
 use crate::ui::action::Action;
+use crate::ui::app::Ui;
 use crate::ui::app::{App, ListTarget};
 use crate::ui::draw::fit;
 use crate::ui::effect::Effect;
@@ -72,7 +73,9 @@ impl App {
         }
         true
     }
+}
 
+impl Ui {
     pub(crate) fn draw_decisions(&self, f: &mut Frame, area: Rect) {
         let t = &self.config.theme;
         let area = self.draw_list_filter(

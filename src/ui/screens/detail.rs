@@ -8,6 +8,7 @@ use crate::playbook::rubric::fmt_num;
 use crate::text::{sanitize, truncate};
 use crate::ui::action::Action;
 use crate::ui::app::App;
+use crate::ui::app::Ui;
 use crate::ui::draw::fit;
 use crate::ui::pilot::PilotData;
 use crate::ui::widgets::chips;
@@ -96,7 +97,9 @@ impl App {
         }
         true
     }
+}
 
+impl Ui {
     pub(crate) fn draw_detail(&self, f: &mut Frame, area: Rect) {
         let t = &self.config.theme;
         let Some(d) = &self.pilot else {

@@ -4,7 +4,8 @@
 use crate::domain::model::Dimension;
 use crate::text::sanitize;
 use crate::ui::action::Action;
-use crate::ui::app::{App, ListTarget};
+use crate::ui::app::ListTarget;
+use crate::ui::app::Ui;
 use crate::ui::draw::fit;
 use crate::ui::widgets::chips;
 use ratatui::layout::Rect;
@@ -13,7 +14,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-impl App {
+impl Ui {
     /// Pilots x dimensions at a glance.
     pub(crate) fn draw_heatmap(&self, f: &mut Frame, area: Rect) {
         let t = &self.config.theme;
@@ -131,7 +132,7 @@ impl App {
         let t = &self.config.theme;
         let km = &self.config.keymap;
         let k = |a: Action| km.key_label(crate::ui::keymap::Mode::Portfolio, a);
-        let path = sanitize(&self.store.path().display().to_string());
+        let path = sanitize(&self.file.path.display().to_string());
         let lines = vec![
             Line::from(Span::styled("Welcome to lastmile", t.title())),
             Line::raw(""),

@@ -8,7 +8,7 @@ use crate::domain::model::{Metric, MetricStanding, Phase, Role};
 use crate::playbook::rubric::fmt_num;
 use crate::playbook::{SELECTION_QUESTIONS, SELECTION_RUBRIC};
 use crate::text::{sanitize, truncate};
-use crate::ui::app::App;
+use crate::ui::app::Ui;
 use crate::ui::draw::fit;
 use crate::ui::pilot::PilotData;
 use ratatui::layout::Rect;
@@ -28,7 +28,7 @@ pub fn standing(m: &Metric) -> (&'static str, &'static str) {
     }
 }
 
-impl App {
+impl Ui {
     pub(crate) fn draw_phase_panel(&self, f: &mut Frame, area: Rect, phase: Phase) {
         let title = match phase {
             Phase::Assessment => "Selection and candidates",

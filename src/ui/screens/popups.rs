@@ -2,7 +2,8 @@
 //! editor and the person picker.
 
 use crate::text::{sanitize, truncate, width};
-use crate::ui::app::{App, ListTarget};
+use crate::ui::app::ListTarget;
+use crate::ui::app::Ui;
 use crate::ui::draw::{centered, fit};
 use crate::ui::keymap::Mode;
 use crate::ui::overlay::{ConfirmState, EditorState, MenuState, PickerState, PromptState};
@@ -12,7 +13,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-impl App {
+impl Ui {
     /// Help for the current screen, generated from the keymap.
     pub(crate) fn draw_help(&self, f: &mut Frame, area: Rect, mode: Mode, scroll: usize) {
         let t = &self.config.theme;

@@ -6,6 +6,7 @@ use crate::domain::readiness::Verdict;
 use crate::store::PilotRow;
 use crate::text::{sanitize, truncate, width};
 use crate::ui::action::Action;
+use crate::ui::app::Ui;
 use crate::ui::app::{App, ListTarget, Screen};
 use crate::ui::data::SortKey;
 use crate::ui::draw::fit;
@@ -265,7 +266,9 @@ impl App {
         }
         self.run(super::super::effect::Effect::LoadDemo);
     }
+}
 
+impl Ui {
     pub(crate) fn draw_portfolio(&self, f: &mut Frame, area: Rect) {
         if self.portfolio.rows.is_empty() {
             self.draw_welcome(f, area);

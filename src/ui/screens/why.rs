@@ -5,6 +5,7 @@ use crate::domain::gates::{CriterionResult, Gap, GateResult, Standing};
 use crate::domain::readiness::{Severity, Verdict};
 use crate::text::{sanitize, truncate};
 use crate::ui::action::Action;
+use crate::ui::app::Ui;
 use crate::ui::app::{App, ListTarget, Screen};
 use crate::ui::draw::centered;
 use crate::ui::overlay::{Jump, Overlay, WhyLine, WhyState};
@@ -144,7 +145,9 @@ impl App {
             }
         }
     }
+}
 
+impl Ui {
     pub(crate) fn draw_why(&self, f: &mut Frame, area: Rect, w: &WhyState) {
         let t = &self.config.theme;
         // Wide enough for a gate criterion and an item line on a large terminal.

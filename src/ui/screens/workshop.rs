@@ -7,6 +7,7 @@ use crate::domain::model::{ChecklistItem, ItemState};
 use crate::text::{sanitize, truncate};
 use crate::ui::action::Action;
 use crate::ui::app::App;
+use crate::ui::app::Ui;
 use crate::ui::keymap::Mode;
 use crate::ui::overlay::{Overlay, PickPurpose, SummaryState, WorkshopState};
 use crate::ui::widgets::chips;
@@ -17,10 +18,6 @@ use ratatui::widgets::{Block, Borders, Gauge, Paragraph, Wrap};
 use ratatui::Frame;
 
 impl App {
-    fn workshop_item(&self, w: &WorkshopState) -> Option<ChecklistItem> {
-        w.items.get(w.pos).and_then(|id| self.item(*id))
-    }
-
     pub(crate) fn workshop_action(&mut self, a: Action) {
         let Some(Overlay::Workshop(w)) = self.overlays.last() else {
             return;
@@ -130,6 +127,12 @@ impl App {
             Action::Quit => self.quit = true,
             _ => {}
         }
+    }
+}
+
+impl Ui {
+    fn workshop_item(&self, w: &WorkshopState) -> Option<ChecklistItem> {
+        w.items.get(w.pos).and_then(|id| self.item(*id))
     }
 
     pub(crate) fn draw_workshop(&self, f: &mut Frame, area: Rect, w: &WorkshopState) {
