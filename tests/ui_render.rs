@@ -276,3 +276,57 @@ fn hostile_text_from_the_database_never_reaches_the_terminal() {
         app = a;
     }
 }
+
+/// The README's screens are the workbench's: rendered here on the demo
+/// (as `lastmile --db demo.db` shows it) and compared with the blocks that
+/// follow `<!-- screen: NAME WxH -->`; `UPDATE_GENERATED=1` rewrites them.
+#[test]
+fn readme_screens_are_what_the_workbench_draws() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    ui_support::demo_file(&db);
+    let readme_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&readme_path).unwrap();
+    let mut out = String::new();
+    let mut rest = readme.as_str();
+    let mut seen = 0;
+    while let Some(at) = rest.find("<!-- screen: ") {
+        let (head, tail) = rest.split_at(at);
+        out.push_str(head);
+        let marker_end = tail.find("-->").unwrap() + 3;
+        let marker = &tail[..marker_end];
+        let spec: Vec<&str> = marker
+            .trim_start_matches("<!-- screen: ")
+            .trim_end_matches("-->")
+            .split_whitespace()
+            .collect();
+        let (keys, size) = (spec[0], spec[1]);
+        let (w, h) = size.split_once('x').unwrap();
+        let mut app = ui_support::file_app(&db, "Elena Petrova");
+        let keys = keys.replace('+', " ");
+        if keys != "portfolio" {
+            app.press(&keys);
+        }
+        let prefix = format!("{}/", dir.path().display());
+        let screen: String = render(&app, w.parse().unwrap(), h.parse().unwrap())
+            .replace(&prefix, "")
+            .lines()
+            .map(|l| l.trim_end().to_string() + "\n")
+            .collect();
+        let block_start = tail.find("```text\n").unwrap() + "```text\n".len();
+        let block_end = block_start + tail[block_start..].find("```").unwrap();
+        out.push_str(&tail[..block_start]);
+        out.push_str(&screen);
+        rest = &tail[block_end..];
+        seen += 1;
+    }
+    out.push_str(rest);
+    assert!(seen >= 2, "the README shows the workbench at 80x24 and 160x48");
+    if out != readme {
+        if std::env::var("UPDATE_GENERATED").is_ok_and(|v| v == "1") {
+            std::fs::write(&readme_path, &out).unwrap();
+        } else {
+            panic!("README.md's screens differ from the workbench: run `UPDATE_GENERATED=1 cargo test --test ui_render readme` and review the diff");
+        }
+    }
+}

@@ -373,8 +373,15 @@ impl Ui {
         let rows = |l: &Line| {
             crate::ui::draw::wrapped_rows(&l.spans.iter().map(|s| s.content.as_ref()).collect::<String>(), cols)
         };
-        let fixed: usize = lines.iter().chain(foot.iter()).map(rows).sum();
         let n = gaps.len();
+        // The first two gaps (and how many more) come before the whole next
+        // due item: on a short panel the item stays in the table's column.
+        let wanted_gaps = n.min(2) + usize::from(n > 2);
+        let fixed_rows = |foot: &[Line]| -> usize { lines.iter().chain(foot.iter()).map(rows).sum() };
+        if foot.len() > 1 && (inner.height as usize) < fixed_rows(&foot) + wanted_gaps {
+            foot.pop();
+        }
+        let fixed = fixed_rows(&foot);
         let spare = (inner.height as usize).saturating_sub(fixed);
         let room = if n > spare { spare.saturating_sub(1) } else { n };
         for (blocks, text) in gaps.iter().take(room) {
