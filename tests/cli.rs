@@ -535,3 +535,114 @@ fn completions_and_the_man_page_come_from_the_same_definitions_as_help() {
     let err = e.fails(&["completions", "tcsh"], 2);
     assert!(err.contains("possible values"), "{err}");
 }
+
+#[test]
+fn metrics_from_the_command_line_follow_the_forms_rules() {
+    let e = Env::new();
+    e.ok(&["demo"]);
+    let out = e.ok(&["metric", "Agentic"]);
+    assert!(
+        out.contains("Requests resolved without hand-off") && out.contains("below minimum viable"),
+        "{out}"
+    );
+    e.ok(&[
+        "metric",
+        "Agentic",
+        "add",
+        "Cost per ticket",
+        "--category",
+        "business",
+        "--unit",
+        "EUR",
+        "--baseline",
+        "4.2",
+        "--min",
+        "3",
+        "--target",
+        "2",
+        "--stretch",
+        "1.5",
+        "--lower-is-better",
+    ]);
+    let out = e.ok(&["metric", "Agentic", "set", "cost per t", "2.4"]);
+    assert!(out.contains("at minimum viable"), "{out}");
+    let json = e.ok(&["metric", "Agentic", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let m = v["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["metric"]["name"] == "Cost per ticket")
+        .unwrap();
+    assert_eq!(m["metric"]["current"], 2.4);
+    assert_eq!(m["standing"], "minimum");
+    // The form's rules: levels the metric's way, numbers, known categories.
+    let err = e.fails(
+        &[
+            "metric",
+            "Agentic",
+            "add",
+            "Bad",
+            "--category",
+            "business",
+            "--min",
+            "3",
+            "--target",
+            "2",
+        ],
+        1,
+    );
+    assert!(
+        err.contains("--target") && err.contains("below the minimum viable"),
+        "{err}"
+    );
+    let err = e.fails(&["metric", "Agentic", "add", "Bad", "--category", "nope"], 2);
+    assert!(
+        err.contains("use one of performance, business, user, operational"),
+        "{err}"
+    );
+    let err = e.fails(
+        &["metric", "Agentic", "add", "Bad", "--category", "user", "--min", "lots"],
+        2,
+    );
+    assert!(err.contains("'lots' is not a number"), "{err}");
+    let err = e.fails(&["metric", "Agentic", "set", "cost", "3"], 1);
+    assert!(err.contains("matches 2 metrics"), "{err}");
+    let err = e.fails(
+        &["metric", "Agentic", "add", "Cost per ticket", "--category", "user"],
+        1,
+    );
+    assert!(err.contains("already has a metric"), "{err}");
+    // Nothing was written by the refused commands; the audit trail has the rest.
+    assert_eq!(count(&e.db, "SELECT count(*) FROM metrics WHERE name = 'Bad'"), 0);
+    assert_eq!(
+        count(
+            &e.db,
+            "SELECT count(*) FROM audit_events WHERE entity = 'metric' AND actor = 'tester'"
+        ),
+        2,
+        "added and set"
+    );
+    e.ok(&["metric", "Agentic", "set", "Cost per ticket", "-"]);
+    assert!(e.ok(&["metric", "Agentic"]).contains("no value yet"));
+}
+
+#[test]
+fn playbook_show_prints_the_lenses() {
+    let e = Env::new();
+    let all = e.ok(&["playbook", "show"]);
+    let pb = lastmile::playbook::Playbook::builtin();
+    for l in &pb.lenses {
+        assert!(all.contains(&l.name), "{} missing:\n{all}", l.name);
+    }
+    let one = e.ok(&["playbook", "show", "--lens", "five-conditions"]);
+    assert!(
+        one.contains("Five production conditions") && one.contains("   5. End-user adoption"),
+        "{one}"
+    );
+    assert!(!one.contains("Readiness gaps"));
+    let json: serde_json::Value = serde_json::from_str(&e.ok(&["playbook", "show", "--json"])).unwrap();
+    assert_eq!(json["lenses"].as_array().unwrap().len(), pb.lenses.len());
+    let err = e.fails(&["playbook", "show", "--lens", "nope"], 2);
+    assert!(err.contains("use one of five-conditions"), "{err}");
+}

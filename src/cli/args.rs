@@ -65,6 +65,8 @@ pub enum Command {
     Assign(AssignArgs),
     /// Show a pilot's checklist, or set an item's state, owner or note
     Check(CheckArgs),
+    /// List a pilot's evaluation metrics, add one with its levels, or record its current value
+    Metric(MetricArgs),
     /// Score a dimension red/yellow/green, or print every rubric's result
     Score(ScoreArgs),
     /// Answer one question of any rubric in the playbook
@@ -88,6 +90,9 @@ pub enum Command {
     /// Put a backup in place of the database (refused while another
     /// lastmile has it open; the replaced file is kept beside it)
     Restore(RestoreArgs),
+    /// The playbook's reference lenses (the five production conditions, readiness gaps, ...)
+    #[command(subcommand)]
+    Playbook(PlaybookCmd),
     /// Print the workbench's keys in effect (the defaults and your config file's changes)
     Keys(KeysArgs),
     /// Print a shell completion script (see the README for where to put it)
@@ -101,6 +106,70 @@ pub struct CompletionsArgs {
     /// The shell to complete in
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct MetricArgs {
+    /// Pilot name or unique prefix
+    pub pilot: String,
+    #[command(subcommand)]
+    pub action: Option<MetricCmd>,
+    /// Print the list as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MetricCmd {
+    /// Add a metric: its category and levels (minimum viable, target, stretch)
+    Add {
+        /// The metric's name, e.g. "Tickets resolved without hand-off"
+        name: String,
+        /// performance, business, user or operational
+        #[arg(long)]
+        category: String,
+        /// Unit shown after values, e.g. % or min
+        #[arg(long, default_value = "")]
+        unit: String,
+        /// Where it stands today, before the pilot
+        #[arg(long, value_name = "X")]
+        baseline: Option<String>,
+        /// Minimum viable level
+        #[arg(long = "min", value_name = "X")]
+        minimum: Option<String>,
+        /// Target level
+        #[arg(long, value_name = "X")]
+        target: Option<String>,
+        /// Stretch level
+        #[arg(long, value_name = "X")]
+        stretch: Option<String>,
+        /// Current value, if measured already
+        #[arg(long, value_name = "X")]
+        current: Option<String>,
+        /// Lower values are better (minutes to resolve, error rate)
+        #[arg(long)]
+        lower_is_better: bool,
+    },
+    /// Record a metric's current value ("-" clears it)
+    Set {
+        /// The metric's name or unique prefix
+        name: String,
+        /// The value, e.g. 85, 0.25 or 92%
+        value: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlaybookCmd {
+    /// Print the lenses (all, or one with --lens)
+    Show {
+        /// One lens by key (e.g. five-conditions); the list names them
+        #[arg(long, value_name = "KEY")]
+        lens: Option<String>,
+        /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]

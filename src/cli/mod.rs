@@ -3,6 +3,7 @@
 
 pub mod args;
 mod exchange;
+mod metrics;
 mod output;
 mod pilots;
 mod scoring;
@@ -117,6 +118,45 @@ fn print_parse_error(e: &clap::Error) {
     };
 }
 
+/// `lastmile playbook show [--lens KEY] [--json]`: the reference lenses.
+fn playbook_cmd(pb: &Playbook, c: &args::PlaybookCmd) -> CliResult {
+    let args::PlaybookCmd::Show { lens, json } = c;
+    let shown: Vec<&crate::playbook::Lens> = match lens {
+        None => pb.lenses.iter().collect(),
+        Some(k) => match pb.lenses.iter().find(|l| l.key == k.trim()) {
+            Some(l) => vec![l],
+            None => {
+                return Err(CliError::Usage(format!(
+                    "the playbook has no lens '{}': use one of {}",
+                    crate::text::sanitize(k),
+                    pb.lenses.iter().map(|l| l.key.as_str()).collect::<Vec<_>>().join(", ")
+                )))
+            }
+        },
+    };
+    if *json {
+        output::print_json(&serde_json::json!({ "lenses": shown }))?;
+        return Ok(());
+    }
+    let mut out = String::new();
+    for (i, l) in shown.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let source = if l.source.is_empty() {
+            String::new()
+        } else {
+            format!(" (source {})", l.source)
+        };
+        out.push_str(&format!("{} [{}]{source}\n", l.name, l.key));
+        for (n, item) in l.items.iter().enumerate() {
+            out.push_str(&format!("  {:>2}. {item}\n", n + 1));
+        }
+    }
+    output::out!("{}", crate::text::sanitize_with(&out, true));
+    Ok(())
+}
+
 /// `lastmile completions SHELL`: a completion script from the clap
 /// definitions, so it always matches `--help`.
 fn completions(shell: clap_complete::Shell) -> CliResult {
@@ -209,6 +249,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Keys(a) => return keys(a.markdown),
         Command::Completions(a) => return completions(a.shell),
         Command::Man => return man(),
+        Command::Playbook(c) => return playbook_cmd(&playbook, c),
         _ => {}
     }
     // A restore replaces the file: it must not hold it open itself.
@@ -232,6 +273,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::People(c) => pilots::people(&mut ctx, c),
         Command::Assign(a) => pilots::assign(&mut ctx, a),
         Command::Check(a) => pilots::check(&mut ctx, a),
+        Command::Metric(a) => metrics::metric(&mut ctx, a),
         Command::Score(a) => scoring::score(&mut ctx, a),
         Command::Rubric(a) => scoring::rubric(&mut ctx, a),
         Command::Decide(a) => scoring::decide(&mut ctx, a),
@@ -241,7 +283,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Import(c) => exchange::import(&mut ctx, c),
         Command::Verify(a) => exchange::verify(&mut ctx, a),
         Command::Backup(a) => exchange::backup(&mut ctx, a),
-        Command::Restore(_) | Command::Keys(_) | Command::Completions(_) | Command::Man => {
+        Command::Restore(_) | Command::Keys(_) | Command::Completions(_) | Command::Man | Command::Playbook(_) => {
             unreachable!("handled before the store is opened")
         }
     }

@@ -304,7 +304,7 @@ pub struct MetricCategoryDef {
     pub examples: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Lens {
     pub key: String,

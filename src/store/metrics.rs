@@ -69,6 +69,8 @@ impl Tx<'_> {
         let name = validate_name("metric", &f.name)?;
         let unit = crate::text::clean_text("unit", &f.unit)?;
         let category = f.category.unwrap_or(MetricCategory::Performance);
+        crate::domain::metrics::check_levels(f)
+            .map_err(|(_, msg)| Error::invalid(format!("metric '{}': {msg}", sanitize(&name))))?;
         for v in [f.baseline, f.minimum, f.target, f.stretch, f.current]
             .into_iter()
             .flatten()

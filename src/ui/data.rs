@@ -491,7 +491,15 @@ impl PortfolioView {
 /// A sector's place when sorting: A to Z by the label the column shows.
 fn sector_rank(s: crate::domain::model::Sector) -> u64 {
     use crate::domain::model::Sector;
-    Sector::ALL.iter().filter(|o| o.label() < s.label()).count() as u64
+    // Worked out once: a sort reads it for every row.
+    static RANKS: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    let ranks = RANKS.get_or_init(|| {
+        Sector::ALL
+            .iter()
+            .map(|s| Sector::ALL.iter().filter(|o| o.label() < s.label()).count() as u64)
+            .collect()
+    });
+    ranks[s.index()]
 }
 
 #[cfg(test)]

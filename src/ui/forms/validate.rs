@@ -6,7 +6,7 @@ use crate::domain::model::{
     Criterion, Dimension, MetricCategory, MetricFields, NewDecision, Outcome, PilotFields, Rag, Sector, Status,
 };
 use crate::playbook::SELECTION_QUESTIONS;
-use crate::text::{sanitize, MAX_NAME_CHARS};
+use crate::text::MAX_NAME_CHARS;
 
 fn parse_num(form: &mut FormState, key: &str) -> Option<Option<f64>> {
     let raw = form
@@ -16,13 +16,10 @@ fn parse_num(form: &mut FormState, key: &str) -> Option<Option<f64>> {
     if raw.is_empty() {
         return Some(None);
     }
-    match raw.replace(',', "").trim_end_matches('%').trim().parse::<f64>() {
-        Ok(v) if v.is_finite() => Some(Some(v)),
-        _ => {
-            form.set_error(
-                key,
-                format!("'{}' is not a number: write it like 85 or 0.25", sanitize(&raw)),
-            );
+    match crate::domain::metrics::parse_level(&raw) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            form.set_error(key, e);
             None
         }
     }
@@ -139,15 +136,7 @@ impl FormState {
                     .collect();
                 let v = |i: usize| nums[i].flatten();
                 let higher = matches!(self.field("higher").map(|f| &f.value), Some(FieldValue::Toggle(true)));
-                if let (Some(min), Some(target)) = (v(1), v(2)) {
-                    if (higher && target < min) || (!higher && target > min) {
-                        self.set_error(
-                            "target",
-                            format!("the target is {} the minimum viable level: check the levels or flip 'higher is better'", if higher { "below" } else { "above" }),
-                        );
-                    }
-                }
-                FormOutput::Metric(MetricFields {
+                let fields = MetricFields {
                     category: MetricCategory::parse(self.field("category").map_or("", |f| f.choice_key())).ok(),
                     name: self
                         .field("name")
@@ -163,7 +152,11 @@ impl FormState {
                     target: v(2),
                     stretch: v(3),
                     current: v(4),
-                })
+                };
+                if let Err((key, msg)) = crate::domain::metrics::check_levels(&fields) {
+                    self.set_error(key, msg);
+                }
+                FormOutput::Metric(fields)
             }
             FormKind::Decision { .. } => {
                 let outcome = Outcome::parse(self.field("outcome").map_or("", |f| f.choice_key())).ok();

@@ -1,0 +1,170 @@
+//! `lastmile metric`: a pilot's evaluation metrics, from the command line,
+//! with the same rules as the workbench's metric form
+//! ([`crate::domain::metrics`]).
+
+use super::args::{MetricArgs, MetricCmd};
+use super::output::{outln, print_json, Table};
+use super::{CliError, CliResult, Ctx};
+use crate::domain::metrics::{check_levels, parse_level};
+use crate::domain::model::{Metric, MetricCategory, MetricFields, MetricStanding};
+use crate::playbook::rubric::fmt_num;
+use crate::text::sanitize;
+use crate::Error;
+
+pub fn metric(ctx: &mut Ctx, a: MetricArgs) -> CliResult {
+    let p = ctx.store.find_pilot(&a.pilot)?;
+    match a.action {
+        None => {
+            let list = ctx.store.metrics(p.id)?;
+            if a.json {
+                let rows: Vec<serde_json::Value> = list
+                    .iter()
+                    .map(|m| serde_json::json!({ "metric": m, "standing": m.standing() }))
+                    .collect();
+                print_json(&serde_json::json!({ "pilot": p.name, "metrics": rows }))?;
+                return Ok(());
+            }
+            if list.is_empty() {
+                outln!(
+                    "'{}' has no metrics yet: add one with 'lastmile metric PILOT add NAME --category C --min X --target X'.",
+                    sanitize(&p.name)
+                );
+                return Ok(());
+            }
+            outln!("{}", list_table(&list));
+            Ok(())
+        }
+        Some(MetricCmd::Add {
+            name,
+            category,
+            unit,
+            baseline,
+            minimum,
+            target,
+            stretch,
+            current,
+            lower_is_better,
+        }) => {
+            let level = |flag: &str, v: &Option<String>| -> Result<Option<f64>, CliError> {
+                match v {
+                    None => Ok(None),
+                    Some(raw) => parse_level(raw).map_err(|e| CliError::Usage(format!("--{flag}: {e}"))),
+                }
+            };
+            let fields = MetricFields {
+                category: Some(
+                    MetricCategory::parse(&category).map_err(|e| CliError::Usage(format!("--category: {e}")))?,
+                ),
+                name,
+                unit,
+                higher_is_better: !lower_is_better,
+                baseline: level("baseline", &baseline)?,
+                minimum: level("min", &minimum)?,
+                target: level("target", &target)?,
+                stretch: level("stretch", &stretch)?,
+                current: level("current", &current)?,
+            };
+            if let Err((field, msg)) = check_levels(&fields) {
+                let flag = if field == "target" { "--target" } else { "--stretch" };
+                return Err(CliError::Run(Error::invalid(format!("{flag}: {msg}"))));
+            }
+            ctx.store.write(|tx| tx.add_metric(p.id, &fields))?;
+            outln!(
+                "Added metric '{}' to '{}'.",
+                sanitize(fields.name.trim()),
+                sanitize(&p.name)
+            );
+            Ok(())
+        }
+        Some(MetricCmd::Set { name, value }) => {
+            let list = ctx.store.metrics(p.id)?;
+            let m = find_metric(&list, &name, &p.name)?;
+            let v = if value.trim() == "-" {
+                None
+            } else {
+                match parse_level(&value).map_err(CliError::Usage)? {
+                    Some(v) => Some(v),
+                    None => return Err(CliError::Usage("give a value, or - to clear it".into())),
+                }
+            };
+            ctx.store.write(|tx| tx.set_metric_current(m.id, m.revision, v))?;
+            let now = ctx.store.metric(m.id)?;
+            outln!(
+                "{}: now {} ({}).",
+                sanitize(&m.name),
+                v.map_or("no value".to_string(), |v| format!(
+                    "{}{}",
+                    fmt_num(v),
+                    sanitize(&m.unit)
+                )),
+                standing_label(now.standing())
+            );
+            Ok(())
+        }
+    }
+}
+
+/// A metric by exact name (case ignored) or unique prefix.
+fn find_metric<'a>(list: &'a [Metric], name: &str, pilot: &str) -> Result<&'a Metric, CliError> {
+    let want = name.trim().to_lowercase();
+    if let Some(m) = list.iter().find(|m| m.name.to_lowercase() == want) {
+        return Ok(m);
+    }
+    let hits: Vec<&Metric> = list
+        .iter()
+        .filter(|m| m.name.to_lowercase().starts_with(&want))
+        .collect();
+    match hits.as_slice() {
+        [m] => Ok(m),
+        [] => Err(CliError::Run(Error::not_found(format!(
+            "'{}' has no metric named '{}': list them with 'lastmile metric \"{}\"'",
+            sanitize(pilot),
+            sanitize(name),
+            sanitize(pilot)
+        )))),
+        many => Err(CliError::Run(Error::invalid(format!(
+            "'{}' matches {} metrics ({}): type more of the name",
+            sanitize(name),
+            many.len(),
+            many.iter().map(|m| sanitize(&m.name)).collect::<Vec<_>>().join(", ")
+        )))),
+    }
+}
+
+fn standing_label(s: MetricStanding) -> &'static str {
+    match s {
+        MetricStanding::NoData => "no value yet",
+        MetricStanding::BelowMinimum => "below minimum viable",
+        MetricStanding::Minimum => "at minimum viable",
+        MetricStanding::Target => "at target",
+        MetricStanding::Stretch => "at stretch",
+    }
+}
+
+fn list_table(list: &[Metric]) -> String {
+    let n = |v: Option<f64>| v.map_or("-".to_string(), fmt_num);
+    let mut t = Table::new(
+        &[
+            "METRIC", "CATEGORY", "UNIT", "BASELINE", "MIN", "TARGET", "STRETCH", "CURRENT", "STANDING",
+        ],
+        &[60, 22, 10, 10, 10, 10, 10, 10, 22],
+    );
+    for m in list {
+        t.row(vec![
+            format!(
+                "{}{}",
+                m.name,
+                if m.higher_is_better { "" } else { " (lower is better)" }
+            ),
+            m.category.label().to_string(),
+            m.unit.clone(),
+            n(m.baseline),
+            n(m.minimum),
+            n(m.target),
+            n(m.stretch),
+            n(m.current),
+            standing_label(m.standing()).to_string(),
+        ]);
+    }
+    t.render()
+}
