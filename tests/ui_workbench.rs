@@ -721,3 +721,30 @@ fn the_workbench_asks_who_you_are_and_remembers_it() {
         .iter()
         .any(|e| e.actor == "Elena Petrova"));
 }
+
+#[test]
+fn r_shows_the_lenses_of_the_phase_in_view_on_boards_and_in_the_workshop() {
+    let mut app = demo_app();
+    app.press("4 r");
+    assert_eq!(app.mode(), Mode::Reference);
+    let out = render(&app, 120, 40);
+    assert!(
+        out.contains("Reference: Hardening") && out.contains("Five production conditions"),
+        "{out}"
+    );
+    assert!(!out.contains("Readiness questions"), "{out}");
+    app.press("G");
+    assert!(render(&app, 120, 20).contains("Reference"), "the end is reachable");
+    app.press("esc 2 r");
+    let out = render(&app, 120, 40);
+    assert!(
+        out.contains("Readiness questions") && !out.contains("Five production conditions"),
+        "{out}"
+    );
+    // In the workshop review, r shows its phase's lenses, Esc goes back.
+    app.press("esc 4 W r");
+    assert_eq!(app.mode(), Mode::Reference);
+    assert!(render(&app, 120, 40).contains("Twelve-item"));
+    app.press("esc");
+    assert_eq!(app.mode(), Mode::Workshop);
+}

@@ -311,7 +311,18 @@ pub struct Lens {
     pub name: String,
     #[serde(default)]
     pub source: String,
+    /// The phases (keys) it belongs to, for the workbench's reference
+    /// panel; none means every phase.
+    #[serde(default)]
+    pub phases: Vec<String>,
     pub items: Vec<String>,
+}
+
+impl Lens {
+    /// Whether the lens belongs to `phase`.
+    pub fn applies_to(&self, phase: Phase) -> bool {
+        self.phases.is_empty() || self.phases.iter().any(|p| p == phase.key())
+    }
 }
 
 /// A checklist item template, flattened with its phase and section.
@@ -474,6 +485,9 @@ impl Playbook {
         }
         for l in &mut self.lenses {
             key("lens key", &l.key)?;
+            for p in &l.phases {
+                key("lens phase", p)?;
+            }
             text(&mut l.name);
             text(&mut l.source);
             texts(&mut l.items);
@@ -519,6 +533,11 @@ impl Playbook {
         for r in Role::ALL {
             if !self.roles.iter().any(|d| d.key == r.key()) {
                 return Err(format!("role '{}' is missing", r.key()));
+            }
+        }
+        for l in &self.lenses {
+            for p in &l.phases {
+                Phase::parse(p).map_err(|e| format!("lens '{}': {e}", l.key))?;
             }
         }
         let mut seen = HashSet::new();
@@ -907,6 +926,20 @@ mod tests {
         // Items copied into a pilot's checklist carry the clean text.
         let items = pb.items();
         assert!(items.iter().all(|i| !i.section.chars().any(crate::text::is_control)));
+    }
+
+    #[test]
+    fn lenses_belong_to_phases_named_as_the_playbook_names_them() {
+        let pb = Playbook::builtin();
+        let five = pb.lenses.iter().find(|l| l.key == "five-conditions").unwrap();
+        assert!(five.applies_to(Phase::Hardening) && !five.applies_to(Phase::Assessment));
+        let bad = DEFAULT_PLAYBOOK.replacen("phases = [\"hardening\"]", "phases = [\"harden\"]", 1);
+        let e = Playbook::parse(&bad, "p.toml").unwrap_err().to_string();
+        assert!(e.contains("lens 'five-conditions'") && e.contains("harden"), "{e}");
+        // No phases: every phase.
+        let all = DEFAULT_PLAYBOOK.replacen("phases = [\"hardening\"]\n", "", 1);
+        let pb = Playbook::parse(&all, "p.toml").unwrap();
+        assert!(Phase::ALL.iter().all(|p| pb.lenses[0].applies_to(*p)));
     }
 
     /// Keys are typed, stored and matched: one holding a control character

@@ -76,6 +76,7 @@ actions! {
     Undo => "undo";
     History => "history";
     Messages => "messages";
+    Reference => "reference";
     Export => "export";
     Import => "import";
     LoadDemo => "load-demo";

@@ -257,6 +257,29 @@ impl App {
         });
     }
 
+    /// Open the reference panel on the lenses of the phase in view: the
+    /// board's, the workshop's, else the current pilot's phase.
+    pub(crate) fn open_reference(&mut self) {
+        let phase = self
+            .overlays
+            .iter()
+            .rev()
+            .find_map(|o| match o {
+                Overlay::Workshop(w) => Some(w.phase),
+                _ => None,
+            })
+            .or(match self.screen {
+                Screen::Board(p) => Some(p),
+                _ => None,
+            })
+            .or_else(|| {
+                self.current_pilot()
+                    .and_then(|id| self.portfolio.row(id).map(|r| r.phase))
+            });
+        let state = super::lenses::LensesState::new(&self.playbook, phase);
+        self.overlays.push(Overlay::Lenses(state));
+    }
+
     /// Open the recent-changes / messages overlay.
     pub(crate) fn open_recent(&mut self, view: super::recent::RecentView) {
         use super::recent::{message_rows, RecentRow, RecentState};
@@ -516,6 +539,7 @@ impl App {
             Action::Undo => self.undo_last(),
             Action::History => self.open_recent(super::recent::RecentView::Changes),
             Action::Messages => self.open_recent(super::recent::RecentView::Messages),
+            Action::Reference => self.open_reference(),
             Action::Refresh => match self.reload_all() {
                 Ok(()) => self.info("reloaded from the database file"),
                 Err(e) => self.error(e.to_string()),

@@ -137,12 +137,10 @@ struct Derived {
     /// Each row's position in case-insensitive name order (the sort's tie
     /// breaker compares integers, not strings).
     name_rank: Vec<u32>,
-    wants: Wants,
 }
 
 /// The widest text of the columns whose width follows their content, over
-/// every row (measured once per load and per changed row, so drawing and
-/// scrolling never measure the portfolio).
+/// the rows on screen.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Wants {
     pub name: usize,
@@ -151,6 +149,14 @@ pub struct Wants {
 }
 
 impl Wants {
+    pub fn of<'a>(rows: impl Iterator<Item = &'a PilotRow>) -> Wants {
+        let mut w = Wants::default();
+        for r in rows {
+            w.widen(r);
+        }
+        w
+    }
+
     fn widen(&mut self, r: &PilotRow) {
         use crate::text::width;
         self.name = self.name.max(width(&r.name));
@@ -169,10 +175,6 @@ impl Derived {
         self.hay.clear();
         self.lower_name = rows.iter().map(|r| r.name.to_lowercase()).collect();
         self.rank_names(rows);
-        self.wants = Wants::default();
-        for r in rows {
-            self.wants.widen(r);
-        }
     }
     fn haystacks(&mut self, rows: &[PilotRow]) -> &[Utf32String] {
         if self.hay.len() != rows.len() {
@@ -201,7 +203,6 @@ impl Derived {
     }
     fn set(&mut self, i: usize, rows: &[PilotRow]) {
         let r = &rows[i];
-        self.wants.widen(r);
         let l = r.name.to_lowercase();
         if i < self.hay.len() {
             self.hay[i] = Utf32String::from(haystack(r).as_str());
@@ -307,11 +308,6 @@ pub struct PortfolioView {
 }
 
 impl PortfolioView {
-    /// The widest names, units and next-due texts (for column widths).
-    pub fn wants(&self) -> Wants {
-        self.derived.wants
-    }
-
     /// Replace every row (a full load), keeping the selection by pilot id.
     pub fn set_rows(&mut self, rows: Vec<PilotRow>) {
         let keep = self.selected_id();

@@ -198,6 +198,7 @@ impl Ui {
             Overlay::Workshop(w) => self.draw_workshop(f, area, w),
             Overlay::Summary(s) => self.draw_summary(f, area, s),
             Overlay::Recent(r) => self.page.set(r.draw(f, area, &self.config.theme).max(1)),
+            Overlay::Lenses(l) => l.draw(f, area, &self.config.theme),
         }
     }
 

@@ -35,6 +35,11 @@ impl App {
                 _ => {}
             },
             Overlay::Why(_) => self.why_action(a),
+            Overlay::Lenses(l) => {
+                if l.handle(a, self.ui.page.get().max(1)) == super::lenses::Outcome::Close {
+                    self.overlays.pop();
+                }
+            }
             Overlay::Recent(r) => match r.handle(a, self.ui.page.get().max(1)) {
                 super::recent::Outcome::Stay => {}
                 super::recent::Outcome::Close => {

@@ -22,6 +22,7 @@ pub mod forms;
 pub mod history;
 pub mod keymap;
 mod layers;
+pub mod lenses;
 mod mouse;
 pub mod overlay;
 pub mod pilot;

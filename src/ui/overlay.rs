@@ -276,6 +276,7 @@ pub enum Overlay {
     Workshop(WorkshopState),
     Summary(SummaryState),
     Recent(super::recent::RecentState),
+    Lenses(super::lenses::LensesState),
 }
 
 impl Overlay {
@@ -293,6 +294,7 @@ impl Overlay {
             Overlay::Workshop(_) => Mode::Workshop,
             Overlay::Summary(_) => Mode::Summary,
             Overlay::Recent(_) => Mode::Recent,
+            Overlay::Lenses(_) => Mode::Reference,
         }
     }
 

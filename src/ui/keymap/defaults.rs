@@ -67,6 +67,13 @@ pub(super) const DEFAULTS: &[(Mode, Action, &str, &str, &str)] = {
             "",
         ),
         (M::Global, A::Messages, "@", "reread this session's messages", ""),
+        (
+            M::Global,
+            A::Reference,
+            "r",
+            "reference: the playbook's lenses for the phase in view",
+            "",
+        ),
         (M::Global, A::Refresh, "ctrl-r f5", "reload from the database file", ""),
         //
         (M::Portfolio, A::Open, "enter", "open the pilot's detail", "open"),
@@ -234,6 +241,13 @@ pub(super) const DEFAULTS: &[(Mode, Action, &str, &str, &str)] = {
         (M::Workshop, A::Note, "e", "note or evidence", "note"),
         (M::Workshop, A::Back, "esc q", "end the review (summary)", "finish"),
         (M::Workshop, A::Help, "?", "help", ""),
+        (
+            M::Workshop,
+            A::Reference,
+            "r",
+            "reference: the lenses of this phase",
+            "reference",
+        ),
         (M::Workshop, A::Quit, "ctrl-c", "quit", ""),
         //
         (M::Summary, A::Decide, "D enter", "record the decision", "decide"),
@@ -267,6 +281,15 @@ pub(super) const DEFAULTS: &[(Mode, Action, &str, &str, &str)] = {
         (M::Recent, A::Open, "enter", "go to the pilot", "go there"),
         (M::Recent, A::Back, "esc q U @", "close", "close"),
         (M::Recent, A::Quit, "ctrl-c", "quit", ""),
+        //
+        (M::Reference, A::Up, "k up", "scroll up", ""),
+        (M::Reference, A::Down, "j down", "scroll down", ""),
+        (M::Reference, A::PageUp, "pgup ctrl-u", "page up", ""),
+        (M::Reference, A::PageDown, "pgdn ctrl-d space", "page down", ""),
+        (M::Reference, A::Top, "g home", "top", ""),
+        (M::Reference, A::Bottom, "G end", "end", ""),
+        (M::Reference, A::Back, "esc q r", "close", "close"),
+        (M::Reference, A::Quit, "ctrl-c", "quit", ""),
         //
         (M::Menu, A::Up, "k up", "move up", ""),
         (M::Menu, A::Down, "j down", "move down", ""),

@@ -48,6 +48,7 @@ modes! {
     Summary => "summary", "Workshop summary", false, false;
     Help => "help", "Help", false, false;
     Recent => "recent", "Recent changes and messages", false, false;
+    Reference => "reference", "Reference panel", false, false;
     Menu => "menu", "Menu", false, false;
     Confirm => "confirm", "Confirm", false, false;
     Filter => "filter", "Filter", false, true;

@@ -444,7 +444,13 @@ impl Ui {
     fn draw_table(&self, f: &mut Frame, area: Rect) {
         let t = &self.config.theme;
         let cols = columns(area.width);
-        let widths = widths(&cols, area.width, self.portfolio.wants());
+        // Widths from the rows on screen only: drawing never measures the
+        // whole portfolio.
+        let h = area.height.saturating_sub(1) as usize;
+        let p = &self.portfolio;
+        let off = p.scroll.window(p.view.len(), h);
+        let wants = crate::ui::data::Wants::of(p.view.iter().skip(off).take(h).map(|&i| &p.rows[i]));
+        let widths = widths(&cols, area.width, wants);
         // Header.
         let mut x = area.x;
         let mut header = Vec::new();
@@ -494,10 +500,7 @@ impl Ui {
             height: area.height.saturating_sub(1),
             ..area
         };
-        let h = body.height as usize;
         self.page.set(h.saturating_sub(1).max(1));
-        let p = &self.portfolio;
-        let off = p.scroll.window(p.view.len(), h);
         self.hits.borrow_mut().scroll_areas.push((body, ListTarget::Portfolio));
         let mut lines = Vec::with_capacity(h);
         for (n, &ri) in p.view.iter().enumerate().skip(off).take(h) {

@@ -62,6 +62,7 @@ impl App {
                 mode: Mode::Workshop,
                 scroll: 0,
             }),
+            Action::Reference => self.open_reference(),
             Action::Back => self.workshop_finish(),
             Action::Quit => self.quit = true,
             _ => {}
