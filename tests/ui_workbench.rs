@@ -748,3 +748,20 @@ fn r_shows_the_lenses_of_the_phase_in_view_on_boards_and_in_the_workshop() {
     app.press("esc");
     assert_eq!(app.mode(), Mode::Workshop);
 }
+
+#[test]
+fn the_selected_attention_line_is_shown_whole() {
+    let mut app = demo_app();
+    app.press("6 j");
+    let out = render(&app, 80, 24);
+    let flat: String = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Every line's text is cut at 80 columns; the selected one is whole.
+    let shown = out.lines().filter(|l| l.starts_with("  ") && l.contains('…')).count();
+    assert!(shown > 0, "rows are cut at 80 columns:\n{out}");
+    assert!(flat.contains("─ "), "a line in full under the list:\n{out}");
+    let first_item_texts = [
+        "Put the four owners in a recurring forum with a fixed cadence",
+        "Agree a one-number scorecard with a baseline and a target",
+    ];
+    assert!(first_item_texts.iter().any(|t| flat.contains(t)), "{out}");
+}

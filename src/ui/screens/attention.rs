@@ -245,6 +245,32 @@ impl Ui {
             height: area.height.saturating_sub(1),
             ..area
         };
+        // The selected line in full under the list (rows cut their text).
+        let area = if area.height >= 12 {
+            let foot = Rect {
+                y: area.y + area.height - 2,
+                height: 2,
+                ..area
+            };
+            if let Some(l) = lines.get(self.attention.scroll.selected) {
+                f.render_widget(
+                    Paragraph::new(Line::from(vec![
+                        Span::styled("─ ", t.border()),
+                        Span::styled(format!("{}: ", sanitize(&l.pilot)), t.title()),
+                        Span::raw(sanitize(&l.text)),
+                        Span::styled(format!(" · {}", l.when), t.muted()),
+                    ]))
+                    .wrap(Wrap { trim: true }),
+                    foot,
+                );
+            }
+            Rect {
+                height: area.height - 2,
+                ..area
+            }
+        } else {
+            area
+        };
         // Display rows: a heading before each group (kind, pilot, owner).
         let mut rows: Vec<Option<usize>> = Vec::new();
         let mut last: Option<String> = None;
