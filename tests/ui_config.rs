@@ -195,3 +195,23 @@ fn docs_keys_md_is_the_keymap() {
         &Keymap::default().markdown(),
     );
 }
+
+#[test]
+fn saving_the_name_keeps_the_rest_of_the_config_and_replaces_only_the_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, "mouse = false\n[keys.portfolio]\nsort = \"z\"\n").unwrap();
+    let mut c = Config::load_file(&path).unwrap();
+    c.save_name("Zoe Kim").unwrap();
+    c.save_name("Zoë Kim").unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(text.matches("name = ").count(), 1, "{text}");
+    assert_eq!(text.matches("# Who you are").count(), 1, "{text}");
+    let back = Config::load_file(&path).unwrap();
+    assert_eq!(back.name.as_deref(), Some("Zoë Kim"));
+    assert!(!back.mouse, "the other settings stay");
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().count() == 1,
+        "no temporary file is left"
+    );
+}

@@ -765,3 +765,93 @@ fn the_selected_attention_line_is_shown_whole() {
     ];
     assert!(first_item_texts.iter().any(|t| flat.contains(t)), "{out}");
 }
+
+#[test]
+fn two_changes_to_one_row_undo_one_after_the_other() {
+    let mut app = demo_app();
+    app.press("3 enter");
+    let pid = app.current_pilot().unwrap();
+    let item = app
+        .store()
+        .checklist(pid)
+        .unwrap()
+        .into_iter()
+        .find(|i| i.phase == Phase::Scaffolding && i.state == ItemState::Todo)
+        .unwrap();
+    while app.selected_item() != Some(item.id) {
+        app.press("j");
+    }
+    // To do -> Done -> Blocked, then undo both.
+    app.press("d b");
+    assert_eq!(app.store().item(item.id).unwrap().state, ItemState::Blocked);
+    app.press("u");
+    assert_eq!(
+        app.store().item(item.id).unwrap().state,
+        ItemState::Done,
+        "{:?}",
+        app.message()
+    );
+    app.press("u");
+    assert_eq!(
+        app.store().item(item.id).unwrap().state,
+        ItemState::Todo,
+        "{:?}",
+        app.message()
+    );
+    // A pilot's phase moved and its fields edited: both undo in turn.
+    let before = app.store().pilot(pid).unwrap();
+    app.press("1");
+    while app.current_pilot() != Some(pid) {
+        app.press("j");
+    }
+    app.press("]");
+    app.press("e");
+    app.type_text(" (renamed)");
+    app.press("ctrl-s");
+    assert_ne!(app.store().pilot(pid).unwrap().name, before.name);
+    app.press("u u");
+    let now = app.store().pilot(pid).unwrap();
+    assert_eq!(
+        (now.name.as_str(), now.phase),
+        (before.name.as_str(), before.phase),
+        "{:?}",
+        app.message()
+    );
+}
+
+#[test]
+fn undo_refuses_to_overwrite_someone_elses_later_change_and_moves_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    ui_support::demo_file(&db);
+    let mut app = ui_support::file_app(&db, "Elena Petrova");
+    let pid = app.current_pilot().unwrap();
+    app.press("o enter");
+    app.type_text("Zoe Kim");
+    app.press("enter");
+    // Someone else names another platform owner meanwhile.
+    let mut other = lastmile::store::Store::open(&db, lastmile::store::OpenMode::Existing, "Omar").unwrap();
+    let dan = other.write(|tx| tx.add_person("Dan Ode", "")).unwrap();
+    let seen = other
+        .owners(pid)
+        .unwrap()
+        .into_iter()
+        .find(|o| o.role == Role::Platform)
+        .map(|o| o.revision);
+    other
+        .write(|tx| tx.assign_owner(pid, Role::Platform, dan, seen))
+        .unwrap();
+    app.poll_changes();
+    app.press("u");
+    assert_eq!(
+        owner_of(&app, pid, Role::Platform).as_deref(),
+        Some("Dan Ode"),
+        "their change stays"
+    );
+    let msg = app.message().unwrap_or_default().to_string();
+    assert!(msg.contains("cannot undo") && msg.contains("Omar"), "{msg}");
+    // u goes on to the change before it (the person added).
+    app.press("u");
+    let msg = app.message().unwrap_or_default().to_string();
+    assert!(msg.contains("added Zoe Kim"), "{msg}");
+}

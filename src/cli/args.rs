@@ -132,19 +132,19 @@ pub enum MetricCmd {
         #[arg(long, default_value = "")]
         unit: String,
         /// Where it stands today, before the pilot
-        #[arg(long, value_name = "X")]
+        #[arg(long, value_name = "X", allow_hyphen_values = true)]
         baseline: Option<String>,
         /// Minimum viable level
-        #[arg(long = "min", value_name = "X")]
+        #[arg(long = "min", value_name = "X", allow_hyphen_values = true)]
         minimum: Option<String>,
         /// Target level
-        #[arg(long, value_name = "X")]
+        #[arg(long, value_name = "X", allow_hyphen_values = true)]
         target: Option<String>,
         /// Stretch level
-        #[arg(long, value_name = "X")]
+        #[arg(long, value_name = "X", allow_hyphen_values = true)]
         stretch: Option<String>,
         /// Current value, if measured already
-        #[arg(long, value_name = "X")]
+        #[arg(long, value_name = "X", allow_hyphen_values = true)]
         current: Option<String>,
         /// Lower values are better (minutes to resolve, error rate)
         #[arg(long)]
@@ -154,7 +154,8 @@ pub enum MetricCmd {
     Set {
         /// The metric's name or unique prefix
         name: String,
-        /// The value, e.g. 85, 0.25 or 92%
+        /// The value, e.g. 85, 0.25, -3 or 92%
+        #[arg(allow_hyphen_values = true)]
         value: String,
     },
 }

@@ -10,6 +10,20 @@ pub fn parse_level(raw: &str) -> Result<Option<f64>, String> {
     if t.is_empty() {
         return Ok(None);
     }
+    // A comma separates thousands ("1,200"); a decimal comma ("0,25")
+    // would be misread as 25, so it is refused.
+    let whole = t.trim_start_matches(['-', '+']).split('.').next().unwrap_or("");
+    let mut groups = whole.split(',');
+    let first = groups.next().unwrap_or("");
+    let thousands = groups.all(|g| g.len() == 3 && g.chars().all(|c| c.is_ascii_digit()));
+    if t.contains(',')
+        && (!thousands || first.is_empty() || first.len() > 3 || t.split('.').nth(1).is_some_and(|d| d.contains(',')))
+    {
+        return Err(format!(
+            "'{}' is not a number: write it like 85 or 0.25 (a comma only between thousands)",
+            crate::text::sanitize(t)
+        ));
+    }
     match t.replace(',', "").trim_end_matches('%').trim().parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(Some(v)),
         _ => Err(format!(
@@ -80,6 +94,9 @@ mod tests {
         assert_eq!(parse_level(""), Ok(None));
         assert!(parse_level("lots").unwrap_err().contains("not a number"));
         assert!(parse_level("inf").is_err());
+        assert!(parse_level("0,25").is_err(), "a decimal comma is not read as 25");
+        assert_eq!(parse_level("-5"), Ok(Some(-5.0)));
+        assert_eq!(parse_level("12,345,678.5"), Ok(Some(12_345_678.5)));
     }
 
     #[test]

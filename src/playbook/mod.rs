@@ -321,7 +321,7 @@ pub struct Lens {
 impl Lens {
     /// Whether the lens belongs to `phase`.
     pub fn applies_to(&self, phase: Phase) -> bool {
-        self.phases.is_empty() || self.phases.iter().any(|p| p == phase.key())
+        self.phases.is_empty() || self.phases.iter().any(|p| Phase::parse(p).is_ok_and(|p| p == phase))
     }
 }
 

@@ -59,6 +59,9 @@ pub struct Ui {
     /// The newest audit event already seen (others' newer ones are
     /// announced on the next poll).
     pub(crate) seen_event: i64,
+    /// The newest audit event when the session began: yours up to it are
+    /// from earlier sessions and listed by U from the audit trail.
+    pub(crate) session_start: i64,
     /// This session's changes, for undo and the history view.
     pub(crate) history: History,
     pub(crate) data_version: i64,
@@ -126,6 +129,7 @@ impl App {
             message: None,
             log: Vec::new(),
             seen_event: 0,
+            session_start: 0,
             history: History::default(),
             data_version: 0,
             last_poll: Instant::now(),
@@ -139,6 +143,7 @@ impl App {
         let mut app = App { store, ui };
         app.reload_all()?;
         app.seen_event = app.store.audit_events(None, 1)?.first().map_or(0, |e| e.id);
+        app.session_start = app.seen_event;
         if app.store.is_read_only() {
             app.info(format!(
                 "{} is read-only: you can look, but changes will be refused",
@@ -305,7 +310,8 @@ impl App {
         // audit trail: the session's own are listed above in words.
         match self.store.audit_events(None, 200) {
             Ok(events) => {
-                for e in events.into_iter().filter(|e| e.actor != me) {
+                let start = self.session_start;
+                for e in events.into_iter().filter(|e| e.actor != me || e.id <= start) {
                     let pilot = e
                         .pilot_id
                         .and_then(|p| self.portfolio.row(p).map(|r| crate::text::sanitize(&r.name)))
@@ -640,6 +646,14 @@ impl App {
             Ok(s) => {
                 self.store = s;
                 self.sync_file();
+                // Another file: its events are not news.
+                self.seen_event = self
+                    .store
+                    .audit_events(None, 1)
+                    .ok()
+                    .and_then(|e| e.first().map(|e| e.id))
+                    .unwrap_or(0);
+                self.session_start = self.seen_event;
                 self.store.check_in_background();
                 let reload = self.reload_all();
                 self.error(match reload {
@@ -702,10 +716,18 @@ impl App {
                     super::screens::detail::describe_event(&self.playbook, e, Some(&item))
                 )
             }
-        } else if by_one {
-            format!("{who} made {} changes ({list} lists them)", new.len())
         } else {
-            format!("{} changes by others ({list} lists them)", new.len())
+            // Only the newest 50 are read: more reads as "50 or more".
+            let n = if new.len() >= 50 {
+                "50 or more".to_string()
+            } else {
+                new.len().to_string()
+            };
+            if by_one {
+                format!("{who} made {n} changes ({list} lists them)")
+            } else {
+                format!("{n} changes by others ({list} lists them)")
+            }
         };
         self.info(text);
     }
@@ -870,7 +892,7 @@ impl Ui {
                     | Jump::Pilot { pilot_id } => Some(pilot_id),
                     Jump::Decision { decision_id } => self
                         .decisions
-                        .list
+                        .all
                         .iter()
                         .find(|d| d.id == decision_id)
                         .map(|d| d.pilot_id),

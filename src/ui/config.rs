@@ -118,18 +118,32 @@ impl Config {
             Err(e) => return Err(format!("cannot read the config file {}: {e}", path.display())),
         };
         let line = format!("name = {}\n", toml::Value::String(name.to_string()));
+        const HEADER: &str = "# Who you are: recorded on every change (lastmile asked once).";
+        let is_name = |l: &str| {
+            let t = l.trim_start().trim_start_matches('"');
+            t.strip_prefix("name")
+                .is_some_and(|rest| rest.trim_start_matches('"').trim_start().starts_with('='))
+        };
         let kept: String = old
             .lines()
-            .filter(|l| !l.trim_start().starts_with("name ") && !l.trim_start().starts_with("name="))
+            .filter(|l| !is_name(l) && l.trim() != HEADER)
             .map(|l| format!("{l}\n"))
             .collect();
-        let text = format!("# Who you are: recorded on every change (lastmile asked once).\n{line}{kept}");
+        let text = format!("{HEADER}\n{line}{kept}");
         // Never write a file lastmile could not read back.
         Config::parse(&text, &path.display().to_string())?;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| format!("cannot create the folder {}: {e}", dir.display()))?;
         }
-        std::fs::write(&path, text).map_err(|e| format!("cannot write the config file {}: {e}", path.display()))?;
+        // Written beside it, then renamed over it: a full disk or a crash
+        // never leaves a config file cut short.
+        let tmp = path.with_extension("toml.lastmile-tmp");
+        std::fs::write(&tmp, &text)
+            .and_then(|()| std::fs::rename(&tmp, &path))
+            .map_err(|e| {
+                let _ = std::fs::remove_file(&tmp);
+                format!("cannot write the config file {}: {e}", path.display())
+            })?;
         self.name = Some(name.to_string());
         self.path = Some(path.clone());
         Ok(path)

@@ -45,7 +45,10 @@ pub fn wrapped_rows(text: &str, cols: usize) -> usize {
         } else if w > cols {
             // A word longer than a row is broken across rows.
             rows += usize::from(used > 0) + (w - 1) / cols;
-            used = w % cols;
+            used = match w % cols {
+                0 => cols,
+                r => r,
+            };
         } else {
             rows += 1;
             used = w;

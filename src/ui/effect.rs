@@ -6,7 +6,7 @@
 //! saved and keeps what was typed otherwise.
 
 use super::app::App;
-use super::history::{Change, Step, Undo};
+use super::history::{Change, RowKey, RowRev, Step, Undo};
 use crate::domain::model::{ItemState, MetricFields, NewDecision, Phase, PilotFields, Role};
 use crate::playbook::READINESS_RUBRIC;
 use crate::text::{sanitize, truncate};
@@ -133,6 +133,12 @@ impl App {
     }
 
     fn remember(&mut self, pilot_id: Option<i64>, what: String, undo: Undo) {
+        self.remember_rows(pilot_id, what, undo, Vec::new());
+    }
+
+    /// Remember a change with the rows it wrote (their revisions before
+    /// and after), so undoing a later change can rebase this one.
+    fn remember_rows(&mut self, pilot_id: Option<i64>, what: String, undo: Undo, rows: Vec<RowRev>) {
         let pilot = pilot_id
             .and_then(|p| self.portfolio.row(p).map(|r| sanitize(&r.name)))
             .unwrap_or_default();
@@ -143,6 +149,7 @@ impl App {
             what,
             undo,
             at,
+            rows,
         });
     }
 
@@ -161,7 +168,7 @@ impl App {
                 self.store.write(|tx| tx.set_item_state(item_id, revision, state))?;
                 let rev = self.store.item(item_id)?.revision;
                 let text = short(&item.text, 40);
-                self.remember(
+                self.remember_rows(
                     Some(item.pilot_id),
                     format!("{text} → {}", state.label()),
                     Undo::Steps {
@@ -173,6 +180,7 @@ impl App {
                         restores: format!("{text} back to {}", item.state.label()),
                         partly: None,
                     },
+                    vec![row(RowKey::Item(item_id), item.revision, rev)],
                 );
                 self.refresh_pilot(item.pilot_id);
                 Ok(Applied::said(format!("{} {}", state.mark(), short(&item.text, 60))))
@@ -187,7 +195,7 @@ impl App {
                 let after = self.store.item(item_id)?;
                 let text = short(&item.text, 40);
                 let who = |o: &Option<String>| o.as_deref().map_or("nobody".to_string(), sanitize);
-                self.remember(
+                self.remember_rows(
                     Some(item.pilot_id),
                     format!("{text}: owner {}", who(&after.owner)),
                     Undo::Steps {
@@ -199,6 +207,7 @@ impl App {
                         restores: format!("{text}: owner back to {}", who(&item.owner)),
                         partly: None,
                     },
+                    vec![row(RowKey::Item(item_id), item.revision, after.revision)],
                 );
                 self.refresh_pilot(item.pilot_id);
                 Ok(Applied::said(format!("owner: {}", who(&after.owner))))
@@ -246,7 +255,7 @@ impl App {
                     rev: note_rev,
                     old: item.note.clone(),
                 });
-                self.remember(
+                self.remember_rows(
                     Some(item.pilot_id),
                     what,
                     Undo::Steps {
@@ -254,6 +263,7 @@ impl App {
                         restores,
                         partly: None,
                     },
+                    vec![row(RowKey::Item(item_id), item.revision, rev)],
                 );
                 self.refresh_pilot(item.pilot_id);
                 Ok(Applied::said(message))
@@ -266,7 +276,7 @@ impl App {
                 let before = self.store.pilot(pilot_id)?;
                 self.store.write(|tx| tx.set_phase(pilot_id, revision, phase))?;
                 let rev = self.store.pilot(pilot_id)?.revision;
-                self.remember(
+                self.remember_rows(
                     Some(pilot_id),
                     format!("moved to {}", phase.label()),
                     Undo::Steps {
@@ -278,6 +288,7 @@ impl App {
                         restores: format!("back in {}", before.phase.label()),
                         partly: None,
                     },
+                    vec![row(RowKey::Pilot(pilot_id), before.revision, rev)],
                 );
                 self.refresh_pilot(pilot_id);
                 Ok(Applied::said(format!(
@@ -297,7 +308,7 @@ impl App {
                     .write(|tx| tx.assign_owner(pilot_id, role, person_id, seen))?;
                 let new = self.owner_of(pilot_id, role)?;
                 let name = |o: &Option<(i64, String, i64)>| o.as_ref().map_or("nobody".to_string(), |o| sanitize(&o.1));
-                self.remember(
+                self.remember_rows(
                     Some(pilot_id),
                     format!("{}: {}", role.label(), name(&new)),
                     Undo::Steps {
@@ -305,10 +316,16 @@ impl App {
                             pilot_id,
                             role,
                             old: old.as_ref().map(|o| o.0),
+                            seen: new.as_ref().map(|o| o.2),
                         }],
                         restores: format!("{} back to {}", role.label(), name(&old)),
                         partly: None,
                     },
+                    vec![RowRev {
+                        key: RowKey::Owner(pilot_id, role),
+                        from: old.as_ref().map(|o| o.2),
+                        to: new.as_ref().map(|o| o.2),
+                    }],
                 );
                 self.refresh_pilot(pilot_id);
                 Ok(Applied::said(format!("{}: {}", role.label(), name(&new))))
@@ -321,18 +338,24 @@ impl App {
                 let old = self.owner_of(pilot_id, role)?;
                 self.store.write(|tx| tx.unassign_owner(pilot_id, role, revision))?;
                 let who = old.as_ref().map_or("nobody".to_string(), |o| sanitize(&o.1));
-                self.remember(
+                self.remember_rows(
                     Some(pilot_id),
                     format!("{} removed ({who})", role.label()),
                     Undo::Steps {
                         steps: vec![Step::Role {
                             pilot_id,
                             role,
-                            old: old.map(|o| o.0),
+                            old: old.as_ref().map(|o| o.0),
+                            seen: None,
                         }],
                         restores: format!("{} back to {who}", role.label()),
                         partly: None,
                     },
+                    vec![RowRev {
+                        key: RowKey::Owner(pilot_id, role),
+                        from: old.as_ref().map(|o| o.2),
+                        to: None,
+                    }],
                 );
                 self.refresh_pilot(pilot_id);
                 Ok(Applied::said(format!("{} removed", role.label())))
@@ -378,7 +401,7 @@ impl App {
                 self.store.write(|tx| tx.update_pilot(pilot_id, revision, &fields))?;
                 let rev = self.store.pilot(pilot_id)?.revision;
                 if rev != before.revision {
-                    self.remember(
+                    self.remember_rows(
                         Some(pilot_id),
                         "inventory fields edited".into(),
                         Undo::Steps {
@@ -390,6 +413,7 @@ impl App {
                             restores: "the inventory fields as they were".into(),
                             partly: None,
                         },
+                        vec![row(RowKey::Pilot(pilot_id), before.revision, rev)],
                     );
                 }
                 self.refresh_pilot(pilot_id);
@@ -418,18 +442,20 @@ impl App {
                     .write(|tx| tx.set_metric_current(metric_id, revision, value))?;
                 let num = |v: Option<f64>| v.map_or("no value".to_string(), crate::playbook::rubric::fmt_num);
                 let name = short(&m.name, 40);
-                self.remember(
+                let rev = self.store.metric(metric_id)?.revision;
+                self.remember_rows(
                     Some(m.pilot_id),
                     format!("{name} now {}", num(value)),
                     Undo::Steps {
                         steps: vec![Step::MetricCurrent {
                             metric_id,
-                            rev: revision + 1,
+                            rev,
                             old: m.current,
                         }],
                         restores: format!("{name} back to {}", num(m.current)),
                         partly: None,
                     },
+                    vec![row(RowKey::Metric(metric_id), m.revision, rev)],
                 );
                 self.refresh_pilot(m.pilot_id);
                 Ok(Applied::said("metric value saved"))
@@ -558,6 +584,10 @@ impl App {
                     rubric: rubric_key.into(),
                     question: q.clone(),
                     old: c.answer.clone(),
+                    new: answers
+                        .iter()
+                        .find(|(k, _)| k == q)
+                        .map_or(String::new(), |(_, a)| a.clone()),
                 })
             })
             .collect();
@@ -643,6 +673,12 @@ impl App {
         match self.replay(&steps) {
             Ok(()) => {
                 self.history.take(i);
+                // The change this undo restored now expects the row as
+                // the undo left it.
+                for r in &change.rows {
+                    let now = self.revision_of(r.key);
+                    self.history.rebase(r.key, r.from, now);
+                }
                 let on = if change.pilot.is_empty() {
                     String::new()
                 } else {
@@ -659,30 +695,59 @@ impl App {
                     }
                 }
             }
-            Err(e) => self.fail(e),
+            Err(e) => {
+                // It cannot apply any more (someone changed the row since):
+                // drop it, so u goes on to the change before it.
+                self.history.take(i);
+                let conflict = matches!(e, crate::Error::Conflict(_));
+                self.fail(e);
+                if conflict {
+                    let msg = self.message().unwrap_or_default().to_string();
+                    self.error(format!("cannot undo {}: {msg}", change.describe()));
+                }
+            }
         }
     }
 
     /// Apply inverse steps in one transaction, each against the revision
-    /// it left (a change by someone else since is a conflict).
+    /// it expects (a change by someone else since is a conflict).
     fn replay(&mut self, steps: &[Step]) -> crate::Result<()> {
-        let playbook = self.playbook.clone();
-        let mut owners_rev = Vec::with_capacity(steps.len());
+        let playbook = self.ui.playbook.clone();
+        // Scores carry no revision: the answer must still be ours.
         for s in steps {
-            owners_rev.push(match s {
-                Step::Role { pilot_id, role, .. } => self.owner_of(*pilot_id, *role)?.map(|o| o.2),
-                _ => None,
-            });
+            if let Step::Score {
+                pilot_id,
+                rubric,
+                question,
+                new,
+                ..
+            } = s
+            {
+                let now = self.store.current_answers(*pilot_id, rubric)?;
+                if let Some(c) = now.get(question).filter(|c| !c.answer.eq_ignore_ascii_case(new)) {
+                    return Err(crate::Error::Conflict(crate::error::Conflict {
+                        what: format!("the {} score", sanitize(question)),
+                        current: sanitize(&c.answer),
+                        by: c.scorer.clone(),
+                        at: c.scored_at.clone(),
+                    }));
+                }
+            }
         }
         self.store.write(|tx| {
-            for (s, seen) in steps.iter().zip(owners_rev.iter()) {
+            for s in steps {
                 match s {
                     Step::ItemState { item_id, rev, old } => tx.set_item_state(*item_id, *rev, *old)?,
                     Step::ItemOwner { item_id, rev, old } => tx.set_item_owner(*item_id, *rev, *old)?,
                     Step::ItemNote { item_id, rev, old } => tx.set_item_note(*item_id, *rev, old)?,
                     Step::Phase { pilot_id, rev, old } => tx.set_phase(*pilot_id, *rev, *old)?,
                     Step::Pilot { pilot_id, rev, old } => tx.update_pilot(*pilot_id, *rev, old)?,
-                    Step::Role { pilot_id, role, old } => match (old, seen) {
+                    Step::Role {
+                        pilot_id,
+                        role,
+                        old,
+                        seen,
+                    } => match (old, seen) {
                         (Some(p), _) => tx.assign_owner(*pilot_id, *role, *p, *seen)?,
                         (None, Some(rev)) => tx.unassign_owner(*pilot_id, *role, *rev)?,
                         (None, None) => {}
@@ -692,6 +757,7 @@ impl App {
                         rubric,
                         question,
                         old,
+                        ..
                     } => {
                         let r = playbook
                             .rubric(rubric)
@@ -710,6 +776,16 @@ impl App {
             }
             Ok(())
         })
+    }
+
+    /// A row's revision now (`None`: the row is gone, or an owner unset).
+    fn revision_of(&self, key: RowKey) -> Option<i64> {
+        match key {
+            RowKey::Item(id) => self.store.item(id).ok().map(|i| i.revision),
+            RowKey::Pilot(id) => self.store.pilot(id).ok().map(|p| p.revision),
+            RowKey::Metric(id) => self.store.metric(id).ok().map(|m| m.revision),
+            RowKey::Owner(p, role) => self.owner_of(p, role).ok().flatten().map(|o| o.2),
+        }
     }
 
     /// Bring a pilot into view on the current screen (the undo's jump).
@@ -738,5 +814,14 @@ impl App {
             }
         }
         self.ensure_loaded();
+    }
+}
+
+/// A row written by a change, from one revision to another.
+fn row(key: RowKey, from: i64, to: i64) -> RowRev {
+    RowRev {
+        key,
+        from: Some(from),
+        to: Some(to),
     }
 }

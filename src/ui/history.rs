@@ -36,22 +36,81 @@ pub enum Step {
         rev: i64,
         old: PilotFields,
     },
+    /// Put back `old` as the owner in `role`; `seen` is the owner row's
+    /// revision the change left (none when it removed the owner), so a
+    /// change by someone else since is a conflict.
     Role {
         pilot_id: i64,
         role: Role,
         old: Option<i64>,
+        seen: Option<i64>,
     },
+    /// Answer `question` with `old` again, if it still reads `new` (scores
+    /// carry no revision: the answer itself is compared).
     Score {
         pilot_id: i64,
         rubric: String,
         question: String,
         old: String,
+        new: String,
     },
     MetricCurrent {
         metric_id: i64,
         rev: i64,
         old: Option<f64>,
     },
+}
+
+/// A row a change wrote, for optimistic concurrency across undo steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKey {
+    Item(i64),
+    Pilot(i64),
+    Metric(i64),
+    Owner(i64, Role),
+}
+
+/// The revision of `key` before a change and after it (`None`: no row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowRev {
+    pub key: RowKey,
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+}
+
+impl Step {
+    /// The row this step writes.
+    pub fn key(&self) -> Option<RowKey> {
+        Some(match self {
+            Step::ItemState { item_id, .. } | Step::ItemOwner { item_id, .. } | Step::ItemNote { item_id, .. } => {
+                RowKey::Item(*item_id)
+            }
+            Step::Phase { pilot_id, .. } | Step::Pilot { pilot_id, .. } => RowKey::Pilot(*pilot_id),
+            Step::MetricCurrent { metric_id, .. } => RowKey::Metric(*metric_id),
+            Step::Role { pilot_id, role, .. } => RowKey::Owner(*pilot_id, *role),
+            Step::Score { .. } => return None,
+        })
+    }
+
+    /// The row's revision moved from `old` to `new` (an undo of a later
+    /// change put back what this step expects): expect `new` instead.
+    fn rebase(&mut self, old: Option<i64>, new: Option<i64>) {
+        let shift = |rev: &mut i64| {
+            if let (Some(o), Some(n)) = (old, new) {
+                *rev += n - o;
+            }
+        };
+        match self {
+            Step::ItemState { rev, .. }
+            | Step::ItemOwner { rev, .. }
+            | Step::ItemNote { rev, .. }
+            | Step::Phase { rev, .. }
+            | Step::Pilot { rev, .. }
+            | Step::MetricCurrent { rev, .. } => shift(rev),
+            Step::Role { seen, .. } => *seen = new,
+            Step::Score { .. } => {}
+        }
+    }
 }
 
 /// How a change can be undone.
@@ -80,6 +139,8 @@ pub struct Change {
     pub undo: Undo,
     /// When, as the audit trail stamps it (RFC 3339, UTC).
     pub at: String,
+    /// The rows it wrote, with their revisions before and after.
+    pub rows: Vec<RowRev>,
 }
 
 impl Change {
@@ -124,6 +185,24 @@ impl History {
         (i < self.changes.len()).then(|| self.changes.remove(i))
     }
 
+    /// An undo moved `key` from revision `old` (what the undone change had
+    /// started from) to `new`: a change that left the row at `old` is the
+    /// one it restored, so its steps now expect `new`. Changes that left
+    /// the row elsewhere keep expecting that, and conflict.
+    pub fn rebase(&mut self, key: RowKey, old: Option<i64>, new: Option<i64>) {
+        for c in &mut self.changes {
+            let Some(r) = c.rows.iter_mut().find(|r| r.key == key && r.to == old) else {
+                continue;
+            };
+            r.to = new;
+            if let Undo::Steps { steps, .. } = &mut c.undo {
+                for s in steps.iter_mut().filter(|s| s.key() == Some(key)) {
+                    s.rebase(old, new);
+                }
+            }
+        }
+    }
+
     /// Newest first.
     pub fn recent(&self) -> impl Iterator<Item = &Change> {
         self.changes.iter().rev()
@@ -149,6 +228,7 @@ mod tests {
             what: what.into(),
             undo: Undo::Never("test".into()),
             at: String::new(),
+            rows: vec![],
         }
     }
 
@@ -180,5 +260,41 @@ mod tests {
         assert_eq!(h.len(), KEPT);
         assert_eq!(h.recent().next().unwrap().what, (KEPT + 4).to_string());
         assert_eq!(h.take(0).unwrap().what, "5");
+    }
+
+    #[test]
+    fn an_undo_rebases_the_change_it_restored_and_only_that_one() {
+        let step = |rev| Step::ItemState {
+            item_id: 7,
+            rev,
+            old: ItemState::Todo,
+        };
+        let key = RowKey::Item(7);
+        let mut h = History::default();
+        for (from, to) in [(1, 2), (2, 3)] {
+            h.push(Change {
+                rows: vec![RowRev {
+                    key,
+                    from: Some(from),
+                    to: Some(to),
+                }],
+                undo: Undo::Steps {
+                    steps: vec![step(to)],
+                    restores: String::new(),
+                    partly: None,
+                },
+                ..change(Some(1), "x")
+            });
+        }
+        // The newer change (2 -> 3) is undone: the row is now at 4.
+        h.take(1);
+        h.rebase(key, Some(2), Some(4));
+        match &h.get(0).unwrap().undo {
+            Undo::Steps { steps, .. } => assert_eq!(steps[0], step(4)),
+            _ => unreachable!(),
+        }
+        // A change that left the row elsewhere is not touched.
+        h.rebase(key, Some(9), Some(10));
+        assert_eq!(h.get(0).unwrap().rows[0].to, Some(4));
     }
 }

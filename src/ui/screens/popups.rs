@@ -50,7 +50,13 @@ impl Ui {
         let inner = self.popup(f, r, &format!("Help: {} (j/k scroll, Esc closes)", mode.label()));
         // Rows once wrapped, so the end of the help can be reached.
         let cols = (inner.width as usize).max(1);
-        let rows: usize = lines.iter().map(|l| l.width().div_ceil(cols).max(1)).sum();
+        let rows: usize = lines
+            .iter()
+            .map(|l| {
+                let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+                crate::ui::draw::wrapped_rows(&text, cols)
+            })
+            .sum();
         let max = rows.saturating_sub(inner.height as usize);
         self.scroll_max.set(max);
         f.render_widget(

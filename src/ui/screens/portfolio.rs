@@ -486,8 +486,9 @@ impl Ui {
                         SortKey::Dimension(d.index()),
                     ));
                 }
+                // The last letter's space becomes the column's separator.
                 header.pop();
-                header.push(Span::raw("  "));
+                header.push(Span::raw(" "));
             } else {
                 header.push(Span::styled(fit(&title, *w as usize), t.header()));
                 header.push(Span::raw(" "));
