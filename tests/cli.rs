@@ -623,6 +623,10 @@ fn metrics_from_the_command_line_follow_the_forms_rules() {
         2,
         "added and set"
     );
+    // Negative values are values; a decimal comma is refused, not read as 25.
+    e.ok(&["metric", "Agentic", "set", "Cost per ticket", "-0.5"]);
+    let err = e.fails(&["metric", "Agentic", "set", "Cost per ticket", "0,25"], 2);
+    assert!(err.contains("a comma only between thousands"), "{err}");
     e.ok(&["metric", "Agentic", "set", "Cost per ticket", "-"]);
     assert!(e.ok(&["metric", "Agentic"]).contains("no value yet"));
 }
