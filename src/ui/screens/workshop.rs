@@ -159,13 +159,17 @@ impl Ui {
             Constraint::Length(2),
         ])
         .areas(area);
+        // The pilot's name gives way first, with an ellipsis, so the phase
+        // and the count stay readable on a narrow terminal.
+        let meta = format!("{} · {} min · {} answered", w.phase.label(), mins, w.answered.len());
+        let room = (title.width as usize).saturating_sub(17 + 4 + crate::text::width(&meta));
         let head = Line::from(vec![
             Span::styled(" WORKSHOP REVIEW ", t.selected()),
-            Span::styled(format!("  {}  ", sanitize(&d.pilot.name)), t.title()),
             Span::styled(
-                format!("{} · {} min · {} answered", w.phase.label(), mins, w.answered.len()),
-                t.muted(),
+                format!("  {}  ", truncate(&sanitize(&d.pilot.name), room.max(8))),
+                t.title(),
             ),
+            Span::styled(meta, t.muted()),
         ]);
         f.render_widget(Paragraph::new(head), title);
         // The bar is how much of the checklist is closed (full when all
@@ -318,6 +322,8 @@ impl Ui {
             Span::raw(" owner   "),
             Span::styled(format!(" {} ", k(Action::Note)), t.selected()),
             Span::raw(" note   "),
+            Span::styled(format!(" {} ", k(Action::Reference)), t.selected()),
+            Span::raw(" reference   "),
             Span::styled(format!(" {} ", k(Action::Back)), t.selected()),
             Span::raw(" finish"),
         ]);
