@@ -855,3 +855,21 @@ fn undo_refuses_to_overwrite_someone_elses_later_change_and_moves_on() {
     let msg = app.message().unwrap_or_default().to_string();
     assert!(msg.contains("added Zoe Kim"), "{msg}");
 }
+
+#[test]
+fn a_long_confirmation_is_shown_to_its_last_word() {
+    let mut app = demo_app();
+    app.press("4 down D g tab tab tab");
+    app.type_text("Targets met; gaps have named owners");
+    app.press("tab enter");
+    app.type_text("kofi");
+    app.press("enter ctrl-s");
+    assert_eq!(app.mode(), Mode::Confirm);
+    for (w, h) in [(80, 24), (120, 36)] {
+        let out = render(&app, w, h);
+        assert!(
+            out.contains("Record this decision?") && out.contains("superseded."),
+            "the question to its last word at {w}x{h}:\n{out}"
+        );
+    }
+}

@@ -74,8 +74,6 @@ pub struct Ui {
     pub(crate) filtering: bool,
     /// Rows in the last drawn main list, for page up / down.
     pub(crate) page: std::cell::Cell<usize>,
-    /// How far the last drawn help can scroll (its end, for G).
-    pub(crate) scroll_max: std::cell::Cell<usize>,
 }
 
 /// What the status bar says about the file, refreshed when it changes
@@ -138,7 +136,6 @@ impl App {
             hits: RefCell::new(Hits::default()),
             filtering: false,
             page: std::cell::Cell::new(10),
-            scroll_max: std::cell::Cell::new(0),
         };
         let mut app = App { store, ui };
         app.reload_all()?;
@@ -520,7 +517,7 @@ impl App {
         match a {
             Action::Help => {
                 let mode = self.mode();
-                self.overlays.push(Overlay::Help { mode, scroll: 0 });
+                self.overlays.push(Overlay::Help(super::help::HelpState::new(mode)));
             }
             Action::NextScreen | Action::PrevScreen => {
                 let cur = self.screen.tab().or(self.detail.from).unwrap_or(0);

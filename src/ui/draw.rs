@@ -190,10 +190,10 @@ impl Ui {
 
     fn draw_layer(&self, f: &mut Frame, area: Rect, o: &Overlay) {
         match o {
-            Overlay::Help { mode, scroll } => self.draw_help(f, area, *mode, *scroll),
+            Overlay::Help(h) => h.draw(f, area, self),
             Overlay::Why(w) => self.draw_why(f, area, w),
             Overlay::Menu(m) => self.draw_menu(f, area, m),
-            Overlay::Confirm(c) => self.draw_confirm(f, area, c),
+            Overlay::Confirm(c) => c.draw(f, area, self),
             Overlay::Prompt(p) => self.draw_prompt(f, area, p),
             Overlay::Editor(e) => self.draw_editor(f, area, e),
             Overlay::Picker(p) => self.draw_picker(f, area, p),

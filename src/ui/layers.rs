@@ -18,22 +18,11 @@ impl App {
     pub(crate) fn overlay_action(&mut self, a: Action) {
         let Some(top) = self.ui.overlays.last_mut() else { return };
         match top {
-            Overlay::Help { scroll, .. } => match a {
-                Action::Up => *scroll = (*scroll).min(self.ui.scroll_max.get()).saturating_sub(1),
-                Action::Down => *scroll = (*scroll + 1).min(self.ui.scroll_max.get()),
-                Action::PageUp => {
-                    *scroll = (*scroll)
-                        .min(self.ui.scroll_max.get())
-                        .saturating_sub(self.ui.page.get())
-                }
-                Action::PageDown => *scroll = (*scroll + self.ui.page.get()).min(self.ui.scroll_max.get()),
-                Action::Top => *scroll = 0,
-                Action::Bottom => *scroll = self.ui.scroll_max.get(),
-                Action::Back | Action::Help => {
+            Overlay::Help(h) => {
+                if h.handle(a, self.ui.page.get().max(1)) == super::help::Outcome::Close {
                     self.overlays.pop();
                 }
-                _ => {}
-            },
+            }
             Overlay::Why(_) => self.why_action(a),
             Overlay::Lenses(l) => {
                 if l.handle(a, self.ui.page.get().max(1)) == super::lenses::Outcome::Close {
@@ -64,16 +53,15 @@ impl App {
                 }
                 _ => {}
             },
-            Overlay::Confirm(_) => match a {
-                Action::Yes => {
-                    if let Some(Overlay::Confirm(c)) = self.overlays.pop() {
-                        self.confirmed(c.pending);
-                    }
+            Overlay::Confirm(c) => match c.handle(a) {
+                super::confirm::Outcome::Yes(pending) => {
+                    self.overlays.pop();
+                    self.confirmed(pending);
                 }
-                Action::No | Action::Back => {
+                super::confirm::Outcome::No => {
                     self.overlays.pop();
                 }
-                _ => {}
+                super::confirm::Outcome::Stay => {}
             },
             Overlay::Prompt(p) => match a {
                 Action::Submit => self.prompt_submit(),

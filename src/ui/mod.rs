@@ -14,11 +14,13 @@
 pub mod action;
 pub mod app;
 pub mod config;
+pub mod confirm;
 pub mod data;
 pub mod draw;
 pub mod effect;
 pub mod files;
 pub mod forms;
+pub mod help;
 pub mod history;
 pub mod keymap;
 mod layers;

@@ -113,12 +113,7 @@ pub struct MenuState {
     pub purpose: MenuPurpose,
 }
 
-#[derive(Debug, Clone)]
-pub struct ConfirmState {
-    pub title: String,
-    pub message: String,
-    pub pending: Pending,
-}
+pub use super::confirm::ConfirmState;
 
 #[derive(Debug, Clone)]
 pub struct PromptState {
@@ -265,7 +260,7 @@ pub struct SummaryState {
 /// One layer over the screen.
 #[derive(Debug, Clone)]
 pub enum Overlay {
-    Help { mode: Mode, scroll: usize },
+    Help(super::help::HelpState),
     Why(WhyState),
     Menu(MenuState),
     Confirm(ConfirmState),
@@ -283,7 +278,7 @@ impl Overlay {
     /// The keymap the layer reads keys with.
     pub fn mode(&self) -> Mode {
         match self {
-            Overlay::Help { .. } => Mode::Help,
+            Overlay::Help(_) => Mode::Help,
             Overlay::Why(_) => Mode::Why,
             Overlay::Menu(_) => Mode::Menu,
             Overlay::Confirm(_) => Mode::Confirm,

@@ -1,12 +1,13 @@
-//! Drawing the small layers: help, menus, confirmations, prompts, the note
-//! editor and the person picker.
+//! Drawing the small layers: menus, prompts, the note editor and the
+//! person picker (help, confirmations, recent changes and the reference
+//! panel are components of their own: `ui::help`, `ui::confirm`,
+//! `ui::recent`, `ui::lenses`).
 
 use crate::text::{sanitize, truncate, width};
 use crate::ui::app::ListTarget;
 use crate::ui::app::Ui;
 use crate::ui::draw::{centered, fit};
-use crate::ui::keymap::Mode;
-use crate::ui::overlay::{ConfirmState, EditorState, MenuState, PickerState, PromptState};
+use crate::ui::overlay::{EditorState, MenuState, PickerState, PromptState};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -14,59 +15,6 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 impl Ui {
-    /// Help for the current screen, generated from the keymap.
-    pub(crate) fn draw_help(&self, f: &mut Frame, area: Rect, mode: Mode, scroll: usize) {
-        let t = &self.config.theme;
-        let mut lines = Vec::new();
-        let sections = self.config.keymap.help(mode);
-        let key_w = sections
-            .iter()
-            .flat_map(|(_, v)| v.iter().map(|(k, _)| width(k)))
-            .max()
-            .unwrap_or(6)
-            .min(22);
-        for (title, entries) in &sections {
-            lines.push(Line::from(Span::styled(title.to_string(), t.header())));
-            for (k, d) in entries {
-                lines.push(Line::from(vec![
-                    Span::styled(format!("  {} ", fit(k, key_w)), t.key()),
-                    Span::raw(d.to_string()),
-                ]));
-            }
-            lines.push(Line::raw(""));
-        }
-        lines.push(Line::from(Span::styled(
-            "Marks: R Y G · ratings (· unscored) · ✗ not ready, ! at risk, ✓ ready · [ ] to do [~] doing [x] done [-] n/a [!] blocked · ◆ gate · d37! overdue",
-            t.muted(),
-        )));
-        let src = match &self.config.path {
-            Some(p) => format!("Keys and colours come from {}", sanitize(&p.display().to_string())),
-            None => "Keys and colours can be changed in a config file: see assets/config.example.toml (LASTMILE_CONFIG sets its path)".into(),
-        };
-        lines.push(Line::from(Span::styled(src, t.muted())));
-        let w = area.width.saturating_sub(4).min(96);
-        let h = (lines.len() as u16 + 2).min(area.height);
-        let r = centered(area, w, h);
-        let inner = self.popup(f, r, &format!("Help: {} (j/k scroll, Esc closes)", mode.label()));
-        // Rows once wrapped, so the end of the help can be reached.
-        let cols = (inner.width as usize).max(1);
-        let rows: usize = lines
-            .iter()
-            .map(|l| {
-                let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
-                crate::ui::draw::wrapped_rows(&text, cols)
-            })
-            .sum();
-        let max = rows.saturating_sub(inner.height as usize);
-        self.scroll_max.set(max);
-        f.render_widget(
-            Paragraph::new(lines)
-                .wrap(Wrap { trim: false })
-                .scroll((scroll.min(max) as u16, 0)),
-            inner,
-        );
-    }
-
     pub(crate) fn draw_menu(&self, f: &mut Frame, area: Rect, m: &MenuState) {
         let t = &self.config.theme;
         let w = m
@@ -105,25 +53,6 @@ impl Ui {
             lines.push(line);
         }
         f.render_widget(Paragraph::new(lines), inner);
-    }
-
-    pub(crate) fn draw_confirm(&self, f: &mut Frame, area: Rect, c: &ConfirmState) {
-        let t = &self.config.theme;
-        let w = (width(&c.message) as u16 + 4).clamp(30, 70).min(area.width);
-        let text_h = (width(&c.message) as u16 / w.saturating_sub(4).max(1)) + 1;
-        let inner = self.popup(f, centered(area, w, text_h + 4), &c.title);
-        let km = &self.config.keymap;
-        let lines = vec![
-            Line::raw(c.message.clone()),
-            Line::raw(""),
-            Line::from(vec![
-                Span::styled(km.key_label(Mode::Confirm, crate::ui::action::Action::Yes), t.key()),
-                Span::raw(" yes   "),
-                Span::styled(km.key_label(Mode::Confirm, crate::ui::action::Action::No), t.key()),
-                Span::raw(" no"),
-            ]),
-        ];
-        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
     }
 
     pub(crate) fn draw_prompt(&self, f: &mut Frame, area: Rect, p: &PromptState) {

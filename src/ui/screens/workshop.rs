@@ -58,10 +58,9 @@ impl App {
                     self.open_note(item.id);
                 }
             }
-            Action::Help => self.overlays.push(Overlay::Help {
-                mode: Mode::Workshop,
-                scroll: 0,
-            }),
+            Action::Help => self
+                .overlays
+                .push(Overlay::Help(crate::ui::help::HelpState::new(Mode::Workshop))),
             Action::Reference => self.open_reference(),
             Action::Back => self.workshop_finish(),
             Action::Quit => self.quit = true,

@@ -1,0 +1,108 @@
+//! The help overlay, one component: the keys of the screen it was opened
+//! on, generated from the keymap; its state, keys and drawing live here.
+
+use super::action::Action;
+use super::app::Ui;
+use super::draw::{centered, fit};
+use super::keymap::Mode;
+use crate::text::{sanitize, width};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+use std::cell::Cell;
+
+/// What the overlay asks of the app after a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Stay,
+    Close,
+}
+
+#[derive(Debug, Clone)]
+pub struct HelpState {
+    /// The mode whose keys are listed.
+    pub mode: Mode,
+    pub scroll: usize,
+    /// How far the last drawing could scroll (its end, for G).
+    max: Cell<usize>,
+}
+
+impl HelpState {
+    pub fn new(mode: Mode) -> HelpState {
+        HelpState {
+            mode,
+            scroll: 0,
+            max: Cell::new(0),
+        }
+    }
+
+    pub fn handle(&mut self, a: Action, page: usize) -> Outcome {
+        let max = self.max.get();
+        match a {
+            Action::Up => self.scroll = self.scroll.min(max).saturating_sub(1),
+            Action::Down => self.scroll = (self.scroll + 1).min(max),
+            Action::PageUp => self.scroll = self.scroll.min(max).saturating_sub(page),
+            Action::PageDown => self.scroll = (self.scroll + page).min(max),
+            Action::Top => self.scroll = 0,
+            Action::Bottom => self.scroll = max,
+            Action::Back | Action::Help => return Outcome::Close,
+            _ => {}
+        }
+        Outcome::Stay
+    }
+
+    /// Help for the current screen, generated from the keymap.
+    pub fn draw(&self, f: &mut Frame, area: Rect, ui: &Ui) {
+        let (mode, scroll) = (self.mode, self.scroll);
+        let t = &ui.config.theme;
+        let mut lines = Vec::new();
+        let sections = ui.config.keymap.help(mode);
+        let key_w = sections
+            .iter()
+            .flat_map(|(_, v)| v.iter().map(|(k, _)| width(k)))
+            .max()
+            .unwrap_or(6)
+            .min(22);
+        for (title, entries) in &sections {
+            lines.push(Line::from(Span::styled(title.to_string(), t.header())));
+            for (k, d) in entries {
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {} ", fit(k, key_w)), t.key()),
+                    Span::raw(d.to_string()),
+                ]));
+            }
+            lines.push(Line::raw(""));
+        }
+        lines.push(Line::from(Span::styled(
+            "Marks: R Y G · ratings (· unscored) · ✗ not ready, ! at risk, ✓ ready · [ ] to do [~] doing [x] done [-] n/a [!] blocked · ◆ gate · d37! overdue",
+            t.muted(),
+        )));
+        let src = match &ui.config.path {
+            Some(p) => format!("Keys and colours come from {}", sanitize(&p.display().to_string())),
+            None => "Keys and colours can be changed in a config file: see assets/config.example.toml (LASTMILE_CONFIG sets its path)".into(),
+        };
+        lines.push(Line::from(Span::styled(src, t.muted())));
+        let w = area.width.saturating_sub(4).min(96);
+        let h = (lines.len() as u16 + 2).min(area.height);
+        let r = centered(area, w, h);
+        let inner = ui.popup(f, r, &format!("Help: {} (j/k scroll, Esc closes)", mode.label()));
+        // Rows once wrapped, so the end of the help can be reached.
+        let cols = (inner.width as usize).max(1);
+        let rows: usize = lines
+            .iter()
+            .map(|l| {
+                let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+                crate::ui::draw::wrapped_rows(&text, cols)
+            })
+            .sum();
+        let max = rows.saturating_sub(inner.height as usize);
+        self.max.set(max);
+        f.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .scroll((scroll.min(max) as u16, 0)),
+            inner,
+        );
+    }
+}
