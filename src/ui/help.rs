@@ -5,12 +5,12 @@ use super::action::Action;
 use super::app::Ui;
 use super::draw::{centered, fit};
 use super::keymap::Mode;
+use super::widgets::textscroll::TextScroll;
 use crate::text::{sanitize, width};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
-use std::cell::Cell;
 
 /// What the overlay asks of the app after a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,38 +23,30 @@ pub enum Outcome {
 pub struct HelpState {
     /// The mode whose keys are listed.
     pub mode: Mode,
-    pub scroll: usize,
-    /// How far the last drawing could scroll (its end, for G).
-    max: Cell<usize>,
+    pub scroll: TextScroll,
 }
 
 impl HelpState {
     pub fn new(mode: Mode) -> HelpState {
         HelpState {
             mode,
-            scroll: 0,
-            max: Cell::new(0),
+            scroll: TextScroll::default(),
         }
     }
 
     pub fn handle(&mut self, a: Action, page: usize) -> Outcome {
-        let max = self.max.get();
-        match a {
-            Action::Up => self.scroll = self.scroll.min(max).saturating_sub(1),
-            Action::Down => self.scroll = (self.scroll + 1).min(max),
-            Action::PageUp => self.scroll = self.scroll.min(max).saturating_sub(page),
-            Action::PageDown => self.scroll = (self.scroll + page).min(max),
-            Action::Top => self.scroll = 0,
-            Action::Bottom => self.scroll = max,
-            Action::Back | Action::Help => return Outcome::Close,
-            _ => {}
+        if self.scroll.handle(a, page) {
+            return Outcome::Stay;
         }
-        Outcome::Stay
+        match a {
+            Action::Back | Action::Help => Outcome::Close,
+            _ => Outcome::Stay,
+        }
     }
 
     /// Help for the current screen, generated from the keymap.
     pub fn draw(&self, f: &mut Frame, area: Rect, ui: &Ui) {
-        let (mode, scroll) = (self.mode, self.scroll);
+        let mode = self.mode;
         let t = &ui.config.theme;
         let mut lines = Vec::new();
         let sections = ui.config.keymap.help(mode);
@@ -96,12 +88,9 @@ impl HelpState {
                 crate::ui::draw::wrapped_rows(&text, cols)
             })
             .sum();
-        let max = rows.saturating_sub(inner.height as usize);
-        self.max.set(max);
+        let top = self.scroll.fit(rows, inner.height as usize);
         f.render_widget(
-            Paragraph::new(lines)
-                .wrap(Wrap { trim: false })
-                .scroll((scroll.min(max) as u16, 0)),
+            Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((top as u16, 0)),
             inner,
         );
     }

@@ -6,6 +6,7 @@
 use super::action::Action;
 use super::draw::centered;
 use super::theme::Theme;
+use super::widgets::textscroll::TextScroll;
 use crate::domain::model::Phase;
 use crate::playbook::Playbook;
 use crate::text::sanitize;
@@ -13,7 +14,6 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
-use std::cell::Cell;
 
 /// What the panel asks of the app after a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,9 +28,7 @@ pub struct LensesState {
     pub phase: Option<Phase>,
     /// (name, source, items), sanitised.
     pub lenses: Vec<(String, String, Vec<String>)>,
-    pub scroll: usize,
-    /// How far the last drawing could scroll (for G and the ends).
-    max: Cell<usize>,
+    pub scroll: TextScroll,
 }
 
 impl LensesState {
@@ -51,24 +49,18 @@ impl LensesState {
         LensesState {
             phase,
             lenses,
-            scroll: 0,
-            max: Cell::new(0),
+            scroll: TextScroll::default(),
         }
     }
 
     pub fn handle(&mut self, a: Action, page: usize) -> Outcome {
-        let max = self.max.get();
-        match a {
-            Action::Up => self.scroll = self.scroll.min(max).saturating_sub(1),
-            Action::Down => self.scroll = (self.scroll + 1).min(max),
-            Action::PageUp => self.scroll = self.scroll.min(max).saturating_sub(page),
-            Action::PageDown => self.scroll = (self.scroll + page).min(max),
-            Action::Top => self.scroll = 0,
-            Action::Bottom => self.scroll = max,
-            Action::Back | Action::Reference => return Outcome::Close,
-            _ => {}
+        if self.scroll.handle(a, page) {
+            return Outcome::Stay;
         }
-        Outcome::Stay
+        match a {
+            Action::Back | Action::Reference => Outcome::Close,
+            _ => Outcome::Stay,
+        }
     }
 
     pub fn draw(&self, f: &mut Frame, area: Rect, t: &Theme) {
@@ -118,11 +110,9 @@ impl LensesState {
             .title(Span::styled(title, t.title()));
         let inner = block.inner(r);
         f.render_widget(block, r);
-        self.max.set(rows.saturating_sub(inner.height as usize));
+        let top = self.scroll.fit(rows, inner.height as usize);
         f.render_widget(
-            Paragraph::new(lines)
-                .wrap(Wrap { trim: false })
-                .scroll((self.scroll.min(self.max.get()) as u16, 0)),
+            Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((top as u16, 0)),
             inner,
         );
     }

@@ -3,3 +3,4 @@
 pub mod chips;
 pub mod list;
 pub mod textbuf;
+pub mod textscroll;
