@@ -173,13 +173,12 @@ impl App {
     /// config file nor `$USER` says): the answer is recorded on every
     /// change and remembered in the config file.
     pub fn ask_name(&mut self) {
-        self.overlays.push(Overlay::Prompt(super::overlay::PromptState {
-            title: "Who are you? Every change you make is recorded with your name".into(),
-            label: "Your name (Esc: go on as 'unknown')".into(),
-            input: super::widgets::textbuf::TextBuf::new(""),
-            error: None,
-            purpose: super::overlay::PromptPurpose::Name,
-        }));
+        self.overlays.push(Overlay::Prompt(super::prompt::PromptState::new(
+            "Who are you? Every change you make is recorded with your name".into(),
+            "Your name (Esc: go on as 'unknown')".into(),
+            "",
+            super::prompt::PromptPurpose::Name,
+        )));
     }
 
     /// Copy what the status bar shows about the file from the store.
@@ -452,9 +451,10 @@ impl App {
                 self.ensure_loaded();
             }
             None => {
-                if let (Some(Overlay::Menu(_)), crossterm::event::KeyCode::Char(c)) = (self.overlays.last(), k.code) {
-                    if let Some(d) = c.to_digit(10).filter(|d| *d >= 1) {
-                        self.menu_choose(d as usize - 1);
+                if let (Some(Overlay::Menu(m)), crossterm::event::KeyCode::Char(c)) = (self.overlays.last(), k.code) {
+                    let chose = c.to_digit(10).filter(|d| *d >= 1).map(|d| m.choose(d as usize - 1));
+                    if let Some(super::menu::Outcome::Chose(i)) = chose {
+                        self.menu_choose(i);
                         self.ensure_loaded();
                     }
                 }

@@ -97,8 +97,8 @@ impl Ui {
         let first_layer = match full {
             Some(i) => {
                 match &self.overlays[i] {
-                    Overlay::Workshop(w) => self.draw_workshop(f, stage, w),
-                    Overlay::Summary(s) => self.draw_summary(f, stage, s),
+                    Overlay::Workshop(w) => w.draw(f, stage, self),
+                    Overlay::Summary(s) => s.draw(f, stage, self),
                     _ => {}
                 }
                 i + 1
@@ -191,15 +191,15 @@ impl Ui {
     fn draw_layer(&self, f: &mut Frame, area: Rect, o: &Overlay) {
         match o {
             Overlay::Help(h) => h.draw(f, area, self),
-            Overlay::Why(w) => self.draw_why(f, area, w),
-            Overlay::Menu(m) => self.draw_menu(f, area, m),
+            Overlay::Why(w) => w.draw(f, area, self),
+            Overlay::Menu(m) => m.draw(f, area, self),
             Overlay::Confirm(c) => c.draw(f, area, self),
-            Overlay::Prompt(p) => self.draw_prompt(f, area, p),
-            Overlay::Editor(e) => self.draw_editor(f, area, e),
-            Overlay::Picker(p) => self.draw_picker(f, area, p),
-            Overlay::Form(form) => self.draw_form(f, area, form),
-            Overlay::Workshop(w) => self.draw_workshop(f, area, w),
-            Overlay::Summary(s) => self.draw_summary(f, area, s),
+            Overlay::Prompt(p) => p.draw(f, area, self),
+            Overlay::Editor(e) => e.draw(f, area, self),
+            Overlay::Picker(p) => p.draw(f, area, self),
+            Overlay::Form(form) => form.draw(f, area, self),
+            Overlay::Workshop(w) => w.draw(f, area, self),
+            Overlay::Summary(s) => s.draw(f, area, self),
             Overlay::Recent(r) => self.page.set(r.draw(f, area, &self.config.theme).max(1)),
             Overlay::Lenses(l) => l.draw(f, area, &self.config.theme),
         }
@@ -345,6 +345,17 @@ impl Ui {
             Span::styled(actor, t.title()),
         ]);
         f.render_widget(Paragraph::new(line), area);
+    }
+
+    /// Remember that row `row` of `list` (counted from its top) shows entry
+    /// `n` of `target`, so a click there selects it.
+    pub(crate) fn hit_row(&self, list: Rect, row: usize, target: super::app::ListTarget, n: usize) {
+        let r = Rect {
+            y: list.y + row as u16,
+            height: 1,
+            ..list
+        };
+        self.hits.borrow_mut().rows.push((r, target, n));
     }
 
     /// A bordered popup with a title, cleared underneath.

@@ -1,14 +1,21 @@
-//! Keys for the top layer: help, menus, confirmations, prompts, the note
-//! editor, the person picker and forms.
+//! Routing: keys go to the top layer (yazi's stack); each layer is a
+//! component that answers with an outcome, and this module does what the
+//! outcome asks: run an effect, open the next layer, jump to a place, or
+//! close. Layers never write; only effects do (`ui::effect`).
 
 use super::action::Action;
-use super::app::App;
+use super::app::{App, Screen};
+use super::confirm::{self, ConfirmState};
+use super::editor::{self, EditorState};
 use super::effect::Effect;
-use super::forms::FieldValue;
-use super::overlay::{
-    ConfirmState, EditorState, MenuPurpose, Overlay, Pending, PickPurpose, PromptPurpose, PromptState,
-};
-use super::widgets::textbuf::TextBuf;
+use super::forms::{self, FieldValue, FormKind};
+use super::help::{self, HelpState};
+use super::menu::{self, MenuPurpose};
+use super::overlay::{Jump, Overlay, Pending};
+use super::picker::{self, PickPurpose};
+use super::prompt::{self, PromptPurpose, PromptState};
+use super::why::{self, WhyState};
+use super::workshop::{self, SummaryOutcome};
 use crate::domain::model::Role;
 use crate::text::sanitize;
 use crossterm::event::KeyEvent;
@@ -16,20 +23,20 @@ use crossterm::event::KeyEvent;
 impl App {
     /// An action while a layer is open.
     pub(crate) fn overlay_action(&mut self, a: Action) {
+        let page = self.ui.page.get().max(1);
         let Some(top) = self.ui.overlays.last_mut() else { return };
         match top {
             Overlay::Help(h) => {
-                if h.handle(a, self.ui.page.get().max(1)) == super::help::Outcome::Close {
+                if h.handle(a, page) == help::Outcome::Close {
                     self.overlays.pop();
                 }
             }
-            Overlay::Why(_) => self.why_action(a),
             Overlay::Lenses(l) => {
-                if l.handle(a, self.ui.page.get().max(1)) == super::lenses::Outcome::Close {
+                if l.handle(a, page) == super::lenses::Outcome::Close {
                     self.overlays.pop();
                 }
             }
-            Overlay::Recent(r) => match r.handle(a, self.ui.page.get().max(1)) {
+            Overlay::Recent(r) => match r.handle(a, page) {
                 super::recent::Outcome::Stay => {}
                 super::recent::Outcome::Close => {
                     self.overlays.pop();
@@ -39,33 +46,59 @@ impl App {
                     self.show_pilot(p);
                 }
             },
-            Overlay::Workshop(_) => self.workshop_action(a),
-            Overlay::Summary(_) => self.summary_action(a),
-            Overlay::Menu(m) => match a {
-                Action::Up => m.scroll.up(1),
-                Action::Down => m.scroll.down(1, m.items.len()),
-                Action::Open => {
-                    let i = m.scroll.selected;
-                    self.menu_choose(i);
-                }
-                Action::Back => {
+            Overlay::Why(w) => match w.handle(a) {
+                why::Outcome::Stay => {}
+                why::Outcome::Close => {
                     self.overlays.pop();
                 }
-                _ => {}
+                why::Outcome::Jump(j) => {
+                    self.overlays.pop();
+                    self.jump(j);
+                }
+            },
+            Overlay::Workshop(_) => {
+                // The item under review, read from the view first.
+                let item = match self.ui.overlays.last() {
+                    Some(Overlay::Workshop(w)) => w.item(&self.ui),
+                    _ => None,
+                };
+                if let Some(Overlay::Workshop(w)) = self.ui.overlays.last_mut() {
+                    let o = w.handle(a, item.as_ref());
+                    self.workshop_outcome(o);
+                }
+            }
+            Overlay::Summary(s) => match s.handle(a) {
+                SummaryOutcome::Stay => {}
+                SummaryOutcome::Close => {
+                    self.overlays.pop();
+                }
+                SummaryOutcome::Decide(id) => self.open_decision(id),
+                SummaryOutcome::Quit => self.quit = true,
+            },
+            Overlay::Menu(m) => match m.handle(a) {
+                menu::Outcome::Stay => {}
+                menu::Outcome::Close => {
+                    self.overlays.pop();
+                }
+                menu::Outcome::Chose(i) => self.menu_choose(i),
             },
             Overlay::Confirm(c) => match c.handle(a) {
-                super::confirm::Outcome::Yes(pending) => {
+                confirm::Outcome::Yes(pending) => {
                     self.overlays.pop();
                     self.confirmed(pending);
                 }
-                super::confirm::Outcome::No => {
+                confirm::Outcome::No => {
                     self.overlays.pop();
                 }
-                super::confirm::Outcome::Stay => {}
+                confirm::Outcome::Stay => {}
             },
-            Overlay::Prompt(p) => match a {
-                Action::Submit => self.prompt_submit(),
-                Action::Back => {
+            Overlay::Prompt(p) => match p.handle(a) {
+                prompt::Outcome::Stay => {}
+                prompt::Outcome::Submit(text) => {
+                    let purpose = p.purpose.clone();
+                    self.prompt_submit(purpose, text);
+                }
+                prompt::Outcome::Cancel => {
                     let asked_name = p.purpose == PromptPurpose::Name;
                     self.overlays.pop();
                     if asked_name {
@@ -75,75 +108,57 @@ impl App {
                         ));
                     }
                 }
-                _ => {}
             },
-            Overlay::Editor(e) => match a {
-                Action::Submit => {
-                    let (id, rev, text, then) = (e.item_id, e.revision, e.buf.text().to_string(), e.then);
-                    let saved = self.run(Effect::ItemNote {
-                        item_id: id,
-                        revision: rev,
-                        note: text,
-                        then,
-                    });
-                    if saved {
+            Overlay::Editor(e) => match e.handle(a) {
+                editor::Outcome::Stay => {}
+                editor::Outcome::Close => {
+                    self.overlays.pop();
+                }
+                editor::Outcome::AskDiscard => {
+                    self.ask_discard("Discard the note?", "Your changes to the note are not saved.")
+                }
+                editor::Outcome::Save(effect) => {
+                    let answers = match &effect {
+                        Effect::ItemNote {
+                            item_id, then: Some(_), ..
+                        } => Some(*item_id),
+                        _ => None,
+                    };
+                    if self.run(effect) {
                         self.overlays.pop();
                         // A reason given during a workshop answers its item.
-                        if then.is_some() && matches!(self.overlays.last(), Some(Overlay::Workshop(_))) {
+                        if let Some(id) = answers {
                             self.workshop_answered(id);
-                            self.workshop_step(1);
                         }
                     }
                 }
-                Action::Back => {
-                    if e.buf.text() != e.original {
-                        self.ask_discard("Discard the note?", "Your changes to the note are not saved.");
-                    } else {
-                        self.overlays.pop();
-                    }
-                }
-                _ => {}
             },
-            Overlay::Picker(p) => match a {
-                Action::Up => p.scroll.up(1),
-                Action::Down => {
-                    let n = p.rows();
-                    p.scroll.down(1, n);
-                }
-                Action::Open => self.picker_choose(false),
-                Action::NewPerson => self.picker_choose(true),
-                Action::Back => {
+            Overlay::Picker(p) => match p.handle(a) {
+                picker::Outcome::Stay => {}
+                picker::Outcome::Close => {
                     self.overlays.pop();
                 }
-                _ => {}
+                picker::Outcome::Chose { id, name } => self.picked(id, name),
+                picker::Outcome::Add(name) => match self.apply(Effect::AddPerson { name: name.clone() }) {
+                    Ok(done) => self.picked(done.id.expect("a new person has an id"), name),
+                    Err(e) => {
+                        if let Some(Overlay::Picker(p)) = self.overlays.last_mut() {
+                            p.error = Some(e.to_string());
+                        }
+                    }
+                },
             },
-            Overlay::Form(f) => match a {
-                Action::NextField => f.next(),
-                Action::PrevField => f.prev(),
-                Action::Submit => self.form_submit(),
-                Action::Open => {
-                    let person = matches!(f.focused().map(|x| &x.value), Some(FieldValue::Person { .. }));
-                    if person {
-                        let key = f.focused().map(|x| x.key).unwrap_or("");
-                        let cur = match f.focused().map(|x| &x.value) {
-                            Some(FieldValue::Person { id, .. }) => *id,
-                            _ => None,
-                        };
-                        self.open_picker("Decision-maker".into(), PickPurpose::FormField { key }, cur);
-                    } else if f.on_last() {
-                        self.form_submit();
-                    } else {
-                        f.next();
-                    }
+            Overlay::Form(f) => match f.handle(a) {
+                forms::Outcome::Stay => {}
+                forms::Outcome::Close => {
+                    self.overlays.pop();
                 }
-                Action::Back => {
-                    if f.dirty {
-                        self.ask_discard("Discard this form?", "What you typed is not saved.");
-                    } else {
-                        self.overlays.pop();
-                    }
+                forms::Outcome::AskDiscard => self.ask_discard("Discard this form?", "What you typed is not saved."),
+                forms::Outcome::Pick { key, current } => {
+                    self.open_picker("Decision-maker".into(), PickPurpose::FormField { key }, current)
                 }
-                _ => {}
+                forms::Outcome::Save(effect) => self.save_form(effect),
+                forms::Outcome::ConfirmDecision { pilot_id, decision } => self.confirm_decision(pilot_id, decision),
             },
         }
     }
@@ -156,35 +171,25 @@ impl App {
         }));
     }
 
-    /// Typing into the top layer's text.
+    /// Typing into the top layer's text, or the screen's filter.
     pub(crate) fn text_input(&mut self, k: &KeyEvent) {
         match self.overlays.last_mut() {
-            Some(Overlay::Prompt(p)) => {
-                p.input.handle_key(k);
-                p.error = None;
-            }
-            Some(Overlay::Editor(e)) => {
-                e.buf.handle_key(k);
-            }
-            Some(Overlay::Picker(p)) => {
-                if p.query.handle_key(k) {
-                    p.refilter();
-                    p.scroll.selected = 0;
-                }
-            }
+            Some(Overlay::Prompt(p)) => p.input(k),
+            Some(Overlay::Editor(e)) => e.input(k),
+            Some(Overlay::Picker(p)) => p.input(k),
             Some(Overlay::Form(f)) => {
                 f.input(k);
             }
             Some(_) => {}
             None => match self.screen {
                 // The list filters: the log's, attention's, the portfolio's.
-                super::app::Screen::Decisions => {
+                Screen::Decisions => {
                     if self.decisions.filter.handle_key(k) {
                         self.decisions.refilter();
                         self.decisions.scroll.selected = 0;
                     }
                 }
-                super::app::Screen::Attention => {
+                Screen::Attention => {
                     if self.attention.filter.handle_key(k) {
                         self.attention.refilter();
                         self.attention.scroll.selected = 0;
@@ -203,21 +208,18 @@ impl App {
     /// Pasted text goes to the focused text field.
     pub(crate) fn paste(&mut self, s: &str) {
         match self.overlays.last_mut() {
-            Some(Overlay::Prompt(p)) => p.input.insert_str(s),
-            Some(Overlay::Editor(e)) => e.buf.insert_str(s),
-            Some(Overlay::Picker(p)) => {
-                p.query.insert_str(s);
-                p.refilter();
-            }
+            Some(Overlay::Prompt(p)) => p.paste(s),
+            Some(Overlay::Editor(e)) => e.paste(s),
+            Some(Overlay::Picker(p)) => p.paste(s),
             Some(Overlay::Form(f)) => f.paste(s),
             _ => {
                 if self.filtering {
                     match self.screen {
-                        super::app::Screen::Decisions => {
+                        Screen::Decisions => {
                             self.decisions.filter.insert_str(s);
                             self.decisions.refilter();
                         }
-                        super::app::Screen::Attention => {
+                        Screen::Attention => {
                             self.attention.filter.insert_str(s);
                             self.attention.refilter();
                         }
@@ -231,7 +233,7 @@ impl App {
         }
     }
 
-    /// Choose row `i` of the open menu.
+    /// Row `i` of the open menu was chosen.
     pub(crate) fn menu_choose(&mut self, i: usize) {
         let Some(Overlay::Menu(m)) = self.overlays.last() else {
             return;
@@ -267,23 +269,20 @@ impl App {
                 let Some(d) = self.load_pilot(pilot_id) else { return };
                 let Some(m) = d.metrics.get(i).cloned() else { return };
                 let cur = m.current.map(crate::playbook::rubric::fmt_num).unwrap_or_default();
-                self.overlays.push(Overlay::Prompt(PromptState {
-                    title: format!("Current value of {}", sanitize(&m.name)),
-                    label: format!(
-                        "{} (empty clears it)",
-                        if m.unit.is_empty() {
-                            "value".to_string()
-                        } else {
-                            sanitize(&m.unit)
-                        }
-                    ),
-                    input: TextBuf::new(&cur),
-                    error: None,
-                    purpose: PromptPurpose::MetricValue {
+                let unit = if m.unit.is_empty() {
+                    "value".to_string()
+                } else {
+                    sanitize(&m.unit)
+                };
+                self.overlays.push(Overlay::Prompt(PromptState::new(
+                    format!("Current value of {}", sanitize(&m.name)),
+                    format!("{unit} (empty clears it)"),
+                    &cur,
+                    PromptPurpose::MetricValue {
                         metric_id: m.id,
                         revision: m.revision,
                     },
-                }));
+                )));
             }
         }
     }
@@ -342,39 +341,12 @@ impl App {
         }
     }
 
-    /// Enter in the picker: the selected person, or add the typed name.
-    fn picker_choose(&mut self, force_new: bool) {
-        let Some(Overlay::Picker(p)) = self.overlays.last() else {
+    /// The picker chose someone: close it and do what it was for.
+    fn picked(&mut self, id: i64, name: String) {
+        let Some(Overlay::Picker(p)) = self.overlays.pop() else {
             return;
         };
-        let purpose = p.purpose.clone();
-        let (id, name) = match (force_new, p.chosen()) {
-            (false, Some(person)) => (person.id, person.name.clone()),
-            _ => {
-                let q = p.query.text().trim().to_string();
-                if q.is_empty() {
-                    if let Some(Overlay::Picker(p)) = self.overlays.last_mut() {
-                        p.error = Some("type a name first".into());
-                    }
-                    return;
-                }
-                if let Some(existing) = p.people.iter().find(|x| x.name.eq_ignore_ascii_case(&q)) {
-                    (existing.id, existing.name.clone())
-                } else {
-                    match self.apply(Effect::AddPerson { name: q.clone() }) {
-                        Ok(done) => (done.id.expect("a new person has an id"), q),
-                        Err(e) => {
-                            if let Some(Overlay::Picker(p)) = self.overlays.last_mut() {
-                                p.error = Some(e.to_string());
-                            }
-                            return;
-                        }
-                    }
-                }
-            }
-        };
-        self.overlays.pop();
-        match purpose {
+        match p.purpose {
             PickPurpose::ItemOwner { item_id, revision } => {
                 self.run(Effect::ItemOwner {
                     item_id,
@@ -392,56 +364,84 @@ impl App {
             }
             PickPurpose::FormField { key } => {
                 if let Some(Overlay::Form(f)) = self.overlays.last_mut() {
-                    if let Some(field) = f.field_mut(key) {
-                        field.value = FieldValue::Person { id: Some(id), name };
-                        field.error = None;
-                        f.dirty = true;
-                        f.next();
-                    }
+                    f.picked(key, id, name);
                 }
             }
         }
     }
 
-    /// Open the note editor for a checklist item.
-    pub(crate) fn open_note(&mut self, item_id: i64) {
-        let Some(item) = self.item(item_id).or_else(|| self.store.item(item_id).ok()) else {
+    /// Open the blockers of the current pilot.
+    pub(crate) fn open_why(&mut self) {
+        let Some(id) = self.current_pilot() else {
+            self.info("select a pilot first");
             return;
         };
-        let note = crate::text::sanitize_with(&item.note, true);
-        self.overlays.push(Overlay::Editor(EditorState {
-            title: "Note or evidence".into(),
-            context: sanitize(&item.text),
-            buf: TextBuf::multiline(&note),
-            original: note,
-            item_id,
-            revision: item.revision,
-            then: None,
-        }));
+        let Some(d) = self.load_pilot(id) else { return };
+        let w = WhyState::of(d);
+        self.overlays.push(Overlay::Why(w));
+    }
+
+    /// Open the note editor for a checklist item.
+    pub(crate) fn open_note(&mut self, item_id: i64) {
+        if let Some(item) = self.item(item_id).or_else(|| self.store.item(item_id).ok()) {
+            self.overlays.push(Overlay::Editor(EditorState::note(&item)));
+        }
     }
 
     /// Ask for the reason an item is not applicable, then mark it so.
     pub(crate) fn open_na_reason(&mut self, item_id: i64) {
-        let Some(item) = self.item(item_id).or_else(|| self.store.item(item_id).ok()) else {
-            return;
-        };
-        self.overlays.push(Overlay::Editor(EditorState {
-            title: "Why does it not apply? (the reason is kept as its note)".into(),
-            context: sanitize(&item.text),
-            buf: TextBuf::multiline(""),
-            original: String::new(),
-            item_id,
-            revision: item.revision,
-            then: Some(crate::domain::model::ItemState::Na),
-        }));
+        if let Some(item) = self.item(item_id).or_else(|| self.store.item(item_id).ok()) {
+            self.overlays.push(Overlay::Editor(EditorState::na_reason(&item)));
+        }
     }
 
-    fn prompt_submit(&mut self) {
-        let Some(Overlay::Prompt(p)) = self.overlays.last() else {
+    /// What the workshop review asks for.
+    fn workshop_outcome(&mut self, o: workshop::Outcome) {
+        use workshop::Outcome as W;
+        match o {
+            W::Stay => {}
+            W::Answer { item_id, effect } => {
+                if self.run(effect) {
+                    self.workshop_answered(item_id);
+                }
+            }
+            W::Answered { item_id } => self.workshop_answered(item_id),
+            W::AskReason { item_id } => self.open_na_reason(item_id),
+            W::PickOwner {
+                item_id,
+                revision,
+                owner,
+                title,
+            } => self.open_picker(title, PickPurpose::ItemOwner { item_id, revision }, owner),
+            W::Note { item_id } => self.open_note(item_id),
+            W::Help(mode) => self.overlays.push(Overlay::Help(HelpState::new(mode))),
+            W::Reference => self.open_reference(),
+            W::Finish => self.workshop_finish(),
+            W::Quit => self.quit = true,
+        }
+    }
+
+    /// An item of the review on top was answered: count it, move on.
+    fn workshop_answered(&mut self, item_id: i64) {
+        if let Some(Overlay::Workshop(w)) = self.overlays.last_mut() {
+            let o = w.answered(item_id);
+            self.workshop_outcome(o);
+        }
+    }
+
+    /// End the review: replace it with the summary.
+    fn workshop_finish(&mut self) {
+        let Some(Overlay::Workshop(w)) = self.overlays.pop() else {
             return;
         };
-        let text = p.input.text().trim().to_string();
-        match p.purpose.clone() {
+        // Fresh facts for the verdict.
+        self.pilot = None;
+        self.load_pilot(w.pilot_id);
+        self.overlays.push(Overlay::Summary(w.summary()));
+    }
+
+    fn prompt_submit(&mut self, purpose: PromptPurpose, text: String) {
+        match purpose {
             PromptPurpose::MetricValue { metric_id, revision } => {
                 let value = if text.is_empty() {
                     None
@@ -540,5 +540,141 @@ impl App {
         if let Some(Overlay::Prompt(p)) = self.overlays.last_mut() {
             p.error = Some(e);
         }
+    }
+
+    /// Go to the place a line points at.
+    pub(crate) fn jump(&mut self, j: Jump) {
+        match j {
+            Jump::Item {
+                pilot_id,
+                item_id,
+                phase,
+            } => {
+                self.overlays.clear();
+                let b = phase.index();
+                self.screen = Screen::Board(phase);
+                self.boards[b].pinned = Some(pilot_id);
+                let list = self.board_pilots(phase);
+                if !list.contains(&pilot_id) {
+                    // Hidden by the filter: clear it so the pilot shows.
+                    self.portfolio.filter.clear();
+                    self.portfolio.recompute();
+                }
+                let list = self.board_pilots(phase);
+                self.boards[b].pilots.selected = list.iter().position(|p| *p == pilot_id).unwrap_or(0);
+                self.boards[b].focus_checklist = true;
+                if let Some(d) = self.load_pilot(pilot_id) {
+                    let pos = d.items(phase).iter().position(|i| i.id == item_id).unwrap_or(0);
+                    self.boards[b].items.selected = pos;
+                }
+            }
+            Jump::Role { pilot_id, role } => self.open_role_picker(pilot_id, role),
+            Jump::Dimension { pilot_id, dimension } => self.open_score(pilot_id, dimension),
+            Jump::Pilot { pilot_id } => self.open_detail(pilot_id),
+            Jump::Decision { decision_id } => {
+                self.go(Screen::Decisions);
+                if !self.decisions.list.iter().any(|d| d.id == decision_id) {
+                    // Hidden by the log's filter: clear it so it shows.
+                    self.decisions.filter.clear();
+                    self.decisions.refilter();
+                }
+                if let Some(p) = self.decisions.list.iter().position(|d| d.id == decision_id) {
+                    self.decisions.scroll.selected = p;
+                }
+            }
+        }
+    }
+
+    /// Run a form's effect: close the form and say so once it committed;
+    /// otherwise keep the form and its text, with the reason in it.
+    fn save_form(&mut self, effect: Effect) {
+        match self.apply(effect) {
+            Ok(done) => {
+                if matches!(self.overlays.last(), Some(Overlay::Form(_))) {
+                    self.overlays.pop();
+                }
+                self.ok(done.message);
+            }
+            Err(e) => self.form_refused(e),
+        }
+    }
+
+    /// The store refused a form's write: keep the form open with what was
+    /// typed. After a conflict, show what the other person saved and take
+    /// their revision, so Ctrl-S saves yours over theirs on purpose.
+    pub(crate) fn form_refused(&mut self, e: crate::Error) {
+        tracing::warn!(error = %e, "form refused");
+        let conflict = match &e {
+            crate::Error::Conflict(c) => Some(c.clone()),
+            _ => None,
+        };
+        if conflict.is_some() {
+            // Reload what is behind the form; the form stays on top.
+            if let Err(e2) = self.reload_all() {
+                self.error(e2.to_string());
+            }
+        }
+        let fresh = match self.overlays.last() {
+            Some(Overlay::Form(f)) => match f.kind {
+                FormKind::EditPilot { id, .. } => self.store.pilot(id).ok().map(|p| p.revision),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(Overlay::Form(f)) = self.overlays.last_mut() else {
+            self.fail(e);
+            return;
+        };
+        match conflict {
+            Some(c) => {
+                if let (FormKind::EditPilot { revision, .. }, Some(rev)) = (&mut f.kind, fresh) {
+                    *revision = rev;
+                }
+                f.error = Some(format!(
+                    "{} changed this at {}; theirs is now: {}. Yours is kept below: Ctrl-S saves yours over theirs, Esc discards yours.",
+                    sanitize(&c.by),
+                    sanitize(&c.at),
+                    sanitize(&c.current)
+                ));
+            }
+            None => f.store_error(e.to_string()),
+        }
+    }
+
+    /// A valid decision form: confirm before it is permanent, warning
+    /// about an override and a gatekeeper reviewing their own work.
+    fn confirm_decision(&mut self, pilot_id: i64, decision: crate::domain::model::NewDecision) {
+        let who = match self.overlays.last() {
+            Some(Overlay::Form(f)) => match f.field("decided_by").map(|x| &x.value) {
+                Some(FieldValue::Person { name, .. }) => sanitize(name),
+                _ => String::new(),
+            },
+            _ => String::new(),
+        };
+        let pilot = self
+            .portfolio
+            .row(pilot_id)
+            .map(|r| sanitize(&r.name))
+            .unwrap_or_default();
+        let outcome = decision.outcome.map_or("?", |o| o.label());
+        let mut warn = String::new();
+        if !decision.override_reason.is_empty() {
+            warn.push_str(" This go overrides the gate's unmet must-meet criteria; the log marks it as an override.");
+        }
+        let owns = self
+            .load_pilot(pilot_id)
+            .is_some_and(|d| d.owners.iter().any(|o| o.person_id == decision.decided_by));
+        if owns {
+            warn.push_str(&format!(
+                " Warning: {who} is one of this pilot's owners, so this reviews their own work (it is recorded)."
+            ));
+        }
+        self.overlays.push(Overlay::Confirm(ConfirmState {
+            title: "Record this decision?".into(),
+            message: format!(
+                "{outcome} for {pilot}, decided by {who}.{warn} The decision log is append-only: it cannot be edited later, only superseded."
+            ),
+            pending: Pending::RecordDecision { pilot_id, decision },
+        }));
     }
 }

@@ -210,30 +210,20 @@ impl App {
 
     fn open_role_menu(&mut self, pilot_id: i64, purpose: MenuPurpose) {
         let Some(d) = self.load_pilot(pilot_id) else { return };
-        let items = Role::ALL
-            .iter()
-            .map(|r| MenuItem {
-                label: r.label().to_string(),
-                detail: d
-                    .owner(*r)
-                    .map_or("— nobody named —".to_string(), |o| sanitize(&o.person)),
-            })
-            .collect();
         let title = match purpose {
             MenuPurpose::RemoveRole { .. } => format!("Remove which owner? ({})", sanitize(&d.pilot.name)),
             _ => format!("Assign which owner? ({})", sanitize(&d.pilot.name)),
         };
-        let mut scroll = Scroll::new();
+        let assigning = matches!(purpose, MenuPurpose::AssignRole { .. });
+        let mut menu = MenuState::roles(title, purpose, |r| {
+            d.owner(r)
+                .map_or("— nobody named —".to_string(), |o| sanitize(&o.person))
+        });
         // Start on the first empty seat when assigning.
-        if matches!(purpose, MenuPurpose::AssignRole { .. }) {
-            scroll.selected = Role::ALL.iter().position(|r| d.owner(*r).is_none()).unwrap_or(0);
+        if assigning {
+            menu.scroll.selected = Role::ALL.iter().position(|r| d.owner(*r).is_none()).unwrap_or(0);
         }
-        self.overlays.push(Overlay::Menu(MenuState {
-            title,
-            items,
-            scroll,
-            purpose,
-        }));
+        self.overlays.push(Overlay::Menu(menu));
     }
 
     /// Open the person picker for one of the four roles.
@@ -278,27 +268,19 @@ impl App {
             self.info(format!("{name} has no {} checklist items", phase.label()));
             return;
         }
-        // Start at the first open item; a finished checklist starts at 1.
-        let first_open = d.items(phase).iter().position(|i| i.state.is_open());
-        let pos = first_open.unwrap_or(0);
-        let n = items.len();
+        let w = WorkshopState::new(pilot_id, phase, &d.items(phase));
+        let n = w.items.len();
         let closed = d.items(phase).iter().filter(|i| !i.state.is_open()).count();
-        let msg = match first_open {
-            Some(0) => format!("workshop review: {n} items, starting at the first"),
-            Some(p) => format!(
+        let first_open = d.items(phase).iter().any(|i| i.state.is_open());
+        let msg = match (first_open, w.pos) {
+            (true, 0) => format!("workshop review: {n} items, starting at the first"),
+            (true, p) => format!(
                 "workshop review: starting at item {} of {n}, the first open item ({closed} closed); k goes back",
                 p + 1
             ),
-            None => format!("workshop review: all {n} items are closed; starting at the first to review them"),
+            (false, _) => format!("workshop review: all {n} items are closed; starting at the first to review them"),
         };
-        self.overlays.push(Overlay::Workshop(WorkshopState {
-            pilot_id,
-            phase,
-            items,
-            pos,
-            answered: Vec::new(),
-            started: std::time::Instant::now(),
-        }));
+        self.overlays.push(Overlay::Workshop(w));
         self.info(msg);
     }
 }

@@ -1,10 +1,13 @@
 //! Forms: a list of fields (text, multi-line text, choice, person, toggle)
 //! with validation messages shown under the field they concern. The kinds
 //! of form (pilot, score, selection, metric, decision) are in [`kinds`];
-//! drawing is in [`view`].
+//! saving (the form's input becomes an effect) is in [`submit`]; drawing
+//! is in [`view`]. A form is one component: state, keys ([`FormState::handle`])
+//! and drawing; the app runs what it asks for and closes it only once that
+//! has committed.
 
 pub mod kinds;
-mod submit;
+pub mod submit;
 mod validate;
 pub mod view;
 
@@ -13,6 +16,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use std::cell::Cell;
 
 pub use kinds::{FormKind, FormOutput};
+pub use submit::Outcome;
 pub use validate::parse_criteria;
 
 /// The value of one field.
@@ -122,6 +126,36 @@ pub struct FormState {
 }
 
 impl FormState {
+    /// A key in the form: move between fields, pick a person, save, or
+    /// leave (asking first when something was typed).
+    pub fn handle(&mut self, a: super::action::Action) -> Outcome {
+        use super::action::Action;
+        match a {
+            Action::NextField => self.next(),
+            Action::PrevField => self.prev(),
+            Action::Submit => return self.submit(),
+            Action::Open => match self.focused().map(|x| (x.key, &x.value)) {
+                Some((key, FieldValue::Person { id, .. })) => return Outcome::Pick { key, current: *id },
+                _ if self.on_last() => return self.submit(),
+                _ => self.next(),
+            },
+            Action::Back if self.dirty => return Outcome::AskDiscard,
+            Action::Back => return Outcome::Close,
+            _ => {}
+        }
+        Outcome::Stay
+    }
+
+    /// The picker chose a person for the field `key`.
+    pub fn picked(&mut self, key: &str, id: i64, name: String) {
+        if let Some(field) = self.field_mut(key) {
+            field.value = FieldValue::Person { id: Some(id), name };
+            field.error = None;
+            self.dirty = true;
+            self.next();
+        }
+    }
+
     pub fn new(kind: FormKind, title: String, fields: Vec<Field>) -> FormState {
         FormState {
             kind,

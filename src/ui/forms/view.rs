@@ -16,9 +16,10 @@ use ratatui::Frame;
 /// Visible lines of a multi-line field.
 const AREA_LINES: usize = 3;
 
-impl Ui {
-    pub(crate) fn draw_form(&self, f: &mut Frame, area: Rect, form: &FormState) {
-        let t = &self.config.theme;
+impl FormState {
+    pub fn draw(&self, f: &mut Frame, area: Rect, ui: &Ui) {
+        let form = self;
+        let t = &ui.config.theme;
         let w = area.width.saturating_sub(2).min(100);
         let inner_w = w.saturating_sub(2);
         let label_w = form.fields.iter().map(|x| width(&x.label)).max().unwrap_or(10).min(18) + 2;
@@ -95,7 +96,7 @@ impl Ui {
                         for (k, o) in options.iter().enumerate() {
                             let chosen = k == *index;
                             let style = if chosen {
-                                choice_style(self, form, field.key, &o.1, focused)
+                                choice_style(ui, form, field.key, &o.1, focused)
                             } else {
                                 t.muted()
                             };
@@ -153,7 +154,7 @@ impl Ui {
                 foot.push(Line::from(Span::styled(field.help.clone(), t.muted())));
             }
         }
-        if let Some(g) = self.score_guide(form) {
+        if let Some(g) = form.score_guide(ui) {
             foot.push(Line::from(Span::styled(g, t.warn())));
         }
         // Rows once word-wrapped (a guide's last word must not fall off).
@@ -166,7 +167,7 @@ impl Ui {
             .sum();
         let want = (lines.len() + foot_rows) as u16 + 3;
         let r = centered(area, w, want.max(8));
-        let inner = self.popup(f, r, &format!("{} · Ctrl-S saves · Esc cancels", form.title));
+        let inner = ui.popup(f, r, &format!("{} · Ctrl-S saves · Esc cancels", form.title));
         let foot_h = if inner.height >= 6 {
             // The popup was sized for its fields and this footer: keep at
             // least three rows for the fields when the terminal is short.
@@ -205,13 +206,14 @@ impl Ui {
     }
 
     /// The rubric's guide for the chosen dimension and rating.
-    fn score_guide(&self, form: &FormState) -> Option<String> {
+    fn score_guide(&self, ui: &Ui) -> Option<String> {
+        let form = self;
         if !matches!(form.kind, FormKind::Score { .. }) {
             return None;
         }
         let dim = Dimension::parse(form.field("dimension")?.choice_key()).ok()?;
         let rag = Rag::parse(form.field("rating")?.choice_key()).ok()?;
-        let q = self.playbook.rubric(READINESS_RUBRIC)?.question(dim.key())?;
+        let q = ui.playbook.rubric(READINESS_RUBRIC)?.question(dim.key())?;
         let guide = q.guide.get(rag.key())?;
         Some(format!("{} ({}): {guide}", rag.label(), rag.letter()))
     }

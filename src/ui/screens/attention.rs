@@ -323,16 +323,7 @@ impl Ui {
                 }
                 Some(i) => {
                     let l = &lines[*i];
-                    self.hits.borrow_mut().rows.push((
-                        Rect {
-                            x: area.x,
-                            y,
-                            width: area.width,
-                            height: 1,
-                        },
-                        ListTarget::Attention,
-                        *i,
-                    ));
+                    self.hit_row(area, (y - area.y) as usize, ListTarget::Attention, *i);
                     let mark = match l.kind {
                         AttentionKind::ReviewDue => "↻",
                         AttentionKind::Overdue => "!",

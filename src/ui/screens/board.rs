@@ -231,16 +231,7 @@ impl Ui {
         let mut lines = Vec::new();
         for (n, id) in ids.iter().enumerate().skip(off).take(h) {
             let Some(r) = self.portfolio.row(*id) else { continue };
-            self.hits.borrow_mut().rows.push((
-                Rect {
-                    x: inner.x,
-                    y: inner.y + (n - off) as u16,
-                    width: inner.width,
-                    height: 1,
-                },
-                ListTarget::BoardPilots(phase),
-                n,
-            ));
+            self.hit_row(inner, n - off, ListTarget::BoardPilots(phase), n);
             let pinned = r.phase != phase;
             let mut spans = vec![chips::standing(t, r.verdict, r.status, true), Span::raw(" ")];
             let dims_w = if w >= 26 { 8 } else { 0 };
@@ -410,16 +401,7 @@ impl Ui {
                 None => lines.push(Line::from(Span::styled(truncate(&sanitize(section), w), t.title()))),
                 Some(i) => {
                     let it = items[*i];
-                    self.hits.borrow_mut().rows.push((
-                        Rect {
-                            x: list.x,
-                            y,
-                            width: list.width,
-                            height: 1,
-                        },
-                        ListTarget::Checklist(phase),
-                        *i,
-                    ));
+                    self.hit_row(list, (y - list.y) as usize, ListTarget::Checklist(phase), *i);
                     let mut spans = vec![chips::state(t, it.state), Span::raw(" ")];
                     spans.push(Span::styled(if it.gate { "◆ " } else { "  " }, t.warn()));
                     spans.push(Span::styled(

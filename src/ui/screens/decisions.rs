@@ -9,7 +9,6 @@ use crate::ui::app::{App, ListTarget};
 use crate::ui::draw::fit;
 use crate::ui::effect::Effect;
 use crate::ui::overlay::{Overlay, PromptPurpose, PromptState};
-use crate::ui::widgets::textbuf::TextBuf;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -46,16 +45,15 @@ impl App {
             }
             Action::Export => {
                 let name = crate::ui::files::default_export_name(self.today);
-                self.overlays.push(Overlay::Prompt(PromptState {
-                    title: "Export the decision log".into(),
-                    label: format!(
+                self.overlays.push(Overlay::Prompt(PromptState::new(
+                    "Export the decision log".into(),
+                    format!(
                         "File (.md, .csv, .json or .html); a bare name goes in {}",
                         crate::ui::files::export_folder()
                     ),
-                    input: TextBuf::new(&name),
-                    error: None,
-                    purpose: PromptPurpose::Export,
-                }));
+                    &name,
+                    PromptPurpose::Export,
+                )));
             }
             Action::Communicated => {
                 let Some(d) = self.decisions.list.get(self.decisions.scroll.selected).cloned() else {
@@ -146,16 +144,7 @@ impl Ui {
         self.hits.borrow_mut().scroll_areas.push((body, ListTarget::Decisions));
         let mut lines = Vec::new();
         for (n, d) in list.iter().enumerate().skip(off).take(h) {
-            self.hits.borrow_mut().rows.push((
-                Rect {
-                    x: body.x,
-                    y: body.y + (n - off) as u16,
-                    width: body.width,
-                    height: 1,
-                },
-                ListTarget::Decisions,
-                n,
-            ));
+            self.hit_row(body, n - off, ListTarget::Decisions, n);
             let sup = d.superseded_by.is_some();
             let met = d.criteria.iter().filter(|c| c.met).count();
             let status = if sup {

@@ -93,16 +93,7 @@ impl Ui {
         let mut lines = Vec::new();
         for (n, &ri) in p.view.iter().enumerate().skip(off).take(h) {
             let r = &p.rows[ri];
-            self.hits.borrow_mut().rows.push((
-                Rect {
-                    x: body.x,
-                    y: body.y + (n - off) as u16,
-                    width: body.width,
-                    height: 1,
-                },
-                ListTarget::Portfolio,
-                n,
-            ));
+            self.hit_row(body, n - off, ListTarget::Portfolio, n);
             let sel = n == p.scroll.selected;
             let mut spans = vec![
                 Span::styled(

@@ -7,7 +7,4 @@ pub mod decisions;
 pub mod detail;
 pub mod heatmap;
 pub mod panels;
-pub mod popups;
 pub mod portfolio;
-pub mod why;
-pub mod workshop;

@@ -12,7 +12,6 @@ use crate::ui::data::SortKey;
 use crate::ui::draw::fit;
 use crate::ui::overlay::{Overlay, PromptPurpose, PromptState};
 use crate::ui::widgets::chips;
-use crate::ui::widgets::textbuf::TextBuf;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -157,13 +156,12 @@ impl App {
             }
             Action::ToggleHeatmap => self.portfolio.heatmap = !self.portfolio.heatmap,
             Action::LoadDemo => self.load_demo(),
-            Action::Import => self.overlays.push(Overlay::Prompt(PromptState {
-                title: "Import pilots from CSV".into(),
-                label: "CSV file".into(),
-                input: TextBuf::new(""),
-                error: None,
-                purpose: PromptPurpose::Import,
-            })),
+            Action::Import => self.overlays.push(Overlay::Prompt(PromptState::new(
+                "Import pilots from CSV".into(),
+                "CSV file".into(),
+                "",
+                PromptPurpose::Import,
+            ))),
             _ => return false,
         }
         true
@@ -507,16 +505,7 @@ impl Ui {
         for (n, &ri) in p.view.iter().enumerate().skip(off).take(h) {
             let r = &p.rows[ri];
             let selected = n == p.scroll.selected;
-            self.hits.borrow_mut().rows.push((
-                Rect {
-                    x: body.x,
-                    y: body.y + (n - off) as u16,
-                    width: body.width,
-                    height: 1,
-                },
-                ListTarget::Portfolio,
-                n,
-            ));
+            self.hit_row(body, n - off, ListTarget::Portfolio, n);
             let mut spans = Vec::new();
             for ((col, _, _), w) in cols.iter().zip(&widths) {
                 let w = *w as usize;

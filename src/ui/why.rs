@@ -1,29 +1,58 @@
-//! "Why not ready?": the blockers the readiness rule returns for the
-//! selected pilot, each one a way to the place that fixes it.
+//! "Why not ready?", one component: the blockers the readiness rule
+//! returns for a pilot, each one a way to the place that fixes it; its
+//! lines, keys and drawing live here. Following a line is the app's
+//! routing ([`Jump`]).
 
+use super::action::Action;
+use super::app::{ListTarget, Ui};
+use super::draw::centered;
+use super::overlay::Jump;
+use super::pilot::PilotData;
+use super::widgets::chips;
+use super::widgets::list::Scroll;
 use crate::domain::gates::{CriterionResult, Gap, GateResult, Standing};
 use crate::domain::readiness::{Severity, Verdict};
 use crate::text::{sanitize, truncate};
-use crate::ui::action::Action;
-use crate::ui::app::Ui;
-use crate::ui::app::{App, ListTarget, Screen};
-use crate::ui::draw::centered;
-use crate::ui::overlay::{Jump, Overlay, WhyLine, WhyState};
-use crate::ui::widgets::chips;
-use crate::ui::widgets::list::Scroll;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-impl App {
-    /// Open the blockers of the current pilot.
-    pub(crate) fn open_why(&mut self) {
-        let Some(id) = self.current_pilot() else {
-            self.info("select a pilot first");
-            return;
-        };
-        let Some(d) = self.load_pilot(id) else { return };
+/// One line of the "why not ready?" list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WhyLine {
+    pub severity: Option<Severity>,
+    pub text: String,
+    pub jump: Option<Jump>,
+    /// A detail line under a blocker (an item of "3 items overdue").
+    pub sub: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct WhyState {
+    pub pilot_id: i64,
+    pub pilot: String,
+    /// At the current gate (`None` once the pilot has left the gates).
+    pub verdict: Option<Verdict>,
+    /// The current gate's name.
+    pub gate: String,
+    pub lines: Vec<WhyLine>,
+    pub scroll: Scroll,
+}
+
+/// What a key in the list asks of the app.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Stay,
+    Close,
+    /// Close and go to the fix.
+    Jump(Jump),
+}
+
+impl WhyState {
+    /// The blockers of one pilot, from its judgement.
+    pub fn of(d: &PilotData) -> WhyState {
+        let id = d.pilot.id;
         let mut lines = Vec::new();
         let j = &d.judgement;
         let gate = match &j.current {
@@ -70,92 +99,43 @@ impl App {
                 String::new()
             }
         };
-        let state = WhyState {
+        WhyState {
             pilot_id: id,
             pilot: d.pilot.name.clone(),
             verdict: d.judgement.verdict(),
             gate,
             lines,
             scroll: Scroll::new(),
-        };
-        self.overlays.push(Overlay::Why(state));
+        }
     }
 
-    pub(crate) fn why_action(&mut self, a: Action) {
-        let Some(Overlay::Why(w)) = self.overlays.last_mut() else {
-            return;
-        };
+    pub fn handle(&mut self, a: Action) -> Outcome {
+        let n = self.lines.len();
         match a {
-            Action::Up => w.scroll.up(1),
-            Action::Down => w.scroll.down(1, w.lines.len()),
-            Action::Top => w.scroll.top(),
-            Action::Bottom => w.scroll.bottom(w.lines.len()),
+            Action::Up => self.scroll.up(1),
+            Action::Down => self.scroll.down(1, n),
+            Action::Top => self.scroll.top(),
+            Action::Bottom => self.scroll.bottom(n),
             Action::Open => {
-                if let Some(j) = w.lines.get(w.scroll.selected).and_then(|l| l.jump.clone()) {
-                    self.overlays.pop();
-                    self.jump(j);
+                if let Some(j) = self.lines.get(self.scroll.selected).and_then(|l| l.jump.clone()) {
+                    return Outcome::Jump(j);
                 }
             }
-            Action::Back | Action::Why => {
-                self.overlays.pop();
-            }
+            Action::Back | Action::Why => return Outcome::Close,
             _ => {}
         }
+        Outcome::Stay
     }
 
-    /// Go to the place a line points at.
-    pub(crate) fn jump(&mut self, j: Jump) {
-        match j {
-            Jump::Item {
-                pilot_id,
-                item_id,
-                phase,
-            } => {
-                self.overlays.clear();
-                let b = phase.index();
-                self.screen = Screen::Board(phase);
-                self.boards[b].pinned = Some(pilot_id);
-                let list = self.board_pilots(phase);
-                if !list.contains(&pilot_id) {
-                    // Hidden by the filter: clear it so the pilot shows.
-                    self.portfolio.filter.clear();
-                    self.portfolio.recompute();
-                }
-                let list = self.board_pilots(phase);
-                self.boards[b].pilots.selected = list.iter().position(|p| *p == pilot_id).unwrap_or(0);
-                self.boards[b].focus_checklist = true;
-                if let Some(d) = self.load_pilot(pilot_id) {
-                    let pos = d.items(phase).iter().position(|i| i.id == item_id).unwrap_or(0);
-                    self.boards[b].items.selected = pos;
-                }
-            }
-            Jump::Role { pilot_id, role } => self.open_role_picker(pilot_id, role),
-            Jump::Dimension { pilot_id, dimension } => self.open_score(pilot_id, dimension),
-            Jump::Pilot { pilot_id } => self.open_detail(pilot_id),
-            Jump::Decision { decision_id } => {
-                self.go(Screen::Decisions);
-                if !self.decisions.list.iter().any(|d| d.id == decision_id) {
-                    // Hidden by the log's filter: clear it so it shows.
-                    self.decisions.filter.clear();
-                    self.decisions.refilter();
-                }
-                if let Some(p) = self.decisions.list.iter().position(|d| d.id == decision_id) {
-                    self.decisions.scroll.selected = p;
-                }
-            }
-        }
-    }
-}
-
-impl Ui {
-    pub(crate) fn draw_why(&self, f: &mut Frame, area: Rect, w: &WhyState) {
-        let t = &self.config.theme;
+    pub fn draw(&self, f: &mut Frame, area: Rect, ui: &Ui) {
+        let w = self;
+        let t = &ui.config.theme;
         // Wide enough for a gate criterion and an item line on a large terminal.
         let width = area.width.saturating_sub(4).min(150);
         let height = (w.lines.len() as u16 + 5).clamp(7, area.height);
         let r = centered(area, width, height);
         let title = format!("Why is {} not ready?", truncate(&sanitize(&w.pilot), 40));
-        let inner = self.popup(f, r, &title);
+        let inner = ui.popup(f, r, &title);
         let mut head = Vec::new();
         if let Some(v) = w.verdict {
             head.push(Span::raw(format!("{}: ", w.gate)));
@@ -176,16 +156,7 @@ impl Ui {
         let off = w.scroll.window(w.lines.len(), h);
         let mut lines = Vec::new();
         for (n, l) in w.lines.iter().enumerate().skip(off).take(h) {
-            self.hits.borrow_mut().rows.push((
-                Rect {
-                    x: list.x,
-                    y: list.y + (n - off) as u16,
-                    width: list.width,
-                    height: 1,
-                },
-                ListTarget::Why,
-                n,
-            ));
+            ui.hit_row(list, n - off, ListTarget::Why, n);
             let mut spans = Vec::new();
             if l.sub {
                 spans.push(Span::styled("    · ", t.muted()));

@@ -1,32 +1,104 @@
-//! Workshop review: a full-screen walk through one pilot's checklist, one
-//! item at a time, in large readable text for a projector. One key answers
-//! and moves on; the end shows what is still open and the verdict, and
-//! leads into the decision form.
+//! Workshop review, one component: a full-screen walk through one
+//! pilot's checklist, one item at a time, in large readable text for a
+//! projector. One key answers and moves on; the end (the summary) shows
+//! what is still open and the verdict, and leads into the decision form.
+//! The review's state, keys and drawing live here; answering an item is
+//! an effect the app runs.
 
-use crate::domain::model::{ChecklistItem, ItemState};
+use super::action::Action;
+use super::app::Ui;
+use super::effect::Effect;
+use super::keymap::Mode;
+use super::widgets::chips;
+use crate::domain::model::{ChecklistItem, ItemState, Phase};
 use crate::text::{sanitize, truncate};
-use crate::ui::action::Action;
-use crate::ui::app::App;
-use crate::ui::app::Ui;
-use crate::ui::keymap::Mode;
-use crate::ui::overlay::{Overlay, PickPurpose, SummaryState, WorkshopState};
-use crate::ui::widgets::chips;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Gauge, Paragraph, Wrap};
 use ratatui::Frame;
 
-impl App {
-    pub(crate) fn workshop_action(&mut self, a: Action) {
-        let Some(Overlay::Workshop(w)) = self.overlays.last() else {
-            return;
-        };
-        let w = w.clone();
-        let item = self.workshop_item(&w);
+/// The workshop review: one item at a time.
+#[derive(Debug, Clone)]
+pub struct WorkshopState {
+    pub pilot_id: i64,
+    pub phase: Phase,
+    /// Item ids in review order.
+    pub items: Vec<i64>,
+    pub pos: usize,
+    /// Items answered in this review (done, not yet, n/a, blocked).
+    pub answered: Vec<i64>,
+    pub started: std::time::Instant,
+}
+
+/// The end of a workshop review.
+#[derive(Debug, Clone)]
+pub struct SummaryState {
+    pub pilot_id: i64,
+    pub phase: Phase,
+    pub reviewed: usize,
+    pub total: usize,
+    pub minutes: u64,
+    pub scroll: usize,
+}
+
+/// What a key in the review asks of the app.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Stay,
+    /// Answer the item: run this, then (once it committed) move on.
+    Answer {
+        item_id: i64,
+        effect: Effect,
+    },
+    /// The answer is what the item says already: it counts, move on.
+    Answered {
+        item_id: i64,
+    },
+    /// Not applicable needs a reason first: ask for it.
+    AskReason {
+        item_id: i64,
+    },
+    /// Choose the item's owner.
+    PickOwner {
+        item_id: i64,
+        revision: i64,
+        owner: Option<i64>,
+        title: String,
+    },
+    /// Write the item's note.
+    Note {
+        item_id: i64,
+    },
+    Help(Mode),
+    Reference,
+    /// The review is over: show the summary.
+    Finish,
+    Quit,
+}
+
+impl WorkshopState {
+    pub fn new(pilot_id: i64, phase: Phase, items: &[&ChecklistItem]) -> WorkshopState {
+        WorkshopState {
+            pilot_id,
+            phase,
+            items: items.iter().map(|i| i.id).collect(),
+            // Start at the first open item; a finished checklist at 1.
+            pos: items.iter().position(|i| i.state.is_open()).unwrap_or(0),
+            answered: Vec::new(),
+            started: std::time::Instant::now(),
+        }
+    }
+
+    /// The item under review, from the pilot the view holds.
+    pub fn item(&self, ui: &Ui) -> Option<ChecklistItem> {
+        self.items.get(self.pos).and_then(|id| ui.item(*id))
+    }
+
+    pub fn handle(&mut self, a: Action, item: Option<&ChecklistItem>) -> Outcome {
         match a {
             Action::StateDone | Action::StateNa | Action::StateBlocked | Action::NotYet => {
-                let Some(item) = item else { return };
+                let Some(item) = item else { return Outcome::Stay };
                 let state = match a {
                     Action::StateDone => ItemState::Done,
                     Action::StateNa => ItemState::Na,
@@ -34,114 +106,82 @@ impl App {
                     _ if item.state.is_open() => item.state,
                     _ => ItemState::Todo,
                 };
-                if state == item.state || self.set_item_state(&item, state) {
-                    self.workshop_answered(item.id);
-                    self.workshop_step(1);
-                }
-            }
-            Action::Skip => self.workshop_step(1),
-            Action::Up => self.workshop_step(-1),
-            Action::Owner => {
-                if let Some(item) = item {
-                    self.open_picker(
-                        format!("Owner of \"{}\"", truncate(&sanitize(&item.text), 40)),
-                        PickPurpose::ItemOwner {
+                if state == item.state {
+                    Outcome::Answered { item_id: item.id }
+                } else if state == ItemState::Na && item.note.trim().is_empty() {
+                    Outcome::AskReason { item_id: item.id }
+                } else {
+                    Outcome::Answer {
+                        item_id: item.id,
+                        effect: Effect::ItemState {
                             item_id: item.id,
                             revision: item.revision,
+                            state,
                         },
-                        item.owner_id,
-                    );
+                    }
                 }
             }
-            Action::Note => {
-                if let Some(item) = item {
-                    self.open_note(item.id);
-                }
-            }
-            Action::Help => self
-                .overlays
-                .push(Overlay::Help(crate::ui::help::HelpState::new(Mode::Workshop))),
-            Action::Reference => self.open_reference(),
-            Action::Back => self.workshop_finish(),
-            Action::Quit => self.quit = true,
-            _ => {}
+            Action::Skip => self.step(1),
+            Action::Up => self.step(-1),
+            Action::Owner => match item {
+                Some(item) => Outcome::PickOwner {
+                    item_id: item.id,
+                    revision: item.revision,
+                    owner: item.owner_id,
+                    title: format!("Owner of \"{}\"", truncate(&sanitize(&item.text), 40)),
+                },
+                None => Outcome::Stay,
+            },
+            Action::Note => item.map_or(Outcome::Stay, |i| Outcome::Note { item_id: i.id }),
+            Action::Help => Outcome::Help(Mode::Workshop),
+            Action::Reference => Outcome::Reference,
+            Action::Back => Outcome::Finish,
+            Action::Quit => Outcome::Quit,
+            _ => Outcome::Stay,
         }
     }
 
-    pub(crate) fn workshop_answered(&mut self, id: i64) {
-        if let Some(Overlay::Workshop(w)) = self.overlays.last_mut() {
-            if !w.answered.contains(&id) {
-                w.answered.push(id);
-            }
+    /// An item was answered (its write committed): count it, move on.
+    pub fn answered(&mut self, item_id: i64) -> Outcome {
+        if !self.answered.contains(&item_id) {
+            self.answered.push(item_id);
         }
+        self.step(1)
     }
 
-    pub(crate) fn workshop_step(&mut self, by: i64) {
-        let Some(Overlay::Workshop(w)) = self.overlays.last_mut() else {
-            return;
-        };
-        let next = w.pos as i64 + by;
+    /// Move by `by` items; past the last one the review is over.
+    pub fn step(&mut self, by: i64) -> Outcome {
+        let next = self.pos as i64 + by;
         if next < 0 {
-            return;
+            return Outcome::Stay;
         }
-        if next as usize >= w.items.len() {
-            self.workshop_finish();
-            return;
+        if next as usize >= self.items.len() {
+            return Outcome::Finish;
         }
-        w.pos = next as usize;
+        self.pos = next as usize;
+        Outcome::Stay
     }
 
-    /// End the review: replace it with the summary.
-    fn workshop_finish(&mut self) {
-        let Some(Overlay::Workshop(w)) = self.overlays.pop() else {
-            return;
-        };
-        let s = SummaryState {
-            pilot_id: w.pilot_id,
-            phase: w.phase,
-            reviewed: w.answered.len(),
-            total: w.items.len(),
-            minutes: w.started.elapsed().as_secs() / 60,
+    /// The summary of this review.
+    pub fn summary(&self) -> SummaryState {
+        SummaryState {
+            pilot_id: self.pilot_id,
+            phase: self.phase,
+            reviewed: self.answered.len(),
+            total: self.items.len(),
+            minutes: self.started.elapsed().as_secs() / 60,
             scroll: 0,
-        };
-        // Fresh facts for the verdict.
-        self.pilot = None;
-        self.load_pilot(w.pilot_id);
-        self.overlays.push(Overlay::Summary(s));
-    }
-
-    pub(crate) fn summary_action(&mut self, a: Action) {
-        let Some(Overlay::Summary(s)) = self.overlays.last_mut() else {
-            return;
-        };
-        match a {
-            Action::Up => s.scroll = s.scroll.saturating_sub(1),
-            Action::Down => s.scroll += 1,
-            Action::Decide => {
-                let id = s.pilot_id;
-                self.open_decision(id);
-            }
-            Action::Back => {
-                self.overlays.pop();
-            }
-            Action::Quit => self.quit = true,
-            _ => {}
         }
     }
-}
 
-impl Ui {
-    fn workshop_item(&self, w: &WorkshopState) -> Option<ChecklistItem> {
-        w.items.get(w.pos).and_then(|id| self.item(*id))
-    }
-
-    pub(crate) fn draw_workshop(&self, f: &mut Frame, area: Rect, w: &WorkshopState) {
-        let t = &self.config.theme;
+    pub fn draw(&self, f: &mut Frame, area: Rect, ui: &Ui) {
+        let w = self;
+        let t = &ui.config.theme;
         f.render_widget(ratatui::widgets::Clear, area);
-        let Some(d) = self.pilot.as_ref().filter(|d| d.id() == w.pilot_id) else {
+        let Some(d) = ui.pilot.as_ref().filter(|d| d.id() == w.pilot_id) else {
             return;
         };
-        let Some(item) = self.workshop_item(w) else { return };
+        let Some(item) = w.item(ui) else { return };
         let total = w.items.len();
         let closed = w
             .items
@@ -195,10 +235,10 @@ impl Ui {
         let inner = block.inner(stage);
         f.render_widget(block, stage);
         let big = t.title().add_modifier(Modifier::BOLD);
-        let overdue = item.state.is_open() && item.due_day < self.day;
+        let overdue = item.state.is_open() && item.due_day < ui.day;
         let due = if overdue {
             Span::styled(
-                format!("due day {} — {} day(s) overdue", item.due_day, self.day - item.due_day),
+                format!("due day {} — {} day(s) overdue", item.due_day, ui.day - item.due_day),
                 t.alert(),
             )
         } else {
@@ -258,7 +298,7 @@ impl Ui {
         } else {
             lines.push(Line::from(vec![Span::raw("Note:  "), Span::raw(sanitize(&item.note))]));
         }
-        if let Some(h) = self.playbook.item_hint(&item.item_key) {
+        if let Some(h) = ui.playbook.item_hint(&item.item_key) {
             lines.push(Line::raw(""));
             lines.push(Line::from(Span::styled(h.to_string(), t.muted())));
         }
@@ -304,7 +344,7 @@ impl Ui {
             };
             f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
         }
-        let km = &self.config.keymap;
+        let km = &ui.config.keymap;
         let k = |a: Action| km.key_label(Mode::Workshop, a);
         let keyline = Line::from(vec![
             Span::styled(format!(" {} ", k(Action::StateDone)), t.selected()),
@@ -328,11 +368,36 @@ impl Ui {
         ]);
         f.render_widget(Paragraph::new(keyline).wrap(Wrap { trim: true }), keys);
     }
+}
 
-    pub(crate) fn draw_summary(&self, f: &mut Frame, area: Rect, s: &SummaryState) {
-        let t = &self.config.theme;
+/// What a key on the summary asks of the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SummaryOutcome {
+    Stay,
+    Close,
+    /// Open the decision form for the pilot.
+    Decide(i64),
+    Quit,
+}
+
+impl SummaryState {
+    pub fn handle(&mut self, a: Action) -> SummaryOutcome {
+        match a {
+            Action::Up => self.scroll = self.scroll.saturating_sub(1),
+            Action::Down => self.scroll += 1,
+            Action::Decide => return SummaryOutcome::Decide(self.pilot_id),
+            Action::Back => return SummaryOutcome::Close,
+            Action::Quit => return SummaryOutcome::Quit,
+            _ => {}
+        }
+        SummaryOutcome::Stay
+    }
+
+    pub fn draw(&self, f: &mut Frame, area: Rect, ui: &Ui) {
+        let s = self;
+        let t = &ui.config.theme;
         f.render_widget(ratatui::widgets::Clear, area);
-        let Some(d) = self.pilot.as_ref().filter(|d| d.id() == s.pilot_id) else {
+        let Some(d) = ui.pilot.as_ref().filter(|d| d.id() == s.pilot_id) else {
             return;
         };
         let items = d.items(s.phase);
@@ -388,12 +453,12 @@ impl Ui {
                     Span::raw(" "),
                     Span::raw(sanitize(&i.text)),
                     Span::styled(format!("  ({owner}, "), t.muted()),
-                    self.due_span(i, 0),
+                    ui.due_span(i, 0),
                     Span::styled(")", t.muted()),
                 ]));
             }
         }
-        let km = &self.config.keymap;
+        let km = &ui.config.keymap;
         lines.push(Line::raw(""));
         lines.push(Line::from(vec![
             Span::styled(

@@ -1,0 +1,174 @@
+//! The note editor, one component: the text being written, its keys and
+//! its drawing live here. Saving is an effect the app runs; the editor
+//! closes only once it has committed.
+
+use super::action::Action;
+use super::app::Ui;
+use super::draw::centered;
+use super::effect::Effect;
+use super::widgets::textbuf::TextBuf;
+use crate::domain::model::{ChecklistItem, ItemState};
+use crate::text::{sanitize, sanitize_with, truncate};
+use crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+#[derive(Debug, Clone)]
+pub struct EditorState {
+    pub title: String,
+    pub context: String,
+    pub buf: TextBuf,
+    pub original: String,
+    pub item_id: i64,
+    pub revision: i64,
+    /// A state to set with the note, in the same transaction (marking an
+    /// item not applicable asks for its reason first).
+    pub then: Option<ItemState>,
+}
+
+/// What a key in the editor asks of the app.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Stay,
+    /// Nothing was changed: close.
+    Close,
+    /// Esc over changed text: ask before throwing it away.
+    AskDiscard,
+    /// Save: run this; close only once it has committed.
+    Save(Effect),
+}
+
+impl EditorState {
+    /// Edit an item's note or evidence.
+    pub fn note(item: &ChecklistItem) -> EditorState {
+        let note = sanitize_with(&item.note, true);
+        EditorState {
+            title: "Note or evidence".into(),
+            context: sanitize(&item.text),
+            buf: TextBuf::multiline(&note),
+            original: note,
+            item_id: item.id,
+            revision: item.revision,
+            then: None,
+        }
+    }
+
+    /// Ask why an item does not apply; saving marks it not applicable.
+    pub fn na_reason(item: &ChecklistItem) -> EditorState {
+        EditorState {
+            title: "Why does it not apply? (the reason is kept as its note)".into(),
+            context: sanitize(&item.text),
+            buf: TextBuf::multiline(""),
+            original: String::new(),
+            item_id: item.id,
+            revision: item.revision,
+            then: Some(ItemState::Na),
+        }
+    }
+
+    pub fn dirty(&self) -> bool {
+        self.buf.text() != self.original
+    }
+
+    pub fn handle(&mut self, a: Action) -> Outcome {
+        match a {
+            Action::Submit => Outcome::Save(Effect::ItemNote {
+                item_id: self.item_id,
+                revision: self.revision,
+                note: self.buf.text().to_string(),
+                then: self.then,
+            }),
+            Action::Back if self.dirty() => Outcome::AskDiscard,
+            Action::Back => Outcome::Close,
+            _ => Outcome::Stay,
+        }
+    }
+
+    pub fn input(&mut self, k: &KeyEvent) {
+        self.buf.handle_key(k);
+    }
+
+    pub fn paste(&mut self, s: &str) {
+        self.buf.insert_str(s);
+    }
+
+    pub fn draw(&self, f: &mut Frame, area: Rect, ui: &Ui) {
+        let e = self;
+        let t = &ui.config.theme;
+        let w = area.width.saturating_sub(4).min(100);
+        let h = area.height.saturating_sub(2).min(20);
+        let inner = ui.popup(
+            f,
+            centered(area, w, h),
+            &format!("{} (Ctrl-S saves, Esc cancels)", e.title),
+        );
+        f.render_widget(
+            Paragraph::new(Span::styled(truncate(&e.context, inner.width as usize), t.muted())),
+            Rect { height: 1, ..inner },
+        );
+        let body = Rect {
+            y: inner.y + 2,
+            height: inner.height.saturating_sub(2),
+            ..inner
+        };
+        let (lines, (row, col)) = e.buf.wrapped(body.width.saturating_sub(1) as usize);
+        let h = body.height as usize;
+        let off = row.saturating_sub(h.saturating_sub(1));
+        let shown: Vec<Line> = lines.iter().skip(off).take(h).map(|l| Line::raw(l.clone())).collect();
+        f.render_widget(Paragraph::new(shown), body);
+        if h > 0 {
+            f.set_cursor_position((body.x + col as u16, body.y + (row - off) as u16));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::{KeyCode, KeyModifiers};
+
+    fn item() -> ChecklistItem {
+        ChecklistItem {
+            id: 7,
+            pilot_id: 1,
+            item_key: "k".into(),
+            phase: crate::domain::model::Phase::Assessment,
+            section: String::new(),
+            position: 1,
+            text: "An item".into(),
+            gate: false,
+            state: ItemState::Todo,
+            owner_id: None,
+            owner: None,
+            due_day: 10,
+            note: "kept".into(),
+            revision: 3,
+            updated_at: String::new(),
+            updated_by: String::new(),
+        }
+    }
+
+    #[test]
+    fn saving_is_an_effect_and_changed_text_is_never_dropped_silently() {
+        let mut e = EditorState::note(&item());
+        assert_eq!(e.handle(Action::Back), Outcome::Close);
+        e.input(&KeyEvent::new(KeyCode::Char('!'), KeyModifiers::NONE));
+        assert_eq!(e.handle(Action::Back), Outcome::AskDiscard);
+        match e.handle(Action::Submit) {
+            Outcome::Save(Effect::ItemNote {
+                item_id,
+                revision,
+                note,
+                then,
+            }) => {
+                assert_eq!((item_id, revision, then), (7, 3, None));
+                assert!(note.starts_with("kept") && note.contains('!'), "{note}");
+            }
+            o => panic!("{o:?}"),
+        }
+        let na = EditorState::na_reason(&item());
+        assert_eq!(na.then, Some(ItemState::Na));
+    }
+}
