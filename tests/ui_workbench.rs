@@ -269,6 +269,20 @@ fn g_and_end_reach_the_ends_of_help_and_why() {
 }
 
 #[test]
+fn k_from_the_end_of_the_detail_moves_up_at_once() {
+    let mut app = demo_app();
+    app.press("i");
+    let top = render(&app, 100, 24);
+    app.press("G");
+    let bottom = render(&app, 100, 24);
+    assert_ne!(top, bottom, "G scrolls the detail to its end");
+    app.press("k");
+    assert_ne!(render(&app, 100, 24), bottom, "k moves up from the end at once");
+    app.press("j j j");
+    assert_eq!(render(&app, 100, 24), bottom, "never past the end");
+}
+
+#[test]
 fn sorting_by_sector_is_alphabetical() {
     let mut app = demo_app();
     // Name, then sector.

@@ -506,7 +506,7 @@ impl App {
         match self.screen {
             Screen::Portfolio => self.portfolio_action(a),
             Screen::Board(p) => self.board_action(p, a),
-            Screen::Detail => self.detail_action(a),
+            Screen::Detail => self.ui.detail.handle(a, self.ui.page.get().max(1)),
             Screen::Decisions => self.decisions_action(a),
             Screen::Attention => self.attention_action(a),
         }
@@ -591,8 +591,7 @@ impl App {
 
     /// Open a pilot's detail screen.
     pub fn open_detail(&mut self, pilot_id: i64) {
-        self.detail.pilot_id = Some(pilot_id);
-        self.detail.scroll = 0;
+        self.detail.show(pilot_id);
         self.go(Screen::Detail);
     }
 

@@ -182,9 +182,9 @@ impl Ui {
         match self.screen {
             Screen::Portfolio => self.draw_portfolio(f, area),
             Screen::Board(p) => self.draw_board(f, area, p),
-            Screen::Detail => self.draw_detail(f, area),
-            Screen::Decisions => self.draw_decisions(f, area),
-            Screen::Attention => self.draw_attention(f, area),
+            Screen::Detail => self.detail.draw(f, area, self),
+            Screen::Decisions => self.decisions.draw(f, area, self),
+            Screen::Attention => self.attention.draw(f, area, self),
         }
     }
 

@@ -370,6 +370,15 @@ impl App {
         }
     }
 
+    /// Open the picker for a checklist item's owner.
+    pub(crate) fn pick_item_owner(&mut self, p: picker::OwnerPick) {
+        let purpose = PickPurpose::ItemOwner {
+            item_id: p.item_id,
+            revision: p.revision,
+        };
+        self.open_picker(p.title, purpose, p.owner);
+    }
+
     /// Open the blockers of the current pilot.
     pub(crate) fn open_why(&mut self) {
         let Some(id) = self.current_pilot() else {
@@ -407,12 +416,7 @@ impl App {
             }
             W::Answered { item_id } => self.workshop_answered(item_id),
             W::AskReason { item_id } => self.open_na_reason(item_id),
-            W::PickOwner {
-                item_id,
-                revision,
-                owner,
-                title,
-            } => self.open_picker(title, PickPurpose::ItemOwner { item_id, revision }, owner),
+            W::PickOwner(p) => self.pick_item_owner(p),
             W::Note { item_id } => self.open_note(item_id),
             W::Help(mode) => self.overlays.push(Overlay::Help(HelpState::new(mode))),
             W::Reference => self.open_reference(),

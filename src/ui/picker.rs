@@ -36,6 +36,26 @@ pub enum PickPurpose {
     },
 }
 
+/// Choosing a checklist item's owner: what the picker opens with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OwnerPick {
+    pub item_id: i64,
+    pub revision: i64,
+    pub owner: Option<i64>,
+    pub title: String,
+}
+
+impl OwnerPick {
+    pub fn of(item: &crate::domain::model::ChecklistItem) -> OwnerPick {
+        OwnerPick {
+            item_id: item.id,
+            revision: item.revision,
+            owner: item.owner_id,
+            title: format!("Owner of \"{}\"", truncate(&sanitize(&item.text), 40)),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct PickerState {
     pub title: String,

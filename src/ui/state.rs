@@ -2,9 +2,8 @@
 //! loaded lists, the status message, and the mouse hit areas of the last
 //! draw.
 
-use super::overlay::Jump;
 use super::widgets::list::Scroll;
-use crate::domain::model::{Decision, Phase};
+use crate::domain::model::Phase;
 use ratatui::layout::Rect;
 use std::time::Instant;
 
@@ -57,44 +56,6 @@ pub struct BoardState {
     pub pinned: Option<i64>,
 }
 
-/// The decision log.
-#[derive(Debug, Clone, Default)]
-pub struct DecisionsState {
-    /// Every decision, newest first.
-    pub all: Vec<Decision>,
-    /// The decisions shown: those matching the filter.
-    pub list: Vec<Decision>,
-    pub filter: crate::ui::widgets::textbuf::TextBuf,
-    pub scroll: Scroll,
-    pub loaded: bool,
-}
-
-impl DecisionsState {
-    /// Apply the filter again (pilot, outcome, decision-maker, date, #).
-    pub fn refilter(&mut self) {
-        let q = self.filter.text().to_string();
-        self.list = self
-            .all
-            .iter()
-            .filter(|d| {
-                matches_words(
-                    &q,
-                    &[
-                        &d.pilot,
-                        d.outcome.label(),
-                        &d.decided_by,
-                        &d.decided_on,
-                        &format!("#{}", d.id),
-                        &d.rationale,
-                    ],
-                )
-            })
-            .cloned()
-            .collect();
-        self.scroll.clamp(self.list.len());
-    }
-}
-
 /// Whether every word of `query` appears in one of `fields` (case
 /// ignored): the list filters of the decision log and attention.
 pub fn matches_words(query: &str, fields: &[&str]) -> bool {
@@ -105,139 +66,10 @@ pub fn matches_words(query: &str, fields: &[&str]) -> bool {
         .all(|w| hay.iter().any(|h| h.contains(&w)))
 }
 
-/// How the attention list is grouped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum AttentionGroup {
-    #[default]
-    Kind,
-    Pilot,
-    Owner,
-}
+pub use super::screens::attention::{AttentionGroup, AttentionKind, AttentionLine, AttentionState};
+pub use super::screens::decisions::DecisionsState;
 
-impl AttentionGroup {
-    pub fn next(self) -> AttentionGroup {
-        match self {
-            AttentionGroup::Kind => AttentionGroup::Pilot,
-            AttentionGroup::Pilot => AttentionGroup::Owner,
-            AttentionGroup::Owner => AttentionGroup::Kind,
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            AttentionGroup::Kind => "by kind",
-            AttentionGroup::Pilot => "by pilot",
-            AttentionGroup::Owner => "by owner",
-        }
-    }
-}
-
-/// Kinds of line on the Attention screen, in display order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum AttentionKind {
-    /// A defer's review date has come.
-    ReviewDue,
-    Overdue,
-    DueSoon,
-    MissingOwner,
-    StaleScore,
-    Uncommunicated,
-}
-
-impl AttentionKind {
-    pub fn title(self) -> &'static str {
-        match self {
-            AttentionKind::ReviewDue => "Deferred pilots due for review",
-            AttentionKind::Overdue => "Overdue checklist items",
-            AttentionKind::DueSoon => "Due within 7 days",
-            AttentionKind::MissingOwner => "Pilots missing owners",
-            AttentionKind::StaleScore => "Scores older than 30 days",
-            AttentionKind::Uncommunicated => "Decisions not yet communicated",
-        }
-    }
-}
-
-/// One line on the Attention screen.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AttentionLine {
-    pub kind: AttentionKind,
-    pub pilot: String,
-    /// Who is to act (an item's owner), when someone is named.
-    pub owner: Option<String>,
-    pub text: String,
-    pub when: String,
-    pub jump: Jump,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct AttentionState {
-    /// Every line, by kind.
-    pub all: Vec<AttentionLine>,
-    /// The lines shown: filtered, in the order of the grouping.
-    pub lines: Vec<AttentionLine>,
-    pub filter: crate::ui::widgets::textbuf::TextBuf,
-    pub group: AttentionGroup,
-    pub scroll: Scroll,
-    pub loaded: bool,
-    /// Items left out past the display limit (overdue, due soon).
-    pub more: [u64; 2],
-}
-
-impl AttentionState {
-    /// The heading a line goes under in the current grouping.
-    pub fn heading(&self, l: &AttentionLine) -> String {
-        match self.group {
-            AttentionGroup::Kind => l.kind.title().to_string(),
-            AttentionGroup::Pilot => crate::text::sanitize(&l.pilot),
-            AttentionGroup::Owner => l
-                .owner
-                .as_deref()
-                .map_or("No owner named".into(), crate::text::sanitize),
-        }
-    }
-
-    /// Filter and group again.
-    pub fn refilter(&mut self) {
-        let q = self.filter.text().to_string();
-        let mut lines: Vec<AttentionLine> = self
-            .all
-            .iter()
-            .filter(|l| {
-                matches_words(
-                    &q,
-                    &[
-                        &l.pilot,
-                        &l.text,
-                        &l.when,
-                        l.owner.as_deref().unwrap_or(""),
-                        l.kind.title(),
-                    ],
-                )
-            })
-            .cloned()
-            .collect();
-        match self.group {
-            AttentionGroup::Kind => {}
-            AttentionGroup::Pilot => lines.sort_by_key(|a| a.pilot.to_lowercase()),
-            // Named owners A to Z, then the lines nobody owns.
-            AttentionGroup::Owner => lines.sort_by(|a, b| match (&a.owner, &b.owner) {
-                (Some(x), Some(y)) => x.to_lowercase().cmp(&y.to_lowercase()),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (None, None) => std::cmp::Ordering::Equal,
-            }),
-        }
-        self.lines = lines;
-        self.scroll.clamp(self.lines.len());
-    }
-}
-
-/// The pilot detail screen.
-#[derive(Debug, Clone, Default)]
-pub struct DetailState {
-    pub pilot_id: Option<i64>,
-    pub scroll: usize,
-    pub from: Option<usize>,
-}
+pub use super::screens::detail::DetailState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MessageKind {

@@ -9,6 +9,7 @@ use super::action::Action;
 use super::app::Ui;
 use super::effect::Effect;
 use super::keymap::Mode;
+use super::picker::OwnerPick;
 use super::widgets::chips;
 use crate::domain::model::{ChecklistItem, ItemState, Phase};
 use crate::text::{sanitize, truncate};
@@ -60,12 +61,7 @@ pub enum Outcome {
         item_id: i64,
     },
     /// Choose the item's owner.
-    PickOwner {
-        item_id: i64,
-        revision: i64,
-        owner: Option<i64>,
-        title: String,
-    },
+    PickOwner(OwnerPick),
     /// Write the item's note.
     Note {
         item_id: i64,
@@ -124,12 +120,7 @@ impl WorkshopState {
             Action::Skip => self.step(1),
             Action::Up => self.step(-1),
             Action::Owner => match item {
-                Some(item) => Outcome::PickOwner {
-                    item_id: item.id,
-                    revision: item.revision,
-                    owner: item.owner_id,
-                    title: format!("Owner of \"{}\"", truncate(&sanitize(&item.text), 40)),
-                },
+                Some(item) => Outcome::PickOwner(OwnerPick::of(item)),
                 None => Outcome::Stay,
             },
             Action::Note => item.map_or(Outcome::Stay, |i| Outcome::Note { item_id: i.id }),

@@ -1,14 +1,18 @@
 //! Attention: what needs someone this week across the portfolio. Every line
-//! jumps to the place where it is fixed.
+//! jumps to the place where it is fixed. One component: the list's state,
+//! its keys (`handle`) and its drawing live here; loading it from the
+//! portfolio is the app's (`App::load_attention`).
 
 use crate::domain::model::{Role, Status};
 use crate::text::{sanitize, truncate};
 use crate::ui::action::Action;
 use crate::ui::app::Ui;
-use crate::ui::app::{App, AttentionKind, AttentionLine, ListTarget};
+use crate::ui::app::{App, ListTarget};
 use crate::ui::draw::fit;
 use crate::ui::overlay::Jump;
+use crate::ui::state::matches_words;
 use crate::ui::widgets::list::window_offset;
+use crate::ui::widgets::list::Scroll;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
@@ -161,51 +165,177 @@ impl App {
             },
         }
     }
+}
 
-    pub(crate) fn attention_action(&mut self, a: Action) -> bool {
-        let len = self.attention.lines.len();
-        let page = self.page.get().max(1);
-        let s = &mut self.attention.scroll;
-        match a {
-            Action::Up => s.up(1),
-            Action::Down => s.down(1, len),
-            Action::PageUp => s.up(page),
-            Action::PageDown => s.down(page, len),
-            Action::Top => s.top(),
-            Action::Bottom => s.bottom(len),
-            Action::Open => {
-                if let Some(l) = self.attention.lines.get(self.attention.scroll.selected) {
-                    let j = l.jump.clone();
-                    self.jump(j);
-                }
-            }
-            Action::Filter => self.filtering = true,
-            Action::Group => {
-                self.attention.group = self.attention.group.next();
-                self.attention.refilter();
-                self.attention.scroll.top();
-                self.info(format!("attention grouped {}", self.attention.group.label()));
-            }
-            Action::Back if !self.attention.filter.text().is_empty() => self.clear_filter(),
-            _ => return false,
+/// How the attention list is grouped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AttentionGroup {
+    #[default]
+    Kind,
+    Pilot,
+    Owner,
+}
+
+impl AttentionGroup {
+    pub fn next(self) -> AttentionGroup {
+        match self {
+            AttentionGroup::Kind => AttentionGroup::Pilot,
+            AttentionGroup::Pilot => AttentionGroup::Owner,
+            AttentionGroup::Owner => AttentionGroup::Kind,
         }
-        true
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            AttentionGroup::Kind => "by kind",
+            AttentionGroup::Pilot => "by pilot",
+            AttentionGroup::Owner => "by owner",
+        }
     }
 }
 
-impl Ui {
-    pub(crate) fn draw_attention(&self, f: &mut Frame, area: Rect) {
-        let t = &self.config.theme;
-        let area = self.draw_list_filter(
-            f,
-            area,
-            &self.attention.filter,
-            self.attention.lines.len(),
-            self.attention.all.len(),
-            "lines",
-        );
-        let lines = &self.attention.lines;
-        if lines.is_empty() && !self.attention.all.is_empty() {
+/// Kinds of line on the Attention screen, in display order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum AttentionKind {
+    /// A defer's review date has come.
+    ReviewDue,
+    Overdue,
+    DueSoon,
+    MissingOwner,
+    StaleScore,
+    Uncommunicated,
+}
+
+impl AttentionKind {
+    pub fn title(self) -> &'static str {
+        match self {
+            AttentionKind::ReviewDue => "Deferred pilots due for review",
+            AttentionKind::Overdue => "Overdue checklist items",
+            AttentionKind::DueSoon => "Due within 7 days",
+            AttentionKind::MissingOwner => "Pilots missing owners",
+            AttentionKind::StaleScore => "Scores older than 30 days",
+            AttentionKind::Uncommunicated => "Decisions not yet communicated",
+        }
+    }
+}
+
+/// One line on the Attention screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttentionLine {
+    pub kind: AttentionKind,
+    pub pilot: String,
+    /// Who is to act (an item's owner), when someone is named.
+    pub owner: Option<String>,
+    pub text: String,
+    pub when: String,
+    pub jump: Jump,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AttentionState {
+    /// Every line, by kind.
+    pub all: Vec<AttentionLine>,
+    /// The lines shown: filtered, in the order of the grouping.
+    pub lines: Vec<AttentionLine>,
+    pub filter: crate::ui::widgets::textbuf::TextBuf,
+    pub group: AttentionGroup,
+    pub scroll: Scroll,
+    pub loaded: bool,
+    /// Items left out past the display limit (overdue, due soon).
+    pub more: [u64; 2],
+}
+
+/// What a key on the list asks of the app.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScreenOutcome {
+    Stay,
+    /// Not a key of this screen.
+    Unhandled,
+    /// Go to where the selected line is fixed.
+    Jump(Jump),
+    /// The grouping changed: say so.
+    Grouped(AttentionGroup),
+    Filter,
+    ClearFilter,
+}
+
+impl AttentionState {
+    pub fn handle(&mut self, a: Action, page: usize) -> ScreenOutcome {
+        if self.scroll.handle(a, self.lines.len(), page) {
+            return ScreenOutcome::Stay;
+        }
+        match a {
+            Action::Open => {
+                if let Some(l) = self.lines.get(self.scroll.selected) {
+                    return ScreenOutcome::Jump(l.jump.clone());
+                }
+            }
+            Action::Filter => return ScreenOutcome::Filter,
+            Action::Group => {
+                self.group = self.group.next();
+                self.refilter();
+                self.scroll.top();
+                return ScreenOutcome::Grouped(self.group);
+            }
+            Action::Back if !self.filter.text().is_empty() => return ScreenOutcome::ClearFilter,
+            _ => return ScreenOutcome::Unhandled,
+        }
+        ScreenOutcome::Stay
+    }
+
+    /// The heading a line goes under in the current grouping.
+    pub fn heading(&self, l: &AttentionLine) -> String {
+        match self.group {
+            AttentionGroup::Kind => l.kind.title().to_string(),
+            AttentionGroup::Pilot => crate::text::sanitize(&l.pilot),
+            AttentionGroup::Owner => l
+                .owner
+                .as_deref()
+                .map_or("No owner named".into(), crate::text::sanitize),
+        }
+    }
+
+    /// Filter and group again.
+    pub fn refilter(&mut self) {
+        let q = self.filter.text().to_string();
+        let mut lines: Vec<AttentionLine> = self
+            .all
+            .iter()
+            .filter(|l| {
+                matches_words(
+                    &q,
+                    &[
+                        &l.pilot,
+                        &l.text,
+                        &l.when,
+                        l.owner.as_deref().unwrap_or(""),
+                        l.kind.title(),
+                    ],
+                )
+            })
+            .cloned()
+            .collect();
+        match self.group {
+            AttentionGroup::Kind => {}
+            AttentionGroup::Pilot => lines.sort_by_key(|a| a.pilot.to_lowercase()),
+            // Named owners A to Z, then the lines nobody owns.
+            AttentionGroup::Owner => lines.sort_by(|a, b| match (&a.owner, &b.owner) {
+                (Some(x), Some(y)) => x.to_lowercase().cmp(&y.to_lowercase()),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            }),
+        }
+        self.lines = lines;
+        self.scroll.clamp(self.lines.len());
+    }
+}
+
+impl AttentionState {
+    pub fn draw(&self, f: &mut Frame, area: Rect, ui: &Ui) {
+        let t = &ui.config.theme;
+        let area = ui.draw_list_filter(f, area, &self.filter, self.lines.len(), self.all.len(), "lines");
+        let lines = &self.lines;
+        if lines.is_empty() && !self.all.is_empty() {
             f.render_widget(
                 Paragraph::new("No line matches the filter: Esc clears it.").style(t.muted()),
                 area,
@@ -225,8 +355,8 @@ impl Ui {
         let count = |k: AttentionKind| lines.iter().filter(|l| l.kind == k).count();
         let r = count(AttentionKind::ReviewDue);
         let (o, d, m, st, u) = (
-            count(AttentionKind::Overdue) as u64 + self.attention.more[0],
-            count(AttentionKind::DueSoon) as u64 + self.attention.more[1],
+            count(AttentionKind::Overdue) as u64 + self.more[0],
+            count(AttentionKind::DueSoon) as u64 + self.more[1],
             count(AttentionKind::MissingOwner),
             count(AttentionKind::StaleScore),
             count(AttentionKind::Uncommunicated),
@@ -252,7 +382,7 @@ impl Ui {
                 height: 2,
                 ..area
             };
-            if let Some(l) = lines.get(self.attention.scroll.selected) {
+            if let Some(l) = lines.get(self.scroll.selected) {
                 f.render_widget(
                     Paragraph::new(Line::from(vec![
                         Span::styled("─ ", t.border()),
@@ -275,23 +405,23 @@ impl Ui {
         let mut rows: Vec<Option<usize>> = Vec::new();
         let mut last: Option<String> = None;
         for (i, l) in lines.iter().enumerate() {
-            let h = self.attention.heading(l);
+            let h = self.heading(l);
             if last.as_ref() != Some(&h) {
                 rows.push(None);
                 last = Some(h);
             }
             rows.push(Some(i));
         }
-        let sel = self.attention.scroll.selected;
+        let sel = self.scroll.selected;
         let sel_row = rows.iter().position(|r| *r == Some(sel)).unwrap_or(0);
         let h = area.height as usize;
-        self.page.set(h.max(1));
-        let mut off = window_offset(sel_row, rows.len(), h, self.attention.scroll.offset.get());
+        ui.page.set(h.max(1));
+        let mut off = window_offset(sel_row, rows.len(), h, self.scroll.offset.get());
         if sel_row > 0 && rows[sel_row - 1].is_none() && sel_row - 1 < off {
             off = sel_row - 1;
         }
-        self.attention.scroll.offset.set(off);
-        self.hits.borrow_mut().scroll_areas.push((area, ListTarget::Attention));
+        self.scroll.offset.set(off);
+        ui.hits.borrow_mut().scroll_areas.push((area, ListTarget::Attention));
         let w = area.width as usize;
         let pilot_w = (w / 4).clamp(12, 36);
         let when_w = 19;
@@ -302,12 +432,12 @@ impl Ui {
                 None => {
                     let first = &lines[rows.get(n + 1).copied().flatten().unwrap_or(0)];
                     let kind = first.kind;
-                    let heading = self.attention.heading(first);
-                    let count = lines.iter().filter(|l| self.attention.heading(l) == heading).count();
-                    let by_kind = self.attention.group == crate::ui::app::AttentionGroup::Kind;
+                    let heading = self.heading(first);
+                    let count = lines.iter().filter(|l| self.heading(l) == heading).count();
+                    let by_kind = self.group == crate::ui::app::AttentionGroup::Kind;
                     let more = match kind {
-                        AttentionKind::Overdue if by_kind => self.attention.more[0],
-                        AttentionKind::DueSoon if by_kind => self.attention.more[1],
+                        AttentionKind::Overdue if by_kind => self.more[0],
+                        AttentionKind::DueSoon if by_kind => self.more[1],
                         _ => 0,
                     };
                     let extra = if more > 0 {
@@ -323,7 +453,7 @@ impl Ui {
                 }
                 Some(i) => {
                     let l = &lines[*i];
-                    self.hit_row(area, (y - area.y) as usize, ListTarget::Attention, *i);
+                    ui.hit_row(area, (y - area.y) as usize, ListTarget::Attention, *i);
                     let mark = match l.kind {
                         AttentionKind::ReviewDue => "↻",
                         AttentionKind::Overdue => "!",

@@ -1,15 +1,17 @@
 //! A phase board: the pilots in the phase on the left; the selected
 //! pilot's checklist for the phase, grouped by section, on the right; and
 //! the phase's own panel (selection and ranking, owners and governance,
-//! metrics and decision) below or beside it.
+//! metrics and decision) below or beside it. The board's keys are
+//! [`BoardState::handle`], which answers with an outcome the app routes.
 
 use crate::domain::model::{ChecklistItem, ItemState, Phase};
 use crate::text::{sanitize, truncate};
 use crate::ui::action::Action;
+use crate::ui::app::ListTarget;
 use crate::ui::app::Ui;
-use crate::ui::app::{App, ListTarget};
 use crate::ui::draw::fit;
-use crate::ui::overlay::{ConfirmState, Overlay, Pending, PickPurpose};
+use crate::ui::overlay::{ConfirmState, Pending};
+use crate::ui::picker::OwnerPick;
 use crate::ui::widgets::chips;
 use crate::ui::widgets::list::window_offset;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -18,64 +20,86 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-impl App {
-    pub(crate) fn board_action(&mut self, phase: Phase, a: Action) -> bool {
-        let i = phase.index();
-        let page = self.page.get().max(1);
-        if !self.boards[i].focus_checklist {
-            let n = self.board_pilots(phase).len();
-            let s = &mut self.boards[i].pilots;
-            let before = s.selected;
+pub use crate::ui::state::BoardState;
+
+/// What the board needs to know to answer a key: the rows it shows.
+pub struct BoardView<'a> {
+    pub phase: Phase,
+    /// How many pilots the board lists.
+    pub pilots: usize,
+    /// The selected pilot's checklist for the phase.
+    pub items: Vec<&'a ChecklistItem>,
+    /// Whether the portfolio filter holds text.
+    pub filtered: bool,
+    pub page: usize,
+}
+
+/// What a key on the board asks of the app.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScreenOutcome {
+    Stay,
+    /// Not a key of the board.
+    Unhandled,
+    Info(String),
+    /// The checklist pane took the focus: put the cursor on the first
+    /// open item of the selected pilot.
+    FocusChecklist,
+    /// Set the item's state (not applicable asks for a reason first).
+    SetState {
+        item: Box<ChecklistItem>,
+        state: ItemState,
+    },
+    Note {
+        item_id: i64,
+    },
+    PickOwner(OwnerPick),
+    /// Ask before clearing the item's owner.
+    Confirm(ConfirmState),
+    Filter,
+    ClearFilter,
+}
+
+impl BoardState {
+    pub fn handle(&mut self, a: Action, v: &BoardView) -> ScreenOutcome {
+        let page = v.page;
+        if !self.focus_checklist {
+            let n = v.pilots;
+            let before = self.pilots.selected;
             match a {
-                Action::Up => s.up(1),
-                Action::Down => s.down(1, n),
-                Action::PageUp => s.up(page),
-                Action::PageDown => s.down(page, n),
-                Action::Top => s.top(),
-                Action::Bottom => s.bottom(n),
-                Action::Right | Action::Open => {
-                    if n == 0 {
-                        self.info(format!(
-                            "no pilots are in {} yet: move one here with ] on an earlier board",
-                            phase.label()
-                        ));
-                    } else {
-                        self.boards[i].focus_checklist = true;
-                        self.select_first_open(phase);
-                    }
+                _ if self.pilots.handle(a, n, page) => {}
+                Action::Right | Action::Open if n == 0 => {
+                    return ScreenOutcome::Info(format!(
+                        "no pilots are in {} yet: move one here with ] on an earlier board",
+                        v.phase.label()
+                    ))
                 }
-                Action::Filter => self.filtering = true,
-                Action::Back if !self.portfolio.filter.text().is_empty() => self.clear_filter(),
-                _ => return false,
+                Action::Right | Action::Open => {
+                    self.focus_checklist = true;
+                    return ScreenOutcome::FocusChecklist;
+                }
+                Action::Filter => return ScreenOutcome::Filter,
+                Action::Back if v.filtered => return ScreenOutcome::ClearFilter,
+                _ => return ScreenOutcome::Unhandled,
             }
-            if self.boards[i].pilots.selected != before {
-                self.boards[i].items.selected = 0;
+            if self.pilots.selected != before {
+                self.items.selected = 0;
             }
-            return true;
+            return ScreenOutcome::Stay;
         }
-        let items: Vec<ChecklistItem> = self
-            .pilot
-            .as_ref()
-            .map(|d| d.items(phase).into_iter().cloned().collect())
-            .unwrap_or_default();
-        let n = items.len();
-        let cur = items.get(self.boards[i].items.selected).cloned();
-        let s = &mut self.boards[i].items;
+        let n = v.items.len();
+        let cur = v.items.get(self.items.selected).copied();
+        if self.items.handle(a, n, page) {
+            return ScreenOutcome::Stay;
+        }
         match a {
-            Action::Up => s.up(1),
-            Action::Down => s.down(1, n),
-            Action::PageUp => s.up(page),
-            Action::PageDown => s.down(page, n),
-            Action::Top => s.top(),
-            Action::Bottom => s.bottom(n),
-            Action::Left | Action::Back => self.boards[i].focus_checklist = false,
+            Action::Left | Action::Back => self.focus_checklist = false,
             Action::ToggleDone
             | Action::StateDone
             | Action::StateTodo
             | Action::StateDoing
             | Action::StateNa
             | Action::StateBlocked => {
-                let Some(item) = cur else { return true };
+                let Some(item) = cur else { return ScreenOutcome::Stay };
                 let state = match a {
                     Action::ToggleDone if item.state == ItemState::Done => ItemState::Todo,
                     Action::ToggleDone | Action::StateDone => ItemState::Done,
@@ -84,29 +108,25 @@ impl App {
                     Action::StateNa => ItemState::Na,
                     _ => ItemState::Blocked,
                 };
-                self.set_item_state(&item, state);
+                return ScreenOutcome::SetState {
+                    item: Box::new(item.clone()),
+                    state,
+                };
             }
             Action::Note => {
                 if let Some(item) = cur {
-                    self.open_note(item.id);
+                    return ScreenOutcome::Note { item_id: item.id };
                 }
             }
             Action::Owner => {
                 if let Some(item) = cur {
-                    self.open_picker(
-                        format!("Owner of \"{}\"", truncate(&sanitize(&item.text), 40)),
-                        PickPurpose::ItemOwner {
-                            item_id: item.id,
-                            revision: item.revision,
-                        },
-                        item.owner_id,
-                    );
+                    return ScreenOutcome::PickOwner(OwnerPick::of(item));
                 }
             }
             Action::ClearOwner => {
                 if let Some(item) = cur {
-                    match &item.owner {
-                        Some(o) => self.overlays.push(Overlay::Confirm(ConfirmState {
+                    return match &item.owner {
+                        Some(o) => ScreenOutcome::Confirm(ConfirmState {
                             title: "Clear the owner?".into(),
                             message: format!(
                                 "Remove {} as owner of \"{}\"?",
@@ -117,22 +137,14 @@ impl App {
                                 item_id: item.id,
                                 revision: item.revision,
                             },
-                        })),
-                        None => self.info("this item has no owner"),
-                    }
+                        }),
+                        None => ScreenOutcome::Info("this item has no owner".into()),
+                    };
                 }
             }
-            _ => return false,
+            _ => return ScreenOutcome::Unhandled,
         }
-        true
-    }
-
-    /// Put the checklist cursor on the first open item.
-    fn select_first_open(&mut self, phase: Phase) {
-        let Some(id) = self.board_pilot(phase) else { return };
-        let Some(d) = self.load_pilot(id) else { return };
-        let pos = d.items(phase).iter().position(|i| i.state.is_open()).unwrap_or(0);
-        self.boards[phase.index()].items.selected = pos;
+        ScreenOutcome::Stay
     }
 }
 

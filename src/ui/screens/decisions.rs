@@ -1,14 +1,17 @@
 //! The decision log: every decision, newest first, superseded ones marked;
-//! the selected decision in full below; export to a file from here.
+//! the selected decision in full below; export to a file from here. One
+//! component: the log's state, its keys (`handle`) and its drawing.
 
+use crate::domain::model::Decision;
 use crate::domain::model::Outcome;
 use crate::text::sanitize;
 use crate::ui::action::Action;
+use crate::ui::app::ListTarget;
 use crate::ui::app::Ui;
-use crate::ui::app::{App, ListTarget};
 use crate::ui::draw::fit;
 use crate::ui::effect::Effect;
-use crate::ui::overlay::{Overlay, PromptPurpose, PromptState};
+use crate::ui::state::matches_words;
+use crate::ui::widgets::list::Scroll;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -25,67 +28,95 @@ pub fn outcome_mark(o: Outcome) -> &'static str {
     }
 }
 
-impl App {
-    pub(crate) fn decisions_action(&mut self, a: Action) -> bool {
-        let len = self.decisions.list.len();
-        let page = self.page.get().max(1);
-        let s = &mut self.decisions.scroll;
-        match a {
-            Action::Up => s.up(1),
-            Action::Down => s.down(1, len),
-            Action::PageUp => s.up(page),
-            Action::PageDown => s.down(page, len),
-            Action::Top => s.top(),
-            Action::Bottom => s.bottom(len),
-            Action::Open => {
-                if let Some(d) = self.decisions.list.get(self.decisions.scroll.selected) {
-                    let id = d.pilot_id;
-                    self.open_detail(id);
-                }
-            }
-            Action::Export => {
-                let name = crate::ui::files::default_export_name(self.today);
-                self.overlays.push(Overlay::Prompt(PromptState::new(
-                    "Export the decision log".into(),
-                    format!(
-                        "File (.md, .csv, .json or .html); a bare name goes in {}",
-                        crate::ui::files::export_folder()
-                    ),
-                    &name,
-                    PromptPurpose::Export,
-                )));
-            }
-            Action::Communicated => {
-                let Some(d) = self.decisions.list.get(self.decisions.scroll.selected).cloned() else {
-                    return true;
-                };
-                if d.communicated {
-                    self.info("already marked communicated");
-                } else {
-                    self.run(Effect::Communicated { decision_id: d.id });
-                }
-            }
-            Action::Filter => self.filtering = true,
-            Action::Back if !self.decisions.filter.text().is_empty() => self.clear_filter(),
-            _ => return false,
+/// The decision log.
+#[derive(Debug, Clone, Default)]
+pub struct DecisionsState {
+    /// Every decision, newest first.
+    pub all: Vec<Decision>,
+    /// The decisions shown: those matching the filter.
+    pub list: Vec<Decision>,
+    pub filter: crate::ui::widgets::textbuf::TextBuf,
+    pub scroll: Scroll,
+    pub loaded: bool,
+}
+
+/// What a key on the log asks of the app.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScreenOutcome {
+    Stay,
+    /// Not a key of this screen.
+    Unhandled,
+    /// Open the pilot of the selected decision.
+    OpenPilot(i64),
+    /// Ask where to export the log.
+    Export,
+    /// Run this (mark communicated).
+    Run(Effect),
+    Info(&'static str),
+    /// Start typing the filter.
+    Filter,
+    ClearFilter,
+}
+
+impl DecisionsState {
+    pub fn selected(&self) -> Option<&Decision> {
+        self.list.get(self.scroll.selected)
+    }
+
+    pub fn handle(&mut self, a: Action, page: usize) -> ScreenOutcome {
+        if self.scroll.handle(a, self.list.len(), page) {
+            return ScreenOutcome::Stay;
         }
-        true
+        match a {
+            Action::Open => {
+                if let Some(d) = self.selected() {
+                    return ScreenOutcome::OpenPilot(d.pilot_id);
+                }
+            }
+            Action::Export => return ScreenOutcome::Export,
+            Action::Communicated => match self.selected() {
+                Some(d) if d.communicated => return ScreenOutcome::Info("already marked communicated"),
+                Some(d) => return ScreenOutcome::Run(Effect::Communicated { decision_id: d.id }),
+                None => {}
+            },
+            Action::Filter => return ScreenOutcome::Filter,
+            Action::Back if !self.filter.text().is_empty() => return ScreenOutcome::ClearFilter,
+            _ => return ScreenOutcome::Unhandled,
+        }
+        ScreenOutcome::Stay
+    }
+
+    /// Apply the filter again (pilot, outcome, decision-maker, date, #).
+    pub fn refilter(&mut self) {
+        let q = self.filter.text().to_string();
+        self.list = self
+            .all
+            .iter()
+            .filter(|d| {
+                matches_words(
+                    &q,
+                    &[
+                        &d.pilot,
+                        d.outcome.label(),
+                        &d.decided_by,
+                        &d.decided_on,
+                        &format!("#{}", d.id),
+                        &d.rationale,
+                    ],
+                )
+            })
+            .cloned()
+            .collect();
+        self.scroll.clamp(self.list.len());
     }
 }
 
-impl Ui {
-    pub(crate) fn draw_decisions(&self, f: &mut Frame, area: Rect) {
-        let t = &self.config.theme;
-        let area = self.draw_list_filter(
-            f,
-            area,
-            &self.decisions.filter,
-            self.decisions.list.len(),
-            self.decisions.all.len(),
-            "decisions",
-        );
-        let list = &self.decisions.list;
-        if list.is_empty() && !self.decisions.all.is_empty() {
+impl DecisionsState {
+    pub fn draw(&self, f: &mut Frame, area: Rect, ui: &Ui) {
+        let t = &ui.config.theme;
+        let area = ui.draw_list_filter(f, area, &self.filter, self.list.len(), self.all.len(), "decisions");
+        let list = &self.list;
+        if list.is_empty() && !self.all.is_empty() {
             f.render_widget(
                 Paragraph::new("No decision matches the filter: Esc clears it.").style(t.muted()),
                 area,
@@ -139,12 +170,12 @@ impl Ui {
             ..top
         };
         let h = body.height as usize;
-        self.page.set(h.max(1));
-        let off = self.decisions.scroll.window(list.len(), h);
-        self.hits.borrow_mut().scroll_areas.push((body, ListTarget::Decisions));
+        ui.page.set(h.max(1));
+        let off = self.scroll.window(list.len(), h);
+        ui.hits.borrow_mut().scroll_areas.push((body, ListTarget::Decisions));
         let mut lines = Vec::new();
         for (n, d) in list.iter().enumerate().skip(off).take(h) {
-            self.hit_row(body, n - off, ListTarget::Decisions, n);
+            ui.hit_row(body, n - off, ListTarget::Decisions, n);
             let sup = d.superseded_by.is_some();
             let met = d.criteria.iter().filter(|c| c.met).count();
             let status = if sup {
@@ -180,14 +211,14 @@ impl Ui {
                     },
                 ),
             ]);
-            if n == self.decisions.scroll.selected {
+            if n == self.scroll.selected {
                 line = line.patch_style(t.selected());
             }
             lines.push(line);
         }
         f.render_widget(Paragraph::new(lines), body);
-        if let Some(d) = list.get(self.decisions.scroll.selected) {
-            let block = self.panel(
+        if let Some(d) = list.get(self.scroll.selected) {
+            let block = ui.panel(
                 &format!("#{} {} · {}", d.id, d.outcome.label(), sanitize(&d.pilot)),
                 false,
             );

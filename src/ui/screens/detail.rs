@@ -7,11 +7,11 @@ use crate::domain::model::{Dimension, Phase, Rag, Role};
 use crate::playbook::rubric::fmt_num;
 use crate::text::{sanitize, truncate};
 use crate::ui::action::Action;
-use crate::ui::app::App;
 use crate::ui::app::Ui;
 use crate::ui::draw::fit;
 use crate::ui::pilot::PilotData;
 use crate::ui::widgets::chips;
+use crate::ui::widgets::textscroll::TextScroll;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
@@ -83,26 +83,30 @@ pub fn short_time(s: &str) -> String {
     }
 }
 
-impl App {
-    pub(crate) fn detail_action(&mut self, a: Action) -> bool {
-        let page = self.page.get().max(1);
-        match a {
-            Action::Up => self.detail.scroll = self.detail.scroll.saturating_sub(1),
-            Action::Down => self.detail.scroll += 1,
-            Action::PageUp => self.detail.scroll = self.detail.scroll.saturating_sub(page),
-            Action::PageDown => self.detail.scroll += page,
-            Action::Top => self.detail.scroll = 0,
-            Action::Bottom => self.detail.scroll = usize::MAX / 2,
-            _ => return false,
-        }
-        true
-    }
+/// The pilot detail screen: which pilot, how far it is scrolled, and the
+/// tab it was opened from (Esc goes back there).
+#[derive(Debug, Clone, Default)]
+pub struct DetailState {
+    pub pilot_id: Option<i64>,
+    pub scroll: TextScroll,
+    pub from: Option<usize>,
 }
 
-impl Ui {
-    pub(crate) fn draw_detail(&self, f: &mut Frame, area: Rect) {
-        let t = &self.config.theme;
-        let Some(d) = &self.pilot else {
+impl DetailState {
+    /// Open on a pilot, at the top.
+    pub fn show(&mut self, pilot_id: i64) {
+        self.pilot_id = Some(pilot_id);
+        self.scroll = TextScroll::default();
+    }
+
+    /// Scrolling keys; false for any other key.
+    pub fn handle(&mut self, a: Action, page: usize) -> bool {
+        self.scroll.handle(a, page)
+    }
+
+    pub fn draw(&self, f: &mut Frame, area: Rect, ui: &Ui) {
+        let t = &ui.config.theme;
+        let Some(d) = &ui.pilot else {
             f.render_widget(
                 Paragraph::new("No pilot selected: pick one on the portfolio (1).").style(t.muted()),
                 area,
@@ -117,20 +121,21 @@ impl Ui {
             (area, None)
         };
         let w = left.width.saturating_sub(1) as usize;
-        let mut a = self.detail_head(d);
-        a.extend(self.detail_inventory(d));
-        a.extend(self.detail_owners(d));
-        a.extend(self.detail_scores(d, w));
-        a.extend(self.detail_progress(d));
-        let mut b = self.detail_metrics(d, right.map_or(w, |r| r.width as usize));
-        b.extend(self.detail_decisions(d));
-        b.extend(self.detail_audit(d));
-        self.page.set(area.height as usize);
+        let mut a = ui.detail_head(d);
+        a.extend(ui.detail_inventory(d));
+        a.extend(ui.detail_owners(d));
+        a.extend(ui.detail_scores(d, w));
+        a.extend(ui.detail_progress(d));
+        let rw = right.map_or(w, |r| r.width as usize);
+        let mut b = ui.detail_metrics(d, rw);
+        b.extend(ui.detail_decisions(d));
+        b.extend(ui.detail_audit(d));
+        ui.page.set(area.height as usize);
         let h = area.height as usize;
         match right {
             Some(r) => {
-                let max = a.len().max(b.len()).saturating_sub(h);
-                let s = self.detail.scroll.min(max) as u16;
+                let rows = rows_of(&a, w).max(rows_of(&b, rw));
+                let s = self.scroll.fit(rows, h) as u16;
                 f.render_widget(
                     Paragraph::new(a).wrap(Wrap { trim: false }).scroll((s, 0)),
                     Rect {
@@ -142,13 +147,25 @@ impl Ui {
             }
             None => {
                 a.extend(b);
-                let max = a.len().saturating_sub(h / 2);
-                let s = self.detail.scroll.min(max) as u16;
+                let s = self.scroll.fit(rows_of(&a, left.width as usize), h) as u16;
                 f.render_widget(Paragraph::new(a).wrap(Wrap { trim: false }).scroll((s, 0)), left);
             }
         }
     }
+}
 
+/// Rows the lines take once word-wrapped to `cols`.
+fn rows_of(lines: &[Line], cols: usize) -> usize {
+    lines
+        .iter()
+        .map(|l| {
+            let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+            crate::ui::draw::wrapped_rows(&text, cols)
+        })
+        .sum()
+}
+
+impl Ui {
     fn section(&self, title: &str) -> Line<'static> {
         Line::from(Span::styled(title.to_string(), self.config.theme.header()))
     }

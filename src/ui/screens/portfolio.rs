@@ -1,5 +1,6 @@
 //! The portfolio: the capability inventory as a table (or a heatmap), with
-//! sorting, a fuzzy filter, and the welcome for an empty database.
+//! sorting, a fuzzy filter, and the welcome for an empty database. Its keys
+//! are [`PortfolioView::handle`], answered with an outcome the app routes.
 
 use crate::domain::model::{Dimension, Phase};
 use crate::domain::readiness::Verdict;
@@ -8,9 +9,10 @@ use crate::text::{sanitize, truncate, width};
 use crate::ui::action::Action;
 use crate::ui::app::Ui;
 use crate::ui::app::{App, ListTarget, Screen};
-use crate::ui::data::SortKey;
+use crate::ui::data::{PortfolioView, SortKey};
 use crate::ui::draw::fit;
-use crate::ui::overlay::{Overlay, PromptPurpose, PromptState};
+use crate::ui::effect::Effect;
+
 use crate::ui::widgets::chips;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -127,46 +129,61 @@ fn widths(cols: &[(Col, &'static str, u16)], total: u16, wants: crate::ui::data:
     w
 }
 
-impl App {
-    pub(crate) fn portfolio_action(&mut self, a: Action) -> bool {
-        let len = self.portfolio.view.len();
-        let page = self.page.get().max(1);
-        let s = &mut self.portfolio.scroll;
+/// What a key on the portfolio asks of the app.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScreenOutcome {
+    Stay,
+    /// Not a key of the portfolio.
+    Unhandled,
+    Info(&'static str),
+    OpenPilot(i64),
+    /// The order changed: keep the pilot selected and say how it sorts.
+    Resort,
+    Run(Effect),
+    /// Ask for the CSV file to import.
+    Import,
+    Filter,
+    ClearFilter,
+}
+
+impl PortfolioView {
+    pub fn handle(&mut self, a: Action, page: usize) -> ScreenOutcome {
+        if self.scroll.handle(a, self.view.len(), page) {
+            return ScreenOutcome::Stay;
+        }
         match a {
-            Action::Up => s.up(1),
-            Action::Down => s.down(1, len),
-            Action::PageUp => s.up(page),
-            Action::PageDown => s.down(page, len),
-            Action::Top => s.top(),
-            Action::Bottom => s.bottom(len),
-            Action::Open => match self.portfolio.selected_id() {
-                Some(id) => self.open_detail(id),
-                None => self.info("no pilot selected: add one with n, or load the demo with L"),
-            },
-            Action::Filter => self.filtering = true,
-            Action::Back if !self.portfolio.filter.text().is_empty() => self.clear_filter(),
+            Action::Open => {
+                return match self.selected_id() {
+                    Some(id) => ScreenOutcome::OpenPilot(id),
+                    None => ScreenOutcome::Info("no pilot selected: add one with n, or load the demo with L"),
+                }
+            }
+            Action::Filter => return ScreenOutcome::Filter,
+            Action::Back if !self.filter.text().is_empty() => return ScreenOutcome::ClearFilter,
             Action::SortNext => {
-                self.portfolio.sort = self.portfolio.sort.next();
-                self.portfolio.descending = false;
-                self.resort();
+                self.sort = self.sort.next();
+                self.descending = false;
+                return ScreenOutcome::Resort;
             }
             Action::SortReverse => {
-                self.portfolio.descending = !self.portfolio.descending;
-                self.resort();
+                self.descending = !self.descending;
+                return ScreenOutcome::Resort;
             }
-            Action::ToggleHeatmap => self.portfolio.heatmap = !self.portfolio.heatmap,
-            Action::LoadDemo => self.load_demo(),
-            Action::Import => self.overlays.push(Overlay::Prompt(PromptState::new(
-                "Import pilots from CSV".into(),
-                "CSV file".into(),
-                "",
-                PromptPurpose::Import,
-            ))),
-            _ => return false,
+            Action::ToggleHeatmap => self.heatmap = !self.heatmap,
+            Action::LoadDemo if !self.rows.is_empty() => {
+                return ScreenOutcome::Info(
+                    "the demo loads into an empty database only: run 'lastmile --db demo.db' to try it in a new file",
+                )
+            }
+            Action::LoadDemo => return ScreenOutcome::Run(Effect::LoadDemo),
+            Action::Import => return ScreenOutcome::Import,
+            _ => return ScreenOutcome::Unhandled,
         }
-        true
+        ScreenOutcome::Stay
     }
+}
 
+impl App {
     /// Sort again, keeping the selected pilot selected.
     pub(crate) fn resort(&mut self) {
         let keep = self.portfolio.selected_id();
@@ -253,16 +270,6 @@ impl App {
             }
             _ => {}
         }
-    }
-
-    fn load_demo(&mut self) {
-        if !self.portfolio.rows.is_empty() {
-            self.info(
-                "the demo loads into an empty database only: run 'lastmile --db demo.db' to try it in a new file",
-            );
-            return;
-        }
-        self.run(super::super::effect::Effect::LoadDemo);
     }
 }
 

@@ -35,6 +35,22 @@ impl Scroll {
         }
     }
 
+    /// Move for a list key (up, down, a page, the ends) over `len` rows;
+    /// false when `a` is not one.
+    pub fn handle(&mut self, a: crate::ui::action::Action, len: usize, page: usize) -> bool {
+        use crate::ui::action::Action;
+        match a {
+            Action::Up => self.up(1),
+            Action::Down => self.down(1, len),
+            Action::PageUp => self.up(page),
+            Action::PageDown => self.down(page, len),
+            Action::Top => self.top(),
+            Action::Bottom => self.bottom(len),
+            _ => return false,
+        }
+        true
+    }
+
     pub fn top(&mut self) {
         self.selected = 0;
     }
