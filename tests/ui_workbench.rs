@@ -887,3 +887,48 @@ fn a_long_confirmation_is_shown_to_its_last_word() {
         );
     }
 }
+
+#[test]
+fn the_workbench_says_when_the_playbook_and_the_files_checklists_differ() {
+    use lastmile::playbook::Playbook;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    ui_support::demo_file(&path);
+    // The same playbook: nothing to say.
+    let mut app = ui_support::file_app(&path, "Grace Liu");
+    app.start_playbook_check();
+    for _ in 0..50 {
+        app.tick();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(!render(&app, 160, 40).contains("playbook sync"));
+    // A playbook with one item more.
+    let src = lastmile::playbook::DEFAULT_PLAYBOOK.replacen(
+        "  { key = \"as-pick-three\"",
+        "  { key = \"as-sponsor\", text = \"Name an executive sponsor\", due = 26, gate = false, hint = \"x\" },\n  { key = \"as-pick-three\"",
+        1,
+    );
+    let store = lastmile::store::Store::open_with_clock(
+        &path,
+        lastmile::store::OpenMode::Existing,
+        "Grace Liu",
+        ui_support::clock(),
+    )
+    .unwrap();
+    let mut app =
+        lastmile::ui::App::new(store, Playbook::parse(&src, "org.toml").unwrap(), ui_support::config()).unwrap();
+    app.start_playbook_check();
+    let mut shown = String::new();
+    for _ in 0..500 {
+        app.tick();
+        shown = render(&app, 160, 40);
+        if shown.contains("playbook sync") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(
+        shown.contains("the playbook has 1 new item that"),
+        "the notice is shown: {shown}"
+    );
+}

@@ -171,6 +171,16 @@ pub enum PlaybookCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Add the playbook's new checklist items to pilots still in the gates;
+    /// report items the playbook no longer has (kept, never deleted)
+    Sync {
+        /// Say what would change, and change nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -8,6 +8,7 @@ mod output;
 mod pilots;
 mod scoring;
 mod status;
+mod sync;
 
 use crate::playbook::Playbook;
 use crate::store::{OpenMode, Store};
@@ -120,7 +121,9 @@ fn print_parse_error(e: &clap::Error) {
 
 /// `lastmile playbook show [--lens KEY] [--json]`: the reference lenses.
 fn playbook_cmd(pb: &Playbook, c: &args::PlaybookCmd) -> CliResult {
-    let args::PlaybookCmd::Show { lens, json } = c;
+    let args::PlaybookCmd::Show { lens, json } = c else {
+        unreachable!("only show is answered without a database")
+    };
     let shown: Vec<&crate::playbook::Lens> = match lens {
         None => pb.lenses.iter().collect(),
         Some(k) => match pb.lenses.iter().find(|l| l.key == k.trim()) {
@@ -249,7 +252,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Keys(a) => return keys(a.markdown),
         Command::Completions(a) => return completions(a.shell),
         Command::Man => return man(),
-        Command::Playbook(c) => return playbook_cmd(&playbook, c),
+        Command::Playbook(c @ args::PlaybookCmd::Show { .. }) => return playbook_cmd(&playbook, c),
         _ => {}
     }
     // A restore replaces the file: it must not hold it open itself.
@@ -283,7 +286,12 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Import(c) => exchange::import(&mut ctx, c),
         Command::Verify(a) => exchange::verify(&mut ctx, a),
         Command::Backup(a) => exchange::backup(&mut ctx, a),
-        Command::Restore(_) | Command::Keys(_) | Command::Completions(_) | Command::Man | Command::Playbook(_) => {
+        Command::Playbook(args::PlaybookCmd::Sync { dry_run, json }) => sync::sync(&mut ctx, dry_run, json),
+        Command::Restore(_)
+        | Command::Keys(_)
+        | Command::Completions(_)
+        | Command::Man
+        | Command::Playbook(args::PlaybookCmd::Show { .. }) => {
             unreachable!("handled before the store is opened")
         }
     }

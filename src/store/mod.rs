@@ -19,6 +19,8 @@ mod portfolio;
 mod restore;
 mod scores;
 mod state;
+mod sync;
+pub use sync::checklists_at;
 mod ui_queries;
 
 pub use audit::{verify_chains, ChainReport, GENESIS};

@@ -332,7 +332,7 @@ impl Tx<'_> {
 
     /// The `checklist_texts` id of each item's wording, added where new
     /// (once per transaction for the playbook's checklist).
-    fn text_ids(&mut self, items: &[ItemTemplate]) -> Result<Vec<i64>> {
+    pub(crate) fn text_ids(&mut self, items: &[ItemTemplate]) -> Result<Vec<i64>> {
         if let Some((cached, ids)) = &self.text_ids {
             if cached.as_slice() == items {
                 return Ok(ids.clone());

@@ -296,6 +296,21 @@ impl super::Tx<'_> {
         self.audit_with_digest(CHECKLIST, id, Some(id), "created", None, Some(&n), Some(checklist))
     }
 
+    /// Items were added to a pilot's checklist by `playbook sync`: the
+    /// event pins the whole checklist as it is now, as its creation did.
+    pub(crate) fn audit_checklist_synced(&mut self, pilot_id: i64, summary: &str) -> Result<()> {
+        let d = checklist_digest(self.conn(), pilot_id).map_err(|e| self.err(e))?;
+        self.audit_with_digest(
+            CHECKLIST,
+            pilot_id,
+            Some(pilot_id),
+            "synced",
+            None,
+            Some(summary),
+            Some(&d),
+        )
+    }
+
     pub(crate) fn audit_person_created(&mut self, id: i64, name: &str) -> Result<()> {
         self.audit_created(&PERSON, id, None, "created", name)
     }

@@ -68,6 +68,9 @@ pub struct Ui {
     pub(crate) last_poll: Instant,
     /// The file at our path went away and the user was told.
     pub(crate) replaced_reported: bool,
+    /// The comparison of the playbook with the file's checklists, when it
+    /// runs on another thread.
+    pub(crate) playbook_check: Option<std::sync::mpsc::Receiver<Option<String>>>,
     pub(crate) quit: bool,
     pub(crate) hits: RefCell<Hits>,
     /// The portfolio (or board) filter is being typed.
@@ -132,6 +135,7 @@ impl App {
             data_version: 0,
             last_poll: Instant::now(),
             replaced_reported: false,
+            playbook_check: None,
             quit: false,
             hits: RefCell::new(Hits::default()),
             filtering: false,
@@ -200,6 +204,35 @@ impl App {
     /// screen, so the check does not slow the frame down.
     pub fn start_file_check(&mut self) {
         self.store.check_in_background();
+    }
+
+    /// Compare the loaded playbook with the file's checklists and say
+    /// when they differ (items new to the playbook, items it no longer
+    /// has). A file is read on another thread; the answer is shown by
+    /// [`App::tick`]. An in-memory store is compared at once.
+    pub fn start_playbook_check(&mut self) {
+        let items = self.playbook.items();
+        let path = self.store.path().to_path_buf();
+        if path.as_os_str() == ":memory:" {
+            if let Ok(pilots) = self.store.checklists_for_sync() {
+                self.playbook_notice(crate::domain::sync::notice(&crate::domain::sync::plan(&items, &pilots)));
+            }
+            return;
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let said = crate::store::checklists_at(&path)
+                .ok()
+                .and_then(|pilots| crate::domain::sync::notice(&crate::domain::sync::plan(&items, &pilots)));
+            let _ = tx.send(said);
+        });
+        self.ui.playbook_check = Some(rx);
+    }
+
+    fn playbook_notice(&mut self, said: Option<String>) {
+        if let Some(m) = said {
+            self.info(m);
+        }
     }
 
     /// Replace the colour theme (tests; a future theme switch).
@@ -606,6 +639,17 @@ impl App {
         {
             self.message = None;
             redraw = true;
+        }
+        if let Some(rx) = &self.ui.playbook_check {
+            match rx.try_recv() {
+                Ok(said) => {
+                    self.ui.playbook_check = None;
+                    redraw |= said.is_some();
+                    self.playbook_notice(said);
+                }
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => self.ui.playbook_check = None,
+                Err(std::sync::mpsc::TryRecvError::Empty) => {}
+            }
         }
         if self.last_poll.elapsed() >= POLL_EVERY {
             self.last_poll = Instant::now();

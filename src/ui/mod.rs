@@ -357,6 +357,7 @@ pub fn run(store: Store, playbook: Playbook, ask_name: bool) -> color_eyre::Resu
     // first save): on two cores the check slowed the frame by a third.
     guard.terminal.draw(|f| app.draw(f))?;
     app.start_file_check();
+    app.start_playbook_check();
     let result = run_loop(&mut guard.terminal, &mut app, &mut events);
     events.finish();
     drop(guard);

@@ -1,0 +1,238 @@
+//! Keeping pilots' checklists in step with the playbook: which items each
+//! pilot still in the gates lacks, and which items pilots carry that the
+//! playbook no longer has (kept and reported as retired, never deleted).
+//! A pilot's existing items keep the wording they were created with.
+
+use super::model::Status;
+use crate::playbook::ItemTemplate;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashSet};
+
+/// One pilot's checklist as the file holds it: its items' keys and texts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PilotChecklist {
+    pub pilot_id: i64,
+    pub name: String,
+    pub status: Status,
+    pub items: Vec<(String, String)>,
+}
+
+/// Items to add to one pilot, as indexes into the playbook's items.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Addition {
+    pub pilot_id: i64,
+    pub pilot: String,
+    #[serde(skip)]
+    pub items: Vec<usize>,
+}
+
+/// A playbook item some pilots lack.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NewItem {
+    pub key: String,
+    pub text: String,
+    pub phase: String,
+    pub due_day: i64,
+    /// Pilots still in the gates that will get it.
+    pub pilots: usize,
+}
+
+/// An item key pilots carry that the playbook no longer has.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Retired {
+    pub key: String,
+    /// The wording pilots hold (the first one found).
+    pub text: String,
+    pub pilots: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct SyncPlan {
+    pub additions: Vec<Addition>,
+    pub new_items: Vec<NewItem>,
+    pub retired: Vec<Retired>,
+    /// Pilots that left the gates (in production, stopped): never given new
+    /// work.
+    pub skipped_closed: usize,
+}
+
+impl SyncPlan {
+    /// How many checklist items the sync adds.
+    pub fn items_added(&self) -> usize {
+        self.additions.iter().map(|a| a.items.len()).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.additions.is_empty() && self.retired.is_empty()
+    }
+}
+
+/// What the workbench says when the loaded playbook and the file's
+/// checklists differ; `None` when they are in step.
+pub fn notice(p: &SyncPlan) -> Option<String> {
+    let mut parts = Vec::new();
+    if !p.additions.is_empty() {
+        parts.push(format!(
+            "the playbook has {} that {} still in the gates lack",
+            count(p.new_items.len(), "new item", "new items"),
+            count(p.additions.len(), "pilot", "pilots")
+        ));
+    }
+    if !p.retired.is_empty() {
+        parts.push(format!(
+            "{} on pilots' checklists {} no longer in it",
+            count(p.retired.len(), "item", "items"),
+            if p.retired.len() == 1 { "is" } else { "are" }
+        ));
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{}: 'lastmile playbook sync --dry-run' shows what a sync would change",
+        parts.join("; ")
+    ))
+}
+
+/// `1 pilot`, `2 pilots`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Whether a pilot with this status still takes new checklist work.
+pub fn takes_new_items(s: Status) -> bool {
+    !matches!(s, Status::Production | Status::Stopped)
+}
+
+/// Compare every pilot's checklist with the playbook's items.
+pub fn plan(items: &[ItemTemplate], pilots: &[PilotChecklist]) -> SyncPlan {
+    let mut out = SyncPlan::default();
+    let known: HashSet<&str> = items.iter().map(|i| i.key.as_str()).collect();
+    let mut lacking = vec![0usize; items.len()];
+    let mut retired: BTreeMap<&str, (&str, usize)> = BTreeMap::new();
+    for p in pilots {
+        let has: HashSet<&str> = p.items.iter().map(|(k, _)| k.as_str()).collect();
+        for (k, text) in &p.items {
+            if !known.contains(k.as_str()) {
+                retired.entry(k.as_str()).or_insert((text.as_str(), 0)).1 += 1;
+            }
+        }
+        let missing: Vec<usize> = (0..items.len())
+            .filter(|i| !has.contains(items[*i].key.as_str()))
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        if !takes_new_items(p.status) {
+            out.skipped_closed += 1;
+            continue;
+        }
+        for i in &missing {
+            lacking[*i] += 1;
+        }
+        out.additions.push(Addition {
+            pilot_id: p.pilot_id,
+            pilot: p.name.clone(),
+            items: missing,
+        });
+    }
+    out.new_items = items
+        .iter()
+        .zip(&lacking)
+        .filter(|(_, n)| **n > 0)
+        .map(|(t, n)| NewItem {
+            key: t.key.clone(),
+            text: t.text.clone(),
+            phase: t.phase.label().to_string(),
+            due_day: t.due_day,
+            pilots: *n,
+        })
+        .collect();
+    out.retired = retired
+        .into_iter()
+        .map(|(k, (text, n))| Retired {
+            key: k.to_string(),
+            text: text.to_string(),
+            pilots: n,
+        })
+        .collect();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::Phase;
+
+    fn t(key: &str) -> ItemTemplate {
+        ItemTemplate {
+            key: key.into(),
+            phase: Phase::Assessment,
+            section: "S".into(),
+            text: format!("Do {key}"),
+            due_day: 10,
+            gate: false,
+            review: false,
+        }
+    }
+
+    fn pilot(id: i64, status: Status, keys: &[&str]) -> PilotChecklist {
+        PilotChecklist {
+            pilot_id: id,
+            name: format!("P{id}"),
+            status,
+            items: keys.iter().map(|k| (k.to_string(), format!("Old {k}"))).collect(),
+        }
+    }
+
+    #[test]
+    fn new_items_go_to_pilots_in_the_gates_and_retired_ones_are_only_reported() {
+        let items = [t("a"), t("b"), t("c")];
+        let pilots = [
+            pilot(1, Status::Active, &["a", "b", "c"]),
+            pilot(2, Status::Active, &["a", "old"]),
+            pilot(3, Status::Stopped, &["a"]),
+            pilot(4, Status::Paused, &["a", "b", "old"]),
+        ];
+        let p = plan(&items, &pilots);
+        let adds: Vec<(i64, Vec<usize>)> = p.additions.iter().map(|a| (a.pilot_id, a.items.clone())).collect();
+        assert_eq!(adds, vec![(2, vec![1, 2]), (4, vec![2])]);
+        assert_eq!(p.items_added(), 3);
+        assert_eq!(p.skipped_closed, 1, "a stopped pilot gets no new work");
+        let news: Vec<(&str, usize)> = p.new_items.iter().map(|n| (n.key.as_str(), n.pilots)).collect();
+        assert_eq!(news, vec![("b", 1), ("c", 2)]);
+        assert_eq!(
+            p.retired,
+            vec![Retired {
+                key: "old".into(),
+                text: "Old old".into(),
+                pilots: 2
+            }]
+        );
+    }
+
+    #[test]
+    fn the_notice_names_new_and_retired_items() {
+        let items = [t("a"), t("b")];
+        let p = plan(
+            &items,
+            &[
+                pilot(1, Status::Active, &["a", "old"]),
+                pilot(2, Status::Active, &["a"]),
+            ],
+        );
+        assert_eq!(
+            notice(&p).unwrap(),
+            "the playbook has 1 new item that 2 pilots still in the gates lack; 1 item on pilots' checklists is no longer in it: 'lastmile playbook sync --dry-run' shows what a sync would change"
+        );
+        assert_eq!(notice(&plan(&items, &[pilot(1, Status::Active, &["a", "b"])])), None);
+    }
+
+    #[test]
+    fn a_checklist_in_step_needs_nothing() {
+        let items = [t("a")];
+        let p = plan(&items, &[pilot(1, Status::Active, &["a"])]);
+        assert!(p.is_empty());
+        assert_eq!(p.items_added(), 0);
+    }
+}

@@ -1,0 +1,115 @@
+//! `playbook sync`: the store's half. Reading every pilot's item keys for
+//! the plan ([`crate::domain::sync::plan`]), and adding the planned items
+//! in one transaction, one audit event per pilot whose digest pins the
+//! checklist as it is after the sync (so `verify` knows the new items were
+//! added by lastmile).
+
+use super::pilots::parse_column;
+use super::Cached;
+use super::{Store, Tx};
+use crate::domain::model::Status;
+use crate::domain::sync::{PilotChecklist, SyncPlan};
+use crate::playbook::ItemTemplate;
+use crate::Result;
+use rusqlite::params;
+
+/// Every pilot's checklist keys and texts, in pilot order.
+fn read_checklists(c: &rusqlite::Connection) -> rusqlite::Result<Vec<PilotChecklist>> {
+    let mut stmt = c.prepare(
+        "SELECT p.id, p.name, p.status, t.item_key, t.text
+         FROM pilots p
+         LEFT JOIN checklist_rows r ON r.pilot_id = p.id
+         LEFT JOIN checklist_texts t ON t.id = r.text_id
+         ORDER BY p.id, r.position",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut out: Vec<PilotChecklist> = Vec::new();
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        if out.last().is_none_or(|p| p.pilot_id != id) {
+            out.push(PilotChecklist {
+                pilot_id: id,
+                name: r.get(1)?,
+                status: parse_column(r, 2, Status::parse)?,
+                items: Vec::new(),
+            });
+        }
+        let key: Option<String> = r.get(3)?;
+        let text: Option<String> = r.get(4)?;
+        if let (Some(k), Some(t), Some(p)) = (key, text, out.last_mut()) {
+            p.items.push((k, t));
+        }
+    }
+    Ok(out)
+}
+
+/// [`Store::checklists_for_sync`] on a connection of its own (the
+/// workbench asks from another thread so its first frame never waits).
+pub fn checklists_at(path: &std::path::Path) -> Result<Vec<PilotChecklist>> {
+    let e = |e: rusqlite::Error| super::map_sql(path, e);
+    let c = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(e)?;
+    c.busy_timeout(std::time::Duration::from_secs(5)).map_err(e)?;
+    read_checklists(&c).map_err(e)
+}
+
+impl Store {
+    /// Every pilot's checklist keys and texts, in pilot order.
+    pub fn checklists_for_sync(&self) -> Result<Vec<PilotChecklist>> {
+        read_checklists(self.conn()).map_err(|e| self.err(e))
+    }
+}
+
+impl Tx<'_> {
+    /// [`Store::checklists_for_sync`], inside the transaction that applies
+    /// the plan (so it is made from what the sync will change).
+    pub fn checklists_for_sync(&self) -> Result<Vec<PilotChecklist>> {
+        read_checklists(self.conn()).map_err(|e| self.err(e))
+    }
+
+    /// Add the planned items after each pilot's last item, to do, due on
+    /// the playbook's day; returns how many were added.
+    pub fn apply_sync(&mut self, items: &[ItemTemplate], plan: &SyncPlan) -> Result<usize> {
+        let text_ids = self.text_ids(items)?;
+        let mut added = 0;
+        for a in &plan.additions {
+            let next: i64 = self
+                .conn()
+                .cached_row(
+                    "SELECT coalesce(max(position), -1) + 1 FROM checklist_rows WHERE pilot_id = ?1",
+                    [a.pilot_id],
+                    |r| r.get(0),
+                )
+                .map_err(|e| self.err(e))?;
+            for (n, i) in a.items.iter().enumerate() {
+                let t = &items[*i];
+                self.conn()
+                    .cached_exec(
+                        "INSERT INTO checklist_rows (pilot_id, text_id, position, due_day, updated_at, updated_by)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        params![
+                            a.pilot_id,
+                            text_ids[*i],
+                            next + n as i64,
+                            t.due_day,
+                            self.now,
+                            self.actor
+                        ],
+                    )
+                    .map_err(|e| self.err(e))?;
+            }
+            self.conn()
+                .cached_exec(super::portfolio::REFRESH_STATS, [a.pilot_id])
+                .map_err(|e| self.err(e))?;
+            let texts: Vec<String> = a.items.iter().map(|i| format!("\"{}\"", items[*i].text)).collect();
+            let summary = format!(
+                "{} item{} added from the playbook: {}",
+                a.items.len(),
+                if a.items.len() == 1 { "" } else { "s" },
+                texts.join(", ")
+            );
+            self.audit_checklist_synced(a.pilot_id, &summary)?;
+            added += a.items.len();
+        }
+        Ok(added)
+    }
+}
