@@ -111,3 +111,20 @@ fn the_built_in_playbook_is_in_step_with_a_new_file() {
     assert_eq!(json["items_added"], 0);
     assert_eq!(json["pilots_checked"], 1);
 }
+
+#[test]
+fn on_the_demo_a_new_item_reaches_the_pilots_in_the_gates_only() {
+    let e = Env::demo();
+    let pb = changed_playbook(&e);
+    let in_gates = e.count("SELECT count(*) FROM pilots WHERE status NOT IN ('production', 'stopped')");
+    let closed = e.count("SELECT count(*) FROM pilots WHERE status IN ('production', 'stopped')");
+    assert!(in_gates > 0 && closed > 0, "the demo has both");
+    let out = e.ok(&["--playbook", &pb, "playbook", "sync"]);
+    assert!(
+        out.contains(&format!("Added {in_gates} checklist items to {in_gates} pilots")),
+        "{out}"
+    );
+    assert!(out.contains(&format!("{closed} pilot")) && out.contains("get no new items"), "{out}");
+    assert_eq!(e.count("SELECT count(*) FROM checklist_items WHERE item_key = 'as-sponsor'"), in_gates);
+    e.run(&["verify"], 0);
+}
