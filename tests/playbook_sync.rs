@@ -124,7 +124,13 @@ fn on_the_demo_a_new_item_reaches_the_pilots_in_the_gates_only() {
         out.contains(&format!("Added {in_gates} checklist items to {in_gates} pilots")),
         "{out}"
     );
-    assert!(out.contains(&format!("{closed} pilot")) && out.contains("get no new items"), "{out}");
-    assert_eq!(e.count("SELECT count(*) FROM checklist_items WHERE item_key = 'as-sponsor'"), in_gates);
+    assert!(
+        out.contains(&format!("{closed} pilot")) && out.contains("get no new items"),
+        "{out}"
+    );
+    assert_eq!(
+        e.count("SELECT count(*) FROM checklist_items WHERE item_key = 'as-sponsor'"),
+        in_gates
+    );
     e.run(&["verify"], 0);
 }

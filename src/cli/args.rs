@@ -171,6 +171,9 @@ pub enum PlaybookCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Print the built-in playbook in full, a starting point for your own
+    /// (or start a file with extends = "builtin" and write only your changes)
+    Export,
     /// Add the playbook's new checklist items to pilots still in the gates;
     /// report items the playbook no longer has (kept, never deleted)
     Sync {

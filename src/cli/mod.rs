@@ -253,6 +253,10 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Completions(a) => return completions(a.shell),
         Command::Man => return man(),
         Command::Playbook(c @ args::PlaybookCmd::Show { .. }) => return playbook_cmd(&playbook, c),
+        Command::Playbook(args::PlaybookCmd::Export) => {
+            output::outln!("{}", crate::playbook::DEFAULT_PLAYBOOK.trim_end());
+            return Ok(());
+        }
         _ => {}
     }
     // A restore replaces the file: it must not hold it open itself.
@@ -291,7 +295,7 @@ pub fn run(cli: Cli) -> CliResult {
         | Command::Keys(_)
         | Command::Completions(_)
         | Command::Man
-        | Command::Playbook(args::PlaybookCmd::Show { .. }) => {
+        | Command::Playbook(args::PlaybookCmd::Show { .. } | args::PlaybookCmd::Export) => {
             unreachable!("handled before the store is opened")
         }
     }

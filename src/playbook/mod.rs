@@ -2,6 +2,7 @@
 //! and reference lenses. The default ships in `assets/playbook.toml` and is
 //! compiled in; `--playbook FILE` loads an organisation's own.
 
+mod extend;
 pub mod rubric;
 
 use crate::domain::model::{Dimension, Phase, Role, Sector};
@@ -232,8 +233,17 @@ pub enum Level {
 #[serde(deny_unknown_fields)]
 pub struct Band {
     pub min: f64,
+    /// Whether a value equal to `min` is in the band (the default); `false`
+    /// writes a half-open range such as "above 2.5", so published rubrics
+    /// with ranges like (2.5, 3.5] can be written exactly.
+    #[serde(default = "yes")]
+    pub min_inclusive: bool,
     pub label: String,
     pub level: Level,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A rule over the individual answers of a rubric.
@@ -365,16 +375,36 @@ impl Playbook {
         Playbook::parse(&src, &path.display().to_string())
     }
 
-    /// Parse and validate playbook text. `origin` names it in errors.
+    /// Parse and validate playbook text. `origin` names it in errors. A
+    /// file that says `extends = "builtin"` holds only what it adds to or
+    /// replaces in the built-in playbook ([`extend`]).
     pub fn parse(src: &str, origin: &str) -> Result<Playbook> {
-        let pb: Playbook = toml::from_str(src).map_err(|e| {
-            let (line, col) = e.span().map_or((1, 1), |s| line_col(src, s.start));
-            let msg = e.message().replace('\n', " ");
-            Error::Playbook(format!(
-                "playbook {origin}, line {line}, column {col}: {msg}; fix the file or run without --playbook"
-            ))
-        })?;
-        let mut pb = pb;
+        fn located<T: serde::de::DeserializeOwned>(src: &str, origin: &str) -> Result<T> {
+            toml::from_str(src).map_err(|e| {
+                let (line, col) = e.span().map_or((1, 1), |s| line_col(src, s.start));
+                let msg = e.message().replace('\n', " ");
+                Error::Playbook(format!(
+                    "playbook {origin}, line {line}, column {col}: {msg}; fix the file or run without --playbook"
+                ))
+            })
+        }
+        let table: toml::Table = located(src, origin)?;
+        let (mut pb, origin) = if table.contains_key("extends") {
+            let ext: extend::Extension = located(src, origin)?;
+            if ext.extends != extend::BUILTIN {
+                return Err(Error::Playbook(format!(
+                    "playbook {origin}: extends = '{}', but only the built-in playbook can be extended: write extends = \"{}\"",
+                    crate::text::sanitize(&ext.extends),
+                    extend::BUILTIN
+                )));
+            }
+            (
+                ext.apply(Playbook::builtin()),
+                format!("{origin} (extending the built-in playbook)"),
+            )
+        } else {
+            (located::<Playbook>(src, origin)?, origin.to_string())
+        };
         pb.clean_strings().map_err(|m| {
             Error::Playbook(format!(
                 "playbook {origin}: {m}; fix the file or run without --playbook"

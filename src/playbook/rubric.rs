@@ -53,9 +53,16 @@ fn combine(how: Combine, values: &[f64]) -> Option<f64> {
     })
 }
 
-/// The band a value falls into: the last band whose `min` is at most it.
+/// The band a value falls into: the last band whose lower bound it meets
+/// (at least `min`, or above it when `min_inclusive` is false).
 pub fn band_for(bands: &[Band], value: f64) -> Option<&Band> {
-    bands.iter().rev().find(|b| value >= b.min - 1e-9)
+    bands.iter().rev().find(|b| {
+        if b.min_inclusive {
+            value >= b.min - 1e-9
+        } else {
+            value > b.min + 1e-9
+        }
+    })
 }
 
 /// Numeric value of an answer label on a scale (case-insensitive).
@@ -280,6 +287,29 @@ mod tests {
             &answers(&[("tests", "yes"), ("docs", "yes"), ("cicd", "yes"), ("rollback", "yes")]),
         );
         assert_eq!(res.gate().severity, None);
+    }
+
+    #[test]
+    fn a_band_whose_lower_bound_is_exclusive_starts_just_above_it() {
+        let band = |min: f64, min_inclusive: bool, label: &str| Band {
+            min,
+            min_inclusive,
+            label: label.into(),
+            level: Level::Pass,
+        };
+        // (.., 2.5] low, (2.5, 3.5] mid, (3.5, ..) high
+        let bands = [
+            band(0.0, true, "low"),
+            band(2.5, false, "mid"),
+            band(3.5, false, "high"),
+        ];
+        let at = |v: f64| band_for(&bands, v).map(|b| b.label.as_str());
+        assert_eq!(at(2.5), Some("low"));
+        assert_eq!(at(2.51), Some("mid"));
+        assert_eq!(at(3.5), Some("mid"));
+        assert_eq!(at(3.6), Some("high"));
+        let inclusive = [band(0.0, true, "low"), band(2.5, true, "mid")];
+        assert_eq!(band_for(&inclusive, 2.5).map(|b| b.label.as_str()), Some("mid"));
     }
 
     #[test]

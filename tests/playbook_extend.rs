@@ -1,0 +1,147 @@
+//! An organisation's playbook that extends the built-in one (issue 12,
+//! part 6): a file holding only its own rubric, item and settings works;
+//! half-open bands are scored exactly; errors still name the file, line
+//! and column, and cross-references are checked at load.
+
+mod support;
+
+use support::env::Env;
+
+fn write(e: &Env, src: &str) -> String {
+    let path = e.path("org.toml");
+    std::fs::write(&path, src).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+/// Only what the organisation adds: a rubric whose middle band starts just
+/// above 1.5, one checklist item, a bigger shortlist.
+const EXTENSION: &str = r#"
+extends = "builtin"
+name = "Acme playbook"
+
+[gating]
+shortlist_size = 5
+
+[[checklist]]
+phase = "assessment"
+section = "Shortlist"
+items = [ { key = "acme-sponsor", text = "Name an executive sponsor", due = 26 } ]
+
+[scales.points]
+name = "Points"
+values = [ { label = "no", value = 0.0 }, { label = "partly", value = 0.5 }, { label = "yes", value = 1.0 } ]
+
+[[rubrics]]
+key = "maturity"
+name = "Engineering maturity"
+scale = "points"
+within = "sum"
+across = "minimum"
+gates_readiness = true
+bands = [
+  { min = 0.0, label = "Prototype", level = "block" },
+  { min = 1.5, min_inclusive = false, label = "Maturing", level = "warn" },
+  { min = 2.0, label = "Production grade", level = "pass" },
+]
+
+[[rubrics.sections]]
+key = "code"
+name = "Code"
+questions = [ { key = "tests", text = "Tests" }, { key = "docs", text = "Docs" } ]
+
+[[rubrics.sections]]
+key = "ops"
+name = "Operations"
+questions = [ { key = "cicd", text = "CI/CD" }, { key = "rollback", text = "Rollback" } ]
+"#;
+
+#[test]
+fn a_file_holding_only_its_additions_extends_the_built_in_playbook() {
+    let e = Env::init();
+    let p = write(&e, EXTENSION);
+    e.ok(&["--playbook", &p, "pilots", "add", "Agent"]);
+    // The built-in checklist and the added item.
+    assert_eq!(e.count("SELECT count(*) FROM checklist_items"), 41);
+    assert_eq!(
+        e.count("SELECT count(*) FROM checklist_items WHERE item_key = 'acme-sponsor'"),
+        1
+    );
+    // The built-in lenses and rubrics are still there.
+    let lenses = e.ok(&["--playbook", &p, "playbook", "show", "--json"]);
+    assert!(lenses.contains("five-conditions"), "{lenses}");
+    for (q, a) in [
+        ("tests", "yes"),
+        ("docs", "partly"),
+        ("cicd", "yes"),
+        ("rollback", "yes"),
+    ] {
+        e.ok(&["--playbook", &p, "rubric", "agent", "maturity", q, a, "--why", "Seen"]);
+    }
+    let json: serde_json::Value = serde_json::from_str(&e.ok(&["--playbook", &p, "score", "agent", "--json"])).unwrap();
+    let rubric = |key: &str| {
+        json["rubrics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["rubric"] == key)
+            .cloned()
+            .unwrap_or_else(|| panic!("no rubric {key}: {json}"))
+    };
+    assert!(rubric("readiness").is_object(), "the built-in rubrics stay");
+    let m = rubric("maturity");
+    assert_eq!(m["value"], 1.5);
+    assert_eq!(
+        m["band"], "Prototype",
+        "1.5 is not above the Maturing band's exclusive lower bound"
+    );
+    // It gates readiness: the production gate names it.
+    let why: serde_json::Value = serde_json::from_str(&e.ok(&["--playbook", &p, "why", "agent", "--json"])).unwrap();
+    assert!(why.to_string().contains("Engineering maturity rubric passes"), "{why}");
+}
+
+#[test]
+fn an_extension_of_anything_but_the_built_in_playbook_is_refused_with_the_fix() {
+    let e = Env::init();
+    let p = write(&e, "extends = \"acme-2025\"\n");
+    let err = e.fails(&["--playbook", &p, "status"], 1);
+    assert!(
+        err.contains("only the built-in playbook can be extended: write extends = \"builtin\""),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_extensions_mistakes_name_the_file_line_and_column() {
+    let e = Env::init();
+    let p = write(&e, "extends = \"builtin\"\n\n[gating]\nshortlist = 5\n");
+    let err = e.fails(&["--playbook", &p, "status"], 1);
+    assert!(
+        err.contains("org.toml, line 4, column 1") && err.contains("shortlist"),
+        "{err}"
+    );
+    // A cross-reference is checked once merged, never left to the database.
+    let p = write(
+        &e,
+        "extends = \"builtin\"\n[[gates]]\nphase = \"hardening\"\nname = \"Production gate\"\ncriteria = [ { kind = \"rubric\", need = \"must\", label = \"X\", rubric = \"nope\" } ]\n",
+    );
+    let err = e.fails(&["--playbook", &p, "status"], 1);
+    assert!(
+        err.contains("(extending the built-in playbook)") && err.contains("no rubric 'nope'"),
+        "{err}"
+    );
+    let p = write(
+        &e,
+        "extends = \"builtin\"\n[[checklist]]\nphase = \"assessment\"\nsection = \"Shortlist\"\nitems = [ { key = \"late\", text = \"Too late\", due = 95 } ]\n",
+    );
+    let err = e.fails(&["--playbook", &p, "status"], 1);
+    assert!(err.contains("late") && err.contains("95"), "{err}");
+}
+
+#[test]
+fn playbook_export_prints_the_built_in_playbook_as_a_starting_point() {
+    let e = Env::new();
+    let out = e.ok(&["playbook", "export"]);
+    assert_eq!(out.trim_end(), lastmile::playbook::DEFAULT_PLAYBOOK.trim_end());
+    let p = write(&e, &out);
+    e.ok(&["--playbook", &p, "init"]);
+}
