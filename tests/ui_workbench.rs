@@ -283,6 +283,28 @@ fn k_from_the_end_of_the_detail_moves_up_at_once() {
 }
 
 #[test]
+fn g_reaches_the_oldest_history_line_of_every_pilot_at_80_columns() {
+    let mut app = demo_app();
+    let n = app
+        .store()
+        .portfolio(&lastmile::playbook::Playbook::builtin(), 45)
+        .unwrap()
+        .len();
+    for i in 0..n {
+        app.press("1 g");
+        for _ in 0..i {
+            app.press("j");
+        }
+        app.press("i G");
+        let end = render(&app, 80, 24);
+        assert!(
+            end.contains("pilot created"),
+            "pilot {i}: the end of its history is reachable:\n{end}"
+        );
+    }
+}
+
+#[test]
 fn sorting_by_sector_is_alphabetical() {
     let mut app = demo_app();
     // Name, then sector.
@@ -931,4 +953,36 @@ fn the_workbench_says_when_the_playbook_and_the_files_checklists_differ() {
         shown.contains("the playbook has 1 new item that"),
         "the notice is shown: {shown}"
     );
+}
+
+#[test]
+fn panel_lines_too_long_for_80_columns_end_in_an_ellipsis() {
+    let mut app = demo_app();
+    app.press("2 j j j");
+    let board2 = render(&app, 80, 24);
+    let line = board2
+        .lines()
+        .find(|l| l.contains("Strong candidate"))
+        .expect("the selection panel");
+    assert!(
+        line.contains("criteria") || line.contains('…'),
+        "cut without an ellipsis: {line}"
+    );
+    for pilot in 0..3 {
+        app.press("4 esc g");
+        for _ in 0..pilot {
+            app.press("j");
+        }
+        let board4 = render(&app, 80, 24);
+        for line in board4.lines().filter(|l| l.contains("Decision:") || l.contains("%")) {
+            let inner = line.trim_end_matches('│').trim_end();
+            assert!(
+                inner.ends_with("told")
+                    || inner.ends_with("communicated")
+                    || inner.contains('…')
+                    || !inner.ends_with(|c: char| c.is_alphabetic()),
+                "cut without an ellipsis: {line}"
+            );
+        }
+    }
 }

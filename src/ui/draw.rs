@@ -33,6 +33,52 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
 /// Pad a string with spaces (or cut it) to exactly `w` cells.
 /// Rows `text` takes when word-wrapped at `cols` columns (an estimate
 /// that errs long: each word that does not fit starts a new row).
+/// A line no wider than `w`: a span that would cross the edge is
+/// shortened with an ellipsis and the rest dropped, so nothing is ever cut
+/// silently at a border.
+pub fn clip_line(line: Line<'static>, w: usize) -> Line<'static> {
+    if line.width() <= w {
+        return line;
+    }
+    let mut used = 0;
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    for s in line.spans {
+        let sw = s.width();
+        if used + sw <= w {
+            used += sw;
+            spans.push(s);
+            continue;
+        }
+        let room = w - used;
+        if room > 0 {
+            spans.push(Span::styled(crate::text::truncate(&s.content, room), s.style));
+        } else if let Some(last) = spans.pop() {
+            // The spans before it filled the width exactly: the last one
+            // gives up its final cell to the ellipsis.
+            let lw = last.width();
+            spans.push(Span::styled(
+                crate::text::truncate(&format!("{}…", last.content), lw),
+                last.style,
+            ));
+        }
+        break;
+    }
+    Line {
+        spans,
+        style: line.style,
+        alignment: line.alignment,
+    }
+}
+
+/// Rows `lines` take in a paragraph `cols` wide that wraps them without
+/// trimming: measured by the paragraph itself, so a scroll limit computed
+/// from it always reaches the last line.
+pub fn paragraph_rows(lines: &[Line<'static>], cols: usize) -> usize {
+    Paragraph::new(lines.to_vec())
+        .wrap(Wrap { trim: false })
+        .line_count(cols.min(u16::MAX as usize) as u16)
+}
+
 pub fn wrapped_rows(text: &str, cols: usize) -> usize {
     let cols = cols.max(1);
     let mut rows = 1;
@@ -384,5 +430,20 @@ impl Ui {
                 format!(" {title} "),
                 if focused { t.title() } else { Style::default() },
             ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_clipped_line_ends_in_an_ellipsis_at_the_edge() {
+        let line = Line::from(vec![Span::raw("Decision: "), Span::raw("Go · NOT communicated")]);
+        let text = |l: &Line| l.spans.iter().map(|s| s.content.to_string()).collect::<String>();
+        assert_eq!(text(&clip_line(line.clone(), 18)), "Decision: Go · NO…");
+        assert_eq!(text(&clip_line(line.clone(), 10)), "Decision:…");
+        assert_eq!(text(&clip_line(line.clone(), 40)), "Decision: Go · NOT communicated");
+        assert!(clip_line(line, 18).width() <= 18);
     }
 }

@@ -81,13 +81,7 @@ impl HelpState {
         let inner = ui.popup(f, r, &format!("Help: {} (j/k scroll, Esc closes)", mode.label()));
         // Rows once wrapped, so the end of the help can be reached.
         let cols = (inner.width as usize).max(1);
-        let rows: usize = lines
-            .iter()
-            .map(|l| {
-                let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
-                crate::ui::draw::wrapped_rows(&text, cols)
-            })
-            .sum();
+        let rows = crate::ui::draw::paragraph_rows(&lines, cols);
         let top = self.scroll.fit(rows, inner.height as usize);
         f.render_widget(
             Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((top as u16, 0)),

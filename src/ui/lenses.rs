@@ -90,13 +90,7 @@ impl LensesState {
         }
         let w = area.width.saturating_sub(4).min(110);
         let cols = w.saturating_sub(2) as usize;
-        let rows: usize = lines
-            .iter()
-            .map(|l| {
-                let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
-                super::draw::wrapped_rows(&text, cols)
-            })
-            .sum();
+        let rows = super::draw::paragraph_rows(&lines, cols);
         let h = (rows as u16 + 2).min(area.height);
         let r = centered(area, w, h);
         f.render_widget(Clear, r);

@@ -401,7 +401,9 @@ impl Ui {
         let due_w = 6;
         // Item text takes what it needs (up to 90 cells); notes get the rest
         // on wide terminals.
-        let avail = w.saturating_sub(4 + 2 + due_w + owner_w + 2);
+        // state chip and space, gate mark, then a space before each of
+        // due, owner and the note (or its mark).
+        let avail = w.saturating_sub(4 + 2 + 1 + due_w + 1 + owner_w + 2);
         let (text_w, note_w) = match avail.saturating_sub(90) {
             rest if rest >= 12 => (90, rest),
             _ => (avail, 0),
@@ -447,9 +449,9 @@ impl Ui {
                         let note = sanitize(it.note.lines().next().unwrap_or(""));
                         spans.push(Span::styled(fit(&note, note_w), t.muted()));
                     } else if !it.note.is_empty() {
-                        spans.push(Span::styled("✎", t.muted()));
+                        spans.push(Span::styled(" ✎", t.muted()));
                     }
-                    let mut line = Line::from(spans);
+                    let mut line = crate::ui::draw::clip_line(Line::from(spans), w);
                     if *i == b.items.selected {
                         line = line.patch_style(if focused { t.selected() } else { t.selected_unfocused() });
                     }

@@ -134,7 +134,8 @@ impl DetailState {
         let h = area.height as usize;
         match right {
             Some(r) => {
-                let rows = rows_of(&a, w).max(rows_of(&b, rw));
+                let rows = crate::ui::draw::paragraph_rows(&a, left.width.saturating_sub(1) as usize)
+                    .max(crate::ui::draw::paragraph_rows(&b, rw));
                 let s = self.scroll.fit(rows, h) as u16;
                 f.render_widget(
                     Paragraph::new(a).wrap(Wrap { trim: false }).scroll((s, 0)),
@@ -147,22 +148,13 @@ impl DetailState {
             }
             None => {
                 a.extend(b);
-                let s = self.scroll.fit(rows_of(&a, left.width as usize), h) as u16;
+                let s = self
+                    .scroll
+                    .fit(crate::ui::draw::paragraph_rows(&a, left.width as usize), h) as u16;
                 f.render_widget(Paragraph::new(a).wrap(Wrap { trim: false }).scroll((s, 0)), left);
             }
         }
     }
-}
-
-/// Rows the lines take once word-wrapped to `cols`.
-fn rows_of(lines: &[Line], cols: usize) -> usize {
-    lines
-        .iter()
-        .map(|l| {
-            let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
-            crate::ui::draw::wrapped_rows(&text, cols)
-        })
-        .sum()
 }
 
 impl Ui {

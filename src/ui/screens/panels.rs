@@ -44,11 +44,16 @@ impl Ui {
             Phase::Scaffolding => self.scaffolding_lines(d),
             Phase::Hardening => self.hardening_lines(d, inner.width as usize),
         };
-        let p = Paragraph::new(lines);
         let p = if phase == Phase::Scaffolding {
-            p.wrap(Wrap { trim: false })
+            Paragraph::new(lines).wrap(Wrap { trim: false })
         } else {
-            p
+            let w = inner.width as usize;
+            Paragraph::new(
+                lines
+                    .into_iter()
+                    .map(|l| crate::ui::draw::clip_line(l, w))
+                    .collect::<Vec<_>>(),
+            )
         };
         f.render_widget(p, inner);
     }
@@ -219,7 +224,10 @@ impl Ui {
             )));
             return lines;
         }
-        let name_w = w.saturating_sub(38).clamp(8, 40);
+        // name, three levels (8 each), now (9), mark, and the standing in
+        // words (up to 14) where there is room for it.
+        let word_w = if w >= 70 { 15 } else { 0 };
+        let name_w = w.saturating_sub(36 + word_w).clamp(8, 40);
         lines.push(Line::from(Span::styled(
             format!(
                 "{} {:>7} {:>7} {:>7} {:>8}",
@@ -252,7 +260,7 @@ impl Ui {
                     format!(
                         "{:>8} {mark}{}",
                         truncate(&format!("{}{}", n(m.current), sanitize(&m.unit)), 8),
-                        if w >= 70 { format!(" {word}") } else { String::new() }
+                        if word_w > 0 { format!(" {word}") } else { String::new() }
                     ),
                     style,
                 ),

@@ -23,7 +23,9 @@ impl TextScroll {
             Action::PageUp => at.saturating_sub(page),
             Action::PageDown => (at + page).min(max),
             Action::Top => 0,
-            Action::Bottom => max,
+            // The end, wherever it is once drawn (no drawing may have
+            // measured the text yet).
+            Action::Bottom => usize::MAX,
             _ => return false,
         };
         true
