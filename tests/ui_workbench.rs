@@ -986,3 +986,112 @@ fn panel_lines_too_long_for_80_columns_end_in_an_ellipsis() {
         }
     }
 }
+
+#[test]
+fn a_field_message_is_shown_whole_at_80_columns() {
+    let mut app = demo_app();
+    app.press("3 enter s right right ctrl-s");
+    assert_eq!(app.mode(), Mode::Form, "a green score needs its reason");
+    let shown = render(&app, 80, 24);
+    assert!(shown.contains("history)"), "the message to its last word: {shown}");
+}
+
+#[test]
+fn the_decision_form_lists_every_gate_criterion_where_there_is_room() {
+    let mut app = demo_app();
+    app.press("3 D");
+    assert_eq!(app.mode(), Mode::Form);
+    let shown = render(&app, 160, 48);
+    let criteria = shown
+        .lines()
+        .filter(|l| l.contains("must:") || l.contains("should:"))
+        .count();
+    assert!(criteria >= 5, "every criterion of the gate is listed:\n{shown}");
+    let small = render(&app, 80, 24);
+    assert!(
+        small.contains("more lines: Tab to this field shows them"),
+        "a short terminal says how many lines are hidden:\n{small}"
+    );
+    assert!(!small.contains("four differe\n"), "words stay whole");
+}
+
+#[test]
+fn the_workshop_summary_keeps_its_keys_on_screen_and_stops_at_its_end() {
+    let mut app = demo_app();
+    app.press("3 W esc");
+    assert_eq!(app.mode(), Mode::Summary);
+    let first = render(&app, 80, 24);
+    assert!(
+        first.contains("record the go / no-go"),
+        "the keys are on screen:\n{first}"
+    );
+    app.press("G");
+    let end = render(&app, 80, 24);
+    for _ in 0..30 {
+        app.press("j");
+    }
+    assert_eq!(render(&app, 80, 24), end, "never past the end");
+    assert!(end.contains("record the go / no-go"), "{end}");
+    app.press("k");
+    assert_ne!(render(&app, 80, 24), end, "k moves up from the end at once");
+    app.press("?");
+    assert_eq!(app.mode(), Mode::Help);
+}
+
+#[test]
+fn the_decision_box_says_what_it_cannot_show_and_the_breadcrumb_is_never_cut() {
+    let mut app = demo_app();
+    app.press("5");
+    let small = render(&app, 80, 24);
+    assert!(
+        small.contains("recorded by") || small.contains("more lines (a taller terminal shows them)"),
+        "{small}"
+    );
+    assert!(render(&app, 120, 36).contains("recorded by"), "in full where it fits");
+    app.press("enter");
+    let top = render(&app, 80, 24);
+    let tabs = top.lines().next().unwrap().trim_end();
+    let name = app.store().pilot(app.current_pilot().unwrap()).unwrap().name;
+    assert!(
+        !tabs.contains('›') || tabs.contains('…') || tabs.contains(&name),
+        "the breadcrumb is whole, shortened with an ellipsis, or left out: {tabs}"
+    );
+    let tabs_wide = render(&app, 160, 48);
+    assert!(
+        tabs_wide.lines().next().unwrap().contains("› "),
+        "the pilot's name where there is room"
+    );
+}
+
+#[test]
+fn the_view_key_hint_names_the_view_it_leads_to() {
+    let mut app = demo_app();
+    assert!(render(&app, 160, 48).contains("v heatmap"));
+    app.press("v");
+    let shown = render(&app, 160, 48);
+    assert!(shown.contains("v table") && !shown.contains("v heatmap"), "{shown}");
+}
+
+#[test]
+fn the_help_legend_keeps_each_mark_with_its_meaning() {
+    let mut app = demo_app();
+    app.press("? G");
+    let shown = render(&app, 80, 24);
+    assert!(shown.contains("Marks:"), "{shown}");
+    for l in shown.lines() {
+        assert!(
+            !l.contains("[ │") && !l.contains("│] ") && !l.contains("✗ │"),
+            "a mark split from its meaning: {l}"
+        );
+    }
+}
+
+#[test]
+#[ignore]
+fn peek() {
+    let mut app = demo_app();
+    app.press(&std::env::var("KEYS").unwrap());
+    let w: u16 = std::env::var("W").map_or(80, |v| v.parse().unwrap());
+    let h: u16 = std::env::var("H").map_or(24, |v| v.parse().unwrap());
+    println!("{}", render(&app, w, h));
+}

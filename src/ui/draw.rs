@@ -300,11 +300,17 @@ impl Ui {
         }
         if self.screen == Screen::Detail {
             if let Some(d) = &self.pilot {
-                spans.push(Span::styled(" › ", t.muted()));
-                spans.push(Span::styled(format!(" {} ", sanitize(&d.pilot.name)), t.selected()));
+                // The pilot's name in the room left; with too little room
+                // for a readable part of it, none (the detail heads with it).
+                let room = (area.x + area.width).saturating_sub(x) as usize;
+                if room >= 12 {
+                    spans.push(Span::styled(" › ", t.muted()));
+                    let name = truncate(&sanitize(&d.pilot.name), room - 5);
+                    spans.push(Span::styled(format!(" {name} "), t.selected()));
+                }
             }
         }
-        f.render_widget(Paragraph::new(Line::from(spans)), area);
+        f.render_widget(Paragraph::new(clip_line(Line::from(spans), area.width as usize)), area);
     }
 
     /// The current message, wrapped over the rows it was given.
@@ -341,6 +347,14 @@ impl Ui {
         let mut used = 0usize;
         let max = area.width as usize;
         let mut hints = self.config.keymap.hints(mode);
+        if mode == Mode::Portfolio && self.portfolio.heatmap {
+            // v goes back to the table from the heatmap.
+            for h in &mut hints {
+                if h.1 == "heatmap" {
+                    h.1 = "table";
+                }
+            }
+        }
         if matches!(
             mode,
             Mode::Portfolio | Mode::Board | Mode::Checklist | Mode::Detail | Mode::Decisions | Mode::Attention

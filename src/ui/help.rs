@@ -67,7 +67,9 @@ impl HelpState {
             lines.push(Line::raw(""));
         }
         lines.push(Line::from(Span::styled(
-            "Marks: R Y G · ratings (· unscored) · ✗ not ready, ! at risk, ✓ ready · [ ] to do [~] doing [x] done [-] n/a [!] blocked · ◆ gate · d37! overdue",
+            // Non-breaking spaces keep each mark with its meaning when the
+            // legend wraps ("[ ] to do" never splits).
+            "Marks: R Y G · ratings (·\u{a0}unscored) · ✗\u{a0}not\u{a0}ready, !\u{a0}at\u{a0}risk, ✓\u{a0}ready · [\u{a0}]\u{a0}to\u{a0}do [~]\u{a0}doing [x]\u{a0}done [-]\u{a0}n/a [!]\u{a0}blocked · ◆\u{a0}gate · d37!\u{a0}overdue",
             t.muted(),
         )));
         let src = match &ui.config.path {

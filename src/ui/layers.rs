@@ -67,12 +67,13 @@ impl App {
                     self.workshop_outcome(o);
                 }
             }
-            Overlay::Summary(s) => match s.handle(a) {
+            Overlay::Summary(s) => match s.handle(a, page) {
                 SummaryOutcome::Stay => {}
                 SummaryOutcome::Close => {
                     self.overlays.pop();
                 }
                 SummaryOutcome::Decide(id) => self.open_decision(id),
+                SummaryOutcome::Help(mode) => self.overlays.push(Overlay::Help(HelpState::new(mode))),
                 SummaryOutcome::Quit => self.quit = true,
             },
             Overlay::Menu(m) => match m.handle(a) {

@@ -11,6 +11,7 @@ use super::effect::Effect;
 use super::keymap::Mode;
 use super::picker::OwnerPick;
 use super::widgets::chips;
+use super::widgets::textscroll::TextScroll;
 use crate::domain::model::{ChecklistItem, ItemState, Phase};
 use crate::text::{sanitize, truncate};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -40,7 +41,7 @@ pub struct SummaryState {
     pub reviewed: usize,
     pub total: usize,
     pub minutes: u64,
-    pub scroll: usize,
+    pub scroll: TextScroll,
 }
 
 /// What a key in the review asks of the app.
@@ -161,7 +162,7 @@ impl WorkshopState {
             reviewed: self.answered.len(),
             total: self.items.len(),
             minutes: self.started.elapsed().as_secs() / 60,
-            scroll: 0,
+            scroll: TextScroll::default(),
         }
     }
 
@@ -368,14 +369,17 @@ pub enum SummaryOutcome {
     Close,
     /// Open the decision form for the pilot.
     Decide(i64),
+    Help(Mode),
     Quit,
 }
 
 impl SummaryState {
-    pub fn handle(&mut self, a: Action) -> SummaryOutcome {
+    pub fn handle(&mut self, a: Action, page: usize) -> SummaryOutcome {
+        if self.scroll.handle(a, page) {
+            return SummaryOutcome::Stay;
+        }
         match a {
-            Action::Up => self.scroll = self.scroll.saturating_sub(1),
-            Action::Down => self.scroll += 1,
+            Action::Help => return SummaryOutcome::Help(Mode::Summary),
             Action::Decide => return SummaryOutcome::Decide(self.pilot_id),
             Action::Back => return SummaryOutcome::Close,
             Action::Quit => return SummaryOutcome::Quit,
@@ -450,27 +454,42 @@ impl SummaryState {
             }
         }
         let km = &ui.config.keymap;
-        lines.push(Line::raw(""));
-        lines.push(Line::from(vec![
+        let hints = Line::from(vec![
             Span::styled(
                 format!(" {} ", km.key_label(Mode::Summary, Action::Decide)),
                 t.selected(),
             ),
             Span::raw(" record the go / no-go / pivot / defer decision now    "),
             Span::styled(format!(" {} ", km.key_label(Mode::Summary, Action::Back)), t.selected()),
-            Span::raw(" close"),
-        ]));
+            Span::raw(" close   "),
+            Span::styled(format!(" {} ", km.key_label(Mode::Summary, Action::Help)), t.selected()),
+            Span::raw(" keys"),
+        ]);
         let width = area.width.min(110);
         let r = Rect {
             x: area.x + (area.width - width) / 2,
             width,
+            height: area.height.saturating_sub(1),
             ..area
         };
+        // The keys stay on the last row; the rest scrolls, never past its end.
+        let top = s.scroll.fit(
+            crate::ui::draw::paragraph_rows(&lines, r.width as usize),
+            r.height as usize,
+        );
+        ui.page.set((r.height as usize).max(1));
         f.render_widget(
-            Paragraph::new(lines)
-                .wrap(Wrap { trim: false })
-                .scroll((s.scroll as u16, 0)),
+            Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((top as u16, 0)),
             r,
+        );
+        let foot = Rect {
+            y: area.y + area.height.saturating_sub(1),
+            height: 1,
+            ..r
+        };
+        f.render_widget(
+            Paragraph::new(crate::ui::draw::clip_line(hints, foot.width as usize)),
+            foot,
         );
     }
 }
@@ -481,7 +500,7 @@ pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut cur = String::new();
     for word in text.split_whitespace() {
-        let word: String = word.chars().take(width).collect();
+        let word = crate::text::truncate(word, width);
         let len = cur.chars().count();
         if len > 0 && len + 1 + word.chars().count() > width {
             out.push(std::mem::take(&mut cur));

@@ -4,7 +4,7 @@
 use super::{FieldValue, FormKind, FormState};
 use crate::domain::model::{Dimension, Rag};
 use crate::playbook::READINESS_RUBRIC;
-use crate::text::{sanitize, truncate, width};
+use crate::text::{sanitize, width};
 use crate::ui::app::Ui;
 use crate::ui::draw::{centered, fit};
 use ratatui::layout::Rect;
@@ -13,8 +13,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-/// Visible lines of a multi-line field.
-const AREA_LINES: usize = 3;
+/// Visible lines of a multi-line field on a terminal `height` rows tall:
+/// three on a small one, more where there is room.
+fn area_lines(height: u16) -> usize {
+    (height.saturating_sub(16) as usize / 2).clamp(3, 12)
+}
 
 impl FormState {
     pub fn draw(&self, f: &mut Frame, area: Rect, ui: &Ui) {
@@ -50,33 +53,35 @@ impl FormState {
                 }
                 FieldValue::Area(b) => {
                     let (wrapped, (row, col)) = b.wrapped(value_w.saturating_sub(1));
+                    let most = area_lines(area.height);
                     let n = if focused {
-                        wrapped.len().clamp(1, AREA_LINES + 2)
+                        wrapped.len().clamp(1, most + 2)
                     } else {
-                        wrapped.len().clamp(1, AREA_LINES)
+                        wrapped.len().clamp(1, most)
                     };
                     let off = if focused { row.saturating_sub(n - 1) } else { 0 };
                     if focused {
                         cursor = Some((lines.len() + row - off, label_w + col));
                     }
                     for k in 0..n {
-                        let text = wrapped.get(off + k).cloned().unwrap_or_default();
-                        let more = !focused && k == n - 1 && wrapped.len() > n;
-                        let text = if more {
-                            format!("{}…", truncate(&text, value_w.saturating_sub(2)))
-                        } else {
-                            text
-                        };
                         let lab = if k == 0 {
                             label.clone()
                         } else {
                             Span::raw(" ".repeat(label_w - 1))
                         };
-                        lines.push(Line::from(vec![
-                            lab,
-                            Span::raw(" "),
-                            Span::styled(fit(&text, value_w), underline(focused)),
-                        ]));
+                        // The last row says how much more there is rather
+                        // than cutting a line short.
+                        let hidden = wrapped.len() - n + 1;
+                        let value = if !focused && k == n - 1 && wrapped.len() > n {
+                            Span::styled(
+                                fit(&format!("… {hidden} more lines: Tab to this field shows them"), value_w),
+                                t.muted(),
+                            )
+                        } else {
+                            let text = wrapped.get(off + k).cloned().unwrap_or_default();
+                            Span::styled(fit(&text, value_w), underline(focused))
+                        };
+                        lines.push(Line::from(vec![lab, Span::raw(" "), value]));
                     }
                 }
                 FieldValue::Choice { options, index } => {
@@ -135,10 +140,13 @@ impl FormState {
                 }
             }
             if let Some(e) = &field.error {
-                lines.push(Line::from(vec![
-                    Span::raw(" ".repeat(label_w)),
-                    Span::styled(format!("✗ {}", sanitize(e)), t.alert()),
-                ]));
+                // The whole message, word-wrapped under the value.
+                for row in crate::ui::workshop::wrap_words(&format!("✗ {}", sanitize(e)), value_w) {
+                    lines.push(Line::from(vec![
+                        Span::raw(" ".repeat(label_w)),
+                        Span::styled(row, t.alert()),
+                    ]));
+                }
             }
             if focused {
                 focus_bottom = lines.len();

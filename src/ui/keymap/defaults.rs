@@ -253,6 +253,11 @@ pub(super) const DEFAULTS: &[(Mode, Action, &str, &str, &str)] = {
         (M::Summary, A::Decide, "D enter", "record the decision", "decide"),
         (M::Summary, A::Up, "k up", "scroll up", ""),
         (M::Summary, A::Down, "j down", "scroll down", ""),
+        (M::Summary, A::PageUp, "pageup ctrl-u", "page up", ""),
+        (M::Summary, A::PageDown, "pagedown ctrl-d", "page down", ""),
+        (M::Summary, A::Top, "g home", "top", ""),
+        (M::Summary, A::Bottom, "G end", "end", ""),
+        (M::Summary, A::Help, "?", "help", "help"),
         (M::Summary, A::Back, "esc q", "close", "close"),
         (M::Summary, A::Quit, "ctrl-c", "quit", ""),
         //

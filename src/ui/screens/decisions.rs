@@ -128,7 +128,13 @@ impl DecisionsState {
             f.render_widget(Paragraph::new(msg).style(t.muted()).wrap(Wrap { trim: true }), area);
             return;
         }
-        let detail_h = if area.height >= 30 { 12 } else { 7 };
+        // The selected decision in full below the list, as tall as it
+        // needs up to half the screen.
+        let detail = list.get(self.scroll.selected).map(|d| (d, detail_lines(d, t)));
+        let detail_h = detail.as_ref().map_or(7, |(_, l)| {
+            let rows = crate::ui::draw::paragraph_rows(l, area.width.saturating_sub(2) as usize) as u16 + 2;
+            rows.clamp(7, (area.height / 2).max(7))
+        });
         let [top, bottom] = Layout::vertical([Constraint::Min(3), Constraint::Length(detail_h)]).areas(area);
         let w = top.width as usize;
         // The number first (rows say "superseded by #9"); names get the
@@ -217,41 +223,65 @@ impl DecisionsState {
             lines.push(line);
         }
         f.render_widget(Paragraph::new(lines), body);
-        if let Some(d) = list.get(self.scroll.selected) {
+        if let Some((d, lines)) = detail {
             let block = ui.panel(
                 &format!("#{} {} · {}", d.id, d.outcome.label(), sanitize(&d.pilot)),
                 false,
             );
             let inner = block.inner(bottom);
             f.render_widget(block, bottom);
-            let mut lines = vec![Line::from(vec![
-                Span::styled("Rationale: ", t.title()),
-                Span::raw(sanitize(&d.rationale)),
-            ])];
-            for c in &d.criteria {
-                lines.push(Line::from(vec![
-                    Span::styled(
-                        if c.met { "  [x] " } else { "  [ ] " },
-                        if c.met { t.ok() } else { t.alert() },
-                    ),
-                    Span::raw(sanitize(&c.criterion)),
-                ]));
+            let rows = crate::ui::draw::paragraph_rows(&lines, inner.width as usize);
+            let mut lines = lines;
+            if rows > inner.height as usize && inner.height > 1 {
+                // Too long for the box: say so on its last row.
+                let mut kept = Vec::new();
+                for l in lines {
+                    kept.push(l);
+                    if crate::ui::draw::paragraph_rows(&kept, inner.width as usize) > inner.height as usize - 1 {
+                        kept.pop();
+                        break;
+                    }
+                }
+                let shown = crate::ui::draw::paragraph_rows(&kept, inner.width as usize);
+                kept.push(Line::from(Span::styled(
+                    format!("… {} more lines (a taller terminal shows them)", rows - shown),
+                    t.muted(),
+                )));
+                lines = kept;
             }
-            if !d.stop_conditions.trim().is_empty() {
-                lines.push(Line::from(vec![
-                    Span::styled("Stop conditions: ", t.title()),
-                    Span::raw(sanitize(&d.stop_conditions)),
-                ]));
-            }
-            lines.push(Line::from(Span::styled(
-                format!(
-                    "recorded by {} · hash {}",
-                    sanitize(&d.recorded_by),
-                    &d.hash.get(..12).unwrap_or("")
-                ),
-                t.muted(),
-            )));
             f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         }
     }
+}
+
+/// The selected decision's rationale, criteria, stop conditions and record.
+fn detail_lines(d: &Decision, t: &crate::ui::theme::Theme) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::from(vec![
+        Span::styled("Rationale: ", t.title()),
+        Span::raw(sanitize(&d.rationale)),
+    ])];
+    for c in &d.criteria {
+        lines.push(Line::from(vec![
+            Span::styled(
+                if c.met { "  [x] " } else { "  [ ] " },
+                if c.met { t.ok() } else { t.alert() },
+            ),
+            Span::raw(sanitize(&c.criterion)),
+        ]));
+    }
+    if !d.stop_conditions.trim().is_empty() {
+        lines.push(Line::from(vec![
+            Span::styled("Stop conditions: ", t.title()),
+            Span::raw(sanitize(&d.stop_conditions)),
+        ]));
+    }
+    lines.push(Line::from(Span::styled(
+        format!(
+            "recorded by {} · hash {}",
+            sanitize(&d.recorded_by),
+            &d.hash.get(..12).unwrap_or("")
+        ),
+        t.muted(),
+    )));
+    lines
 }

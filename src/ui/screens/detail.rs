@@ -422,7 +422,7 @@ impl Ui {
 
     fn detail_audit(&self, d: &PilotData) -> Vec<Line<'static>> {
         let t = &self.config.theme;
-        let mut out = vec![self.section("History (audit trail, newest first)")];
+        let mut out = vec![self.section("History (audit trail, latest recorded first)")];
         for e in &d.audit {
             out.push(Line::from(vec![
                 Span::styled(format!("{} ", short_time(&e.at)), t.muted()),

@@ -170,37 +170,53 @@ impl TextBuf {
     /// (row, column) among them.
     pub fn wrapped(&self, width: usize) -> (Vec<String>, (usize, usize)) {
         let width = width.max(1);
-        let mut lines = vec![String::new()];
-        let mut col = 0usize;
-        let mut cur = (0, 0);
+        // Each row: (char index, char shown, cells); a newline ends its
+        // row as a zero-width entry, so the cursor can sit on it.
+        let mut rows: Vec<Vec<(usize, char, usize)>> = vec![Vec::new()];
         for (i, c) in self.text.chars().enumerate() {
-            if i == self.cursor {
-                cur = (lines.len() - 1, col);
-            }
             if c == '\n' {
-                lines.push(String::new());
-                col = 0;
+                rows.last_mut().expect("at least one row").push((i, '\n', 0));
+                rows.push(Vec::new());
                 continue;
             }
             let shown = if c == '\t' { ' ' } else { c };
             let w = shown.width().unwrap_or(0);
-            if col + w > width {
-                lines.push(String::new());
-                col = 0;
-                if i == self.cursor {
-                    cur = (lines.len() - 1, 0);
-                }
+            let row = rows.last_mut().expect("at least one row");
+            let used: usize = row.iter().map(|x| x.2).sum();
+            if used + w > width {
+                // Break after the row's last space, so words stay whole;
+                // a word longer than the row is broken where it must be.
+                let tail = match row.iter().rposition(|x| x.1 == ' ') {
+                    Some(sp) if shown != ' ' && sp + 1 < row.len() => row.split_off(sp + 1),
+                    Some(sp) if shown != ' ' && sp + 1 == row.len() => Vec::new(),
+                    _ => Vec::new(),
+                };
+                rows.push(tail);
             }
-            lines.last_mut().expect("at least one line").push(shown);
-            col += w;
+            rows.last_mut().expect("at least one row").push((i, shown, w));
         }
-        if self.cursor >= self.len() {
+        let col_of = |row: &[(usize, char, usize)], upto: usize| row[..upto].iter().map(|x| x.2).sum::<usize>();
+        let mut cur = None;
+        for (r, row) in rows.iter().enumerate() {
+            if let Some(k) = row.iter().position(|x| x.0 == self.cursor) {
+                cur = Some((r, col_of(row, k)));
+                break;
+            }
+        }
+        let cur = cur.unwrap_or_else(|| {
+            let last = rows.len() - 1;
+            let col = col_of(&rows[last], rows[last].len());
             if col >= width {
-                lines.push(String::new());
-                col = 0;
+                rows.push(Vec::new());
+                (last + 1, 0)
+            } else {
+                (last, col)
             }
-            cur = (lines.len() - 1, col);
-        }
+        });
+        let lines = rows
+            .iter()
+            .map(|r| r.iter().filter(|x| x.1 != '\n').map(|x| x.1).collect())
+            .collect();
         (lines, cur)
     }
 
@@ -266,5 +282,21 @@ mod tests {
         assert_eq!(t.text(), "ab\ncdef\ngh");
         let (_, c) = TextBuf::new("abcdefghij").window(4);
         assert_eq!(c, 3);
+    }
+
+    #[test]
+    fn wrapping_keeps_words_whole_and_follows_the_cursor() {
+        let t = TextBuf::multiline("four different people (004)");
+        let (lines, cur) = t.wrapped(11);
+        assert_eq!(lines, vec!["four ", "different ", "people ", "(004)"]);
+        assert_eq!(cur, (3, 5), "the cursor at the end");
+        let mut t = TextBuf::multiline("ab cdefgh");
+        t.handle_key(&key(KeyCode::Home));
+        for _ in 0..4 {
+            t.handle_key(&key(KeyCode::Right));
+        }
+        let (lines, cur) = t.wrapped(5);
+        assert_eq!(lines, vec!["ab ", "cdefg", "h"]);
+        assert_eq!(cur, (1, 1), "on the d");
     }
 }
