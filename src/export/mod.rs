@@ -239,6 +239,12 @@ pub fn write_file(path: &Path, render: impl FnOnce(&mut dyn Write) -> Result<()>
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => std::path::PathBuf::from("."),
     };
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::invalid(format!(
+            "{} is a file, not a folder: write the export into a folder",
+            crate::text::sanitize(&dir.display().to_string())
+        )));
+    }
     if !dir.is_dir() {
         return Err(Error::not_found(format!(
             "the folder {} does not exist: create it first or write the export elsewhere",
@@ -318,5 +324,10 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("does not exist"), "{e}");
+        // A file where the folder should be is named as a file.
+        let file = dir.path().join("plain.txt");
+        std::fs::write(&file, "x").unwrap();
+        let e = write_file(&file.join("log.md"), |_| Ok(())).unwrap_err().to_string();
+        assert!(e.contains("is a file, not a folder"), "{e}");
     }
 }

@@ -26,6 +26,8 @@ pub struct EditorState {
     /// A state to set with the note, in the same transaction (marking an
     /// item not applicable asks for its reason first).
     pub then: Option<ItemState>,
+    /// Why the last save was not attempted.
+    pub error: Option<String>,
 }
 
 /// What a key in the editor asks of the app.
@@ -52,6 +54,7 @@ impl EditorState {
             item_id: item.id,
             revision: item.revision,
             then: None,
+            error: None,
         }
     }
 
@@ -65,6 +68,7 @@ impl EditorState {
             item_id: item.id,
             revision: item.revision,
             then: Some(ItemState::Na),
+            error: None,
         }
     }
 
@@ -74,6 +78,10 @@ impl EditorState {
 
     pub fn handle(&mut self, a: Action) -> Outcome {
         match a {
+            Action::Submit if self.then == Some(ItemState::Na) && self.buf.text().trim().is_empty() => {
+                self.error = Some("write the reason it does not apply first (Esc leaves the item as it was)".into());
+                Outcome::Stay
+            }
             Action::Submit => Outcome::Save(Effect::ItemNote {
                 item_id: self.item_id,
                 revision: self.revision,
@@ -88,6 +96,7 @@ impl EditorState {
 
     pub fn input(&mut self, k: &KeyEvent) {
         self.buf.handle_key(k);
+        self.error = None;
     }
 
     pub fn paste(&mut self, s: &str) {
@@ -108,6 +117,19 @@ impl EditorState {
             Paragraph::new(Span::styled(truncate(&e.context, inner.width as usize), t.muted())),
             Rect { height: 1, ..inner },
         );
+        if let Some(err) = &e.error {
+            f.render_widget(
+                Paragraph::new(Span::styled(
+                    truncate(&format!("✗ {}", sanitize(err)), inner.width as usize),
+                    t.alert(),
+                )),
+                Rect {
+                    y: inner.y + 1,
+                    height: 1,
+                    ..inner
+                },
+            );
+        }
         let body = Rect {
             y: inner.y + 2,
             height: inner.height.saturating_sub(2),
@@ -168,7 +190,11 @@ mod tests {
             }
             o => panic!("{o:?}"),
         }
-        let na = EditorState::na_reason(&item());
+        let mut na = EditorState::na_reason(&item());
         assert_eq!(na.then, Some(ItemState::Na));
+        assert_eq!(na.handle(Action::Submit), Outcome::Stay, "no reason, no save");
+        assert!(na.error.as_deref().is_some_and(|e| e.contains("reason")));
+        na.input(&KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE));
+        assert_eq!(na.error, None);
     }
 }

@@ -154,7 +154,9 @@ impl App {
                 forms::Outcome::Close => {
                     self.overlays.pop();
                 }
-                forms::Outcome::AskDiscard => self.ask_discard("Discard this form?", "What you typed is not saved."),
+                forms::Outcome::AskDiscard => {
+                    self.ask_discard("Discard this form?", "Your changes to this form are not saved.")
+                }
                 forms::Outcome::Pick { key, current } => {
                     self.open_picker("Decision-maker".into(), PickPurpose::FormField { key }, current)
                 }
