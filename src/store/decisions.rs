@@ -296,7 +296,7 @@ impl Tx<'_> {
     fn apply_effect(&mut self, pilot_id: i64, effect: Effect) -> Result<()> {
         let (phase, status, revision): (String, String, i64) = self
             .conn()
-            .query_row(
+            .cached_row(
                 "SELECT phase, status, revision FROM pilots WHERE id = ?1",
                 [pilot_id],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
@@ -313,7 +313,7 @@ impl Tx<'_> {
             return Ok(());
         }
         self.conn()
-            .execute(
+            .cached_exec(
                 "UPDATE pilots SET phase = ?1, status = ?2, revision = revision + 1, updated_at = ?3, updated_by = ?4
                  WHERE id = ?5 AND revision = ?6",
                 params![new_phase, new_status, self.now, self.actor, pilot_id, revision],
@@ -360,7 +360,7 @@ impl Tx<'_> {
         for key in keys {
             let row: Option<(i64, String, String)> = self
                 .conn()
-                .query_row(
+                .cached_row(
                     "SELECT id, state, note FROM checklist_items WHERE pilot_id = ?1 AND item_key = ?2",
                     params![pilot_id, key],
                     |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
@@ -377,7 +377,7 @@ impl Tx<'_> {
                 format!("{note}\nDecision #{id} ({}) recorded", outcome.label())
             };
             self.conn()
-                .execute(
+                .cached_exec(
                     "UPDATE checklist_rows SET state = 'done', note = ?1, revision = revision + 1, updated_at = ?2, updated_by = ?3 WHERE id = ?4",
                     params![evidence, self.now, self.actor, item],
                 )

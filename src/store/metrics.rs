@@ -1,6 +1,7 @@
 //! Evaluation metrics: baseline, minimum viable, target, stretch, current.
 
 use super::pilots::parse_column;
+use super::Cached;
 use super::{Store, Tx};
 use crate::domain::model::{Metric, MetricCategory, MetricFields};
 use crate::error::Conflict;
@@ -84,7 +85,7 @@ impl Tx<'_> {
         }
         let clash: Option<i64> = self
             .conn()
-            .query_row(
+            .cached_row(
                 "SELECT id FROM metrics WHERE pilot_id = ?1 AND name = ?2",
                 params![pilot_id, name],
                 |r| r.get(0),

@@ -226,12 +226,15 @@ impl Store {
         self.conn
             .pragma_update(None, "cache_size", -262_144)
             .and_then(|()| self.conn.pragma_update(None, "foreign_keys", false))
+            // Statement journals of the load in memory, not in temp files.
+            .and_then(|()| self.conn.pragma_update(None, "temp_store", "MEMORY"))
             .map_err(|e| self.err(e))?;
         let out = self.write_checked(true, f);
         let restored = self
             .conn
             .pragma_update(None, "foreign_keys", true)
             .and_then(|()| self.conn.pragma_update(None, "cache_size", DEFAULT_CACHE_KIB))
+            .and_then(|()| self.conn.pragma_update(None, "temp_store", "DEFAULT"))
             .map_err(|e| self.err(e));
         let out = out?;
         restored?;

@@ -48,7 +48,7 @@ impl Tx<'_> {
     pub fn assign_owner(&mut self, pilot_id: i64, role: Role, person_id: i64, seen: Option<i64>) -> Result<()> {
         let current: Option<(i64, String, i64, String, String)> = self
             .conn()
-            .query_row(
+            .cached_row(
                 "SELECT o.person_id, p.name, o.revision, o.updated_by, o.updated_at FROM owners o JOIN people p ON p.id = o.person_id
                  WHERE o.pilot_id = ?1 AND o.role = ?2",
                 params![pilot_id, role.key()],
