@@ -1087,6 +1087,48 @@ fn the_help_legend_keeps_each_mark_with_its_meaning() {
 }
 
 #[test]
+fn the_decision_form_shows_only_the_fields_its_outcome_needs() {
+    let mut app = demo_app();
+    app.press("3 D");
+    assert_eq!(app.mode(), Mode::Form);
+    let shown = |app: &lastmile::ui::App| render(app, 120, 40);
+    let defer = shown(&app);
+    assert!(defer.contains("[Defer]") && defer.contains("Review date"), "{defer}");
+    assert!(
+        !defer.contains("Pivot back to") && !defer.contains("Override reason"),
+        "{defer}"
+    );
+    app.type_text("p");
+    let pivot = shown(&app);
+    assert!(pivot.contains("[Pivot]") && pivot.contains("Pivot back to"), "{pivot}");
+    assert!(!pivot.contains("Review date"), "{pivot}");
+    app.type_text("g");
+    let go = shown(&app);
+    assert!(
+        go.contains("[Go]") && go.contains("Override reason") && !go.contains("Pivot back to"),
+        "{go}"
+    );
+    // Tab never lands on a field that is not shown: the whole round trip
+    // visits each shown field once.
+    let fields_shown = [
+        "Outcome",
+        "Gate criteria",
+        "Extra criteria",
+        "Rationale",
+        "Decision-maker",
+        "Date",
+        "Stop conditions",
+        "Communicated",
+        "Override reason",
+    ];
+    for _ in 0..fields_shown.len() {
+        app.press("tab");
+        let s = shown(&app);
+        assert!(!s.contains("Review date") && !s.contains("Pivot back to"), "{s}");
+    }
+}
+
+#[test]
 #[ignore]
 fn peek() {
     let mut app = demo_app();

@@ -180,20 +180,49 @@ impl FormState {
         self.fields.get(self.focus)
     }
 
+    /// Whether field `i` does not apply to what is chosen so far (a
+    /// decision's pivot phase unless it pivots, its review date unless it
+    /// defers, the override reason unless it is a go): not shown, skipped
+    /// by Tab, and not read when the form is saved.
+    pub fn hidden(&self, i: usize) -> bool {
+        if !matches!(self.kind, FormKind::Decision { .. }) {
+            return false;
+        }
+        let outcome = self.field("outcome").map_or("", |f| f.choice_key());
+        match self.fields.get(i).map(|f| f.key) {
+            Some("pivot_to") => outcome != "pivot",
+            Some("review_on") => outcome != "defer",
+            Some("override") => outcome != "go",
+            _ => false,
+        }
+    }
+
+    /// Move the focus by `step` (1 or -1) to the next field shown.
+    fn step(&mut self, step: isize) {
+        let n = self.fields.len();
+        for _ in 0..n {
+            self.focus = (self.focus as isize + step).rem_euclid(n as isize) as usize;
+            if !self.hidden(self.focus) {
+                return;
+            }
+        }
+    }
+
     pub fn next(&mut self) {
         if !self.fields.is_empty() {
-            self.focus = (self.focus + 1) % self.fields.len();
+            self.step(1);
         }
     }
 
     pub fn prev(&mut self) {
         if !self.fields.is_empty() {
-            self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
+            self.step(-1);
         }
     }
 
+    /// Whether the focus is on the last field shown.
     pub fn on_last(&self) -> bool {
-        self.focus + 1 >= self.fields.len()
+        ((self.focus + 1)..self.fields.len()).all(|i| self.hidden(i))
     }
 
     /// Clear every message before validating again.
@@ -283,5 +312,49 @@ impl FormState {
                 self.dirty = true;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tab_skips_the_fields_a_decision_does_not_need() {
+        let opts = |v: &[&str]| v.iter().map(|k| (k.to_string(), k.to_string())).collect::<Vec<_>>();
+        let mut f = FormState::new(
+            FormKind::Decision { pilot_id: 1 },
+            "Decide".into(),
+            vec![
+                Field::choice("outcome", "Outcome", opts(&["go", "pivot", "defer"]), 0, ""),
+                Field::choice("pivot_to", "Pivot back to", opts(&["assessment"]), 0, ""),
+                Field::text("review_on", "Review date", "", ""),
+                Field::area("override", "Override reason", "", ""),
+                Field::area("rationale", "Rationale", "", ""),
+            ],
+        );
+        // go: the override reason, not the pivot phase or the review date
+        f.next();
+        assert_eq!(f.focused().unwrap().key, "override");
+        f.next();
+        assert_eq!(f.focused().unwrap().key, "rationale");
+        assert!(f.on_last());
+        f.next();
+        assert_eq!(f.focused().unwrap().key, "outcome", "round the end to the first");
+        f.prev();
+        assert_eq!(f.focused().unwrap().key, "rationale");
+        // defer: the review date only
+        if let Some(Field {
+            value: FieldValue::Choice { index, .. },
+            ..
+        }) = f.fields.first_mut()
+        {
+            *index = 2;
+        }
+        f.focus = 0;
+        f.next();
+        assert_eq!(f.focused().unwrap().key, "review_on");
+        f.next();
+        assert_eq!(f.focused().unwrap().key, "rationale");
     }
 }

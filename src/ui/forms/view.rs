@@ -33,6 +33,9 @@ impl FormState {
         let mut focus_top = 0;
         let mut focus_bottom = 0;
         for (i, field) in form.fields.iter().enumerate() {
+            if form.hidden(i) {
+                continue;
+            }
             let focused = i == form.focus;
             if focused {
                 focus_top = lines.len();
