@@ -1129,6 +1129,43 @@ fn the_decision_form_shows_only_the_fields_its_outcome_needs() {
 }
 
 #[test]
+fn the_same_person_in_another_terminal_is_announced_and_own_changes_are_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    ui_support::demo_file(&db);
+    let mut app = ui_support::file_app(&db, "Elena Petrova");
+    let pid = app.current_pilot().unwrap();
+    let open: Vec<_> = app
+        .store()
+        .checklist(pid)
+        .unwrap()
+        .into_iter()
+        .filter(|i| i.state.is_open())
+        .skip(1)
+        .collect();
+    // Elena's own change in this terminal is not news to her.
+    app.press("2 enter d");
+    let saved = app.message().unwrap_or_default().to_string();
+    app.poll_changes();
+    assert_eq!(
+        app.message().unwrap_or_default(),
+        saved,
+        "her own change is not announced"
+    );
+    let before = saved;
+    let mut mine = lastmile::store::Store::open(&db, lastmile::store::OpenMode::Existing, "Elena Petrova").unwrap();
+    mine.write(|tx| tx.set_item_state(open[0].id, open[0].revision, ItemState::Done))
+        .unwrap();
+    assert!(app.poll_changes());
+    let msg = app.message().unwrap_or_default().to_string();
+    assert_ne!(msg, before);
+    assert!(
+        msg.contains("Elena Petrova (another terminal)") && msg.contains("Done"),
+        "the same name from another terminal is still news: {msg:?}"
+    );
+}
+
+#[test]
 #[ignore]
 fn peek() {
     let mut app = demo_app();

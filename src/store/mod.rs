@@ -152,6 +152,11 @@ pub struct Store {
     when_busy: busy::WhenBusy,
     /// Told once what a write waits for.
     on_wait: Option<fn(&busy::Holder)>,
+    /// The audit events this connection wrote, as id ranges `(after, upto]`
+    /// (each write holds the write lock, so every event it adds is its own):
+    /// the workbench tells other terminals' changes from its own by these,
+    /// not by name, so the same person in two terminals sees both.
+    own_events: Vec<(i64, i64)>,
     /// A shared lock on the file while it is open here, so that a restore
     /// knows (see [`restore`]). Declared last: dropped after `conn`.
     _presence: Option<std::sync::Arc<std::fs::File>>,
@@ -272,7 +277,9 @@ impl Store {
                 return Err(overwritten_error(&path));
             }
         }
+        let before = max_audit_id(&w.tx).map_err(|e| map_sql(&path, e))?;
         let out = f(&mut w)?;
+        let after = max_audit_id(&w.tx).map_err(|e| map_sql(&path, e))?;
         if check_references {
             dangling_reference(&w.tx)
                 .map_err(|e| map_sql(&path, e))?
@@ -287,7 +294,15 @@ impl Store {
             return Err(moved_error(&path));
         }
         w.tx.commit().map_err(|e| map_sql(&path, e))?;
+        if after > before {
+            self.own_events.push((before, after));
+        }
         Ok(out)
+    }
+
+    /// Whether audit event `id` was written by this connection.
+    pub fn wrote_event(&self, id: i64) -> bool {
+        self.own_events.iter().any(|(a, b)| id > *a && id <= *b)
     }
 
     /// Before a write: if a long write of another lastmile holds the file,
@@ -662,6 +677,12 @@ pub(crate) fn map_sql(path: &Path, e: rusqlite::Error) -> Error {
         };
     }
     Error::Storage(format!("database error on {p}: {e}"))
+}
+
+/// The newest audit event's id (0 in a new file): `max` over the rowid.
+fn max_audit_id(c: &Connection) -> rusqlite::Result<i64> {
+    c.prepare_cached("SELECT coalesce(max(id), 0) FROM audit_events")?
+        .query_row([], |r| r.get(0))
 }
 
 #[cfg(test)]

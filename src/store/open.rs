@@ -136,6 +136,7 @@ impl Store {
             uuid_page: None,
             when_busy: Default::default(),
             on_wait: None,
+            own_events: Vec::new(),
             _presence: None,
         };
         store.set_actor(actor);

@@ -340,7 +340,12 @@ impl App {
         match self.store.audit_events(None, 200) {
             Ok(events) => {
                 let start = self.session_start;
-                for e in events.into_iter().filter(|e| e.actor != me || e.id <= start) {
+                // This session's own writes are listed above; anything else
+                // is someone else's, or yours from another terminal.
+                for e in events
+                    .into_iter()
+                    .filter(|e| !self.store.wrote_event(e.id) || e.id <= start)
+                {
                     let pilot = e
                         .pilot_id
                         .and_then(|p| self.portfolio.row(p).map(|r| crate::text::sanitize(&r.name)))
@@ -725,9 +730,18 @@ impl App {
         let seen = self.seen_event;
         self.seen_event = events.first().map_or(seen, |e| e.id.max(seen));
         let me = self.store.actor().to_string();
-        let new: Vec<_> = events.iter().filter(|e| e.id > seen && e.actor != me).collect();
+        // Not this session's own writes: someone else's, or the same
+        // person's from another terminal (told apart by event, not name).
+        let new: Vec<_> = events
+            .iter()
+            .filter(|e| e.id > seen && !self.store.wrote_event(e.id))
+            .collect();
         let Some(first) = new.first() else { return };
-        let who = crate::text::sanitize(&first.actor);
+        let who = if first.actor == me {
+            format!("{} (another terminal)", crate::text::sanitize(&first.actor))
+        } else {
+            crate::text::sanitize(&first.actor)
+        };
         let by_one = new.iter().all(|e| e.actor == first.actor);
         let list = self.config.keymap.key_label(Mode::Global, Action::History);
         let text = if new.len() == 1 {
