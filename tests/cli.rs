@@ -650,3 +650,56 @@ fn playbook_show_prints_the_lenses() {
     let err = e.fails(&["playbook", "show", "--lens", "nope"], 2);
     assert!(err.contains("use one of five-conditions"), "{err}");
 }
+
+#[test]
+fn the_five_production_conditions_and_vendor_capability_are_scored_rubrics() {
+    let e = Env::init();
+    e.ok(&["pilots", "add", "Agent"]);
+    for q in ["integration", "volume", "monitoring", "ownership"] {
+        e.ok(&[
+            "rubric",
+            "agent",
+            "production-conditions",
+            q,
+            "green",
+            "--why",
+            "Seen live",
+        ]);
+    }
+    e.ok(&[
+        "rubric",
+        "agent",
+        "production-conditions",
+        "adoption",
+        "yellow",
+        "--why",
+        "Training half done",
+    ]);
+    e.ok(&[
+        "rubric",
+        "agent",
+        "vendor-capability",
+        "performance",
+        "red",
+        "--why",
+        "Only pilot accuracy quoted",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&e.ok(&["score", "agent", "--json"])).unwrap();
+    let r = |key: &str| {
+        json["rubrics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["rubric"] == key)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {key}: {json}"))
+    };
+    let pc = r("production-conditions");
+    assert_eq!(pc["band"], "Yellow", "the weakest condition sets the result: {pc}");
+    let v = r("vendor-capability");
+    assert_eq!(v["answered"], 1, "{v}");
+    // The guide is the seeds' weak-versus-ready wording, in the playbook.
+    let pb = lastmile::playbook::Playbook::builtin();
+    let q = pb.rubric("vendor-capability").unwrap().question("performance").unwrap();
+    assert!(q.guide["red"].contains("accuracy of the pilot") && q.guide["green"].contains("drift thresholds"));
+}

@@ -919,8 +919,8 @@ mod tests {
             .replacen("duty = \"Answers", &format!("duty = \"{evil}Answers"), 1)
             .replacen("red = \"Runs only", &format!("red = \"{evil}Runs only"), 1)
             .replacen(
-                "\"Integration completeness",
-                &format!("\"{evil}Integration completeness"),
+                "\"Integration completeness: stable",
+                &format!("\"{evil}Integration completeness: stable"),
                 1,
             );
         let pb = Playbook::parse(&src, "evil.toml").unwrap();

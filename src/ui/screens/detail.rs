@@ -286,8 +286,15 @@ impl Ui {
                 )));
             }
         }
+        let mut unscored = Vec::new();
         for r in &d.rubrics {
             if r.rubric == crate::playbook::READINESS_RUBRIC {
+                continue;
+            }
+            // A rubric nobody has started that gates nothing is named once
+            // below, not given a line of its own on every pilot.
+            if r.answered == 0 && !r.gates_readiness && r.rubric != crate::playbook::SELECTION_RUBRIC {
+                unscored.push(sanitize(&r.name));
                 continue;
             }
             let mut spans = vec![Span::styled(format!("{}: ", r.name), t.title()), Span::raw(r.summary())];
@@ -302,6 +309,12 @@ impl Ui {
                 ));
             }
             out.push(Line::from(spans));
+        }
+        if !unscored.is_empty() {
+            out.push(Line::from(Span::styled(
+                format!("Not scored yet: {} (lastmile rubric scores them)", unscored.join(", ")),
+                t.muted(),
+            )));
         }
         out.push(Line::raw(""));
         out
