@@ -58,14 +58,24 @@ fn sync_adds_new_items_reports_retired_ones_and_verify_still_proves_the_file() {
         2,
         "one audit event per pilot"
     );
-    // The new item is to do, after the pilot's last item, due on its day;
-    // the retired item is still there.
+    // The new item is to do, due on its day, in its playbook place (just
+    // before the item that follows it in the playbook, so its section stays
+    // together on the board); the retired item is still there.
     assert_eq!(
         e.count(
-            "SELECT count(*) FROM checklist_items WHERE item_key = 'as-sponsor' AND state = 'todo' AND due_day = 26
-             AND position = (SELECT max(position) FROM checklist_rows r WHERE r.pilot_id = checklist_items.pilot_id)"
+            "SELECT count(*) FROM checklist_items n JOIN checklist_items f ON f.pilot_id = n.pilot_id
+             WHERE n.item_key = 'as-sponsor' AND n.state = 'todo' AND n.due_day = 26
+               AND f.item_key = 'as-pick-three' AND f.position = n.position + 1"
         ),
         2
+    );
+    assert_eq!(
+        e.count(
+            "SELECT count(*) FROM (SELECT pilot_id, position FROM checklist_rows GROUP BY pilot_id
+             HAVING min(position) = 0 AND max(position) = count(*) - 1)"
+        ),
+        2,
+        "positions run 0..n without gaps"
     );
     assert_eq!(
         e.count("SELECT count(*) FROM checklist_items WHERE item_key = 'as-stop-conditions'"),
@@ -116,9 +126,14 @@ fn the_built_in_playbook_is_in_step_with_a_new_file() {
 fn on_the_demo_a_new_item_reaches_the_pilots_in_the_gates_only() {
     let e = Env::demo();
     let pb = changed_playbook(&e);
-    let in_gates = e.count("SELECT count(*) FROM pilots WHERE status NOT IN ('production', 'stopped')");
+    // An Assessment item: only pilots still in Assessment get it; a passed
+    // gate is not reopened.
+    let in_gates =
+        e.count("SELECT count(*) FROM pilots WHERE status NOT IN ('production', 'stopped') AND phase = 'assessment'");
+    let passed =
+        e.count("SELECT count(*) FROM pilots WHERE status NOT IN ('production', 'stopped') AND phase <> 'assessment'");
     let closed = e.count("SELECT count(*) FROM pilots WHERE status IN ('production', 'stopped')");
-    assert!(in_gates > 0 && closed > 0, "the demo has both");
+    assert!(in_gates > 0 && passed > 0 && closed > 0, "the demo has all three");
     let out = e.ok(&["--playbook", &pb, "playbook", "sync"]);
     assert!(
         out.contains(&format!("Added {in_gates} checklist items to {in_gates} pilots")),

@@ -73,6 +73,13 @@ fn default_actor() -> Option<String> {
 /// The name recorded when nothing says who the user is.
 const UNKNOWN_ACTOR: &str = "unknown";
 
+/// A line on stderr; a closed stderr (the terminal went away) is not a
+/// reason to panic on the way out.
+fn say_err(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
 /// Parse the command line and run; returns the process exit code.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -87,17 +94,18 @@ pub fn main() -> ExitCode {
             if let Some(e) = output::stdout_failure() {
                 // The work is done (and committed): say so, and exit 0 so
                 // that a script retrying on failure does not do it twice.
-                eprintln!("lastmile: the command was carried out, but it could not write its output ({e})");
+                say_err(&format!(
+                    "lastmile: the command was carried out, but it could not write its output ({e})"
+                ));
             }
             ExitCode::SUCCESS
         }
         Err(CliError::Usage(m)) => {
-            eprintln!("error: {m}");
-            eprintln!("For more information, try '--help'.");
+            say_err(&format!("error: {m}\nFor more information, try '--help'."));
             ExitCode::from(2)
         }
         Err(CliError::Run(e)) => {
-            eprintln!("error: {}", crate::text::sanitize(&e.to_string()));
+            say_err(&format!("error: {}", crate::text::sanitize(&e.to_string())));
             ExitCode::from(1)
         }
     }
@@ -270,7 +278,7 @@ pub fn run(cli: Cli) -> CliResult {
     };
     let mut store = Store::open_with_clock(&db, mode, &actor, clock)?;
     // Behind another lastmile's import or demo build, wait and say so.
-    store.on_wait(|h| eprintln!("lastmile: waiting for {} to finish…", h.describe()));
+    store.on_wait(|h| say_err(&format!("lastmile: waiting for {} to finish…", h.describe())));
     let today = store.today();
     let mut ctx = Ctx { store, playbook, today };
     match command {

@@ -83,6 +83,12 @@ fn report(p: &SyncPlan, checked: usize, dry_run: bool) -> String {
     if p.skipped_closed > 0 {
         out.push(skipped(p.skipped_closed));
     }
+    if p.skipped_passed > 0 {
+        out.push(format!(
+            "{} lack new items of phases they have passed: not added (a passed gate is not reopened).",
+            plural(p.skipped_passed, "pilot", "pilots")
+        ));
+    }
     let adds = format!(
         "{} to {}",
         plural(p.items_added(), "checklist item", "checklist items"),

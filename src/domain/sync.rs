@@ -3,7 +3,7 @@
 //! playbook no longer has (kept and reported as retired, never deleted).
 //! A pilot's existing items keep the wording they were created with.
 
-use super::model::Status;
+use super::model::{Phase, Status};
 use crate::playbook::ItemTemplate;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
@@ -14,6 +14,9 @@ pub struct PilotChecklist {
     pub pilot_id: i64,
     pub name: String,
     pub status: Status,
+    /// The phase the pilot is in: items of phases it has passed are not
+    /// added (their gate is behind it).
+    pub phase: Phase,
     pub items: Vec<(String, String)>,
 }
 
@@ -24,6 +27,8 @@ pub struct Addition {
     pub pilot: String,
     #[serde(skip)]
     pub items: Vec<usize>,
+    /// The playbook keys of `items`.
+    pub keys: Vec<String>,
 }
 
 /// A playbook item some pilots lack.
@@ -54,6 +59,9 @@ pub struct SyncPlan {
     /// Pilots that left the gates (in production, stopped): never given new
     /// work.
     pub skipped_closed: usize,
+    /// New items of phases a pilot has already passed, not added (pilot
+    /// count): a passed gate is not reopened by a playbook change.
+    pub skipped_passed: usize,
 }
 
 impl SyncPlan {
@@ -69,7 +77,7 @@ impl SyncPlan {
 
 /// What the workbench says when the loaded playbook and the file's
 /// checklists differ; `None` when they are in step.
-pub fn notice(p: &SyncPlan) -> Option<String> {
+pub fn notice(p: &SyncPlan, command: &str) -> Option<String> {
     let mut parts = Vec::new();
     if !p.additions.is_empty() {
         parts.push(format!(
@@ -89,7 +97,7 @@ pub fn notice(p: &SyncPlan) -> Option<String> {
         return None;
     }
     Some(format!(
-        "{}: 'lastmile playbook sync --dry-run' shows what a sync would change",
+        "{}: '{command}' shows what a sync would change",
         parts.join("; ")
     ))
 }
@@ -127,12 +135,20 @@ pub fn plan(items: &[ItemTemplate], pilots: &[PilotChecklist]) -> SyncPlan {
             out.skipped_closed += 1;
             continue;
         }
+        let (missing, passed): (Vec<usize>, Vec<usize>) = missing.into_iter().partition(|i| items[*i].phase >= p.phase);
+        if !passed.is_empty() {
+            out.skipped_passed += 1;
+        }
+        if missing.is_empty() {
+            continue;
+        }
         for i in &missing {
             lacking[*i] += 1;
         }
         out.additions.push(Addition {
             pilot_id: p.pilot_id,
             pilot: p.name.clone(),
+            keys: missing.iter().map(|i| items[*i].key.clone()).collect(),
             items: missing,
         });
     }
@@ -181,6 +197,7 @@ mod tests {
             pilot_id: id,
             name: format!("P{id}"),
             status,
+            phase: Phase::Assessment,
             items: keys.iter().map(|k| (k.to_string(), format!("Old {k}"))).collect(),
         }
     }
@@ -222,10 +239,29 @@ mod tests {
             ],
         );
         assert_eq!(
-            notice(&p).unwrap(),
+            notice(&p, "lastmile playbook sync --dry-run").unwrap(),
             "the playbook has 1 new item that 2 pilots still in the gates lack; 1 item on pilots' checklists is no longer in it: 'lastmile playbook sync --dry-run' shows what a sync would change"
         );
-        assert_eq!(notice(&plan(&items, &[pilot(1, Status::Active, &["a", "b"])])), None);
+        assert_eq!(
+            notice(&plan(&items, &[pilot(1, Status::Active, &["a", "b"])]), "x"),
+            None
+        );
+    }
+
+    #[test]
+    fn a_passed_phase_gets_no_new_items() {
+        let mut late = t("late");
+        late.phase = Phase::Hardening;
+        let items = [t("a"), t("b"), late];
+        let mut p = pilot(1, Status::Active, &["a"]);
+        p.phase = Phase::Scaffolding;
+        let plan = plan(&items, &[p]);
+        assert_eq!(
+            plan.additions[0].keys,
+            vec!["late".to_string()],
+            "only the phase still ahead"
+        );
+        assert_eq!(plan.skipped_passed, 1);
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use super::pilots::parse_column;
 use super::Cached;
 use super::{Store, Tx};
-use crate::domain::model::Status;
+use crate::domain::model::{Phase, Status};
 use crate::domain::sync::{PilotChecklist, SyncPlan};
 use crate::playbook::ItemTemplate;
 use crate::Result;
@@ -16,7 +16,7 @@ use rusqlite::params;
 /// Every pilot's checklist keys and texts, in pilot order.
 fn read_checklists(c: &rusqlite::Connection) -> rusqlite::Result<Vec<PilotChecklist>> {
     let mut stmt = c.prepare(
-        "SELECT p.id, p.name, p.status, t.item_key, t.text
+        "SELECT p.id, p.name, p.status, t.item_key, t.text, p.phase
          FROM pilots p
          LEFT JOIN checklist_rows r ON r.pilot_id = p.id
          LEFT JOIN checklist_texts t ON t.id = r.text_id
@@ -31,6 +31,7 @@ fn read_checklists(c: &rusqlite::Connection) -> rusqlite::Result<Vec<PilotCheckl
                 pilot_id: id,
                 name: r.get(1)?,
                 status: parse_column(r, 2, Status::parse)?,
+                phase: parse_column(r, 5, Phase::parse)?,
                 items: Vec::new(),
             });
         }
@@ -66,10 +67,14 @@ impl Tx<'_> {
         read_checklists(self.conn()).map_err(|e| self.err(e))
     }
 
-    /// Add the planned items after each pilot's last item, to do, due on
-    /// the playbook's day; returns how many were added.
+    /// Add the planned items to each pilot, to do, due on the playbook's
+    /// day, in their playbook place: the pilot's items are renumbered in
+    /// playbook order (items the playbook no longer has keep their place
+    /// after the item before them). Returns how many were added.
     pub fn apply_sync(&mut self, items: &[ItemTemplate], plan: &SyncPlan) -> Result<usize> {
         let text_ids = self.text_ids(items)?;
+        let order: std::collections::HashMap<&str, usize> =
+            items.iter().enumerate().map(|(i, t)| (t.key.as_str(), i)).collect();
         let mut added = 0;
         for a in &plan.additions {
             let next: i64 = self
@@ -97,6 +102,46 @@ impl Tx<'_> {
                     )
                     .map_err(|e| self.err(e))?;
             }
+            // Playbook order: each row sorts by its item's place in the
+            // playbook; a retired item by the place of the item before it.
+            let rows: Vec<(i64, String)> = {
+                let mut stmt = self
+                    .conn()
+                    .prepare_cached(
+                        "SELECT r.id, t.item_key FROM checklist_rows r JOIN checklist_texts t ON t.id = r.text_id
+                         WHERE r.pilot_id = ?1 ORDER BY r.position",
+                    )
+                    .map_err(|e| self.err(e))?;
+                let got = stmt
+                    .query_map([a.pilot_id], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+                    .map_err(|e| self.err(e))?;
+                got
+            };
+            let mut keyed = Vec::with_capacity(rows.len());
+            let mut last = 0usize;
+            for (n, (id, key)) in rows.iter().enumerate() {
+                if let Some(i) = order.get(key.as_str()) {
+                    last = *i;
+                }
+                keyed.push((last, n, *id));
+            }
+            keyed.sort();
+            // Two steps, as positions are unique per pilot.
+            for (pos, (_, _, id)) in keyed.iter().enumerate() {
+                self.conn()
+                    .cached_exec(
+                        "UPDATE checklist_rows SET position = ?1 WHERE id = ?2",
+                        params![-(pos as i64) - 1, id],
+                    )
+                    .map_err(|e| self.err(e))?;
+            }
+            self.conn()
+                .cached_exec(
+                    "UPDATE checklist_rows SET position = -position - 1 WHERE pilot_id = ?1",
+                    [a.pilot_id],
+                )
+                .map_err(|e| self.err(e))?;
             self.conn()
                 .cached_exec(super::portfolio::REFRESH_STATS, [a.pilot_id])
                 .map_err(|e| self.err(e))?;

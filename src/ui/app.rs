@@ -213,9 +213,16 @@ impl App {
     pub fn start_playbook_check(&mut self) {
         let items = self.playbook.items();
         let path = self.store.path().to_path_buf();
+        // The command to run names this file; the playbook is the one this
+        // workbench was started with.
+        let command = format!(
+            "lastmile --db {} playbook sync --dry-run (with this workbench's --playbook)",
+            crate::text::sanitize(&path.display().to_string())
+        );
         if path.as_os_str() == ":memory:" {
             if let Ok(pilots) = self.store.checklists_for_sync() {
-                self.playbook_notice(crate::domain::sync::notice(&crate::domain::sync::plan(&items, &pilots)));
+                let said = crate::domain::sync::notice(&crate::domain::sync::plan(&items, &pilots), &command);
+                self.playbook_notice(said);
             }
             return;
         }
@@ -223,10 +230,15 @@ impl App {
         std::thread::spawn(move || {
             let said = crate::store::checklists_at(&path)
                 .ok()
-                .and_then(|pilots| crate::domain::sync::notice(&crate::domain::sync::plan(&items, &pilots)));
+                .and_then(|pilots| crate::domain::sync::notice(&crate::domain::sync::plan(&items, &pilots), &command));
             let _ = tx.send(said);
         });
         self.ui.playbook_check = Some(rx);
+    }
+
+    /// Whether the playbook comparison is still running.
+    pub fn playbook_check_pending(&self) -> bool {
+        self.ui.playbook_check.is_some()
     }
 
     fn playbook_notice(&mut self, said: Option<String>) {

@@ -494,24 +494,69 @@ impl SummaryState {
     }
 }
 
-/// Split text into lines of at most `width` characters at spaces (a word
-/// longer than a line is cut).
+/// Split text into lines of at most `width` cells at spaces; a word wider
+/// than a line is broken across lines, never cut.
 pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    use crate::text::width as cells;
+    let width = width.max(1);
     let mut out: Vec<String> = Vec::new();
     let mut cur = String::new();
     for word in text.split_whitespace() {
-        let word = crate::text::truncate(word, width);
-        let len = cur.chars().count();
-        if len > 0 && len + 1 + word.chars().count() > width {
-            out.push(std::mem::take(&mut cur));
+        let mut word = word.to_string();
+        loop {
+            let used = cells(&cur);
+            let need = if used == 0 {
+                cells(&word)
+            } else {
+                used + 1 + cells(&word)
+            };
+            if need <= width {
+                if used > 0 {
+                    cur.push(' ');
+                }
+                cur.push_str(&word);
+                break;
+            }
+            if used > 0 {
+                out.push(std::mem::take(&mut cur));
+                continue;
+            }
+            // Alone and still too wide: as much as fits, the rest next.
+            let mut head = String::new();
+            let mut rest = word.chars().peekable();
+            while let Some(c) = rest.peek() {
+                if cells(&format!("{head}{c}")) > width && !head.is_empty() {
+                    break;
+                }
+                head.push(*c);
+                rest.next();
+            }
+            out.push(head);
+            word = rest.collect();
+            if word.is_empty() {
+                break;
+            }
         }
-        if !cur.is_empty() {
-            cur.push(' ');
-        }
-        cur.push_str(&word);
     }
     if !cur.is_empty() {
         out.push(cur);
     }
     out
+}
+
+#[cfg(test)]
+mod wrap_tests {
+    use super::wrap_words;
+
+    #[test]
+    fn long_words_are_broken_not_cut_and_wide_text_fits() {
+        assert_eq!(
+            wrap_words("see /a/very/long/path here", 8),
+            vec!["see", "/a/very/", "long/pat", "h here"]
+        );
+        for l in wrap_words("界界界 界界界界界", 6) {
+            assert!(crate::text::width(&l) <= 6, "{l}");
+        }
+        assert_eq!(wrap_words("", 5), Vec::<String>::new());
+    }
 }

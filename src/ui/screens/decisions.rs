@@ -233,20 +233,26 @@ impl DecisionsState {
             let rows = crate::ui::draw::paragraph_rows(&lines, inner.width as usize);
             let mut lines = lines;
             if rows > inner.height as usize && inner.height > 1 {
-                // Too long for the box: say so on its last row.
+                // Too long for the box: its last rows say how much is left.
+                let cols = inner.width as usize;
+                let note = |hidden: usize| {
+                    Line::from(Span::styled(
+                        format!("… {hidden} more lines (a taller terminal shows them)"),
+                        t.muted(),
+                    ))
+                };
+                let note_rows = crate::ui::draw::paragraph_rows(&[note(rows)], cols);
+                let room = (inner.height as usize).saturating_sub(note_rows);
                 let mut kept = Vec::new();
                 for l in lines {
                     kept.push(l);
-                    if crate::ui::draw::paragraph_rows(&kept, inner.width as usize) > inner.height as usize - 1 {
+                    if crate::ui::draw::paragraph_rows(&kept, cols) > room {
                         kept.pop();
                         break;
                     }
                 }
-                let shown = crate::ui::draw::paragraph_rows(&kept, inner.width as usize);
-                kept.push(Line::from(Span::styled(
-                    format!("… {} more lines (a taller terminal shows them)", rows - shown),
-                    t.muted(),
-                )));
+                let shown = crate::ui::draw::paragraph_rows(&kept, cols);
+                kept.push(note(rows - shown));
                 lines = kept;
             }
             f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);

@@ -181,17 +181,30 @@ impl TextBuf {
             }
             let shown = if c == '\t' { ' ' } else { c };
             let w = shown.width().unwrap_or(0);
+            let cells = |r: &[(usize, char, usize)]| r.iter().map(|x| x.2).sum::<usize>();
             let row = rows.last_mut().expect("at least one row");
-            let used: usize = row.iter().map(|x| x.2).sum();
-            if used + w > width {
-                // Break after the row's last space, so words stay whole;
-                // a word longer than the row is broken where it must be.
-                let tail = match row.iter().rposition(|x| x.1 == ' ') {
-                    Some(sp) if shown != ' ' && sp + 1 < row.len() => row.split_off(sp + 1),
-                    Some(sp) if shown != ' ' && sp + 1 == row.len() => Vec::new(),
-                    _ => Vec::new(),
-                };
+            // A space that does not fit hangs at the end of its row (the
+            // view keeps a spare column for it); the next word starts the
+            // next row.
+            if shown == ' ' || cells(row) + w <= width {
+                row.push((i, shown, w));
+                continue;
+            }
+            // Break after the row's last space (not a leading one), so
+            // words stay whole; a word longer than the row is broken where
+            // it must be.
+            let tail = match row.iter().rposition(|x| x.1 == ' ') {
+                Some(sp) if sp > 0 || row.len() > 1 => row.split_off(sp + 1),
+                _ => Vec::new(),
+            };
+            if cells(&tail) + w <= width {
                 rows.push(tail);
+            } else {
+                // The moved part and this character do not fit together.
+                if !tail.is_empty() {
+                    rows.push(tail);
+                }
+                rows.push(Vec::new());
             }
             rows.last_mut().expect("at least one row").push((i, shown, w));
         }
@@ -298,5 +311,20 @@ mod tests {
         let (lines, cur) = t.wrapped(5);
         assert_eq!(lines, vec!["ab ", "cdefg", "h"]);
         assert_eq!(cur, (1, 1), "on the d");
+        // A space at the edge hangs there: no row of a lone space, no row
+        // starting with one.
+        let (lines, _) = TextBuf::multiline("abcde fghij").wrapped(5);
+        assert_eq!(
+            lines,
+            vec!["abcde ", "fghij", ""],
+            "the cursor after a full row starts the next"
+        );
+        // Wide characters never push a row past its width.
+        let (lines, _) = TextBuf::multiline("ab cd界界").wrapped(5);
+        for l in &lines {
+            assert!(unicode_width::UnicodeWidthStr::width(l.trim_end()) <= 5, "{lines:?}");
+        }
+        let (lines, cur) = TextBuf::multiline("").wrapped(5);
+        assert_eq!((lines, cur), (vec![String::new()], (0, 0)));
     }
 }
