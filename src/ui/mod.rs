@@ -255,7 +255,12 @@ pub fn run_loop<B: Backend>(
 
 /// Puts the terminal back however the UI ends (normal exit, error, panic).
 struct TerminalGuard {
-    terminal: Terminal<CrosstermBackend<Stdout>>,
+    /// Never dropped: ratatui's own restore on drop prints to stderr when
+    /// showing the cursor fails, and a print to a terminal that has gone
+    /// (its window closed) panics, so the process would abort before the
+    /// store checkpoints its write-ahead log. [`restore_terminal`] shows
+    /// the cursor instead, ignoring a terminal that is gone.
+    terminal: std::mem::ManuallyDrop<Terminal<CrosstermBackend<Stdout>>>,
 }
 
 /// Leave raw mode and the alternate screen; safe to call more than once.
@@ -282,7 +287,9 @@ impl TerminalGuard {
             Terminal::new(CrosstermBackend::new(io::stdout()))
         })();
         match entered {
-            Ok(terminal) => Ok(TerminalGuard { terminal }),
+            Ok(terminal) => Ok(TerminalGuard {
+                terminal: std::mem::ManuallyDrop::new(terminal),
+            }),
             Err(e) => {
                 restore_terminal();
                 Err(e)
