@@ -685,15 +685,7 @@ fn the_five_production_conditions_and_vendor_capability_are_scored_rubrics() {
         "Only pilot accuracy quoted",
     ]);
     let json: serde_json::Value = serde_json::from_str(&e.ok(&["score", "agent", "--json"])).unwrap();
-    let r = |key: &str| {
-        json["rubrics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["rubric"] == key)
-            .cloned()
-            .unwrap_or_else(|| panic!("no {key}: {json}"))
-    };
+    let r = |key: &str| support::env::rubric_result(&json, key);
     let pc = r("production-conditions");
     assert_eq!(pc["band"], "Yellow", "the weakest condition sets the result: {pc}");
     let v = r("vendor-capability");

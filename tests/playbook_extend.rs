@@ -78,15 +78,7 @@ fn a_file_holding_only_its_additions_extends_the_built_in_playbook() {
         e.ok(&["--playbook", &p, "rubric", "agent", "maturity", q, a, "--why", "Seen"]);
     }
     let json: serde_json::Value = serde_json::from_str(&e.ok(&["--playbook", &p, "score", "agent", "--json"])).unwrap();
-    let rubric = |key: &str| {
-        json["rubrics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["rubric"] == key)
-            .cloned()
-            .unwrap_or_else(|| panic!("no rubric {key}: {json}"))
-    };
+    let rubric = |key: &str| support::env::rubric_result(&json, key);
     assert!(rubric("readiness").is_object(), "the built-in rubrics stay");
     let m = rubric("maturity");
     assert_eq!(m["value"], 1.5);

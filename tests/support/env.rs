@@ -108,3 +108,14 @@ pub fn count(db: &Path, sql: &str) -> i64 {
         .query_row(sql, [], |r| r.get(0))
         .unwrap()
 }
+
+/// One rubric's result from `lastmile score PILOT --json`, by key.
+pub fn rubric_result(score_json: &serde_json::Value, key: &str) -> serde_json::Value {
+    score_json["rubrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rubric"] == key)
+        .cloned()
+        .unwrap_or_else(|| panic!("no rubric {key}: {score_json}"))
+}
