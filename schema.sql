@@ -78,6 +78,21 @@ CREATE TABLE owners (
 ) WITHOUT ROWID;
 CREATE INDEX owners_person ON owners (person_id);
 
+-- Decision rights (000, 004): for each right the playbook lists, the one
+-- person who holds it for this pilot and the threshold or condition under
+-- which they use it. Changes are audit events (entity 'right').
+CREATE TABLE decision_rights (
+    pilot_id    INTEGER NOT NULL REFERENCES pilots (id) ON DELETE CASCADE,
+    right_key   TEXT    NOT NULL CHECK (right_key <> ''),
+    person_id   INTEGER NOT NULL REFERENCES people (id),
+    threshold   TEXT    NOT NULL CHECK (trim(threshold) <> ''),
+    revision    INTEGER NOT NULL DEFAULT 1,
+    updated_at  TEXT    NOT NULL,
+    updated_by  TEXT    NOT NULL,
+    PRIMARY KEY (pilot_id, right_key)
+) WITHOUT ROWID;
+CREATE INDEX decision_rights_person ON decision_rights (person_id);
+
 -- Checklist items, instantiated from the playbook when a pilot is created.
 -- What the playbook said of an item (its key, phase, section, wording and
 -- whether it gates its phase) is kept once per distinct wording, so the

@@ -695,3 +695,82 @@ fn the_five_production_conditions_and_vendor_capability_are_scored_rubrics() {
     let q = pb.rubric("vendor-capability").unwrap().question("performance").unwrap();
     assert!(q.guide["red"].contains("accuracy of the pilot") && q.guide["green"].contains("drift thresholds"));
 }
+
+#[test]
+fn decision_rights_are_listed_assigned_and_cleared_from_the_command_line() {
+    let e = Env::demo();
+    let out = e.ok(&["rights", "KYC"]);
+    assert!(
+        out.contains("0 of 7 assigned") && out.contains("Trigger a rollback"),
+        "{out}"
+    );
+    let out = e.ok(&[
+        "rights",
+        "KYC",
+        "roll",
+        "Ben Hartley",
+        "--threshold",
+        "at once when the error rate doubles",
+    ]);
+    assert!(
+        out.contains("Ben Hartley now holds the right to trigger a rollback"),
+        "{out}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&e.ok(&["rights", "KYC", "--json"])).unwrap();
+    assert_eq!(v["assigned"], 1);
+    let rollback = v["rights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == "rollback")
+        .unwrap();
+    assert_eq!(rollback["holder"]["person"], "Ben Hartley");
+    assert_eq!(rollback["holder"]["threshold"], "at once when the error rate doubles");
+    // Each change is an audit event naming the person and the threshold.
+    assert_eq!(
+        e.count("SELECT count(*) FROM audit_events WHERE entity = 'right' AND field = 'rollback' AND new_value LIKE 'Ben Hartley%doubles)'"),
+        1
+    );
+    // Bad input: a threshold is required, the right and the person must exist.
+    let err = e.fails(&["rights", "KYC", "rollback", "Ben Hartley", "--threshold", "  "], 1);
+    assert!(err.contains("needs a threshold"), "{err}");
+    let err = e.fails(&["rights", "KYC", "rollback", "Ben Hartley"], 2);
+    assert!(err.contains("--threshold TEXT"), "{err}");
+    let err = e.fails(&["rights", "KYC", "nope", "Ben Hartley", "--threshold", "x"], 1);
+    assert!(
+        err.contains("'nope' is not a decision right") && err.contains("rollback"),
+        "{err}"
+    );
+    let err = e.fails(&["rights", "KYC", "rollback", "Nobody Here", "--threshold", "x"], 1);
+    assert!(err.contains("Nobody Here"), "{err}");
+    let out = e.ok(&["rights", "KYC", "rollback", "--clear"]);
+    assert!(out.contains("no longer holds the right"), "{out}");
+    assert!(e.ok(&["rights", "KYC"]).contains("0 of 7 assigned"));
+    e.ok(&["verify"]);
+}
+
+#[test]
+fn the_gates_warn_until_every_decision_right_is_assigned() {
+    let e = Env::demo();
+    let unmet = |e: &Env| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_str(&e.ok(&["why", "Agentic", "--json"])).unwrap();
+        let crit = v["current_gate"]["criteria"].as_array().unwrap();
+        crit.iter()
+            .filter(|c| c["kind"] == "rights")
+            .flat_map(|c| c["gaps"].as_array().unwrap().iter().map(|g| g.to_string()))
+            .collect()
+    };
+    let gaps = unmet(&e);
+    assert_eq!(gaps.len(), 1, "{gaps:?}");
+    assert!(gaps[0].contains("\"of\":7"), "{gaps:?}");
+    let rights = lastmile::playbook::Playbook::builtin().rights;
+    for r in &rights {
+        e.ok(&["rights", "Agentic", &r.key, "Ben Hartley", "--threshold", "as agreed"]);
+    }
+    assert!(unmet(&e).is_empty(), "{:?}", unmet(&e));
+    let out = e.ok(&["why", "Agentic"]);
+    assert!(
+        !out.contains("decision rights is assigned") && !out.contains("decision rights unassigned"),
+        "{out}"
+    );
+}

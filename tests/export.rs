@@ -175,8 +175,10 @@ fn csv_log_parses_back_to_the_decision_log() {
     assert!(cell.ends_with("\nNot met: Catch rate at target on live traffic\nNot met: Independent validation complete\nMet: Latency within budget"), "{cell}");
     assert_eq!(first[col("gate")], "hardening");
     assert_eq!(first[col("pivot_to")], "assessment");
-    assert_eq!(first[col("criteria_met")], "2");
-    assert_eq!(first[col("criteria_total")], "8");
+    // Six gate criteria (decision rights met: the demo assigned them) and
+    // three typed ones.
+    assert_eq!(first[col("criteria_met")], "3");
+    assert_eq!(first[col("criteria_total")], "9");
     // The last row's hash is the chain head.
     assert_eq!(rows.last().unwrap()[col("hash")], head);
 }
@@ -342,12 +344,16 @@ fn html_log_is_valid_self_contained_and_complete() {
     assert!(src.contains("@page { size: A4 landscape"));
     let pivot = e.count("SELECT id FROM decisions WHERE outcome = 'pivot'");
     let crit = texts(&doc, &format!("table.log tbody tr#d{pivot} li"));
-    assert_eq!(crit.len(), 8, "five gate criteria, then three typed ones");
+    assert_eq!(crit.len(), 9, "six gate criteria, then three typed ones");
     assert!(
         crit[0].contains("Not met (must): Gating items of every phase"),
         "{crit:?}"
     );
-    assert!(crit[7].contains("Met: Latency within budget"), "{crit:?}");
+    assert!(
+        crit[5].contains("Met (should): Every decision right has a named person"),
+        "{crit:?}"
+    );
+    assert!(crit[8].contains("Met: Latency within budget"), "{crit:?}");
 }
 
 #[test]

@@ -3,7 +3,9 @@
 //! (schema 1) wrote it, `tests/fixtures/v2-demo.db` as the build of
 //! commit 715a1e0 (schema 2, stage gates) wrote it, and
 //! `tests/fixtures/v3-demo.db` as the build of commit 6127d90 (schema 3,
-//! every row pinned by the audit trail) wrote it, all with
+//! every row pinned by the audit trail) wrote it, and
+//! `tests/fixtures/v4-demo.db` as the build of commit 1d0a8ad (schema 4,
+//! each item's wording stored once) wrote it, all with
 //! `LASTMILE_TODAY=2026-11-23`.
 
 mod support;
@@ -356,5 +358,40 @@ fn a_schema_3_file_upgrades_to_wording_stored_once_and_still_verifies() {
             tx.set_item_state(item.id, rev, lastmile::domain::model::ItemState::Done)
         })
         .unwrap();
+    assert_eq!(lastmile::store::check_state(&store, 5).unwrap(), Vec::<String>::new());
+}
+
+#[test]
+fn the_fourth_fixture_is_a_schema_4_file() {
+    assert_eq!(scalar(Path::new("tests/fixtures/v4-demo.db"), "PRAGMA user_version"), 4);
+}
+
+#[test]
+fn a_schema_4_file_upgrades_to_decision_rights_and_still_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("programme.db");
+    std::fs::copy("tests/fixtures/v4-demo.db", &db).unwrap();
+    let events_before = scalar(&db, "SELECT count(*) FROM audit_events");
+    let items = "SELECT * FROM checklist_items ORDER BY id";
+    let before = rows(&db, items);
+    let mut store = Store::open_with_clock(&db, OpenMode::Create, "upgrader", Clock::fixed(today())).unwrap();
+    assert_eq!(scalar(&db, "PRAGMA user_version"), SCHEMA_VERSION);
+    assert_eq!(scalar(&dir.path().join("programme.v4.bak"), "PRAGMA user_version"), 4);
+    assert_eq!(rows(&db, items), before);
+    assert_eq!(scalar(&db, "SELECT count(*) FROM audit_events"), events_before);
+    assert_eq!(scalar(&db, "SELECT count(*) FROM decision_rights"), 0);
+    let fresh = dir.path().join("fresh.db");
+    drop(Store::open_with_clock(&fresh, OpenMode::Create, "t", Clock::fixed(today())).unwrap());
+    assert_eq!(shape(&db), shape(&fresh));
+    // The new table takes rights, and the file still verifies.
+    let pilot = store.find_pilot("KYC").unwrap().id;
+    let person = store.people().unwrap()[0].id;
+    store
+        .write(|tx| tx.assign_right(pilot, "rollback", "Trigger a rollback", person, "errors double", None))
+        .unwrap();
+    assert_eq!(store.rights(pilot, &[]).unwrap().len(), 1);
+    for chain in verify_chains(&store).unwrap() {
+        assert!(chain.broken_at.is_none(), "{chain:?}");
+    }
     assert_eq!(lastmile::store::check_state(&store, 5).unwrap(), Vec::<String>::new());
 }

@@ -376,3 +376,54 @@ fn every_export_states_both_heads_and_counts() {
     }
     e.ok(&["verify", "--anchor", &d, "--anchor", &a]);
 }
+
+#[test]
+fn a_changed_or_removed_decision_right_is_caught() {
+    let assigned = || {
+        let e = Env::demo();
+        e.ok(&[
+            "rights",
+            "KYC",
+            "rollback",
+            "Ben Hartley",
+            "--threshold",
+            "when errors double",
+        ]);
+        e.ok(&["verify"]);
+        e
+    };
+    let e = assigned();
+    e.sql("UPDATE decision_rights SET threshold = 'never' WHERE right_key = 'rollback'");
+    named(
+        &e.problems(),
+        &[
+            "the decision right 'rollback' of pilot",
+            "changed behind lastmile's back",
+        ],
+    );
+    let e = assigned();
+    e.sql("UPDATE decision_rights SET person_id = person_id + 1 WHERE right_key = 'rollback'");
+    named(
+        &e.problems(),
+        &["the decision right 'rollback' of pilot", "another person or threshold"],
+    );
+    let e = assigned();
+    e.sql("DELETE FROM decision_rights");
+    named(
+        &e.problems(),
+        &[
+            "the decision right 'rollback'",
+            "in the audit trail but not in the file",
+        ],
+    );
+    let e = Env::demo();
+    e.sql(
+        "INSERT INTO decision_rights (pilot_id, right_key, person_id, threshold, updated_at, updated_by)
+         SELECT id, 'promote', 1, 'any time', '', '' FROM pilots
+         WHERE id NOT IN (SELECT pilot_id FROM decision_rights) LIMIT 1",
+    );
+    named(
+        &e.problems(),
+        &["the decision right 'promote' of pilot", "no assignment"],
+    );
+}

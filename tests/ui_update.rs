@@ -232,7 +232,7 @@ fn record_a_decision_from_the_hardening_board() {
         d.override_reason,
         "Board accepts the shared seat until the new hire starts"
     );
-    assert_eq!(d.criteria.len(), 5, "the production gate's criteria, computed");
+    assert_eq!(d.criteria.len(), 6, "the production gate's criteria, computed");
     assert!(!d.communicated);
     let p = app.store().pilot(d.pilot_id).unwrap();
     assert_eq!(

@@ -63,6 +63,8 @@ pub enum Command {
     People(PeopleCmd),
     /// Name one of a pilot's four owners
     Assign(AssignArgs),
+    /// List a pilot's decision rights, or give one to a person with a threshold
+    Rights(RightsArgs),
     /// Show a pilot's checklist, or set an item's state, owner or note
     Check(CheckArgs),
     /// List a pilot's evaluation metrics, add one with its levels, or record its current value
@@ -325,6 +327,29 @@ pub struct AssignArgs {
     pub role: RoleArg,
     /// Person (must exist: add with 'lastmile people add')
     pub person: String,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  lastmile rights 'Claims triage'\n  lastmile rights 'Claims triage' rollback 'Ana Ruiz' --threshold 'at once when the error rate doubles'\n  lastmile rights 'Claims triage' rollback --clear"
+)]
+pub struct RightsArgs {
+    /// Pilot name or unique prefix
+    pub pilot: String,
+    /// The right: its key or the start of its key or name (the listing shows them)
+    pub right: Option<String>,
+    /// Person who holds it (must exist: add with 'lastmile people add')
+    #[arg(conflicts_with = "clear")]
+    pub person: Option<String>,
+    /// When or up to what the person may use the right
+    #[arg(long, value_name = "TEXT", conflicts_with = "clear")]
+    pub threshold: Option<String>,
+    /// Take the right from whoever holds it
+    #[arg(long)]
+    pub clear: bool,
+    /// Print the list as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

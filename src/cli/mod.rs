@@ -6,6 +6,7 @@ mod exchange;
 mod metrics;
 mod output;
 mod pilots;
+mod rights;
 mod scoring;
 mod status;
 mod sync;
@@ -287,6 +288,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Pilots(c) => pilots::pilots(&mut ctx, c),
         Command::People(c) => pilots::people(&mut ctx, c),
         Command::Assign(a) => pilots::assign(&mut ctx, a),
+        Command::Rights(a) => rights::rights(&mut ctx, a),
         Command::Check(a) => pilots::check(&mut ctx, a),
         Command::Metric(a) => metrics::metric(&mut ctx, a),
         Command::Score(a) => scoring::score(&mut ctx, a),

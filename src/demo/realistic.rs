@@ -350,6 +350,7 @@ pub fn load_realistic(store: &mut Store, playbook: &Playbook, today: NaiveDate) 
                     tx.assign_owner(id, *role, people[p], None)?;
                 }
             }
+            assign_rights(tx, playbook, today, id, spec, &people)?;
             // Checklist progress: earlier phases mostly closed, the current
             // one `progress` tenths done, one item in progress, one blocked.
             backdate(tx, today, 3);
@@ -666,6 +667,71 @@ fn metrics_for(spec: &Spec) -> Vec<MetricFields> {
 /// earlier gate, dated before today, judged on the pilot's facts by the
 /// real rule (an override where the demo's history moved on without all
 /// the evidence).
+/// Who holds each built-in decision right (by owner role) and the
+/// threshold they hold it under: pilots in Hardening settled them all
+/// before their Scaffolding gate; a pilot well into Scaffolding has
+/// settled the first few.
+const RIGHTS: &[(&str, Role, &str)] = &[
+    (
+        "promote",
+        Role::Business,
+        "only after the production gate passes with every must-meet criterion met",
+    ),
+    (
+        "deploy-change",
+        Role::Platform,
+        "prompt and configuration changes once the evaluation suite passes",
+    ),
+    (
+        "approve-retraining",
+        Role::Product,
+        "when accuracy on the monthly sample falls below minimum viable",
+    ),
+    (
+        "rollback",
+        Role::Platform,
+        "at once when the error rate doubles or a harmful output is confirmed",
+    ),
+    (
+        "act-on-output",
+        Role::Product,
+        "case handlers act under the approval limit; above it a supervisor decides",
+    ),
+    (
+        "override-output",
+        Role::Governance,
+        "any reviewer, with a recorded reason that feeds the next evaluation",
+    ),
+    (
+        "accountable",
+        Role::Business,
+        "answers for the outcome to the customer and the committee",
+    ),
+];
+
+fn assign_rights(
+    tx: &mut crate::store::Tx<'_>,
+    pb: &Playbook,
+    today: NaiveDate,
+    pilot: i64,
+    spec: &Spec,
+    people: &[i64],
+) -> Result<()> {
+    let how_many = match spec.phase {
+        Phase::Hardening => RIGHTS.len(),
+        Phase::Scaffolding if spec.progress >= 5 => 4,
+        _ => 0,
+    };
+    backdate(tx, today, 20);
+    for (key, role, threshold) in RIGHTS.iter().take(how_many) {
+        let (Some(def), Some(p)) = (pb.right(key), spec.owners[role.index()]) else {
+            continue;
+        };
+        tx.assign_right(pilot, key, &def.name, people[p], threshold, None)?;
+    }
+    Ok(())
+}
+
 fn walk_gates(
     tx: &mut crate::store::Tx<'_>,
     pb: &Playbook,

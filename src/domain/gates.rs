@@ -122,6 +122,8 @@ pub struct GateFacts {
     pub rubrics: HashMap<String, std::rc::Rc<RubricResult>>,
     pub metrics: Vec<MetricFact>,
     pub shortlisted: bool,
+    /// The keys of the decision rights assigned (a person and a threshold).
+    pub rights: Vec<String>,
 }
 
 impl GateFacts {
@@ -141,6 +143,7 @@ impl GateFacts {
             rubrics: HashMap::new(),
             metrics: Vec::new(),
             shortlisted: false,
+            rights: Vec::new(),
         }
     }
 
@@ -197,6 +200,12 @@ pub enum Gap {
     },
     NoScorecard,
     NotShortlisted,
+    /// Decision rights with no person and threshold yet (their names), of
+    /// how many the criterion asks for.
+    UnassignedRights {
+        rights: Vec<String>,
+        of: usize,
+    },
     Overdue {
         items: Vec<ItemRef>,
         count: u32,
@@ -264,6 +273,14 @@ impl Gap {
             }
             Gap::NoScorecard => "no scorecard metric with a baseline and a target: agree one".to_string(),
             Gap::NotShortlisted => "not on the programme's shortlist".to_string(),
+            Gap::UnassignedRights { rights, of } if rights.len() == *of && *of > 1 => {
+                format!("none of the {of} decision rights is assigned yet: name a person and a threshold for each")
+            }
+            Gap::UnassignedRights { rights, of } => format!(
+                "{} of {of} decision rights unassigned ({}): name a person and a threshold for each",
+                rights.len(),
+                rights.join(", ")
+            ),
             Gap::Overdue { count, .. } => {
                 format!("{count} item(s) of this phase overdue: finish them or move their owner to act")
             }
@@ -386,6 +403,7 @@ pub fn criteria_of(pb: &Playbook, phase: Phase) -> Vec<CriterionDef> {
                 min_band: None,
                 categories: Vec::new(),
                 items: Vec::new(),
+                rights: Vec::new(),
             });
         }
     }
@@ -586,6 +604,26 @@ fn gaps_of(pb: &Playbook, phase: Phase, c: &CriterionDef, f: &GateFacts) -> Vec<
                 (Some(min), None) => gap(format!("no band, below {min}")),
                 (None, _) if r.level == Some(Level::Block) => gap(r.band.clone().unwrap_or_default()),
                 _ => vec![],
+            }
+        }
+        CriterionKind::Rights => {
+            let asked: Vec<&crate::playbook::RightDef> = pb
+                .rights
+                .iter()
+                .filter(|r| c.rights.is_empty() || c.rights.contains(&r.key))
+                .collect();
+            let missing: Vec<String> = asked
+                .iter()
+                .filter(|r| !f.rights.contains(&r.key))
+                .map(|r| r.name.clone())
+                .collect();
+            if missing.is_empty() {
+                vec![]
+            } else {
+                vec![Gap::UnassignedRights {
+                    rights: missing,
+                    of: asked.len(),
+                }]
             }
         }
         CriterionKind::Shortlist => {
@@ -800,11 +838,40 @@ mod tests {
             .map(|c| metric(*c, MetricStanding::Target))
             .collect();
         f.shortlisted = true;
+        f.rights = pb().rights.iter().map(|r| r.key.clone()).collect();
         f
     }
 
     fn unmet(g: &GateResult) -> Vec<CriterionKind> {
         g.criteria.iter().filter(|c| !c.met()).map(|c| c.kind).collect()
+    }
+
+    #[test]
+    fn every_decision_right_must_be_assigned_and_a_gate_may_name_some() {
+        let mut f = exemplary(Phase::Scaffolding);
+        f.rights.retain(|k| k != "rollback");
+        let g = evaluate(&pb(), Phase::Scaffolding, &f);
+        let c = g.criteria.iter().find(|c| c.kind == CriterionKind::Rights).unwrap();
+        assert_eq!(c.standing, Standing::Warn);
+        assert_eq!(
+            c.gaps,
+            vec![Gap::UnassignedRights {
+                rights: vec!["Trigger a rollback".into()],
+                of: 7
+            }]
+        );
+        // A criterion naming only some rights ignores the others.
+        let mut only = pb();
+        for g in &mut only.gates {
+            for c in g.criteria.iter_mut().filter(|c| c.kind == CriterionKind::Rights) {
+                c.rights = vec!["promote".into()];
+                c.need = Need::Must;
+            }
+        }
+        let g = evaluate(&only, Phase::Scaffolding, &f);
+        assert!(g.criteria.iter().all(|c| c.met()), "{:?}", g.criteria);
+        f.rights.clear();
+        assert_eq!(evaluate(&only, Phase::Scaffolding, &f).verdict, Verdict::NotReady);
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod metrics;
 pub mod model;
 pub mod names;
 pub mod readiness;
+pub mod rights;
 pub mod sync;
 
 pub use gates::{judge, GateFacts, GateResult, Judgement};

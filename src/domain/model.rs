@@ -256,6 +256,18 @@ pub struct Owner {
     pub revision: i64,
 }
 
+/// Who holds one decision right for a pilot, and under what threshold.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RightAssignment {
+    /// The playbook's key of the right.
+    pub key: String,
+    pub person_id: i64,
+    pub person: String,
+    /// The threshold or condition under which the person uses the right.
+    pub threshold: String,
+    pub revision: i64,
+}
+
 /// A checklist item of one pilot.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChecklistItem {

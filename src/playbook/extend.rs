@@ -5,7 +5,9 @@
 //! sections by phase and name; `[gating]` replaces only the settings it
 //! names. The merged playbook is validated as a whole, like any other.
 
-use super::{GateDef, Lens, MetricCategoryDef, PhaseDef, Playbook, RoleDef, Rubric, Scale, SectionDef, SectorDef};
+use super::{
+    GateDef, Lens, MetricCategoryDef, PhaseDef, Playbook, RightDef, RoleDef, Rubric, Scale, SectionDef, SectorDef,
+};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -34,6 +36,8 @@ pub(crate) struct Extension {
     metric_categories: Vec<MetricCategoryDef>,
     #[serde(default)]
     lenses: Vec<Lens>,
+    #[serde(default)]
+    rights: Vec<RightDef>,
     #[serde(default)]
     gating: Option<GatingPatch>,
     #[serde(default)]
@@ -77,6 +81,7 @@ impl Extension {
         upsert(&mut pb.rubrics, self.rubrics, |r| &r.key);
         upsert(&mut pb.metric_categories, self.metric_categories, |m| &m.key);
         upsert(&mut pb.lenses, self.lenses, |l| &l.key);
+        upsert(&mut pb.rights, self.rights, |r| &r.key);
         upsert(&mut pb.gates, self.gates, |g| &g.phase);
         pb.scales.extend(self.scales);
         if let Some(g) = self.gating {

@@ -29,6 +29,10 @@ pub struct Playbook {
     pub metric_categories: Vec<MetricCategoryDef>,
     #[serde(default)]
     pub lenses: Vec<Lens>,
+    /// The decision rights each pilot assigns: a named person and a
+    /// threshold or condition for each (000, 004).
+    #[serde(default)]
+    pub rights: Vec<RightDef>,
     /// How gates are judged, apart from their criteria.
     #[serde(default)]
     pub gating: Gating,
@@ -110,6 +114,9 @@ pub enum CriterionKind {
     Metrics,
     /// A scorecard metric with a baseline and a target exists.
     Scorecard,
+    /// The decision rights (`rights`, default every right the playbook
+    /// lists) each have a named person and a threshold.
+    Rights,
 }
 
 /// One criterion of a gate.
@@ -140,6 +147,22 @@ pub struct CriterionDef {
     /// the gating items of the gate's phase and earlier phases.
     #[serde(default)]
     pub items: Vec<String>,
+    /// Rights: these rights must be assigned; when empty, every right.
+    #[serde(default)]
+    pub rights: Vec<String>,
+}
+
+/// One decision right: who may take a decision about a pilot, and up to
+/// what threshold (promote to production, trigger a rollback...).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RightDef {
+    pub key: String,
+    /// What the right allows, as a short phrase ("Promote to production").
+    pub name: String,
+    /// What a good threshold or condition names.
+    #[serde(default)]
+    pub hint: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -522,6 +545,11 @@ impl Playbook {
             text(&mut l.source);
             texts(&mut l.items);
         }
+        for r in &mut self.rights {
+            key("right key", &r.key)?;
+            text(&mut r.name);
+            text(&mut r.hint);
+        }
         for pair in &self.gating.shared_roles {
             keys("gating.shared_roles", pair)?;
         }
@@ -540,6 +568,7 @@ impl Playbook {
                 }
                 keys(&format!("{at}: categories"), &c.categories)?;
                 keys(&format!("{at}: items"), &c.items)?;
+                keys(&format!("{at}: rights"), &c.rights)?;
             }
         }
         Ok(())
@@ -568,6 +597,15 @@ impl Playbook {
         for l in &self.lenses {
             for p in &l.phases {
                 Phase::parse(p).map_err(|e| format!("lens '{}': {e}", l.key))?;
+            }
+        }
+        let mut rights = HashSet::new();
+        for r in &self.rights {
+            if r.key.trim().is_empty() || r.name.trim().is_empty() {
+                return Err(format!("decision right '{}' needs a key and a name", r.key));
+            }
+            if !rights.insert(r.key.as_str()) {
+                return Err(format!("decision right key '{}' appears twice", r.key));
             }
         }
         let mut seen = HashSet::new();
@@ -724,6 +762,18 @@ impl Playbook {
                             }
                         }
                     }
+                    CriterionKind::Rights => {
+                        if self.rights.is_empty() {
+                            return Err(format!(
+                                "{at}: the playbook lists no decision rights: add [[rights]] entries or remove the criterion"
+                            ));
+                        }
+                        for k in &c.rights {
+                            if self.right(k).is_none() {
+                                return Err(format!("{at}: no decision right '{k}' is declared"));
+                            }
+                        }
+                    }
                     CriterionKind::Shortlist | CriterionKind::Scorecard => {}
                 }
             }
@@ -745,6 +795,42 @@ impl Playbook {
                 .filter(|i| i.review)
                 .map(move |i| (i.key.as_str(), phase))
         })
+    }
+
+    /// A decision right by key.
+    pub fn right(&self, key: &str) -> Option<&RightDef> {
+        self.rights.iter().find(|r| r.key == key)
+    }
+
+    /// A decision right by key, unique key prefix or name prefix (any
+    /// case), with an error listing the keys.
+    pub fn find_right(&self, key: &str) -> Result<&RightDef> {
+        let k = key.trim().to_lowercase();
+        if let Some(r) = self.right(&k) {
+            return Ok(r);
+        }
+        let hits: Vec<&RightDef> = self
+            .rights
+            .iter()
+            .filter(|r| r.key.starts_with(&k) || r.name.to_lowercase().starts_with(&k))
+            .collect();
+        match hits.as_slice() {
+            [one] if !k.is_empty() => Ok(one),
+            _ => Err(Error::not_found(format!(
+                "'{}' is {} decision right in the playbook: use one of {}",
+                crate::text::sanitize(key.trim()),
+                if hits.len() > 1 && !k.is_empty() {
+                    "the start of more than one"
+                } else {
+                    "not a"
+                },
+                self.rights
+                    .iter()
+                    .map(|r| r.key.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
+        }
     }
 
     /// A rubric by key.

@@ -28,6 +28,15 @@ pub(crate) fn gate_rubrics(pb: &Playbook) -> BTreeSet<String> {
         .collect()
 }
 
+/// Whether any gate judges decision rights (so their rows need reading).
+pub(crate) fn gates_read_rights(pb: &Playbook) -> bool {
+    Phase::ALL.iter().any(|p| {
+        gates::criteria_of(pb, *p)
+            .iter()
+            .any(|c| c.kind == CriterionKind::Rights)
+    })
+}
+
 /// The item keys any gate names explicitly.
 pub(crate) fn gate_item_keys(pb: &Playbook) -> BTreeSet<String> {
     Phase::ALL
@@ -146,6 +155,16 @@ pub(crate) fn read_facts(
                 f.owners[role.index()] = Some(r.get(1).map_err(e)?);
             }
         }
+    }
+    if gates_read_rights(pb) {
+        let mut stmt = c
+            .prepare_cached("SELECT right_key FROM decision_rights WHERE pilot_id = ?1")
+            .map_err(e)?;
+        f.rights = stmt
+            .query_map([pilot_id], |r| r.get(0))
+            .map_err(e)?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(e)?;
     }
     for key in gate_rubrics(pb) {
         let Some(def) = pb.rubric(&key) else { continue };
@@ -317,6 +336,23 @@ impl Store {
             }
             other_rubrics.push((key, answers));
         }
+        // Assigned rights by pilot, when a gate judges them: a few rows a
+        // pilot, read in one query.
+        let mut rights: HashMap<i64, Vec<String>> = HashMap::new();
+        if gates_read_rights(pb) {
+            let sql = format!(
+                "SELECT pilot_id, right_key FROM decision_rights WHERE {}",
+                by("pilot_id")
+            );
+            let mut stmt = c.prepare_cached(&sql).map_err(e)?;
+            let mut q = stmt.query([only]).map_err(e)?;
+            while let Some(r) = q.next().map_err(e)? {
+                rights
+                    .entry(r.get(0).map_err(e)?)
+                    .or_default()
+                    .push(r.get(1).map_err(e)?);
+            }
+        }
         // Gating items come counted in the summary rows; item rows are read
         // only when a criterion lists items by key (a custom playbook).
         let listing = !keys.is_empty();
@@ -346,6 +382,7 @@ impl Store {
             f.status = row.status;
             f.shortlisted = row.shortlisted;
             f.owners = row.owner_ids;
+            f.rights = rights.remove(&row.id).unwrap_or_default();
             // The oldest current rating's date stands for all four: the
             // verdict only asks whether any one is too old.
             let oldest = row.oldest_score_at.as_deref().and_then(date_of);

@@ -39,7 +39,29 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: MIGRATE_TO_4,
         then: None,
     },
+    Migration {
+        to: 5,
+        sql: MIGRATE_TO_5,
+        then: None,
+    },
 ];
+
+/// Version 5: decision rights per pilot (a person and a threshold for each
+/// right the playbook lists). A new table only; no row changes.
+// The table repeats schema.sql's on purpose (see MIGRATE_TO_2).
+const MIGRATE_TO_5: &str = "
+    CREATE TABLE decision_rights (
+        pilot_id    INTEGER NOT NULL REFERENCES pilots (id) ON DELETE CASCADE,
+        right_key   TEXT    NOT NULL CHECK (right_key <> ''),
+        person_id   INTEGER NOT NULL REFERENCES people (id),
+        threshold   TEXT    NOT NULL CHECK (trim(threshold) <> ''),
+        revision    INTEGER NOT NULL DEFAULT 1,
+        updated_at  TEXT    NOT NULL,
+        updated_by  TEXT    NOT NULL,
+        PRIMARY KEY (pilot_id, right_key)
+    ) WITHOUT ROWID;
+    CREATE INDEX decision_rights_person ON decision_rights (person_id);
+";
 
 /// Version 4: an item's wording once per distinct wording. The rows keep
 /// their ids, states, owners, notes and revisions; `checklist_items`

@@ -17,6 +17,7 @@ mod people;
 mod pilots;
 mod portfolio;
 mod restore;
+mod rights;
 mod scores;
 mod state;
 mod sync;
@@ -119,7 +120,7 @@ impl Cached for Connection {
 }
 
 /// The schema this build writes (PRAGMA user_version).
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 /// `PRAGMA application_id` of a lastmile file ("LMIL").
 pub const APPLICATION_ID: i64 = 0x4c4d_494c;
 /// The canonical schema, applied to a new file.

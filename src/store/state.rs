@@ -487,6 +487,9 @@ struct Trails {
     owners: HashMap<(i64, String), Option<String>>,
     /// Decisions' creation digests (their chain hash).
     decisions: HashMap<i64, String>,
+    /// The latest change per (pilot, right): its digest, or none when the
+    /// right was cleared.
+    rights: HashMap<(i64, String), Option<String>>,
 }
 
 fn load_trails(c: &Connection) -> rusqlite::Result<Trails> {
@@ -512,6 +515,9 @@ fn load_trails(c: &Connection) -> rusqlite::Result<Trails> {
             }
             "owner" => {
                 t.owners.insert((key, field), r.get(5)?);
+            }
+            "right" => {
+                t.rights.insert((key, field), digest);
             }
             "decision" => match (field.as_str(), digest) {
                 ("communicated", Some(d)) => {
@@ -678,6 +684,7 @@ pub fn check_state(store: &Store, limit: usize) -> Result<Vec<String>> {
     check_items(c, &trails, &values, &mut note).map_err(e)?;
     check_simple(c, &NOTICE, &trails.notices, &mut note).map_err(e)?;
     check_owners(c, &trails, &mut note).map_err(e)?;
+    check_rights(c, &trails, &mut note).map_err(e)?;
     check_decisions(c, &trails, &mut note).map_err(e)?;
     check_stats(c, &mut note).map_err(e)?;
     Ok(out)
@@ -788,6 +795,41 @@ fn check_items(
     for p in emptied {
         note(format!(
             "the checklist of pilot {p} is in the audit trail but its items are not in the file (deleted behind lastmile's back)"
+        ));
+    }
+    Ok(())
+}
+
+/// Decision rights: each slot holds the person and threshold its last
+/// change pinned.
+fn check_rights(c: &Connection, trails: &Trails, note: &mut impl FnMut(String)) -> rusqlite::Result<()> {
+    let mut stmt = c.prepare(
+        "SELECT pilot_id, right_key, person_id, threshold FROM decision_rights ORDER BY pilot_id, right_key",
+    )?;
+    let rows: Vec<(i64, String, i64, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut present = HashSet::new();
+    for (pilot, key, person, threshold) in rows {
+        let expected = trails.rights.get(&(pilot, key.clone())).cloned().flatten();
+        if expected.as_deref() != Some(super::rights::right_digest(person, &threshold).as_str()) {
+            note(format!(
+                "the decision right '{key}' of pilot {pilot} differs from what the audit trail's last change of it recorded ({}; changed behind lastmile's back)",
+                if expected.is_some() { "another person or threshold" } else { "no assignment" }
+            ));
+        }
+        present.insert((pilot, key));
+    }
+    let mut gone: Vec<&(i64, String)> = trails
+        .rights
+        .iter()
+        .filter(|(k, v)| v.is_some() && !present.contains(*k))
+        .map(|(k, _)| k)
+        .collect();
+    gone.sort();
+    for (pilot, key) in gone {
+        note(format!(
+            "the decision right '{key}' of pilot {pilot} is in the audit trail but not in the file (removed behind lastmile's back)"
         ));
     }
     Ok(())
