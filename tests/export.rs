@@ -885,3 +885,38 @@ fn the_pilot_inventory_is_inert() {
         .iter()
         .any(|p| p["name"] == "<script>alert(1)</script>"));
 }
+
+/// The pack details each priority pilot past Assessment with its decision
+/// rights (issue 12, part 3), escaped for the format.
+#[test]
+fn the_pack_shows_each_priority_pilots_decision_rights() {
+    let e = Env::demo();
+    e.ok(&[
+        "rights",
+        "Agentic",
+        "rollback",
+        "Ben Hartley",
+        "--threshold",
+        "<b>errors</b> | doubled",
+    ]);
+    let md = e.ok(&["export", "pack"]);
+    assert!(md.contains("**Decision rights** (7 of 7 assigned)"), "{md}");
+    assert!(md.contains("**Decision rights** (1 of 7 assigned)"), "{md}");
+    assert!(md.contains("| Trigger a rollback | Ben Hartley |"), "{md}");
+    assert!(
+        !md.contains("<b>errors</b> | doubled"),
+        "markdown escapes the threshold"
+    );
+    let out = e.path("pack.html");
+    e.ok(&["export", "pack", "--format", "html", "--out", out.to_str().unwrap()]);
+    let src = std::fs::read_to_string(&out).unwrap();
+    let doc = html_doc(&src);
+    let captions = texts(&doc, "table.rights caption");
+    assert!(
+        captions.iter().any(|c| c == "Decision rights, 1 of 7 assigned"),
+        "{captions:?}"
+    );
+    assert!(texts(&doc, "table.rights td")
+        .iter()
+        .any(|t| t == "<b>errors</b> | doubled"));
+}

@@ -1144,6 +1144,75 @@ fn the_same_person_in_another_terminal_is_announced_and_own_changes_are_not() {
     );
 }
 
+/// The decision-rights matrix (issue 12, part 3): R on the Scaffolding
+/// board opens it; Enter gives the selected right to a person with a
+/// threshold (an empty one is refused in place); O takes it away after a
+/// confirmation; u undoes; "why" leads to it.
+#[test]
+fn decision_rights_are_given_and_taken_away_from_the_scaffolding_board() {
+    let mut app = demo_app();
+    app.press("3");
+    let pilot = app.current_pilot().unwrap();
+    let held = |app: &lastmile::ui::App| -> Vec<(String, String, String)> {
+        app.store()
+            .rights(pilot, &[])
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.key, r.person, r.threshold))
+            .collect()
+    };
+    assert!(held(&app).is_empty());
+    app.press("R");
+    assert_eq!(app.mode(), Mode::Rights);
+    let screen = render(&app, 120, 36);
+    assert!(
+        screen.contains("0 of 7 assigned") && screen.contains("Trigger a rollback"),
+        "{screen}"
+    );
+    // The first right: pick a person, then an empty threshold is refused.
+    app.press("enter");
+    assert_eq!(app.mode(), Mode::Picker);
+    app.type_text("Ben Hart");
+    app.press("enter");
+    assert_eq!(app.mode(), Mode::Prompt);
+    app.press("enter");
+    assert_eq!(app.mode(), Mode::Prompt, "an empty threshold is refused in place");
+    assert!(held(&app).is_empty());
+    app.type_text("after the production gate passes");
+    app.press("enter");
+    assert_eq!(app.mode(), Mode::Rights, "{:?}", app.message());
+    assert_eq!(
+        held(&app),
+        vec![(
+            "promote".to_string(),
+            "Ben Hartley".to_string(),
+            "after the production gate passes".to_string()
+        )]
+    );
+    let screen = render(&app, 120, 36);
+    assert!(
+        screen.contains("1 of 7 assigned") && screen.contains("Ben Hartley"),
+        "{screen}"
+    );
+    // Taken away after a yes; then u puts it back.
+    app.press("O");
+    assert_eq!(app.mode(), Mode::Confirm);
+    app.press("y");
+    assert!(held(&app).is_empty(), "{:?}", app.message());
+    app.press("esc");
+    app.press("u");
+    assert_eq!(held(&app).len(), 1, "{:?}", app.message());
+    // The detail lists the matrix, and "why" leads to it.
+    let detail = {
+        app.press("i");
+        render(&app, 120, 60)
+    };
+    assert!(detail.contains("Decision rights, 1 of 7 assigned"), "{detail}");
+    app.press("esc w");
+    let why = render(&app, 120, 36);
+    assert!(why.contains("6 of 7 decision rights unassigned"), "{why}");
+}
+
 #[test]
 #[ignore]
 fn peek() {

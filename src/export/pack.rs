@@ -21,6 +21,7 @@ use crate::domain::candidates::rank;
 use crate::domain::gates::Gap;
 use crate::domain::model::{Decision, Dimension, Metric, MetricStanding, Outcome, Phase, Rag, Role, Status};
 use crate::domain::readiness::{ItemRef, Verdict};
+use crate::domain::rights::{coverage, matrix, RightRow};
 use crate::playbook::rubric::fmt_num;
 use crate::playbook::Playbook;
 use crate::store::{DecisionFilter, PilotRow, Programme, Store};
@@ -90,6 +91,9 @@ struct Priority {
     /// The current gate's name.
     gate: String,
     metrics: Vec<Metric>,
+    /// The decision-rights matrix, for pilots past Assessment (empty
+    /// otherwise).
+    rights: Vec<RightRow>,
 }
 
 struct Pack {
@@ -172,6 +176,12 @@ impl Pack {
                 gaps,
                 gate,
                 metrics: store.metrics(id)?,
+                rights: if rows[row].phase == Phase::Assessment {
+                    Vec::new()
+                } else {
+                    let keys: Vec<&str> = playbook.rights.iter().map(|r| r.key.as_str()).collect();
+                    matrix(playbook, &store.rights(id, &keys)?)
+                },
             });
         }
         let filter = DecisionFilter {
@@ -411,6 +421,17 @@ fn write_md(p: &Pack, w: &mut dyn Write) -> io::Result<()> {
         for role in Role::ALL {
             let who = r.owners[role.index()].as_deref().map_or("— missing".to_string(), md);
             writeln!(w, "| {} | {who} |", role.label())?;
+        }
+        if !pr.rights.is_empty() {
+            let (held, of) = coverage(&pr.rights);
+            writeln!(w, "\n**Decision rights** ({held} of {of} assigned)\n")?;
+            writeln!(w, "| Right | Held by | Threshold |\n|---|---|---|")?;
+            for x in &pr.rights {
+                match &x.holder {
+                    Some(h) => writeln!(w, "| {} | {} | {} |", md(&x.name), md(&h.person), md(&h.threshold))?,
+                    None => writeln!(w, "| {} | — missing | |", md(&x.name))?,
+                }
+            }
         }
         writeln!(w, "\n**Blockers at the {}**\n", md(&pr.gate.to_lowercase()))?;
         if pr.gaps.is_empty() {
@@ -817,6 +838,25 @@ fn write_html(p: &Pack, w: &mut dyn Write) -> io::Result<()> {
             )?;
         }
         writeln!(w, "</tbody></table>")?;
+        if !pr.rights.is_empty() {
+            let (held, of) = coverage(&pr.rights);
+            write!(
+                w,
+                "<table class=\"rights\"><caption>Decision rights, {held} of {of} assigned</caption><tbody>"
+            )?;
+            for x in &pr.rights {
+                let (who, threshold) = match &x.holder {
+                    Some(h) => (html(&h.person).into_owned(), html(&h.threshold).into_owned()),
+                    None => ("<span class=\"unmet\">— missing</span>".into(), String::new()),
+                };
+                write!(
+                    w,
+                    "<tr><th scope=\"row\">{}</th><td>{who}</td><td>{threshold}</td></tr>",
+                    html(&x.name)
+                )?;
+            }
+            writeln!(w, "</tbody></table>")?;
+        }
         writeln!(w, "<h4>Blockers at the {}</h4>", html(&pr.gate.to_lowercase()))?;
         if pr.gaps.is_empty() {
             writeln!(w, "<p class=\"met\">None: ready for the gate decision.</p>")?;

@@ -66,6 +66,7 @@ actions! {
     Note => "note";
     Owner => "owner";
     ClearOwner => "clear-owner";
+    Rights => "decision-rights";
     Score => "score";
     Selection => "selection-scores";
     AddMetric => "add-metric";

@@ -955,6 +955,7 @@ impl Ui {
                     Jump::Item { pilot_id, .. }
                     | Jump::Role { pilot_id, .. }
                     | Jump::Dimension { pilot_id, .. }
+                    | Jump::Rights { pilot_id }
                     | Jump::Pilot { pilot_id } => Some(pilot_id),
                     Jump::Decision { decision_id } => self
                         .decisions

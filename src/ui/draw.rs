@@ -248,6 +248,7 @@ impl Ui {
             Overlay::Summary(s) => s.draw(f, area, self),
             Overlay::Recent(r) => self.page.set(r.draw(f, area, &self.config.theme).max(1)),
             Overlay::Lenses(l) => l.draw(f, area, &self.config.theme),
+            Overlay::Rights(r) => r.draw(f, area, self),
         }
     }
 

@@ -47,6 +47,21 @@ pub enum Effect {
         role: Role,
         revision: i64,
     },
+    /// Give a decision right to a person under a threshold.
+    AssignRight {
+        pilot_id: i64,
+        key: String,
+        name: String,
+        person_id: i64,
+        threshold: String,
+        seen: Option<i64>,
+    },
+    ClearRight {
+        pilot_id: i64,
+        key: String,
+        name: String,
+        revision: i64,
+    },
     AddPerson {
         name: String,
     },
@@ -360,6 +375,44 @@ impl App {
                 self.refresh_pilot(pilot_id);
                 Ok(Applied::said(format!("{} removed", role.label())))
             }
+            Effect::AssignRight {
+                pilot_id,
+                key,
+                name,
+                person_id,
+                threshold,
+                seen,
+            } => {
+                let old = self.right_of(pilot_id, &key)?;
+                self.store
+                    .write(|tx| tx.assign_right(pilot_id, &key, &name, person_id, &threshold, seen))?;
+                let new = self.right_of(pilot_id, &key)?;
+                let said = format!(
+                    "right to {}: {}",
+                    sanitize(&name).to_lowercase(),
+                    new.as_ref().map_or("nobody".into(), |n| short(&n.person, 40))
+                );
+                self.remember_right(pilot_id, &key, &name, said.clone(), old, new);
+                self.refresh_pilot(pilot_id);
+                Ok(Applied::said(said))
+            }
+            Effect::ClearRight {
+                pilot_id,
+                key,
+                name,
+                revision,
+            } => {
+                let old = self.right_of(pilot_id, &key)?;
+                self.store.write(|tx| tx.clear_right(pilot_id, &key, &name, revision))?;
+                let said = format!(
+                    "right to {} taken from {}",
+                    sanitize(&name).to_lowercase(),
+                    old.as_ref().map_or("nobody".into(), |o| short(&o.person, 40))
+                );
+                self.remember_right(pilot_id, &key, &name, said.clone(), old, None);
+                self.refresh_pilot(pilot_id);
+                Ok(Applied::said(said))
+            }
             Effect::AddPerson { name } => {
                 let id = self.store.write(|tx| tx.add_person(&name, ""))?;
                 self.remember(
@@ -531,6 +584,48 @@ impl App {
             .into_iter()
             .find(|o| o.role == role)
             .map(|o| (o.person_id, o.person, o.revision)))
+    }
+
+    /// Who holds a pilot's decision right now.
+    fn right_of(&self, pilot_id: i64, key: &str) -> crate::Result<Option<crate::domain::model::RightAssignment>> {
+        Ok(self.store.rights(pilot_id, &[])?.into_iter().find(|r| r.key == key))
+    }
+
+    /// Record a change of a decision right and how to undo it.
+    fn remember_right(
+        &mut self,
+        pilot_id: i64,
+        key: &str,
+        name: &str,
+        said: String,
+        old: Option<crate::domain::model::RightAssignment>,
+        new: Option<crate::domain::model::RightAssignment>,
+    ) {
+        let restores = format!(
+            "the right to {} back to {}",
+            sanitize(name).to_lowercase(),
+            old.as_ref().map_or("nobody".into(), |o| short(&o.person, 40))
+        );
+        self.remember_rows(
+            Some(pilot_id),
+            said,
+            Undo::Steps {
+                steps: vec![Step::Right {
+                    pilot_id,
+                    key: key.to_string(),
+                    name: name.to_string(),
+                    old: old.as_ref().map(|o| (o.person_id, o.threshold.clone())),
+                    seen: new.as_ref().map(|n| n.revision),
+                }],
+                restores,
+                partly: None,
+            },
+            vec![RowRev {
+                key: RowKey::Right(pilot_id, super::history::right_key_id(key)),
+                from: old.as_ref().map(|o| o.revision),
+                to: new.as_ref().map(|n| n.revision),
+            }],
+        );
     }
 
     /// After a pilot was added: show its row.
@@ -772,6 +867,17 @@ impl App {
                         )?;
                     }
                     Step::MetricCurrent { metric_id, rev, old } => tx.set_metric_current(*metric_id, *rev, *old)?,
+                    Step::Right {
+                        pilot_id,
+                        key,
+                        name,
+                        old,
+                        seen,
+                    } => match (old, seen) {
+                        (Some((p, t)), _) => tx.assign_right(*pilot_id, key, name, *p, t, *seen)?,
+                        (None, Some(rev)) => tx.clear_right(*pilot_id, key, name, *rev)?,
+                        (None, None) => {}
+                    },
                 }
             }
             Ok(())
@@ -785,6 +891,13 @@ impl App {
             RowKey::Pilot(id) => self.store.pilot(id).ok().map(|p| p.revision),
             RowKey::Metric(id) => self.store.metric(id).ok().map(|m| m.revision),
             RowKey::Owner(p, role) => self.owner_of(p, role).ok().flatten().map(|o| o.2),
+            RowKey::Right(p, k) => self
+                .store
+                .rights(p, &[])
+                .ok()?
+                .into_iter()
+                .find(|r| super::history::right_key_id(&r.key) == k)
+                .map(|r| r.revision),
         }
     }
 

@@ -59,6 +59,23 @@ pub enum Step {
         rev: i64,
         old: Option<f64>,
     },
+    /// Put back `old` (person, threshold) as the holder of a decision
+    /// right, or take it away when `old` is none; `seen` as for `Role`.
+    Right {
+        pilot_id: i64,
+        key: String,
+        name: String,
+        old: Option<(i64, String)>,
+        seen: Option<i64>,
+    },
+}
+
+/// A decision right's key as a number, so a row key stays `Copy`.
+pub fn right_key_id(key: &str) -> u64 {
+    // FNV-1a: stable, and enough to tell a pilot's few rights apart.
+    key.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    })
 }
 
 /// A row a change wrote, for optimistic concurrency across undo steps.
@@ -68,6 +85,8 @@ pub enum RowKey {
     Pilot(i64),
     Metric(i64),
     Owner(i64, Role),
+    /// A pilot's decision right, by [`right_key_id`].
+    Right(i64, u64),
 }
 
 /// The revision of `key` before a change and after it (`None`: no row).
@@ -88,6 +107,7 @@ impl Step {
             Step::Phase { pilot_id, .. } | Step::Pilot { pilot_id, .. } => RowKey::Pilot(*pilot_id),
             Step::MetricCurrent { metric_id, .. } => RowKey::Metric(*metric_id),
             Step::Role { pilot_id, role, .. } => RowKey::Owner(*pilot_id, *role),
+            Step::Right { pilot_id, key, .. } => RowKey::Right(*pilot_id, right_key_id(key)),
             Step::Score { .. } => return None,
         })
     }
@@ -107,7 +127,7 @@ impl Step {
             | Step::Phase { rev, .. }
             | Step::Pilot { rev, .. }
             | Step::MetricCurrent { rev, .. } => shift(rev),
-            Step::Role { seen, .. } => *seen = new,
+            Step::Role { seen, .. } | Step::Right { seen, .. } => *seen = new,
             Step::Score { .. } => {}
         }
     }

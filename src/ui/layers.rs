@@ -46,6 +46,58 @@ impl App {
                     self.show_pilot(p);
                 }
             },
+            Overlay::Rights(_) => {
+                let rows = self.ui.pilot.as_ref().map(|d| d.rights.clone()).unwrap_or_default();
+                let Some(Overlay::Rights(r)) = self.ui.overlays.last_mut() else {
+                    return;
+                };
+                let pilot_id = r.pilot_id;
+                match r.handle(a, &rows) {
+                    super::rights::Outcome::Stay => {}
+                    super::rights::Outcome::Close => {
+                        self.overlays.pop();
+                    }
+                    super::rights::Outcome::Say(m) => self.info(m),
+                    super::rights::Outcome::Assign {
+                        key,
+                        name,
+                        current,
+                        seen,
+                    } => {
+                        let (person, threshold) = current.map_or((None, String::new()), |(p, t)| (Some(p), t));
+                        self.open_picker(
+                            format!("Who may {}?", sanitize(&name).to_lowercase()),
+                            PickPurpose::Right {
+                                pilot_id,
+                                key,
+                                name,
+                                threshold,
+                                seen,
+                            },
+                            person,
+                        );
+                    }
+                    super::rights::Outcome::Clear {
+                        key,
+                        name,
+                        person,
+                        revision,
+                    } => self.overlays.push(Overlay::Confirm(ConfirmState {
+                        title: "Take the right away?".into(),
+                        message: format!(
+                            "Take the right to {} from {}?",
+                            sanitize(&name).to_lowercase(),
+                            sanitize(&person)
+                        ),
+                        pending: Pending::ClearRight {
+                            pilot_id,
+                            key,
+                            name,
+                            revision,
+                        },
+                    })),
+                }
+            }
             Overlay::Why(w) => match w.handle(a) {
                 why::Outcome::Stay => {}
                 why::Outcome::Close => {
@@ -315,6 +367,19 @@ impl App {
                     revision,
                 });
             }
+            Pending::ClearRight {
+                pilot_id,
+                key,
+                name,
+                revision,
+            } => {
+                self.run(Effect::ClearRight {
+                    pilot_id,
+                    key,
+                    name,
+                    revision,
+                });
+            }
             Pending::ClearItemOwner { item_id, revision } => {
                 self.run(Effect::ItemOwner {
                     item_id,
@@ -364,6 +429,28 @@ impl App {
                     person_id: id,
                     seen,
                 });
+            }
+            PickPurpose::Right {
+                pilot_id,
+                key,
+                name: right,
+                threshold,
+                seen,
+            } => {
+                // The playbook's example stays in view below, in the matrix.
+                let label = "When, or up to what, may they use it?".to_string();
+                self.overlays.push(Overlay::Prompt(PromptState::new(
+                    format!("{}: threshold for {}", sanitize(&right), sanitize(&name)),
+                    label,
+                    &threshold,
+                    PromptPurpose::RightThreshold {
+                        pilot_id,
+                        key,
+                        name: right,
+                        person_id: id,
+                        seen,
+                    },
+                )));
             }
             PickPurpose::FormField { key } => {
                 if let Some(Overlay::Form(f)) = self.overlays.last_mut() {
@@ -449,6 +536,31 @@ impl App {
 
     fn prompt_submit(&mut self, purpose: PromptPurpose, text: String) {
         match purpose {
+            PromptPurpose::RightThreshold {
+                pilot_id,
+                key,
+                name,
+                person_id,
+                seen,
+            } => {
+                if text.trim().is_empty() {
+                    self.prompt_error(format!(
+                        "say when or up to what the person may {}; to take the right away, press O in the matrix",
+                        sanitize(&name).to_lowercase()
+                    ));
+                    return;
+                }
+                if self.run(Effect::AssignRight {
+                    pilot_id,
+                    key,
+                    name,
+                    person_id,
+                    threshold: text,
+                    seen,
+                }) {
+                    self.overlays.pop();
+                }
+            }
             PromptPurpose::MetricValue { metric_id, revision } => {
                 let value = if text.is_empty() {
                     None
@@ -578,6 +690,7 @@ impl App {
             Jump::Role { pilot_id, role } => self.open_role_picker(pilot_id, role),
             Jump::Dimension { pilot_id, dimension } => self.open_score(pilot_id, dimension),
             Jump::Pilot { pilot_id } => self.open_detail(pilot_id),
+            Jump::Rights { pilot_id } => self.open_rights(pilot_id),
             Jump::Decision { decision_id } => {
                 self.go(Screen::Decisions);
                 if !self.decisions.list.iter().any(|d| d.id == decision_id) {

@@ -34,6 +34,7 @@ pub mod pilot;
 mod pilot_actions;
 pub mod prompt;
 pub mod recent;
+pub mod rights;
 mod route;
 pub mod screens;
 pub mod state;

@@ -92,8 +92,9 @@ impl App {
                 self.attention.scroll.selected = idx;
                 again
             }
-            ListTarget::Why | ListTarget::Menu | ListTarget::Picker => {
+            ListTarget::Why | ListTarget::Menu | ListTarget::Picker | ListTarget::Rights => {
                 let s = match self.overlays.last_mut() {
+                    Some(Overlay::Rights(r)) => &mut r.scroll,
                     Some(Overlay::Why(w)) => &mut w.scroll,
                     Some(Overlay::Menu(m)) => &mut m.scroll,
                     Some(Overlay::Picker(p)) => &mut p.scroll,

@@ -29,6 +29,8 @@ pub enum Jump {
     Pilot { pilot_id: i64 },
     /// A decision in the decision log.
     Decision { decision_id: i64 },
+    /// The pilot's decision-rights matrix.
+    Rights { pilot_id: i64 },
 }
 
 /// What happens when a confirmation is answered yes.
@@ -46,6 +48,12 @@ pub enum Pending {
     },
     ClearItemOwner {
         item_id: i64,
+        revision: i64,
+    },
+    ClearRight {
+        pilot_id: i64,
+        key: String,
+        name: String,
         revision: i64,
     },
     RecordDecision {
@@ -77,6 +85,7 @@ pub enum Overlay {
     Summary(SummaryState),
     Recent(super::recent::RecentState),
     Lenses(super::lenses::LensesState),
+    Rights(super::rights::RightsState),
 }
 
 impl Overlay {
@@ -95,6 +104,7 @@ impl Overlay {
             Overlay::Summary(_) => Mode::Summary,
             Overlay::Recent(_) => Mode::Recent,
             Overlay::Lenses(_) => Mode::Reference,
+            Overlay::Rights(_) => Mode::Rights,
         }
     }
 
@@ -104,6 +114,7 @@ impl Overlay {
             Overlay::Why(w) => Some(w.pilot_id),
             Overlay::Workshop(w) => Some(w.pilot_id),
             Overlay::Summary(s) => Some(s.pilot_id),
+            Overlay::Rights(r) => Some(r.pilot_id),
             _ => None,
         }
     }

@@ -30,6 +30,14 @@ pub enum PickPurpose {
         role: Role,
         seen: Option<i64>,
     },
+    /// Who holds a decision right (the threshold is asked next).
+    Right {
+        pilot_id: i64,
+        key: String,
+        name: String,
+        threshold: String,
+        seen: Option<i64>,
+    },
     /// Fill a person field of the form below.
     FormField {
         key: &'static str,

@@ -20,6 +20,8 @@ pub struct PilotData {
     pub pilot: Pilot,
     pub checklist: Vec<ChecklistItem>,
     pub owners: Vec<Owner>,
+    /// The decision-rights matrix (every right of the playbook).
+    pub rights: Vec<crate::domain::rights::RightRow>,
     pub metrics: Vec<Metric>,
     pub decisions: Vec<Decision>,
     /// At the current gate and at the production gate.
@@ -50,6 +52,10 @@ impl PilotData {
             pilot: store.pilot(id)?,
             checklist: store.checklist(id)?,
             owners: store.owners(id)?,
+            rights: crate::domain::rights::matrix(
+                playbook,
+                &store.rights(id, &playbook.rights.iter().map(|r| r.key.as_str()).collect::<Vec<_>>())?,
+            ),
             metrics: store.metrics(id)?,
             decisions: store.pilot_decisions(id)?,
             history: store.score_history(id, READINESS_RUBRIC)?,

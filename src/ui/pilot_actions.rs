@@ -57,6 +57,7 @@ impl App {
             Action::Score,
             Action::Owner,
             Action::ClearOwner,
+            Action::Rights,
             Action::PhaseNext,
             Action::PhasePrev,
             Action::Selection,
@@ -98,6 +99,7 @@ impl App {
                 self.open_score(id, first);
             }
             Action::Owner => self.open_role_menu(id, MenuPurpose::AssignRole { pilot_id: id }),
+            Action::Rights => self.open_rights(id),
             Action::ClearOwner => {
                 if d.owners.is_empty() {
                     self.info("no owners are named yet");
@@ -224,6 +226,19 @@ impl App {
             menu.scroll.selected = Role::ALL.iter().position(|r| d.owner(*r).is_none()).unwrap_or(0);
         }
         self.overlays.push(Overlay::Menu(menu));
+    }
+
+    /// Open the decision-rights matrix of a pilot.
+    pub(crate) fn open_rights(&mut self, pilot_id: i64) {
+        let Some(d) = self.load_pilot(pilot_id) else { return };
+        if d.rights.is_empty() {
+            self.info("the playbook lists no decision rights ([[rights]])");
+            return;
+        }
+        let first_open = d.rights.iter().position(|r| r.holder.is_none()).unwrap_or(0);
+        let mut r = super::rights::RightsState::new(pilot_id, &d.pilot.name);
+        r.scroll.selected = first_open;
+        self.overlays.push(Overlay::Rights(r));
     }
 
     /// Open the person picker for one of the four roles.

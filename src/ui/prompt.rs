@@ -24,6 +24,14 @@ pub enum PromptPurpose {
         metric_id: i64,
         revision: i64,
     },
+    /// The threshold under which `person_id` holds a decision right.
+    RightThreshold {
+        pilot_id: i64,
+        key: String,
+        name: String,
+        person_id: i64,
+        seen: Option<i64>,
+    },
 }
 
 #[derive(Debug, Clone)]

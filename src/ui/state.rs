@@ -97,6 +97,7 @@ pub enum ListTarget {
     Why,
     Menu,
     Picker,
+    Rights,
 }
 
 #[derive(Debug, Clone, Default)]

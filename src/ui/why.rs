@@ -283,7 +283,7 @@ fn jump_of(id: i64, gap: &Gap) -> Option<Jump> {
         | Gap::Metric { .. }
         | Gap::MissingCategory { .. }
         | Gap::NoScorecard
-        | Gap::NotShortlisted
-        | Gap::UnassignedRights { .. } => Jump::Pilot { pilot_id: id },
+        | Gap::NotShortlisted => Jump::Pilot { pilot_id: id },
+        Gap::UnassignedRights { .. } => Jump::Rights { pilot_id: id },
     })
 }

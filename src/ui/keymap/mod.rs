@@ -49,6 +49,7 @@ modes! {
     Help => "help", "Help", false, false;
     Recent => "recent", "Recent changes and messages", false, false;
     Reference => "reference", "Reference panel", false, false;
+    Rights => "rights", "Decision rights", false, false;
     Menu => "menu", "Menu", false, false;
     Confirm => "confirm", "Confirm", false, false;
     Filter => "filter", "Filter", false, true;

@@ -31,6 +31,9 @@ pub fn describe_event(
         "owner" => {
             crate::domain::model::Role::parse(&field).map_or(format!("owner {field}"), |r| r.label().to_string())
         }
+        "right" => playbook.right(&e.field).map_or(format!("right {field}"), |r| {
+            format!("Right to {}", sanitize(&r.name).to_lowercase())
+        }),
         "score" => {
             let (rubric, question) = field.split_once('.').unwrap_or(("", field.as_str()));
             let text = playbook
@@ -127,7 +130,8 @@ impl DetailState {
         a.extend(ui.detail_scores(d, w));
         a.extend(ui.detail_progress(d));
         let rw = right.map_or(w, |r| r.width as usize);
-        let mut b = ui.detail_metrics(d, rw);
+        let mut b = ui.detail_rights(d);
+        b.extend(ui.detail_metrics(d, rw));
         b.extend(ui.detail_decisions(d));
         b.extend(ui.detail_audit(d));
         ui.page.set(area.height as usize);
@@ -240,6 +244,37 @@ impl Ui {
                     Span::styled("✗ ", t.alert()),
                     Span::styled(fit(r.label(), 17), t.muted()),
                     Span::styled("nobody named", t.alert()),
+                ]),
+            });
+        }
+        out.push(Line::raw(""));
+        out
+    }
+
+    fn detail_rights(&self, d: &PilotData) -> Vec<Line<'static>> {
+        let t = &self.config.theme;
+        if d.rights.is_empty() {
+            return Vec::new();
+        }
+        let (held, of) = crate::domain::rights::coverage(&d.rights);
+        let mut out = vec![self.section(&format!("Decision rights, {held} of {of} assigned (R edits)"))];
+        for r in &d.rights {
+            let name = if r.retired {
+                format!("{} (retired)", sanitize(&r.name))
+            } else {
+                sanitize(&r.name)
+            };
+            out.push(match &r.holder {
+                Some(h) => Line::from(vec![
+                    Span::styled("✓ ", t.ok()),
+                    Span::styled(fit(&name, 26), t.muted()),
+                    Span::raw(sanitize(&h.person)),
+                    Span::styled(format!(" · {}", sanitize(&h.threshold)), t.muted()),
+                ]),
+                None => Line::from(vec![
+                    Span::styled("✗ ", t.warn()),
+                    Span::styled(fit(&name, 26), t.muted()),
+                    Span::styled("nobody holds it", t.warn()),
                 ]),
             });
         }

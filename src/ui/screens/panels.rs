@@ -174,6 +174,17 @@ impl Ui {
             };
             lines.push(Line::from(spans));
         }
+        let (held, of) = crate::domain::rights::coverage(&d.rights);
+        if of > 0 {
+            lines.push(Line::from(vec![
+                Span::styled(
+                    if held == of { "✓ " } else { "✗ " },
+                    if held == of { t.ok() } else { t.warn() },
+                ),
+                Span::raw(fit("Decision rights", 17)),
+                Span::raw(format!("{held} of {of} assigned: R opens the matrix")),
+            ]));
+        }
         if let Some(s) = self.playbook.sector(d.pilot.sector) {
             lines.push(Line::from(vec![
                 Span::styled(format!("{}: ", s.name), t.title()),
