@@ -774,3 +774,30 @@ fn the_gates_warn_until_every_decision_right_is_assigned() {
         "{out}"
     );
 }
+
+#[test]
+fn the_shortlist_refuses_a_red_flag_without_a_reason_and_holds_its_cap() {
+    let e = Env::demo();
+    let out = e.ok(&["shortlist"]);
+    assert!(
+        out.contains("Shortlist (2 of 3)") && out.contains("red flag: a criterion below 3"),
+        "{out}"
+    );
+    let err = e.fails(&["shortlist", "add", "Benefits"], 1);
+    assert!(
+        err.contains("red flag in problem selection (team readiness 2)") && err.contains("--override"),
+        "{err}"
+    );
+    e.ok(&["shortlist", "add", "Benefits", "--override", "the minister asked"]);
+    assert_eq!(
+        e.count("SELECT count(*) FROM audit_events WHERE field = 'shortlisted' AND new_value = 'yes (override: the minister asked)'"),
+        1
+    );
+    let err = e.fails(&["shortlist", "add", "Card"], 1);
+    assert!(err.contains("already holds 3"), "{err}");
+    e.ok(&["shortlist", "remove", "Benefits"]);
+    e.ok(&["shortlist", "add", "Card"]);
+    let v: serde_json::Value = serde_json::from_str(&e.ok(&["shortlist", "--json"])).unwrap();
+    assert_eq!(v["shortlist"].as_array().unwrap().len(), 3);
+    e.ok(&["verify"]);
+}

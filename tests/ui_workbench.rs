@@ -1213,6 +1213,43 @@ fn decision_rights_are_given_and_taken_away_from_the_scaffolding_board() {
     assert!(why.contains("6 of 7 decision rights unassigned"), "{why}");
 }
 
+/// The shortlist from the Assessment board (issue 12, part 1): + puts the
+/// selected pilot on it; a red-flagged one only with a written reason,
+/// asked in place; the cap holds; u takes it off again.
+#[test]
+fn the_shortlist_is_kept_from_the_assessment_board() {
+    let mut app = demo_app();
+    app.press("2");
+    let pilot = app.current_pilot().unwrap();
+    let on = |app: &lastmile::ui::App, id: i64| app.store().pilot(id).unwrap().shortlisted;
+    assert!(render(&app, 120, 36).contains("Shortlist 2 of 3"));
+    // The first pilot has a red flag: + asks why, and an empty reason is refused.
+    app.press("+");
+    assert_eq!(app.mode(), Mode::Prompt);
+    assert!(render(&app, 120, 36).contains("red flag in problem selection (team readiness 2)"));
+    app.press("enter");
+    assert_eq!(app.mode(), Mode::Prompt);
+    assert!(!on(&app, pilot));
+    app.type_text("the minister asked; the data gap is funded");
+    app.press("enter");
+    assert!(on(&app, pilot), "{:?}", app.message());
+    assert_eq!(app.mode(), Mode::Board);
+    assert!(render(&app, 120, 36).contains("Shortlist 3 of 3"));
+    // The cap: the next pilot is refused, and says so.
+    app.press("j");
+    let next = app.current_pilot().unwrap();
+    app.press("+");
+    assert!(!on(&app, next));
+    assert!(
+        app.message().unwrap().contains("already holds 3"),
+        "{:?}",
+        app.message()
+    );
+    // Undo on the first pilot takes it off again.
+    app.press("k u");
+    assert!(!on(&app, pilot), "{:?}", app.message());
+}
+
 #[test]
 #[ignore]
 fn peek() {

@@ -73,6 +73,8 @@ pub enum Command {
     Score(ScoreArgs),
     /// Answer one question of any rubric in the playbook
     Rubric(RubricArgs),
+    /// The programme's shortlist of priority pilots and the ranked candidates; add or remove one
+    Shortlist(ShortlistArgs),
     /// Record the gate decision for a pilot's current gate: go, no-go, pivot or defer (append-only)
     Decide(DecideArgs),
     /// A pilot's current gate, every criterion met or not with what is missing, and the production verdict
@@ -241,8 +243,40 @@ pub struct PilotShortlistArgs {
     /// Pilot name or unique prefix
     pub pilot: String,
     /// Take it off the shortlist
-    #[arg(long)]
+    #[arg(long, conflicts_with = "reason")]
     pub off: bool,
+    /// Why a pilot with a red flag in problem selection joins anyway (recorded)
+    #[arg(long = "override", value_name = "REASON")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  lastmile shortlist\n  lastmile shortlist add 'Claims triage'\n  lastmile shortlist add 'Benefits chatbot' --override 'the minister asked for it; data gap funded'\n  lastmile shortlist remove 'Claims triage'"
+)]
+pub struct ShortlistArgs {
+    #[command(subcommand)]
+    pub action: Option<ShortlistCmd>,
+    /// Print the list as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ShortlistCmd {
+    /// Put a pilot on the shortlist (the playbook caps it, 3 by default)
+    Add {
+        /// Pilot name or unique prefix
+        pilot: String,
+        /// Why a pilot with a red flag in problem selection joins anyway (recorded)
+        #[arg(long = "override", value_name = "REASON")]
+        reason: Option<String>,
+    },
+    /// Take a pilot off the shortlist
+    Remove {
+        /// Pilot name or unique prefix
+        pilot: String,
+    },
 }
 
 #[derive(Debug, Args)]

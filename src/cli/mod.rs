@@ -289,6 +289,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::People(c) => pilots::people(&mut ctx, c),
         Command::Assign(a) => pilots::assign(&mut ctx, a),
         Command::Rights(a) => rights::rights(&mut ctx, a),
+        Command::Shortlist(a) => pilots::shortlist(&mut ctx, a),
         Command::Check(a) => pilots::check(&mut ctx, a),
         Command::Metric(a) => metrics::metric(&mut ctx, a),
         Command::Score(a) => scoring::score(&mut ctx, a),

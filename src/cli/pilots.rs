@@ -1,6 +1,8 @@
 //! Commands for the inventory: init, demo, pilots, people, owners, checklist.
 
-use super::args::{AssignArgs, CheckArgs, DemoArgs, InitArgs, MoveTo, PeopleCmd, PilotsCmd};
+use super::args::{
+    AssignArgs, CheckArgs, DemoArgs, InitArgs, MoveTo, PeopleCmd, PilotsCmd, ShortlistArgs, ShortlistCmd,
+};
 use super::output::{chips, print_json, Table};
 use super::output::{out, outln};
 use super::{CliError, CliResult, Ctx};
@@ -143,33 +145,95 @@ pub fn pilots(ctx: &mut Ctx, c: PilotsCmd) -> CliResult {
             );
             Ok(())
         }
-        PilotsCmd::Shortlist(a) => {
-            let p = ctx.store.find_pilot(&a.pilot)?;
-            let pb = ctx.playbook.clone();
-            ctx.store
-                .write(|tx| tx.set_shortlisted(&pb, p.id, p.revision, !a.off))?;
-            let on: Vec<String> = ctx
-                .store
-                .pilots()?
-                .into_iter()
-                .filter(|x| x.shortlisted)
-                .map(|x| sanitize(&x.name))
-                .collect();
+        PilotsCmd::Shortlist(a) => shortlist_set(ctx, &a.pilot, !a.off, a.reason.as_deref()),
+    }
+}
+
+/// `lastmile shortlist`: list it, or add or remove one pilot.
+pub fn shortlist(ctx: &mut Ctx, a: ShortlistArgs) -> CliResult {
+    match a.action {
+        Some(ShortlistCmd::Add { pilot, reason }) => shortlist_set(ctx, &pilot, true, reason.as_deref()),
+        Some(ShortlistCmd::Remove { pilot }) => shortlist_set(ctx, &pilot, false, None),
+        None => {
+            let day = ctx.day()?;
+            let rows = ctx.store.portfolio(&ctx.playbook, day)?;
+            let ranked = crate::domain::candidates::rank(&crate::store::candidate_facts(&rows));
+            let on: Vec<&crate::store::PilotRow> = rows.iter().filter(|r| r.shortlisted).collect();
+            let size = ctx.playbook.gating.shortlist_size;
+            if a.json {
+                return Ok(print_json(&serde_json::json!({
+                    "size": size,
+                    "shortlist": on.iter().map(|r| serde_json::json!({
+                        "pilot": r.name, "phase": r.phase, "status": r.status,
+                    })).collect::<Vec<_>>(),
+                    "candidates": ranked,
+                }))?);
+            }
             outln!(
-                "'{}' is {} the shortlist. On it now ({} of {}): {}.",
-                sanitize(&p.name),
-                if a.off { "off" } else { "on" },
+                "Shortlist ({} of {size}): {}.",
                 on.len(),
-                pb.gating.shortlist_size,
                 if on.is_empty() {
-                    "nobody".to_string()
+                    "nobody yet: add one with 'lastmile shortlist add PILOT'".to_string()
                 } else {
-                    on.join(", ")
+                    on.iter()
+                        .map(|r| format!("{} ({})", sanitize(&r.name), r.phase.label()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 }
             );
+            if ranked.is_empty() {
+                outln!("No pilot is in Assessment, so there are no candidates to rank.");
+                return Ok(());
+            }
+            let mut t = Table::new(&["#", "CANDIDATE", "SCORE", "SELECTION", "NOTE"], &[4, 40, 6, 10, 40]);
+            for (i, c) in ranked.iter().enumerate() {
+                let listed = rows.iter().any(|r| r.id == c.pilot_id && r.shortlisted);
+                let note = match (listed, c.red_flag, c.strong) {
+                    (true, _, _) => "on the shortlist",
+                    (false, true, _) => "red flag: a criterion below 3",
+                    (false, false, true) => "strong",
+                    _ => "",
+                };
+                t.row(vec![
+                    (i + 1).to_string(),
+                    sanitize(&c.name),
+                    c.score.to_string(),
+                    c.selection_total.map_or("-".into(), |s| format!("{s}/25")),
+                    note.to_string(),
+                ]);
+            }
+            outln!("Assessment candidates, best first:\n{}", t.render());
             Ok(())
         }
     }
+}
+
+/// Put a pilot on the shortlist or take it off, and say who is on it.
+fn shortlist_set(ctx: &mut Ctx, pilot: &str, on: bool, reason: Option<&str>) -> CliResult {
+    let p = ctx.store.find_pilot(pilot)?;
+    let pb = ctx.playbook.clone();
+    ctx.store
+        .write(|tx| tx.set_shortlisted(&pb, p.id, p.revision, on, reason))?;
+    let listed: Vec<String> = ctx
+        .store
+        .pilots()?
+        .into_iter()
+        .filter(|x| x.shortlisted)
+        .map(|x| sanitize(&x.name))
+        .collect();
+    outln!(
+        "'{}' is {} the shortlist. On it now ({} of {}): {}.",
+        sanitize(&p.name),
+        if on { "on" } else { "off" },
+        listed.len(),
+        pb.gating.shortlist_size,
+        if listed.is_empty() {
+            "nobody".to_string()
+        } else {
+            listed.join(", ")
+        }
+    );
+    Ok(())
 }
 
 fn show(ctx: &mut Ctx, query: &str, json: bool) -> CliResult {

@@ -428,7 +428,7 @@ pub fn load_realistic(store: &mut Store, playbook: &Playbook, today: NaiveDate) 
             if SHORTLIST.contains(&spec.name) {
                 backdate(tx, today, 16);
                 let rev = tx_revision(tx, id)?;
-                tx.set_shortlisted(playbook, id, rev, true)?;
+                tx.set_shortlisted(playbook, id, rev, true, None)?;
             }
             decisions += walk_gates(tx, playbook, today, id, spec, &people)?;
             decisions += decide(tx, playbook, today, id, spec, &people)?;

@@ -33,6 +33,34 @@ pub struct Candidate {
     pub actionable_gaps: u32,
 }
 
+/// The selection criteria in answer order, as a red flag names them.
+const SELECTION_LABELS: [&str; 5] = ["impact", "data", "feasibility", "team readiness", "production path"];
+
+/// Whether a pilot may join the shortlist (seed 004: the three with the
+/// strongest case): a red flag in problem selection (any criterion below
+/// 3) needs a written reason. Returns the reason to record, trimmed, or
+/// the refusal naming the low criteria and the fix.
+pub fn shortlist_reason(selection: &[Option<u8>; 5], reason: Option<&str>) -> crate::Result<Option<String>> {
+    let low: Vec<String> = SELECTION_LABELS
+        .iter()
+        .zip(selection)
+        .filter_map(|(l, v)| v.filter(|v| *v < 3).map(|v| format!("{l} {v}")))
+        .collect();
+    let reason = match reason {
+        Some(r) => Some(crate::text::clean_text("reason", r)?),
+        None => None,
+    };
+    match (low.is_empty(), reason.as_deref().map(str::trim).filter(|r| !r.is_empty())) {
+        // Nothing to override: no reason is recorded.
+        (true, _) => Ok(None),
+        (false, Some(r)) => Ok(Some(r.to_string())),
+        (false, None) => Err(crate::Error::invalid(format!(
+            "it has a red flag in problem selection ({}): a red-flagged pilot joins the shortlist only with a written reason (--override \"...\")",
+            low.join(", ")
+        ))),
+    }
+}
+
 /// Score one candidate.
 pub fn evaluate(f: &CandidateFacts) -> Candidate {
     let complete = f.selection.iter().all(|s| s.is_some());

@@ -438,7 +438,18 @@ impl Tx<'_> {
     /// Put a pilot on the programme's shortlist or take it off. The
     /// shortlist holds at most `gating.shortlist_size` pilots in play in
     /// Assessment (a pilot that moves on, stops or goes live frees its seat).
-    pub fn set_shortlisted(&mut self, pb: &crate::playbook::Playbook, id: i64, revision: i64, on: bool) -> Result<()> {
+    ///
+    /// A pilot with a red flag in problem selection joins only with
+    /// `reason` ([`crate::domain::candidates::shortlist_reason`]), recorded
+    /// in the audit event.
+    pub fn set_shortlisted(
+        &mut self,
+        pb: &crate::playbook::Playbook,
+        id: i64,
+        revision: i64,
+        on: bool,
+        reason: Option<&str>,
+    ) -> Result<()> {
         let old = self.pilot_at(id, revision, |p| {
             if p.shortlisted {
                 "on the shortlist".into()
@@ -449,7 +460,31 @@ impl Tx<'_> {
         if old.shortlisted == on {
             return Ok(());
         }
+        let mut recorded = None;
         if on {
+            let mut selection = [None; 5];
+            let mut stmt = self
+                .conn()
+                .prepare_cached(
+                    "SELECT question, answer FROM scores WHERE id IN
+                     (SELECT MAX(id) FROM scores WHERE pilot_id = ?1 AND rubric = 'selection' GROUP BY question)",
+                )
+                .map_err(|e| self.err(e))?;
+            let answers = stmt
+                .query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+                .map_err(|e| self.err(e))?;
+            for a in answers {
+                let (q, v) = a.map_err(|e| self.err(e))?;
+                if let Some(i) = crate::playbook::SELECTION_QUESTIONS.iter().position(|k| *k == q) {
+                    selection[i] = v.parse::<u8>().ok();
+                }
+            }
+            recorded = crate::domain::candidates::shortlist_reason(&selection, reason).map_err(|e| {
+                Error::invalid(format!(
+                    "'{}' cannot join the shortlist: {e}",
+                    crate::text::sanitize(&old.name)
+                ))
+            })?;
             let n: i64 = self
                 .conn()
                 // Seats are taken by pilots still in Assessment and in play:
@@ -473,13 +508,17 @@ impl Tx<'_> {
             .map_err(|e| self.err(e))?;
         self.bump_pilot(id, revision)?;
         let yn = |b: bool| if b { "yes" } else { "no" };
+        let new = match (on, &recorded) {
+            (true, Some(r)) => format!("yes (override: {r})"),
+            _ => yn(on).to_string(),
+        };
         self.audit(
             "pilot",
             id,
             Some(id),
             "shortlisted",
             Some(yn(old.shortlisted)),
-            Some(yn(on)),
+            Some(&new),
         )
     }
 

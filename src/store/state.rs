@@ -561,7 +561,9 @@ impl Values {
     fn stored(&self, t: &Table, col: &str, v: Option<&str>) -> Option<String> {
         let v = v?;
         match (t.table, col) {
-            ("pilots", "shortlisted") => Some(if v == "yes" { "1" } else { "0" }.to_string()),
+            // "yes (override: REASON)" for a red-flagged pilot shortlisted
+            // with a reason.
+            ("pilots", "shortlisted") => Some(if v == "yes" || v.starts_with("yes (") { "1" } else { "0" }.to_string()),
             ("checklist_items", "owner_id") => Some(
                 self.person_ids
                     .get(v)

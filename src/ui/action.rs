@@ -67,6 +67,7 @@ actions! {
     Owner => "owner";
     ClearOwner => "clear-owner";
     Rights => "decision-rights";
+    Shortlist => "shortlist";
     Score => "score";
     Selection => "selection-scores";
     AddMetric => "add-metric";

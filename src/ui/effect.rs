@@ -47,6 +47,14 @@ pub enum Effect {
         role: Role,
         revision: i64,
     },
+    /// Put a pilot on the shortlist (with the reason a red flag needs) or
+    /// take it off.
+    Shortlist {
+        pilot_id: i64,
+        revision: i64,
+        on: bool,
+        reason: Option<String>,
+    },
     /// Give a decision right to a person under a threshold.
     AssignRight {
         pilot_id: i64,
@@ -311,6 +319,39 @@ impl App {
                     sanitize(&before.name),
                     phase.label()
                 )))
+            }
+            Effect::Shortlist {
+                pilot_id,
+                revision,
+                on,
+                reason,
+            } => {
+                let pb = self.ui.playbook.clone();
+                let before = self.store.pilot(pilot_id)?;
+                self.store
+                    .write(|tx| tx.set_shortlisted(&pb, pilot_id, revision, on, reason.as_deref()))?;
+                let rev = self.store.pilot(pilot_id)?.revision;
+                let said = format!(
+                    "{} {} the shortlist",
+                    short(&before.name, 40),
+                    if on { "is on" } else { "is off" }
+                );
+                self.remember_rows(
+                    Some(pilot_id),
+                    said.clone(),
+                    Undo::Steps {
+                        steps: vec![Step::Shortlist {
+                            pilot_id,
+                            rev,
+                            old: before.shortlisted,
+                        }],
+                        restores: format!("{} the shortlist again", if before.shortlisted { "on" } else { "off" }),
+                        partly: None,
+                    },
+                    vec![row(RowKey::Pilot(pilot_id), before.revision, rev)],
+                );
+                self.refresh_pilot(pilot_id);
+                Ok(Applied::said(said))
             }
             Effect::AssignRole {
                 pilot_id,
@@ -836,6 +877,11 @@ impl App {
                     Step::ItemOwner { item_id, rev, old } => tx.set_item_owner(*item_id, *rev, *old)?,
                     Step::ItemNote { item_id, rev, old } => tx.set_item_note(*item_id, *rev, old)?,
                     Step::Phase { pilot_id, rev, old } => tx.set_phase(*pilot_id, *rev, *old)?,
+                    // Back on after a removal: a red-flagged pilot's reason
+                    // says it was the undo.
+                    Step::Shortlist { pilot_id, rev, old } => {
+                        tx.set_shortlisted(&playbook, *pilot_id, *rev, *old, Some("put back by undo"))?
+                    }
                     Step::Pilot { pilot_id, rev, old } => tx.update_pilot(*pilot_id, *rev, old)?,
                     Step::Role {
                         pilot_id,

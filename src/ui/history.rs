@@ -59,6 +59,12 @@ pub enum Step {
         rev: i64,
         old: Option<f64>,
     },
+    /// Put the pilot back on the shortlist (`old` true) or off it.
+    Shortlist {
+        pilot_id: i64,
+        rev: i64,
+        old: bool,
+    },
     /// Put back `old` (person, threshold) as the holder of a decision
     /// right, or take it away when `old` is none; `seen` as for `Role`.
     Right {
@@ -104,7 +110,9 @@ impl Step {
             Step::ItemState { item_id, .. } | Step::ItemOwner { item_id, .. } | Step::ItemNote { item_id, .. } => {
                 RowKey::Item(*item_id)
             }
-            Step::Phase { pilot_id, .. } | Step::Pilot { pilot_id, .. } => RowKey::Pilot(*pilot_id),
+            Step::Phase { pilot_id, .. } | Step::Pilot { pilot_id, .. } | Step::Shortlist { pilot_id, .. } => {
+                RowKey::Pilot(*pilot_id)
+            }
             Step::MetricCurrent { metric_id, .. } => RowKey::Metric(*metric_id),
             Step::Role { pilot_id, role, .. } => RowKey::Owner(*pilot_id, *role),
             Step::Right { pilot_id, key, .. } => RowKey::Right(*pilot_id, right_key_id(key)),
@@ -126,6 +134,7 @@ impl Step {
             | Step::ItemNote { rev, .. }
             | Step::Phase { rev, .. }
             | Step::Pilot { rev, .. }
+            | Step::Shortlist { rev, .. }
             | Step::MetricCurrent { rev, .. } => shift(rev),
             Step::Role { seen, .. } | Step::Right { seen, .. } => *seen = new,
             Step::Score { .. } => {}

@@ -536,6 +536,20 @@ impl App {
 
     fn prompt_submit(&mut self, purpose: PromptPurpose, text: String) {
         match purpose {
+            PromptPurpose::ShortlistReason { pilot_id, revision } => {
+                if text.trim().is_empty() {
+                    self.prompt_error("write why it joins despite the red flag (Esc leaves it off)".to_string());
+                    return;
+                }
+                if self.run(Effect::Shortlist {
+                    pilot_id,
+                    revision,
+                    on: true,
+                    reason: Some(text),
+                }) {
+                    self.overlays.pop();
+                }
+            }
             PromptPurpose::RightThreshold {
                 pilot_id,
                 key,

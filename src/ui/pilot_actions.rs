@@ -58,6 +58,7 @@ impl App {
             Action::Owner,
             Action::ClearOwner,
             Action::Rights,
+            Action::Shortlist,
             Action::PhaseNext,
             Action::PhasePrev,
             Action::Selection,
@@ -100,6 +101,34 @@ impl App {
             }
             Action::Owner => self.open_role_menu(id, MenuPurpose::AssignRole { pilot_id: id }),
             Action::Rights => self.open_rights(id),
+            Action::Shortlist => {
+                let selection = crate::playbook::SELECTION_QUESTIONS
+                    .map(|q| d.selection.get(q).and_then(|s| s.answer.parse::<u8>().ok()));
+                let on = !d.pilot.shortlisted;
+                match crate::domain::candidates::shortlist_reason(&selection, None) {
+                    Err(e) if on => self.overlays.push(Overlay::Prompt(super::prompt::PromptState::new(
+                        format!("Shortlist {} despite its red flag?", sanitize(&name)),
+                        {
+                            let why = e.to_string();
+                            let why = why.split(':').next().unwrap_or("").trim_start_matches("it ");
+                            format!("It {why}. Why does it join anyway?")
+                        },
+                        "",
+                        super::prompt::PromptPurpose::ShortlistReason {
+                            pilot_id: id,
+                            revision: d.pilot.revision,
+                        },
+                    ))),
+                    _ => {
+                        self.run(super::effect::Effect::Shortlist {
+                            pilot_id: id,
+                            revision: d.pilot.revision,
+                            on,
+                            reason: None,
+                        });
+                    }
+                }
+            }
             Action::ClearOwner => {
                 if d.owners.is_empty() {
                     self.info("no owners are named yet");

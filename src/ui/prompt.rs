@@ -24,6 +24,12 @@ pub enum PromptPurpose {
         metric_id: i64,
         revision: i64,
     },
+    /// Why a pilot with a red flag in problem selection joins the
+    /// shortlist anyway.
+    ShortlistReason {
+        pilot_id: i64,
+        revision: i64,
+    },
     /// The threshold under which `person_id` holds a decision right.
     RightThreshold {
         pilot_id: i64,

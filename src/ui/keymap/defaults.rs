@@ -133,6 +133,13 @@ pub(super) const DEFAULTS: &[(Mode, Action, &str, &str, &str)] = {
         (M::Board, A::Owner, "o", "assign one of the four owners", "owners"),
         (
             M::Board,
+            A::Shortlist,
+            "+",
+            "put the pilot on the shortlist, or take it off",
+            "",
+        ),
+        (
+            M::Board,
             A::Rights,
             "R",
             "decision rights: who holds each, and its threshold",

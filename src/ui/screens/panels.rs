@@ -107,15 +107,22 @@ impl Ui {
         }
         // Candidate ranking: the same pilots `status` and the pack rank.
         let ranked = candidates::rank(&crate::store::candidate_facts(&self.portfolio.rows));
-        let rule = if area.width >= 90 {
-            " (selection total, impact counted twice, +2 per yellow and +1 per red dimension)"
-        } else {
-            ""
-        };
-        lines.push(Line::from(Span::styled(
-            format!("Candidates, best first{rule}:"),
-            t.muted(),
-        )));
+        // The shortlist's seats and the ranking rule on one line, as much
+        // of it as fits: + changes the seats.
+        let listed = self.portfolio.rows.iter().filter(|r| r.shortlisted).count();
+        let seats = format!("Shortlist {listed} of {}", self.playbook.gating.shortlist_size);
+        let rest = [
+            " (+ adds or removes) · candidates by selection total, impact twice, +2 per yellow, +1 per red dimension:",
+            " (+ adds or removes) · candidates, best first:",
+            " (+) · candidates, best first:",
+        ]
+        .into_iter()
+        .find(|r| seats.chars().count() + r.chars().count() <= area.width as usize)
+        .unwrap_or(" (+) · candidates:");
+        lines.push(Line::from(vec![
+            Span::styled(seats, t.title()),
+            Span::styled(rest, t.muted()),
+        ]));
         let room = (area.height as usize).saturating_sub(lines.len());
         let sel = d.map(|d| d.id());
         let w = area.width as usize;
@@ -127,7 +134,12 @@ impl Ui {
             } else {
                 " "
             };
-            let note = if c.red_flag {
+            let listed = self.portfolio.rows.iter().any(|r| r.id == c.pilot_id && r.shortlisted);
+            let note = if listed && c.red_flag {
+                "shortlisted, red flag"
+            } else if listed {
+                "shortlisted"
+            } else if c.red_flag {
                 "red flag"
             } else if c.strong {
                 "strong"
