@@ -268,6 +268,26 @@ pub fn clean_text(kind: &str, raw: &str) -> crate::Result<String> {
         .to_string())
 }
 
+/// Check one line of free text (a threshold, a short reason): control
+/// characters are removed, each run of whitespace (a pasted newline too)
+/// becomes one space, and the result is trimmed. A line with nothing
+/// visible left (only invisible characters such as U+200B) comes back
+/// empty, so a caller that needs some text refuses it.
+pub fn clean_line(kind: &str, raw: &str) -> crate::Result<String> {
+    let text = clean_text(kind, raw)?;
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    if out.chars().all(|c| invisible(c).is_some()) {
+        out.clear();
+    }
+    Ok(nfc(&out))
+}
+
 /// Make JSON text safe to print on a terminal. A JSON encoder escapes C0
 /// controls (ESC becomes `\u001b`) but writes DEL, C1 controls (such as
 /// U+009B, a one-character CSI) and bidi overrides as they are; this
@@ -410,6 +430,14 @@ pub fn truncate(s: &str, max: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn clean_line_folds_newlines_drops_controls_and_empties_invisible_text() {
+        use super::clean_line;
+        assert_eq!(clean_line("t", "  over\n  \t£10k\u{1b}[31m ").unwrap(), "over £10k[31m");
+        assert_eq!(clean_line("t", "\u{200b}\u{feff} ").unwrap(), "");
+        assert_eq!(clean_line("t", "cafe\u{301}").unwrap(), "caf\u{e9}");
+    }
 
     #[test]
     fn json_safe_streams_what_escape_json_controls_gives_whatever_the_chunks() {

@@ -750,6 +750,83 @@ fn decision_rights_are_listed_assigned_and_cleared_from_the_command_line() {
 }
 
 #[test]
+fn rights_changes_answer_in_json_store_one_clean_line_and_outlive_the_playbook() {
+    let e = Env::demo();
+    // A pasted threshold is one line; one with nothing visible is refused.
+    let err = e.fails(
+        &[
+            "rights",
+            "KYC",
+            "rollback",
+            "Ben Hartley",
+            "--threshold",
+            "\u{200b}\u{feff}",
+        ],
+        1,
+    );
+    assert!(err.contains("needs a threshold"), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&e.ok(&[
+        "rights",
+        "KYC",
+        "rollback",
+        "Ben Hartley",
+        "--threshold",
+        "when errors\n   double",
+        "--json",
+    ]))
+    .unwrap();
+    assert_eq!(v["after"]["threshold"], "when errors double", "{v}");
+    assert_eq!(v["before"], serde_json::Value::Null, "{v}");
+    assert_eq!(v["changed"], true, "{v}");
+    let long = "x".repeat(301);
+    let err = e.fails(&["rights", "KYC", "rollback", "Ben Hartley", "--threshold", &long], 1);
+    assert!(err.contains("longer than 300 characters"), "{err}");
+    // The same again changes nothing, and says so.
+    let out = e.ok(&["rights", "KYC", "rollback", "Ben", "--threshold", "when errors double"]);
+    assert!(out.contains("nothing changed"), "{out}");
+    // A listing shows a long threshold whole.
+    let whole = format!("after review {}", "y".repeat(150));
+    e.ok(&["rights", "KYC", "promote", "Ben Hartley", "--threshold", &whole]);
+    assert!(e.ok(&["rights", "KYC"]).contains(&whole));
+    // A playbook without the rollback right: it can still be taken away.
+    let pb = e.db.with_file_name("no-rollback.toml");
+    let block = "[[rights]]\nkey = \"rollback\"\nname = \"Trigger a rollback\"\nhint = \"e.g. at once when the error rate doubles or a harmful output is confirmed\"\n";
+    assert!(lastmile::playbook::DEFAULT_PLAYBOOK.contains(block));
+    std::fs::write(&pb, lastmile::playbook::DEFAULT_PLAYBOOK.replace(block, "")).unwrap();
+    let p = pb.to_str().unwrap();
+    assert!(e
+        .ok(&["--playbook", p, "rights", "KYC"])
+        .contains("no longer in the playbook"));
+    let v: serde_json::Value =
+        serde_json::from_str(&e.ok(&["--playbook", p, "rights", "KYC", "rollback", "--clear", "--json"])).unwrap();
+    assert_eq!(v["before"]["person"], "Ben Hartley", "{v}");
+    assert_eq!(v["after"], serde_json::Value::Null, "{v}");
+    // A playbook with no rights at all: a plain error, not a usage one.
+    let none = e.db.with_file_name("no-rights.toml");
+    let mut text = lastmile::playbook::DEFAULT_PLAYBOOK.to_string();
+    while let Some(at) = text.find("[[rights]]\n") {
+        let end = text[at..].find("\n\n").map_or(text.len(), |n| at + n + 2);
+        text.replace_range(at..end, "");
+    }
+    std::fs::write(&none, text).unwrap();
+    let err = e.fails(
+        &[
+            "--playbook",
+            none.to_str().unwrap(),
+            "rights",
+            "KYC",
+            "promote",
+            "Ben",
+            "--threshold",
+            "x",
+        ],
+        1,
+    );
+    assert!(err.contains("lists no decision rights"), "{err}");
+    e.ok(&["verify"]);
+}
+
+#[test]
 fn the_gates_warn_until_every_decision_right_is_assigned() {
     let e = Env::demo();
     let unmet = |e: &Env| -> Vec<String> {
@@ -780,7 +857,7 @@ fn the_shortlist_refuses_a_red_flag_without_a_reason_and_holds_its_cap() {
     let e = Env::demo();
     let out = e.ok(&["shortlist"]);
     assert!(
-        out.contains("Shortlist (2 of 3)") && out.contains("red flag: a criterion below 3"),
+        out.contains("Shortlist (2 of 3 seats taken)") && out.contains("red flag: a criterion below 3"),
         "{out}"
     );
     let err = e.fails(&["shortlist", "add", "Benefits"], 1);
@@ -793,6 +870,18 @@ fn the_shortlist_refuses_a_red_flag_without_a_reason_and_holds_its_cap() {
         e.count("SELECT count(*) FROM audit_events WHERE field = 'shortlisted' AND new_value = 'yes (override: the minister asked)'"),
         1
     );
+    // The listing shows why a red-flagged pilot is on it.
+    let out = e.ok(&["shortlist"]);
+    assert!(out.contains("joined despite a red flag: the minister asked"), "{out}");
+    let v: serde_json::Value = serde_json::from_str(&e.ok(&["shortlist", "--json"])).unwrap();
+    let benefits = v["shortlist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["pilot"].as_str().unwrap().starts_with("Benefits"))
+        .cloned();
+    assert_eq!(benefits.unwrap()["override"], "the minister asked");
+    // Full: refused, and the cap is named before any red flag.
     let err = e.fails(&["shortlist", "add", "Card"], 1);
     assert!(err.contains("already holds 3"), "{err}");
     e.ok(&["shortlist", "remove", "Benefits"]);

@@ -904,8 +904,8 @@ fn the_pack_shows_each_priority_pilots_decision_rights() {
     assert!(md.contains("**Decision rights** (1 of 7 assigned)"), "{md}");
     assert!(md.contains("| Trigger a rollback | Ben Hartley |"), "{md}");
     assert!(
-        !md.contains("<b>errors</b> | doubled"),
-        "markdown escapes the threshold"
+        !md.contains("<b>errors</b> | doubled") && md.contains(r"\<b\>errors\</b\> \| doubled"),
+        "markdown escapes the threshold, and shows it: {md}"
     );
     let out = e.path("pack.html");
     e.ok(&["export", "pack", "--format", "html", "--out", out.to_str().unwrap()]);

@@ -387,7 +387,7 @@ fn the_shortlist_holds_at_most_the_playbooks_number() {
     let err = e.fails(&["pilots", "shortlist", "Pilot D"], 1);
     assert!(err.contains("the shortlist already holds 3 pilots"), "{err}");
     let out = e.ok(&["pilots", "shortlist", "Pilot B", "--off"]);
-    assert!(out.contains("On it now (2 of 3)"), "{out}");
+    assert!(out.contains("Seats taken now (2 of 3)"), "{out}");
     e.ok(&["pilots", "shortlist", "Pilot D"]);
     assert_eq!(e.count("SELECT count(*) FROM pilots WHERE shortlisted = 1"), 3);
     assert_eq!(

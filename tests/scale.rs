@@ -296,6 +296,13 @@ fn summary_rows_agree_with_the_raw_tables_before_and_after_changes() {
             .map(|o| o.revision);
         let person = people[k % people.len()].id;
         store.write(|tx| tx.assign_owner(row.id, role, person, seen)).unwrap();
+        // Give all of its decision rights, or only some (a gate criterion).
+        let held = if k % 100 == 0 { pb.rights.len() } else { 3 };
+        for r in pb.rights.iter().take(held) {
+            store
+                .write(|tx| tx.assign_right(row.id, &r.key, &r.name, person, "scale test", None))
+                .unwrap();
+        }
     }
     assert_rows_match_raw(&store, DAY, 1);
     // One pilot's row matches its row in the whole portfolio.

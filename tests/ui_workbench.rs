@@ -1194,23 +1194,91 @@ fn decision_rights_are_given_and_taken_away_from_the_scaffolding_board() {
         screen.contains("1 of 7 assigned") && screen.contains("Ben Hartley"),
         "{screen}"
     );
-    // Taken away after a yes; then u puts it back.
+    // Taken away after a yes; then u, still in the matrix, puts it back.
     app.press("O");
     assert_eq!(app.mode(), Mode::Confirm);
     app.press("y");
     assert!(held(&app).is_empty(), "{:?}", app.message());
-    app.press("esc");
+    assert_eq!(app.mode(), Mode::Rights);
     app.press("u");
+    assert_eq!(app.mode(), Mode::Rights);
     assert_eq!(held(&app).len(), 1, "{:?}", app.message());
+    app.press("esc");
     // The detail lists the matrix, and "why" leads to it.
     let detail = {
         app.press("i");
         render(&app, 120, 60)
     };
     assert!(detail.contains("Decision rights, 1 of 7 assigned"), "{detail}");
+    assert!(
+        detail.contains("Be accountable when an output was wrong  nobody holds it"),
+        "the names' column leaves a gap: {detail}"
+    );
     app.press("esc w");
     let why = render(&app, 120, 36);
     assert!(why.contains("6 of 7 decision rights unassigned"), "{why}");
+    // Its line leads to the matrix (a click selects it, a second opens it).
+    let (row, col) = why
+        .lines()
+        .enumerate()
+        .find_map(|(y, l)| {
+            l.find("decision rights unassigned")
+                .map(|x| (y, l[..x].chars().count()))
+        })
+        .unwrap();
+    for _ in 0..2 {
+        app.handle_event(&crossterm::event::Event::Mouse(crossterm::event::MouseEvent {
+            kind: crossterm::event::MouseEventKind::Down(crossterm::event::MouseButton::Left),
+            column: col as u16,
+            row: row as u16,
+            modifiers: crossterm::event::KeyModifiers::NONE,
+        }));
+    }
+    assert_eq!(app.mode(), Mode::Rights, "{:?}", app.message());
+}
+
+/// A right given in another terminal while the matrix is open: giving it
+/// here is refused as a conflict naming theirs, and theirs stays.
+#[test]
+fn a_right_given_meanwhile_in_another_terminal_is_not_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    ui_support::demo_file(&db);
+    let mut app = ui_support::file_app(&db, "Elena Petrova");
+    app.press("3");
+    let pilot = app.current_pilot().unwrap();
+    app.press("R");
+    assert_eq!(app.mode(), Mode::Rights);
+    let mut other = lastmile::store::Store::open(&db, lastmile::store::OpenMode::Existing, "Omar").unwrap();
+    let ben = other.find_person("Ben Hartley").unwrap();
+    other
+        .write(|tx| {
+            tx.assign_right(
+                pilot,
+                "promote",
+                "Promote to production",
+                ben.id,
+                "their threshold",
+                None,
+            )
+        })
+        .unwrap();
+    app.press("enter");
+    app.type_text("Elena");
+    app.press("enter");
+    app.type_text("our threshold");
+    app.press("enter");
+    let msg = app.message().unwrap_or_default().to_string();
+    assert!(
+        msg.contains("Ben Hartley (threshold: their threshold)") && msg.contains("Omar"),
+        "{msg:?}"
+    );
+    let held = app.store().rights(pilot, &[]).unwrap();
+    assert_eq!(held.len(), 1);
+    assert_eq!(
+        (held[0].person.as_str(), held[0].threshold.as_str()),
+        ("Ben Hartley", "their threshold")
+    );
 }
 
 /// The shortlist from the Assessment board (issue 12, part 1): + puts the
@@ -1223,31 +1291,53 @@ fn the_shortlist_is_kept_from_the_assessment_board() {
     let pilot = app.current_pilot().unwrap();
     let on = |app: &lastmile::ui::App, id: i64| app.store().pilot(id).unwrap().shortlisted;
     assert!(render(&app, 120, 36).contains("Shortlist 2 of 3"));
-    // The first pilot has a red flag: + asks why, and an empty reason is refused.
-    app.press("+");
-    assert_eq!(app.mode(), Mode::Prompt);
-    assert!(render(&app, 120, 36).contains("red flag in problem selection (team readiness 2)"));
-    app.press("enter");
-    assert_eq!(app.mode(), Mode::Prompt);
-    assert!(!on(&app, pilot));
-    app.type_text("the minister asked; the data gap is funded");
-    app.press("enter");
-    assert!(on(&app, pilot), "{:?}", app.message());
-    assert_eq!(app.mode(), Mode::Board);
-    assert!(render(&app, 120, 36).contains("Shortlist 3 of 3"));
-    // The cap: the next pilot is refused, and says so.
+    // The next pilot joins without a reason: the shortlist is full.
     app.press("j");
     let next = app.current_pilot().unwrap();
     app.press("+");
+    assert!(on(&app, next), "{:?}", app.message());
+    assert!(render(&app, 120, 36).contains("Shortlist 3 of 3"));
+    // Full: the red-flagged first pilot is refused before any reason is asked.
+    app.press("k +");
+    assert_eq!(app.mode(), Mode::Board, "no reason is asked on a full shortlist");
+    assert!(!on(&app, pilot));
+    let msg = app.message().unwrap_or_default().to_string();
+    assert!(msg.contains("already holds 3") && msg.contains("stays off"), "{msg:?}");
+    app.press("j +");
     assert!(!on(&app, next));
+    // The red flag: + asks why (the whole question, wrapped at 80 columns),
+    // and an empty reason is refused.
+    app.press("k +");
+    assert_eq!(app.mode(), Mode::Prompt);
+    let screen = render(&app, 80, 24);
     assert!(
-        app.message().unwrap().contains("already holds 3"),
-        "{:?}",
-        app.message()
+        screen.contains("red flag in problem selection (team") && screen.contains("join anyway?"),
+        "{screen}"
     );
-    // Undo on the first pilot takes it off again.
+    app.press("enter");
+    assert_eq!(app.mode(), Mode::Prompt);
+    assert!(!on(&app, pilot));
+    let reason = "the minister asked; the data gap is funded";
+    app.type_text(reason);
+    app.press("enter");
+    assert!(on(&app, pilot), "{:?}", app.message());
+    assert_eq!(app.mode(), Mode::Board);
+    // Taken off, then put back by undo under the reason it joined with.
+    app.press("+");
+    assert!(!on(&app, pilot));
+    app.press("u");
+    assert!(on(&app, pilot), "{:?}", app.message());
+    assert_eq!(app.store().shortlist_override(pilot).unwrap().as_deref(), Some(reason));
+    // An undo the cap refuses says it is the undo that cannot be done.
+    app.press("+ j +");
+    assert!(on(&app, next) && !on(&app, pilot));
     app.press("k u");
-    assert!(!on(&app, pilot), "{:?}", app.message());
+    assert!(!on(&app, pilot));
+    let msg = app.message().unwrap_or_default().to_string();
+    assert!(
+        msg.starts_with("cannot undo") && msg.contains("already holds 3"),
+        "{msg:?}"
+    );
 }
 
 #[test]

@@ -252,7 +252,7 @@ pub struct PilotShortlistArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  lastmile shortlist\n  lastmile shortlist add 'Claims triage'\n  lastmile shortlist add 'Benefits chatbot' --override 'the minister asked for it; data gap funded'\n  lastmile shortlist remove 'Claims triage'"
+    after_help = "Examples:\n  lastmile shortlist\n  lastmile shortlist add 'Claims triage'\n  lastmile shortlist add 'Benefits' --override 'the minister asked; the data gap is funded'\n  lastmile shortlist remove 'Claims triage'"
 )]
 pub struct ShortlistArgs {
     #[command(subcommand)]
@@ -365,7 +365,7 @@ pub struct AssignArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  lastmile rights 'Claims triage'\n  lastmile rights 'Claims triage' rollback 'Ana Ruiz' --threshold 'at once when the error rate doubles'\n  lastmile rights 'Claims triage' rollback --clear"
+    after_help = "Examples:\n  lastmile rights 'Claims triage'\n  lastmile rights Claims rollback 'Ana Ruiz' --threshold 'when errors double'\n  lastmile rights 'Claims triage' rollback --clear"
 )]
 pub struct RightsArgs {
     /// Pilot name or unique prefix
@@ -381,7 +381,7 @@ pub struct RightsArgs {
     /// Take the right from whoever holds it
     #[arg(long)]
     pub clear: bool,
-    /// Print the list as JSON
+    /// Print the list, or the change (before and after), as JSON
     #[arg(long)]
     pub json: bool,
 }

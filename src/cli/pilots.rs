@@ -163,24 +163,39 @@ pub fn shortlist(ctx: &mut Ctx, a: ShortlistArgs) -> CliResult {
             if a.json {
                 return Ok(print_json(&serde_json::json!({
                     "size": size,
-                    "shortlist": on.iter().map(|r| serde_json::json!({
+                    "shortlist": on.iter().map(|r| Ok(serde_json::json!({
                         "pilot": r.name, "phase": r.phase, "status": r.status,
-                    })).collect::<Vec<_>>(),
+                        "takes_seat": crate::domain::candidates::takes_seat(r.phase, r.status),
+                        "override": ctx.store.shortlist_override(r.id)?,
+                    }))).collect::<crate::Result<Vec<_>>>()?,
                     "candidates": ranked,
                 }))?);
             }
+            let seated = on
+                .iter()
+                .filter(|r| crate::domain::candidates::takes_seat(r.phase, r.status))
+                .count();
             outln!(
-                "Shortlist ({} of {size}): {}.",
-                on.len(),
+                "Shortlist ({seated} of {size} seats taken){}",
                 if on.is_empty() {
-                    "nobody yet: add one with 'lastmile shortlist add PILOT'".to_string()
+                    ": nobody yet: add one with 'lastmile shortlist add PILOT'."
                 } else {
-                    on.iter()
-                        .map(|r| format!("{} ({})", sanitize(&r.name), r.phase.label()))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    ":"
                 }
             );
+            for r in &on {
+                let seat = if crate::domain::candidates::takes_seat(r.phase, r.status) {
+                    String::new()
+                } else {
+                    format!(", {}: its seat is free", r.status.label())
+                };
+                let why = ctx
+                    .store
+                    .shortlist_override(r.id)?
+                    .map(|w| format!(" · joined despite a red flag: {}", sanitize(&w)))
+                    .unwrap_or_default();
+                outln!("  {} ({}{seat}){why}", sanitize(&r.name), r.phase.label());
+            }
             if ranked.is_empty() {
                 outln!("No pilot is in Assessment, so there are no candidates to rank.");
                 return Ok(());
@@ -218,11 +233,11 @@ fn shortlist_set(ctx: &mut Ctx, pilot: &str, on: bool, reason: Option<&str>) -> 
         .store
         .pilots()?
         .into_iter()
-        .filter(|x| x.shortlisted)
+        .filter(|x| x.shortlisted && crate::domain::candidates::takes_seat(x.phase, x.status))
         .map(|x| sanitize(&x.name))
         .collect();
     outln!(
-        "'{}' is {} the shortlist. On it now ({} of {}): {}.",
+        "'{}' is {} the shortlist. Seats taken now ({} of {}): {}.",
         sanitize(&p.name),
         if on { "on" } else { "off" },
         listed.len(),

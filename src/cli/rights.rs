@@ -33,28 +33,44 @@ pub fn rights(ctx: &mut Ctx, a: RightsArgs) -> CliResult {
         outln!("{}", list(&p.name, &rows));
         return Ok(());
     };
-    if ctx.playbook.rights.is_empty() {
-        return Err(CliError::Usage(
-            "the playbook lists no decision rights: add [[rights]] entries to it first".into(),
-        ));
-    }
-    let def = ctx.playbook.find_right(&right)?.clone();
-    let seen = ctx.store.rights(p.id, &[])?.into_iter().find(|r| r.key == def.key);
+    let held_now = ctx.store.rights(p.id, &[])?;
+    let def = match ctx.playbook.find_right(&right) {
+        Ok(d) => d.clone(),
+        // A right the playbook no longer lists can still be taken away.
+        Err(_) if a.clear && held_now.iter().any(|r| r.key == right.trim()) => crate::playbook::RightDef {
+            key: right.trim().to_string(),
+            name: right.trim().to_string(),
+            hint: String::new(),
+        },
+        Err(_) if ctx.playbook.rights.is_empty() => {
+            return Err(CliError::Run(crate::Error::invalid(
+                "the playbook lists no decision rights: add [[rights]] entries to it first",
+            )))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let seen = held_now.into_iter().find(|r| r.key == def.key);
+    let label = sanitize(&def.name).to_lowercase();
     if a.clear {
         let Some(held) = seen else {
+            if a.json {
+                return Ok(print_json(&change_json(&p.name, &def.key, None, None))?);
+            }
             outln!(
-                "Nobody holds the right to {} for '{}': nothing to clear.",
-                sanitize(&def.name).to_lowercase(),
+                "Nobody holds the right to {label} for '{}': nothing to clear.",
                 sanitize(&p.name)
             );
             return Ok(());
         };
-        ctx.store
+        let old = ctx
+            .store
             .write(|tx| tx.clear_right(p.id, &def.key, &def.name, held.revision))?;
+        if a.json {
+            return Ok(print_json(&change_json(&p.name, &def.key, old.as_ref(), None))?);
+        }
         outln!(
-            "{} no longer holds the right to {} for '{}'.",
-            sanitize(&held.person),
-            sanitize(&def.name).to_lowercase(),
+            "{} no longer holds the right to {label} for '{}'.",
+            sanitize(&old.as_ref().unwrap_or(&held).person),
             sanitize(&p.name)
         );
         return Ok(());
@@ -72,7 +88,7 @@ pub fn rights(ctx: &mut Ctx, a: RightsArgs) -> CliResult {
         )));
     };
     let person = ctx.store.find_person(&person)?;
-    ctx.store.write(|tx| {
+    let change = ctx.store.write(|tx| {
         tx.assign_right(
             p.id,
             &def.key,
@@ -82,19 +98,58 @@ pub fn rights(ctx: &mut Ctx, a: RightsArgs) -> CliResult {
             seen.as_ref().map(|s| s.revision),
         )
     })?;
+    if a.json {
+        return Ok(print_json(&change_json(
+            &p.name,
+            &def.key,
+            change.old.as_ref(),
+            change.new.as_ref(),
+        ))?);
+    }
+    let Some(now) = change.new else {
+        return Err(CliError::Run(crate::Error::invalid(
+            "the right was not assigned: try again",
+        )));
+    };
+    if change.old.as_ref() == Some(&now) {
+        outln!(
+            "{} already holds the right to {label} for '{}' with that threshold: nothing changed.",
+            sanitize(&now.person),
+            sanitize(&p.name)
+        );
+        return Ok(());
+    }
     outln!(
-        "{} now holds the right to {} for '{}' (threshold: {}).",
-        sanitize(&person.name),
-        sanitize(&def.name).to_lowercase(),
+        "{} now holds the right to {label} for '{}' (threshold: {}).",
+        sanitize(&now.person),
         sanitize(&p.name),
-        sanitize(threshold.trim())
+        sanitize(&now.threshold)
     );
     Ok(())
 }
 
+/// A change of one right as JSON: what was held before and what is now.
+fn change_json(
+    pilot: &str,
+    key: &str,
+    old: Option<&crate::domain::model::RightAssignment>,
+    new: Option<&crate::domain::model::RightAssignment>,
+) -> serde_json::Value {
+    serde_json::json!({
+        "pilot": pilot,
+        "right": key,
+        "before": old,
+        "after": new,
+        "changed": old != new,
+    })
+}
+
 /// The matrix as a table, with how many rights are assigned.
 fn list(pilot: &str, rows: &[RightRow]) -> String {
-    let mut t = Table::new(&["KEY", "RIGHT", "HELD BY", "THRESHOLD"], &[20, 40, 24, 60]);
+    let mut t = Table::new(
+        &["KEY", "RIGHT", "HELD BY", "THRESHOLD"],
+        &[20, 40, 24, crate::store::THRESHOLD_MAX],
+    );
     for r in rows {
         let (who, threshold) = match &r.holder {
             Some(h) => (sanitize(&h.person), sanitize(&h.threshold)),

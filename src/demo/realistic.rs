@@ -663,10 +663,6 @@ fn metrics_for(spec: &Spec) -> Vec<MetricFields> {
     }
 }
 
-/// The gate decisions that brought a pilot to its phase: a go at each
-/// earlier gate, dated before today, judged on the pilot's facts by the
-/// real rule (an override where the demo's history moved on without all
-/// the evidence).
 /// Who holds each built-in decision right (by owner role) and the
 /// threshold they hold it under: pilots in Hardening settled them all
 /// before their Scaffolding gate; a pilot well into Scaffolding has
@@ -732,6 +728,10 @@ fn assign_rights(
     Ok(())
 }
 
+/// The gate decisions that brought a pilot to its phase: a go at each
+/// earlier gate, dated before today, judged on the pilot's facts by the
+/// real rule (an override where the demo's history moved on without all
+/// the evidence).
 fn walk_gates(
     tx: &mut crate::store::Tx<'_>,
     pb: &Playbook,

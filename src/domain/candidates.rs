@@ -8,7 +8,7 @@
 //! and 1 for each red one (a yellow gap is the most actionable; green needs
 //! no work). Ties break by name.
 
-use super::model::Rag;
+use super::model::{Phase, Rag, Status};
 use serde::Serialize;
 
 /// What ranking needs to know about one pilot.
@@ -59,6 +59,23 @@ pub fn shortlist_reason(selection: &[Option<u8>; 5], reason: Option<&str>) -> cr
             low.join(", ")
         ))),
     }
+}
+
+/// Whether a shortlisted pilot takes one of the shortlist's seats: only
+/// pilots still in Assessment and in play do; moving on, stopping or going
+/// live frees the seat.
+pub fn takes_seat(phase: Phase, status: Status) -> bool {
+    phase == Phase::Assessment && !matches!(status, Status::Stopped | Status::Production)
+}
+
+/// Whether one more pilot fits on a shortlist with `taken` seats of `cap`.
+pub fn seat_free(taken: usize, cap: usize) -> crate::Result<()> {
+    if taken >= cap {
+        return Err(crate::Error::invalid(format!(
+            "the shortlist already holds {taken} pilots (the playbook allows {cap}): take one off first"
+        )));
+    }
+    Ok(())
 }
 
 /// Score one candidate.

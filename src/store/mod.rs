@@ -31,6 +31,7 @@ pub use open::{busy_timeout, OpenMode, BUSY_TIMEOUT};
 pub use pilots::PilotNameKeys;
 pub use portfolio::{candidate_facts, PilotRow, Programme};
 pub use restore::{restore, Restored};
+pub use rights::{check_threshold, RightChange, THRESHOLD_MAX};
 pub use state::check_state;
 
 use crate::{Error, Result};

@@ -91,6 +91,29 @@ fn changed_fields_now(now: &Pilot, f: &PilotFields) -> String {
 }
 
 impl Store {
+    /// The written reason a pilot is on the shortlist despite a red flag:
+    /// the override recorded by the audit event that last put it on
+    /// (`None`: it joined without one, or is not on it).
+    pub fn shortlist_override(&self, pilot_id: i64) -> Result<Option<String>> {
+        let last: Option<String> = self
+            .conn()
+            .cached_row(
+                "SELECT new_value FROM audit_events
+                 WHERE pilot_id = ?1 AND entity = 'pilot' AND entity_id = ?1 AND field = 'shortlisted'
+                 ORDER BY id DESC LIMIT 1",
+                [pilot_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?
+            .flatten();
+        Ok(last.and_then(|v| {
+            v.strip_prefix("yes (override: ")
+                .and_then(|r| r.strip_suffix(')'))
+                .map(str::to_string)
+        }))
+    }
+
     /// Every pilot, by name.
     pub fn pilots(&self) -> Result<Vec<Pilot>> {
         let sql = format!("SELECT {PILOT_COLUMNS} FROM pilots ORDER BY name COLLATE NOCASE");
@@ -462,6 +485,22 @@ impl Tx<'_> {
         }
         let mut recorded = None;
         if on {
+            let mut stmt = self
+                .conn()
+                .prepare_cached("SELECT phase, status FROM pilots WHERE shortlisted = 1")
+                .map_err(|e| self.err(e))?;
+            let mut taken = 0;
+            for r in stmt
+                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+                .map_err(|e| self.err(e))?
+            {
+                let (phase, status) = r.map_err(|e| self.err(e))?;
+                if let (Ok(ph), Ok(st)) = (Phase::parse(&phase), Status::parse(&status)) {
+                    taken += usize::from(crate::domain::candidates::takes_seat(ph, st));
+                }
+            }
+            drop(stmt);
+            crate::domain::candidates::seat_free(taken, pb.gating.shortlist_size)?;
             let mut selection = [None; 5];
             let mut stmt = self
                 .conn()
@@ -485,23 +524,6 @@ impl Tx<'_> {
                     crate::text::sanitize(&old.name)
                 ))
             })?;
-            let n: i64 = self
-                .conn()
-                // Seats are taken by pilots still in Assessment and in play:
-                // moving on, stopping or going live frees a seat.
-                .query_row(
-                    "SELECT count(*) FROM pilots WHERE shortlisted = 1 AND phase = 'assessment'
-                     AND status NOT IN ('stopped', 'production')",
-                    [],
-                    |r| r.get(0),
-                )
-                .map_err(|e| self.err(e))?;
-            let max = pb.gating.shortlist_size;
-            if n as usize >= max {
-                return Err(Error::invalid(format!(
-                    "the shortlist already holds {n} pilots (the playbook allows {max}): take one off first"
-                )));
-            }
         }
         self.conn()
             .cached_exec("UPDATE pilots SET shortlisted = ?1 WHERE id = ?2", params![on, id])

@@ -55,31 +55,36 @@ impl Store {
 }
 
 impl Tx<'_> {
-    /// The current assignment of a right: (person id, name, threshold,
-    /// revision, updated by, updated at).
-    #[allow(clippy::type_complexity)]
-    fn right_row(&self, pilot_id: i64, key: &str) -> Result<Option<(i64, String, String, i64, String, String)>> {
+    /// The current assignment of a right, with who changed it last and when.
+    fn right_row(&self, pilot_id: i64, key: &str) -> Result<Option<(RightAssignment, String, String)>> {
         self.conn()
             .cached_row(
                 "SELECT r.person_id, p.name, r.threshold, r.revision, r.updated_by, r.updated_at
                  FROM decision_rights r JOIN people p ON p.id = r.person_id
                  WHERE r.pilot_id = ?1 AND r.right_key = ?2",
                 params![pilot_id, key],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+                |r| {
+                    Ok((
+                        RightAssignment {
+                            key: key.to_string(),
+                            person_id: r.get(0)?,
+                            person: r.get(1)?,
+                            threshold: r.get(2)?,
+                            revision: r.get(3)?,
+                        },
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
+                },
             )
             .optional()
             .map_err(|e| self.err(e))
     }
 
-    /// The revision of a right's row now, if it is assigned (for callers
-    /// that read and write in one transaction, such as the CLI).
-    pub fn right_revision(&self, pilot_id: i64, key: &str) -> Result<Option<i64>> {
-        Ok(self.right_row(pilot_id, key)?.map(|r| r.3))
-    }
-
     /// Give a right to a person with a threshold. `label` names the right
     /// in messages; `seen` is the row's revision the user saw (`None` if
-    /// they saw it unassigned).
+    /// they saw it unassigned). Returns the assignment it replaced and the
+    /// one now held, both read inside this transaction.
     pub fn assign_right(
         &mut self,
         pilot_id: i64,
@@ -88,15 +93,9 @@ impl Tx<'_> {
         person_id: i64,
         threshold: &str,
         seen: Option<i64>,
-    ) -> Result<()> {
-        let threshold = crate::text::clean_text("threshold", threshold)?;
-        let threshold = threshold.trim();
-        if threshold.is_empty() {
-            return Err(Error::invalid(format!(
-                "the right to {} needs a threshold or condition (when the person may use it): say one",
-                label.to_lowercase()
-            )));
-        }
+    ) -> Result<RightChange> {
+        let threshold = check_threshold(label, threshold)?;
+        let threshold = threshold.as_str();
         let person: String = self
             .conn()
             .cached_row("SELECT name FROM people WHERE id = ?1", [person_id], |r| r.get(0))
@@ -113,11 +112,16 @@ impl Tx<'_> {
         }
         let current = self.right_row(pilot_id, key)?;
         match (&current, seen) {
-            (Some((pid, _, t, ..)), _) if *pid == person_id && t == threshold => return Ok(()),
-            (Some((_, name, t, rev, by, at)), s) if s != Some(*rev) => {
+            (Some((held, ..)), _) if held.person_id == person_id && held.threshold == threshold => {
+                return Ok(RightChange {
+                    old: Some(held.clone()),
+                    new: Some(held.clone()),
+                })
+            }
+            (Some((held, by, at)), s) if s != Some(held.revision) => {
                 return Err(Error::Conflict(Conflict {
                     what: format!("the right to {}", label.to_lowercase()),
-                    current: shown(name, t),
+                    current: shown(&held.person, &held.threshold),
                     by: by.clone(),
                     at: at.clone(),
                 }))
@@ -145,28 +149,31 @@ impl Tx<'_> {
                 params![pilot_id, key, person_id, threshold, self.now, self.actor],
             )
             .map_err(|e| self.err(e))?;
-        let old = current.map(|c| shown(&c.1, &c.2));
+        let old = current.map(|c| c.0);
         let digest = right_digest(person_id, threshold);
         self.audit_with_digest(
             "right",
             pilot_id,
             Some(pilot_id),
             key,
-            old.as_deref(),
+            old.as_ref().map(|o| shown(&o.person, &o.threshold)).as_deref(),
             Some(&shown(&person, threshold)),
             Some(&digest),
-        )
+        )?;
+        let new = self.right_row(pilot_id, key)?.map(|c| c.0);
+        Ok(RightChange { old, new })
     }
 
     /// Take a right from whoever holds it (against the revision seen).
-    pub fn clear_right(&mut self, pilot_id: i64, key: &str, label: &str, seen: i64) -> Result<()> {
-        let Some((_, name, threshold, rev, by, at)) = self.right_row(pilot_id, key)? else {
-            return Ok(());
+    /// Returns the assignment taken away (`None`: nobody held it).
+    pub fn clear_right(&mut self, pilot_id: i64, key: &str, label: &str, seen: i64) -> Result<Option<RightAssignment>> {
+        let Some((held, by, at)) = self.right_row(pilot_id, key)? else {
+            return Ok(None);
         };
-        if rev != seen {
+        if held.revision != seen {
             return Err(Error::Conflict(Conflict {
                 what: format!("the right to {}", label.to_lowercase()),
-                current: shown(&name, &threshold),
+                current: shown(&held.person, &held.threshold),
                 by,
                 at,
             }));
@@ -182,8 +189,37 @@ impl Tx<'_> {
             pilot_id,
             Some(pilot_id),
             key,
-            Some(&shown(&name, &threshold)),
+            Some(&shown(&held.person, &held.threshold)),
             None,
-        )
+        )?;
+        Ok(Some(held))
     }
+}
+
+/// What an assignment replaced and what is held now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RightChange {
+    pub old: Option<RightAssignment>,
+    pub new: Option<RightAssignment>,
+}
+
+/// The longest threshold lastmile keeps (a sentence or two, not a policy).
+pub const THRESHOLD_MAX: usize = 300;
+
+/// A threshold as stored: one line of visible text, trimmed, at most
+/// [`THRESHOLD_MAX`] characters.
+pub fn check_threshold(label: &str, raw: &str) -> Result<String> {
+    let right = format!("the right to {}", label.to_lowercase());
+    let t = crate::text::clean_line("threshold", raw)?;
+    if t.is_empty() {
+        return Err(Error::invalid(format!(
+            "{right} needs a threshold or condition (when the person may use it): say one"
+        )));
+    }
+    if t.chars().count() > THRESHOLD_MAX {
+        return Err(Error::invalid(format!(
+            "the threshold for {right} is longer than {THRESHOLD_MAX} characters: shorten it"
+        )));
+    }
+    Ok(t)
 }

@@ -328,6 +328,12 @@ impl App {
             } => {
                 let pb = self.ui.playbook.clone();
                 let before = self.store.pilot(pilot_id)?;
+                // Put back by undo, a red-flagged pilot keeps its reason.
+                let kept = if before.shortlisted {
+                    self.store.shortlist_override(pilot_id)?
+                } else {
+                    None
+                };
                 self.store
                     .write(|tx| tx.set_shortlisted(&pb, pilot_id, revision, on, reason.as_deref()))?;
                 let rev = self.store.pilot(pilot_id)?.revision;
@@ -344,6 +350,7 @@ impl App {
                             pilot_id,
                             rev,
                             old: before.shortlisted,
+                            reason: kept,
                         }],
                         restores: format!("{} the shortlist again", if before.shortlisted { "on" } else { "off" }),
                         partly: None,
@@ -424,10 +431,15 @@ impl App {
                 threshold,
                 seen,
             } => {
-                let old = self.right_of(pilot_id, &key)?;
-                self.store
+                let crate::store::RightChange { old, new } = self
+                    .store
                     .write(|tx| tx.assign_right(pilot_id, &key, &name, person_id, &threshold, seen))?;
-                let new = self.right_of(pilot_id, &key)?;
+                if old == new {
+                    return Ok(Applied::said(format!(
+                        "right to {}: unchanged",
+                        sanitize(&name).to_lowercase()
+                    )));
+                }
                 let said = format!(
                     "right to {}: {}",
                     sanitize(&name).to_lowercase(),
@@ -443,8 +455,14 @@ impl App {
                 name,
                 revision,
             } => {
-                let old = self.right_of(pilot_id, &key)?;
-                self.store.write(|tx| tx.clear_right(pilot_id, &key, &name, revision))?;
+                let old = self.store.write(|tx| tx.clear_right(pilot_id, &key, &name, revision))?;
+                if old.is_none() {
+                    self.refresh_pilot(pilot_id);
+                    return Ok(Applied::said(format!(
+                        "nobody holds the right to {}",
+                        sanitize(&name).to_lowercase()
+                    )));
+                }
                 let said = format!(
                     "right to {} taken from {}",
                     sanitize(&name).to_lowercase(),
@@ -625,11 +643,6 @@ impl App {
             .into_iter()
             .find(|o| o.role == role)
             .map(|o| (o.person_id, o.person, o.revision)))
-    }
-
-    /// Who holds a pilot's decision right now.
-    fn right_of(&self, pilot_id: i64, key: &str) -> crate::Result<Option<crate::domain::model::RightAssignment>> {
-        Ok(self.store.rights(pilot_id, &[])?.into_iter().find(|r| r.key == key))
     }
 
     /// Record a change of a decision right and how to undo it.
@@ -835,12 +848,9 @@ impl App {
                 // It cannot apply any more (someone changed the row since):
                 // drop it, so u goes on to the change before it.
                 self.history.take(i);
-                let conflict = matches!(e, crate::Error::Conflict(_));
                 self.fail(e);
-                if conflict {
-                    let msg = self.message().unwrap_or_default().to_string();
-                    self.error(format!("cannot undo {}: {msg}", change.describe()));
-                }
+                let msg = self.message().unwrap_or_default().to_string();
+                self.error(format!("cannot undo {}: {msg}", change.describe()));
             }
         }
     }
@@ -877,11 +887,12 @@ impl App {
                     Step::ItemOwner { item_id, rev, old } => tx.set_item_owner(*item_id, *rev, *old)?,
                     Step::ItemNote { item_id, rev, old } => tx.set_item_note(*item_id, *rev, old)?,
                     Step::Phase { pilot_id, rev, old } => tx.set_phase(*pilot_id, *rev, *old)?,
-                    // Back on after a removal: a red-flagged pilot's reason
-                    // says it was the undo.
-                    Step::Shortlist { pilot_id, rev, old } => {
-                        tx.set_shortlisted(&playbook, *pilot_id, *rev, *old, Some("put back by undo"))?
-                    }
+                    Step::Shortlist {
+                        pilot_id,
+                        rev,
+                        old,
+                        reason,
+                    } => tx.set_shortlisted(&playbook, *pilot_id, *rev, *old, reason.as_deref())?,
                     Step::Pilot { pilot_id, rev, old } => tx.update_pilot(*pilot_id, *rev, old)?,
                     Step::Role {
                         pilot_id,
@@ -920,8 +931,12 @@ impl App {
                         old,
                         seen,
                     } => match (old, seen) {
-                        (Some((p, t)), _) => tx.assign_right(*pilot_id, key, name, *p, t, *seen)?,
-                        (None, Some(rev)) => tx.clear_right(*pilot_id, key, name, *rev)?,
+                        (Some((p, t)), _) => {
+                            tx.assign_right(*pilot_id, key, name, *p, t, *seen)?;
+                        }
+                        (None, Some(rev)) => {
+                            tx.clear_right(*pilot_id, key, name, *rev)?;
+                        }
                         (None, None) => {}
                     },
                 }

@@ -59,11 +59,13 @@ pub enum Step {
         rev: i64,
         old: Option<f64>,
     },
-    /// Put the pilot back on the shortlist (`old` true) or off it.
+    /// Put the pilot back on the shortlist (`old` true) or off it; back
+    /// on, with the written reason it was on under (a red flag needs one).
     Shortlist {
         pilot_id: i64,
         rev: i64,
         old: bool,
+        reason: Option<String>,
     },
     /// Put back `old` (person, threshold) as the holder of a decision
     /// right, or take it away when `old` is none; `seen` as for `Role`.

@@ -58,6 +58,7 @@ impl App {
                         self.overlays.pop();
                     }
                     super::rights::Outcome::Say(m) => self.info(m),
+                    super::rights::Outcome::Undo => self.undo_last(),
                     super::rights::Outcome::Assign {
                         key,
                         name,
@@ -442,7 +443,7 @@ impl App {
                 self.overlays.push(Overlay::Prompt(PromptState::new(
                     format!("{}: threshold for {}", sanitize(&right), sanitize(&name)),
                     label,
-                    &threshold,
+                    &sanitize(&threshold),
                     PromptPurpose::RightThreshold {
                         pilot_id,
                         key,
@@ -557,19 +558,26 @@ impl App {
                 person_id,
                 seen,
             } => {
-                if text.trim().is_empty() {
-                    self.prompt_error(format!(
-                        "say when or up to what the person may {}; to take the right away, press O in the matrix",
-                        sanitize(&name).to_lowercase()
-                    ));
-                    return;
-                }
+                let threshold = match crate::store::check_threshold(&name, &text) {
+                    Ok(t) => t,
+                    Err(_) if crate::text::clean_line("threshold", &text).is_ok_and(|t| t.is_empty()) => {
+                        self.prompt_error(format!(
+                            "say when or up to what the person may {}; to take the right away, press O in the matrix",
+                            sanitize(&name).to_lowercase()
+                        ));
+                        return;
+                    }
+                    Err(e) => {
+                        self.prompt_error(sanitize(&e.to_string()));
+                        return;
+                    }
+                };
                 if self.run(Effect::AssignRight {
                     pilot_id,
                     key,
                     name,
                     person_id,
-                    threshold: text,
+                    threshold,
                     seen,
                 }) {
                     self.overlays.pop();

@@ -105,13 +105,27 @@ impl App {
                 let selection = crate::playbook::SELECTION_QUESTIONS
                     .map(|q| d.selection.get(q).and_then(|s| s.answer.parse::<u8>().ok()));
                 let on = !d.pilot.shortlisted;
+                // A full shortlist refuses before any reason is asked for.
+                if on {
+                    let taken = self
+                        .portfolio
+                        .rows
+                        .iter()
+                        .filter(|r| r.shortlisted && crate::domain::candidates::takes_seat(r.phase, r.status))
+                        .count();
+                    if let Err(e) = crate::domain::candidates::seat_free(taken, self.ui.playbook.gating.shortlist_size)
+                    {
+                        self.info(format!("{} stays off: {e}", sanitize(&name)));
+                        return true;
+                    }
+                }
                 match crate::domain::candidates::shortlist_reason(&selection, None) {
                     Err(e) if on => self.overlays.push(Overlay::Prompt(super::prompt::PromptState::new(
                         format!("Shortlist {} despite its red flag?", sanitize(&name)),
                         {
                             let why = e.to_string();
                             let why = why.split(':').next().unwrap_or("").trim_start_matches("it ");
-                            format!("It {why}. Why does it join anyway?")
+                            format!("It {why}. Why should it join anyway?")
                         },
                         "",
                         super::prompt::PromptPurpose::ShortlistReason {

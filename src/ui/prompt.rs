@@ -99,13 +99,18 @@ impl PromptState {
         let err_rows = err
             .as_deref()
             .map_or(0, |e| super::draw::wrapped_rows(e, w.saturating_sub(2) as usize) as u16);
-        let inner = ui.popup(f, centered(area, w, 5 + err_rows), &p.title);
+        // A long question wraps rather than being cut.
+        let label_rows = (super::draw::wrapped_rows(&p.label, w.saturating_sub(2) as usize) as u16).max(1);
+        let inner = ui.popup(f, centered(area, w, 4 + label_rows + err_rows), &p.title);
         f.render_widget(
-            Paragraph::new(Span::styled(p.label.clone(), t.muted())),
-            Rect { height: 1, ..inner },
+            Paragraph::new(Span::styled(p.label.clone(), t.muted())).wrap(Wrap { trim: true }),
+            Rect {
+                height: label_rows,
+                ..inner
+            },
         );
         let field = Rect {
-            y: inner.y + 1,
+            y: inner.y + label_rows,
             height: 1,
             ..inner
         };
@@ -117,8 +122,8 @@ impl PromptState {
         f.set_cursor_position((field.x + cur as u16, field.y));
         if let Some(e) = err {
             let er = Rect {
-                y: inner.y + 3,
-                height: inner.height.saturating_sub(3),
+                y: inner.y + label_rows + 2,
+                height: inner.height.saturating_sub(label_rows + 2),
                 ..inner
             };
             f.render_widget(Paragraph::new(Span::styled(e, t.alert())).wrap(Wrap { trim: true }), er);

@@ -44,6 +44,8 @@ pub enum Outcome {
     },
     /// Nothing to do, and why.
     Say(String),
+    /// Undo the last change to this pilot (the matrix stays open).
+    Undo,
 }
 
 impl RightsState {
@@ -99,6 +101,7 @@ impl RightsState {
                 }
                 None => {}
             },
+            Action::Undo => return Outcome::Undo,
             Action::Back | Action::Rights => return Outcome::Close,
             _ => {}
         }

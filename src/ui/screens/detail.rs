@@ -5,7 +5,7 @@
 use super::panels::standing;
 use crate::domain::model::{Dimension, Phase, Rag, Role};
 use crate::playbook::rubric::fmt_num;
-use crate::text::{sanitize, truncate};
+use crate::text::{sanitize, truncate, width};
 use crate::ui::action::Action;
 use crate::ui::app::Ui;
 use crate::ui::draw::fit;
@@ -130,7 +130,7 @@ impl DetailState {
         a.extend(ui.detail_scores(d, w));
         a.extend(ui.detail_progress(d));
         let rw = right.map_or(w, |r| r.width as usize);
-        let mut b = ui.detail_rights(d);
+        let mut b = ui.detail_rights(d, rw);
         b.extend(ui.detail_metrics(d, rw));
         b.extend(ui.detail_decisions(d));
         b.extend(ui.detail_audit(d));
@@ -251,29 +251,43 @@ impl Ui {
         out
     }
 
-    fn detail_rights(&self, d: &PilotData) -> Vec<Line<'static>> {
+    fn detail_rights(&self, d: &PilotData, w: usize) -> Vec<Line<'static>> {
         let t = &self.config.theme;
         if d.rights.is_empty() {
             return Vec::new();
         }
         let (held, of) = crate::domain::rights::coverage(&d.rights);
         let mut out = vec![self.section(&format!("Decision rights, {held} of {of} assigned (R edits)"))];
-        for r in &d.rights {
-            let name = if r.retired {
-                format!("{} (retired)", sanitize(&r.name))
-            } else {
-                sanitize(&r.name)
-            };
+        let names: Vec<String> = d
+            .rights
+            .iter()
+            .map(|r| {
+                if r.retired {
+                    format!("{} (retired)", sanitize(&r.name))
+                } else {
+                    sanitize(&r.name)
+                }
+            })
+            .collect();
+        // The names' column, with a gap before who holds the right.
+        let col = names
+            .iter()
+            .map(|n| width(n))
+            .max()
+            .unwrap_or(10)
+            .min(w.saturating_sub(19))
+            .max(10);
+        for (r, name) in d.rights.iter().zip(names) {
             out.push(match &r.holder {
                 Some(h) => Line::from(vec![
                     Span::styled("✓ ", t.ok()),
-                    Span::styled(fit(&name, 26), t.muted()),
+                    Span::styled(format!("{}  ", fit(&name, col)), t.muted()),
                     Span::raw(sanitize(&h.person)),
                     Span::styled(format!(" · {}", sanitize(&h.threshold)), t.muted()),
                 ]),
                 None => Line::from(vec![
                     Span::styled("✗ ", t.warn()),
-                    Span::styled(fit(&name, 26), t.muted()),
+                    Span::styled(format!("{}  ", fit(&name, col)), t.muted()),
                     Span::styled("nobody holds it", t.warn()),
                 ]),
             });

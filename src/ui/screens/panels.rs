@@ -109,7 +109,12 @@ impl Ui {
         let ranked = candidates::rank(&crate::store::candidate_facts(&self.portfolio.rows));
         // The shortlist's seats and the ranking rule on one line, as much
         // of it as fits: + changes the seats.
-        let listed = self.portfolio.rows.iter().filter(|r| r.shortlisted).count();
+        let listed = self
+            .portfolio
+            .rows
+            .iter()
+            .filter(|r| r.shortlisted && candidates::takes_seat(r.phase, r.status))
+            .count();
         let seats = format!("Shortlist {listed} of {}", self.playbook.gating.shortlist_size);
         let rest = [
             " (+ adds or removes) · candidates by selection total, impact twice, +2 per yellow, +1 per red dimension:",
@@ -127,13 +132,8 @@ impl Ui {
         let sel = d.map(|d| d.id());
         let w = area.width as usize;
         for (n, c) in ranked.iter().enumerate().take(room.max(1)) {
-            let mark = if c.red_flag {
-                "⚑"
-            } else if n < 3 {
-                "★"
-            } else {
-                " "
-            };
+            // The rank says which come first; only a red flag is marked.
+            let mark = if c.red_flag { "⚑" } else { " " };
             let listed = self.portfolio.rows.iter().any(|r| r.id == c.pilot_id && r.shortlisted);
             let note = if listed && c.red_flag {
                 "shortlisted, red flag"
