@@ -1,4 +1,4 @@
--- lastmile schema, version 4.
+-- lastmile schema, version 6.
 --
 -- This file is the canonical schema: lastmile embeds it and applies it to a
 -- new database file, then sets PRAGMA user_version. Later versions add
@@ -92,6 +92,28 @@ CREATE TABLE decision_rights (
     PRIMARY KEY (pilot_id, right_key)
 ) WITHOUT ROWID;
 CREATE INDEX decision_rights_person ON decision_rights (person_id);
+
+-- The programme checklist (v6): the playbook's items with scope =
+-- "programme", done once for the whole portfolio ("list every AI pilot",
+-- "pick the three"), not once per pilot. Every event on a row (entity
+-- 'programme-item') carries a digest of the whole row as it left it.
+CREATE TABLE programme_items (
+    id          INTEGER PRIMARY KEY,
+    item_key    TEXT    NOT NULL UNIQUE,
+    phase       TEXT    NOT NULL
+        CHECK (phase IN ('assessment', 'scaffolding', 'hardening')),
+    section     TEXT    NOT NULL,
+    text        TEXT    NOT NULL,
+    position    INTEGER NOT NULL,
+    state       TEXT    NOT NULL DEFAULT 'todo'
+        CHECK (state IN ('todo', 'doing', 'done', 'na', 'blocked')),
+    owner_id    INTEGER REFERENCES people (id),
+    due_day     INTEGER NOT NULL CHECK (due_day BETWEEN 1 AND 90),
+    note        TEXT    NOT NULL DEFAULT '',
+    revision    INTEGER NOT NULL DEFAULT 1,
+    updated_at  TEXT    NOT NULL,
+    updated_by  TEXT    NOT NULL
+);
 
 -- Checklist items, instantiated from the playbook when a pilot is created.
 -- What the playbook said of an item (its key, phase, section, wording and

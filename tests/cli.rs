@@ -890,3 +890,55 @@ fn the_shortlist_refuses_a_red_flag_without_a_reason_and_holds_its_cap() {
     assert_eq!(v["shortlist"].as_array().unwrap().len(), 3);
     e.ok(&["verify"]);
 }
+
+/// The programme checklist (issue 12, part 1): programme-wide items are
+/// done once, not copied onto every pilot.
+#[test]
+fn the_programme_checklist_is_kept_once_for_the_portfolio() {
+    let e = Env::demo();
+    // No pilot carries a copy.
+    assert_eq!(
+        e.count("SELECT count(*) FROM checklist_items WHERE item_key IN ('as-inventory-all', 'as-pick-three')"),
+        0
+    );
+    let out = e.ok(&["check", "--programme"]);
+    assert!(
+        out.contains("as-inventory-all") && out.contains("as-pick-three") && out.contains("25!"),
+        "the open pick is overdue on day 45: {out}"
+    );
+    // A prefix names the item; the state comes after it.
+    let out = e.ok(&[
+        "check",
+        "--programme",
+        "as-pick",
+        "done",
+        "--note",
+        "three seats filled",
+    ]);
+    assert!(out.contains("Pick the three pilots") && out.contains("Done"), "{out}");
+    let v: serde_json::Value = serde_json::from_str(&e.ok(&["check", "--programme", "--json"])).unwrap();
+    let pick = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["item_key"] == "as-pick-three")
+        .unwrap()
+        .clone();
+    assert_eq!(pick["state"], "done");
+    assert_eq!(pick["note"], "three seats filled");
+    // Not applicable needs its reason; bad input is one line.
+    e.ok(&["check", "--programme", "as-inv", "--note", ""]);
+    let err = e.fails(&["check", "--programme", "as-inv", "na"], 1);
+    assert!(err.contains("only with a reason"), "{err}");
+    let err = e.fails(&["check", "--programme", "nope", "done"], 1);
+    assert!(err.contains("no item 'nope'"), "{err}");
+    let err = e.fails(&["check", "--programme", "as-pick", "finished"], 2);
+    assert!(err.contains("'finished' is not a state"), "{err}");
+    e.fails(&["check"], 2);
+    assert_eq!(
+        e.count("SELECT count(*) FROM audit_events WHERE entity = 'programme-item' AND field = 'state' AND new_value = 'done'"),
+        2,
+        "the demo's inventory and this pick"
+    );
+    e.ok(&["verify"]);
+}

@@ -920,3 +920,24 @@ fn the_pack_shows_each_priority_pilots_decision_rights() {
         .iter()
         .any(|t| t == "<b>errors</b> | doubled"));
 }
+
+/// The pack lists the programme checklist once (issue 12, part 1), each
+/// note escaped for its format.
+#[test]
+fn the_pack_lists_the_programme_checklist() {
+    let e = Env::demo();
+    e.ok(&["check", "--programme", "as-pick", "--note", "<i>three</i> | picked"]);
+    let md = e.ok(&["export", "pack"]);
+    assert!(md.contains("## Programme checklist"), "{md}");
+    assert!(
+        md.contains("| Pick the three pilots with the strongest case and the most fixable gaps | Doing | day 25 (overdue) | Elena Petrova |"),
+        "{md}"
+    );
+    assert!(md.contains(r"\<i\>three\</i\> \| picked"), "{md}");
+    let out = e.path("pack.html");
+    e.ok(&["export", "pack", "--format", "html", "--out", out.to_str().unwrap()]);
+    let doc = html_doc(&std::fs::read_to_string(&out).unwrap());
+    let cells = texts(&doc, "table.programme td");
+    assert!(cells.iter().any(|t| t == "<i>three</i> | picked"), "{cells:?}");
+    assert!(cells.iter().any(|t| t == "Done"), "{cells:?}");
+}

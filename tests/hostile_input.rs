@@ -177,12 +177,12 @@ fn notes_and_free_text_are_cleaned_not_refused() {
         &[
             "check",
             "Claims",
-            "as-inventory-all",
+            "as-inventory-fields",
             "--note",
             "see \u{1b}[2Jhttps://wiki/x\u{202e}",
         ],
     );
-    assert!(out.contains("List every AI pilot"), "{out}");
+    assert!(out.contains("Record data sources"), "{out}");
     let show = ok(&db, &["pilots", "show", "Claims triage"]);
     assert!(
         show.contains("Ops[31m red"),

@@ -5,8 +5,9 @@
 //! `tests/fixtures/v3-demo.db` as the build of commit 6127d90 (schema 3,
 //! every row pinned by the audit trail) wrote it, and
 //! `tests/fixtures/v4-demo.db` as the build of commit 1d0a8ad (schema 4,
-//! each item's wording stored once) wrote it, all with
-//! `LASTMILE_TODAY=2026-11-23`.
+//! each item's wording stored once) wrote it, and
+//! `tests/fixtures/v5-demo.db` as the build of commit 0250a7d (schema 5,
+//! decision rights) wrote it, all with `LASTMILE_TODAY=2026-11-23`.
 
 mod support;
 
@@ -390,6 +391,73 @@ fn a_schema_4_file_upgrades_to_decision_rights_and_still_verifies() {
         .write(|tx| tx.assign_right(pilot, "rollback", "Trigger a rollback", person, "errors double", None))
         .unwrap();
     assert_eq!(store.rights(pilot, &[]).unwrap().len(), 1);
+    for chain in verify_chains(&store).unwrap() {
+        assert!(chain.broken_at.is_none(), "{chain:?}");
+    }
+    assert_eq!(lastmile::store::check_state(&store, 5).unwrap(), Vec::<String>::new());
+}
+
+#[test]
+fn the_fifth_fixture_is_a_schema_5_file() {
+    assert_eq!(scalar(Path::new("tests/fixtures/v5-demo.db"), "PRAGMA user_version"), 5);
+}
+
+#[test]
+fn a_schema_5_file_upgrades_to_the_programme_checklist_and_a_sync_moves_the_copies() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("programme.db");
+    std::fs::copy("tests/fixtures/v5-demo.db", &db).unwrap();
+    let events_before = scalar(&db, "SELECT count(*) FROM audit_events");
+    let items = "SELECT * FROM checklist_items ORDER BY id";
+    let before = rows(&db, items);
+    let mut store = Store::open_with_clock(&db, OpenMode::Create, "upgrader", Clock::fixed(today())).unwrap();
+    assert_eq!(scalar(&db, "PRAGMA user_version"), SCHEMA_VERSION);
+    assert_eq!(scalar(&dir.path().join("programme.v5.bak"), "PRAGMA user_version"), 5);
+    assert_eq!(rows(&db, items), before, "the migration changes no row");
+    assert_eq!(scalar(&db, "SELECT count(*) FROM audit_events"), events_before);
+    assert_eq!(scalar(&db, "SELECT count(*) FROM programme_items"), 0);
+    let fresh = dir.path().join("fresh.db");
+    drop(Store::open_with_clock(&fresh, OpenMode::Create, "t", Clock::fixed(today())).unwrap());
+    assert_eq!(shape(&db), shape(&fresh));
+    // The file's pilots carry copies of the programme items: a sync makes
+    // the programme checklist, carries the done work over and closes the
+    // open copies; then the file is in step and still verifies.
+    let pb = Playbook::builtin();
+    let (items, programme) = (pb.items(), pb.programme_items());
+    let plan = lastmile::domain::sync::plan_all(&items, &programme, &store.checklists_for_sync().unwrap());
+    assert_eq!(plan.programme_new.len(), 2);
+    assert!(plan.retired.is_empty(), "{:?}", plan.retired);
+    let open_copies: i64 = plan.moved.iter().map(|m| m.pilots as i64).sum();
+    assert!(open_copies > 0);
+    let (added, closed) = store
+        .write(|tx| {
+            tx.apply_sync(&items, &plan)?;
+            tx.apply_programme_sync(&programme, &plan)
+        })
+        .unwrap();
+    assert_eq!((added, closed as i64), (2, open_copies));
+    let inventory = store
+        .programme_items()
+        .unwrap()
+        .into_iter()
+        .find(|i| i.item_key == "as-inventory-all")
+        .unwrap();
+    assert_eq!(
+        inventory.state,
+        lastmile::domain::model::ItemState::Done,
+        "{inventory:?}"
+    );
+    assert!(inventory.note.contains("pilots' checklists"), "{inventory:?}");
+    assert_eq!(
+        scalar(
+            &db,
+            "SELECT count(*) FROM checklist_items WHERE item_key IN ('as-inventory-all', 'as-pick-three')
+             AND state IN ('todo', 'doing', 'blocked')"
+        ),
+        0
+    );
+    let again = lastmile::domain::sync::plan_all(&items, &programme, &store.checklists_for_sync().unwrap());
+    assert!(again.is_empty(), "{again:?}");
     for chain in verify_chains(&store).unwrap() {
         assert!(chain.broken_at.is_none(), "{chain:?}");
     }

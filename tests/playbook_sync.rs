@@ -65,7 +65,7 @@ fn sync_adds_new_items_reports_retired_ones_and_verify_still_proves_the_file() {
         e.count(
             "SELECT count(*) FROM checklist_items n JOIN checklist_items f ON f.pilot_id = n.pilot_id
              WHERE n.item_key = 'as-sponsor' AND n.state = 'todo' AND n.due_day = 26
-               AND f.item_key = 'as-pick-three' AND f.position = n.position + 1"
+               AND f.item_key = 'sc-governance-posture' AND f.position = n.position + 1"
         ),
         2
     );
@@ -89,7 +89,7 @@ fn sync_adds_new_items_reports_retired_ones_and_verify_still_proves_the_file() {
 
     // Again: nothing to add; the retired item is still reported.
     let again = e.ok(&["--playbook", &pb, "playbook", "sync"]);
-    assert!(again.contains("Nothing to add."), "{again}");
+    assert!(again.contains("Nothing to add to pilots."), "{again}");
     assert!(again.contains("as-stop-conditions"), "{again}");
     assert_eq!(e.count("SELECT count(*) FROM checklist_rows"), rows + 2);
 }

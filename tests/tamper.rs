@@ -427,3 +427,31 @@ fn a_changed_or_removed_decision_right_is_caught() {
         &["the decision right 'promote' of pilot", "no assignment"],
     );
 }
+
+/// The programme checklist (issue 12, part 1): a state, note or owner
+/// edited, a row deleted or one forged is named by `verify`.
+#[test]
+fn a_changed_removed_or_forged_programme_item_is_caught() {
+    let e = Env::demo();
+    e.ok(&["verify"]);
+    e.sql("UPDATE programme_items SET state = 'done' WHERE item_key = 'as-pick-three'");
+    named(
+        &e.problems(),
+        &["programme item", "'as-pick-three'", "changed behind lastmile's back"],
+    );
+    let e = Env::demo();
+    e.sql("UPDATE programme_items SET owner_id = NULL");
+    named(&e.problems(), &["'as-inventory-all'", "changed behind lastmile's back"]);
+    let e = Env::demo();
+    e.sql("DELETE FROM programme_items WHERE item_key = 'as-pick-three'");
+    named(
+        &e.problems(),
+        &["programme item", "in the audit trail but not in the file"],
+    );
+    let e = Env::demo();
+    e.sql(
+        "INSERT INTO programme_items (item_key, phase, section, text, position, due_day, updated_at, updated_by)
+         VALUES ('forged', 'assessment', 'S', 'Forged', 9, 10, '2026-01-01T00:00:00Z', 'x')",
+    );
+    named(&e.problems(), &["'forged'", "no event created it"]);
+}

@@ -1349,3 +1349,64 @@ fn peek() {
     let h: u16 = std::env::var("H").map_or(24, |v| v.parse().unwrap());
     println!("{}", render(&app, w, h));
 }
+
+/// The programme checklist (issue 12, part 1): P opens it from any
+/// screen; space, a note and an owner change it; u undoes; the attention
+/// list shows its open work once and leads to it.
+#[test]
+fn the_programme_checklist_is_worked_from_the_workbench() {
+    let mut app = demo_app();
+    let pick = |app: &lastmile::ui::App| {
+        app.store()
+            .programme_items()
+            .unwrap()
+            .into_iter()
+            .find(|i| i.item_key == "as-pick-three")
+            .unwrap()
+    };
+    app.press("2");
+    assert!(render(&app, 160, 48).contains("Programme (P) 1 of 2 open:"));
+    app.press("P");
+    assert_eq!(app.mode(), Mode::Programme);
+    let screen = render(&app, 120, 36);
+    assert!(
+        screen.contains("Programme checklist") && screen.contains("1 of 2 open"),
+        "{screen}"
+    );
+    // It opens on the open item: space marks it done, u undoes.
+    app.press("space");
+    assert_eq!(
+        pick(&app).state,
+        lastmile::domain::model::ItemState::Done,
+        "{:?}",
+        app.message()
+    );
+    app.press("u");
+    assert_eq!(
+        pick(&app).state,
+        lastmile::domain::model::ItemState::Doing,
+        "{:?}",
+        app.message()
+    );
+    assert_eq!(app.mode(), Mode::Programme);
+    // Not applicable asks the reason first, in the note editor.
+    app.press("e");
+    assert_eq!(app.mode(), Mode::Editor);
+    app.press("ctrl-u");
+    app.type_text("Three picked at the steering meeting");
+    app.press("ctrl-s");
+    assert_eq!(app.mode(), Mode::Programme, "{:?}", app.message());
+    assert_eq!(pick(&app).note, "Three picked at the steering meeting");
+    app.press("O");
+    assert_eq!(pick(&app).owner, None);
+    app.press("esc");
+    // Attention lists it once, under "Programme", and Enter leads to it.
+    app.press("6");
+    let screen = render(&app, 160, 48);
+    assert_eq!(screen.matches("Pick the three pilots").count(), 1, "{screen}");
+    assert!(screen.contains("Programme"), "{screen}");
+    app.press("/");
+    app.type_text("Pick the three");
+    app.press("enter enter");
+    assert_eq!(app.mode(), Mode::Programme, "{:?}", app.message());
+}

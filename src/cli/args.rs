@@ -65,7 +65,7 @@ pub enum Command {
     Assign(AssignArgs),
     /// List a pilot's decision rights, or give one to a person with a threshold
     Rights(RightsArgs),
-    /// Show a pilot's checklist, or set an item's state, owner or note
+    /// Show a pilot's checklist (or the programme's), or set an item's state, owner or note
     Check(CheckArgs),
     /// List a pilot's evaluation metrics, add one with its levels, or record its current value
     Metric(MetricArgs),
@@ -387,9 +387,14 @@ pub struct RightsArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    override_usage = "lastmile check [OPTIONS] PILOT [ITEM] [STATE]\n       lastmile check [OPTIONS] --programme [ITEM] [STATE]",
+    after_help = "Examples:\n  lastmile check KYC\n  lastmile check KYC as-scorecard done --note 'scorecard signed 12 Oct'\n  lastmile check --programme\n  lastmile check --programme as-pick-three doing --owner 'Ana Ruiz'"
+)]
 pub struct CheckArgs {
-    /// Pilot name or unique prefix
-    pub pilot: String,
+    /// Pilot name or unique prefix (with --programme: the item)
+    #[arg(required_unless_present = "programme")]
+    pub pilot: Option<String>,
     /// Item key (from the listing) or unique prefix of its key
     pub item: Option<String>,
     /// New state
@@ -404,6 +409,9 @@ pub struct CheckArgs {
     /// Only this phase (when listing)
     #[arg(long, value_enum)]
     pub phase: Option<PhaseArg>,
+    /// The programme checklist: work done once for the whole portfolio
+    #[arg(long)]
+    pub programme: bool,
     /// Print JSON instead of text (when listing)
     #[arg(long)]
     pub json: bool,

@@ -6,6 +6,7 @@ mod exchange;
 mod metrics;
 mod output;
 mod pilots;
+mod programme;
 mod rights;
 mod scoring;
 mod status;
@@ -290,6 +291,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Assign(a) => pilots::assign(&mut ctx, a),
         Command::Rights(a) => rights::rights(&mut ctx, a),
         Command::Shortlist(a) => pilots::shortlist(&mut ctx, a),
+        Command::Check(a) if a.programme => programme::check(&mut ctx, a),
         Command::Check(a) => pilots::check(&mut ctx, a),
         Command::Metric(a) => metrics::metric(&mut ctx, a),
         Command::Score(a) => scoring::score(&mut ctx, a),

@@ -105,7 +105,11 @@ pub fn pilots(ctx: &mut Ctx, c: PilotsCmd) -> CliResult {
                 status: Some(a.status.into()),
             };
             let items = ctx.playbook.items();
-            let id = ctx.store.write(|tx| tx.add_pilot(&fields, &items))?;
+            let programme = ctx.playbook.programme_items();
+            let id = ctx.store.write(|tx| {
+                tx.ensure_programme_items(&programme)?;
+                tx.add_pilot(&fields, &items)
+            })?;
             let p = ctx.store.pilot(id)?;
             outln!(
                 "Added pilot '{}' ({}, {}) with {} checklist items.",
@@ -378,7 +382,10 @@ pub fn assign(ctx: &mut Ctx, a: AssignArgs) -> CliResult {
 }
 
 pub fn check(ctx: &mut Ctx, a: CheckArgs) -> CliResult {
-    let p = ctx.store.find_pilot(&a.pilot)?;
+    let Some(pilot) = a.pilot.as_deref() else {
+        return Err(CliError::Usage("name the pilot, or use --programme".into()));
+    };
+    let p = ctx.store.find_pilot(pilot)?;
     let items = ctx.store.checklist(p.id)?;
     let Some(key) = a.item else {
         if a.state.is_some() || a.owner.is_some() || a.note.is_some() {

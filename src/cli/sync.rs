@@ -3,24 +3,28 @@
 
 use super::output::{outln, print_json};
 use super::{CliResult, Ctx};
-use crate::domain::sync::{count as plural, plan, SyncPlan};
+use crate::domain::sync::{count as plural, plan_all, SyncPlan};
 use crate::text::sanitize;
 
 pub fn sync(ctx: &mut Ctx, dry_run: bool, json: bool) -> CliResult {
     let items = ctx.playbook.items();
+    let programme = ctx.playbook.programme_items();
     let checked;
+    let mut closed = 0;
     let p: SyncPlan = if dry_run {
-        let pilots = ctx.store.checklists_for_sync()?;
-        checked = pilots.len();
-        plan(&items, &pilots)
+        let file = ctx.store.checklists_for_sync()?;
+        checked = file.pilots.len();
+        plan_all(&items, &programme, &file)
     } else {
-        let (p, n) = ctx.store.write(|tx| {
-            let pilots = tx.checklists_for_sync()?;
-            let p = plan(&items, &pilots);
+        let (p, n, c) = ctx.store.write(|tx| {
+            let file = tx.checklists_for_sync()?;
+            let p = plan_all(&items, &programme, &file);
             tx.apply_sync(&items, &p)?;
-            Ok((p, pilots.len()))
+            let (_, c) = tx.apply_programme_sync(&programme, &p)?;
+            Ok((p, file.pilots.len(), c))
         })?;
         checked = n;
+        closed = c;
         p
     };
     if json {
@@ -29,17 +33,19 @@ pub fn sync(ctx: &mut Ctx, dry_run: bool, json: bool) -> CliResult {
             "pilots_checked": checked,
             "items_added": if dry_run { 0 } else { p.items_added() },
             "pilots_changed": if dry_run { 0 } else { p.additions.len() },
+            "programme_items_added": if dry_run { 0 } else { p.programme_new.len() },
+            "copies_closed": closed,
             "plan": p,
         }))?;
         return Ok(());
     }
-    outln!("{}", report(&p, checked, dry_run));
+    outln!("{}", report(&p, checked, dry_run, closed));
     Ok(())
 }
 
 /// The sync in words: what is new, what is retired, what was (or would
 /// be) written.
-fn report(p: &SyncPlan, checked: usize, dry_run: bool) -> String {
+fn report(p: &SyncPlan, checked: usize, dry_run: bool, closed: usize) -> String {
     let mut out = Vec::new();
     if p.is_empty() {
         out.push(format!(
@@ -80,6 +86,29 @@ fn report(p: &SyncPlan, checked: usize, dry_run: bool) -> String {
             ));
         }
     }
+    if !p.programme_new.is_empty() {
+        out.push(format!(
+            "New on the programme checklist (done once for the portfolio): {}:",
+            plural(p.programme_new.len(), "item", "items")
+        ));
+        for n in &p.programme_new {
+            out.push(format!("  {}, day {}: \"{}\"", n.phase, n.due_day, sanitize(&n.text)));
+        }
+    }
+    if !p.moved.is_empty() {
+        out.push(format!(
+            "Now the programme's: {} that pilots carry a copy of (open copies are closed as not applicable, with a note; done ones stay):",
+            plural(p.moved.len(), "item", "items")
+        ));
+        for m in &p.moved {
+            out.push(format!(
+                "  {}: \"{}\" ({})",
+                sanitize(&m.key),
+                sanitize(&m.text),
+                plural(m.pilots, "pilot", "pilots")
+            ));
+        }
+    }
     if p.skipped_closed > 0 {
         out.push(skipped(p.skipped_closed));
     }
@@ -95,10 +124,21 @@ fn report(p: &SyncPlan, checked: usize, dry_run: bool) -> String {
         plural(p.additions.len(), "pilot", "pilots")
     );
     out.push(match (dry_run, p.additions.is_empty()) {
-        (_, true) => "Nothing to add.".to_string(),
+        (_, true) => "Nothing to add to pilots.".to_string(),
         (true, false) => format!("Dry run, nothing written: 'lastmile playbook sync' adds {adds}."),
         (false, false) => format!("Added {adds}, each pilot's with an audit event."),
     });
+    if !p.programme_new.is_empty() || !p.moved.is_empty() {
+        let programme = plural(p.programme_new.len(), "item", "items");
+        out.push(if dry_run {
+            format!("Dry run: the sync adds {programme} to the programme checklist and closes the open copies.")
+        } else {
+            format!(
+                "Added {programme} to the programme checklist; closed {} on pilots' checklists (each change audited).",
+                plural(closed, "open copy", "open copies")
+            )
+        });
+    }
     out.join("\n")
 }
 

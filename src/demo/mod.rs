@@ -8,6 +8,8 @@ mod synthetic;
 pub use realistic::load_realistic;
 pub use synthetic::load_synthetic;
 
+use crate::domain::model::ItemState;
+use crate::playbook::Playbook;
 use crate::store::Tx;
 use crate::Result;
 use chrono::{Duration, NaiveDate};
@@ -32,6 +34,43 @@ fn backdate(tx: &mut Tx<'_>, today: NaiveDate, days_ago: i64) {
         .and_hms_opt(10, 0, 0)
         .expect("valid time");
     tx.set_now(at.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+}
+
+/// The programme checklist as a demo programme at day 45 has it: the
+/// inventory done early by the lead, the pick of three still under way,
+/// both owned by the lead.
+fn programme_work(tx: &mut Tx<'_>, playbook: &Playbook, today: NaiveDate, lead: i64, pilots: usize) -> Result<()> {
+    backdate(tx, today, 40);
+    tx.ensure_programme_items(&playbook.programme_items())?;
+    for item in tx.programme_items()? {
+        let mut rev = item.revision;
+        tx.set_programme_item_owner(item.id, rev, Some(lead))?;
+        rev += 1;
+        match item.item_key.as_str() {
+            "as-inventory-all" => {
+                backdate(tx, today, 39);
+                tx.set_programme_item_note(
+                    item.id,
+                    rev,
+                    &format!(
+                        "Inventory sheet from every business unit: {pilots} entries, each with an owner of record"
+                    ),
+                )?;
+                tx.set_programme_item_state(item.id, rev + 1, ItemState::Done)?;
+            }
+            "as-pick-three" => {
+                backdate(tx, today, 25);
+                tx.set_programme_item_note(
+                    item.id,
+                    rev,
+                    "Seats filled as the selection scores came in; the open one waits for a candidate without a red flag",
+                )?;
+                tx.set_programme_item_state(item.id, rev + 1, ItemState::Doing)?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// Record a demo decision through the real gate rule. A go the demo's

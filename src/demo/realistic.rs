@@ -292,6 +292,7 @@ pub fn load_realistic(store: &mut Store, playbook: &Playbook, today: NaiveDate) 
         for (name, title) in PEOPLE {
             people.push(tx.add_person(name, title)?);
         }
+        super::programme_work(tx, playbook, today, people[LEAD], SPECS.len())?;
         for spec in SPECS {
             backdate(tx, today, 44);
             let id = tx.add_pilot(

@@ -117,6 +117,7 @@ pub fn load_synthetic(
             );
             people.push(tx.add_person(&name, "")?);
         }
+        super::programme_work(tx, playbook, today, people[0], n)?;
         // Names are checked against a set built once, not a scan per pilot.
         let mut names = tx.pilot_name_keys()?;
         for i in 0..n {

@@ -4,6 +4,7 @@
 pub mod calendar;
 pub mod candidates;
 pub mod gates;
+pub mod items;
 pub mod metrics;
 pub mod model;
 pub mod names;

@@ -289,6 +289,26 @@ pub struct ChecklistItem {
     pub updated_by: String,
 }
 
+/// An item of the programme checklist: work done once for the whole
+/// portfolio (the playbook's items with `scope = "programme"`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProgrammeItem {
+    pub id: i64,
+    pub item_key: String,
+    pub phase: Phase,
+    pub section: String,
+    pub position: i64,
+    pub text: String,
+    pub state: ItemState,
+    pub owner_id: Option<i64>,
+    pub owner: Option<String>,
+    pub due_day: i64,
+    pub note: String,
+    pub revision: i64,
+    pub updated_at: String,
+    pub updated_by: String,
+}
+
 /// One answer to a rubric question (scores are append-only).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScoreEntry {

@@ -51,11 +51,26 @@ pub struct Retired {
     pub pilots: usize,
 }
 
+/// A programme item pilots still carry an open copy of (files from before
+/// the programme checklist): the sync closes those copies as not
+/// applicable, with a note saying where the work went.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Moved {
+    pub key: String,
+    pub text: String,
+    /// Pilots with an open copy.
+    pub pilots: usize,
+}
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct SyncPlan {
     pub additions: Vec<Addition>,
     pub new_items: Vec<NewItem>,
     pub retired: Vec<Retired>,
+    /// Programme items the file's programme checklist lacks (`pilots` 0).
+    pub programme_new: Vec<NewItem>,
+    /// Programme items pilots carry a copy of.
+    pub moved: Vec<Moved>,
     /// Pilots that left the gates (in production, stopped): never given new
     /// work.
     pub skipped_closed: usize,
@@ -71,7 +86,7 @@ impl SyncPlan {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.additions.is_empty() && self.retired.is_empty()
+        self.additions.is_empty() && self.retired.is_empty() && self.programme_new.is_empty() && self.moved.is_empty()
     }
 }
 
@@ -91,6 +106,19 @@ pub fn notice(p: &SyncPlan, command: &str) -> Option<String> {
             "{} on pilots' checklists {} no longer in it",
             count(p.retired.len(), "item", "items"),
             if p.retired.len() == 1 { "is" } else { "are" }
+        ));
+    }
+    if !p.programme_new.is_empty() {
+        parts.push(format!(
+            "the programme checklist lacks {} of the playbook",
+            count(p.programme_new.len(), "item", "items")
+        ));
+    }
+    if !p.moved.is_empty() {
+        parts.push(format!(
+            "{} on pilots' checklists {} the programme's, done once",
+            count(p.moved.len(), "item", "items"),
+            if p.moved.len() == 1 { "is" } else { "are" }
         ));
     }
     if parts.is_empty() {
@@ -175,6 +203,62 @@ pub fn plan(items: &[ItemTemplate], pilots: &[PilotChecklist]) -> SyncPlan {
     out
 }
 
+/// What a sync reads of a file: every pilot's checklist, the programme
+/// checklist's keys, and how many open items pilots hold per key.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FileChecklists {
+    pub pilots: Vec<PilotChecklist>,
+    pub programme: Vec<String>,
+    pub open: std::collections::HashMap<String, usize>,
+}
+
+/// The whole sync plan: pilots' checklists ([`plan`]) and the programme
+/// checklist ([`with_programme`]).
+pub fn plan_all(items: &[ItemTemplate], programme: &[ItemTemplate], file: &FileChecklists) -> SyncPlan {
+    with_programme(plan(items, &file.pilots), programme, &file.programme, &file.open)
+}
+
+/// Add the programme checklist to a plan: the playbook's programme items
+/// the file lacks (`have`: the keys it holds), and the open copies pilots
+/// carry of programme items (`open`: open items per key). Copies are taken
+/// out of the retired list (they are not gone, they moved); closed ones
+/// need nothing.
+pub fn with_programme(
+    mut p: SyncPlan,
+    programme: &[ItemTemplate],
+    have: &[String],
+    open: &std::collections::HashMap<String, usize>,
+) -> SyncPlan {
+    let keys: HashSet<&str> = programme.iter().map(|t| t.key.as_str()).collect();
+    let (moved, retired): (Vec<Retired>, Vec<Retired>) = std::mem::take(&mut p.retired)
+        .into_iter()
+        .partition(|r| keys.contains(r.key.as_str()));
+    p.retired = retired;
+    p.moved = moved
+        .into_iter()
+        .filter_map(|r| {
+            let n = open.get(&r.key).copied().unwrap_or(0);
+            (n > 0).then_some(Moved {
+                key: r.key,
+                text: r.text,
+                pilots: n,
+            })
+        })
+        .collect();
+    p.programme_new = programme
+        .iter()
+        .filter(|t| !have.contains(&t.key))
+        .map(|t| NewItem {
+            key: t.key.clone(),
+            text: t.text.clone(),
+            phase: t.phase.label().to_string(),
+            due_day: t.due_day,
+            pilots: 0,
+        })
+        .collect();
+    p
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,6 +273,7 @@ mod tests {
             due_day: 10,
             gate: false,
             review: false,
+            scope: crate::playbook::Scope::Pilot,
         }
     }
 
@@ -246,6 +331,33 @@ mod tests {
             notice(&plan(&items, &[pilot(1, Status::Active, &["a", "b"])]), "x"),
             None
         );
+    }
+
+    #[test]
+    fn programme_items_are_added_once_and_open_pilot_copies_move() {
+        let items = [t("a")];
+        let mut prog = t("inv");
+        prog.scope = crate::playbook::Scope::Programme;
+        let pilots = [
+            pilot(1, Status::Active, &["a", "inv"]),
+            pilot(2, Status::Active, &["a", "inv"]),
+        ];
+        let mut file = FileChecklists {
+            pilots: pilots.to_vec(),
+            programme: vec![],
+            open: [("inv".to_string(), 1)].into_iter().collect(),
+        };
+        let p = plan_all(&items, std::slice::from_ref(&prog), &file);
+        assert!(p.retired.is_empty(), "a copy of a programme item is not retired");
+        assert_eq!(p.programme_new.len(), 1);
+        assert_eq!(p.moved.len(), 1);
+        assert_eq!(p.moved[0].pilots, 1, "only open copies need moving");
+        // Once the file has it and no copy is open: in step.
+        file.programme = vec!["inv".into()];
+        file.open.clear();
+        let p = plan_all(&items, &[prog], &file);
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(notice(&p, "x"), None);
     }
 
     #[test]

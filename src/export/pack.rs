@@ -115,6 +115,8 @@ struct Pack {
     in_play_count: usize,
     /// Decisions of the period, in the order recorded.
     decisions: Vec<Decision>,
+    /// The programme checklist (work done once for the portfolio).
+    programme_items: Vec<crate::domain::model::ProgrammeItem>,
 }
 
 impl Pack {
@@ -205,7 +207,17 @@ impl Pack {
             in_play_shown,
             in_play_count,
             decisions,
+            programme_items: store.programme_items()?,
         })
+    }
+
+    /// When a programme item is due, and whether it is late.
+    fn programme_due(&self, i: &crate::domain::model::ProgrammeItem) -> String {
+        if i.state.is_open() && i.due_day < self.day {
+            format!("day {} (overdue)", i.due_day)
+        } else {
+            format!("day {}", i.due_day)
+        }
     }
 
     fn phase_total(&self, p: usize) -> usize {
@@ -470,6 +482,29 @@ fn write_md(p: &Pack, w: &mut dyn Write) -> io::Result<()> {
                 md(&num(m.stretch, &m.unit)),
                 md(&num(m.current, &m.unit)),
                 standing_label(m.standing())
+            )?;
+        }
+        writeln!(w)?;
+    }
+
+    if !p.programme_items.is_empty() {
+        writeln!(w, "## Programme checklist\n")?;
+        writeln!(w, "Work done once for the whole portfolio.\n")?;
+        writeln!(w, "| Item | State | Due | Owner | Note |")?;
+        writeln!(w, "|---|---|---|---|---|")?;
+        for i in &p.programme_items {
+            writeln!(
+                w,
+                "| {} | {} | {} | {} | {} |",
+                md(&i.text),
+                i.state.label(),
+                p.programme_due(i),
+                i.owner.as_deref().map_or("—".to_string(), md),
+                if i.note.is_empty() {
+                    "—".to_string()
+                } else {
+                    md(&i.note)
+                }
             )?;
         }
         writeln!(w)?;
@@ -923,6 +958,27 @@ fn write_html(p: &Pack, w: &mut dyn Write) -> io::Result<()> {
         writeln!(w, "</tbody>\n</table>\n</article>")?;
     }
     writeln!(w, "</section>")?;
+
+    if !p.programme_items.is_empty() {
+        writeln!(w, "<section>\n<h2>Programme checklist</h2>")?;
+        writeln!(w, "<p class=\"note\">Work done once for the whole portfolio.</p>")?;
+        writeln!(
+            w,
+            "<table class=\"programme\">\n<thead><tr><th>Item</th><th>State</th><th>Due</th><th>Owner</th><th>Note</th></tr></thead>\n<tbody>"
+        )?;
+        for i in &p.programme_items {
+            writeln!(
+                w,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                html(&i.text),
+                i.state.label(),
+                p.programme_due(i),
+                html(i.owner.as_deref().unwrap_or("—")),
+                if i.note.is_empty() { "—".into() } else { html(&i.note) }
+            )?;
+        }
+        writeln!(w, "</tbody>\n</table>\n</section>")?;
+    }
 
     writeln!(w, "<section>\n<h2>Decisions of the period</h2>")?;
     writeln!(w, "<p class=\"note\">{}</p>", html(&p.decisions_sentence()))?;

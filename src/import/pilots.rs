@@ -217,6 +217,7 @@ fn plan(table: &Table, snapshot: &(Vec<Pilot>, Vec<Person>, Vec<(i64, Owner)>)) 
 
 fn apply(tx: &mut Tx<'_>, playbook: &Playbook, people: &[Person], steps: &[Step]) -> Result<()> {
     let items = playbook.items();
+    tx.ensure_programme_items(&playbook.programme_items())?;
     // New names are checked against a set built once, not a scan per row.
     let mut names = tx.pilot_name_keys()?;
     let mut person_id: HashMap<String, i64> = people.iter().map(|p| (key(&p.name), p.id)).collect();

@@ -215,6 +215,22 @@ pub struct ItemDef {
     pub review: bool,
     #[serde(default)]
     pub hint: String,
+    /// Whose work the item is: each pilot's (the default) or the
+    /// programme's, done once for the whole portfolio ("list every AI
+    /// pilot"); programme items live on the programme checklist.
+    #[serde(default)]
+    pub scope: Scope,
+}
+
+/// Whose work a checklist item is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// Every pilot carries its own copy.
+    #[default]
+    Pilot,
+    /// Done once, on the programme checklist.
+    Programme,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -368,6 +384,7 @@ pub struct ItemTemplate {
     pub due_day: i64,
     pub gate: bool,
     pub review: bool,
+    pub scope: Scope,
 }
 
 /// Key of the built-in four-dimension rubric.
@@ -632,6 +649,12 @@ impl Playbook {
                         item.key
                     ));
                 }
+                if item.scope == Scope::Programme && (item.gate || item.review) {
+                    return Err(format!(
+                        "checklist item '{}' is a programme item and so cannot gate a pilot's phase or stand for its review: drop gate/review or its scope",
+                        item.key
+                    ));
+                }
             }
         }
         for (key, scale) in &self.scales {
@@ -760,6 +783,11 @@ impl Playbook {
                                     "{at}: '{k}' is a review item, which closes with the decision and cannot be its criterion"
                                 ));
                             }
+                            if item.scope == Scope::Programme {
+                                return Err(format!(
+                                    "{at}: '{k}' is a programme item (done once for the portfolio), not one of a pilot's criteria"
+                                ));
+                            }
                         }
                     }
                     CriterionKind::Rights => {
@@ -864,12 +892,21 @@ impl Playbook {
         &self.scales[&rubric.scale]
     }
 
-    /// Every checklist item template in order.
+    /// The checklist item templates each pilot carries, in order.
     pub fn items(&self) -> Vec<ItemTemplate> {
+        self.templates(Scope::Pilot)
+    }
+
+    /// The programme checklist's item templates, in order.
+    pub fn programme_items(&self) -> Vec<ItemTemplate> {
+        self.templates(Scope::Programme)
+    }
+
+    fn templates(&self, scope: Scope) -> Vec<ItemTemplate> {
         let mut out = Vec::new();
         for phase in Phase::ALL {
             for s in self.checklist.iter().filter(|s| s.phase == phase.key()) {
-                for i in &s.items {
+                for i in s.items.iter().filter(|i| i.scope == scope) {
                     out.push(ItemTemplate {
                         key: i.key.clone(),
                         phase: *phase,
@@ -878,6 +915,7 @@ impl Playbook {
                         due_day: i.due,
                         gate: i.gate,
                         review: i.review,
+                        scope,
                     });
                 }
             }

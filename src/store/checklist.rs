@@ -123,12 +123,7 @@ impl Tx<'_> {
         if item.state == state {
             return Ok(());
         }
-        if state == ItemState::Na && item.note.trim().is_empty() {
-            return Err(Error::invalid(format!(
-                "\"{}\" can be marked not applicable only with a reason: write the reason in its note first",
-                truncate(&sanitize(&item.text), 50)
-            )));
-        }
+        crate::domain::items::state_change(&item.text, &item.note, state)?;
         self.set_item_column(&item, "state", &state.key(), Some(item.state.key()), Some(state.key()))
     }
 
@@ -168,12 +163,7 @@ impl Tx<'_> {
         if item.note == note {
             return Ok(());
         }
-        if item.state == ItemState::Na && note.trim().is_empty() {
-            return Err(Error::invalid(format!(
-                "\"{}\" is not applicable, and its note is the reason: change the reason, or the state first",
-                truncate(&sanitize(&item.text), 50)
-            )));
-        }
+        crate::domain::items::note_change(&item.text, item.state, &note)?;
         self.set_item_column(&item, "note", &note, Some(&item.note), Some(&note))
     }
 

@@ -44,7 +44,36 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: MIGRATE_TO_5,
         then: None,
     },
+    Migration {
+        to: 6,
+        sql: MIGRATE_TO_6,
+        then: None,
+    },
 ];
+
+/// Version 6: the programme checklist. A new table only; no row changes.
+/// The playbook's programme items are added to it by `playbook sync`, which
+/// also closes the per-pilot copies older files carry.
+// The table repeats schema.sql's on purpose (see MIGRATE_TO_2).
+const MIGRATE_TO_6: &str = "
+    CREATE TABLE programme_items (
+        id          INTEGER PRIMARY KEY,
+        item_key    TEXT    NOT NULL UNIQUE,
+        phase       TEXT    NOT NULL
+            CHECK (phase IN ('assessment', 'scaffolding', 'hardening')),
+        section     TEXT    NOT NULL,
+        text        TEXT    NOT NULL,
+        position    INTEGER NOT NULL,
+        state       TEXT    NOT NULL DEFAULT 'todo'
+            CHECK (state IN ('todo', 'doing', 'done', 'na', 'blocked')),
+        owner_id    INTEGER REFERENCES people (id),
+        due_day     INTEGER NOT NULL CHECK (due_day BETWEEN 1 AND 90),
+        note        TEXT    NOT NULL DEFAULT '',
+        revision    INTEGER NOT NULL DEFAULT 1,
+        updated_at  TEXT    NOT NULL,
+        updated_by  TEXT    NOT NULL
+    );
+";
 
 /// Version 5: decision rights per pilot (a person and a threshold for each
 /// right the playbook lists). A new table only; no row changes.

@@ -16,6 +16,7 @@ mod owners;
 mod people;
 mod pilots;
 mod portfolio;
+mod programme_items;
 mod restore;
 mod rights;
 mod scores;
@@ -121,7 +122,7 @@ impl Cached for Connection {
 }
 
 /// The schema this build writes (PRAGMA user_version).
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 /// `PRAGMA application_id` of a lastmile file ("LMIL").
 pub const APPLICATION_ID: i64 = 0x4c4d_494c;
 /// The canonical schema, applied to a new file.

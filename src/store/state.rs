@@ -490,6 +490,9 @@ struct Trails {
     /// The latest change per (pilot, right): its digest, or none when the
     /// right was cleared.
     rights: HashMap<(i64, String), Option<String>>,
+    /// The latest event's digest per programme item (every event on one
+    /// carries the digest of the whole row as it left it).
+    programme_items: HashMap<i64, Option<String>>,
 }
 
 fn load_trails(c: &Connection) -> rusqlite::Result<Trails> {
@@ -518,6 +521,9 @@ fn load_trails(c: &Connection) -> rusqlite::Result<Trails> {
             }
             "right" => {
                 t.rights.insert((key, field), digest);
+            }
+            super::programme_items::ENTITY => {
+                t.programme_items.insert(key, digest);
             }
             "decision" => match (field.as_str(), digest) {
                 ("communicated", Some(d)) => {
@@ -687,6 +693,7 @@ pub fn check_state(store: &Store, limit: usize) -> Result<Vec<String>> {
     check_simple(c, &NOTICE, &trails.notices, &mut note).map_err(e)?;
     check_owners(c, &trails, &mut note).map_err(e)?;
     check_rights(c, &trails, &mut note).map_err(e)?;
+    check_programme_items(c, &trails, &mut note).map_err(e)?;
     check_decisions(c, &trails, &mut note).map_err(e)?;
     check_stats(c, &mut note).map_err(e)?;
     Ok(out)
@@ -832,6 +839,40 @@ fn check_rights(c: &Connection, trails: &Trails, note: &mut impl FnMut(String)) 
     for (pilot, key) in gone {
         note(format!(
             "the decision right '{key}' of pilot {pilot} is in the audit trail but not in the file (removed behind lastmile's back)"
+        ));
+    }
+    Ok(())
+}
+
+/// Programme items: each row is what its latest event's digest pins.
+fn check_programme_items(c: &Connection, trails: &Trails, note: &mut impl FnMut(String)) -> rusqlite::Result<()> {
+    let mut present = HashSet::new();
+    for item in super::programme_items::read_all(c)? {
+        let expected = trails.programme_items.get(&item.id).cloned().flatten();
+        if expected.as_deref() != Some(super::programme_items::programme_item_digest(&item).as_str()) {
+            note(format!(
+                "programme item {} ('{}') differs from what the audit trail's last change of it recorded ({})",
+                item.id,
+                item.item_key,
+                if expected.is_some() {
+                    "changed behind lastmile's back"
+                } else {
+                    "no event created it: added behind lastmile's back"
+                }
+            ));
+        }
+        present.insert(item.id);
+    }
+    let mut gone: Vec<i64> = trails
+        .programme_items
+        .keys()
+        .filter(|k| !present.contains(*k))
+        .copied()
+        .collect();
+    gone.sort_unstable();
+    for id in gone {
+        note(format!(
+            "programme item {id} is in the audit trail but not in the file (removed behind lastmile's back)"
         ));
     }
     Ok(())

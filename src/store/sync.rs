@@ -8,15 +8,16 @@ use super::pilots::parse_column;
 use super::Cached;
 use super::{Store, Tx};
 use crate::domain::model::{Phase, Status};
-use crate::domain::sync::{PilotChecklist, SyncPlan};
+use crate::domain::sync::{FileChecklists, PilotChecklist, SyncPlan};
 use crate::playbook::ItemTemplate;
 use crate::Result;
 use rusqlite::params;
 
 /// Every pilot's checklist keys and texts, in pilot order.
-fn read_checklists(c: &rusqlite::Connection) -> rusqlite::Result<Vec<PilotChecklist>> {
+fn read_checklists(c: &rusqlite::Connection) -> rusqlite::Result<FileChecklists> {
+    let mut open: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut stmt = c.prepare(
-        "SELECT p.id, p.name, p.status, t.item_key, t.text, p.phase
+        "SELECT p.id, p.name, p.status, t.item_key, t.text, p.phase, r.state IN ('todo', 'doing', 'blocked')
          FROM pilots p
          LEFT JOIN checklist_rows r ON r.pilot_id = p.id
          LEFT JOIN checklist_texts t ON t.id = r.text_id
@@ -38,24 +39,39 @@ fn read_checklists(c: &rusqlite::Connection) -> rusqlite::Result<Vec<PilotCheckl
         let key: Option<String> = r.get(3)?;
         let text: Option<String> = r.get(4)?;
         if let (Some(k), Some(t), Some(p)) = (key, text, out.last_mut()) {
+            if r.get::<_, Option<bool>>(6)? == Some(true) {
+                *open.entry(k.clone()).or_default() += 1;
+            }
             p.items.push((k, t));
         }
     }
-    Ok(out)
+    Ok(FileChecklists {
+        pilots: out,
+        programme: programme_keys(c)?,
+        open,
+    })
 }
 
 /// [`Store::checklists_for_sync`] on a connection of its own (the
 /// workbench asks from another thread so its first frame never waits).
-pub fn checklists_at(path: &std::path::Path) -> Result<Vec<PilotChecklist>> {
+pub fn checklists_at(path: &std::path::Path) -> Result<FileChecklists> {
     let e = |e: rusqlite::Error| super::map_sql(path, e);
     let c = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(e)?;
     c.busy_timeout(std::time::Duration::from_secs(5)).map_err(e)?;
     read_checklists(&c).map_err(e)
 }
 
+/// The keys on the file's programme checklist.
+fn programme_keys(c: &rusqlite::Connection) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = c.prepare("SELECT item_key FROM programme_items ORDER BY position")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    rows.collect()
+}
+
 impl Store {
-    /// Every pilot's checklist keys and texts, in pilot order.
-    pub fn checklists_for_sync(&self) -> Result<Vec<PilotChecklist>> {
+    /// Every pilot's checklist keys and texts, in pilot order, and the
+    /// programme checklist's keys.
+    pub fn checklists_for_sync(&self) -> Result<FileChecklists> {
         read_checklists(self.conn()).map_err(|e| self.err(e))
     }
 }
@@ -63,7 +79,7 @@ impl Store {
 impl Tx<'_> {
     /// [`Store::checklists_for_sync`], inside the transaction that applies
     /// the plan (so it is made from what the sync will change).
-    pub fn checklists_for_sync(&self) -> Result<Vec<PilotChecklist>> {
+    pub fn checklists_for_sync(&self) -> Result<FileChecklists> {
         read_checklists(self.conn()).map_err(|e| self.err(e))
     }
 
@@ -156,5 +172,69 @@ impl Tx<'_> {
             added += a.items.len();
         }
         Ok(added)
+    }
+
+    /// The programme half of a sync: add the programme items the file
+    /// lacks, and close the pilots' open copies of programme items as not
+    /// applicable, with a note saying where the work went (each change
+    /// audited as any item change). Returns (items added, copies closed).
+    pub fn apply_programme_sync(&mut self, programme: &[ItemTemplate], plan: &SyncPlan) -> Result<(usize, usize)> {
+        let added = self.ensure_programme_items(programme)?;
+        // A new programme item is done when pilots' copies say the work
+        // was done (the inventory listed on the pilots' checklists).
+        for key in &added {
+            let (done, all): (i64, i64) = self
+                .conn()
+                .cached_row(
+                    "SELECT count(*) FILTER (WHERE r.state = 'done'), count(*)
+                     FROM checklist_rows r JOIN checklist_texts t ON t.id = r.text_id WHERE t.item_key = ?1",
+                    [key],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .map_err(|e| self.err(e))?;
+            if done == 0 {
+                continue;
+            }
+            let Some(item) = self.programme_items()?.into_iter().find(|i| &i.item_key == key) else {
+                continue;
+            };
+            self.set_programme_item_note(
+                item.id,
+                item.revision,
+                &format!("Done on {done} of {all} pilots' checklists before the programme checklist existed"),
+            )?;
+            self.set_programme_item_state(item.id, item.revision + 1, crate::domain::model::ItemState::Done)?;
+        }
+        let added = added.len();
+        let mut closed = 0;
+        for m in &plan.moved {
+            let open: Vec<(i64, i64, String)> = {
+                let mut stmt = self
+                    .conn()
+                    .prepare_cached(
+                        "SELECT r.id, r.revision, r.note FROM checklist_rows r JOIN checklist_texts t ON t.id = r.text_id
+                         WHERE t.item_key = ?1 AND r.state IN ('todo', 'doing', 'blocked') ORDER BY r.id",
+                    )
+                    .map_err(|e| self.err(e))?;
+                let got = stmt
+                    .query_map([&m.key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+                    .map_err(|e| self.err(e))?;
+                got
+            };
+            for (id, rev, note) in open {
+                let moved = "Moved to the programme checklist: done once for the whole portfolio";
+                let note = if note.trim().is_empty() {
+                    moved.to_string()
+                } else {
+                    format!("{moved}. Before: {note}")
+                };
+                self.set_item_note(id, rev, &note)?;
+                let rev = self.item_revision(id)?;
+                self.set_item_state(id, rev, crate::domain::model::ItemState::Na)?;
+                closed += 1;
+            }
+        }
+        Ok((added, closed))
     }
 }

@@ -67,6 +67,7 @@ actions! {
     Owner => "owner";
     ClearOwner => "clear-owner";
     Rights => "decision-rights";
+    Programme => "programme-checklist";
     Shortlist => "shortlist";
     Score => "score";
     Selection => "selection-scores";

@@ -47,6 +47,8 @@ pub struct Ui {
     pub(crate) boards: [BoardState; 3],
     pub(crate) detail: DetailState,
     pub(crate) pilot: Option<PilotData>,
+    /// The programme checklist (loaded with the portfolio).
+    pub(crate) programme_items: Vec<crate::domain::model::ProgrammeItem>,
     /// The selected portfolio pilot's gates (the preview's gaps), loaded
     /// alone so moving through the portfolio reads one pilot's facts.
     pub(crate) preview: Option<(i64, crate::domain::gates::Judgement)>,
@@ -123,6 +125,7 @@ impl App {
             boards: Default::default(),
             detail: DetailState::default(),
             pilot: None,
+            programme_items: Vec::new(),
             preview: None,
             decisions: DecisionsState::default(),
             attention: AttentionState::default(),
@@ -164,6 +167,7 @@ impl App {
         self.programme = Some(programme);
         let rows = self.store.portfolio(&self.playbook, self.day)?;
         self.portfolio.set_rows(rows);
+        self.programme_items = self.store.programme_items()?;
         self.decisions.loaded = false;
         self.attention.loaded = false;
         self.pilot = None;
@@ -212,6 +216,7 @@ impl App {
     /// [`App::tick`]. An in-memory store is compared at once.
     pub fn start_playbook_check(&mut self) {
         let items = self.playbook.items();
+        let programme = self.playbook.programme_items();
         let path = self.store.path().to_path_buf();
         // The command to run names this file; the playbook is the one this
         // workbench was started with.
@@ -220,17 +225,19 @@ impl App {
             crate::text::sanitize(&path.display().to_string())
         );
         if path.as_os_str() == ":memory:" {
-            if let Ok(pilots) = self.store.checklists_for_sync() {
-                let said = crate::domain::sync::notice(&crate::domain::sync::plan(&items, &pilots), &command);
+            if let Ok(file) = self.store.checklists_for_sync() {
+                let plan = crate::domain::sync::plan_all(&items, &programme, &file);
+                let said = crate::domain::sync::notice(&plan, &command);
                 self.playbook_notice(said);
             }
             return;
         }
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            let said = crate::store::checklists_at(&path)
-                .ok()
-                .and_then(|pilots| crate::domain::sync::notice(&crate::domain::sync::plan(&items, &pilots), &command));
+            let said = crate::store::checklists_at(&path).ok().and_then(|file| {
+                let plan = crate::domain::sync::plan_all(&items, &programme, &file);
+                crate::domain::sync::notice(&plan, &command)
+            });
             let _ = tx.send(said);
         });
         self.ui.playbook_check = Some(rx);
@@ -590,6 +597,7 @@ impl App {
                 self.go(to);
             }
             Action::Undo => self.undo_last(),
+            Action::Programme => self.open_programme(None),
             Action::History => self.open_recent(super::recent::RecentView::Changes),
             Action::Messages => self.open_recent(super::recent::RecentView::Messages),
             Action::Reference => self.open_reference(),
@@ -957,6 +965,7 @@ impl Ui {
                     | Jump::Dimension { pilot_id, .. }
                     | Jump::Rights { pilot_id }
                     | Jump::Pilot { pilot_id } => Some(pilot_id),
+                    Jump::Programme { .. } => None,
                     Jump::Decision { decision_id } => self
                         .decisions
                         .all

@@ -249,6 +249,7 @@ impl Ui {
             Overlay::Recent(r) => self.page.set(r.draw(f, area, &self.config.theme).max(1)),
             Overlay::Lenses(l) => l.draw(f, area, &self.config.theme),
             Overlay::Rights(r) => r.draw(f, area, self),
+            Overlay::Programme(p) => p.draw(f, area, self),
         }
     }
 

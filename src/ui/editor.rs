@@ -28,6 +28,8 @@ pub struct EditorState {
     pub then: Option<ItemState>,
     /// Why the last save was not attempted.
     pub error: Option<String>,
+    /// The item is on the programme checklist, not a pilot's.
+    pub programme: bool,
 }
 
 /// What a key in the editor asks of the app.
@@ -55,6 +57,32 @@ impl EditorState {
             revision: item.revision,
             then: None,
             error: None,
+            programme: false,
+        }
+    }
+
+    /// Edit a programme item's note or evidence; with `na`, ask why it
+    /// does not apply (saving marks it not applicable).
+    pub fn programme(item: &crate::domain::model::ProgrammeItem, na: bool) -> EditorState {
+        let note = if na {
+            String::new()
+        } else {
+            sanitize_with(&item.note, true)
+        };
+        EditorState {
+            title: if na {
+                "Why does it not apply? (the reason is kept as its note)".into()
+            } else {
+                "Note or evidence".into()
+            },
+            context: format!("Programme: {}", sanitize(&item.text)),
+            buf: TextBuf::multiline(&note),
+            original: note,
+            item_id: item.id,
+            revision: item.revision,
+            then: na.then_some(ItemState::Na),
+            error: None,
+            programme: true,
         }
     }
 
@@ -69,6 +97,7 @@ impl EditorState {
             revision: item.revision,
             then: Some(ItemState::Na),
             error: None,
+            programme: false,
         }
     }
 
@@ -82,6 +111,11 @@ impl EditorState {
                 self.error = Some("write the reason it does not apply first (Esc leaves the item as it was)".into());
                 Outcome::Stay
             }
+            Action::Submit if self.programme => Outcome::Save(Effect::Programme {
+                id: self.item_id,
+                revision: self.revision,
+                change: super::effect::ProgrammeChange::Note(self.buf.text().to_string(), self.then),
+            }),
             Action::Submit => Outcome::Save(Effect::ItemNote {
                 item_id: self.item_id,
                 revision: self.revision,

@@ -12,6 +12,15 @@ use crate::playbook::READINESS_RUBRIC;
 use crate::text::{sanitize, truncate};
 
 /// One change a user asked for.
+/// What changes on a programme item.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProgrammeChange {
+    State(ItemState),
+    /// The note, then (a "not applicable" reason) the state.
+    Note(String, Option<ItemState>),
+    Owner(Option<i64>),
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     ItemState {
@@ -23,6 +32,12 @@ pub enum Effect {
         item_id: i64,
         revision: i64,
         person: Option<i64>,
+    },
+    /// Change an item of the programme checklist.
+    Programme {
+        id: i64,
+        revision: i64,
+        change: ProgrammeChange,
     },
     /// Replace an item's note, then (a "not applicable" reason) its state.
     ItemNote {
@@ -235,6 +250,7 @@ impl App {
                 self.refresh_pilot(item.pilot_id);
                 Ok(Applied::said(format!("owner: {}", who(&after.owner))))
             }
+            Effect::Programme { id, revision, change } => self.apply_programme(id, revision, change),
             Effect::ItemNote {
                 item_id,
                 revision,
@@ -492,7 +508,11 @@ impl App {
             } => self.apply_scores(pilot_id, &rubric, &answers, &rationale),
             Effect::AddPilot { fields } => {
                 let items = self.playbook.items();
-                let id = self.store.write(|tx| tx.add_pilot(&fields, &items))?;
+                let programme = self.playbook.programme_items();
+                let id = self.store.write(|tx| {
+                    tx.ensure_programme_items(&programme)?;
+                    tx.add_pilot(&fields, &items)
+                })?;
                 self.portfolio_add(id);
                 self.remember(
                     Some(id),
@@ -643,6 +663,63 @@ impl App {
             .into_iter()
             .find(|o| o.role == role)
             .map(|o| (o.person_id, o.person, o.revision)))
+    }
+
+    /// Change a programme item and remember how to put it back.
+    fn apply_programme(&mut self, id: i64, revision: i64, change: ProgrammeChange) -> crate::Result<Applied> {
+        let find = |items: Vec<crate::domain::model::ProgrammeItem>| {
+            items
+                .into_iter()
+                .find(|i| i.id == id)
+                .ok_or_else(|| crate::Error::not_found("the programme item no longer exists"))
+        };
+        let before = find(self.store.programme_items()?)?;
+        let after = self.store.write(|tx| {
+            let now = |tx: &crate::store::Tx<'_>| -> crate::Result<i64> { Ok(find(tx.programme_items()?)?.revision) };
+            match &change {
+                ProgrammeChange::State(s) => tx.set_programme_item_state(id, revision, *s)?,
+                ProgrammeChange::Owner(o) => tx.set_programme_item_owner(id, revision, *o)?,
+                ProgrammeChange::Note(n, then) => {
+                    tx.set_programme_item_note(id, revision, n)?;
+                    if let Some(s) = then {
+                        let rev = now(tx)?;
+                        tx.set_programme_item_state(id, rev, *s)?;
+                    }
+                }
+            }
+            find(tx.programme_items()?)
+        })?;
+        self.programme_items = self.store.programme_items()?;
+        self.attention.loaded = false;
+        self.ensure_loaded();
+        let text = short(&before.text, 40);
+        let who = |o: &Option<String>| o.as_deref().map_or("nobody".to_string(), sanitize);
+        let said = match &change {
+            ProgrammeChange::State(_) | ProgrammeChange::Note(_, Some(_)) => {
+                format!("{} {} (programme)", after.state.mark(), short(&after.text, 50))
+            }
+            ProgrammeChange::Note(..) => format!("{text}: note saved"),
+            ProgrammeChange::Owner(_) => format!("{text}: {}", who(&after.owner)),
+        };
+        if after.revision != before.revision {
+            self.remember_rows(
+                None,
+                format!("programme: {said}"),
+                Undo::Steps {
+                    steps: vec![Step::Programme {
+                        id,
+                        rev: after.revision,
+                        state: before.state,
+                        note: before.note.clone(),
+                        owner: before.owner_id,
+                    }],
+                    restores: format!("{text} as it was"),
+                    partly: None,
+                },
+                vec![row(RowKey::Programme(id), before.revision, after.revision)],
+            );
+        }
+        Ok(Applied::said(said))
     }
 
     /// Record a change of a decision right and how to undo it.
@@ -924,6 +1001,34 @@ impl App {
                         )?;
                     }
                     Step::MetricCurrent { metric_id, rev, old } => tx.set_metric_current(*metric_id, *rev, *old)?,
+                    Step::Programme {
+                        id,
+                        rev,
+                        state,
+                        note,
+                        owner,
+                    } => {
+                        let now = |tx: &crate::store::Tx<'_>| -> crate::Result<crate::domain::model::ProgrammeItem> {
+                            tx.programme_items()?
+                                .into_iter()
+                                .find(|i| i.id == *id)
+                                .ok_or_else(|| crate::Error::not_found("the programme item no longer exists"))
+                        };
+                        // A "not applicable" comes back after its reason;
+                        // anything else before the note it had.
+                        let mut r = *rev;
+                        if *state == ItemState::Na {
+                            tx.set_programme_item_note(*id, r, note)?;
+                            r = now(tx)?.revision;
+                            tx.set_programme_item_state(*id, r, *state)?;
+                        } else {
+                            tx.set_programme_item_state(*id, r, *state)?;
+                            r = now(tx)?.revision;
+                            tx.set_programme_item_note(*id, r, note)?;
+                        }
+                        r = now(tx)?.revision;
+                        tx.set_programme_item_owner(*id, r, *owner)?;
+                    }
                     Step::Right {
                         pilot_id,
                         key,
@@ -952,6 +1057,13 @@ impl App {
             RowKey::Pilot(id) => self.store.pilot(id).ok().map(|p| p.revision),
             RowKey::Metric(id) => self.store.metric(id).ok().map(|m| m.revision),
             RowKey::Owner(p, role) => self.owner_of(p, role).ok().flatten().map(|o| o.2),
+            RowKey::Programme(id) => self
+                .store
+                .programme_items()
+                .ok()?
+                .into_iter()
+                .find(|i| i.id == id)
+                .map(|i| i.revision),
             RowKey::Right(p, k) => self
                 .store
                 .rights(p, &[])

@@ -76,6 +76,14 @@ pub enum Step {
         old: Option<(i64, String)>,
         seen: Option<i64>,
     },
+    /// Put a programme item back as it was (state, note, owner).
+    Programme {
+        id: i64,
+        rev: i64,
+        state: crate::domain::model::ItemState,
+        note: String,
+        owner: Option<i64>,
+    },
 }
 
 /// A decision right's key as a number, so a row key stays `Copy`.
@@ -95,6 +103,8 @@ pub enum RowKey {
     Owner(i64, Role),
     /// A pilot's decision right, by [`right_key_id`].
     Right(i64, u64),
+    /// An item of the programme checklist.
+    Programme(i64),
 }
 
 /// The revision of `key` before a change and after it (`None`: no row).
@@ -118,6 +128,7 @@ impl Step {
             Step::MetricCurrent { metric_id, .. } => RowKey::Metric(*metric_id),
             Step::Role { pilot_id, role, .. } => RowKey::Owner(*pilot_id, *role),
             Step::Right { pilot_id, key, .. } => RowKey::Right(*pilot_id, right_key_id(key)),
+            Step::Programme { id, .. } => RowKey::Programme(*id),
             Step::Score { .. } => return None,
         })
     }
@@ -137,6 +148,7 @@ impl Step {
             | Step::Phase { rev, .. }
             | Step::Pilot { rev, .. }
             | Step::Shortlist { rev, .. }
+            | Step::Programme { rev, .. }
             | Step::MetricCurrent { rev, .. } => shift(rev),
             Step::Role { seen, .. } | Step::Right { seen, .. } => *seen = new,
             Step::Score { .. } => {}

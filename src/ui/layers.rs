@@ -46,6 +46,53 @@ impl App {
                     self.show_pilot(p);
                 }
             },
+            Overlay::Programme(_) => {
+                let items = self.ui.programme_items.clone();
+                let Some(Overlay::Programme(p)) = self.ui.overlays.last_mut() else {
+                    return;
+                };
+                use super::programme::Outcome as O;
+                match p.handle(a, &items) {
+                    O::Stay => {}
+                    O::Close => {
+                        self.overlays.pop();
+                    }
+                    O::Say(m) => self.info(m),
+                    O::Undo => self.undo_last(),
+                    O::State { id, revision, state } => {
+                        self.run(Effect::Programme {
+                            id,
+                            revision,
+                            change: super::effect::ProgrammeChange::State(state),
+                        });
+                    }
+                    O::ClearOwner { id, revision } => {
+                        self.run(Effect::Programme {
+                            id,
+                            revision,
+                            change: super::effect::ProgrammeChange::Owner(None),
+                        });
+                    }
+                    O::Owner { id, revision, current } => {
+                        let text = items
+                            .iter()
+                            .find(|i| i.id == id)
+                            .map(|i| i.text.clone())
+                            .unwrap_or_default();
+                        self.open_picker(
+                            format!("Who does \"{}\"?", crate::text::truncate(&sanitize(&text), 50)),
+                            PickPurpose::ProgrammeOwner { id, revision },
+                            current,
+                        );
+                    }
+                    O::Note { id, na } => {
+                        if let Some(item) = items.iter().find(|i| i.id == id) {
+                            self.overlays
+                                .push(Overlay::Editor(super::editor::EditorState::programme(item, na)));
+                        }
+                    }
+                }
+            }
             Overlay::Rights(_) => {
                 let rows = self.ui.pilot.as_ref().map(|d| d.rights.clone()).unwrap_or_default();
                 let Some(Overlay::Rights(r)) = self.ui.overlays.last_mut() else {
@@ -423,6 +470,13 @@ impl App {
                     person: Some(id),
                 });
             }
+            PickPurpose::ProgrammeOwner { id: item, revision } => {
+                self.run(Effect::Programme {
+                    id: item,
+                    revision,
+                    change: super::effect::ProgrammeChange::Owner(Some(id)),
+                });
+            }
             PickPurpose::Role { pilot_id, role, seen } => {
                 self.run(Effect::AssignRole {
                     pilot_id,
@@ -459,6 +513,15 @@ impl App {
                 }
             }
         }
+    }
+
+    /// Open the programme checklist (on one item, or the first open one).
+    pub(crate) fn open_programme(&mut self, item: Option<i64>) {
+        let mut p = super::programme::ProgrammeState::new(&self.programme_items);
+        if let Some(pos) = item.and_then(|id| self.programme_items.iter().position(|i| i.id == id)) {
+            p.scroll.selected = pos;
+        }
+        self.overlays.push(Overlay::Programme(p));
     }
 
     /// Open the picker for a checklist item's owner.
@@ -713,6 +776,10 @@ impl App {
             Jump::Dimension { pilot_id, dimension } => self.open_score(pilot_id, dimension),
             Jump::Pilot { pilot_id } => self.open_detail(pilot_id),
             Jump::Rights { pilot_id } => self.open_rights(pilot_id),
+            Jump::Programme { item_id } => {
+                self.overlays.clear();
+                self.open_programme(Some(item_id));
+            }
             Jump::Decision { decision_id } => {
                 self.go(Screen::Decisions);
                 if !self.decisions.list.iter().any(|d| d.id == decision_id) {

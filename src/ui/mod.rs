@@ -32,6 +32,7 @@ pub mod overlay;
 pub mod picker;
 pub mod pilot;
 mod pilot_actions;
+pub mod programme;
 pub mod prompt;
 pub mod recent;
 pub mod rights;

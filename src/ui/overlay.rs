@@ -31,6 +31,8 @@ pub enum Jump {
     Decision { decision_id: i64 },
     /// The pilot's decision-rights matrix.
     Rights { pilot_id: i64 },
+    /// The programme checklist, on one of its items.
+    Programme { item_id: i64 },
 }
 
 /// What happens when a confirmation is answered yes.
@@ -86,6 +88,7 @@ pub enum Overlay {
     Recent(super::recent::RecentState),
     Lenses(super::lenses::LensesState),
     Rights(super::rights::RightsState),
+    Programme(super::programme::ProgrammeState),
 }
 
 impl Overlay {
@@ -105,6 +108,7 @@ impl Overlay {
             Overlay::Recent(_) => Mode::Recent,
             Overlay::Lenses(_) => Mode::Reference,
             Overlay::Rights(_) => Mode::Rights,
+            Overlay::Programme(_) => Mode::Programme,
         }
     }
 

@@ -25,6 +25,11 @@ pub enum PickPurpose {
         item_id: i64,
         revision: i64,
     },
+    /// Who does an item of the programme checklist.
+    ProgrammeOwner {
+        id: i64,
+        revision: i64,
+    },
     Role {
         pilot_id: i64,
         role: Role,

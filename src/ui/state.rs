@@ -98,6 +98,7 @@ pub enum ListTarget {
     Menu,
     Picker,
     Rights,
+    Programme,
 }
 
 #[derive(Debug, Clone, Default)]

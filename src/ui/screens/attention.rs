@@ -38,6 +38,15 @@ impl App {
                 Err(e) => self.error(e.to_string()),
             }
         }
+        // The programme checklist's open work, once (not once per pilot).
+        for i in self
+            .programme_items
+            .iter()
+            .filter(|i| i.state.is_open() && i.due_day < self.day + 8)
+        {
+            let jump = Jump::Programme { item_id: i.id };
+            lines.push(self.due_line(i.due_day, i.owner.clone(), &i.text, "Programme".into(), jump));
+        }
         // Stopped pilots and pilots in production have left the gates.
         let live = |s: Status| crate::domain::gates::is_active(s);
         // A defer holds its pilot until a review date: due ones come first.
@@ -139,15 +148,25 @@ impl App {
     }
 
     fn item_line(&self, it: crate::domain::model::ChecklistItem, pilot: String) -> AttentionLine {
-        let overdue = it.due_day < self.day;
-        let when = if overdue {
-            format!("{}d late (day {})", self.day - it.due_day, it.due_day)
-        } else if it.due_day == self.day {
-            format!("today (day {})", it.due_day)
-        } else {
-            format!("in {}d (day {})", it.due_day - self.day, it.due_day)
+        let jump = Jump::Item {
+            pilot_id: it.pilot_id,
+            item_id: it.id,
+            phase: it.phase,
         };
-        let owner = it.owner.as_deref().map_or("no owner".to_string(), sanitize);
+        self.due_line(it.due_day, it.owner, &it.text, pilot, jump)
+    }
+
+    /// An open item due before today or within the week.
+    fn due_line(&self, due_day: i64, owner: Option<String>, text: &str, pilot: String, jump: Jump) -> AttentionLine {
+        let overdue = due_day < self.day;
+        let when = if overdue {
+            format!("{}d late (day {})", self.day - due_day, due_day)
+        } else if due_day == self.day {
+            format!("today (day {due_day})")
+        } else {
+            format!("in {}d (day {due_day})", due_day - self.day)
+        };
+        let who = owner.as_deref().map_or("no owner".to_string(), sanitize);
         AttentionLine {
             kind: if overdue {
                 AttentionKind::Overdue
@@ -155,14 +174,10 @@ impl App {
                 AttentionKind::DueSoon
             },
             pilot,
-            owner: it.owner.clone(),
-            text: format!("{} ({owner})", sanitize(&it.text)),
+            owner,
+            text: format!("{} ({who})", sanitize(text)),
             when,
-            jump: Jump::Item {
-                pilot_id: it.pilot_id,
-                item_id: it.id,
-                phase: it.phase,
-            },
+            jump,
         }
     }
 }

@@ -39,11 +39,14 @@ impl Ui {
         let inner = block.inner(area);
         f.render_widget(block, area);
         let d = self.pilot.as_ref().filter(|d| Some(d.id()) == self.board_pilot(phase));
-        let lines = match phase {
+        let mut lines = match phase {
             Phase::Assessment => self.assessment_lines(d, inner),
             Phase::Scaffolding => self.scaffolding_lines(d),
             Phase::Hardening => self.hardening_lines(d, inner.width as usize),
         };
+        if phase != Phase::Assessment {
+            lines.extend(self.programme_lines(phase, inner.width as usize));
+        }
         let p = if phase == Phase::Scaffolding {
             Paragraph::new(lines).wrap(Wrap { trim: false })
         } else {
@@ -128,7 +131,10 @@ impl Ui {
             Span::styled(seats, t.title()),
             Span::styled(rest, t.muted()),
         ]));
-        let room = (area.height as usize).saturating_sub(lines.len());
+        // The programme's own work of this phase (picking the three) comes
+        // after the ranking it is about, which keeps at least one line.
+        let programme = self.programme_lines(Phase::Assessment, area.width as usize);
+        let room = (area.height as usize).saturating_sub(lines.len() + programme.len());
         let sel = d.map(|d| d.id());
         let w = area.width as usize;
         for (n, c) in ranked.iter().enumerate().take(room.max(1)) {
@@ -163,6 +169,40 @@ impl Ui {
                 line = line.patch_style(t.selected_unfocused());
             }
             lines.push(line);
+        }
+        lines.extend(programme);
+        lines
+    }
+
+    /// The programme checklist on a board: how much of it is open, and
+    /// this phase's open items with their due days (P opens it).
+    fn programme_lines(&self, phase: Phase, w: usize) -> Vec<Line<'static>> {
+        let t = &self.config.theme;
+        let items = &self.programme_items;
+        if items.is_empty() {
+            return Vec::new();
+        }
+        let open = items.iter().filter(|i| i.state.is_open()).count();
+        let here: Vec<_> = items.iter().filter(|i| i.phase == phase && i.state.is_open()).collect();
+        let mut lines = vec![Line::from(vec![
+            Span::styled("Programme (P) ", t.title()),
+            Span::styled(
+                format!(
+                    "{open} of {} open{}",
+                    items.len(),
+                    if here.is_empty() { ", none in this phase" } else { ":" }
+                ),
+                t.muted(),
+            ),
+        ])];
+        for i in here {
+            let late = i.due_day < self.day;
+            let due = format!(" d{}{}", i.due_day, if late { "!" } else { "" });
+            lines.push(Line::from(vec![
+                Span::raw(format!("{} ", i.state.mark())),
+                Span::raw(truncate(&sanitize(&i.text), w.saturating_sub(5 + due.len()))),
+                Span::styled(due, if late { t.alert() } else { t.muted() }),
+            ]));
         }
         lines
     }
