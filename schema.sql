@@ -93,6 +93,32 @@ CREATE TABLE decision_rights (
 ) WITHOUT ROWID;
 CREATE INDEX decision_rights_person ON decision_rights (person_id);
 
+-- A pilot's vendor (v6, seed 000): the vendor's name, or built in-house
+-- with the reason no vendor ask applies (exactly one of the two). Changes
+-- are audit events (entity 'vendor') whose digest pins both.
+CREATE TABLE pilot_vendors (
+    pilot_id        INTEGER PRIMARY KEY REFERENCES pilots (id) ON DELETE CASCADE,
+    vendor          TEXT    NOT NULL DEFAULT '',
+    in_house_reason TEXT    NOT NULL DEFAULT '',
+    revision        INTEGER NOT NULL DEFAULT 1,
+    updated_at      TEXT    NOT NULL,
+    updated_by      TEXT    NOT NULL,
+    CHECK ((trim(vendor) <> '') <> (trim(in_house_reason) <> ''))
+);
+
+-- What a pilot's vendor handed over before signing (v6): per ask the
+-- playbook lists, the evidence. Changes are audit events (entity
+-- 'vendor-ask', field the ask's key) whose digest pins the evidence.
+CREATE TABLE vendor_asks (
+    pilot_id    INTEGER NOT NULL REFERENCES pilots (id) ON DELETE CASCADE,
+    ask_key     TEXT    NOT NULL CHECK (ask_key <> ''),
+    evidence    TEXT    NOT NULL CHECK (trim(evidence) <> ''),
+    revision    INTEGER NOT NULL DEFAULT 1,
+    updated_at  TEXT    NOT NULL,
+    updated_by  TEXT    NOT NULL,
+    PRIMARY KEY (pilot_id, ask_key)
+) WITHOUT ROWID;
+
 -- The programme checklist (v6): the playbook's items with scope =
 -- "programme", done once for the whole portfolio ("list every AI pilot",
 -- "pick the three"), not once per pilot. Every event on a row (entity

@@ -942,3 +942,78 @@ fn the_programme_checklist_is_kept_once_for_the_portfolio() {
     );
     e.ok(&["verify"]);
 }
+
+/// Vendors (issue 12, part 4): who builds a pilot, the three asks before
+/// signing with their evidence, in-house with a reason; a gate criterion.
+#[test]
+fn a_pilots_vendor_and_its_asks_are_recorded_and_judged() {
+    let e = Env::demo();
+    let vendor_gaps = |e: &Env, pilot: &str| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_str(&e.ok(&["why", pilot, "--json"])).unwrap();
+        v["current_gate"]["criteria"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["kind"] == "vendor")
+            .flat_map(|c| c["gaps"].as_array().unwrap().iter().map(|g| g.to_string()))
+            .collect()
+    };
+    // Federal records review: nobody has said.
+    let out = e.ok(&["vendor", "Federal"]);
+    assert!(
+        out.contains("not said yet") && out.contains("in-house --reason"),
+        "{out}"
+    );
+    assert!(
+        vendor_gaps(&e, "Federal")[0].contains("vendor-unknown"),
+        "{:?}",
+        vendor_gaps(&e, "Federal")
+    );
+    // A vendor: each ask needs its evidence.
+    let out = e.ok(&["vendor", "Federal", "set", "Archivum\u{1b}[31m Inc"]);
+    assert!(
+        out.contains("built with Archivum[31m Inc"),
+        "control characters are dropped: {out}"
+    );
+    let gaps = vendor_gaps(&e, "Federal");
+    assert!(gaps[0].contains("\"of\":3"), "{gaps:?}");
+    for (ask, ev) in [
+        ("reference", "call with a state archive, 3 Mar"),
+        ("integration", "design mapped to our records system"),
+        ("production-sla", "SLA with an accuracy threshold"),
+    ] {
+        e.ok(&["vendor", "Federal", "ask", ask, "--evidence", ev]);
+    }
+    assert!(
+        vendor_gaps(&e, "Federal").is_empty(),
+        "{:?}",
+        vendor_gaps(&e, "Federal")
+    );
+    let v: serde_json::Value = serde_json::from_str(&e.ok(&["vendor", "Federal", "--json"])).unwrap();
+    assert_eq!(v["asks_with_evidence"], 3, "{v}");
+    // Taken back: the gap comes back.
+    e.ok(&["vendor", "Federal", "ask", "production", "--clear"]);
+    assert_eq!(vendor_gaps(&e, "Federal").len(), 1);
+    // In-house with a reason meets it; without one is a usage error; an
+    // empty reason, an unknown ask or empty evidence is refused.
+    e.ok(&[
+        "vendor",
+        "Federal",
+        "in-house",
+        "--reason",
+        "the records team builds it",
+    ]);
+    assert!(vendor_gaps(&e, "Federal").is_empty());
+    e.fails(&["vendor", "Federal", "in-house"], 2);
+    let err = e.fails(&["vendor", "Federal", "in-house", "--reason", " \u{200b} "], 1);
+    assert!(err.contains("is empty"), "{err}");
+    let err = e.fails(&["vendor", "Federal", "ask", "nope", "--evidence", "x"], 1);
+    assert!(err.contains("'nope' is not a vendor ask"), "{err}");
+    e.fails(&["vendor", "Federal", "ask", "reference"], 2);
+    assert_eq!(
+        e.count("SELECT count(*) FROM audit_events WHERE entity IN ('vendor', 'vendor-ask') AND pilot_id = (SELECT id FROM pilots WHERE name LIKE 'Federal%')"),
+        6,
+        "each change audited"
+    );
+    e.ok(&["verify"]);
+}

@@ -455,3 +455,40 @@ fn a_changed_removed_or_forged_programme_item_is_caught() {
     );
     named(&e.problems(), &["'forged'", "no event created it"]);
 }
+
+/// Vendors (issue 12, part 4): an edited, removed or forged vendor row or
+/// ask evidence is named by `verify`.
+#[test]
+fn a_changed_or_removed_vendor_or_ask_is_caught() {
+    let e = Env::demo();
+    e.ok(&["verify"]);
+    e.sql("UPDATE pilot_vendors SET vendor = 'Someone Else' WHERE vendor <> ''");
+    named(
+        &e.problems(),
+        &["the vendor of pilot", "changed behind lastmile's back"],
+    );
+    let e = Env::demo();
+    e.sql("UPDATE vendor_asks SET evidence = 'forged' WHERE ask_key = 'production-sla'");
+    named(
+        &e.problems(),
+        &["vendor ask 'production-sla'", "changed behind lastmile's back"],
+    );
+    let e = Env::demo();
+    e.sql("DELETE FROM vendor_asks");
+    named(&e.problems(), &["vendor ask", "in the audit trail but not in the file"]);
+    let e = Env::demo();
+    e.sql("DELETE FROM pilot_vendors");
+    named(
+        &e.problems(),
+        &["the vendor of pilot", "in the audit trail but not in the file"],
+    );
+    let e = Env::demo();
+    e.sql(
+        "INSERT INTO vendor_asks (pilot_id, ask_key, evidence, updated_at, updated_by)
+         VALUES ((SELECT min(id) FROM pilots), 'forged-ask', 'x', '2026-01-01T00:00:00Z', 'x')",
+    );
+    named(
+        &e.problems(),
+        &["vendor ask 'forged-ask'", "added behind lastmile's back"],
+    );
+}

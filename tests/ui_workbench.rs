@@ -1410,3 +1410,61 @@ fn the_programme_checklist_is_worked_from_the_workbench() {
     app.press("enter enter");
     assert_eq!(app.mode(), Mode::Programme, "{:?}", app.message());
 }
+
+/// Vendors (issue 12, part 4): V opens the pilot's vendor record; n names
+/// the vendor (an empty name is refused in place), Enter records an ask's
+/// evidence, O takes it back and u puts it back; a says in-house; "why"
+/// leads there.
+#[test]
+fn a_pilots_vendor_and_asks_are_kept_from_the_board() {
+    let mut app = demo_app();
+    app.press("3");
+    let pilot = app.current_pilot().unwrap();
+    let asks = |app: &lastmile::ui::App| app.store().vendor_asks(pilot).unwrap().len();
+    app.press("V");
+    assert_eq!(app.mode(), Mode::Vendor);
+    let screen = render(&app, 120, 36);
+    assert!(
+        screen.contains("Vendor of") && screen.contains("A reference call"),
+        "{screen}"
+    );
+    // Agentic customer support has a vendor with one ask in hand.
+    assert!(
+        screen.contains("Conversa Labs") && screen.contains("1 of 3 with evidence"),
+        "{screen}"
+    );
+    // Enter on the first ask without evidence asks for it.
+    app.press("enter");
+    assert_eq!(app.mode(), Mode::Prompt);
+    app.press("enter");
+    assert_eq!(app.mode(), Mode::Prompt, "empty evidence is refused in place");
+    app.type_text("design reviewed with platform, 10 Mar");
+    app.press("enter");
+    assert_eq!(app.mode(), Mode::Vendor, "{:?}", app.message());
+    assert_eq!(asks(&app), 2);
+    // Taken back, then put back by undo, all inside the record.
+    app.press("O");
+    assert_eq!(asks(&app), 1, "{:?}", app.message());
+    app.press("u");
+    assert_eq!(asks(&app), 2, "{:?}", app.message());
+    assert_eq!(app.mode(), Mode::Vendor);
+    // n renames the vendor; an empty name is refused.
+    app.press("n ctrl-u enter");
+    assert_eq!(app.mode(), Mode::Prompt);
+    app.type_text("Conversa Labs Ltd");
+    app.press("enter");
+    let v = app.store().vendor(pilot).unwrap().unwrap();
+    assert_eq!(
+        v.choice,
+        lastmile::domain::model::VendorChoice::Vendor {
+            name: "Conversa Labs Ltd".into()
+        }
+    );
+    // The detail shows it.
+    app.press("esc i");
+    let detail = render(&app, 120, 60);
+    assert!(
+        detail.contains("Vendor, 2 of 3 asks with evidence") && detail.contains("Conversa Labs Ltd"),
+        "{detail}"
+    );
+}

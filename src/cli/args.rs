@@ -65,6 +65,8 @@ pub enum Command {
     Assign(AssignArgs),
     /// List a pilot's decision rights, or give one to a person with a threshold
     Rights(RightsArgs),
+    /// A pilot's vendor and the asks before signing, with their evidence
+    Vendor(VendorArgs),
     /// Show a pilot's checklist (or the programme's), or set an item's state, owner or note
     Check(CheckArgs),
     /// List a pilot's evaluation metrics, add one with its levels, or record its current value
@@ -110,6 +112,48 @@ pub struct CompletionsArgs {
     /// The shell to complete in
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  lastmile vendor Claims\n  lastmile vendor Claims set 'Acme AI'\n  lastmile vendor Claims ask reference --evidence 'call with Beta Insurance, 3 Mar'\n  lastmile vendor Claims in-house --reason 'built by our data team'"
+)]
+pub struct VendorArgs {
+    /// Pilot name or unique prefix
+    pub pilot: String,
+    #[command(subcommand)]
+    pub action: Option<VendorCmd>,
+    /// Print the record, or the change, as JSON
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VendorCmd {
+    /// Name the vendor the pilot is built with
+    Set {
+        /// The vendor's name
+        name: String,
+    },
+    /// Built in-house: no vendor ask applies, and this says why
+    InHouse {
+        /// Why no vendor is involved
+        #[arg(long)]
+        reason: String,
+    },
+    /// Record what the vendor handed over for one ask, or take it back
+    Ask {
+        /// The ask: its key, or the start of its key or name
+        ask: String,
+        /// What was received (a link, a date, who)
+        #[arg(long, required_unless_present = "clear")]
+        evidence: Option<String>,
+        /// Take the evidence back
+        #[arg(long, conflicts_with = "evidence")]
+        clear: bool,
+    },
+    /// Forget who builds the pilot (the asks' evidence is kept)
+    Clear,
 }
 
 #[derive(Debug, Args)]

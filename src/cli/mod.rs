@@ -11,6 +11,7 @@ mod rights;
 mod scoring;
 mod status;
 mod sync;
+mod vendor;
 
 use crate::playbook::Playbook;
 use crate::store::{OpenMode, Store};
@@ -294,6 +295,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Check(a) if a.programme => programme::check(&mut ctx, a),
         Command::Check(a) => pilots::check(&mut ctx, a),
         Command::Metric(a) => metrics::metric(&mut ctx, a),
+        Command::Vendor(a) => vendor::vendor(&mut ctx, a),
         Command::Score(a) => scoring::score(&mut ctx, a),
         Command::Rubric(a) => scoring::rubric(&mut ctx, a),
         Command::Decide(a) => scoring::decide(&mut ctx, a),

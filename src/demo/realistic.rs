@@ -352,6 +352,7 @@ pub fn load_realistic(store: &mut Store, playbook: &Playbook, today: NaiveDate) 
                 }
             }
             assign_rights(tx, playbook, today, id, spec, &people)?;
+            record_vendor(tx, playbook, today, id, spec)?;
             // Checklist progress: earlier phases mostly closed, the current
             // one `progress` tenths done, one item in progress, one blocked.
             backdate(tx, today, 3);
@@ -705,6 +706,100 @@ const RIGHTS: &[(&str, Role, &str)] = &[
         "answers for the outcome to the customer and the committee",
     ),
 ];
+
+/// Who builds each pilot past Assessment, and the vendor asks in hand: a
+/// vendor with all three asks, a vendor with some, or in-house with why.
+/// (pilot, vendor or `None` for in-house, asks in hand with their
+/// evidence, the in-house reason)
+type VendorSpec = (&'static str, Option<&'static str>, &'static [(&'static str, &'static str)], &'static str);
+
+const VENDORS: &[VendorSpec] = &[
+    (
+        "Clinical documentation assistant",
+        Some("Scribe Health Systems"),
+        &[
+            (
+                "reference-call",
+                "Call with a regional hospital group live on it for a year, notes in the vendor folder",
+            ),
+            (
+                "integration-architecture",
+                "Architecture mapped to our EMR, SSO and audit logging, reviewed by platform",
+            ),
+            (
+                "production-sla",
+                "SLA signed: word error rate under 5%, credits and a fix plan within 10 days when breached",
+            ),
+        ],
+        "",
+    ),
+    (
+        "Card fraud detection",
+        None,
+        &[],
+        "Model built and run by the fraud analytics team on our own transaction platform",
+    ),
+    (
+        "IT service desk copilot",
+        Some("Helpline AI"),
+        &[
+            (
+                "reference-call",
+                "Call with a logistics firm that took it to production",
+            ),
+            (
+                "integration-architecture",
+                "Written design against our ticketing, identity and knowledge base",
+            ),
+            (
+                "production-sla",
+                "SLA with a deflection-quality threshold and a monthly review",
+            ),
+        ],
+        "",
+    ),
+    (
+        "Agentic customer support",
+        Some("Conversa Labs"),
+        &[(
+            "reference-call",
+            "Call with a telecom customer; they run it in production for billing questions",
+        )],
+        "",
+    ),
+    (
+        "Prior authorisation assistant",
+        None,
+        &[],
+        "Built in-house on the revenue cycle team's document pipeline",
+    ),
+];
+
+fn record_vendor(
+    tx: &mut crate::store::Tx<'_>,
+    pb: &Playbook,
+    today: NaiveDate,
+    pilot: i64,
+    spec: &Spec,
+) -> Result<()> {
+    let Some((_, vendor, asks, reason)) = VENDORS.iter().find(|v| v.0 == spec.name) else {
+        return Ok(());
+    };
+    backdate(tx, today, 22);
+    let choice = match vendor {
+        Some(name) => crate::domain::model::VendorChoice::Vendor { name: name.to_string() },
+        None => crate::domain::model::VendorChoice::InHouse {
+            reason: reason.to_string(),
+        },
+    };
+    tx.set_vendor(pilot, &choice, None)?;
+    for (key, evidence) in asks.iter() {
+        if let Some(def) = pb.vendor_ask(key) {
+            tx.set_vendor_ask(pilot, &def.key, &def.name, evidence, None)?;
+        }
+    }
+    Ok(())
+}
 
 fn assign_rights(
     tx: &mut crate::store::Tx<'_>,

@@ -124,6 +124,20 @@ pub struct GateFacts {
     pub shortlisted: bool,
     /// The keys of the decision rights assigned (a person and a threshold).
     pub rights: Vec<String>,
+    /// Whether a vendor is involved, and which asks have their evidence.
+    pub vendor: VendorFact,
+}
+
+/// What the gates know of a pilot's vendor.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum VendorFact {
+    /// Nobody said whether a vendor is involved.
+    #[default]
+    Unknown,
+    /// Built in-house (with a reason): no vendor ask applies.
+    InHouse,
+    /// A named vendor, and the keys of the asks with evidence.
+    Vendor { asks: Vec<String> },
 }
 
 impl GateFacts {
@@ -144,6 +158,7 @@ impl GateFacts {
             metrics: Vec::new(),
             shortlisted: false,
             rights: Vec::new(),
+            vendor: VendorFact::Unknown,
         }
     }
 
@@ -209,6 +224,13 @@ pub enum Gap {
     Overdue {
         items: Vec<ItemRef>,
         count: u32,
+    },
+    /// Nobody said whether a vendor is involved.
+    VendorUnknown,
+    /// Vendor asks with no evidence yet (their names), of how many.
+    VendorAsks {
+        asks: Vec<String>,
+        of: usize,
     },
 }
 
@@ -280,6 +302,15 @@ impl Gap {
                 "{} of {of} decision rights unassigned ({}): name a person and a threshold for each",
                 rights.len(),
                 rights.join(", ")
+            ),
+            Gap::VendorUnknown => {
+                "nobody has said whether a vendor is involved: name the vendor, or say it is built in-house and why"
+                    .to_string()
+            }
+            Gap::VendorAsks { asks, of } => format!(
+                "{} of {of} vendor asks without evidence ({}): record what was received",
+                asks.len(),
+                asks.join(", ")
             ),
             Gap::Overdue { count, .. } => {
                 format!("{count} item(s) of this phase overdue: finish them or move their owner to act")
@@ -404,6 +435,7 @@ pub fn criteria_of(pb: &Playbook, phase: Phase) -> Vec<CriterionDef> {
                 categories: Vec::new(),
                 items: Vec::new(),
                 rights: Vec::new(),
+                asks: Vec::new(),
             });
         }
     }
@@ -575,37 +607,34 @@ fn gaps_of(pb: &Playbook, phase: Phase, c: &CriterionDef, f: &GateFacts) -> Vec<
             }
             out
         }
-        CriterionKind::Rubric => {
-            let key = c.rubric.as_deref().unwrap_or_default();
-            let Some(def) = pb.rubric(key) else {
-                return vec![];
-            };
-            let gap = |result: String| {
-                vec![Gap::Rubric {
-                    rubric: def.name.clone(),
-                    result,
-                }]
-            };
-            let Some(r) = f.rubrics.get(key) else {
-                return gap(format!("0 of {} questions answered: score it", def.questions().count()));
-            };
-            if r.value.is_none() {
-                return gap(format!(
-                    "{} of {} questions answered: finish scoring it",
-                    r.answered, r.total
-                ));
+        CriterionKind::Rubric => rubric_gaps(pb, c, f),
+        CriterionKind::Vendor => match &f.vendor {
+            VendorFact::Unknown => vec![Gap::VendorUnknown],
+            VendorFact::InHouse => vec![],
+            VendorFact::Vendor { asks } => {
+                let asked: Vec<&crate::playbook::VendorAskDef> = pb
+                    .vendor_asks
+                    .iter()
+                    .filter(|a| c.asks.is_empty() || c.asks.contains(&a.key))
+                    .collect();
+                let missing: Vec<String> = asked
+                    .iter()
+                    .filter(|a| !asks.contains(&a.key))
+                    .map(|a| a.name.clone())
+                    .collect();
+                let mut out = Vec::new();
+                if !missing.is_empty() {
+                    out.push(Gap::VendorAsks {
+                        asks: missing,
+                        of: asked.len(),
+                    });
+                }
+                if c.rubric.is_some() {
+                    out.extend(rubric_gaps(pb, c, f));
+                }
+                out
             }
-            if let Some(rule) = r.rules.iter().find(|x| x.level == Level::Block) {
-                return gap(rule.label.clone());
-            }
-            let rank = |label: &str| def.bands.iter().position(|b| b.label == label);
-            match (&c.min_band, &r.band) {
-                (Some(min), Some(band)) if rank(band) < rank(min) => gap(format!("{band}, below {min}")),
-                (Some(min), None) => gap(format!("no band, below {min}")),
-                (None, _) if r.level == Some(Level::Block) => gap(r.band.clone().unwrap_or_default()),
-                _ => vec![],
-            }
-        }
+        },
         CriterionKind::Rights => {
             let asked: Vec<&crate::playbook::RightDef> = pb
                 .rights
@@ -659,6 +688,41 @@ fn gaps_of(pb: &Playbook, phase: Phase, c: &CriterionDef, f: &GateFacts) -> Vec<
                 vec![Gap::NoScorecard]
             }
         }
+    }
+}
+
+/// The gaps of a rubric criterion: the rubric `c.rubric` scored, at
+/// `c.min_band` or better (or any band that does not block), breaking no
+/// blocking rule.
+fn rubric_gaps(pb: &Playbook, c: &CriterionDef, f: &GateFacts) -> Vec<Gap> {
+    let key = c.rubric.as_deref().unwrap_or_default();
+    let Some(def) = pb.rubric(key) else {
+        return vec![];
+    };
+    let gap = |result: String| {
+        vec![Gap::Rubric {
+            rubric: def.name.clone(),
+            result,
+        }]
+    };
+    let Some(r) = f.rubrics.get(key) else {
+        return gap(format!("0 of {} questions answered: score it", def.questions().count()));
+    };
+    if r.value.is_none() {
+        return gap(format!(
+            "{} of {} questions answered: finish scoring it",
+            r.answered, r.total
+        ));
+    }
+    if let Some(rule) = r.rules.iter().find(|x| x.level == Level::Block) {
+        return gap(rule.label.clone());
+    }
+    let rank = |label: &str| def.bands.iter().position(|b| b.label == label);
+    match (&c.min_band, &r.band) {
+        (Some(min), Some(band)) if rank(band) < rank(min) => gap(format!("{band}, below {min}")),
+        (Some(min), None) => gap(format!("no band, below {min}")),
+        (None, _) if r.level == Some(Level::Block) => gap(r.band.clone().unwrap_or_default()),
+        _ => vec![],
     }
 }
 
@@ -839,6 +903,7 @@ mod tests {
             .collect();
         f.shortlisted = true;
         f.rights = pb().rights.iter().map(|r| r.key.clone()).collect();
+        f.vendor = VendorFact::InHouse;
         f
     }
 
@@ -872,6 +937,53 @@ mod tests {
         assert!(g.criteria.iter().all(|c| c.met()), "{:?}", g.criteria);
         f.rights.clear();
         assert_eq!(evaluate(&only, Phase::Scaffolding, &f).verdict, Verdict::NotReady);
+    }
+
+    #[test]
+    fn a_vendor_needs_its_asks_and_may_need_its_capability_rubric() {
+        let mut f = exemplary(Phase::Scaffolding);
+        let vendor = |g: &GateResult| {
+            g.criteria
+                .iter()
+                .find(|c| c.kind == CriterionKind::Vendor)
+                .unwrap()
+                .clone()
+        };
+        assert!(
+            vendor(&evaluate(&pb(), Phase::Scaffolding, &f)).met(),
+            "in-house meets it"
+        );
+        f.vendor = VendorFact::Unknown;
+        assert_eq!(
+            vendor(&evaluate(&pb(), Phase::Scaffolding, &f)).gaps,
+            vec![Gap::VendorUnknown]
+        );
+        f.vendor = VendorFact::Vendor {
+            asks: vec!["reference-call".into()],
+        };
+        let c = vendor(&evaluate(&pb(), Phase::Scaffolding, &f));
+        assert_eq!(c.standing, Standing::Warn);
+        assert!(
+            matches!(&c.gaps[..], [Gap::VendorAsks { asks, of: 3 }] if asks.len() == 2),
+            "{:?}",
+            c.gaps
+        );
+        // A playbook may ask for the vendor capability rubric too.
+        let mut strict = pb();
+        for g in &mut strict.gates {
+            for c in g.criteria.iter_mut().filter(|c| c.kind == CriterionKind::Vendor) {
+                c.asks = vec!["reference-call".into()];
+                c.rubric = Some("vendor-capability".into());
+                c.need = Need::Must;
+            }
+        }
+        let c = vendor(&evaluate(&strict, Phase::Scaffolding, &f));
+        assert!(
+            matches!(&c.gaps[..], [Gap::Rubric { .. }]),
+            "only the rubric is missing: {:?}",
+            c.gaps
+        );
+        assert_eq!(c.standing, Standing::Unmet);
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod names;
 pub mod readiness;
 pub mod rights;
 pub mod sync;
+pub mod vendors;
 
 pub use gates::{judge, GateFacts, GateResult, Judgement};
 pub use model::*;

@@ -268,6 +268,35 @@ pub struct RightAssignment {
     pub revision: i64,
 }
 
+/// Whether a pilot's work involves a vendor: the vendor's name, or built
+/// in-house with the reason no vendor ask applies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum VendorChoice {
+    Vendor { name: String },
+    InHouse { reason: String },
+}
+
+/// A pilot's vendor record as stored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PilotVendor {
+    pub choice: VendorChoice,
+    pub revision: i64,
+    pub updated_by: String,
+    pub updated_at: String,
+}
+
+/// The evidence a pilot's vendor handed over for one ask.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VendorAskRecord {
+    /// The playbook's key of the ask.
+    pub key: String,
+    pub evidence: String,
+    pub revision: i64,
+    pub updated_by: String,
+    pub updated_at: String,
+}
+
 /// A checklist item of one pilot.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChecklistItem {

@@ -39,6 +39,8 @@ pub(crate) struct Extension {
     #[serde(default)]
     rights: Vec<RightDef>,
     #[serde(default)]
+    vendor_asks: Vec<super::VendorAskDef>,
+    #[serde(default)]
     gating: Option<GatingPatch>,
     #[serde(default)]
     gates: Vec<GateDef>,
@@ -82,6 +84,7 @@ impl Extension {
         upsert(&mut pb.metric_categories, self.metric_categories, |m| &m.key);
         upsert(&mut pb.lenses, self.lenses, |l| &l.key);
         upsert(&mut pb.rights, self.rights, |r| &r.key);
+        upsert(&mut pb.vendor_asks, self.vendor_asks, |a| &a.key);
         upsert(&mut pb.gates, self.gates, |g| &g.phase);
         pb.scales.extend(self.scales);
         if let Some(g) = self.gating {

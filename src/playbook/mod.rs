@@ -33,6 +33,10 @@ pub struct Playbook {
     /// threshold or condition for each (000, 004).
     #[serde(default)]
     pub rights: Vec<RightDef>,
+    /// What to get from a vendor before signing (000): each recorded per
+    /// pilot with its evidence; an in-house pilot says why none apply.
+    #[serde(default)]
+    pub vendor_asks: Vec<VendorAskDef>,
     /// How gates are judged, apart from their criteria.
     #[serde(default)]
     pub gating: Gating,
@@ -117,6 +121,11 @@ pub enum CriterionKind {
     /// The decision rights (`rights`, default every right the playbook
     /// lists) each have a named person and a threshold.
     Rights,
+    /// The pilot says whether a vendor is involved; with one, the vendor
+    /// asks (`asks`, default every ask) each have evidence and, when
+    /// `rubric` names one, that rubric (vendor capability) meets
+    /// `min_band`. An in-house pilot (with its reason) meets it.
+    Vendor,
 }
 
 /// One criterion of a gate.
@@ -150,6 +159,21 @@ pub struct CriterionDef {
     /// Rights: these rights must be assigned; when empty, every right.
     #[serde(default)]
     pub rights: Vec<String>,
+    /// Vendor: these asks need evidence; when empty, every ask.
+    #[serde(default)]
+    pub asks: Vec<String>,
+}
+
+/// One ask of a vendor before signing: what to get, and what good
+/// evidence of it looks like.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct VendorAskDef {
+    pub key: String,
+    /// What to get, as a short phrase ("A reference call").
+    pub name: String,
+    #[serde(default)]
+    pub hint: String,
 }
 
 /// One decision right: who may take a decision about a pilot, and up to
@@ -567,6 +591,11 @@ impl Playbook {
             text(&mut r.name);
             text(&mut r.hint);
         }
+        for a in &mut self.vendor_asks {
+            key("vendor ask key", &a.key)?;
+            text(&mut a.name);
+            text(&mut a.hint);
+        }
         for pair in &self.gating.shared_roles {
             keys("gating.shared_roles", pair)?;
         }
@@ -586,6 +615,7 @@ impl Playbook {
                 keys(&format!("{at}: categories"), &c.categories)?;
                 keys(&format!("{at}: items"), &c.items)?;
                 keys(&format!("{at}: rights"), &c.rights)?;
+                keys(&format!("{at}: asks"), &c.asks)?;
             }
         }
         Ok(())
@@ -623,6 +653,15 @@ impl Playbook {
             }
             if !rights.insert(r.key.as_str()) {
                 return Err(format!("decision right key '{}' appears twice", r.key));
+            }
+        }
+        let mut asks = HashSet::new();
+        for a in &self.vendor_asks {
+            if a.key.trim().is_empty() || a.name.trim().is_empty() {
+                return Err(format!("vendor ask '{}' needs a key and a name", a.key));
+            }
+            if !asks.insert(a.key.as_str()) {
+                return Err(format!("vendor ask key '{}' appears twice", a.key));
             }
         }
         let mut seen = HashSet::new();
@@ -802,6 +841,26 @@ impl Playbook {
                             }
                         }
                     }
+                    CriterionKind::Vendor => {
+                        if self.vendor_asks.is_empty() {
+                            return Err(format!(
+                                "{at}: the playbook lists no vendor asks: add [[vendor_asks]] entries or remove the criterion"
+                            ));
+                        }
+                        for k in &c.asks {
+                            if self.vendor_ask(k).is_none() {
+                                return Err(format!("{at}: no vendor ask '{k}' is declared"));
+                            }
+                        }
+                        if let Some(r) = &c.rubric {
+                            let def = self.rubric(r).ok_or_else(|| format!("{at}: no rubric '{r}'"))?;
+                            if let Some(b) = &c.min_band {
+                                if !def.bands.iter().any(|x| &x.label == b) {
+                                    return Err(format!("{at}: rubric '{r}' has no band '{b}'"));
+                                }
+                            }
+                        }
+                    }
                     CriterionKind::Shortlist | CriterionKind::Scorecard => {}
                 }
             }
@@ -823,6 +882,36 @@ impl Playbook {
                 .filter(|i| i.review)
                 .map(move |i| (i.key.as_str(), phase))
         })
+    }
+
+    /// A vendor ask by key.
+    pub fn vendor_ask(&self, key: &str) -> Option<&VendorAskDef> {
+        self.vendor_asks.iter().find(|a| a.key == key)
+    }
+
+    /// The vendor ask a key, a prefix of one or of its name names.
+    pub fn find_vendor_ask(&self, key: &str) -> Result<&VendorAskDef> {
+        let k = key.trim().to_lowercase();
+        if let Some(a) = self.vendor_ask(&k) {
+            return Ok(a);
+        }
+        let hits: Vec<&VendorAskDef> = self
+            .vendor_asks
+            .iter()
+            .filter(|a| a.key.starts_with(&k) || a.name.to_lowercase().starts_with(&k))
+            .collect();
+        match hits.as_slice() {
+            [one] if !k.is_empty() => Ok(one),
+            _ => Err(Error::not_found(format!(
+                "'{}' is not a vendor ask: use one of {}",
+                crate::text::sanitize(key),
+                self.vendor_asks
+                    .iter()
+                    .map(|a| a.key.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
+        }
     }
 
     /// A decision right by key.

@@ -23,7 +23,7 @@ pub(crate) fn gate_rubrics(pb: &Playbook) -> BTreeSet<String> {
     Phase::ALL
         .iter()
         .flat_map(|p| gates::criteria_of(pb, *p))
-        .filter(|c| c.kind == CriterionKind::Rubric)
+        .filter(|c| matches!(c.kind, CriterionKind::Rubric | CriterionKind::Vendor))
         .filter_map(|c| c.rubric)
         .collect()
 }
@@ -35,6 +35,24 @@ pub(crate) fn gates_read_rights(pb: &Playbook) -> bool {
             .iter()
             .any(|c| c.kind == CriterionKind::Rights)
     })
+}
+
+/// Whether any gate judges the vendor (so its rows need reading).
+pub(crate) fn gates_read_vendor(pb: &Playbook) -> bool {
+    Phase::ALL.iter().any(|p| {
+        gates::criteria_of(pb, *p)
+            .iter()
+            .any(|c| c.kind == CriterionKind::Vendor)
+    })
+}
+
+/// The gates' view of a vendor row and its asks.
+fn vendor_fact(vendor: Option<String>, asks: Vec<String>) -> gates::VendorFact {
+    match vendor {
+        None => gates::VendorFact::Unknown,
+        Some(v) if v.trim().is_empty() => gates::VendorFact::InHouse,
+        Some(_) => gates::VendorFact::Vendor { asks },
+    }
 }
 
 /// The item keys any gate names explicitly.
@@ -165,6 +183,21 @@ pub(crate) fn read_facts(
             .map_err(e)?
             .collect::<rusqlite::Result<_>>()
             .map_err(e)?;
+    }
+    if gates_read_vendor(pb) {
+        let vendor: Option<String> = c
+            .prepare_cached("SELECT vendor FROM pilot_vendors WHERE pilot_id = ?1")
+            .and_then(|mut s| s.query_row([pilot_id], |r| r.get(0)).optional())
+            .map_err(e)?;
+        let mut stmt = c
+            .prepare_cached("SELECT ask_key FROM vendor_asks WHERE pilot_id = ?1")
+            .map_err(e)?;
+        let asks: Vec<String> = stmt
+            .query_map([pilot_id], |r| r.get(0))
+            .map_err(e)?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(e)?;
+        f.vendor = vendor_fact(vendor, asks);
     }
     for key in gate_rubrics(pb) {
         let Some(def) = pb.rubric(&key) else { continue };
@@ -353,6 +386,26 @@ impl Store {
                     .push(r.get(1).map_err(e)?);
             }
         }
+        // Vendors and their asks by pilot, when a gate judges them.
+        let mut vendors: HashMap<i64, String> = HashMap::new();
+        let mut vendor_asks: HashMap<i64, Vec<String>> = HashMap::new();
+        if gates_read_vendor(pb) {
+            let sql = format!("SELECT pilot_id, vendor FROM pilot_vendors WHERE {}", by("pilot_id"));
+            let mut stmt = c.prepare_cached(&sql).map_err(e)?;
+            let mut q = stmt.query([only]).map_err(e)?;
+            while let Some(r) = q.next().map_err(e)? {
+                vendors.insert(r.get(0).map_err(e)?, r.get(1).map_err(e)?);
+            }
+            let sql = format!("SELECT pilot_id, ask_key FROM vendor_asks WHERE {}", by("pilot_id"));
+            let mut stmt = c.prepare_cached(&sql).map_err(e)?;
+            let mut q = stmt.query([only]).map_err(e)?;
+            while let Some(r) = q.next().map_err(e)? {
+                vendor_asks
+                    .entry(r.get(0).map_err(e)?)
+                    .or_default()
+                    .push(r.get(1).map_err(e)?);
+            }
+        }
         // Gating items come counted in the summary rows; item rows are read
         // only when a criterion lists items by key (a custom playbook).
         let listing = !keys.is_empty();
@@ -383,6 +436,7 @@ impl Store {
             f.shortlisted = row.shortlisted;
             f.owners = row.owner_ids;
             f.rights = rights.remove(&row.id).unwrap_or_default();
+            f.vendor = vendor_fact(vendors.remove(&row.id), vendor_asks.remove(&row.id).unwrap_or_default());
             // The oldest current rating's date stands for all four: the
             // verdict only asks whether any one is too old.
             let oldest = row.oldest_score_at.as_deref().and_then(date_of);

@@ -51,11 +51,31 @@ pub const MIGRATIONS: &[Migration] = &[
     },
 ];
 
-/// Version 6: the programme checklist. A new table only; no row changes.
-/// The playbook's programme items are added to it by `playbook sync`, which
-/// also closes the per-pilot copies older files carry.
-// The table repeats schema.sql's on purpose (see MIGRATE_TO_2).
+/// Version 6: the programme checklist, and each pilot's vendor with the
+/// asks before signing. New tables only; no row changes. The playbook's
+/// programme items are added by `playbook sync`, which also closes the
+/// per-pilot copies older files carry.
+// The tables repeat schema.sql's on purpose (see MIGRATE_TO_2).
 const MIGRATE_TO_6: &str = "
+    CREATE TABLE pilot_vendors (
+        pilot_id        INTEGER PRIMARY KEY REFERENCES pilots (id) ON DELETE CASCADE,
+        vendor          TEXT    NOT NULL DEFAULT '',
+        in_house_reason TEXT    NOT NULL DEFAULT '',
+        revision        INTEGER NOT NULL DEFAULT 1,
+        updated_at      TEXT    NOT NULL,
+        updated_by      TEXT    NOT NULL,
+        CHECK ((trim(vendor) <> '') <> (trim(in_house_reason) <> ''))
+    );
+
+    CREATE TABLE vendor_asks (
+        pilot_id    INTEGER NOT NULL REFERENCES pilots (id) ON DELETE CASCADE,
+        ask_key     TEXT    NOT NULL CHECK (ask_key <> ''),
+        evidence    TEXT    NOT NULL CHECK (trim(evidence) <> ''),
+        revision    INTEGER NOT NULL DEFAULT 1,
+        updated_at  TEXT    NOT NULL,
+        updated_by  TEXT    NOT NULL,
+        PRIMARY KEY (pilot_id, ask_key)
+    ) WITHOUT ROWID;
     CREATE TABLE programme_items (
         id          INTEGER PRIMARY KEY,
         item_key    TEXT    NOT NULL UNIQUE,

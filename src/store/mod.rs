@@ -22,6 +22,7 @@ mod rights;
 mod scores;
 mod state;
 mod sync;
+mod vendors;
 pub use sync::checklists_at;
 mod ui_queries;
 
@@ -34,6 +35,7 @@ pub use portfolio::{candidate_facts, PilotRow, Programme};
 pub use restore::{restore, Restored};
 pub use rights::{check_threshold, RightChange, THRESHOLD_MAX};
 pub use state::check_state;
+pub use vendors::{check_choice, check_evidence, VENDOR_TEXT_MAX};
 
 use crate::{Error, Result};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior};

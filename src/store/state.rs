@@ -493,6 +493,10 @@ struct Trails {
     /// The latest event's digest per programme item (every event on one
     /// carries the digest of the whole row as it left it).
     programme_items: HashMap<i64, Option<String>>,
+    /// The latest change per pilot's vendor row, and per (pilot, ask): its
+    /// digest, or none when it was cleared.
+    vendors: HashMap<i64, Option<String>>,
+    vendor_asks: HashMap<(i64, String), Option<String>>,
 }
 
 fn load_trails(c: &Connection) -> rusqlite::Result<Trails> {
@@ -524,6 +528,12 @@ fn load_trails(c: &Connection) -> rusqlite::Result<Trails> {
             }
             super::programme_items::ENTITY => {
                 t.programme_items.insert(key, digest);
+            }
+            super::vendors::VENDOR => {
+                t.vendors.insert(key, digest);
+            }
+            super::vendors::ASK => {
+                t.vendor_asks.insert((key, field), digest);
             }
             "decision" => match (field.as_str(), digest) {
                 ("communicated", Some(d)) => {
@@ -694,6 +704,7 @@ pub fn check_state(store: &Store, limit: usize) -> Result<Vec<String>> {
     check_owners(c, &trails, &mut note).map_err(e)?;
     check_rights(c, &trails, &mut note).map_err(e)?;
     check_programme_items(c, &trails, &mut note).map_err(e)?;
+    check_vendors(c, &trails, &mut note).map_err(e)?;
     check_decisions(c, &trails, &mut note).map_err(e)?;
     check_stats(c, &mut note).map_err(e)?;
     Ok(out)
@@ -839,6 +850,73 @@ fn check_rights(c: &Connection, trails: &Trails, note: &mut impl FnMut(String)) 
     for (pilot, key) in gone {
         note(format!(
             "the decision right '{key}' of pilot {pilot} is in the audit trail but not in the file (removed behind lastmile's back)"
+        ));
+    }
+    Ok(())
+}
+
+/// Vendors and their asks: each row holds what its last change recorded.
+fn check_vendors(c: &Connection, trails: &Trails, note: &mut impl FnMut(String)) -> rusqlite::Result<()> {
+    let mut stmt = c.prepare("SELECT pilot_id, vendor, in_house_reason FROM pilot_vendors ORDER BY pilot_id")?;
+    let rows: Vec<(i64, String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut present = HashSet::new();
+    for (pilot, vendor, reason) in rows {
+        let expected = trails.vendors.get(&pilot).cloned().flatten();
+        if expected.as_deref() != Some(super::vendors::vendor_digest(&vendor, &reason).as_str()) {
+            note(format!(
+                "the vendor of pilot {pilot} differs from what the audit trail's last change of it recorded ({})",
+                if expected.is_some() {
+                    "changed behind lastmile's back"
+                } else {
+                    "no change recorded it: added behind lastmile's back"
+                }
+            ));
+        }
+        present.insert(pilot);
+    }
+    let mut gone: Vec<i64> = trails
+        .vendors
+        .iter()
+        .filter(|(k, v)| v.is_some() && !present.contains(*k))
+        .map(|(k, _)| *k)
+        .collect();
+    gone.sort_unstable();
+    for pilot in gone {
+        note(format!(
+            "the vendor of pilot {pilot} is in the audit trail but not in the file (removed behind lastmile's back)"
+        ));
+    }
+    let mut stmt = c.prepare("SELECT pilot_id, ask_key, evidence FROM vendor_asks ORDER BY pilot_id, ask_key")?;
+    let rows: Vec<(i64, String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut present = HashSet::new();
+    for (pilot, key, evidence) in rows {
+        let expected = trails.vendor_asks.get(&(pilot, key.clone())).cloned().flatten();
+        if expected.as_deref() != Some(super::vendors::ask_digest(&evidence).as_str()) {
+            note(format!(
+                "the evidence of vendor ask '{key}' of pilot {pilot} differs from what the audit trail's last change of it recorded ({})",
+                if expected.is_some() {
+                    "changed behind lastmile's back"
+                } else {
+                    "no change recorded it: added behind lastmile's back"
+                }
+            ));
+        }
+        present.insert((pilot, key));
+    }
+    let mut gone: Vec<&(i64, String)> = trails
+        .vendor_asks
+        .iter()
+        .filter(|(k, v)| v.is_some() && !present.contains(*k))
+        .map(|(k, _)| k)
+        .collect();
+    gone.sort();
+    for (pilot, key) in gone {
+        note(format!(
+            "the evidence of vendor ask '{key}' of pilot {pilot} is in the audit trail but not in the file (removed behind lastmile's back)"
         ));
     }
     Ok(())

@@ -67,6 +67,7 @@ actions! {
     Owner => "owner";
     ClearOwner => "clear-owner";
     Rights => "decision-rights";
+    Vendor => "vendor";
     Programme => "programme-checklist";
     Shortlist => "shortlist";
     Score => "score";

@@ -964,6 +964,7 @@ impl Ui {
                     | Jump::Role { pilot_id, .. }
                     | Jump::Dimension { pilot_id, .. }
                     | Jump::Rights { pilot_id }
+                    | Jump::Vendor { pilot_id }
                     | Jump::Pilot { pilot_id } => Some(pilot_id),
                     Jump::Programme { .. } => None,
                     Jump::Decision { decision_id } => self

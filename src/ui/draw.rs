@@ -250,6 +250,7 @@ impl Ui {
             Overlay::Lenses(l) => l.draw(f, area, &self.config.theme),
             Overlay::Rights(r) => r.draw(f, area, self),
             Overlay::Programme(p) => p.draw(f, area, self),
+            Overlay::Vendor(v) => v.draw(f, area, self),
         }
     }
 

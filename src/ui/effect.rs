@@ -12,6 +12,28 @@ use crate::playbook::READINESS_RUBRIC;
 use crate::text::{sanitize, truncate};
 
 /// One change a user asked for.
+/// What changes on a pilot's vendor record.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VendorChange {
+    /// A vendor, or in-house with the reason (`seen`: the row's revision).
+    Set {
+        choice: crate::domain::model::VendorChoice,
+        seen: Option<i64>,
+    },
+    /// The evidence of one ask.
+    Ask {
+        key: String,
+        name: String,
+        evidence: String,
+        seen: Option<i64>,
+    },
+    ClearAsk {
+        key: String,
+        name: String,
+        revision: i64,
+    },
+}
+
 /// What changes on a programme item.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ProgrammeChange {
@@ -32,6 +54,11 @@ pub enum Effect {
         item_id: i64,
         revision: i64,
         person: Option<i64>,
+    },
+    /// Change who builds a pilot, or one of its vendor asks.
+    Vendor {
+        pilot_id: i64,
+        change: VendorChange,
     },
     /// Change an item of the programme checklist.
     Programme {
@@ -251,6 +278,7 @@ impl App {
                 Ok(Applied::said(format!("owner: {}", who(&after.owner))))
             }
             Effect::Programme { id, revision, change } => self.apply_programme(id, revision, change),
+            Effect::Vendor { pilot_id, change } => self.apply_vendor(pilot_id, change),
             Effect::ItemNote {
                 item_id,
                 revision,
@@ -665,6 +693,82 @@ impl App {
             .map(|o| (o.person_id, o.person, o.revision)))
     }
 
+    /// Change a pilot's vendor record and remember how to put it back.
+    fn apply_vendor(&mut self, pilot_id: i64, change: VendorChange) -> crate::Result<Applied> {
+        let (said, step, key, from, to) = match change {
+            VendorChange::Set { choice, seen } => {
+                let old = self.store.write(|tx| tx.set_vendor(pilot_id, &choice, seen))?;
+                let now = self.store.vendor(pilot_id)?;
+                let said = format!(
+                    "built by: {}",
+                    short(&crate::domain::vendors::describe(now.as_ref().map(|n| &n.choice)), 50)
+                );
+                let step = Step::Vendor {
+                    pilot_id,
+                    old: old.as_ref().map(|o| o.choice.clone()),
+                    seen: now.as_ref().map(|n| n.revision),
+                };
+                (
+                    said,
+                    step,
+                    RowKey::Vendor(pilot_id),
+                    old.map(|o| o.revision),
+                    now.map(|n| n.revision),
+                )
+            }
+            VendorChange::Ask {
+                key,
+                name,
+                evidence,
+                seen,
+            } => {
+                let old = self
+                    .store
+                    .write(|tx| tx.set_vendor_ask(pilot_id, &key, &name, &evidence, seen))?;
+                let now = self.store.vendor_asks(pilot_id)?.into_iter().find(|a| a.key == key);
+                let said = format!("{}: evidence recorded", short(&name, 40));
+                let row = RowKey::VendorAsk(pilot_id, super::history::right_key_id(&key));
+                let step = Step::VendorAsk {
+                    pilot_id,
+                    key,
+                    name,
+                    old: old.as_ref().map(|o| o.evidence.clone()),
+                    seen: now.as_ref().map(|n| n.revision),
+                };
+                (said, step, row, old.map(|o| o.revision), now.map(|n| n.revision))
+            }
+            VendorChange::ClearAsk { key, name, revision } => {
+                let old = self
+                    .store
+                    .write(|tx| tx.clear_vendor_ask(pilot_id, &key, &name, revision))?;
+                let said = format!("{}: evidence taken back", short(&name, 40));
+                let row = RowKey::VendorAsk(pilot_id, super::history::right_key_id(&key));
+                let step = Step::VendorAsk {
+                    pilot_id,
+                    key,
+                    name,
+                    old: old.as_ref().map(|o| o.evidence.clone()),
+                    seen: None,
+                };
+                (said, step, row, old.map(|o| o.revision), None)
+            }
+        };
+        if from != to {
+            self.remember_rows(
+                Some(pilot_id),
+                said.clone(),
+                Undo::Steps {
+                    steps: vec![step],
+                    restores: "the vendor record as it was".into(),
+                    partly: None,
+                },
+                vec![RowRev { key, from, to }],
+            );
+        }
+        self.refresh_pilot(pilot_id);
+        Ok(Applied::said(said))
+    }
+
     /// Change a programme item and remember how to put it back.
     fn apply_programme(&mut self, id: i64, revision: i64, change: ProgrammeChange) -> crate::Result<Applied> {
         let find = |items: Vec<crate::domain::model::ProgrammeItem>| {
@@ -1001,6 +1105,30 @@ impl App {
                         )?;
                     }
                     Step::MetricCurrent { metric_id, rev, old } => tx.set_metric_current(*metric_id, *rev, *old)?,
+                    Step::Vendor { pilot_id, old, seen } => match (old, seen) {
+                        (Some(c), _) => {
+                            tx.set_vendor(*pilot_id, c, *seen)?;
+                        }
+                        (None, Some(rev)) => {
+                            tx.clear_vendor(*pilot_id, *rev)?;
+                        }
+                        (None, None) => {}
+                    },
+                    Step::VendorAsk {
+                        pilot_id,
+                        key,
+                        name,
+                        old,
+                        seen,
+                    } => match (old, seen) {
+                        (Some(ev), _) => {
+                            tx.set_vendor_ask(*pilot_id, key, name, ev, *seen)?;
+                        }
+                        (None, Some(rev)) => {
+                            tx.clear_vendor_ask(*pilot_id, key, name, *rev)?;
+                        }
+                        (None, None) => {}
+                    },
                     Step::Programme {
                         id,
                         rev,
@@ -1057,6 +1185,14 @@ impl App {
             RowKey::Pilot(id) => self.store.pilot(id).ok().map(|p| p.revision),
             RowKey::Metric(id) => self.store.metric(id).ok().map(|m| m.revision),
             RowKey::Owner(p, role) => self.owner_of(p, role).ok().flatten().map(|o| o.2),
+            RowKey::Vendor(p) => self.store.vendor(p).ok().flatten().map(|v| v.revision),
+            RowKey::VendorAsk(p, k) => self
+                .store
+                .vendor_asks(p)
+                .ok()?
+                .into_iter()
+                .find(|a| super::history::right_key_id(&a.key) == k)
+                .map(|a| a.revision),
             RowKey::Programme(id) => self
                 .store
                 .programme_items()

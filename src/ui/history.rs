@@ -76,6 +76,21 @@ pub enum Step {
         old: Option<(i64, String)>,
         seen: Option<i64>,
     },
+    /// Put back who builds a pilot (`old`), or clear it when nobody had
+    /// said; `seen` as for `Role`.
+    Vendor {
+        pilot_id: i64,
+        old: Option<crate::domain::model::VendorChoice>,
+        seen: Option<i64>,
+    },
+    /// Put back an ask's evidence, or take it back when there was none.
+    VendorAsk {
+        pilot_id: i64,
+        key: String,
+        name: String,
+        old: Option<String>,
+        seen: Option<i64>,
+    },
     /// Put a programme item back as it was (state, note, owner).
     Programme {
         id: i64,
@@ -105,6 +120,9 @@ pub enum RowKey {
     Right(i64, u64),
     /// An item of the programme checklist.
     Programme(i64),
+    /// A pilot's vendor row, and one of its asks (by [`right_key_id`]).
+    Vendor(i64),
+    VendorAsk(i64, u64),
 }
 
 /// The revision of `key` before a change and after it (`None`: no row).
@@ -129,6 +147,8 @@ impl Step {
             Step::Role { pilot_id, role, .. } => RowKey::Owner(*pilot_id, *role),
             Step::Right { pilot_id, key, .. } => RowKey::Right(*pilot_id, right_key_id(key)),
             Step::Programme { id, .. } => RowKey::Programme(*id),
+            Step::Vendor { pilot_id, .. } => RowKey::Vendor(*pilot_id),
+            Step::VendorAsk { pilot_id, key, .. } => RowKey::VendorAsk(*pilot_id, right_key_id(key)),
             Step::Score { .. } => return None,
         })
     }
@@ -150,7 +170,10 @@ impl Step {
             | Step::Shortlist { rev, .. }
             | Step::Programme { rev, .. }
             | Step::MetricCurrent { rev, .. } => shift(rev),
-            Step::Role { seen, .. } | Step::Right { seen, .. } => *seen = new,
+            Step::Role { seen, .. }
+            | Step::Right { seen, .. }
+            | Step::Vendor { seen, .. }
+            | Step::VendorAsk { seen, .. } => *seen = new,
             Step::Score { .. } => {}
         }
     }

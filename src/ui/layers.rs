@@ -46,6 +46,62 @@ impl App {
                     self.show_pilot(p);
                 }
             },
+            Overlay::Vendor(_) => {
+                let Some(d) = self.ui.pilot.clone() else { return };
+                let Some(Overlay::Vendor(v)) = self.ui.overlays.last_mut() else {
+                    return;
+                };
+                let pilot_id = v.pilot_id;
+                if d.id() != pilot_id {
+                    return;
+                }
+                use super::vendor::Outcome as O;
+                let prompt = |title: String, label: &str, text: &str, purpose: PromptPurpose| {
+                    Overlay::Prompt(PromptState::new(title, label.to_string(), &sanitize(text), purpose))
+                };
+                match v.handle(a, &d) {
+                    O::Stay => {}
+                    O::Close => {
+                        self.overlays.pop();
+                    }
+                    O::Say(m) => self.info(m),
+                    O::Undo => self.undo_last(),
+                    O::Name { current, seen } => self.overlays.push(prompt(
+                        format!("Who builds {}?", sanitize(&d.pilot.name)),
+                        "The vendor's name (a: built in-house instead)",
+                        &current,
+                        PromptPurpose::VendorName { pilot_id, seen },
+                    )),
+                    O::InHouse { current, seen } => self.overlays.push(prompt(
+                        format!("{} is built in-house?", sanitize(&d.pilot.name)),
+                        "Why no vendor is involved (the vendor asks then do not apply)",
+                        &current,
+                        PromptPurpose::VendorReason { pilot_id, seen },
+                    )),
+                    O::Evidence {
+                        key,
+                        name,
+                        current,
+                        seen,
+                    } => self.overlays.push(prompt(
+                        format!("{}: what was received?", sanitize(&name)),
+                        "A link, a date, who: the evidence",
+                        &current,
+                        PromptPurpose::VendorEvidence {
+                            pilot_id,
+                            key,
+                            name,
+                            seen,
+                        },
+                    )),
+                    O::ClearAsk { key, name, revision } => {
+                        self.run(Effect::Vendor {
+                            pilot_id,
+                            change: super::effect::VendorChange::ClearAsk { key, name, revision },
+                        });
+                    }
+                }
+            }
             Overlay::Programme(_) => {
                 let items = self.ui.programme_items.clone();
                 let Some(Overlay::Programme(p)) = self.ui.overlays.last_mut() else {
@@ -533,6 +589,20 @@ impl App {
         self.open_picker(p.title, purpose, p.owner);
     }
 
+    /// Save who builds a pilot from its prompt, refusing bad text in place.
+    fn save_vendor(&mut self, pilot_id: i64, choice: crate::domain::model::VendorChoice, seen: Option<i64>) {
+        if let Err(e) = crate::store::check_choice(&choice) {
+            self.prompt_error(sanitize(&e.to_string()));
+            return;
+        }
+        if self.run(Effect::Vendor {
+            pilot_id,
+            change: super::effect::VendorChange::Set { choice, seen },
+        }) {
+            self.overlays.pop();
+        }
+    }
+
     /// Open the blockers of the current pilot.
     pub(crate) fn open_why(&mut self) {
         let Some(id) = self.current_pilot() else {
@@ -610,6 +680,38 @@ impl App {
                     revision,
                     on: true,
                     reason: Some(text),
+                }) {
+                    self.overlays.pop();
+                }
+            }
+            PromptPurpose::VendorName { pilot_id, seen } => self.save_vendor(
+                pilot_id,
+                crate::domain::model::VendorChoice::Vendor { name: text },
+                seen,
+            ),
+            PromptPurpose::VendorReason { pilot_id, seen } => self.save_vendor(
+                pilot_id,
+                crate::domain::model::VendorChoice::InHouse { reason: text },
+                seen,
+            ),
+            PromptPurpose::VendorEvidence {
+                pilot_id,
+                key,
+                name,
+                seen,
+            } => {
+                if let Err(e) = crate::store::check_evidence(&text) {
+                    self.prompt_error(sanitize(&e.to_string()));
+                    return;
+                }
+                if self.run(Effect::Vendor {
+                    pilot_id,
+                    change: super::effect::VendorChange::Ask {
+                        key,
+                        name,
+                        evidence: text,
+                        seen,
+                    },
                 }) {
                     self.overlays.pop();
                 }
@@ -776,6 +878,7 @@ impl App {
             Jump::Dimension { pilot_id, dimension } => self.open_score(pilot_id, dimension),
             Jump::Pilot { pilot_id } => self.open_detail(pilot_id),
             Jump::Rights { pilot_id } => self.open_rights(pilot_id),
+            Jump::Vendor { pilot_id } => self.open_vendor(pilot_id),
             Jump::Programme { item_id } => {
                 self.overlays.clear();
                 self.open_programme(Some(item_id));

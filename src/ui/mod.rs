@@ -40,6 +40,7 @@ mod route;
 pub mod screens;
 pub mod state;
 pub mod theme;
+pub mod vendor;
 pub mod why;
 pub mod widgets;
 pub mod workshop;

@@ -92,10 +92,16 @@ impl App {
                 self.attention.scroll.selected = idx;
                 again
             }
-            ListTarget::Why | ListTarget::Menu | ListTarget::Picker | ListTarget::Rights | ListTarget::Programme => {
+            ListTarget::Why
+            | ListTarget::Menu
+            | ListTarget::Picker
+            | ListTarget::Rights
+            | ListTarget::Programme
+            | ListTarget::Vendor => {
                 let s = match self.overlays.last_mut() {
                     Some(Overlay::Rights(r)) => &mut r.scroll,
                     Some(Overlay::Programme(p)) => &mut p.scroll,
+                    Some(Overlay::Vendor(v)) => &mut v.scroll,
                     Some(Overlay::Why(w)) => &mut w.scroll,
                     Some(Overlay::Menu(m)) => &mut m.scroll,
                     Some(Overlay::Picker(p)) => &mut p.scroll,

@@ -31,6 +31,8 @@ pub enum Jump {
     Decision { decision_id: i64 },
     /// The pilot's decision-rights matrix.
     Rights { pilot_id: i64 },
+    /// The pilot's vendor and the asks before signing.
+    Vendor { pilot_id: i64 },
     /// The programme checklist, on one of its items.
     Programme { item_id: i64 },
 }
@@ -89,6 +91,7 @@ pub enum Overlay {
     Lenses(super::lenses::LensesState),
     Rights(super::rights::RightsState),
     Programme(super::programme::ProgrammeState),
+    Vendor(super::vendor::VendorState),
 }
 
 impl Overlay {
@@ -109,6 +112,7 @@ impl Overlay {
             Overlay::Lenses(_) => Mode::Reference,
             Overlay::Rights(_) => Mode::Rights,
             Overlay::Programme(_) => Mode::Programme,
+            Overlay::Vendor(_) => Mode::Vendor,
         }
     }
 
@@ -119,6 +123,7 @@ impl Overlay {
             Overlay::Workshop(w) => Some(w.pilot_id),
             Overlay::Summary(s) => Some(s.pilot_id),
             Overlay::Rights(r) => Some(r.pilot_id),
+            Overlay::Vendor(v) => Some(v.pilot_id),
             _ => None,
         }
     }

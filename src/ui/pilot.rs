@@ -22,6 +22,9 @@ pub struct PilotData {
     pub owners: Vec<Owner>,
     /// The decision-rights matrix (every right of the playbook).
     pub rights: Vec<crate::domain::rights::RightRow>,
+    /// Who builds it (`None`: not said), and the vendor asks.
+    pub vendor: Option<crate::domain::model::PilotVendor>,
+    pub asks: Vec<crate::domain::vendors::AskRow>,
     pub metrics: Vec<Metric>,
     pub decisions: Vec<Decision>,
     /// At the current gate and at the production gate.
@@ -56,6 +59,8 @@ impl PilotData {
                 playbook,
                 &store.rights(id, &playbook.rights.iter().map(|r| r.key.as_str()).collect::<Vec<_>>())?,
             ),
+            vendor: store.vendor(id)?,
+            asks: crate::domain::vendors::ask_rows(playbook, &store.vendor_asks(id)?),
             metrics: store.metrics(id)?,
             decisions: store.pilot_decisions(id)?,
             history: store.score_history(id, READINESS_RUBRIC)?,

@@ -58,6 +58,7 @@ impl App {
             Action::Owner,
             Action::ClearOwner,
             Action::Rights,
+            Action::Vendor,
             Action::Shortlist,
             Action::PhaseNext,
             Action::PhasePrev,
@@ -101,6 +102,7 @@ impl App {
             }
             Action::Owner => self.open_role_menu(id, MenuPurpose::AssignRole { pilot_id: id }),
             Action::Rights => self.open_rights(id),
+            Action::Vendor => self.open_vendor(id),
             Action::Shortlist => {
                 let selection = crate::playbook::SELECTION_QUESTIONS
                     .map(|q| d.selection.get(q).and_then(|s| s.answer.parse::<u8>().ok()));
@@ -272,6 +274,14 @@ impl App {
     }
 
     /// Open the decision-rights matrix of a pilot.
+    pub(crate) fn open_vendor(&mut self, pilot_id: i64) {
+        let Some(d) = self.load_pilot(pilot_id) else { return };
+        let first_open = d.asks.iter().position(|a| a.evidence.is_none()).unwrap_or(0);
+        let mut v = super::vendor::VendorState::new(pilot_id, &d.pilot.name);
+        v.scroll.selected = first_open;
+        self.overlays.push(Overlay::Vendor(v));
+    }
+
     pub(crate) fn open_rights(&mut self, pilot_id: i64) {
         let Some(d) = self.load_pilot(pilot_id) else { return };
         if d.rights.is_empty() {

@@ -38,6 +38,23 @@ pub enum PromptPurpose {
         person_id: i64,
         seen: Option<i64>,
     },
+    /// The vendor a pilot is built with.
+    VendorName {
+        pilot_id: i64,
+        seen: Option<i64>,
+    },
+    /// Why a pilot is built in-house.
+    VendorReason {
+        pilot_id: i64,
+        seen: Option<i64>,
+    },
+    /// What the vendor handed over for one ask.
+    VendorEvidence {
+        pilot_id: i64,
+        key: String,
+        name: String,
+        seen: Option<i64>,
+    },
 }
 
 #[derive(Debug, Clone)]

@@ -99,6 +99,7 @@ pub enum ListTarget {
     Picker,
     Rights,
     Programme,
+    Vendor,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -285,5 +285,6 @@ fn jump_of(id: i64, gap: &Gap) -> Option<Jump> {
         | Gap::NoScorecard
         | Gap::NotShortlisted => Jump::Pilot { pilot_id: id },
         Gap::UnassignedRights { .. } => Jump::Rights { pilot_id: id },
+        Gap::VendorUnknown | Gap::VendorAsks { .. } => Jump::Vendor { pilot_id: id },
     })
 }

@@ -166,6 +166,13 @@ pub(super) const DEFAULTS: &[(Mode, Action, &str, &str, &str)] = {
         ),
         (
             M::Board,
+            A::Vendor,
+            "V",
+            "the vendor, or in-house, and the asks before signing",
+            "",
+        ),
+        (
+            M::Board,
             A::Rights,
             "R",
             "decision rights: who holds each, and its threshold",
@@ -184,6 +191,13 @@ pub(super) const DEFAULTS: &[(Mode, Action, &str, &str, &str)] = {
         (M::Checklist, A::Owner, "o", "assign the item's owner", "owner"),
         (M::Checklist, A::ClearOwner, "O", "clear the item's owner", ""),
         (M::Checklist, A::Detail, "i", "pilot detail", ""),
+        (
+            M::Checklist,
+            A::Vendor,
+            "V",
+            "the vendor, or in-house, and the asks before signing",
+            "",
+        ),
         (
             M::Checklist,
             A::Rights,
@@ -215,6 +229,13 @@ pub(super) const DEFAULTS: &[(Mode, Action, &str, &str, &str)] = {
         (M::Detail, A::EditPilot, "e", "edit the inventory fields", "edit"),
         (M::Detail, A::Owner, "o", "assign one of the four owners", "owners"),
         (M::Detail, A::ClearOwner, "O", "remove one of the four owners", ""),
+        (
+            M::Detail,
+            A::Vendor,
+            "V",
+            "the vendor, or in-house, and the asks before signing",
+            "",
+        ),
         (
             M::Detail,
             A::Rights,
@@ -344,6 +365,36 @@ pub(super) const DEFAULTS: &[(Mode, Action, &str, &str, &str)] = {
         ),
         (M::Rights, A::ClearOwner, "O x", "take the right away", "take away"),
         (M::Rights, A::Undo, "u", "undo your last change to this pilot", "undo"),
+        //
+        (M::Vendor, A::Up, "k up", "move up", ""),
+        (M::Vendor, A::Down, "j down", "move down", ""),
+        (M::Vendor, A::Top, "g home", "first ask", ""),
+        (M::Vendor, A::Bottom, "G end", "last ask", ""),
+        (
+            M::Vendor,
+            A::Open,
+            "enter e",
+            "record the evidence of the selected ask",
+            "evidence",
+        ),
+        (M::Vendor, A::EditPilot, "n", "name the vendor", "vendor"),
+        (
+            M::Vendor,
+            A::StateNa,
+            "a",
+            "built in-house: say why (no ask applies)",
+            "in-house",
+        ),
+        (
+            M::Vendor,
+            A::ClearOwner,
+            "O x",
+            "take back the selected ask's evidence",
+            "",
+        ),
+        (M::Vendor, A::Undo, "u", "undo your last change to this pilot", "undo"),
+        (M::Vendor, A::Back, "esc q V", "close", "close"),
+        (M::Vendor, A::Quit, "ctrl-c", "quit", ""),
         //
         (M::Programme, A::Up, "k up", "move up", ""),
         (M::Programme, A::Down, "j down", "move down", ""),

@@ -50,6 +50,7 @@ modes! {
     Recent => "recent", "Recent changes and messages", false, false;
     Reference => "reference", "Reference panel", false, false;
     Rights => "rights", "Decision rights", false, false;
+    Vendor => "vendor", "Vendor and asks", false, false;
     Programme => "programme", "Programme checklist", false, false;
     Menu => "menu", "Menu", false, false;
     Confirm => "confirm", "Confirm", false, false;

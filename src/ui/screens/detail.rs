@@ -34,6 +34,12 @@ pub fn describe_event(
         "right" => playbook.right(&e.field).map_or(format!("right {field}"), |r| {
             format!("Right to {}", sanitize(&r.name).to_lowercase())
         }),
+        "vendor" => "Vendor".to_string(),
+        "vendor-ask" => playbook
+            .vendor_ask(&e.field)
+            .map_or(format!("vendor ask {field}"), |a| {
+                format!("{} (vendor)", sanitize(&a.name))
+            }),
         "score" => {
             let (rubric, question) = field.split_once('.').unwrap_or(("", field.as_str()));
             let text = playbook
@@ -131,6 +137,7 @@ impl DetailState {
         a.extend(ui.detail_progress(d));
         let rw = right.map_or(w, |r| r.width as usize);
         let mut b = ui.detail_rights(d, rw);
+        b.extend(ui.detail_vendor(d, rw));
         b.extend(ui.detail_metrics(d, rw));
         b.extend(ui.detail_decisions(d));
         b.extend(ui.detail_audit(d));
@@ -246,6 +253,54 @@ impl Ui {
                     Span::styled("nobody named", t.alert()),
                 ]),
             });
+        }
+        out.push(Line::raw(""));
+        out
+    }
+
+    fn detail_vendor(&self, d: &PilotData, w: usize) -> Vec<Line<'static>> {
+        use crate::domain::model::VendorChoice;
+        let t = &self.config.theme;
+        if d.asks.is_empty() && d.vendor.is_none() {
+            return Vec::new();
+        }
+        let choice = d.vendor.as_ref().map(|v| &v.choice);
+        let (with, of) = crate::domain::vendors::coverage(&d.asks);
+        let head = match choice {
+            Some(VendorChoice::InHouse { .. }) => "Vendor: none, built in-house (V edits)".to_string(),
+            _ => format!("Vendor, {with} of {of} asks with evidence (V edits)"),
+        };
+        let mut out = vec![self.section(&head)];
+        out.push(Line::from(vec![
+            Span::styled("Built by  ", t.muted()),
+            Span::raw(truncate(
+                &sanitize(&crate::domain::vendors::describe(choice)),
+                w.saturating_sub(10),
+            )),
+        ]));
+        if !matches!(choice, Some(VendorChoice::InHouse { .. })) {
+            let col = d
+                .asks
+                .iter()
+                .map(|a| width(&sanitize(&a.name)))
+                .max()
+                .unwrap_or(10)
+                .min(w.saturating_sub(12))
+                .max(10);
+            for a in &d.asks {
+                out.push(match &a.evidence {
+                    Some(e) => Line::from(vec![
+                        Span::styled("✓ ", t.ok()),
+                        Span::styled(format!("{}  ", fit(&sanitize(&a.name), col)), t.muted()),
+                        Span::raw(sanitize(&e.evidence)),
+                    ]),
+                    None => Line::from(vec![
+                        Span::styled("✗ ", t.warn()),
+                        Span::styled(format!("{}  ", fit(&sanitize(&a.name), col)), t.muted()),
+                        Span::styled("none yet", t.warn()),
+                    ]),
+                });
+            }
         }
         out.push(Line::raw(""));
         out

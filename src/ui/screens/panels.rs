@@ -237,6 +237,23 @@ impl Ui {
                 Span::raw(format!("{held} of {of} assigned: R opens the matrix")),
             ]));
         }
+        {
+            use crate::domain::model::VendorChoice;
+            let (with, of) = crate::domain::vendors::coverage(&d.asks);
+            let (ok, text) = match d.vendor.as_ref().map(|v| &v.choice) {
+                None => (false, "not said: V names it, or says in-house".to_string()),
+                Some(VendorChoice::InHouse { .. }) => (true, "built in-house: no vendor asks".to_string()),
+                Some(VendorChoice::Vendor { name }) => (
+                    with == of,
+                    format!("{}, {with} of {of} asks with evidence (V)", sanitize(name)),
+                ),
+            };
+            lines.push(Line::from(vec![
+                Span::styled(if ok { "✓ " } else { "✗ " }, if ok { t.ok() } else { t.warn() }),
+                Span::raw(fit("Vendor", 17)),
+                Span::raw(text),
+            ]));
+        }
         if let Some(s) = self.playbook.sector(d.pilot.sector) {
             lines.push(Line::from(vec![
                 Span::styled(format!("{}: ", s.name), t.title()),
