@@ -442,9 +442,15 @@ fn a_schema_5_file_upgrades_to_the_programme_checklist_and_a_sync_moves_the_copi
         .into_iter()
         .find(|i| i.item_key == "as-inventory-all")
         .unwrap();
+    // Carried over from the copies: 10 of 11 done, one still open, so it
+    // is under way, not done.
     assert_eq!(
         inventory.state,
-        lastmile::domain::model::ItemState::Done,
+        lastmile::domain::model::ItemState::Doing,
+        "{inventory:?}"
+    );
+    assert!(
+        inventory.note.contains("10 of 11") && inventory.note.contains("1 still open"),
         "{inventory:?}"
     );
     assert!(inventory.note.contains("pilots' checklists"), "{inventory:?}");
@@ -458,6 +464,42 @@ fn a_schema_5_file_upgrades_to_the_programme_checklist_and_a_sync_moves_the_copi
     );
     let again = lastmile::domain::sync::plan_all(&items, &programme, &store.checklists_for_sync().unwrap());
     assert!(again.is_empty(), "{again:?}");
+    // The same file given a pilot first (which makes the programme
+    // checklist too), then synced, ends the same.
+    let other = dir.path().join("other.db");
+    std::fs::copy("tests/fixtures/v5-demo.db", &other).unwrap();
+    let mut second = Store::open_with_clock(&other, OpenMode::Create, "upgrader", Clock::fixed(today())).unwrap();
+    second
+        .write(|tx| {
+            tx.ensure_programme_items(&programme)?;
+            tx.add_pilot(
+                &lastmile::domain::model::PilotFields {
+                    name: "New one".into(),
+                    ..Default::default()
+                },
+                &items,
+            )
+        })
+        .unwrap();
+    let plan2 = lastmile::domain::sync::plan_all(&items, &programme, &second.checklists_for_sync().unwrap());
+    second
+        .write(|tx| {
+            tx.apply_sync(&items, &plan2)?;
+            tx.apply_programme_sync(&programme, &plan2)
+        })
+        .unwrap();
+    let view = |s: &Store| -> Vec<(String, String, String)> {
+        s.programme_items()
+            .unwrap()
+            .into_iter()
+            .map(|i| (i.item_key, i.state.key().to_string(), i.note))
+            .collect()
+    };
+    assert_eq!(
+        view(&second),
+        view(&store),
+        "the order of commands does not change the result"
+    );
     for chain in verify_chains(&store).unwrap() {
         assert!(chain.broken_at.is_none(), "{chain:?}");
     }

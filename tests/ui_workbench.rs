@@ -1366,6 +1366,10 @@ fn the_programme_checklist_is_worked_from_the_workbench() {
     };
     app.press("2");
     assert!(render(&app, 160, 48).contains("Programme (P) 1 of 2 open:"));
+    // A change to a pilot first: u in the programme checklist leaves it.
+    app.press("j +");
+    let card = app.current_pilot().unwrap();
+    assert!(app.store().pilot(card).unwrap().shortlisted, "{:?}", app.message());
     app.press("P");
     assert_eq!(app.mode(), Mode::Programme);
     let screen = render(&app, 120, 36);
@@ -1389,6 +1393,17 @@ fn the_programme_checklist_is_worked_from_the_workbench() {
         app.message()
     );
     assert_eq!(app.mode(), Mode::Programme);
+    assert!(
+        app.store().pilot(card).unwrap().shortlisted,
+        "the pilot's change is not the programme's"
+    );
+    app.press("u");
+    assert!(app.store().pilot(card).unwrap().shortlisted, "{:?}", app.message());
+    assert!(
+        app.message().unwrap_or_default().contains("nothing to undo here"),
+        "{:?}",
+        app.message()
+    );
     // Not applicable asks the reason first, in the note editor.
     app.press("e");
     assert_eq!(app.mode(), Mode::Editor);

@@ -116,7 +116,7 @@ pub struct CompletionsArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  lastmile vendor Claims\n  lastmile vendor Claims set 'Acme AI'\n  lastmile vendor Claims ask reference --evidence 'call with Beta Insurance, 3 Mar'\n  lastmile vendor Claims in-house --reason 'built by our data team'"
+    after_help = "Examples:\n  lastmile vendor Federal\n  lastmile vendor Federal set 'Archivum Inc'\n  lastmile vendor Federal ask reference --evidence 'call with a state archive, 3 Mar'\n  lastmile vendor Federal in-house --reason 'built by the records team'"
 )]
 pub struct VendorArgs {
     /// Pilot name or unique prefix
@@ -296,7 +296,7 @@ pub struct PilotShortlistArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  lastmile shortlist\n  lastmile shortlist add 'Claims triage'\n  lastmile shortlist add 'Benefits' --override 'the minister asked; the data gap is funded'\n  lastmile shortlist remove 'Claims triage'"
+    after_help = "Examples:\n  lastmile shortlist\n  lastmile shortlist add Card\n  lastmile shortlist add 'Benefits' --override 'the minister asked; the data gap is funded'\n  lastmile shortlist remove Card"
 )]
 pub struct ShortlistArgs {
     #[command(subcommand)]
@@ -409,7 +409,7 @@ pub struct AssignArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  lastmile rights 'Claims triage'\n  lastmile rights Claims rollback 'Ana Ruiz' --threshold 'when errors double'\n  lastmile rights 'Claims triage' rollback --clear"
+    after_help = "Examples:\n  lastmile rights KYC\n  lastmile rights KYC rollback 'Ben Hartley' --threshold 'when errors double'\n  lastmile rights KYC rollback --clear"
 )]
 pub struct RightsArgs {
     /// Pilot name or unique prefix
@@ -433,10 +433,10 @@ pub struct RightsArgs {
 #[derive(Debug, Args)]
 #[command(
     override_usage = "lastmile check [OPTIONS] PILOT [ITEM] [STATE]\n       lastmile check [OPTIONS] --programme [ITEM] [STATE]",
-    after_help = "Examples:\n  lastmile check KYC\n  lastmile check KYC as-scorecard done --note 'scorecard signed 12 Oct'\n  lastmile check --programme\n  lastmile check --programme as-pick-three doing --owner 'Ana Ruiz'"
+    after_help = "Examples:\n  lastmile check KYC\n  lastmile check KYC as-scorecard done --note 'scorecard signed 12 Oct'\n  lastmile check --programme\n  lastmile check --programme as-pick-three doing --owner 'Ben Hartley'\n  lastmile check --programme as-pick-three --owner -   (nobody)"
 )]
 pub struct CheckArgs {
-    /// Pilot name or unique prefix (with --programme: the item)
+    /// Pilot name or unique prefix (with --programme: the item, then its state)
     #[arg(required_unless_present = "programme")]
     pub pilot: Option<String>,
     /// Item key (from the listing) or unique prefix of its key

@@ -37,8 +37,20 @@ pub fn check(ctx: &mut Ctx, a: CheckArgs) -> CliResult {
         return list(ctx, &a.phase.map(Into::into), a.json);
     };
     if state.is_none() && a.owner.is_none() && a.note.is_none() {
+        // `check --programme done`: the state came without its item.
+        if StateArg::from_str(key.trim(), true).is_ok() {
+            return Err(CliError::Usage(format!(
+                "name the item before its state: lastmile check --programme ITEM {} (the keys: lastmile check --programme)",
+                sanitize(key.trim())
+            )));
+        }
         return Err(CliError::Usage(
             "give a state (todo, doing, done, na, blocked), --owner or --note".into(),
+        ));
+    }
+    if a.phase.is_some() {
+        return Err(CliError::Usage(
+            "--phase narrows the listing only: drop it to change an item".into(),
         ));
     }
     let owner = match &a.owner {
@@ -134,7 +146,7 @@ fn list(ctx: &mut Ctx, phase: &Option<crate::domain::model::Phase>, json: bool) 
         ctx.playbook
             .programme_items()
             .iter()
-            .filter(|t| !have.contains(&t.key))
+            .filter(|t| phase.is_none_or(|p| t.phase == p) && !have.contains(&t.key))
             .count()
     };
     if items.is_empty() && missing == 0 {
@@ -145,6 +157,7 @@ fn list(ctx: &mut Ctx, phase: &Option<crate::domain::model::Phase>, json: bool) 
         return Ok(());
     }
     let day = ctx.day()?;
+    let late = items.iter().any(|i| i.state.is_open() && i.due_day < day);
     let mut t = Table::new(&["", "KEY", "ITEM", "DUE", "OWNER"], &[3, 26, 80, 8, 24]);
     for i in &items {
         let due = if i.state.is_open() && i.due_day < day {
@@ -162,7 +175,9 @@ fn list(ctx: &mut Ctx, phase: &Option<crate::domain::model::Phase>, json: bool) 
     }
     outln!("Programme checklist (done once for the whole portfolio):");
     out!("{}", t.render());
-    outln!("! overdue (today is {})", describe_day(day));
+    if late {
+        outln!("! overdue (today is {})", describe_day(day));
+    }
     if missing > 0 {
         outln!(
             "The playbook has {missing} more programme item(s) this file lacks: 'lastmile playbook sync' adds them."

@@ -711,7 +711,12 @@ const RIGHTS: &[(&str, Role, &str)] = &[
 /// vendor with all three asks, a vendor with some, or in-house with why.
 /// (pilot, vendor or `None` for in-house, asks in hand with their
 /// evidence, the in-house reason)
-type VendorSpec = (&'static str, Option<&'static str>, &'static [(&'static str, &'static str)], &'static str);
+type VendorSpec = (
+    &'static str,
+    Option<&'static str>,
+    &'static [(&'static str, &'static str)],
+    &'static str,
+);
 
 const VENDORS: &[VendorSpec] = &[
     (

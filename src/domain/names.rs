@@ -26,11 +26,17 @@ pub fn resolve<'a>(kind: &str, query: &str, entries: &'a [(i64, String)]) -> Res
         1 => Ok(prefixed[0]),
         0 => {
             let near = closest(query, entries.iter().map(|(_, n)| n.as_str()), 3);
+            // The command that lists them ("people", "pilots").
+            let many = if kind == "person" {
+                "people".to_string()
+            } else {
+                format!("{kind}s")
+            };
             let hint = if near.is_empty() {
                 if entries.is_empty() {
-                    format!("there are no {kind}s yet")
+                    format!("there are no {many} yet")
                 } else {
-                    format!("list them with 'lastmile {kind}s list'")
+                    format!("list them with 'lastmile {many} list'")
                 }
             } else {
                 format!(
@@ -116,6 +122,12 @@ mod tests {
         assert_eq!(resolve("person", "pri", &p).unwrap().0, 1);
         let e = resolve("person", "p", &p).unwrap_err().to_string();
         assert!(e.contains("matches 2 persons"), "{e}");
+    }
+
+    #[test]
+    fn an_unknown_person_points_at_the_command_that_lists_people() {
+        let e = resolve("person", "Zed Quux", &people()).unwrap_err().to_string();
+        assert!(e.contains("'lastmile people list'") && !e.contains("persons"), "{e}");
     }
 
     #[test]

@@ -90,8 +90,12 @@ impl Tx<'_> {
             .ok_or_else(|| Error::not_found(format!("programme item {id} no longer exists")))
     }
 
-    /// Add the programme items the file lacks (by key), to do, due on the
-    /// playbook's day, after the ones it has. Returns the keys added.
+    /// Add the programme items the file lacks (by key), due on the
+    /// playbook's day, after the ones it has. A new item starts as the
+    /// copies pilots carry of it (files from before the programme
+    /// checklist) say: done when every copy is closed and one is done,
+    /// doing when some are done and some open, else to do; the note says
+    /// so. Returns the keys added.
     pub fn ensure_programme_items(&mut self, templates: &[ItemTemplate]) -> Result<Vec<String>> {
         let have: std::collections::HashSet<String> = self.programme_items()?.into_iter().map(|i| i.item_key).collect();
         let first: i64 = self
@@ -121,9 +125,42 @@ impl Tx<'_> {
                 Some(&row.text),
                 Some(&programme_item_digest(&row)),
             )?;
+            self.carry_over(&row)?;
             added.push(t.key.clone());
         }
         Ok(added)
+    }
+
+    /// Start a new programme item as the pilots' copies of it stand.
+    fn carry_over(&mut self, item: &ProgrammeItem) -> Result<()> {
+        let (done, closed, all): (i64, i64, i64) = self
+            .conn()
+            .cached_row(
+                "SELECT count(*) FILTER (WHERE r.state = 'done'), count(*) FILTER (WHERE r.state IN ('done', 'na')), count(*)
+                 FROM checklist_rows r JOIN checklist_texts t ON t.id = r.text_id WHERE t.item_key = ?1",
+                [&item.item_key],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .map_err(|e| self.err(e))?;
+        if done == 0 {
+            return Ok(());
+        }
+        let (state, note) = if closed == all {
+            (
+                ItemState::Done,
+                format!("Done on {done} of {all} pilots' checklists before the programme checklist existed"),
+            )
+        } else {
+            (
+                ItemState::Doing,
+                format!(
+                    "Done on {done} of {all} pilots' checklists before the programme checklist existed; {} still open there",
+                    all - closed
+                ),
+            )
+        };
+        self.set_programme_item_note(item.id, item.revision, &note)?;
+        self.set_programme_item_state(item.id, item.revision + 1, state)
     }
 
     /// The row, if it is still at the revision the user saw.

@@ -180,31 +180,6 @@ impl Tx<'_> {
     /// audited as any item change). Returns (items added, copies closed).
     pub fn apply_programme_sync(&mut self, programme: &[ItemTemplate], plan: &SyncPlan) -> Result<(usize, usize)> {
         let added = self.ensure_programme_items(programme)?;
-        // A new programme item is done when pilots' copies say the work
-        // was done (the inventory listed on the pilots' checklists).
-        for key in &added {
-            let (done, all): (i64, i64) = self
-                .conn()
-                .cached_row(
-                    "SELECT count(*) FILTER (WHERE r.state = 'done'), count(*)
-                     FROM checklist_rows r JOIN checklist_texts t ON t.id = r.text_id WHERE t.item_key = ?1",
-                    [key],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .map_err(|e| self.err(e))?;
-            if done == 0 {
-                continue;
-            }
-            let Some(item) = self.programme_items()?.into_iter().find(|i| &i.item_key == key) else {
-                continue;
-            };
-            self.set_programme_item_note(
-                item.id,
-                item.revision,
-                &format!("Done on {done} of {all} pilots' checklists before the programme checklist existed"),
-            )?;
-            self.set_programme_item_state(item.id, item.revision + 1, crate::domain::model::ItemState::Done)?;
-        }
         let added = added.len();
         let mut closed = 0;
         for m in &plan.moved {
@@ -223,14 +198,19 @@ impl Tx<'_> {
                 got
             };
             for (id, rev, note) in open {
-                let moved = "Moved to the programme checklist: done once for the whole portfolio";
-                let note = if note.trim().is_empty() {
-                    moved.to_string()
+                // A note already there stays as it was (it can be long):
+                // it serves as the reason; an empty one says where the
+                // work went.
+                let rev = if note.trim().is_empty() {
+                    self.set_item_note(
+                        id,
+                        rev,
+                        "Moved to the programme checklist: done once for the whole portfolio",
+                    )?;
+                    self.item_revision(id)?
                 } else {
-                    format!("{moved}. Before: {note}")
+                    rev
                 };
-                self.set_item_note(id, rev, &note)?;
-                let rev = self.item_revision(id)?;
                 self.set_item_state(id, rev, crate::domain::model::ItemState::Na)?;
                 closed += 1;
             }

@@ -71,7 +71,7 @@ impl EditorState {
         };
         EditorState {
             title: if na {
-                "Why does it not apply? (the reason is kept as its note)".into()
+                "Why does it not apply?".into()
             } else {
                 "Note or evidence".into()
             },
@@ -89,7 +89,7 @@ impl EditorState {
     /// Ask why an item does not apply; saving marks it not applicable.
     pub fn na_reason(item: &ChecklistItem) -> EditorState {
         EditorState {
-            title: "Why does it not apply? (the reason is kept as its note)".into(),
+            title: "Why does it not apply?".into(),
             context: sanitize(&item.text),
             buf: TextBuf::multiline(""),
             original: String::new(),

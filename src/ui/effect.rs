@@ -541,6 +541,7 @@ impl App {
                     tx.ensure_programme_items(&programme)?;
                     tx.add_pilot(&fields, &items)
                 })?;
+                self.programme_items = self.store.programme_items()?;
                 self.portfolio_add(id);
                 self.remember(
                     Some(id),
@@ -972,8 +973,20 @@ impl App {
     /// nothing is undone off screen.
     pub fn undo_last(&mut self) {
         let here = self.current_pilot();
-        let Some(i) = self.history.next_for(here) else {
-            self.info("nothing to undo in this session");
+        self.undo_in(super::history::UndoScope::Here(here));
+    }
+
+    /// Undo the newest change in `scope` (the programme checklist and a
+    /// pilot's matrix undo only their own changes).
+    pub(crate) fn undo_in(&mut self, scope: super::history::UndoScope) {
+        use super::history::UndoScope;
+        let here = self.current_pilot();
+        let Some(i) = self.history.next_in(scope) else {
+            self.info(match scope {
+                UndoScope::Here(_) => "nothing to undo in this session",
+                UndoScope::Pilot(_) => "nothing to undo here: this session changed nothing of this pilot",
+                UndoScope::Programme => "nothing to undo here: this session changed nothing on the programme checklist",
+            });
             return;
         };
         let change = self.history.get(i).cloned().expect("next_for gives an index in range");
@@ -1016,8 +1029,20 @@ impl App {
                 };
                 let extra = partly.map(|w| format!(" (partly: {w})")).unwrap_or_default();
                 self.ok(format!("undone{on}: {restores}{extra}"));
+                let programme_only =
+                    !change.rows.is_empty() && change.rows.iter().all(|r| matches!(r.key, RowKey::Programme(_)));
                 match change.pilot_id {
                     Some(p) => self.refresh_pilot(p),
+                    // Only the programme checklist changed: reread it, not
+                    // the whole portfolio.
+                    None if programme_only => match self.store.programme_items() {
+                        Ok(items) => {
+                            self.programme_items = items;
+                            self.attention.loaded = false;
+                            self.ensure_loaded();
+                        }
+                        Err(e) => self.error(e.to_string()),
+                    },
                     None => {
                         if let Err(e) = self.reload_all() {
                             self.error(e.to_string());

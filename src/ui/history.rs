@@ -220,6 +220,17 @@ impl Change {
     }
 }
 
+/// Which changes `u` chooses from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UndoScope {
+    /// The pilot in view first, else the newest change of all.
+    Here(Option<i64>),
+    /// This pilot's changes only.
+    Pilot(i64),
+    /// The programme checklist's changes only.
+    Programme,
+}
+
 /// The changes of this session, oldest first.
 #[derive(Debug, Default)]
 pub struct History {
@@ -241,6 +252,19 @@ impl History {
         pilot
             .and_then(|p| self.changes.iter().rposition(|c| c.pilot_id == Some(p)))
             .or_else(|| self.changes.len().checked_sub(1))
+    }
+
+    /// The newest change in a scope: to one pilot only (a pilot's matrix
+    /// or record), or to the programme checklist.
+    pub fn next_in(&self, scope: UndoScope) -> Option<usize> {
+        match scope {
+            UndoScope::Here(p) => self.next_for(p),
+            UndoScope::Pilot(p) => self.changes.iter().rposition(|c| c.pilot_id == Some(p)),
+            UndoScope::Programme => self
+                .changes
+                .iter()
+                .rposition(|c| c.rows.iter().any(|r| matches!(r.key, RowKey::Programme(_)))),
+        }
     }
 
     pub fn get(&self, i: usize) -> Option<&Change> {

@@ -25,6 +25,13 @@ impl App {
     pub(crate) fn overlay_action(&mut self, a: Action) {
         let page = self.ui.page.get().max(1);
         let Some(top) = self.ui.overlays.last_mut() else { return };
+        // The keys of the programme checklist, a vendor record or a
+        // rights matrix, one ? away.
+        if a == Action::Help && matches!(top, Overlay::Programme(_) | Overlay::Vendor(_) | Overlay::Rights(_)) {
+            let mode = top.mode();
+            self.overlays.push(Overlay::Help(HelpState::new(mode)));
+            return;
+        }
         match top {
             Overlay::Help(h) => {
                 if h.handle(a, page) == help::Outcome::Close {
@@ -65,7 +72,7 @@ impl App {
                         self.overlays.pop();
                     }
                     O::Say(m) => self.info(m),
-                    O::Undo => self.undo_last(),
+                    O::Undo => self.undo_in(super::history::UndoScope::Pilot(pilot_id)),
                     O::Name { current, seen } => self.overlays.push(prompt(
                         format!("Who builds {}?", sanitize(&d.pilot.name)),
                         "The vendor's name (a: built in-house instead)",
@@ -114,7 +121,7 @@ impl App {
                         self.overlays.pop();
                     }
                     O::Say(m) => self.info(m),
-                    O::Undo => self.undo_last(),
+                    O::Undo => self.undo_in(super::history::UndoScope::Programme),
                     O::State { id, revision, state } => {
                         self.run(Effect::Programme {
                             id,
@@ -161,7 +168,7 @@ impl App {
                         self.overlays.pop();
                     }
                     super::rights::Outcome::Say(m) => self.info(m),
-                    super::rights::Outcome::Undo => self.undo_last(),
+                    super::rights::Outcome::Undo => self.undo_in(super::history::UndoScope::Pilot(pilot_id)),
                     super::rights::Outcome::Assign {
                         key,
                         name,

@@ -119,16 +119,13 @@ impl ProgrammeState {
         let t = &ui.config.theme;
         let items = &ui.programme_items;
         let width = area.width.saturating_sub(4).min(130);
-        let height = (items.len() as u16 + 8).clamp(9, area.height);
+        let height = (items.len() as u16 + 9).clamp(10, area.height);
         let inner = ui.popup(f, centered(area, width, height), "Programme checklist");
         let open = items.iter().filter(|i| i.state.is_open()).count();
         f.render_widget(
             Paragraph::new(Line::from(vec![
-                Span::raw(format!(
-                    "Done once for the whole portfolio · {open} of {} open  ",
-                    items.len()
-                )),
-                Span::styled("space done · e note · o owner · u undo", t.muted()),
+                Span::raw(format!("{open} of {} open  ", items.len())),
+                Span::styled("space done · e note · o owner · ? keys", t.muted()),
             ])),
             Rect { height: 1, ..inner },
         );
@@ -150,7 +147,7 @@ impl ProgrammeState {
         let w = inner.width as usize;
         let list = Rect {
             y: inner.y + 2,
-            height: inner.height.saturating_sub(5),
+            height: inner.height.saturating_sub(6),
             ..inner
         };
         let h = list.height as usize;
@@ -189,12 +186,17 @@ impl ProgrammeState {
             } else {
                 sanitize(&i.note)
             };
-            let text = format!("{} · {}: {note}", i.phase.label(), truncate(&sanitize(&i.section), 40));
+            let text = format!(
+                "{} ({}, {}): {note}",
+                sanitize(&i.text),
+                i.phase.label(),
+                truncate(&sanitize(&i.section), 40)
+            );
             f.render_widget(
                 Paragraph::new(Span::styled(text, t.muted())).wrap(Wrap { trim: true }),
                 Rect {
-                    y: inner.y + inner.height.saturating_sub(3),
-                    height: 3.min(inner.height),
+                    y: inner.y + inner.height.saturating_sub(4),
+                    height: 4.min(inner.height),
                     ..inner
                 },
             );

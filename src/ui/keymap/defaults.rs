@@ -394,6 +394,7 @@ pub(super) const DEFAULTS: &[(Mode, Action, &str, &str, &str)] = {
         ),
         (M::Vendor, A::Undo, "u", "undo your last change to this pilot", "undo"),
         (M::Vendor, A::Back, "esc q V", "close", "close"),
+        (M::Vendor, A::Help, "?", "these keys", ""),
         (M::Vendor, A::Quit, "ctrl-c", "quit", ""),
         //
         (M::Programme, A::Up, "k up", "move up", ""),
@@ -411,8 +412,10 @@ pub(super) const DEFAULTS: &[(Mode, Action, &str, &str, &str)] = {
         (M::Programme, A::ClearOwner, "O", "nobody does it", ""),
         (M::Programme, A::Undo, "u", "undo your last programme change", "undo"),
         (M::Programme, A::Back, "esc q P", "close", "close"),
+        (M::Programme, A::Help, "?", "these keys", ""),
         (M::Programme, A::Quit, "ctrl-c", "quit", ""),
         (M::Rights, A::Back, "esc q R", "close", "close"),
+        (M::Rights, A::Help, "?", "these keys", ""),
         (M::Rights, A::Quit, "ctrl-c", "quit", ""),
         //
         (M::Menu, A::Up, "k up", "move up", ""),

@@ -183,13 +183,23 @@ impl Ui {
             return Vec::new();
         }
         let open = items.iter().filter(|i| i.state.is_open()).count();
+        // Late ones of other phases, which are not listed below.
+        let late = items
+            .iter()
+            .filter(|i| i.phase != phase && i.state.is_open() && i.due_day < self.day)
+            .count();
         let here: Vec<_> = items.iter().filter(|i| i.phase == phase && i.state.is_open()).collect();
         let mut lines = vec![Line::from(vec![
             Span::styled("Programme (P) ", t.title()),
             Span::styled(
                 format!(
-                    "{open} of {} open{}",
+                    "{open} of {} open{}{}",
                     items.len(),
+                    if late > 0 {
+                        format!(" ({late} late)")
+                    } else {
+                        String::new()
+                    },
                     if here.is_empty() { ", none in this phase" } else { ":" }
                 ),
                 t.muted(),
