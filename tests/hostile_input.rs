@@ -685,12 +685,17 @@ fn command_line_parser_errors_and_help_never_echo_controls() {
         vec!["pilots", evil],
         vec!["pilots", "list", evil],
         vec!["pilots", "list", &flag],
-        vec!["pilots", "add", "Claims", "--sector", evil],
         vec!["decide", "claims", evil, "--by", "Dana", "--why", "x"],
         vec!["status", "--json", evil],
         vec!["check", "claims", "--phase", evil],
         vec!["assign", "claims", evil, "Dana"],
     ];
+    // A sector is checked against the playbook: bad input (1), not usage.
+    let args = ["pilots", "add", "Claims", "--sector", evil];
+    let (code, _, err) = run(lastmile(&db, &args));
+    assert_eq!(code, 1, "{args:?}: {err}");
+    assert_clean(&format!("stderr of {args:?}"), &err);
+    assert!(err.contains("unknown sector"), "{err}");
     for args in cases {
         let (code, out, err) = run(lastmile(&db, &args));
         assert_eq!(code, 2, "{args:?}: a usage error\nstdout: {out}\nstderr: {err}");

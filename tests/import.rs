@@ -76,12 +76,12 @@ fn a_comma_file_adds_every_field_owners_and_audit_events() {
     let s = e.store();
     let claims = s.find_pilot("Claims triage").unwrap();
     assert_eq!(claims.business_unit, "Claims Operations");
-    assert_eq!(claims.sector, Sector::Healthcare);
+    assert_eq!(claims.sector, Sector::new("healthcare"));
     assert_eq!(claims.business_case, "Routes claims to the right queue, faster");
     assert_eq!(claims.data_sources, "Claims history; policy admin");
     assert_eq!(claims.integration_footprint, "Claims platform, CRM");
     let invoice = s.find_pilot("Invoice matching").unwrap();
-    assert_eq!(invoice.sector, Sector::Financial);
+    assert_eq!(invoice.sector, Sector::new("financial"));
     assert_eq!(invoice.status, Status::Proposed);
     assert_eq!(
         invoice.business_case,
@@ -136,21 +136,21 @@ fn a_semicolon_file_with_bom_crlf_aliases_and_quoted_newlines() {
     let s = e.store();
     let fraud = s.find_pilot("Fraud scoring").unwrap();
     assert_eq!(fraud.business_unit, "Payments");
-    assert_eq!(fraud.sector, Sector::Financial);
+    assert_eq!(fraud.sector, Sector::new("financial"));
     assert_eq!(fraud.business_case, "Scores card payments; flags the riskiest");
     assert_eq!(fraud.data_sources, "Card auths; chargebacks");
     assert_eq!(fraud.model_class, "Gradient boosting");
     assert_eq!(fraud.integration_footprint, "Fraud hub; case tool");
     assert_eq!(fraud.governance_posture, "SR 11-7");
     let contract = s.find_pilot("Contract review").unwrap();
-    assert_eq!(contract.sector, Sector::Enterprise);
+    assert_eq!(contract.sector, Sector::new("enterprise"));
     assert_eq!(contract.status, Status::Paused);
     assert_eq!(
         contract.business_case, "Finds risky clauses\nin supplier contracts",
         "CR of the CRLF dropped"
     );
     let letters = s.find_pilot("Patient letters").unwrap();
-    assert_eq!(letters.sector, Sector::Healthcare);
+    assert_eq!(letters.sector, Sector::new("healthcare"));
     assert_eq!(letters.business_case, "Drafts \"plain English\" letters");
     assert!(!s.pilot_names().unwrap().iter().any(|(_, n)| n.starts_with('\u{feff}')));
 }
@@ -203,7 +203,7 @@ fn existing_pilots_get_only_present_non_empty_cells() {
     let p = e.store().find_pilot("claims triage").unwrap();
     assert_eq!(p.name, "Claims Triage", "the stored spelling is kept");
     assert_eq!(p.business_unit, "New unit");
-    assert_eq!(p.sector, Sector::Healthcare);
+    assert_eq!(p.sector, Sector::new("healthcare"));
     assert_eq!(p.business_case, "Keep this case", "an empty cell erases nothing");
     assert_eq!(p.model_class, "Old model", "an empty cell erases nothing");
     let c = rusqlite::Connection::open(&e.db).unwrap();
@@ -243,7 +243,7 @@ fn rejected_rows_are_listed_with_row_number_and_reason() {
          \x20 row 2     added     Good pilot\n\
          \x20 row 9     added     Trailing cells are fine\n\
          \x20 row 3     rejected  the pilot name is empty: fill in the name column\n\
-         \x20 row 4     rejected  unknown sector 'retail': use government, healthcare, financial services or enterprise tech\n\
+         \x20 row 4     rejected  unknown sector 'retail': use one of government, healthcare, financial services, enterprise tech\n\
          \x20 row 5     rejected  unknown status 'dormant': use proposed, active, paused, in production or stopped\n\
          \x20 row 6     rejected  pilot 'GOOD PILOT' is already on row 2: keep one row per pilot\n\
          \x20 row 7     rejected  the row has 6 cells but the header has 4: put quotes around cells that contain the separator\n\

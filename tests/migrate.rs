@@ -500,6 +500,23 @@ fn a_schema_5_file_upgrades_to_the_programme_checklist_and_a_sync_moves_the_copi
         view(&store),
         "the order of commands does not change the result"
     );
+    // Sectors are the playbook's now: the file takes one outside the four.
+    second
+        .write(|tx| {
+            tx.add_pilot(
+                &lastmile::domain::model::PilotFields {
+                    name: "Line inspection".into(),
+                    sector: Some(lastmile::domain::model::Sector::new("manufacturing")),
+                    ..Default::default()
+                },
+                &items,
+            )
+        })
+        .unwrap();
+    assert_eq!(
+        scalar(&other, "SELECT count(*) FROM pilots WHERE sector = 'manufacturing'"),
+        1
+    );
     for chain in verify_chains(&store).unwrap() {
         assert!(chain.broken_at.is_none(), "{chain:?}");
     }

@@ -138,3 +138,54 @@ fn playbook_export_prints_the_built_in_playbook_as_a_starting_point() {
     let p = write(&e, &out);
     e.ok(&["--playbook", &p, "init"]);
 }
+
+/// Sectors are data (issue 12, part 5): a file that only adds a sector is
+/// accepted; pilots take it; its name and frameworks show; an unknown one
+/// is refused naming the playbook's.
+#[test]
+fn a_playbook_that_only_adds_a_sector_is_used() {
+    let e = Env::init();
+    let p = write(
+        &e,
+        r#"extends = "builtin"
+
+[[sectors]]
+key = "manufacturing"
+name = "Manufacturing"
+frameworks = ["ISO 9001", "IEC 62443"]
+summary = "Quality records for every change to a line; plant networks kept apart from the office."
+"#,
+    );
+    let out = e.ok(&[
+        "--playbook",
+        &p,
+        "pilots",
+        "add",
+        "Line inspection",
+        "--sector",
+        "manufacturing",
+    ]);
+    assert!(out.contains("(Manufacturing, Assessment)"), "{out}");
+    let out = e.ok(&["--playbook", &p, "pilots", "list"]);
+    assert!(out.contains("Manufacturing"), "{out}");
+    let v: serde_json::Value = serde_json::from_str(&e.ok(&["--playbook", &p, "pilots", "list", "--json"])).unwrap();
+    assert_eq!(v[0]["sector"], "manufacturing", "{v}");
+    // Without the file, the sector is unknown to the built-in playbook.
+    let err = e.fails(&["pilots", "add", "Welding", "--sector", "manufacturing"], 1);
+    assert!(
+        err.contains("unknown sector 'manufacturing'") && err.contains("government"),
+        "{err}"
+    );
+    // Names work too; a pilot of a sector the playbook dropped keeps its key.
+    e.ok(&[
+        "--playbook",
+        &p,
+        "pilots",
+        "add",
+        "Paint shop",
+        "--sector",
+        "Manufacturing",
+    ]);
+    assert!(e.ok(&["pilots", "show", "Paint"]).contains("manufacturing"));
+    e.ok(&["verify"]);
+}

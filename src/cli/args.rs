@@ -327,9 +327,11 @@ pub enum ShortlistCmd {
 pub struct PilotAddArgs {
     /// Pilot name (unique)
     pub name: String,
-    /// Sector, which decides the governance framework
-    #[arg(long, value_enum, default_value_t = SectorArg::Enterprise)]
-    pub sector: SectorArg,
+    /// Sector, which decides the governance framework: a key the playbook
+    /// lists (built in: government, healthcare, financial, enterprise;
+    /// default enterprise)
+    #[arg(long)]
+    pub sector: Option<String>,
     /// Business unit
     #[arg(long, default_value = "")]
     pub unit: String,
@@ -638,7 +640,6 @@ macro_rules! arg_enum {
 }
 
 use crate::domain::model as m;
-arg_enum!(SectorArg => m::Sector { Government => Government, Healthcare => Healthcare, Financial => Financial, Enterprise => Enterprise });
 arg_enum!(StatusArg => m::Status { Proposed => Proposed, Active => Active, Paused => Paused, Production => Production, Stopped => Stopped });
 arg_enum!(RoleArg => m::Role { Product => Product, Platform => Platform, Governance => Governance, Business => Business });
 arg_enum!(DimensionArg => m::Dimension { Data => Data, Governance => Governance, Integration => Integration, Ownership => Ownership });

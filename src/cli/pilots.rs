@@ -78,7 +78,7 @@ pub fn pilots(ctx: &mut Ctx, c: PilotsCmd) -> CliResult {
             for r in &rows {
                 t.row(vec![
                     r.name.clone(),
-                    r.sector.label().into(),
+                    sanitize(&ctx.playbook.sector_label(&r.sector)),
                     r.phase.label().into(),
                     chips(&r.dimensions),
                     {
@@ -96,7 +96,10 @@ pub fn pilots(ctx: &mut Ctx, c: PilotsCmd) -> CliResult {
             let fields = PilotFields {
                 name: a.name,
                 business_unit: a.unit,
-                sector: Some(a.sector.into()),
+                sector: Some(match &a.sector {
+                    Some(s) => ctx.playbook.sector_key(s)?,
+                    None => ctx.playbook.default_sector(),
+                }),
                 business_case: a.business_case,
                 data_sources: a.data,
                 model_class: a.model,
@@ -114,7 +117,7 @@ pub fn pilots(ctx: &mut Ctx, c: PilotsCmd) -> CliResult {
             outln!(
                 "Added pilot '{}' ({}, {}) with {} checklist items.",
                 sanitize(&p.name),
-                p.sector.label(),
+                sanitize(&ctx.playbook.sector_label(&p.sector)),
                 p.phase.label(),
                 items.len()
             );
@@ -291,7 +294,7 @@ fn show(ctx: &mut Ctx, query: &str, json: bool) -> CliResult {
     outln!(
         "  {:<14} {} · {} · {}",
         "Sector/phase",
-        p.sector.label(),
+        sanitize(&ctx.playbook.sector_label(&p.sector)),
         p.phase.label(),
         p.status.label()
     );

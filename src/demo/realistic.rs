@@ -3,8 +3,7 @@
 
 use super::{backdate, demo_start, ensure_empty, DemoSummary};
 use crate::domain::model::{
-    Criterion, ItemState, MetricCategory, MetricFields, NewDecision, Outcome, Phase, PilotFields, Rag, Role, Sector,
-    Status,
+    Criterion, ItemState, MetricCategory, MetricFields, NewDecision, Outcome, Phase, PilotFields, Rag, Role, Status,
 };
 use crate::playbook::{Playbook, READINESS_RUBRIC, SELECTION_QUESTIONS, SELECTION_RUBRIC};
 use crate::store::Store;
@@ -31,7 +30,7 @@ const LEAD: usize = 4;
 struct Spec {
     name: &'static str,
     unit: &'static str,
-    sector: Sector,
+    sector: &'static str,
     phase: Phase,
     status: Status,
     case: &'static str,
@@ -56,7 +55,7 @@ const SPECS: &[Spec] = &[
     Spec {
         name: "Clinical documentation assistant",
         unit: "Clinical Operations",
-        sector: Sector::Healthcare,
+        sector: "healthcare",
         phase: Phase::Hardening,
         status: Status::Active,
         case: "Drafts visit notes from dictation so clinicians spend less time on documentation; the pilot handled 50 dictations, production means 500 a day across 30 specialties, three EMR integrations and HIPAA logging.",
@@ -73,7 +72,7 @@ const SPECS: &[Spec] = &[
     Spec {
         name: "Card fraud detection",
         unit: "Retail Banking",
-        sector: Sector::Financial,
+        sector: "financial",
         phase: Phase::Hardening,
         status: Status::Active,
         case: "Flags fraudulent card transactions in real time; trained on twelve months of cleaned history, it met missing fields, late records and adversarial drift in live traffic.",
@@ -90,7 +89,7 @@ const SPECS: &[Spec] = &[
     Spec {
         name: "IT service desk copilot",
         unit: "Corporate IT",
-        sector: Sector::Enterprise,
+        sector: "enterprise",
         phase: Phase::Hardening,
         status: Status::Active,
         case: "Suggests resolutions and drafts replies for service desk agents inside the ITSM tool.",
@@ -107,7 +106,7 @@ const SPECS: &[Spec] = &[
     Spec {
         name: "AML alert triage",
         unit: "Financial Crime Compliance",
-        sector: Sector::Financial,
+        sector: "financial",
         phase: Phase::Hardening,
         status: Status::Stopped,
         case: "Ranks anti-money-laundering alerts so investigators see the riskiest first.",
@@ -124,7 +123,7 @@ const SPECS: &[Spec] = &[
     Spec {
         name: "Federal records review",
         unit: "Office of the CIO",
-        sector: Sector::Government,
+        sector: "government",
         phase: Phase::Scaffolding,
         status: Status::Active,
         case: "Pre-screens records for release, marking likely exemptions for a human reviewer; the pilot cleared 200 redacted documents in 48 hours, production means 20,000 a quarter with NIST AI RMF documentation.",
@@ -141,7 +140,7 @@ const SPECS: &[Spec] = &[
     Spec {
         name: "Agentic customer support",
         unit: "Customer Operations",
-        sector: Sector::Enterprise,
+        sector: "enterprise",
         phase: Phase::Scaffolding,
         status: Status::Active,
         case: "An agent that resolves routine account requests end to end, handing off to people when unsure; it worked on 100 hand-picked tickets, production means the identity system, an audit pipeline and the SOC 2 perimeter.",
@@ -158,7 +157,7 @@ const SPECS: &[Spec] = &[
     Spec {
         name: "Prior authorisation assistant",
         unit: "Revenue Cycle",
-        sector: Sector::Healthcare,
+        sector: "healthcare",
         phase: Phase::Scaffolding,
         status: Status::Active,
         case: "Assembles prior-authorisation packets from the chart so staff submit complete requests first time.",
@@ -175,7 +174,7 @@ const SPECS: &[Spec] = &[
     Spec {
         name: "Benefits eligibility chatbot",
         unit: "Citizen Services",
-        sector: Sector::Government,
+        sector: "government",
         phase: Phase::Assessment,
         status: Status::Proposed,
         case: "Answers residents' questions about benefit eligibility in plain language, in several languages.",
@@ -192,7 +191,7 @@ const SPECS: &[Spec] = &[
     Spec {
         name: "KYC document extraction",
         unit: "Onboarding",
-        sector: Sector::Financial,
+        sector: "financial",
         phase: Phase::Assessment,
         status: Status::Active,
         case: "Reads identity and address documents at onboarding and pre-fills the KYC file.",
@@ -209,7 +208,7 @@ const SPECS: &[Spec] = &[
     Spec {
         name: "Contract clause review",
         unit: "Legal",
-        sector: Sector::Enterprise,
+        sector: "enterprise",
         phase: Phase::Assessment,
         status: Status::Active,
         case: "Compares supplier contracts with the clause playbook and flags deviations for counsel.",
@@ -226,7 +225,7 @@ const SPECS: &[Spec] = &[
     Spec {
         name: "Permit application summariser",
         unit: "Planning Department",
-        sector: Sector::Government,
+        sector: "government",
         phase: Phase::Assessment,
         status: Status::Proposed,
         case: "Summarises planning applications and flags missing documents before an officer picks them up.",
@@ -299,7 +298,7 @@ pub fn load_realistic(store: &mut Store, playbook: &Playbook, today: NaiveDate) 
                 &PilotFields {
                     name: spec.name.into(),
                     business_unit: spec.unit.into(),
-                    sector: Some(spec.sector),
+                    sector: Some(playbook.sector_key(spec.sector)?),
                     business_case: spec.case.into(),
                     data_sources: spec.data.into(),
                     model_class: spec.model.into(),
@@ -1008,8 +1007,12 @@ mod tests {
         for p in Phase::ALL {
             assert!(rows.iter().any(|r| r.phase == *p), "no pilot in {p}");
         }
-        for sec in Sector::ALL {
-            assert!(rows.iter().any(|r| r.sector == *sec), "no pilot in {sec}");
+        for sec in &pb.sectors {
+            assert!(
+                rows.iter().any(|r| r.sector.key() == sec.key),
+                "no pilot in {}",
+                sec.key
+            );
         }
         assert!(rows.iter().any(|r| r.verdict == Some(Verdict::NotReady)));
         assert!(rows.iter().any(|r| r.overdue > 0));

@@ -123,7 +123,7 @@ pub fn load_synthetic(
         for i in 0..n {
             backdate(tx, today, 44);
             let phase = *rng.pick(Phase::ALL);
-            let sector = *rng.pick(Sector::ALL);
+            let sector = Sector::new(&rng.pick(&playbook.sectors).key);
             let name = format!("{} {} {:05}", rng.pick(TOPICS), rng.pick(KINDS), i + 1);
             // Checklist progress: earlier phases mostly closed, the current
             // one partly, later ones open.

@@ -57,15 +57,37 @@ vocabulary!(
     }
 );
 
-vocabulary!(
-    /// The sector decides the governance framework a pilot is held to.
-    Sector, "sector" {
-        Government => "government", "Government";
-        Healthcare => "healthcare", "Healthcare";
-        Financial => "financial", "Financial services";
-        Enterprise => "enterprise", "Enterprise tech";
+/// The sector decides the governance framework a pilot is held to. A
+/// sector is the playbook's key: the playbook names it and gives its
+/// frameworks and summary, and a playbook may add its own (a manufacturer,
+/// an insurer); [`crate::playbook::Playbook::sector_key`] checks a key
+/// against it. Cheap to clone.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct Sector(std::sync::Arc<str>);
+
+impl Sector {
+    /// The sector a new pilot gets when none is given, if the playbook
+    /// lists it (the built-in one does).
+    pub const DEFAULT_KEY: &'static str = "enterprise";
+
+    /// A sector by key, as stored (lower case, trimmed); not checked
+    /// against a playbook.
+    pub fn new(key: &str) -> Sector {
+        Sector(key.trim().to_lowercase().into())
     }
-);
+
+    /// The key stored in the database and typed on the command line.
+    pub fn key(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Sector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 
 vocabulary!(
     /// The four named operational owners of a pilot.
@@ -213,7 +235,7 @@ impl Pilot {
         PilotFields {
             name: self.name.clone(),
             business_unit: self.business_unit.clone(),
-            sector: Some(self.sector),
+            sector: Some(self.sector.clone()),
             business_case: self.business_case.clone(),
             data_sources: self.data_sources.clone(),
             model_class: self.model_class.clone(),

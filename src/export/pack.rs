@@ -117,6 +117,8 @@ struct Pack {
     decisions: Vec<Decision>,
     /// The programme checklist (work done once for the portfolio).
     programme_items: Vec<crate::domain::model::ProgrammeItem>,
+    /// Sectors' names by key, from the playbook.
+    sector_names: std::collections::HashMap<String, String>,
 }
 
 impl Pack {
@@ -208,7 +210,20 @@ impl Pack {
             in_play_count,
             decisions,
             programme_items: store.programme_items()?,
+            sector_names: playbook
+                .sectors
+                .iter()
+                .map(|s| (s.key.clone(), s.name.clone()))
+                .collect(),
         })
+    }
+
+    /// A sector's name (its key when the playbook no longer lists it).
+    fn sector(&self, s: &crate::domain::model::Sector) -> String {
+        self.sector_names
+            .get(s.key())
+            .cloned()
+            .unwrap_or_else(|| s.key().to_string())
     }
 
     /// When a programme item is due, and whether it is late.
@@ -422,7 +437,7 @@ fn write_md(p: &Pack, w: &mut dyn Write) -> io::Result<()> {
             w,
             "{} · {} · {} · {} {} · {}.\n",
             md(&pr.reason),
-            r.sector.label(),
+            md(&p.sector(&r.sector)),
             r.status.label(),
             shown(r).1,
             shown(r).2,
@@ -853,7 +868,7 @@ fn write_html(p: &Pack, w: &mut dyn Write) -> io::Result<()> {
             w,
             "<p class=\"sub\">{} · {} · {} · <span class=\"v-{}\">{} {}</span> · {}.</p>",
             html(&pr.reason),
-            html(r.sector.label()),
+            html(&p.sector(&r.sector)),
             html(r.status.label()),
             shown(r).0,
             shown(r).1,

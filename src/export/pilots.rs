@@ -192,7 +192,7 @@ struct JsonPilot<'a> {
     id: i64,
     name: &'a str,
     business_unit: &'a str,
-    sector: &'static str,
+    sector: &'a str,
     phase: &'static str,
     status: &'static str,
     /// At the current gate; null once stopped or in production.

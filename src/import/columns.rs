@@ -126,25 +126,34 @@ pub fn field_for_header(h: &str) -> Option<Field> {
         .map(|(f, ..)| *f)
 }
 
-/// Parse a sector from its key, its label or a common alias.
-pub fn parse_sector(s: &str) -> Result<Sector> {
+/// Parse a sector from its key or its name in the playbook, or a common
+/// alias of a built-in one ("public sector", "banking", "tech").
+pub fn parse_sector(playbook: &crate::playbook::Playbook, s: &str) -> Result<Sector> {
     let n = normalise_header(s);
-    let found = Sector::ALL
+    let found = playbook
+        .sectors
         .iter()
-        .copied()
-        .find(|v| n == v.key() || n == normalise_header(v.label()));
+        .find(|d| n == normalise_header(&d.key) || n == normalise_header(&d.name))
+        .map(|d| Sector::new(&d.key));
+    let alias = match n.as_str() {
+        "gov" | "public sector" | "public" => Some("government"),
+        "health" | "health care" => Some("healthcare"),
+        "finance" | "banking" | "financial service" | "fs" => Some("financial"),
+        "enterprise technology" | "technology" | "tech" => Some("enterprise"),
+        _ => None,
+    };
     found
-        .or(match n.as_str() {
-            "gov" | "public sector" | "public" => Some(Sector::Government),
-            "health" | "health care" => Some(Sector::Healthcare),
-            "finance" | "banking" | "financial service" | "fs" => Some(Sector::Financial),
-            "enterprise technology" | "technology" | "tech" => Some(Sector::Enterprise),
-            _ => None,
-        })
+        .or_else(|| alias.and_then(|k| playbook.sector_key(k).ok()))
         .ok_or_else(|| {
             Error::invalid(format!(
-                "unknown sector '{}': use government, healthcare, financial services or enterprise tech",
-                sanitize(s.trim())
+                "unknown sector '{}': use one of {}",
+                sanitize(s.trim()),
+                playbook
+                    .sectors
+                    .iter()
+                    .map(|d| d.name.to_lowercase())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ))
         })
 }
@@ -187,11 +196,15 @@ mod tests {
 
     #[test]
     fn sectors_and_statuses_accept_keys_labels_and_aliases() {
-        assert_eq!(parse_sector("Financial services").unwrap(), Sector::Financial);
-        assert_eq!(parse_sector("FINANCIAL").unwrap(), Sector::Financial);
-        assert_eq!(parse_sector("enterprise-tech").unwrap(), Sector::Enterprise);
-        assert_eq!(parse_sector("Public sector").unwrap(), Sector::Government);
-        assert!(parse_sector("retail")
+        let pb = crate::playbook::Playbook::builtin();
+        assert_eq!(
+            parse_sector(&pb, "Financial services").unwrap(),
+            Sector::new("financial")
+        );
+        assert_eq!(parse_sector(&pb, "FINANCIAL").unwrap(), Sector::new("financial"));
+        assert_eq!(parse_sector(&pb, "enterprise-tech").unwrap(), Sector::new("enterprise"));
+        assert_eq!(parse_sector(&pb, "Public sector").unwrap(), Sector::new("government"));
+        assert!(parse_sector(&pb, "retail")
             .unwrap_err()
             .to_string()
             .contains("unknown sector 'retail'"));

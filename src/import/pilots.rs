@@ -78,7 +78,11 @@ enum Step {
 
 /// The report and the steps that produce it, from the rows and the
 /// database's current contents.
-fn plan(table: &Table, snapshot: &(Vec<Pilot>, Vec<Person>, Vec<(i64, Owner)>)) -> (ImportReport, Vec<Step>) {
+fn plan(
+    playbook: &Playbook,
+    table: &Table,
+    snapshot: &(Vec<Pilot>, Vec<Person>, Vec<(i64, Owner)>),
+) -> (ImportReport, Vec<Step>) {
     let (pilots, people, owners) = snapshot;
     let by_name: HashMap<String, &Pilot> = pilots.iter().map(|p| (key(&p.name), p)).collect();
     let mut person_known: HashMap<String, String> = people.iter().map(|p| (key(&p.name), p.name.clone())).collect();
@@ -105,7 +109,7 @@ fn plan(table: &Table, snapshot: &(Vec<Pilot>, Vec<Person>, Vec<(i64, Owner)>)) 
         }
     };
     for (row, cells) in &table.records {
-        let w = match read_row(table, *row, cells) {
+        let w = match read_row(playbook, table, *row, cells) {
             Ok(w) => w,
             Err(reason) => {
                 report.rejected.push(Rejection { row: *row, reason });
@@ -156,7 +160,7 @@ fn plan(table: &Table, snapshot: &(Vec<Pilot>, Vec<Person>, Vec<(i64, Owner)>)) 
                         }
                     }
                 }
-                if let Some(s) = w.sector.filter(|s| *s != p.sector) {
+                if let Some(s) = w.sector.clone().filter(|s| *s != p.sector) {
                     fields.sector = Some(s);
                     changed.push(Field::Sector.header());
                 }
@@ -280,7 +284,7 @@ pub fn import_csv(store: &mut Store, playbook: &Playbook, path: &Path, dry_run: 
         .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().to_string());
     if dry_run {
         let snapshot = store.import_snapshot()?;
-        let (mut report, _) = plan(&table, &snapshot);
+        let (mut report, _) = plan(playbook, &table, &snapshot);
         report.file = file;
         report.dry_run = true;
         return Ok(report);
@@ -289,7 +293,7 @@ pub fn import_csv(store: &mut Store, playbook: &Playbook, path: &Path, dry_run: 
     store.write_bulk(|tx| {
         // Plan again inside the transaction: nothing can change meanwhile.
         let snapshot = tx.import_snapshot()?;
-        let (mut report, steps) = plan(&table, &snapshot);
+        let (mut report, steps) = plan(playbook, &table, &snapshot);
         report.file = file;
         if report.changes() {
             apply(tx, playbook, &snapshot.1, &steps)?;

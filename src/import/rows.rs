@@ -20,7 +20,12 @@ pub(super) struct Wanted {
 }
 
 /// The row's cells as what it asks for, or the reason it is rejected.
-pub(super) fn read_row(table: &Table, row: usize, cells: &[String]) -> std::result::Result<Wanted, String> {
+pub(super) fn read_row(
+    playbook: &crate::playbook::Playbook,
+    table: &Table,
+    row: usize,
+    cells: &[String],
+) -> std::result::Result<Wanted, String> {
     if cells.len() > table.header_len && cells[table.header_len..].iter().any(|c| !c.trim().is_empty()) {
         return Err(format!(
             "the row has {} cells but the header has {}: put quotes around cells that contain the separator",
@@ -43,7 +48,7 @@ pub(super) fn read_row(table: &Table, row: usize, cells: &[String]) -> std::resu
         }
         match field {
             Field::Name => w.name = validate_name("pilot", raw).map_err(|e| e.to_string())?,
-            Field::Sector => w.sector = Some(parse_sector(raw).map_err(|e| e.to_string())?),
+            Field::Sector => w.sector = Some(parse_sector(playbook, raw).map_err(|e| e.to_string())?),
             Field::Status => w.status = Some(parse_status(raw).map_err(|e| e.to_string())?),
             f => {
                 if let Some(role) = f.role() {

@@ -631,9 +631,19 @@ impl Playbook {
                 keys.join(", ")
             ));
         }
-        for s in Sector::ALL {
-            if !self.sectors.iter().any(|d| d.key == s.key()) {
-                return Err(format!("sector '{}' is missing", s.key()));
+        if self.sectors.is_empty() {
+            return Err("the playbook lists no sectors: add at least one [[sectors]] entry".into());
+        }
+        let mut sectors = HashSet::new();
+        for d in &self.sectors {
+            if d.key.trim().is_empty() || d.name.trim().is_empty() {
+                return Err(format!("sector '{}' needs a key and a name", d.key));
+            }
+            if d.key != d.key.to_lowercase() {
+                return Err(format!("sector key '{}' must be lower case", d.key));
+            }
+            if !sectors.insert(d.key.as_str()) {
+                return Err(format!("sector key '{}' appears twice", d.key));
             }
         }
         for r in Role::ALL {
@@ -1018,8 +1028,41 @@ impl Playbook {
     }
 
     /// The definition of a sector.
-    pub fn sector(&self, s: Sector) -> Option<&SectorDef> {
+    pub fn sector(&self, s: &Sector) -> Option<&SectorDef> {
         self.sectors.iter().find(|d| d.key == s.key())
+    }
+
+    /// A sector's name, or its key when the playbook no longer lists it.
+    pub fn sector_label(&self, s: &Sector) -> String {
+        self.sector(s).map_or_else(|| s.key().to_string(), |d| d.name.clone())
+    }
+
+    /// The sector a key or a name (case-insensitive) names, if the
+    /// playbook lists it; the error names the keys it does list.
+    pub fn sector_key(&self, raw: &str) -> Result<Sector> {
+        let t = raw.trim().to_lowercase();
+        self.sectors
+            .iter()
+            .find(|d| d.key == t || d.name.to_lowercase() == t)
+            .map(|d| Sector::new(&d.key))
+            .ok_or_else(|| {
+                Error::invalid(format!(
+                    "unknown sector '{}': use one of {} (a playbook may add its own)",
+                    crate::text::sanitize(raw.trim()),
+                    self.sectors
+                        .iter()
+                        .map(|d| d.key.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })
+    }
+
+    /// The sector a new pilot gets when none is given: enterprise if the
+    /// playbook lists it, else its first sector.
+    pub fn default_sector(&self) -> Sector {
+        self.sector_key(Sector::DEFAULT_KEY)
+            .unwrap_or_else(|_| Sector::new(self.sectors.first().map_or(Sector::DEFAULT_KEY, |d| d.key.as_str())))
     }
 
     /// The hint text of a checklist item, if the playbook gives one.
@@ -1140,7 +1183,7 @@ mod tests {
         let shown = "\\u{1b}]0;pwned\\u{7}\\u{9b}2J\\u{202e}";
         let assessment = pb.phase(Phase::Assessment);
         assert_eq!(assessment.name, format!("Assessment{shown}"));
-        let health = pb.sector(Sector::Healthcare).unwrap();
+        let health = pb.sector(&Sector::new("healthcare")).unwrap();
         assert_eq!(health.name, format!("Healthcare{shown}"));
         assert_eq!(health.frameworks[0], format!("HIPAA{shown}"));
         let hint = pb.item_hint("as-inventory-all").unwrap();

@@ -47,9 +47,43 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration {
         to: 6,
         sql: MIGRATE_TO_6,
-        then: None,
+        then: Some(after_6),
     },
 ];
+
+/// The sector check of every earlier schema, and what version 6 checks.
+const SECTOR_CHECK_5: &str = "CHECK (sector IN ('government', 'healthcare', 'financial', 'enterprise')),";
+const SECTOR_CHECK_6: &str =
+    "CHECK (sector <> ''),                -- a key of the playbook's sectors (v6: was four fixed ones)";
+
+/// Version 6, after its tables: sectors come from the playbook, so the
+/// pilots table's fixed list of four goes. SQLite cannot drop a CHECK in
+/// place; rebuilding `pilots` would touch every table that refers to it,
+/// so this edits the stored definition, the procedure SQLite documents
+/// for removing a CHECK constraint (every stored row meets the new one).
+fn after_6(c: &Connection, _: &crate::clock::Clock, _: &str) -> rusqlite::Result<()> {
+    let sql: String = c.query_row(
+        "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'pilots'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !sql.contains(SECTOR_CHECK_5) {
+        // Not a definition lastmile wrote: leave it (a sector outside the
+        // four is then refused by the database, not silently stored).
+        return Ok(());
+    }
+    let version: i64 = c.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
+    c.execute_batch("PRAGMA writable_schema = ON")?;
+    c.execute(
+        "UPDATE sqlite_schema SET sql = ?1 WHERE type = 'table' AND name = 'pilots'",
+        [sql.replace(SECTOR_CHECK_5, SECTOR_CHECK_6)],
+    )?;
+    c.execute_batch(&format!(
+        "PRAGMA schema_version = {}; PRAGMA writable_schema = OFF",
+        version + 1
+    ))?;
+    Ok(())
+}
 
 /// Version 6: the programme checklist, and each pilot's vendor with the
 /// asks before signing. New tables only; no row changes. The playbook's

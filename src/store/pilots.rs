@@ -25,7 +25,7 @@ pub(crate) fn pilot_from_row(r: &Row) -> rusqlite::Result<Pilot> {
         id: r.get(0)?,
         name: r.get(1)?,
         business_unit: r.get(2)?,
-        sector: vocab(r, 3, Sector::parse)?,
+        sector: Sector::new(&r.get::<_, String>(3)?),
         business_case: r.get(4)?,
         data_sources: r.get(5)?,
         model_class: r.get(6)?,
@@ -77,8 +77,8 @@ fn changed_fields_now(now: &Pilot, f: &PilotFields) -> String {
             ));
         }
     }
-    if f.sector.is_some_and(|s| s != now.sector) {
-        parts.push(format!("sector {}", now.sector.label()));
+    if f.sector.as_ref().is_some_and(|s| *s != now.sector) {
+        parts.push(format!("sector {}", now.sector.key()));
     }
     if f.status.is_some_and(|s| s != now.status) {
         parts.push(format!("status {}", now.status.label()));
@@ -273,7 +273,10 @@ impl Tx<'_> {
         for (col, v) in text_fields(fields) {
             texts.push(clean_text(&col.replace('_', " "), v)?);
         }
-        let sector = fields.sector.unwrap_or(Sector::Enterprise);
+        let sector = fields
+            .sector
+            .clone()
+            .unwrap_or_else(|| Sector::new(Sector::DEFAULT_KEY));
         let status = fields.status.unwrap_or(Status::Active);
         self.conn()
             .prepare_cached(
@@ -439,7 +442,7 @@ impl Tx<'_> {
                 changes.push((col, o.clone(), v));
             }
         }
-        if let Some(s) = f.sector.filter(|s| *s != old.sector) {
+        if let Some(s) = f.sector.as_ref().filter(|s| **s != old.sector) {
             changes.push(("sector", old.sector.key().into(), s.key().into()));
         }
         if let Some(s) = f.status.filter(|s| *s != old.status) {
@@ -571,7 +574,7 @@ mod tests {
                 tx.add_pilot(
                     &PilotFields {
                         name: "Fraud scoring".into(),
-                        sector: Some(Sector::Financial),
+                        sector: Some(Sector::new("financial")),
                         ..Default::default()
                     },
                     &items,

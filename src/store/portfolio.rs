@@ -44,6 +44,9 @@ pub struct PilotRow {
     pub name: String,
     pub business_unit: String,
     pub sector: Sector,
+    /// The sector's name in the playbook (its key when it no longer lists
+    /// it), shared by the rows of one sector.
+    pub sector_name: std::sync::Arc<str>,
     pub phase: Phase,
     pub status: Status,
     pub revision: i64,
@@ -208,6 +211,7 @@ impl Store {
             );
             let mut stmt = c.prepare_cached(&sql).map_err(e)?;
             let mut q = stmt.query([only]).map_err(e)?;
+            let mut names: HashMap<String, std::sync::Arc<str>> = HashMap::new();
             while let Some(r) = q.next().map_err(e)? {
                 let id: i64 = r.get(0).map_err(e)?;
                 let text = |i: usize| -> Result<&str> { r.get_ref(i).and_then(|v| Ok(v.as_str()?)).map_err(e) };
@@ -229,11 +233,21 @@ impl Store {
                     Some(d) => Some((d, r.get(15).map_err(e)?)),
                     None => None,
                 };
+                let sector = Sector::new(text(3)?);
+                let sector_name = match names.get(sector.key()) {
+                    Some(n) => n.clone(),
+                    None => {
+                        let n: std::sync::Arc<str> = playbook.sector_label(&sector).into();
+                        names.insert(sector.key().to_string(), n.clone());
+                        n
+                    }
+                };
                 rows.push(PilotRow {
                     id,
                     name: r.get(1).map_err(e)?,
                     business_unit: r.get(2).map_err(e)?,
-                    sector: Sector::parse(text(3)?)?,
+                    sector,
+                    sector_name,
                     phase,
                     status: Status::parse(text(5)?)?,
                     revision: r.get(6).map_err(e)?,

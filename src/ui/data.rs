@@ -85,7 +85,7 @@ pub fn haystack(r: &PilotRow) -> String {
         "{}  {}  {}  {}",
         r.name,
         r.business_unit,
-        r.sector.label(),
+        r.sector_name,
         owners.join("  ")
     )
 }
@@ -431,12 +431,21 @@ impl PortfolioView {
         } else {
             HashMap::new()
         };
+        // A sector's place: A to Z by the name the column shows.
+        let sectors: HashMap<&str, u64> = if self.sort == SortKey::Sector {
+            let mut names: Vec<&str> = rows.iter().map(|r| &*r.sector_name).collect();
+            names.sort_unstable();
+            names.dedup();
+            names.into_iter().enumerate().map(|(i, n)| (n, i as u64)).collect()
+        } else {
+            HashMap::new()
+        };
         let primary = |i: usize| -> u64 {
             let r = &rows[i];
             match self.sort {
                 SortKey::Name if by_score => u64::from(u16::MAX - scores[i]),
                 SortKey::Name => 0,
-                SortKey::Sector => sector_rank(r.sector),
+                SortKey::Sector => sectors[&*r.sector_name],
                 SortKey::Phase => r.phase as u64,
                 SortKey::Dimension(d) => u64::from(rag_rank(r.dimensions[d])),
                 SortKey::Readiness => r.verdict.map_or(0, |v| v as u64 + 1),
@@ -482,20 +491,6 @@ impl PortfolioView {
         idx.dedup();
         idx.into_iter().filter(|c| *c < n).map(|c| c as usize).collect()
     }
-}
-
-/// A sector's place when sorting: A to Z by the label the column shows.
-fn sector_rank(s: crate::domain::model::Sector) -> u64 {
-    use crate::domain::model::Sector;
-    // Worked out once: a sort reads it for every row.
-    static RANKS: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
-    let ranks = RANKS.get_or_init(|| {
-        Sector::ALL
-            .iter()
-            .map(|s| Sector::ALL.iter().filter(|o| o.label() < s.label()).count() as u64)
-            .collect()
-    });
-    ranks[s.index()]
 }
 
 #[cfg(test)]
@@ -547,7 +542,7 @@ mod tests {
                     let (ra, rb) = (&rows[a], &rows[b]);
                     let ord = match key {
                         SortKey::Name => std::cmp::Ordering::Equal,
-                        SortKey::Sector => ra.sector.label().cmp(rb.sector.label()),
+                        SortKey::Sector => ra.sector_name.cmp(&rb.sector_name),
                         SortKey::Phase => ra.phase.cmp(&rb.phase),
                         SortKey::Dimension(d) => rag_rank(ra.dimensions[d]).cmp(&rag_rank(rb.dimensions[d])),
                         SortKey::Readiness => ra.verdict.cmp(&rb.verdict),

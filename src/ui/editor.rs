@@ -41,7 +41,7 @@ pub enum Outcome {
     /// Esc over changed text: ask before throwing it away.
     AskDiscard,
     /// Save: run this; close only once it has committed.
-    Save(Effect),
+    Save(Box<Effect>),
 }
 
 impl EditorState {
@@ -111,17 +111,17 @@ impl EditorState {
                 self.error = Some("write the reason it does not apply first (Esc leaves the item as it was)".into());
                 Outcome::Stay
             }
-            Action::Submit if self.programme => Outcome::Save(Effect::Programme {
+            Action::Submit if self.programme => Outcome::Save(Box::new(Effect::Programme {
                 id: self.item_id,
                 revision: self.revision,
                 change: super::effect::ProgrammeChange::Note(self.buf.text().to_string(), self.then),
-            }),
-            Action::Submit => Outcome::Save(Effect::ItemNote {
+            })),
+            Action::Submit => Outcome::Save(Box::new(Effect::ItemNote {
                 item_id: self.item_id,
                 revision: self.revision,
                 note: self.buf.text().to_string(),
                 then: self.then,
-            }),
+            })),
             Action::Back if self.dirty() => Outcome::AskDiscard,
             Action::Back => Outcome::Close,
             _ => Outcome::Stay,
@@ -213,12 +213,16 @@ mod tests {
         e.input(&KeyEvent::new(KeyCode::Char('!'), KeyModifiers::NONE));
         assert_eq!(e.handle(Action::Back), Outcome::AskDiscard);
         match e.handle(Action::Submit) {
-            Outcome::Save(Effect::ItemNote {
-                item_id,
-                revision,
-                note,
-                then,
-            }) => {
+            Outcome::Save(effect) => {
+                let Effect::ItemNote {
+                    item_id,
+                    revision,
+                    note,
+                    then,
+                } = *effect
+                else {
+                    panic!("{effect:?}")
+                };
                 assert_eq!((item_id, revision, then), (7, 3, None));
                 assert!(note.starts_with("kept") && note.contains('!'), "{note}");
             }

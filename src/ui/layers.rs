@@ -282,13 +282,13 @@ impl App {
                     self.ask_discard("Discard the note?", "Your changes to the note are not saved.")
                 }
                 editor::Outcome::Save(effect) => {
-                    let answers = match &effect {
+                    let answers = match &*effect {
                         Effect::ItemNote {
                             item_id, then: Some(_), ..
                         } => Some(*item_id),
                         _ => None,
                     };
-                    if self.run(effect) {
+                    if self.run(*effect) {
                         self.overlays.pop();
                         // A reason given during a workshop answers its item.
                         if let Some(id) = answers {

@@ -49,7 +49,8 @@ impl App {
     /// Actions on the current pilot. Returns false when not handled.
     pub(crate) fn pilot_action(&mut self, a: Action) -> bool {
         if a == Action::AddPilot {
-            self.overlays.push(Overlay::Form(Box::new(kinds::pilot_form(None))));
+            let form = kinds::pilot_form(&self.ui.playbook, None);
+            self.overlays.push(Overlay::Form(Box::new(form)));
             return true;
         }
         let pilot_actions = [
@@ -82,9 +83,10 @@ impl App {
         let d = self.pilot.clone().expect("loaded above");
         let name = d.pilot.name.clone();
         match a {
-            Action::EditPilot => self
-                .overlays
-                .push(Overlay::Form(Box::new(kinds::pilot_form(Some(&d.pilot))))),
+            Action::EditPilot => {
+                let form = kinds::pilot_form(&self.ui.playbook, Some(&d.pilot));
+                self.overlays.push(Overlay::Form(Box::new(form)));
+            }
             Action::Score => {
                 let dims = d.dimensions;
                 let first = Dimension::ALL

@@ -4,7 +4,7 @@
 use super::{Field, FieldValue, FormState};
 use crate::domain::gates::GateResult;
 use crate::domain::model::{
-    Dimension, MetricCategory, MetricFields, NewDecision, Outcome, Pilot, PilotFields, Rag, Sector, Status,
+    Dimension, MetricCategory, MetricFields, NewDecision, Outcome, Pilot, PilotFields, Rag, Status,
 };
 use crate::playbook::{Playbook, SELECTION_QUESTIONS, SELECTION_RUBRIC};
 use crate::text::sanitize;
@@ -49,11 +49,21 @@ fn options<T: Copy>(
         .collect()
 }
 
-/// Add or edit a pilot.
-pub fn pilot_form(existing: Option<&Pilot>) -> FormState {
+/// Add or edit a pilot; the sectors are the playbook's.
+pub fn pilot_form(playbook: &crate::playbook::Playbook, existing: Option<&Pilot>) -> FormState {
     let p = existing;
     let get = |f: fn(&Pilot) -> &String| p.map(|p| sanitize_keep(f(p))).unwrap_or_default();
-    let sector = p.map_or(Sector::Enterprise, |p| p.sector);
+    let sector = p.map_or_else(|| playbook.default_sector(), |p| p.sector.clone());
+    let mut sectors: Vec<(String, String)> = playbook
+        .sectors
+        .iter()
+        .map(|s| (sanitize(&s.name), s.key.clone()))
+        .collect();
+    // A sector the playbook no longer lists stays choosable for its pilot.
+    if !sectors.iter().any(|(_, k)| k == sector.key()) {
+        sectors.push((sanitize(sector.key()), sector.key().to_string()));
+    }
+    let sector_at = sectors.iter().position(|(_, k)| k == sector.key()).unwrap_or(0);
     let status = p.map_or(Status::Active, |p| p.status);
     let fields = vec![
         Field::text(
@@ -71,8 +81,8 @@ pub fn pilot_form(existing: Option<&Pilot>) -> FormState {
         Field::choice(
             "sector",
             "Sector",
-            options(Sector::ALL, Sector::label, Sector::key),
-            sector.index(),
+            sectors,
+            sector_at,
             "Decides the governance framework (←/→ to change).",
         ),
         Field::choice(
@@ -347,7 +357,7 @@ mod tests {
 
     #[test]
     fn pilot_form_requires_a_name() {
-        let mut f = pilot_form(None);
+        let mut f = pilot_form(&crate::playbook::Playbook::builtin(), None);
         assert!(f.validate().is_none());
         assert!(f.fields[0].error.as_deref().unwrap().contains("empty"));
         if let FieldValue::Text(t) = &mut f.fields[0].value {

@@ -78,7 +78,11 @@ impl FormState {
                 FormOutput::Pilot(PilotFields {
                     name: t("name").trim().to_string(),
                     business_unit: t("business_unit"),
-                    sector: Sector::parse(self.field("sector").map_or("", |f| f.choice_key())).ok(),
+                    sector: self
+                        .field("sector")
+                        .map(|f| f.choice_key())
+                        .filter(|k| !k.is_empty())
+                        .map(Sector::new),
                     business_case: t("business_case"),
                     data_sources: t("data_sources"),
                     model_class: t("model_class"),

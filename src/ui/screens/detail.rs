@@ -200,7 +200,7 @@ impl Ui {
                     "{} · {} · {} · {}",
                     p.phase.label(),
                     p.status.label(),
-                    p.sector.label(),
+                    sanitize(&self.playbook.sector_label(&p.sector)),
                     sanitize(&p.business_unit)
                 ),
                 t.muted(),
@@ -215,7 +215,7 @@ impl Ui {
         let mut out = vec![self.section("Inventory")];
         let frameworks = self
             .playbook
-            .sector(p.sector)
+            .sector(&p.sector)
             .map(|s| s.frameworks.join(", "))
             .unwrap_or_default();
         for (label, value) in [

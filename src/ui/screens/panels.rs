@@ -264,7 +264,7 @@ impl Ui {
                 Span::raw(text),
             ]));
         }
-        if let Some(s) = self.playbook.sector(d.pilot.sector) {
+        if let Some(s) = self.playbook.sector(&d.pilot.sector) {
             lines.push(Line::from(vec![
                 Span::styled(format!("{}: ", s.name), t.title()),
                 Span::styled(s.frameworks.join(", "), t.warn()),

@@ -320,7 +320,7 @@ impl Ui {
                         String::new()
                     },
                     r.phase.label(),
-                    r.sector.label(),
+                    sanitize(&r.sector_name),
                     sanitize(&r.business_unit),
                     r.items_done,
                     r.items_total
@@ -519,7 +519,7 @@ impl Ui {
                 match col {
                     Col::Name => spans.extend(self.name_spans(r, w, selected)),
                     Col::Unit => spans.push(Span::raw(fit(&sanitize(&r.business_unit), w))),
-                    Col::Sector => spans.push(Span::raw(fit(r.sector.label(), w))),
+                    Col::Sector => spans.push(Span::raw(fit(&sanitize(&r.sector_name), w))),
                     Col::Phase => spans.push(Span::raw(fit(
                         if w >= 20 {
                             r.phase.label()
