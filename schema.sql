@@ -93,6 +93,17 @@ CREATE TABLE decision_rights (
 ) WITHOUT ROWID;
 CREATE INDEX decision_rights_person ON decision_rights (person_id);
 
+-- The one-number scorecard of a pilot (v6, seed 001): which of its
+-- metrics it is. Changes are audit events (entity 'scorecard') whose
+-- digest pins the metric.
+CREATE TABLE scorecards (
+    pilot_id    INTEGER PRIMARY KEY REFERENCES pilots (id) ON DELETE CASCADE,
+    metric_id   INTEGER NOT NULL REFERENCES metrics (id) ON DELETE CASCADE,
+    revision    INTEGER NOT NULL DEFAULT 1,
+    updated_at  TEXT    NOT NULL,
+    updated_by  TEXT    NOT NULL
+);
+
 -- A pilot's vendor (v6, seed 000): the vendor's name, or built in-house
 -- with the reason no vendor ask applies (exactly one of the two). Changes
 -- are audit events (entity 'vendor') whose digest pins both.

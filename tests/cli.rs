@@ -1017,3 +1017,73 @@ fn a_pilots_vendor_and_its_asks_are_recorded_and_judged() {
     );
     e.ok(&["verify"]);
 }
+
+/// The one-number scorecard (issue 12, part 8): `metric add --scorecard`
+/// marks it; the production gate's scorecard criterion then asks that
+/// metric, not any, for its baseline and target; `metric PILOT scorecard`
+/// moves the mark.
+#[test]
+fn the_scorecard_is_one_marked_metric() {
+    let e = Env::demo();
+    let scorecard_met = |e: &Env| -> bool {
+        let v: serde_json::Value = serde_json::from_str(&e.ok(&["why", "Clinical", "--json"])).unwrap();
+        v["production_gate"]["criteria"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["kind"] == "scorecard")
+            .map(|c| c["standing"] == "met")
+            .unwrap()
+    };
+    assert!(
+        scorecard_met(&e),
+        "unmarked: any metric with a baseline and a target counts"
+    );
+    let out = e.ok(&[
+        "metric",
+        "Clinical",
+        "add",
+        "Notes signed the same day",
+        "--category",
+        "business",
+        "--unit",
+        "%",
+        "--min",
+        "60",
+        "--target",
+        "80",
+        "--scorecard",
+    ]);
+    assert!(out.contains("as its one-number scorecard"), "{out}");
+    assert!(!scorecard_met(&e), "the marked metric has no baseline yet");
+    assert!(e
+        .ok(&["metric", "Clinical"])
+        .contains("Notes signed the same day · scorecard"));
+    let v: serde_json::Value = serde_json::from_str(&e.ok(&["metric", "Clinical", "--json"])).unwrap();
+    let marked: Vec<&serde_json::Value> = v["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["scorecard"] == true)
+        .collect();
+    assert_eq!(marked.len(), 1, "{v}");
+    // Moving the mark to a metric with a baseline and a target meets it.
+    let first = v["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| !m["metric"]["baseline"].is_null() && !m["metric"]["target"].is_null())
+        .unwrap()["metric"]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let out = e.ok(&["metric", "Clinical", "scorecard", &first]);
+    assert!(out.contains("(was 'Notes signed the same day')"), "{out}");
+    assert!(scorecard_met(&e));
+    e.fails(&["metric", "Clinical", "scorecard", "no such metric"], 1);
+    e.ok(&["verify"]);
+    // Tampering: the mark moved behind lastmile's back is caught.
+    e.sql("UPDATE scorecards SET metric_id = (SELECT max(id) FROM metrics)");
+    let (out, _) = e.run(&["verify"], 1);
+    assert!(out.contains("the scorecard of pilot"), "{out}");
+}

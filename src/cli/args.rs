@@ -197,6 +197,14 @@ pub enum MetricCmd {
         /// Lower values are better (minutes to resolve, error rate)
         #[arg(long)]
         lower_is_better: bool,
+        /// It is the pilot's one-number scorecard (replaces any other)
+        #[arg(long)]
+        scorecard: bool,
+    },
+    /// Mark an existing metric as the pilot's one-number scorecard
+    Scorecard {
+        /// The metric's name or unique prefix
+        name: String,
     },
     /// Record a metric's current value ("-" clears it)
     Set {

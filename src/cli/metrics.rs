@@ -17,9 +17,10 @@ pub fn metric(ctx: &mut Ctx, a: MetricArgs) -> CliResult {
         None => {
             let list = ctx.store.metrics(p.id)?;
             if a.json {
+                let card = ctx.store.scorecard(p.id)?;
                 let rows: Vec<serde_json::Value> = list
                     .iter()
-                    .map(|m| serde_json::json!({ "metric": m, "standing": m.standing() }))
+                    .map(|m| serde_json::json!({ "metric": m, "standing": m.standing(), "scorecard": card == Some(m.id) }))
                     .collect();
                 print_json(&serde_json::json!({ "pilot": p.name, "metrics": rows }))?;
                 return Ok(());
@@ -31,7 +32,7 @@ pub fn metric(ctx: &mut Ctx, a: MetricArgs) -> CliResult {
                 );
                 return Ok(());
             }
-            outln!("{}", list_table(&list));
+            outln!("{}", list_table(&list, ctx.store.scorecard(p.id)?));
             Ok(())
         }
         Some(MetricCmd::Add {
@@ -44,6 +45,7 @@ pub fn metric(ctx: &mut Ctx, a: MetricArgs) -> CliResult {
             stretch,
             current,
             lower_is_better,
+            scorecard,
         }) => {
             let level = |flag: &str, v: &Option<String>| -> Result<Option<f64>, CliError> {
                 match v {
@@ -63,6 +65,7 @@ pub fn metric(ctx: &mut Ctx, a: MetricArgs) -> CliResult {
                 target: level("target", &target)?,
                 stretch: level("stretch", &stretch)?,
                 current: level("current", &current)?,
+                scorecard,
             };
             if let Err((field, msg)) = check_levels(&fields) {
                 let flag = if field == "target" { "--target" } else { "--stretch" };
@@ -70,10 +73,30 @@ pub fn metric(ctx: &mut Ctx, a: MetricArgs) -> CliResult {
             }
             ctx.store.write(|tx| tx.add_metric(p.id, &fields))?;
             outln!(
-                "Added metric '{}' to '{}'.",
+                "Added metric '{}' to '{}'{}.",
                 sanitize(fields.name.trim()),
+                sanitize(&p.name),
+                if scorecard { " as its one-number scorecard" } else { "" }
+            );
+            Ok(())
+        }
+        Some(MetricCmd::Scorecard { name }) => {
+            let list = ctx.store.metrics(p.id)?;
+            let m = find_metric(&list, &name, &p.name)?;
+            let old = ctx.store.write(|tx| tx.set_scorecard(p.id, m.id))?;
+            let was = old
+                .filter(|o| *o != m.id)
+                .and_then(|o| list.iter().find(|x| x.id == o))
+                .map(|o| format!(" (was '{}')", sanitize(&o.name)))
+                .unwrap_or_default();
+            outln!(
+                "'{}' is the one-number scorecard of '{}'{was}.",
+                sanitize(&m.name),
                 sanitize(&p.name)
             );
+            if m.baseline.is_none() || m.target.is_none() {
+                outln!("Note: a scorecard counts at the gate once it has a baseline and a target.");
+            }
             Ok(())
         }
         Some(MetricCmd::Set { name, value }) => {
@@ -141,7 +164,7 @@ fn standing_label(s: MetricStanding) -> &'static str {
     }
 }
 
-fn list_table(list: &[Metric]) -> String {
+fn list_table(list: &[Metric], scorecard: Option<i64>) -> String {
     let n = |v: Option<f64>| v.map_or("-".to_string(), fmt_num);
     let mut t = Table::new(
         &[
@@ -152,9 +175,10 @@ fn list_table(list: &[Metric]) -> String {
     for m in list {
         t.row(vec![
             format!(
-                "{}{}",
-                m.name,
-                if m.higher_is_better { "" } else { " (lower is better)" }
+                "{}{}{}",
+                sanitize(&m.name),
+                if m.higher_is_better { "" } else { " (lower is better)" },
+                if scorecard == Some(m.id) { " · scorecard" } else { "" }
             ),
             m.category.label().to_string(),
             m.unit.clone(),

@@ -461,6 +461,7 @@ fn metrics_for(spec: &Spec) -> Vec<MetricFields> {
         target: Some(t),
         stretch: Some(s),
         current: cur,
+        scorecard: false,
     };
     match spec.name {
         "Clinical documentation assistant" => vec![

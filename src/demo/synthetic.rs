@@ -204,6 +204,7 @@ pub fn load_synthetic(
                     target: Some(75.0),
                     stretch: Some(90.0),
                     current: Some(40.0 + rng.below(55) as f64),
+                    scorecard: true,
                 },
             )?;
             if rng.below(3) == 0 {

@@ -93,6 +93,8 @@ pub struct MetricFact {
     pub standing: MetricStanding,
     pub has_baseline: bool,
     pub has_target: bool,
+    /// The pilot's one-number scorecard (`metric add --scorecard`).
+    pub scorecard: bool,
 }
 
 /// Everything the gates need to know about one pilot.
@@ -682,7 +684,12 @@ fn gaps_of(pb: &Playbook, phase: Phase, c: &CriterionDef, f: &GateFacts) -> Vec<
             out
         }
         CriterionKind::Scorecard => {
-            if f.metrics.iter().any(|m| m.has_baseline && m.has_target) {
+            // The metric marked as the scorecard, else any metric.
+            let marked = f.metrics.iter().any(|m| m.scorecard);
+            if f.metrics
+                .iter()
+                .any(|m| (m.scorecard || !marked) && m.has_baseline && m.has_target)
+            {
                 vec![]
             } else {
                 vec![Gap::NoScorecard]
@@ -882,6 +889,7 @@ mod tests {
             standing,
             has_baseline: true,
             has_target: true,
+            scorecard: false,
         }
     }
 
@@ -1251,6 +1259,13 @@ mod tests {
         }
         let g = judge(&pb(), &f).production;
         assert_eq!(unmet(&g), [CriterionKind::Metrics, CriterionKind::Scorecard]);
+        // A metric marked as the scorecard is the one that counts.
+        f.metrics[0].has_baseline = true;
+        assert!(!unmet(&judge(&pb(), &f).production).contains(&CriterionKind::Scorecard));
+        f.metrics[1].scorecard = true;
+        assert!(unmet(&judge(&pb(), &f).production).contains(&CriterionKind::Scorecard));
+        f.metrics[1].has_baseline = true;
+        assert!(!unmet(&judge(&pb(), &f).production).contains(&CriterionKind::Scorecard));
     }
 
     #[test]

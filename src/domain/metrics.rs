@@ -84,6 +84,7 @@ mod tests {
             target: Some(target),
             stretch: Some(stretch),
             current: None,
+            scorecard: false,
         }
     }
 

@@ -435,6 +435,8 @@ pub struct MetricFields {
     pub target: Option<f64>,
     pub stretch: Option<f64>,
     pub current: Option<f64>,
+    /// Mark it as the pilot's one-number scorecard (seed 001).
+    pub scorecard: bool,
 }
 
 /// One criterion a decision was judged against.

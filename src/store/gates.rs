@@ -77,6 +77,7 @@ pub(crate) fn metric_fact(m: &Metric) -> MetricFact {
         standing: m.standing(),
         has_baseline: m.baseline.is_some(),
         has_target: m.target.is_some(),
+        scorecard: false,
     }
 }
 
@@ -218,13 +219,16 @@ pub(crate) fn read_facts(
     {
         let mut stmt = c
             .prepare_cached(
-                "SELECT name, category, higher_is_better, baseline, minimum, target, stretch, current
+                "SELECT name, category, higher_is_better, baseline, minimum, target, stretch, current,
+                        EXISTS (SELECT 1 FROM scorecards s WHERE s.pilot_id = metrics.pilot_id AND s.metric_id = metrics.id)
                  FROM metrics WHERE pilot_id = ?1 ORDER BY id",
             )
             .map_err(e)?;
         let mut q = stmt.query([pilot_id]).map_err(e)?;
         while let Some(r) = q.next().map_err(e)? {
-            f.metrics.push(metric_fact(&metric_of(r).map_err(e)?));
+            let mut m = metric_fact(&metric_of(r).map_err(e)?);
+            m.scorecard = r.get(8).map_err(e)?;
+            f.metrics.push(m);
         }
     }
     Ok(f)
@@ -341,7 +345,8 @@ impl Store {
             by("pilot_id")
         );
         let metric_sql = format!(
-            "SELECT name, category, higher_is_better, baseline, minimum, target, stretch, current, pilot_id
+            "SELECT name, category, higher_is_better, baseline, minimum, target, stretch, current, pilot_id,
+                    EXISTS (SELECT 1 FROM scorecards s WHERE s.pilot_id = metrics.pilot_id AND s.metric_id = metrics.id)
              FROM metrics {} WHERE {} ORDER BY pilot_id, id",
             // The whole portfolio: one scan and a sort, not a lookup per row.
             if only.is_none() { "NOT INDEXED" } else { "" },
@@ -519,10 +524,9 @@ fn take_rows<T>(
 fn read_metric(r: Option<&rusqlite::Row>) -> Result<Option<(i64, MetricFact)>> {
     let Some(r) = r else { return Ok(None) };
     let e = |err| Error::Storage(format!("reading metrics: {err}"));
-    Ok(Some((
-        r.get::<_, i64>(8).map_err(e)?,
-        metric_fact(&metric_of(r).map_err(e)?),
-    )))
+    let mut m = metric_fact(&metric_of(r).map_err(e)?);
+    m.scorecard = r.get(9).map_err(e)?;
+    Ok(Some((r.get::<_, i64>(8).map_err(e)?, m)))
 }
 
 /// An item row of `judge_rows`' query as (pilot id, fact): integers only

@@ -121,6 +121,9 @@ impl Tx<'_> {
             show(f.current)
         );
         self.audit_metric_created(id, pilot_id, &summary)?;
+        if f.scorecard {
+            self.set_scorecard(pilot_id, id)?;
+        }
         Ok(id)
     }
 
@@ -158,5 +161,75 @@ impl Tx<'_> {
             Some(&exact(m.current)),
             Some(&exact(value)),
         )
+    }
+}
+
+/// What the audit trail pins of a pilot's scorecard: the metric.
+pub(crate) fn scorecard_digest(metric_id: i64) -> String {
+    super::audit::chain_hash("scorecard", &[Some(&metric_id.to_string())])
+}
+
+impl Store {
+    /// The metric that is a pilot's one-number scorecard, if one is marked.
+    pub fn scorecard(&self, pilot_id: i64) -> Result<Option<i64>> {
+        self.conn()
+            .cached_row(
+                "SELECT metric_id FROM scorecards WHERE pilot_id = ?1",
+                [pilot_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+}
+
+impl Tx<'_> {
+    /// Mark one of a pilot's metrics as its one-number scorecard (seed
+    /// 001), in place of any other. Returns the metric it replaced.
+    pub fn set_scorecard(&mut self, pilot_id: i64, metric_id: i64) -> Result<Option<i64>> {
+        let name: Option<String> = self
+            .conn()
+            .cached_row(
+                "SELECT name FROM metrics WHERE id = ?1 AND pilot_id = ?2",
+                params![metric_id, pilot_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        let Some(name) = name else {
+            return Err(Error::not_found(format!(
+                "metric {metric_id} is not one of this pilot's"
+            )));
+        };
+        let old: Option<(i64, String)> = self
+            .conn()
+            .cached_row(
+                "SELECT s.metric_id, m.name FROM scorecards s JOIN metrics m ON m.id = s.metric_id WHERE s.pilot_id = ?1",
+                [pilot_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        if old.as_ref().is_some_and(|(id, _)| *id == metric_id) {
+            return Ok(Some(metric_id));
+        }
+        self.conn()
+            .cached_exec(
+                "INSERT INTO scorecards (pilot_id, metric_id, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (pilot_id) DO UPDATE SET metric_id = excluded.metric_id,
+                   revision = scorecards.revision + 1, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+                params![pilot_id, metric_id, self.now, self.actor],
+            )
+            .map_err(|e| self.err(e))?;
+        self.audit_with_digest(
+            "scorecard",
+            pilot_id,
+            Some(pilot_id),
+            "metric",
+            old.as_ref().map(|(_, n)| n.as_str()),
+            Some(&name),
+            Some(&scorecard_digest(metric_id)),
+        )?;
+        Ok(old.map(|(id, _)| id))
     }
 }

@@ -91,6 +91,13 @@ fn after_6(c: &Connection, _: &crate::clock::Clock, _: &str) -> rusqlite::Result
 /// per-pilot copies older files carry.
 // The tables repeat schema.sql's on purpose (see MIGRATE_TO_2).
 const MIGRATE_TO_6: &str = "
+    CREATE TABLE scorecards (
+        pilot_id    INTEGER PRIMARY KEY REFERENCES pilots (id) ON DELETE CASCADE,
+        metric_id   INTEGER NOT NULL REFERENCES metrics (id) ON DELETE CASCADE,
+        revision    INTEGER NOT NULL DEFAULT 1,
+        updated_at  TEXT    NOT NULL,
+        updated_by  TEXT    NOT NULL
+    );
     CREATE TABLE pilot_vendors (
         pilot_id        INTEGER PRIMARY KEY REFERENCES pilots (id) ON DELETE CASCADE,
         vendor          TEXT    NOT NULL DEFAULT '',

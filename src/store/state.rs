@@ -497,6 +497,8 @@ struct Trails {
     /// digest, or none when it was cleared.
     vendors: HashMap<i64, Option<String>>,
     vendor_asks: HashMap<(i64, String), Option<String>>,
+    /// The latest scorecard change per pilot: its digest.
+    scorecards: HashMap<i64, Option<String>>,
 }
 
 fn load_trails(c: &Connection) -> rusqlite::Result<Trails> {
@@ -534,6 +536,9 @@ fn load_trails(c: &Connection) -> rusqlite::Result<Trails> {
             }
             super::vendors::ASK => {
                 t.vendor_asks.insert((key, field), digest);
+            }
+            "scorecard" => {
+                t.scorecards.insert(key, digest);
             }
             "decision" => match (field.as_str(), digest) {
                 ("communicated", Some(d)) => {
@@ -705,6 +710,7 @@ pub fn check_state(store: &Store, limit: usize) -> Result<Vec<String>> {
     check_rights(c, &trails, &mut note).map_err(e)?;
     check_programme_items(c, &trails, &mut note).map_err(e)?;
     check_vendors(c, &trails, &mut note).map_err(e)?;
+    check_scorecards(c, &trails, &mut note).map_err(e)?;
     check_decisions(c, &trails, &mut note).map_err(e)?;
     check_stats(c, &mut note).map_err(e)?;
     Ok(out)
@@ -851,6 +857,43 @@ fn check_rights(c: &Connection, trails: &Trails, note: &mut impl FnMut(String)) 
         note(format!(
             "the decision right '{key}' of pilot {pilot} is in the audit trail but not in the file (removed behind lastmile's back)"
         ));
+    }
+    Ok(())
+}
+
+/// Scorecards: each pilot's marks the metric its last change named. (A
+/// deleted metric takes its mark with it, which is not a tampering.)
+fn check_scorecards(c: &Connection, trails: &Trails, note: &mut impl FnMut(String)) -> rusqlite::Result<()> {
+    let mut stmt = c.prepare("SELECT pilot_id, metric_id FROM scorecards ORDER BY pilot_id")?;
+    let rows: Vec<(i64, i64)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut present = HashSet::new();
+    for (pilot, metric) in rows {
+        let expected = trails.scorecards.get(&pilot).cloned().flatten();
+        if expected.as_deref() != Some(super::metrics::scorecard_digest(metric).as_str()) {
+            note(format!(
+                "the scorecard of pilot {pilot} is not the metric the audit trail's last change of it named (changed behind lastmile's back)"
+            ));
+        }
+        present.insert(pilot);
+    }
+    let mut gone: Vec<i64> = trails
+        .scorecards
+        .iter()
+        .filter(|(k, v)| v.is_some() && !present.contains(*k))
+        .map(|(k, _)| *k)
+        .collect();
+    gone.sort_unstable();
+    for pilot in gone {
+        let metrics: i64 = c.query_row("SELECT count(*) FROM metrics WHERE pilot_id = ?1", [pilot], |r| {
+            r.get(0)
+        })?;
+        if metrics > 0 {
+            note(format!(
+                "the scorecard of pilot {pilot} is in the audit trail but not in the file (removed behind lastmile's back)"
+            ));
+        }
     }
     Ok(())
 }

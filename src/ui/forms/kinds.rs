@@ -242,6 +242,12 @@ pub fn metric_form(pilot_id: i64, pilot: &str) -> FormState {
             Field::text("target", "Target", "", num),
             Field::text("stretch", "Stretch", "", num),
             Field::text("current", "Current", "", num),
+            Field::toggle(
+                "scorecard",
+                "Scorecard",
+                false,
+                "Space to mark it the pilot's one-number scorecard (it replaces any other).",
+            ),
         ],
     )
 }

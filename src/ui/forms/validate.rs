@@ -156,6 +156,10 @@ impl FormState {
                     target: v(2),
                     stretch: v(3),
                     current: v(4),
+                    scorecard: matches!(
+                        self.field("scorecard").map(|f| &f.value),
+                        Some(FieldValue::Toggle(true))
+                    ),
                 };
                 if let Err((key, msg)) = crate::domain::metrics::check_levels(&fields) {
                     self.set_error(key, msg);
