@@ -1483,3 +1483,15 @@ fn a_pilots_vendor_and_asks_are_kept_from_the_board() {
         "{detail}"
     );
 }
+
+/// The owner roles' duties come from the playbook (issue 12, part 5): the
+/// role menu says what the selected role answers for.
+#[test]
+fn the_role_menu_says_what_each_role_answers_for() {
+    let mut app = demo_app();
+    app.press("o");
+    assert_eq!(app.mode(), Mode::Menu);
+    let duty = &lastmile::playbook::Playbook::builtin().roles[1].duty;
+    let screen = render(&app, 120, 36);
+    assert!(screen.contains(&duty[..30]), "the platform owner's duty: {screen}");
+}

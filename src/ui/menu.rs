@@ -27,6 +27,8 @@ pub enum MenuPurpose {
 pub struct MenuItem {
     pub label: String,
     pub detail: String,
+    /// What the choice means, shown under the list while it is selected.
+    pub about: String,
 }
 
 #[derive(Debug, Clone)]
@@ -48,7 +50,14 @@ pub enum Outcome {
 
 impl MenuState {
     /// One row per owner role, each with who holds it now.
-    pub fn roles(title: String, purpose: MenuPurpose, holder: impl Fn(Role) -> String) -> MenuState {
+    /// The four owner roles, each with who holds it and what the playbook
+    /// says the role answers for.
+    pub fn roles(
+        title: String,
+        purpose: MenuPurpose,
+        holder: impl Fn(Role) -> String,
+        about: impl Fn(Role) -> String,
+    ) -> MenuState {
         MenuState {
             title,
             items: Role::ALL
@@ -56,6 +65,7 @@ impl MenuState {
                 .map(|r| MenuItem {
                     label: r.label().to_string(),
                     detail: holder(*r),
+                    about: about(*r),
                 })
                 .collect(),
             scroll: Scroll::new(),
@@ -96,8 +106,33 @@ impl MenuState {
             .unwrap_or(20)
             .max(width(&m.title) + 6)
             .min((area.width as usize).saturating_sub(2)) as u16;
-        let h = (m.items.len() as u16 + 2).min(area.height);
-        let inner = ui.popup(f, centered(area, w, h), &m.title);
+        let about = m.items.get(m.scroll.selected).map_or("", |i| i.about.as_str());
+        let about_rows = if m.items.iter().any(|i| !i.about.is_empty()) {
+            2 + m
+                .items
+                .iter()
+                .map(|i| super::draw::wrapped_rows(&i.about, w.saturating_sub(2) as usize) as u16)
+                .max()
+                .unwrap_or(0)
+        } else {
+            0
+        };
+        let h = (m.items.len() as u16 + 2 + about_rows).min(area.height);
+        let outer = ui.popup(f, centered(area, w, h), &m.title);
+        let inner = Rect {
+            height: outer.height.saturating_sub(about_rows),
+            ..outer
+        };
+        if about_rows > 0 {
+            f.render_widget(
+                Paragraph::new(Span::styled(about.to_string(), t.muted())).wrap(ratatui::widgets::Wrap { trim: true }),
+                Rect {
+                    y: inner.y + inner.height + 1,
+                    height: about_rows.saturating_sub(1),
+                    ..outer
+                },
+            );
+        }
         let hgt = inner.height as usize;
         let off = m.scroll.window(m.items.len(), hgt);
         let label_w = m.items.iter().map(|i| width(&i.label)).max().unwrap_or(0);
@@ -124,9 +159,12 @@ mod tests {
 
     #[test]
     fn only_rows_that_exist_can_be_chosen() {
-        let mut m = MenuState::roles("Assign".into(), MenuPurpose::AssignRole { pilot_id: 1 }, |_| {
-            String::new()
-        });
+        let mut m = MenuState::roles(
+            "Assign".into(),
+            MenuPurpose::AssignRole { pilot_id: 1 },
+            |_| String::new(),
+            |_| String::new(),
+        );
         assert_eq!(m.handle(Action::Bottom), Outcome::Stay);
         assert_eq!(m.handle(Action::Open), Outcome::Chose(Role::ALL.len() - 1));
         assert_eq!(m.choose(Role::ALL.len()), Outcome::Stay);

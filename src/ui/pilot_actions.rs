@@ -200,6 +200,7 @@ impl App {
                         .metrics
                         .iter()
                         .map(|m| MenuItem {
+                            about: String::new(),
                             label: sanitize(&m.name),
                             detail: format!(
                                 "now {}{}  (min {} · target {} · stretch {})",
@@ -258,16 +259,33 @@ impl App {
     }
 
     fn open_role_menu(&mut self, pilot_id: i64, purpose: MenuPurpose) {
+        let duties: Vec<(String, String)> = self
+            .ui
+            .playbook
+            .roles
+            .iter()
+            .map(|x| (x.key.clone(), sanitize(&x.duty)))
+            .collect();
         let Some(d) = self.load_pilot(pilot_id) else { return };
         let title = match purpose {
             MenuPurpose::RemoveRole { .. } => format!("Remove which owner? ({})", sanitize(&d.pilot.name)),
             _ => format!("Assign which owner? ({})", sanitize(&d.pilot.name)),
         };
         let assigning = matches!(purpose, MenuPurpose::AssignRole { .. });
-        let mut menu = MenuState::roles(title, purpose, |r| {
-            d.owner(r)
-                .map_or("— nobody named —".to_string(), |o| sanitize(&o.person))
-        });
+        let mut menu = MenuState::roles(
+            title,
+            purpose,
+            |r| {
+                d.owner(r)
+                    .map_or("— nobody named —".to_string(), |o| sanitize(&o.person))
+            },
+            |r| {
+                duties
+                    .iter()
+                    .find(|(k, _)| k == r.key())
+                    .map_or(String::new(), |(_, d)| d.clone())
+            },
+        );
         // Start on the first empty seat when assigning.
         if assigning {
             menu.scroll.selected = Role::ALL.iter().position(|r| d.owner(*r).is_none()).unwrap_or(0);
@@ -275,7 +293,7 @@ impl App {
         self.overlays.push(Overlay::Menu(menu));
     }
 
-    /// Open the decision-rights matrix of a pilot.
+    /// Open a pilot's vendor record.
     pub(crate) fn open_vendor(&mut self, pilot_id: i64) {
         let Some(d) = self.load_pilot(pilot_id) else { return };
         let first_open = d.asks.iter().position(|a| a.evidence.is_none()).unwrap_or(0);
@@ -284,6 +302,7 @@ impl App {
         self.overlays.push(Overlay::Vendor(v));
     }
 
+    /// Open the decision-rights matrix of a pilot.
     pub(crate) fn open_rights(&mut self, pilot_id: i64) {
         let Some(d) = self.load_pilot(pilot_id) else { return };
         if d.rights.is_empty() {

@@ -155,9 +155,9 @@ impl VendorState {
                 ]),
                 Line::from(Span::styled(
                     if in_house {
-                        "The asks do not apply.  n names a vendor · a changes the reason".to_string()
+                        "The vendor asks do not apply (n names a vendor).".to_string()
                     } else {
-                        format!("Asks before signing: {with} of {of} with evidence.  n vendor · a in-house · Enter evidence · O take back")
+                        format!("Asks before signing: {with} of {of} with evidence (Enter records one).")
                     },
                     t.muted(),
                 )),
