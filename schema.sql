@@ -46,7 +46,7 @@ CREATE TABLE pilots (
     name                  TEXT    NOT NULL UNIQUE COLLATE NOCASE,
     business_unit         TEXT    NOT NULL DEFAULT '',
     sector                TEXT    NOT NULL
-        CHECK (sector <> ''),                -- a key of the playbook's sectors (v6: was four fixed ones)
+        CHECK (sector <> '') /* a key of the playbook's sectors (v6: was four fixed ones) */,
     business_case         TEXT    NOT NULL DEFAULT '',
     data_sources          TEXT    NOT NULL DEFAULT '',
     model_class           TEXT    NOT NULL DEFAULT '',

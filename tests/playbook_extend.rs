@@ -188,4 +188,15 @@ summary = "Quality records for every change to a line; plant networks kept apart
     ]);
     assert!(e.ok(&["pilots", "show", "Paint"]).contains("manufacturing"));
     e.ok(&["verify"]);
+    // A sector key is a plain word: no spaces, no formula.
+    for bad in [" mfg", "=cmd", "Mfg"] {
+        let f = write(
+            &e,
+            &format!(
+                "extends = \"builtin\"\n[[sectors]]\nkey = \"{bad}\"\nname = \"X\"\nframeworks = []\nsummary = \"x\"\n"
+            ),
+        );
+        let err = e.fails(&["--playbook", &f, "status"], 1);
+        assert!(err.contains("lower-case letters, digits and hyphens"), "{bad}: {err}");
+    }
 }

@@ -131,7 +131,8 @@ fn write_csv(rows: &[PilotRow], anchor: &Anchor, w: &mut dyn Write) -> Result<()
             r.id.to_string().as_str(),
             &cell(&r.name),
             &cell(&r.business_unit),
-            r.sector.key(),
+            // A playbook names its sectors: escaped like any text.
+            &cell(r.sector.key()),
             r.phase.key(),
             r.status.key(),
             r.verdict.map_or("", |v| v.key()),

@@ -128,7 +128,7 @@ fn plan(
             None => {
                 let mut fields = PilotFields {
                     name: w.name.clone(),
-                    sector: w.sector,
+                    sector: w.sector.or_else(|| Some(playbook.default_sector())),
                     status: w.status,
                     ..Default::default()
                 };

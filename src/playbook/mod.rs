@@ -639,8 +639,15 @@ impl Playbook {
             if d.key.trim().is_empty() || d.name.trim().is_empty() {
                 return Err(format!("sector '{}' needs a key and a name", d.key));
             }
-            if d.key != d.key.to_lowercase() {
-                return Err(format!("sector key '{}' must be lower case", d.key));
+            if !d
+                .key
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            {
+                return Err(format!(
+                    "sector key '{}' may hold only lower-case letters, digits and hyphens (e.g. \"manufacturing\", \"public-health\")",
+                    d.key
+                ));
             }
             if !sectors.insert(d.key.as_str()) {
                 return Err(format!("sector key '{}' appears twice", d.key));

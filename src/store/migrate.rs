@@ -53,8 +53,7 @@ pub const MIGRATIONS: &[Migration] = &[
 
 /// The sector check of every earlier schema, and what version 6 checks.
 const SECTOR_CHECK_5: &str = "CHECK (sector IN ('government', 'healthcare', 'financial', 'enterprise')),";
-const SECTOR_CHECK_6: &str =
-    "CHECK (sector <> ''),                -- a key of the playbook's sectors (v6: was four fixed ones)";
+const SECTOR_CHECK_6: &str = "CHECK (sector <> '') /* a key of the playbook's sectors (v6: was four fixed ones) */,";
 
 /// Version 6, after its tables: sectors come from the playbook, so the
 /// pilots table's fixed list of four goes. SQLite cannot drop a CHECK in
@@ -68,8 +67,13 @@ fn after_6(c: &Connection, _: &crate::clock::Clock, _: &str) -> rusqlite::Result
         |r| r.get(0),
     )?;
     if !sql.contains(SECTOR_CHECK_5) {
-        // Not a definition lastmile wrote: leave it (a sector outside the
-        // four is then refused by the database, not silently stored).
+        if sql.contains("sector IN (") {
+            // A fixed list lastmile did not write: stop rather than leave
+            // a file that refuses a playbook's sectors later.
+            return Err(rusqlite::Error::ToSqlConversionFailure(
+                "the pilots table holds a sector check lastmile did not write: restore the file from a backup, or remove the check by hand".into(),
+            ));
+        }
         return Ok(());
     }
     let version: i64 = c.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
@@ -82,6 +86,8 @@ fn after_6(c: &Connection, _: &crate::clock::Clock, _: &str) -> rusqlite::Result
         "PRAGMA schema_version = {}; PRAGMA writable_schema = OFF",
         version + 1
     ))?;
+    // The edited definition must still be read as a table.
+    c.prepare("SELECT sector FROM pilots LIMIT 0")?;
     Ok(())
 }
 

@@ -137,6 +137,9 @@ struct Derived {
     /// Each row's position in case-insensitive name order (the sort's tie
     /// breaker compares integers, not strings).
     name_rank: Vec<u32>,
+    /// Each sector name's place A to Z, worked out when the rows change,
+    /// not on a keystroke.
+    sector_rank: HashMap<std::sync::Arc<str>, u64>,
 }
 
 /// The widest text of the columns whose width follows their content, over
@@ -175,6 +178,17 @@ impl Derived {
         self.hay.clear();
         self.lower_name = rows.iter().map(|r| r.name.to_lowercase()).collect();
         self.rank_names(rows);
+        self.rank_sectors(rows);
+    }
+    fn rank_sectors(&mut self, rows: &[PilotRow]) {
+        let mut names: Vec<&std::sync::Arc<str>> = rows.iter().map(|r| &r.sector_name).collect();
+        names.sort_unstable();
+        names.dedup();
+        self.sector_rank = names
+            .into_iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), i as u64))
+            .collect();
     }
     fn haystacks(&mut self, rows: &[PilotRow]) -> &[Utf32String] {
         if self.hay.len() != rows.len() {
@@ -203,6 +217,9 @@ impl Derived {
     }
     fn set(&mut self, i: usize, rows: &[PilotRow]) {
         let r = &rows[i];
+        if !self.sector_rank.contains_key(&r.sector_name) {
+            self.rank_sectors(rows);
+        }
         let l = r.name.to_lowercase();
         if i < self.hay.len() {
             self.hay[i] = Utf32String::from(haystack(r).as_str());
@@ -432,20 +449,13 @@ impl PortfolioView {
             HashMap::new()
         };
         // A sector's place: A to Z by the name the column shows.
-        let sectors: HashMap<&str, u64> = if self.sort == SortKey::Sector {
-            let mut names: Vec<&str> = rows.iter().map(|r| &*r.sector_name).collect();
-            names.sort_unstable();
-            names.dedup();
-            names.into_iter().enumerate().map(|(i, n)| (n, i as u64)).collect()
-        } else {
-            HashMap::new()
-        };
+        let sectors = &self.derived.sector_rank;
         let primary = |i: usize| -> u64 {
             let r = &rows[i];
             match self.sort {
                 SortKey::Name if by_score => u64::from(u16::MAX - scores[i]),
                 SortKey::Name => 0,
-                SortKey::Sector => sectors[&*r.sector_name],
+                SortKey::Sector => sectors.get(&r.sector_name).copied().unwrap_or(u64::MAX),
                 SortKey::Phase => r.phase as u64,
                 SortKey::Dimension(d) => u64::from(rag_rank(r.dimensions[d])),
                 SortKey::Readiness => r.verdict.map_or(0, |v| v as u64 + 1),
