@@ -215,7 +215,7 @@ CREATE TABLE metrics (
     id               INTEGER PRIMARY KEY,
     pilot_id         INTEGER NOT NULL REFERENCES pilots (id) ON DELETE CASCADE,
     category         TEXT    NOT NULL
-        CHECK (category IN ('performance', 'business', 'user', 'operational')),
+        CHECK (category <> '') /* a key of the playbook's metric categories (v6: was four fixed ones) */,
     name             TEXT    NOT NULL,
     unit             TEXT    NOT NULL DEFAULT '',
     higher_is_better INTEGER NOT NULL DEFAULT 1 CHECK (higher_is_better IN (0, 1)),

@@ -511,6 +511,16 @@ fn a_schema_5_file_upgrades_to_the_programme_checklist_and_a_sync_moves_the_copi
         .query_row(pilots_sql, [], |r| r.get(0))
         .unwrap();
     assert_eq!(got_sql, fresh_sql);
+    let metrics_sql = "SELECT sql FROM sqlite_schema WHERE name = 'metrics'";
+    let fresh_sql: String = Connection::open(&fresh)
+        .unwrap()
+        .query_row(metrics_sql, [], |r| r.get(0))
+        .unwrap();
+    let got_sql: String = Connection::open(&db)
+        .unwrap()
+        .query_row(metrics_sql, [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(got_sql, fresh_sql);
     // Sectors are the playbook's now: the file takes one outside the four.
     second
         .write(|tx| {

@@ -200,3 +200,73 @@ summary = "Quality records for every change to a line; plant networks kept apart
         assert!(err.contains("lower-case letters, digits and hyphens"), "{bad}: {err}");
     }
 }
+
+/// Metric categories are data too (issue 12, part 5): a file may add one,
+/// a metric takes it, and a gate criterion may ask for it.
+#[test]
+fn a_playbook_may_add_a_metric_category_and_a_gate_may_ask_for_it() {
+    let e = Env::init();
+    e.ok(&["pilots", "add", "Agent"]);
+    let p = write(
+        &e,
+        r#"extends = "builtin"
+
+[[metric_categories]]
+key = "safety"
+name = "Safety"
+examples = ["Harmful outputs per 10,000"]
+
+[[gates]]
+phase = "assessment"
+name = "Assessment gate"
+summary = "May the pilot move on?"
+criteria = [
+  { kind = "metrics", need = "must", categories = ["safety"], label = "A safety metric at or above minimum viable" },
+]
+"#,
+    );
+    let gaps = |e: &Env| -> String {
+        let v: serde_json::Value = serde_json::from_str(&e.ok(&["--playbook", &p, "why", "Agent", "--json"])).unwrap();
+        v["current_gate"]["criteria"].to_string()
+    };
+    assert!(gaps(&e).contains("\"name\":\"Safety\""), "{}", gaps(&e));
+    let err = e.fails(
+        &[
+            "metric",
+            "Agent",
+            "add",
+            "Harm rate",
+            "--category",
+            "safety",
+            "--min",
+            "1",
+            "--target",
+            "0",
+        ],
+        2,
+    );
+    assert!(
+        err.contains("unknown metric category 'safety'"),
+        "the built-in playbook has no such category: {err}"
+    );
+    e.ok(&[
+        "--playbook",
+        &p,
+        "metric",
+        "Agent",
+        "add",
+        "Harm rate",
+        "--category",
+        "safety",
+        "--lower-is-better",
+        "--min",
+        "5",
+        "--target",
+        "1",
+        "--current",
+        "2",
+    ]);
+    assert!(!gaps(&e).contains("missing-category"), "{}", gaps(&e));
+    assert!(e.ok(&["--playbook", &p, "metric", "Agent"]).contains("Safety"));
+    e.ok(&["verify"]);
+}

@@ -6,7 +6,7 @@ use super::args::{MetricArgs, MetricCmd};
 use super::output::{outln, print_json, Table};
 use super::{CliError, CliResult, Ctx};
 use crate::domain::metrics::{check_levels, parse_level};
-use crate::domain::model::{Metric, MetricCategory, MetricFields, MetricStanding};
+use crate::domain::model::{Metric, MetricFields, MetricStanding};
 use crate::playbook::rubric::fmt_num;
 use crate::text::sanitize;
 use crate::Error;
@@ -32,7 +32,9 @@ pub fn metric(ctx: &mut Ctx, a: MetricArgs) -> CliResult {
                 );
                 return Ok(());
             }
-            outln!("{}", list_table(&list, ctx.store.scorecard(p.id)?));
+            let mut list = list;
+            list.sort_by_key(|m| ctx.playbook.category_index(&m.category));
+            outln!("{}", list_table(&ctx.playbook, &list, ctx.store.scorecard(p.id)?));
             Ok(())
         }
         Some(MetricCmd::Add {
@@ -55,7 +57,9 @@ pub fn metric(ctx: &mut Ctx, a: MetricArgs) -> CliResult {
             };
             let fields = MetricFields {
                 category: Some(
-                    MetricCategory::parse(&category).map_err(|e| CliError::Usage(format!("--category: {e}")))?,
+                    ctx.playbook
+                        .category_key(&category)
+                        .map_err(|e| CliError::Usage(format!("--category: {e}")))?,
                 ),
                 name,
                 unit,
@@ -164,7 +168,7 @@ fn standing_label(s: MetricStanding) -> &'static str {
     }
 }
 
-fn list_table(list: &[Metric], scorecard: Option<i64>) -> String {
+fn list_table(pb: &crate::playbook::Playbook, list: &[Metric], scorecard: Option<i64>) -> String {
     let n = |v: Option<f64>| v.map_or("-".to_string(), fmt_num);
     let mut t = Table::new(
         &[
@@ -180,7 +184,7 @@ fn list_table(list: &[Metric], scorecard: Option<i64>) -> String {
                 if m.higher_is_better { "" } else { " (lower is better)" },
                 if scorecard == Some(m.id) { " · scorecard" } else { "" }
             ),
-            m.category.label().to_string(),
+            sanitize(&pb.category_label(&m.category)),
             m.unit.clone(),
             n(m.baseline),
             n(m.minimum),

@@ -263,7 +263,8 @@ fn show(ctx: &mut Ctx, query: &str, json: bool) -> CliResult {
     let day = ctx.day()?;
     let row = ctx.store.pilot_row(&ctx.playbook, day, p.id)?;
     let owners = ctx.store.owners(p.id)?;
-    let metrics = ctx.store.metrics(p.id)?;
+    let mut metrics = ctx.store.metrics(p.id)?;
+    crate::domain::metrics::in_playbook_order(&ctx.playbook, &mut metrics);
     let readiness = ctx.store.judge(&ctx.playbook, p.id)?;
     if json {
         #[derive(serde::Serialize)]

@@ -466,7 +466,7 @@ fn metrics_for(spec: &Spec) -> Vec<MetricFields> {
     match spec.name {
         "Clinical documentation assistant" => vec![
             m(
-                MetricCategory::Performance,
+                MetricCategory::new("performance"),
                 "Note accuracy (clinician-rated)",
                 "%",
                 true,
@@ -477,7 +477,7 @@ fn metrics_for(spec: &Spec) -> Vec<MetricFields> {
                 Some(93.5),
             ),
             m(
-                MetricCategory::Business,
+                MetricCategory::new("business"),
                 "Documentation time per visit",
                 "min",
                 false,
@@ -488,7 +488,7 @@ fn metrics_for(spec: &Spec) -> Vec<MetricFields> {
                 Some(10.5),
             ),
             m(
-                MetricCategory::User,
+                MetricCategory::new("user"),
                 "Clinicians using it weekly",
                 "%",
                 true,
@@ -499,7 +499,7 @@ fn metrics_for(spec: &Spec) -> Vec<MetricFields> {
                 Some(52.0),
             ),
             m(
-                MetricCategory::Operational,
+                MetricCategory::new("operational"),
                 "p95 draft latency",
                 "s",
                 false,
@@ -512,7 +512,7 @@ fn metrics_for(spec: &Spec) -> Vec<MetricFields> {
         ],
         "Card fraud detection" => vec![
             m(
-                MetricCategory::Performance,
+                MetricCategory::new("performance"),
                 "Fraud caught at 1% alert rate",
                 "%",
                 true,
@@ -523,7 +523,7 @@ fn metrics_for(spec: &Spec) -> Vec<MetricFields> {
                 Some(68.0),
             ),
             m(
-                MetricCategory::Business,
+                MetricCategory::new("business"),
                 "Fraud losses avoided per month",
                 "k$",
                 true,
@@ -534,7 +534,7 @@ fn metrics_for(spec: &Spec) -> Vec<MetricFields> {
                 Some(210.0),
             ),
             m(
-                MetricCategory::Operational,
+                MetricCategory::new("operational"),
                 "Scoring latency p99",
                 "ms",
                 false,
@@ -547,7 +547,7 @@ fn metrics_for(spec: &Spec) -> Vec<MetricFields> {
         ],
         "IT service desk copilot" => vec![
             m(
-                MetricCategory::Performance,
+                MetricCategory::new("performance"),
                 "Suggested answer accepted",
                 "%",
                 true,
@@ -558,7 +558,7 @@ fn metrics_for(spec: &Spec) -> Vec<MetricFields> {
                 Some(57.0),
             ),
             m(
-                MetricCategory::Business,
+                MetricCategory::new("business"),
                 "Mean time to resolve",
                 "h",
                 false,
@@ -569,7 +569,7 @@ fn metrics_for(spec: &Spec) -> Vec<MetricFields> {
                 Some(6.1),
             ),
             m(
-                MetricCategory::User,
+                MetricCategory::new("user"),
                 "Agent satisfaction",
                 "/5",
                 true,
@@ -580,7 +580,7 @@ fn metrics_for(spec: &Spec) -> Vec<MetricFields> {
                 Some(4.2),
             ),
             m(
-                MetricCategory::Operational,
+                MetricCategory::new("operational"),
                 "Time to detect a drop in answer quality",
                 "h",
                 false,
@@ -592,7 +592,7 @@ fn metrics_for(spec: &Spec) -> Vec<MetricFields> {
             ),
         ],
         "AML alert triage" => vec![m(
-            MetricCategory::Performance,
+            MetricCategory::new("performance"),
             "True positives in top decile",
             "%",
             true,
@@ -604,7 +604,7 @@ fn metrics_for(spec: &Spec) -> Vec<MetricFields> {
         )],
         "Federal records review" => vec![
             m(
-                MetricCategory::Performance,
+                MetricCategory::new("performance"),
                 "Exemption recall",
                 "%",
                 true,
@@ -615,7 +615,7 @@ fn metrics_for(spec: &Spec) -> Vec<MetricFields> {
                 Some(91.0),
             ),
             m(
-                MetricCategory::Business,
+                MetricCategory::new("business"),
                 "Backlog cleared per month",
                 "records",
                 true,
@@ -628,7 +628,7 @@ fn metrics_for(spec: &Spec) -> Vec<MetricFields> {
         ],
         "Agentic customer support" => vec![
             m(
-                MetricCategory::Performance,
+                MetricCategory::new("performance"),
                 "Requests resolved without hand-off",
                 "%",
                 true,
@@ -639,7 +639,7 @@ fn metrics_for(spec: &Spec) -> Vec<MetricFields> {
                 Some(24.0),
             ),
             m(
-                MetricCategory::Operational,
+                MetricCategory::new("operational"),
                 "Cost per resolved request",
                 "$",
                 false,
@@ -651,7 +651,7 @@ fn metrics_for(spec: &Spec) -> Vec<MetricFields> {
             ),
         ],
         "KYC document extraction" => vec![m(
-            MetricCategory::Business,
+            MetricCategory::new("business"),
             "Minutes of analyst time per KYC file (lower is better)",
             "min",
             false,

@@ -195,7 +195,7 @@ pub fn load_synthetic(
             tx.add_metric(
                 id,
                 &MetricFields {
-                    category: Some(*rng.pick(MetricCategory::ALL)),
+                    category: Some(MetricCategory::new(&rng.pick(&playbook.metric_categories).key)),
                     name: "Primary success metric".into(),
                     unit: "%".into(),
                     higher_is_better: true,

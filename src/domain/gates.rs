@@ -212,8 +212,11 @@ pub enum Gap {
         name: String,
         standing: MetricStanding,
     },
+    /// No metric of a category the criterion asks for (its key, and its
+    /// name in the playbook).
     MissingCategory {
         category: MetricCategory,
+        name: String,
     },
     NoScorecard,
     NotShortlisted,
@@ -289,11 +292,8 @@ impl Gap {
                 MetricStanding::NoData => format!("metric '{name}' has no current value or levels: record them"),
                 _ => format!("metric '{name}' is below its minimum viable level"),
             },
-            Gap::MissingCategory { category } => {
-                format!(
-                    "no {} metric yet: add one with its three levels",
-                    category.label().to_lowercase()
-                )
+            Gap::MissingCategory { name, .. } => {
+                format!("no {} metric yet: add one with its three levels", name.to_lowercase())
             }
             Gap::NoScorecard => "no scorecard metric with a baseline and a target: agree one".to_string(),
             Gap::NotShortlisted => "not on the programme's shortlist".to_string(),
@@ -675,9 +675,12 @@ fn gaps_of(pb: &Playbook, phase: Phase, c: &CriterionDef, f: &GateFacts) -> Vec<
                 })
                 .collect();
             for k in &c.categories {
-                if let Ok(cat) = MetricCategory::parse(k) {
+                if let Ok(cat) = pb.category_key(k) {
                     if !f.metrics.iter().any(|m| m.category == cat) {
-                        out.push(Gap::MissingCategory { category: cat });
+                        out.push(Gap::MissingCategory {
+                            name: pb.category_label(&cat),
+                            category: cat,
+                        });
                     }
                 }
             }
@@ -905,9 +908,10 @@ mod tests {
         f.owners = [Some(1), Some(2), Some(3), Some(4)];
         f.rubrics
             .insert("selection".into(), selection(["5", "4", "4", "4", "3"]).into());
-        f.metrics = MetricCategory::ALL
+        f.metrics = pb()
+            .metric_categories
             .iter()
-            .map(|c| metric(*c, MetricStanding::Target))
+            .map(|c| metric(MetricCategory::new(&c.key), MetricStanding::Target))
             .collect();
         f.shortlisted = true;
         f.rights = pb().rights.iter().map(|r| r.key.clone()).collect();
@@ -1251,7 +1255,8 @@ mod tests {
         assert_eq!(
             g.criteria[3].gaps,
             vec![Gap::MissingCategory {
-                category: MetricCategory::Performance
+                category: MetricCategory::new("performance"),
+                name: "Performance".into()
             }]
         );
         for m in &mut f.metrics {

@@ -69,6 +69,12 @@ pub fn check_levels(f: &MetricFields) -> Result<(), (&'static str, String)> {
     Ok(())
 }
 
+/// Metrics in the playbook's order of categories (then as added), the
+/// order every list shows them in.
+pub fn in_playbook_order(pb: &crate::playbook::Playbook, metrics: &mut [crate::domain::model::Metric]) {
+    metrics.sort_by_key(|m| pb.category_index(&m.category));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -150,15 +150,27 @@ vocabulary!(
     }
 );
 
-vocabulary!(
-    /// The four kinds of evaluation metric.
-    MetricCategory, "metric category" {
-        Performance => "performance", "Performance";
-        Business => "business", "Business";
-        User => "user", "User acceptance";
-        Operational => "operational", "Operational readiness";
+/// An evaluation metric's category (performance, business, user
+/// acceptance, operational readiness in the built-in playbook): a key of
+/// the playbook's `[[metric_categories]]`, which names it; a playbook may
+/// add its own. Cheap to clone.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct MetricCategory(std::sync::Arc<str>);
+
+impl MetricCategory {
+    /// The category a metric gets when none is given.
+    pub const DEFAULT_KEY: &'static str = "performance";
+
+    /// A category by key, as stored; not checked against a playbook.
+    pub fn new(key: &str) -> MetricCategory {
+        MetricCategory(key.trim().to_lowercase().into())
     }
-);
+
+    pub fn key(&self) -> &str {
+        &self.0
+    }
+}
 
 impl Phase {
     /// The phase after this one, if any.
@@ -554,7 +566,7 @@ mod tests {
         let mut m = Metric {
             id: 1,
             pilot_id: 1,
-            category: MetricCategory::Performance,
+            category: MetricCategory::new("performance"),
             name: "accuracy".into(),
             unit: "%".into(),
             higher_is_better: true,

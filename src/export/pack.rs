@@ -117,8 +117,9 @@ struct Pack {
     decisions: Vec<Decision>,
     /// The programme checklist (work done once for the portfolio).
     programme_items: Vec<crate::domain::model::ProgrammeItem>,
-    /// Sectors' names by key, from the playbook.
+    /// Sectors' and metric categories' names by key, from the playbook.
     sector_names: std::collections::HashMap<String, String>,
+    category_names: std::collections::HashMap<String, String>,
 }
 
 impl Pack {
@@ -179,7 +180,11 @@ impl Pack {
                 reason,
                 gaps,
                 gate,
-                metrics: store.metrics(id)?,
+                metrics: {
+                    let mut m = store.metrics(id)?;
+                    crate::domain::metrics::in_playbook_order(playbook, &mut m);
+                    m
+                },
                 rights: if rows[row].phase == Phase::Assessment {
                     Vec::new()
                 } else {
@@ -215,7 +220,20 @@ impl Pack {
                 .iter()
                 .map(|s| (s.key.clone(), s.name.clone()))
                 .collect(),
+            category_names: playbook
+                .metric_categories
+                .iter()
+                .map(|c| (c.key.clone(), c.name.clone()))
+                .collect(),
         })
+    }
+
+    /// A metric category's name (its key when the playbook no longer lists it).
+    fn category(&self, c: &crate::domain::model::MetricCategory) -> String {
+        self.category_names
+            .get(c.key())
+            .cloned()
+            .unwrap_or_else(|| c.key().to_string())
     }
 
     /// A sector's name (its key when the playbook no longer lists it).
@@ -490,7 +508,7 @@ fn write_md(p: &Pack, w: &mut dyn Write) -> io::Result<()> {
                 "| {}{} | {} | {} | {} | {} | {} | {} | {} |",
                 md(&m.name),
                 if m.higher_is_better { "" } else { " (lower is better)" },
-                m.category.label(),
+                md(&p.category(&m.category)),
                 md(&num(m.baseline, &m.unit)),
                 md(&num(m.minimum, &m.unit)),
                 md(&num(m.target, &m.unit)),
@@ -959,7 +977,7 @@ fn write_html(p: &Pack, w: &mut dyn Write) -> io::Result<()> {
                  <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"{class}\">{}</td><td>",
                 html(&m.name),
                 if m.higher_is_better { "" } else { " (lower is better)" },
-                html(m.category.label()),
+                html(&p.category(&m.category)),
                 html(&num(m.baseline, &m.unit)),
                 html(&num(m.minimum, &m.unit)),
                 html(&num(m.target, &m.unit)),

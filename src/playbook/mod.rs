@@ -672,6 +672,26 @@ impl Playbook {
                 return Err(format!("decision right key '{}' appears twice", r.key));
             }
         }
+        if self.metric_categories.is_empty() {
+            return Err("the playbook lists no metric categories: add at least one [[metric_categories]] entry".into());
+        }
+        let mut cats = HashSet::new();
+        for m in &self.metric_categories {
+            if m.key.is_empty()
+                || !m
+                    .key
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            {
+                return Err(format!(
+                    "metric category key '{}' may hold only lower-case letters, digits and hyphens",
+                    m.key
+                ));
+            }
+            if !cats.insert(m.key.as_str()) {
+                return Err(format!("metric category key '{}' appears twice", m.key));
+            }
+        }
         let mut asks = HashSet::new();
         for a in &self.vendor_asks {
             if a.key.trim().is_empty() || a.name.trim().is_empty() {
@@ -823,7 +843,7 @@ impl Playbook {
                     }
                     CriterionKind::Metrics => {
                         for k in &c.categories {
-                            crate::domain::model::MetricCategory::parse(k).map_err(|e| format!("{at}: {e}"))?;
+                            self.category_key(k).map_err(|e| format!("{at}: {e}"))?;
                         }
                     }
                     CriterionKind::Items => {
@@ -1037,6 +1057,44 @@ impl Playbook {
     /// The definition of a sector.
     pub fn sector(&self, s: &Sector) -> Option<&SectorDef> {
         self.sectors.iter().find(|d| d.key == s.key())
+    }
+
+    /// A metric category's name, or its key when the playbook no longer
+    /// lists it.
+    pub fn category_label(&self, c: &crate::domain::model::MetricCategory) -> String {
+        self.metric_categories
+            .iter()
+            .find(|d| d.key == c.key())
+            .map_or_else(|| c.key().to_string(), |d| d.name.clone())
+    }
+
+    /// A category's place in the playbook (unknown ones last): metrics are
+    /// listed in this order.
+    pub fn category_index(&self, c: &crate::domain::model::MetricCategory) -> usize {
+        self.metric_categories
+            .iter()
+            .position(|d| d.key == c.key())
+            .unwrap_or(usize::MAX)
+    }
+
+    /// The metric category a key or a name (case-insensitive) names.
+    pub fn category_key(&self, raw: &str) -> Result<crate::domain::model::MetricCategory> {
+        let t = raw.trim().to_lowercase();
+        self.metric_categories
+            .iter()
+            .find(|d| d.key == t || d.name.to_lowercase() == t)
+            .map(|d| crate::domain::model::MetricCategory::new(&d.key))
+            .ok_or_else(|| {
+                Error::invalid(format!(
+                    "unknown metric category '{}': use one of {}",
+                    crate::text::sanitize(raw.trim()),
+                    self.metric_categories
+                        .iter()
+                        .map(|d| d.key.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })
     }
 
     /// A sector's name, or its key when the playbook no longer lists it.

@@ -73,7 +73,7 @@ pub(crate) fn date_of(at: &str) -> Option<NaiveDate> {
 pub(crate) fn metric_fact(m: &Metric) -> MetricFact {
     MetricFact {
         name: m.name.clone(),
-        category: m.category,
+        category: m.category.clone(),
         standing: m.standing(),
         has_baseline: m.baseline.is_some(),
         has_target: m.target.is_some(),
@@ -241,7 +241,7 @@ pub(crate) fn metric_of(r: &rusqlite::Row) -> rusqlite::Result<Metric> {
     Ok(Metric {
         id: 0,
         pilot_id: 0,
-        category: MetricCategory::parse(&category).unwrap_or(MetricCategory::Performance),
+        category: MetricCategory::new(&category),
         name: r.get(0)?,
         unit: String::new(),
         higher_is_better: r.get(2)?,

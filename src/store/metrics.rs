@@ -1,6 +1,5 @@
 //! Evaluation metrics: baseline, minimum viable, target, stretch, current.
 
-use super::pilots::parse_column;
 use super::Cached;
 use super::{Store, Tx};
 use crate::domain::model::{Metric, MetricCategory, MetricFields};
@@ -16,7 +15,7 @@ fn metric_from_row(r: &Row) -> rusqlite::Result<Metric> {
     Ok(Metric {
         id: r.get(0)?,
         pilot_id: r.get(1)?,
-        category: parse_column(r, 2, MetricCategory::parse)?,
+        category: MetricCategory::new(&r.get::<_, String>(2)?),
         name: r.get(3)?,
         unit: r.get(4)?,
         higher_is_better: r.get(5)?,
@@ -54,12 +53,11 @@ impl Store {
     pub fn metrics(&self, pilot_id: i64) -> Result<Vec<Metric>> {
         let sql = format!("SELECT {METRIC_COLUMNS} FROM metrics WHERE pilot_id = ?1 ORDER BY id");
         let mut stmt = self.conn().prepare_cached(&sql).map_err(|e| self.err(e))?;
-        let mut rows = stmt
+        let rows = stmt
             .query_map([pilot_id], metric_from_row)
             .map_err(|e| self.err(e))?
             .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(|e| self.err(e))?;
-        rows.sort_by_key(|m| m.category);
         Ok(rows)
     }
 }
@@ -69,7 +67,10 @@ impl Tx<'_> {
     pub fn add_metric(&mut self, pilot_id: i64, f: &MetricFields) -> Result<i64> {
         let name = validate_name("metric", &f.name)?;
         let unit = crate::text::clean_text("unit", &f.unit)?;
-        let category = f.category.unwrap_or(MetricCategory::Performance);
+        let category = f
+            .category
+            .clone()
+            .unwrap_or_else(|| MetricCategory::new(MetricCategory::DEFAULT_KEY));
         crate::domain::metrics::check_levels(f)
             .map_err(|(_, msg)| Error::invalid(format!("metric '{}': {msg}", sanitize(&name))))?;
         for v in [f.baseline, f.minimum, f.target, f.stretch, f.current]

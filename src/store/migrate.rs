@@ -51,43 +51,67 @@ pub const MIGRATIONS: &[Migration] = &[
     },
 ];
 
-/// The sector check of every earlier schema, and what version 6 checks.
-const SECTOR_CHECK_5: &str = "CHECK (sector IN ('government', 'healthcare', 'financial', 'enterprise')),";
-const SECTOR_CHECK_6: &str = "CHECK (sector <> '') /* a key of the playbook's sectors (v6: was four fixed ones) */,";
+/// The fixed lists earlier schemas checked (table, column, the check),
+/// and what version 6 checks instead: sectors and metric categories come
+/// from the playbook.
+const FIXED_CHECKS_5: [(&str, &str, &str, &str); 2] = [
+    (
+        "pilots",
+        "sector",
+        "CHECK (sector IN ('government', 'healthcare', 'financial', 'enterprise')),",
+        "CHECK (sector <> '') /* a key of the playbook's sectors (v6: was four fixed ones) */,",
+    ),
+    (
+        "metrics",
+        "category",
+        "CHECK (category IN ('performance', 'business', 'user', 'operational')),",
+        "CHECK (category <> '') /* a key of the playbook's metric categories (v6: was four fixed ones) */,",
+    ),
+];
 
-/// Version 6, after its tables: sectors come from the playbook, so the
-/// pilots table's fixed list of four goes. SQLite cannot drop a CHECK in
-/// place; rebuilding `pilots` would touch every table that refers to it,
-/// so this edits the stored definition, the procedure SQLite documents
-/// for removing a CHECK constraint (every stored row meets the new one).
+/// Version 6, after its tables: sectors and metric categories come from
+/// the playbook, so the fixed lists of four go. SQLite cannot drop a
+/// CHECK in place; rebuilding the tables would touch every table that
+/// refers to them, so this edits the stored definitions, the procedure
+/// SQLite documents for removing a CHECK constraint (every stored row
+/// meets the new one).
 fn after_6(c: &Connection, _: &crate::clock::Clock, _: &str) -> rusqlite::Result<()> {
-    let sql: String = c.query_row(
-        "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'pilots'",
-        [],
-        |r| r.get(0),
-    )?;
-    if !sql.contains(SECTOR_CHECK_5) {
-        if sql.contains("sector IN (") {
+    let mut edits = Vec::new();
+    for (table, column, old, new) in FIXED_CHECKS_5 {
+        let sql: String = c.query_row(
+            "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1",
+            [table],
+            |r| r.get(0),
+        )?;
+        if sql.contains(old) {
+            edits.push((table, column, sql.replace(old, new)));
+        } else if sql.contains(&format!("{column} IN (")) {
             // A fixed list lastmile did not write: stop rather than leave
-            // a file that refuses a playbook's sectors later.
+            // a file that refuses the playbook's values later.
             return Err(rusqlite::Error::ToSqlConversionFailure(
-                "the pilots table holds a sector check lastmile did not write: restore the file from a backup, or remove the check by hand".into(),
+                format!("the {table} table holds a {column} check lastmile did not write: restore the file from a backup, or remove the check by hand").into(),
             ));
         }
+    }
+    if edits.is_empty() {
         return Ok(());
     }
     let version: i64 = c.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
     c.execute_batch("PRAGMA writable_schema = ON")?;
-    c.execute(
-        "UPDATE sqlite_schema SET sql = ?1 WHERE type = 'table' AND name = 'pilots'",
-        [sql.replace(SECTOR_CHECK_5, SECTOR_CHECK_6)],
-    )?;
+    for (table, _, sql) in &edits {
+        c.execute(
+            "UPDATE sqlite_schema SET sql = ?1 WHERE type = 'table' AND name = ?2",
+            [sql.as_str(), table],
+        )?;
+    }
     c.execute_batch(&format!(
         "PRAGMA schema_version = {}; PRAGMA writable_schema = OFF",
         version + 1
     ))?;
-    // The edited definition must still be read as a table.
-    c.prepare("SELECT sector FROM pilots LIMIT 0")?;
+    // The edited definitions must still be read as tables.
+    for (table, column, _) in &edits {
+        c.prepare(&format!("SELECT {column} FROM {table} LIMIT 0"))?;
+    }
     Ok(())
 }
 

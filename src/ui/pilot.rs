@@ -61,7 +61,11 @@ impl PilotData {
             ),
             vendor: store.vendor(id)?,
             asks: crate::domain::vendors::ask_rows(playbook, &store.vendor_asks(id)?),
-            metrics: store.metrics(id)?,
+            metrics: {
+                let mut m = store.metrics(id)?;
+                crate::domain::metrics::in_playbook_order(playbook, &mut m);
+                m
+            },
             decisions: store.pilot_decisions(id)?,
             history: store.score_history(id, READINESS_RUBRIC)?,
             selection: store.current_answers(id, SELECTION_RUBRIC)?,

@@ -189,9 +189,10 @@ impl App {
                 let form = kinds::selection_form(id, &name, &self.playbook, &cur);
                 self.overlays.push(Overlay::Form(Box::new(form)));
             }
-            Action::AddMetric => self
-                .overlays
-                .push(Overlay::Form(Box::new(kinds::metric_form(id, &name)))),
+            Action::AddMetric => {
+                let form = kinds::metric_form(&self.ui.playbook, id, &name);
+                self.overlays.push(Overlay::Form(Box::new(form)));
+            }
             Action::MetricValue => {
                 if d.metrics.is_empty() {
                     self.info(format!("{} has no metrics yet: add one with m", sanitize(&name)));

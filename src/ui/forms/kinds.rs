@@ -3,9 +3,7 @@
 
 use super::{Field, FieldValue, FormState};
 use crate::domain::gates::GateResult;
-use crate::domain::model::{
-    Dimension, MetricCategory, MetricFields, NewDecision, Outcome, Pilot, PilotFields, Rag, Status,
-};
+use crate::domain::model::{Dimension, MetricFields, NewDecision, Outcome, Pilot, PilotFields, Rag, Status};
 use crate::playbook::{Playbook, SELECTION_QUESTIONS, SELECTION_RUBRIC};
 use crate::text::sanitize;
 use chrono::NaiveDate;
@@ -216,7 +214,7 @@ pub fn selection_form(pilot_id: i64, pilot: &str, playbook: &Playbook, current: 
 }
 
 /// Add an evaluation metric.
-pub fn metric_form(pilot_id: i64, pilot: &str) -> FormState {
+pub fn metric_form(playbook: &crate::playbook::Playbook, pilot_id: i64, pilot: &str) -> FormState {
     let num = "A plain number, or empty.";
     FormState::new(
         FormKind::Metric { pilot_id },
@@ -225,9 +223,13 @@ pub fn metric_form(pilot_id: i64, pilot: &str) -> FormState {
             Field::choice(
                 "category",
                 "Category",
-                options(MetricCategory::ALL, MetricCategory::label, MetricCategory::key),
+                playbook
+                    .metric_categories
+                    .iter()
+                    .map(|c| (sanitize(&c.name), c.key.clone()))
+                    .collect(),
                 0,
-                "Performance, business, user acceptance or operational readiness.",
+                "Performance, business, user acceptance or operational readiness, or the playbook's own.",
             ),
             Field::text("name", "Name", "", "e.g. Accuracy on the golden set."),
             Field::text("unit", "Unit", "", "e.g. %, ms, hours/week."),
@@ -374,7 +376,7 @@ mod tests {
 
     #[test]
     fn metric_form_checks_numbers_and_levels() {
-        let mut f = metric_form(1, "P");
+        let mut f = metric_form(&crate::playbook::Playbook::builtin(), 1, "P");
         for (k, v) in [
             ("name", "Accuracy"),
             ("minimum", "90"),

@@ -141,7 +141,11 @@ impl FormState {
                 let v = |i: usize| nums[i].flatten();
                 let higher = matches!(self.field("higher").map(|f| &f.value), Some(FieldValue::Toggle(true)));
                 let fields = MetricFields {
-                    category: MetricCategory::parse(self.field("category").map_or("", |f| f.choice_key())).ok(),
+                    category: self
+                        .field("category")
+                        .map(|f| f.choice_key())
+                        .filter(|k| !k.is_empty())
+                        .map(MetricCategory::new),
                     name: self
                         .field("name")
                         .map(|f| f.as_text().trim().to_string())

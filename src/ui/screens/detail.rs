@@ -481,7 +481,16 @@ impl Ui {
             out.push(Line::from(vec![
                 Span::raw(format!("{} ", fit(&sanitize(&m.name), name_w))),
                 Span::styled(
-                    format!("{:<11} ", m.category.label().split(' ').next().unwrap_or("")),
+                    format!(
+                        "{:<11} ",
+                        truncate(
+                            sanitize(&self.playbook.category_label(&m.category))
+                                .split(' ')
+                                .next()
+                                .unwrap_or(""),
+                            11
+                        )
+                    ),
                     t.muted(),
                 ),
                 Span::raw(format!(
