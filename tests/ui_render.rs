@@ -330,3 +330,24 @@ fn readme_screens_are_what_the_workbench_draws() {
         }
     }
 }
+
+#[test]
+fn programme_checklist_overlay_80x24() {
+    let mut app = demo_app();
+    app.press("2 P");
+    assert_snapshot!(render(&app, 80, 24));
+}
+
+#[test]
+fn vendor_record_overlay_80x24() {
+    let mut app = demo_app();
+    app.press("3 V");
+    assert_snapshot!(render(&app, 80, 24));
+}
+
+#[test]
+fn rights_matrix_overlay_120x36() {
+    let mut app = demo_app();
+    app.press("4 R");
+    assert_snapshot!(render(&app, 120, 36));
+}
