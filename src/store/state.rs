@@ -826,6 +826,21 @@ fn check_items(
     Ok(())
 }
 
+/// The slots the audit trail last left holding something (`Some`) that
+/// are not in the file any more, in order.
+fn gone_from_file<'a, K: Ord + std::hash::Hash + Eq>(
+    trail: &'a HashMap<K, Option<String>>,
+    present: &HashSet<K>,
+) -> Vec<&'a K> {
+    let mut gone: Vec<&K> = trail
+        .iter()
+        .filter(|(k, v)| v.is_some() && !present.contains(*k))
+        .map(|(k, _)| k)
+        .collect();
+    gone.sort();
+    gone
+}
+
 /// Decision rights: each slot holds the person and threshold its last
 /// change pinned.
 fn check_rights(c: &Connection, trails: &Trails, note: &mut impl FnMut(String)) -> rusqlite::Result<()> {
@@ -846,14 +861,7 @@ fn check_rights(c: &Connection, trails: &Trails, note: &mut impl FnMut(String)) 
         }
         present.insert((pilot, key));
     }
-    let mut gone: Vec<&(i64, String)> = trails
-        .rights
-        .iter()
-        .filter(|(k, v)| v.is_some() && !present.contains(*k))
-        .map(|(k, _)| k)
-        .collect();
-    gone.sort();
-    for (pilot, key) in gone {
+    for (pilot, key) in gone_from_file(&trails.rights, &present) {
         note(format!(
             "the decision right '{key}' of pilot {pilot} is in the audit trail but not in the file (removed behind lastmile's back)"
         ));
@@ -878,14 +886,7 @@ fn check_scorecards(c: &Connection, trails: &Trails, note: &mut impl FnMut(Strin
         }
         present.insert(pilot);
     }
-    let mut gone: Vec<i64> = trails
-        .scorecards
-        .iter()
-        .filter(|(k, v)| v.is_some() && !present.contains(*k))
-        .map(|(k, _)| *k)
-        .collect();
-    gone.sort_unstable();
-    for pilot in gone {
+    for &pilot in gone_from_file(&trails.scorecards, &present) {
         let metrics: i64 = c.query_row("SELECT count(*) FROM metrics WHERE pilot_id = ?1", [pilot], |r| {
             r.get(0)
         })?;
@@ -919,14 +920,7 @@ fn check_vendors(c: &Connection, trails: &Trails, note: &mut impl FnMut(String))
         }
         present.insert(pilot);
     }
-    let mut gone: Vec<i64> = trails
-        .vendors
-        .iter()
-        .filter(|(k, v)| v.is_some() && !present.contains(*k))
-        .map(|(k, _)| *k)
-        .collect();
-    gone.sort_unstable();
-    for pilot in gone {
+    for &pilot in gone_from_file(&trails.vendors, &present) {
         note(format!(
             "the vendor of pilot {pilot} is in the audit trail but not in the file (removed behind lastmile's back)"
         ));
@@ -950,14 +944,7 @@ fn check_vendors(c: &Connection, trails: &Trails, note: &mut impl FnMut(String))
         }
         present.insert((pilot, key));
     }
-    let mut gone: Vec<&(i64, String)> = trails
-        .vendor_asks
-        .iter()
-        .filter(|(k, v)| v.is_some() && !present.contains(*k))
-        .map(|(k, _)| k)
-        .collect();
-    gone.sort();
-    for (pilot, key) in gone {
+    for (pilot, key) in gone_from_file(&trails.vendor_asks, &present) {
         note(format!(
             "the evidence of vendor ask '{key}' of pilot {pilot} is in the audit trail but not in the file (removed behind lastmile's back)"
         ));
@@ -984,14 +971,7 @@ fn check_programme_items(c: &Connection, trails: &Trails, note: &mut impl FnMut(
         }
         present.insert(item.id);
     }
-    let mut gone: Vec<i64> = trails
-        .programme_items
-        .keys()
-        .filter(|k| !present.contains(*k))
-        .copied()
-        .collect();
-    gone.sort_unstable();
-    for id in gone {
+    for id in gone_from_file(&trails.programme_items, &present) {
         note(format!(
             "programme item {id} is in the audit trail but not in the file (removed behind lastmile's back)"
         ));
@@ -1019,14 +999,7 @@ fn check_owners(c: &Connection, trails: &Trails, note: &mut impl FnMut(String)) 
         }
         present.insert((pilot, role));
     }
-    let mut gone: Vec<&(i64, String)> = trails
-        .owners
-        .iter()
-        .filter(|(k, v)| v.is_some() && !present.contains(*k))
-        .map(|(k, _)| k)
-        .collect();
-    gone.sort();
-    for (pilot, role) in gone {
+    for (pilot, role) in gone_from_file(&trails.owners, &present) {
         note(format!(
             "the {role} owner of pilot {pilot} is in the audit trail but not in the file (removed behind lastmile's back)"
         ));
