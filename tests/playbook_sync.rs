@@ -149,3 +149,27 @@ fn on_the_demo_a_new_item_reaches_the_pilots_in_the_gates_only() {
     );
     e.run(&["verify"], 0);
 }
+
+/// A programme item the playbook drops is reported and kept (issue 12).
+#[test]
+fn a_programme_item_the_playbook_drops_is_reported_and_kept() {
+    let e = Env::demo();
+    let pb = lastmile::playbook::DEFAULT_PLAYBOOK
+        .lines()
+        .filter(|l| !l.contains("key = \"as-pick-three\""))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let path = e.path("org.toml");
+    std::fs::write(&path, pb).unwrap();
+    let p = path.to_str().unwrap();
+    let out = e.ok(&["--playbook", p, "playbook", "sync"]);
+    assert!(
+        out.contains("1 item on the programme checklist") && out.contains("as-pick-three"),
+        "{out}"
+    );
+    assert_eq!(
+        e.count("SELECT count(*) FROM programme_items WHERE item_key = 'as-pick-three'"),
+        1
+    );
+    e.ok(&["verify"]);
+}

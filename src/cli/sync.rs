@@ -95,6 +95,13 @@ fn report(p: &SyncPlan, checked: usize, dry_run: bool, closed: usize) -> String 
             out.push(format!("  {}, day {}: \"{}\"", n.phase, n.due_day, sanitize(&n.text)));
         }
     }
+    if !p.programme_retired.is_empty() {
+        out.push(format!(
+            "No longer in the playbook: {} on the programme checklist (kept, never deleted; mark one n/a with a reason where it no longer applies): {}",
+            plural(p.programme_retired.len(), "item", "items"),
+            p.programme_retired.iter().map(|k| sanitize(k)).collect::<Vec<_>>().join(", ")
+        ));
+    }
     if !p.moved.is_empty() {
         out.push(format!(
             "Now the programme's: {} that pilots carry a copy of (open copies are closed as not applicable, with a note; done ones stay):",

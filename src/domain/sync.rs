@@ -71,6 +71,8 @@ pub struct SyncPlan {
     pub programme_new: Vec<NewItem>,
     /// Programme items pilots carry a copy of.
     pub moved: Vec<Moved>,
+    /// Keys on the programme checklist the playbook no longer has (kept).
+    pub programme_retired: Vec<String>,
     /// Pilots that left the gates (in production, stopped): never given new
     /// work.
     pub skipped_closed: usize,
@@ -86,7 +88,11 @@ impl SyncPlan {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.additions.is_empty() && self.retired.is_empty() && self.programme_new.is_empty() && self.moved.is_empty()
+        self.additions.is_empty()
+            && self.retired.is_empty()
+            && self.programme_new.is_empty()
+            && self.moved.is_empty()
+            && self.programme_retired.is_empty()
     }
 }
 
@@ -112,6 +118,13 @@ pub fn notice(p: &SyncPlan, command: &str) -> Option<String> {
         parts.push(format!(
             "the programme checklist lacks {} of the playbook",
             count(p.programme_new.len(), "item", "items")
+        ));
+    }
+    if !p.programme_retired.is_empty() {
+        parts.push(format!(
+            "{} on the programme checklist {} no longer in it",
+            count(p.programme_retired.len(), "item", "items"),
+            if p.programme_retired.len() == 1 { "is" } else { "are" }
         ));
     }
     if !p.moved.is_empty() {
@@ -245,6 +258,7 @@ pub fn with_programme(
             })
         })
         .collect();
+    p.programme_retired = have.iter().filter(|k| !keys.contains(k.as_str())).cloned().collect();
     p.programme_new = programme
         .iter()
         .filter(|t| !have.contains(&t.key))
@@ -355,9 +369,15 @@ mod tests {
         // Once the file has it and no copy is open: in step.
         file.programme = vec!["inv".into()];
         file.open.clear();
-        let p = plan_all(&items, &[prog], &file);
+        let p = plan_all(&items, std::slice::from_ref(&prog), &file);
         assert!(p.is_empty(), "{p:?}");
         assert_eq!(notice(&p, "x"), None);
+        // One the playbook dropped is reported, and kept.
+        let p = plan_all(&items, &[], &file);
+        assert_eq!(p.programme_retired, vec!["inv".to_string()]);
+        assert!(notice(&p, "x")
+            .unwrap()
+            .contains("1 item on the programme checklist is no longer in it"));
     }
 
     #[test]
