@@ -385,6 +385,16 @@ pub fn assign(ctx: &mut Ctx, a: AssignArgs) -> CliResult {
     Ok(())
 }
 
+/// What `--owner` asks for an item: `None` leaves it, `Some(None)` clears
+/// it (an empty name or "-"), `Some(Some(id))` names that person.
+pub(super) fn owner_change(ctx: &Ctx, owner: Option<&str>) -> crate::Result<Option<Option<i64>>> {
+    Ok(match owner {
+        Some(name) if name.trim().is_empty() || name == "-" => Some(None),
+        Some(name) => Some(Some(ctx.store.find_person(name)?.id)),
+        None => None,
+    })
+}
+
 pub fn check(ctx: &mut Ctx, a: CheckArgs) -> CliResult {
     let Some(pilot) = a.pilot.as_deref() else {
         return Err(CliError::Usage("name the pilot, or use --programme".into()));
@@ -462,11 +472,7 @@ pub fn check(ctx: &mut Ctx, a: CheckArgs) -> CliResult {
             "give a state (todo, doing, done, na, blocked), --owner or --note".into(),
         ));
     }
-    let owner = match &a.owner {
-        Some(name) if name.trim().is_empty() || name == "-" => Some(None),
-        Some(name) => Some(Some(ctx.store.find_person(name)?.id)),
-        None => None,
-    };
+    let owner = owner_change(ctx, a.owner.as_deref())?;
     ctx.store.write(|tx| {
         let mut rev = item.revision;
         // The note first: it is the reason a "not applicable" needs.

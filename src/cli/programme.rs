@@ -53,11 +53,7 @@ pub fn check(ctx: &mut Ctx, a: CheckArgs) -> CliResult {
             "--phase narrows the listing only: drop it to change an item".into(),
         ));
     }
-    let owner = match &a.owner {
-        Some(name) if name.trim().is_empty() || name == "-" => Some(None),
-        Some(name) => Some(Some(ctx.store.find_person(name)?.id)),
-        None => None,
-    };
+    let owner = super::pilots::owner_change(ctx, a.owner.as_deref())?;
     let programme = ctx.playbook.programme_items();
     let id = ctx.store.write(|tx| {
         tx.ensure_programme_items(&programme)?;
@@ -132,21 +128,16 @@ fn find<'a>(items: &'a [ProgrammeItem], key: &str) -> crate::Result<&'a Programm
 }
 
 fn list(ctx: &mut Ctx, phase: &Option<crate::domain::model::Phase>, json: bool) -> CliResult {
-    let items: Vec<ProgrammeItem> = ctx
-        .store
-        .programme_items()?
-        .into_iter()
-        .filter(|i| phase.is_none_or(|p| i.phase == p))
-        .collect();
+    let all = ctx.store.programme_items()?;
+    let items: Vec<&ProgrammeItem> = all.iter().filter(|i| phase.is_none_or(|p| i.phase == p)).collect();
     if json {
         return Ok(print_json(&items)?);
     }
     let missing = {
-        let have: Vec<String> = ctx.store.programme_items()?.into_iter().map(|i| i.item_key).collect();
         ctx.playbook
             .programme_items()
             .iter()
-            .filter(|t| phase.is_none_or(|p| t.phase == p) && !have.contains(&t.key))
+            .filter(|t| phase.is_none_or(|p| t.phase == p) && !all.iter().any(|i| i.item_key == t.key))
             .count()
     };
     if items.is_empty() && missing == 0 {

@@ -57,37 +57,47 @@ vocabulary!(
     }
 );
 
-/// The sector decides the governance framework a pilot is held to. A
-/// sector is the playbook's key: the playbook names it and gives its
-/// frameworks and summary, and a playbook may add its own (a manufacturer,
-/// an insurer); [`crate::playbook::Playbook::sector_key`] checks a key
-/// against it. Cheap to clone.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(transparent)]
-pub struct Sector(std::sync::Arc<str>);
+/// Defines an open vocabulary: a key of one of the playbook's lists (the
+/// playbook names and describes each; a playbook may add its own), stored
+/// lower case and trimmed, not checked against a playbook here. Cheap to
+/// clone.
+macro_rules! playbook_key {
+    ($(#[$m:meta])* $name:ident, $default:literal) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        #[serde(transparent)]
+        pub struct $name(std::sync::Arc<str>);
 
-impl Sector {
-    /// The sector a new pilot gets when none is given, if the playbook
-    /// lists it (the built-in one does).
-    pub const DEFAULT_KEY: &'static str = "enterprise";
+        impl $name {
+            /// The key a new record gets when none is given.
+            pub const DEFAULT_KEY: &'static str = $default;
 
-    /// A sector by key, as stored (lower case, trimmed); not checked
-    /// against a playbook.
-    pub fn new(key: &str) -> Sector {
-        Sector(key.trim().to_lowercase().into())
-    }
+            pub fn new(key: &str) -> $name {
+                $name(key.trim().to_lowercase().into())
+            }
 
-    /// The key stored in the database and typed on the command line.
-    pub fn key(&self) -> &str {
-        &self.0
-    }
+            /// The key stored in the database and typed on the command line.
+            pub fn key(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
 }
 
-impl std::fmt::Display for Sector {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+playbook_key!(
+    /// The sector decides the governance framework a pilot is held to: a
+    /// key of the playbook's `[[sectors]]`, which gives its name,
+    /// frameworks and summary ([`crate::playbook::Playbook::sector_key`]
+    /// checks one). New pilots get enterprise when the playbook lists it.
+    Sector,
+    "enterprise"
+);
 
 vocabulary!(
     /// The four named operational owners of a pilot.
@@ -150,27 +160,13 @@ vocabulary!(
     }
 );
 
-/// An evaluation metric's category (performance, business, user
-/// acceptance, operational readiness in the built-in playbook): a key of
-/// the playbook's `[[metric_categories]]`, which names it; a playbook may
-/// add its own. Cheap to clone.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(transparent)]
-pub struct MetricCategory(std::sync::Arc<str>);
-
-impl MetricCategory {
-    /// The category a metric gets when none is given.
-    pub const DEFAULT_KEY: &'static str = "performance";
-
-    /// A category by key, as stored; not checked against a playbook.
-    pub fn new(key: &str) -> MetricCategory {
-        MetricCategory(key.trim().to_lowercase().into())
-    }
-
-    pub fn key(&self) -> &str {
-        &self.0
-    }
-}
+playbook_key!(
+    /// An evaluation metric's category (performance, business, user
+    /// acceptance, operational readiness in the built-in playbook): a key
+    /// of the playbook's `[[metric_categories]]`.
+    MetricCategory,
+    "performance"
+);
 
 impl Phase {
     /// The phase after this one, if any.

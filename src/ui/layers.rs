@@ -54,19 +54,26 @@ impl App {
                 }
             },
             Overlay::Vendor(_) => {
-                let Some(d) = self.ui.pilot.clone() else { return };
+                let Some((name, vendor, asks)) = self
+                    .ui
+                    .pilot
+                    .as_ref()
+                    .map(|d| (d.pilot.name.clone(), d.vendor.clone(), d.asks.clone()))
+                else {
+                    return;
+                };
                 let Some(Overlay::Vendor(v)) = self.ui.overlays.last_mut() else {
                     return;
                 };
                 let pilot_id = v.pilot_id;
-                if d.id() != pilot_id {
+                if self.ui.pilot.as_ref().map(|d| d.id()) != Some(pilot_id) {
                     return;
                 }
                 use super::vendor::Outcome as O;
                 let prompt = |title: String, label: &str, text: &str, purpose: PromptPurpose| {
                     Overlay::Prompt(PromptState::new(title, label.to_string(), &sanitize(text), purpose))
                 };
-                match v.handle(a, &d) {
+                match v.handle(a, vendor.as_ref(), &asks) {
                     O::Stay => {}
                     O::Close => {
                         self.overlays.pop();
@@ -74,13 +81,13 @@ impl App {
                     O::Say(m) => self.info(m),
                     O::Undo => self.undo_in(super::history::UndoScope::Pilot(pilot_id)),
                     O::Name { current, seen } => self.overlays.push(prompt(
-                        format!("Who builds {}?", sanitize(&d.pilot.name)),
+                        format!("Who builds {}?", sanitize(&name)),
                         "The vendor's name (a: built in-house instead)",
                         &current,
                         PromptPurpose::VendorName { pilot_id, seen },
                     )),
                     O::InHouse { current, seen } => self.overlays.push(prompt(
-                        format!("{} is built in-house?", sanitize(&d.pilot.name)),
+                        format!("{} is built in-house?", sanitize(&name)),
                         "Why no vendor is involved (the vendor asks then do not apply)",
                         &current,
                         PromptPurpose::VendorReason { pilot_id, seen },

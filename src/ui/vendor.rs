@@ -63,26 +63,31 @@ impl VendorState {
         }
     }
 
-    pub fn handle(&mut self, a: Action, d: &crate::ui::pilot::PilotData) -> Outcome {
-        let rows = &d.asks;
+    /// A key, against the pilot's vendor record and asks as they are now.
+    pub fn handle(
+        &mut self,
+        a: Action,
+        vendor: Option<&crate::domain::model::PilotVendor>,
+        rows: &[AskRow],
+    ) -> Outcome {
         let n = rows.len();
         self.scroll.selected = self.scroll.selected.min(n.saturating_sub(1));
-        let seen = d.vendor.as_ref().map(|v| v.revision);
-        let in_house = matches!(d.vendor.as_ref().map(|v| &v.choice), Some(VendorChoice::InHouse { .. }));
+        let seen = vendor.map(|v| v.revision);
+        let in_house = matches!(vendor.map(|v| &v.choice), Some(VendorChoice::InHouse { .. }));
         match a {
             Action::Up => self.scroll.up(1),
             Action::Down => self.scroll.down(1, n),
             Action::Top => self.scroll.top(),
             Action::Bottom => self.scroll.bottom(n),
             Action::EditPilot => {
-                let current = match d.vendor.as_ref().map(|v| &v.choice) {
+                let current = match vendor.map(|v| &v.choice) {
                     Some(VendorChoice::Vendor { name }) => name.clone(),
                     _ => String::new(),
                 };
                 return Outcome::Name { current, seen };
             }
             Action::StateNa => {
-                let current = match d.vendor.as_ref().map(|v| &v.choice) {
+                let current = match vendor.map(|v| &v.choice) {
                     Some(VendorChoice::InHouse { reason }) => reason.clone(),
                     _ => String::new(),
                 };
