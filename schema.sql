@@ -1,4 +1,4 @@
--- lastmile schema, version 6.
+-- lastmile schema, version 7.
 --
 -- This file is the canonical schema: lastmile embeds it and applies it to a
 -- new database file, then sets PRAGMA user_version. Later versions add
@@ -20,6 +20,11 @@
 --   * v4: a checklist item's wording is stored once per distinct wording
 --     (`checklist_texts`), not once per pilot; `checklist_items` is a view
 --     with the same columns as before, over `checklist_rows`.
+--   * v7: a long import adds its pilots in short transactions, staged
+--     (`staged_pilots`, `staged_people`): every reader leaves staged rows
+--     out until the import publishes them all in one short transaction, or
+--     removes them all if it fails (all or nothing, without holding the
+--     write lock for the whole import).
 
 CREATE TABLE programme (
     id          INTEGER PRIMARY KEY CHECK (id = 1),
@@ -287,6 +292,25 @@ CREATE TABLE decision_notices (
 CREATE TABLE file_meta (
     id          INTEGER PRIMARY KEY CHECK (id = 1),
     file_uuid   TEXT    NOT NULL
+);
+
+-- v7: an import in progress, adding its rows in short transactions.
+-- Rows it added are listed below and left out by every reader until the
+-- import publishes them (deletes its lists) or fails (deletes its rows).
+CREATE TABLE staging_runs (
+    id          INTEGER PRIMARY KEY,
+    pid         INTEGER NOT NULL,            -- the process importing
+    actor       TEXT    NOT NULL,
+    what        TEXT    NOT NULL,            -- "an import of 3000 rows from pilots.csv"
+    started_at  TEXT    NOT NULL
+);
+CREATE TABLE staged_pilots (
+    pilot_id    INTEGER PRIMARY KEY REFERENCES pilots (id) ON DELETE CASCADE,
+    run_id      INTEGER NOT NULL REFERENCES staging_runs (id)
+);
+CREATE TABLE staged_people (
+    person_id   INTEGER PRIMARY KEY REFERENCES people (id) ON DELETE CASCADE,
+    run_id      INTEGER NOT NULL REFERENCES staging_runs (id)
 );
 
 -- Every change: who, when, what, before and after. Hash-chained.

@@ -249,13 +249,18 @@ fn a_newer_schema_is_refused_and_the_file_not_touched() {
     let f = demo_db(dir.path(), "future.db");
     {
         let c = rusqlite::Connection::open(&f).unwrap();
-        c.execute_batch("PRAGMA user_version = 7;").unwrap();
+        c.execute_batch(&format!(
+            "PRAGMA user_version = {};",
+            lastmile::store::SCHEMA_VERSION + 1
+        ))
+        .unwrap();
     }
     let before = snapshot(&f);
     assert_eq!(before.1, vec![false, false, false], "no companions to start with");
     let msg = format!(
-        "{} was written by a newer lastmile (schema 7; this build knows up to {}): upgrade lastmile; the file was not touched",
+        "{} was written by a newer lastmile (schema {}; this build knows up to {}): upgrade lastmile; the file was not touched",
         f.display(),
+        lastmile::store::SCHEMA_VERSION + 1,
         lastmile::store::SCHEMA_VERSION
     );
     fails_with(&f, &["status"], &msg);

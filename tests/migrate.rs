@@ -7,7 +7,9 @@
 //! `tests/fixtures/v4-demo.db` as the build of commit 1d0a8ad (schema 4,
 //! each item's wording stored once) wrote it, and
 //! `tests/fixtures/v5-demo.db` as the build of commit 0250a7d (schema 5,
-//! decision rights) wrote it, all with `LASTMILE_TODAY=2026-11-23`.
+//! decision rights) wrote it, and `tests/fixtures/v6-demo.db` as the build
+//! of commit a0f321c (schema 6, the programme checklist, vendors and
+//! sectors as data) wrote it, all with `LASTMILE_TODAY=2026-11-23`.
 
 mod support;
 
@@ -538,6 +540,38 @@ fn a_schema_5_file_upgrades_to_the_programme_checklist_and_a_sync_moves_the_copi
         scalar(&other, "SELECT count(*) FROM pilots WHERE sector = 'manufacturing'"),
         1
     );
+    for chain in verify_chains(&store).unwrap() {
+        assert!(chain.broken_at.is_none(), "{chain:?}");
+    }
+    assert_eq!(lastmile::store::check_state(&store, 5).unwrap(), Vec::<String>::new());
+}
+
+#[test]
+fn the_sixth_fixture_is_a_schema_6_file() {
+    assert_eq!(scalar(Path::new("tests/fixtures/v6-demo.db"), "PRAGMA user_version"), 6);
+}
+
+#[test]
+fn a_schema_6_file_upgrades_to_staged_imports_and_an_import_then_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("programme.db");
+    std::fs::copy("tests/fixtures/v6-demo.db", &db).unwrap();
+    let events_before = scalar(&db, "SELECT count(*) FROM audit_events");
+    let items = "SELECT * FROM checklist_items ORDER BY id";
+    let before = rows(&db, items);
+    let mut store = Store::open_with_clock(&db, OpenMode::Create, "upgrader", Clock::fixed(today())).unwrap();
+    assert_eq!(scalar(&db, "PRAGMA user_version"), SCHEMA_VERSION);
+    assert_eq!(scalar(&dir.path().join("programme.v6.bak"), "PRAGMA user_version"), 6);
+    assert_eq!(rows(&db, items), before, "the migration changes no row");
+    assert_eq!(scalar(&db, "SELECT count(*) FROM audit_events"), events_before);
+    let fresh = dir.path().join("fresh.db");
+    drop(Store::open_with_clock(&fresh, OpenMode::Create, "t", Clock::fixed(today())).unwrap());
+    assert_eq!(shape(&db), shape(&fresh));
+    let csv = dir.path().join("more.csv");
+    std::fs::write(&csv, "name,product_owner\nNew from the sheet,Someone New\n").unwrap();
+    let report = lastmile::import::pilots::import_csv(&mut store, &Playbook::builtin(), &csv, false).unwrap();
+    assert_eq!(report.added.len(), 1);
+    assert_eq!(store.pilots().unwrap().len(), 12);
     for chain in verify_chains(&store).unwrap() {
         assert!(chain.broken_at.is_none(), "{chain:?}");
     }

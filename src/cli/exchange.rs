@@ -427,6 +427,16 @@ pub fn verify(ctx: &mut Ctx, a: VerifyArgs) -> CliResult {
     if ok {
         if !a.json {
             outln!("{} verifies. {}", sanitize(&store.path().display().to_string()), proven);
+            // Not a problem (the trail records them), but worth knowing.
+            for run in store.stale_runs()? {
+                outln!(
+                    "Note: {} by {} (started {}) stopped before it finished; its {} staged pilots are hidden and the next import removes them.",
+                    sanitize(&run.what),
+                    sanitize(&run.actor),
+                    sanitize(&run.started_at),
+                    run.pilots
+                );
+            }
         }
         return Ok(());
     }

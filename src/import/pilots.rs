@@ -18,8 +18,12 @@
 //!   already on an earlier row, ...) is rejected with its row number and the
 //!   reason, and the other rows are still imported. A problem with the file
 //!   itself (not CSV, binary, empty, no name column, too big, an unclosed
-//!   quote) refuses the whole file. Either way the import is one
-//!   transaction: all of its changes are saved, or none.
+//!   quote) refuses the whole file. Either way all of the import's changes
+//!   are saved, or none: new pilots go in staged, a few hundred per short
+//!   transaction and hidden from every reader, and one short transaction
+//!   then makes the updates and publishes them (`store::staging`); a
+//!   failure removes what was staged. Other writers get in between the
+//!   batches, so nobody waits long for an import.
 //! * Importing the same file again changes nothing.
 //!
 //! This module plans and applies the changes; reading the file is in
@@ -219,56 +223,85 @@ fn plan(
     (report, steps)
 }
 
-fn apply(tx: &mut Tx<'_>, playbook: &Playbook, people: &[Person], steps: &[Step]) -> Result<()> {
-    let items = playbook.items();
-    tx.ensure_programme_items(&playbook.programme_items())?;
-    // New names are checked against a set built once, not a scan per row.
-    let mut names = tx.pilot_name_keys()?;
-    let mut person_id: HashMap<String, i64> = people.iter().map(|p| (key(&p.name), p.id)).collect();
-    let mut person = |tx: &mut Tx<'_>, name: &str| -> Result<i64> {
-        if let Some(id) = person_id.get(&key(name)) {
+/// New pilots per staged transaction: about a tenth of a second of
+/// writing on this project's machine, so a save in another terminal waits
+/// at most that long (see `store::staging`).
+pub const ROWS_PER_BATCH: usize = 200;
+
+/// What applying the steps keeps from one transaction to the next.
+struct Applier<'p> {
+    items: Vec<crate::playbook::ItemTemplate>,
+    /// Pilot names, read once in the first transaction (a concurrent add
+    /// of a name is caught by the unique index, or by the check at publish).
+    names: Option<crate::store::PilotNameKeys>,
+    person_id: HashMap<String, i64>,
+    playbook: &'p Playbook,
+}
+
+impl<'p> Applier<'p> {
+    fn new(playbook: &'p Playbook, people: &[Person]) -> Self {
+        Applier {
+            items: playbook.items(),
+            names: None,
+            person_id: people.iter().map(|p| (key(&p.name), p.id)).collect(),
+            playbook,
+        }
+    }
+
+    fn person(&mut self, tx: &mut Tx<'_>, name: &str) -> Result<i64> {
+        if let Some(id) = self.person_id.get(&key(name)) {
             return Ok(*id);
         }
         let id = tx.add_person(name, "")?;
-        person_id.insert(key(name), id);
+        self.person_id.insert(key(name), id);
         Ok(id)
-    };
-    for step in steps {
-        let row = match step {
-            Step::Add { row, .. } | Step::Update { row, .. } => *row,
-        };
-        let result = (|| -> Result<()> {
-            match step {
-                Step::Add { fields, owners, .. } => {
-                    let id = tx.add_pilot_bulk(fields, &items, &[], &mut names)?;
-                    for role in Role::ALL {
-                        if let Some(name) = &owners[role.index()] {
-                            let who = person(tx, name)?;
-                            tx.assign_owner(id, *role, who, None)?;
+    }
+
+    fn apply(&mut self, tx: &mut Tx<'_>, steps: &[&Step]) -> Result<()> {
+        tx.ensure_programme_items(&self.playbook.programme_items())?;
+        if self.names.is_none() {
+            // New names are checked against a set built once, not a scan per row.
+            self.names = Some(tx.pilot_name_keys()?);
+        }
+        for step in steps {
+            let row = match step {
+                Step::Add { row, .. } | Step::Update { row, .. } => *row,
+            };
+            let result = (|| -> Result<()> {
+                match step {
+                    Step::Add { fields, owners, .. } => {
+                        let names = self.names.as_mut().expect("read above");
+                        let id = tx.add_pilot_bulk(fields, &self.items, &[], names)?;
+                        for role in Role::ALL {
+                            if let Some(name) = &owners[role.index()] {
+                                let who = self.person(tx, name)?;
+                                tx.assign_owner(id, *role, who, None)?;
+                            }
+                        }
+                    }
+                    Step::Update {
+                        id,
+                        revision,
+                        fields,
+                        owners,
+                        ..
+                    } => {
+                        if let Some(f) = fields {
+                            tx.update_pilot(*id, *revision, f)?;
+                        }
+                        for (role, name, seen) in owners {
+                            let who = self.person(tx, name)?;
+                            tx.assign_owner(*id, *role, who, *seen)?;
                         }
                     }
                 }
-                Step::Update {
-                    id,
-                    revision,
-                    fields,
-                    owners,
-                    ..
-                } => {
-                    if let Some(f) = fields {
-                        tx.update_pilot(*id, *revision, f)?;
-                    }
-                    for (role, name, seen) in owners {
-                        let who = person(tx, name)?;
-                        tx.assign_owner(*id, *role, who, *seen)?;
-                    }
-                }
-            }
-            Ok(())
-        })();
-        result.map_err(|e| Error::invalid(format!("row {row} could not be imported ({e}); nothing was imported")))?;
+                Ok(())
+            })();
+            result
+                .map_err(|e| Error::invalid(format!("row {row} could not be imported ({e}); nothing was imported")))?;
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 /// Import pilots from the CSV file at `path` (see the module documentation
@@ -289,17 +322,44 @@ pub fn import_csv(store: &mut Store, playbook: &Playbook, path: &Path, dry_run: 
         report.dry_run = true;
         return Ok(report);
     }
-    let _note = store.announce(&format!("an import of {} rows from {file}", table.records.len()))?;
-    store.write_bulk(|tx| {
-        // Plan again inside the transaction: nothing can change meanwhile.
-        let snapshot = tx.import_snapshot()?;
-        let (mut report, steps) = plan(playbook, &table, &snapshot);
-        report.file = file;
-        if report.changes() {
-            apply(tx, playbook, &snapshot.1, &steps)?;
-            let summary = format!("{}: {}", report.file, report.counts());
-            tx.audit("import", 0, None, "pilots", None, Some(&summary))?;
+    let what = format!("an import of {} rows from {file}", table.records.len());
+    let _note = store.announce_batched(&what)?;
+    // Plan from what the file holds now, outside any write: updates carry
+    // the revision they saw, so a pilot changed meanwhile is a conflict.
+    let snapshot = store.import_snapshot()?;
+    let (mut report, steps) = plan(playbook, &table, &snapshot);
+    report.file = file;
+    if !report.changes() {
+        return Ok(report);
+    }
+    let mut applier = Applier::new(playbook, &snapshot.1);
+    let adds: Vec<&Step> = steps.iter().filter(|s| matches!(s, Step::Add { .. })).collect();
+    let updates: Vec<&Step> = steps.iter().filter(|s| matches!(s, Step::Update { .. })).collect();
+    // New pilots go in staged, a batch per transaction, hidden from every
+    // reader; one short transaction then makes the updates and publishes
+    // them. A failure removes what was staged: all or nothing.
+    let run = store.stage_begin(&what)?;
+    let result = (|| -> Result<()> {
+        for batch in adds.chunks(ROWS_PER_BATCH) {
+            store.write_staged(run, |tx| applier.apply(tx, batch))?;
+            store.let_waiting_writers_in();
         }
-        Ok(report)
-    })
+        store.stage_publish(run, |tx| {
+            applier.apply(tx, &updates)?;
+            if let Some(twins) = tx.duplicate_pilot_name()? {
+                return Err(Error::invalid(format!(
+                    "'{}' was added in another terminal while the import ran; nothing was imported: import again",
+                    sanitize(&twins)
+                )));
+            }
+            let summary = format!("{}: {}", report.file, report.counts());
+            tx.audit("import", 0, None, "pilots", None, Some(&summary))
+        })
+    })();
+    if let Err(e) = result {
+        // Best effort: a run left behind is removed by the next import.
+        let _ = store.stage_abandon(run);
+        return Err(e);
+    }
+    Ok(report)
 }

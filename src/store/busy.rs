@@ -1,12 +1,19 @@
 //! Long writes say who holds the file, so nobody else fails for it.
 //!
-//! An import or a demo build holds the write lock for its whole (all or
-//! nothing) transaction. While it runs it leaves a note beside the file
-//! (`FILE.busy`: what, by whom, since when, which process). A writer that
-//! finds the lock held past the busy timeout looks for the note: if a live
-//! lastmile wrote it, a command keeps waiting and says once what it waits
-//! for, and the workbench (which must never freeze) does not wait at all but
-//! says who is writing, so the user can save again when it is done.
+//! A long write leaves a note beside the file (`FILE.busy`: what, by whom,
+//! since when, which process, and whether it writes in batches).
+//!
+//! * An import writes in batches (`super::staging`): a transaction of a few
+//!   hundred rows at a time. A writer that finds its note leaves a marker
+//!   (`FILE.wait.PID`) while it waits; between batches the import pauses
+//!   while a marker is there, so the writer (the workbench included) gets
+//!   the lock after one batch at most.
+//! * A demo build holds the write lock for its whole (all or nothing)
+//!   transaction. A writer that finds the lock held past the busy timeout
+//!   looks for the note: if a live lastmile wrote it, a command keeps
+//!   waiting and says once what it waits for, and the workbench (which must
+//!   never freeze) does not wait at all but says who is writing, so the
+//!   user can save again when it is done.
 
 use super::Store;
 use crate::Result;
@@ -33,6 +40,9 @@ pub struct Holder {
     pub since: String,
     /// The process writing.
     pub pid: u32,
+    /// It writes in short transactions (a staged import) and lets waiting
+    /// writers in between them, so others just queue.
+    pub batched: bool,
 }
 
 impl Holder {
@@ -60,7 +70,7 @@ fn note_path(db: &Path) -> PathBuf {
     PathBuf::from(s)
 }
 
-fn alive(pid: u32) -> bool {
+pub(crate) fn alive(pid: u32) -> bool {
     if pid == std::process::id() {
         return true;
     }
@@ -69,6 +79,16 @@ fn alive(pid: u32) -> bool {
         // given to another program since).
         std::fs::read(Path::new("/proc").join(pid.to_string()).join("cmdline"))
             .is_ok_and(|c| c.windows(8).any(|w| w == b"lastmile"))
+    } else {
+        true
+    }
+}
+
+/// Whether process `pid` is running (whatever program it is: a marker may
+/// be left by anything that writes the file through the store).
+fn exists(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        Path::new("/proc").join(pid.to_string()).exists()
     } else {
         true
     }
@@ -83,23 +103,113 @@ pub fn holder(db: &Path) -> Option<Holder> {
     let since = fields.next()?.to_string();
     let by = fields.next()?.to_string();
     let what = fields.next()?.to_string();
-    alive(pid).then_some(Holder { what, by, since, pid })
+    let batched = fields.next() == Some("batched");
+    alive(pid).then_some(Holder {
+        what,
+        by,
+        since,
+        pid,
+        batched,
+    })
 }
+
+/// A writer waiting behind a batched long write leaves a marker
+/// (`FILE.wait.PID`) for as long as it waits and writes; removed when
+/// dropped.
+pub struct WaitMarker {
+    path: PathBuf,
+}
+
+impl Drop for WaitMarker {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+fn wait_prefix(db: &Path) -> std::ffi::OsString {
+    let mut s = db.file_name().unwrap_or_default().to_owned();
+    s.push(".wait.");
+    s
+}
+
+/// Leave this process's marker beside `db` (best effort).
+pub(crate) fn mark_waiting(db: &Path) -> Option<WaitMarker> {
+    let mut name = wait_prefix(db);
+    name.push(std::process::id().to_string());
+    let path = db.with_file_name(name);
+    std::fs::write(&path, b"").ok()?;
+    Some(WaitMarker { path })
+}
+
+/// Whether a live lastmile other than this one is waiting to write `db`.
+fn others_waiting(db: &Path) -> bool {
+    let prefix = wait_prefix(db);
+    let prefix = prefix.to_string_lossy();
+    let dir = match db.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    entries.flatten().any(|e| {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        let pid = name.strip_prefix(prefix.as_ref()).and_then(|p| p.parse::<u32>().ok());
+        match pid {
+            Some(pid) if pid != std::process::id() && exists(pid) => true,
+            Some(pid) if pid != std::process::id() => {
+                // Left by a process that died: tidy it away.
+                let _ = std::fs::remove_file(e.path());
+                false
+            }
+            _ => false,
+        }
+    })
+}
+
+/// How long a batched writer pauses, at most, for the writers waiting.
+const YIELD_LIMIT: std::time::Duration = std::time::Duration::from_secs(3);
 
 impl Store {
     /// Leave a note saying what this store is about to write at length
     /// (see the module documentation); keep it until the write is done.
     pub fn announce(&self, what: &str) -> Result<Option<BusyNote>> {
+        self.leave_note(what, false)
+    }
+
+    /// [`Store::announce`] for a write in short transactions (a staged
+    /// import): others queue for the lock as usual, and
+    /// [`Store::let_waiting_writers_in`] gives them their turn.
+    pub fn announce_batched(&self, what: &str) -> Result<Option<BusyNote>> {
+        self.leave_note(what, true)
+    }
+
+    /// Between two transactions of a batched write: while another
+    /// lastmile waits to write (its marker is there), pause, so it gets
+    /// the lock before the next batch (at most a few seconds).
+    pub fn let_waiting_writers_in(&self) {
+        if self.path.as_os_str() == ":memory:" {
+            return;
+        }
+        let start = std::time::Instant::now();
+        while others_waiting(&self.path) && start.elapsed() < YIELD_LIMIT {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
+
+    fn leave_note(&self, what: &str, batched: bool) -> Result<Option<BusyNote>> {
         if self.path.as_os_str() == ":memory:" {
             return Ok(None);
         }
         let path = note_path(&self.path);
         let body = format!(
-            "{}\n{}\n{}\n{}\n",
+            "{}\n{}\n{}\n{}\n{}\n",
             std::process::id(),
             self.clock.now_utc(),
             self.actor.replace('\n', " "),
-            what.replace('\n', " ")
+            what.replace('\n', " "),
+            if batched { "batched" } else { "whole" }
         );
         // Best effort: without the note others wait the busy timeout, as before.
         match std::fs::write(&path, body) {

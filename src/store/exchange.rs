@@ -5,6 +5,7 @@
 use super::owners::{owner_from_row, OWNER_COLUMNS};
 use super::people::{person_from_row, PERSON_COLUMNS};
 use super::pilots::{pilot_from_row, PILOT_COLUMNS};
+use super::staging::{LIVE_PERSON, LIVE_PILOT};
 use super::{Store, Tx};
 use crate::domain::model::{Owner, Person, Pilot};
 use crate::Result;
@@ -16,16 +17,20 @@ use std::collections::HashSet;
 pub type ImportSnapshot = (Vec<Pilot>, Vec<Person>, Vec<(i64, Owner)>);
 
 fn snapshot(c: &Connection) -> rusqlite::Result<ImportSnapshot> {
-    let mut stmt = c.prepare_cached(&format!("SELECT {PILOT_COLUMNS} FROM pilots ORDER BY id"))?;
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT {PILOT_COLUMNS} FROM pilots WHERE id {LIVE_PILOT} ORDER BY id"
+    ))?;
     let pilots = stmt
         .query_map([], pilot_from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut stmt = c.prepare_cached(&format!("SELECT {PERSON_COLUMNS} FROM people ORDER BY id"))?;
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT {PERSON_COLUMNS} FROM people WHERE id {LIVE_PERSON} ORDER BY id"
+    ))?;
     let people = stmt
         .query_map([], person_from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut stmt = c.prepare_cached(&format!(
-        "SELECT {OWNER_COLUMNS}, o.pilot_id FROM owners o JOIN people p ON p.id = o.person_id"
+        "SELECT {OWNER_COLUMNS}, o.pilot_id FROM owners o JOIN people p ON p.id = o.person_id WHERE o.pilot_id {LIVE_PILOT}"
     ))?;
     let owners = stmt
         .query_map([], |r| Ok((r.get(4)?, owner_from_row(r)?)))?

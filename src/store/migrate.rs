@@ -49,7 +49,31 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: MIGRATE_TO_6,
         then: Some(after_6),
     },
+    Migration {
+        to: 7,
+        sql: MIGRATE_TO_7,
+        then: None,
+    },
 ];
+
+/// Version 7: an import stages its rows (see `store::staging`).
+const MIGRATE_TO_7: &str = "
+    CREATE TABLE staging_runs (
+        id          INTEGER PRIMARY KEY,
+        pid         INTEGER NOT NULL,
+        actor       TEXT    NOT NULL,
+        what        TEXT    NOT NULL,
+        started_at  TEXT    NOT NULL
+    );
+    CREATE TABLE staged_pilots (
+        pilot_id    INTEGER PRIMARY KEY REFERENCES pilots (id) ON DELETE CASCADE,
+        run_id      INTEGER NOT NULL REFERENCES staging_runs (id)
+    );
+    CREATE TABLE staged_people (
+        person_id   INTEGER PRIMARY KEY REFERENCES people (id) ON DELETE CASCADE,
+        run_id      INTEGER NOT NULL REFERENCES staging_runs (id)
+    );
+";
 
 /// The fixed lists earlier schemas checked (table, column, the check),
 /// and what version 6 checks instead: sectors and metric categories come

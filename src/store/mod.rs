@@ -20,6 +20,7 @@ mod programme_items;
 mod restore;
 mod rights;
 mod scores;
+pub mod staging;
 mod state;
 mod sync;
 mod vendors;
@@ -124,7 +125,7 @@ impl Cached for Connection {
 }
 
 /// The schema this build writes (PRAGMA user_version).
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 /// `PRAGMA application_id` of a lastmile file ("LMIL").
 pub const APPLICATION_ID: i64 = 0x4c4d_494c;
 /// The canonical schema, applied to a new file.
@@ -180,6 +181,8 @@ pub struct Tx<'a> {
     /// The `checklist_texts` ids of the last checklist written in this
     /// transaction, for the next pilot with the same one.
     text_ids: Option<(Vec<crate::playbook::ItemTemplate>, Vec<i64>)>,
+    /// The staging run new pilots and people join ([`staging`]), if any.
+    staging: Option<i64>,
 }
 
 impl Store {
@@ -259,7 +262,7 @@ impl Store {
         let path = self.path.clone();
         let file_id = self.file_id;
         let uuid_check = self.uuid_page.zip(self.file_uuid.clone());
-        self.wait_for_lock()?;
+        let _waiting = self.wait_for_lock()?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -272,6 +275,7 @@ impl Store {
             today: self.clock.today(),
             last_audit_hash: None,
             text_ids: None,
+            staging: None,
         };
         // A file copied over ours in place keeps the inode but not the
         // identity stored in it: never write through to it.
@@ -310,14 +314,24 @@ impl Store {
         self.own_events.iter().any(|(a, b)| id > *a && id <= *b)
     }
 
-    /// Before a write: if a long write of another lastmile holds the file,
-    /// refuse at once (the workbench) or wait until it is done, saying once
-    /// what for (commands). Without a note, SQLite's busy timeout applies.
-    fn wait_for_lock(&mut self) -> Result<()> {
+    /// Before a write: if a long write of another lastmile holds the file
+    /// in one transaction (a demo build), refuse at once (the workbench) or
+    /// wait until it is done, saying once what for (commands); behind a
+    /// batched one (an import) everyone queues for the next pause between
+    /// its batches. Without a note, SQLite's busy timeout applies.
+    fn wait_for_lock(&mut self) -> Result<Option<busy::WaitMarker>> {
         let Some(h) = busy::holder(&self.path).filter(|h| h.pid != std::process::id()) else {
-            return Ok(());
+            return Ok(None);
         };
-        if self.when_busy == busy::WhenBusy::Refuse {
+        // A batched writer (a staged import) commits every fraction of a
+        // second and pauses while a marker says someone waits: even the
+        // workbench just queues behind it.
+        let marker = if h.batched {
+            busy::mark_waiting(&self.path)
+        } else {
+            None
+        };
+        if !h.batched && self.when_busy == busy::WhenBusy::Refuse {
             return Err(Error::Busy(format!(
                 "{} is being written by {}: nothing was saved; save again when it is done",
                 self.path.display(),
@@ -329,7 +343,7 @@ impl Store {
             // Wait (up to the busy timeout) for a free moment; the write
             // itself then queues as usual.
             match self.conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;") {
-                Ok(()) => return Ok(()),
+                Ok(()) => return Ok(marker),
                 Err(e) => match map_sql(&self.path, e) {
                     Error::Busy(_) => {}
                     other => return Err(other),
@@ -344,7 +358,7 @@ impl Store {
                         told = true;
                     }
                 }
-                None => return Ok(()),
+                None => return Ok(marker),
             }
         }
     }

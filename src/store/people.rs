@@ -1,5 +1,6 @@
 //! People: owners and decision-makers, added explicitly.
 
+use super::staging::LIVE_PERSON;
 use super::{Store, Tx};
 use crate::domain::model::Person;
 use crate::domain::names;
@@ -25,7 +26,7 @@ impl Store {
         let mut stmt = self
             .conn()
             .prepare_cached(&format!(
-                "SELECT {PERSON_COLUMNS} FROM people ORDER BY name COLLATE NOCASE"
+                "SELECT {PERSON_COLUMNS} FROM people WHERE id {LIVE_PERSON} ORDER BY name COLLATE NOCASE"
             ))
             .map_err(|e| self.err(e))?;
         let rows = stmt.query_map([], person_from_row).map_err(|e| self.err(e))?;
@@ -65,6 +66,7 @@ impl Tx<'_> {
             .and_then(|mut s| s.execute(params![name, title, self.now, self.actor]))
             .map_err(|e| self.err(e))?;
         let id = self.conn().last_insert_rowid();
+        self.stage_person(id)?;
         self.audit_person_created(id, &name)?;
         Ok(id)
     }

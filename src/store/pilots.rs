@@ -1,5 +1,6 @@
 //! Pilots (the capability inventory) and their four owners.
 
+use super::staging::LIVE_PILOT;
 use super::Cached;
 use super::{Store, Tx};
 use crate::domain::model::{ItemState, Phase, Pilot, PilotFields, Sector, Status};
@@ -116,7 +117,7 @@ impl Store {
 
     /// Every pilot, by name.
     pub fn pilots(&self) -> Result<Vec<Pilot>> {
-        let sql = format!("SELECT {PILOT_COLUMNS} FROM pilots ORDER BY name COLLATE NOCASE");
+        let sql = format!("SELECT {PILOT_COLUMNS} FROM pilots WHERE id {LIVE_PILOT} ORDER BY name COLLATE NOCASE");
         let mut stmt = self.conn().prepare_cached(&sql).map_err(|e| self.err(e))?;
         let rows = stmt.query_map([], pilot_from_row).map_err(|e| self.err(e))?;
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
@@ -140,7 +141,9 @@ impl Store {
     pub fn pilot_names(&self) -> Result<Vec<(i64, String)>> {
         let mut stmt = self
             .conn()
-            .prepare_cached("SELECT id, name FROM pilots ORDER BY name COLLATE NOCASE")
+            .prepare_cached(&format!(
+                "SELECT id, name FROM pilots WHERE id {LIVE_PILOT} ORDER BY name COLLATE NOCASE"
+            ))
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -152,7 +155,9 @@ impl Store {
     pub fn find_pilot(&self, query: &str) -> Result<Pilot> {
         let exact: Option<Pilot> = self
             .conn()
-            .prepare_cached(&format!("SELECT {PILOT_COLUMNS} FROM pilots WHERE name = ?1"))
+            .prepare_cached(&format!(
+                "SELECT {PILOT_COLUMNS} FROM pilots WHERE name = ?1 AND id {LIVE_PILOT}"
+            ))
             .and_then(|mut s| s.query_row([query.trim()], pilot_from_row).optional())
             .map_err(|e| self.err(e))?;
         if let Some(p) = exact {
@@ -212,7 +217,7 @@ impl Tx<'_> {
     ) -> Result<i64> {
         let name = validate_name("pilot", &fields.name)?;
         if let Some(existing) = self.pilot_named_like(&name, None)? {
-            return Err(name_taken(&existing));
+            return Err(self.name_taken(&existing));
         }
         self.insert_pilot(name, fields, items, states)
     }
@@ -230,11 +235,42 @@ impl Tx<'_> {
         let name = validate_name("pilot", &fields.name)?;
         let key = name_key(&name);
         if let Some(existing) = names.0.get(&key) {
-            return Err(name_taken(existing));
+            return Err(self.name_taken(existing));
         }
         let id = self.insert_pilot(name.clone(), fields, items, states)?;
         names.0.insert(key, name);
         Ok(id)
+    }
+
+    /// The error for a name already taken: by a pilot, or by one an import
+    /// still in progress is adding (which nobody sees until it is done).
+    fn name_taken(&self, existing: &str) -> Error {
+        match self.staged_holder_of_pilot(&name_key(existing)) {
+            Ok(Some(import)) => Error::invalid(format!(
+                "'{}' is being added by {}, which is not finished yet: wait for it, or choose another name",
+                crate::text::sanitize(existing),
+                crate::text::sanitize(&import)
+            )),
+            _ => name_taken(existing),
+        }
+    }
+
+    /// A name two pilots share by [`name_key`] (which only a staged import
+    /// racing a concurrent add can leave), for the import's publish step.
+    pub fn duplicate_pilot_name(&self) -> Result<Option<String>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT name FROM pilots")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(|e| self.err(e))?;
+        let mut seen = std::collections::HashSet::new();
+        for n in rows {
+            let n = n.map_err(|e| self.err(e))?;
+            if !seen.insert(name_key(&n)) {
+                return Ok(Some(n));
+            }
+        }
+        Ok(None)
     }
 
     /// Every pilot's name by its [`name_key`], for [`Tx::add_pilot_bulk`].
@@ -301,6 +337,7 @@ impl Tx<'_> {
             })
             .map_err(|e| self.err(e))?;
         let id = self.conn().last_insert_rowid();
+        self.stage_pilot(id)?;
         // The items get the next ids, given explicitly, so the digest the
         // creation event carries is computed from the values written
         // (reading 40 rows back per pilot was an eighth of an import).
@@ -421,7 +458,7 @@ impl Tx<'_> {
         let name = validate_name("pilot", &f.name)?;
         if name != old.name {
             if let Some(existing) = self.pilot_named_like(&name, Some(id))? {
-                return Err(name_taken(&existing));
+                return Err(self.name_taken(&existing));
             }
         }
         let mut changes: Vec<(&str, String, String)> = Vec::new();

@@ -2,6 +2,7 @@
 //! number of grouped queries, whatever the portfolio size), and the
 //! readiness facts of one pilot in detail.
 
+use super::staging::LIVE_PILOT;
 use super::{Store, Tx};
 use crate::domain::calendar::parse_date;
 use crate::domain::model::{Outcome, Phase, Rag, Role, Sector, Status};
@@ -206,7 +207,7 @@ impl Store {
                         s.items_total, s.items_done, s.open_gates, s.open_due, s.dims, s.dims_oldest, s.selection,
                         s.next_due_day, s.next_text, p.shortlisted, s.gates_unmet
                  FROM pilots p JOIN pilot_stats s ON s.pilot_id = p.id
-                 WHERE {} ORDER BY p.id",
+                 WHERE {} AND p.id {LIVE_PILOT} ORDER BY p.id",
                 by("p.id")
             );
             let mut stmt = c.prepare_cached(&sql).map_err(e)?;
@@ -362,7 +363,7 @@ impl Store {
 
     /// Count of open items across the portfolio (cheap sanity figure).
     pub fn open_item_count(&self) -> Result<i64> {
-        let sql = format!("SELECT count(*) FROM checklist_rows WHERE state IN {OPEN}");
+        let sql = format!("SELECT count(*) FROM checklist_rows WHERE state IN {OPEN} AND pilot_id {LIVE_PILOT}");
         self.conn().query_row(&sql, [], |r| r.get(0)).map_err(|e| self.err(e))
     }
 }

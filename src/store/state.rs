@@ -501,6 +501,26 @@ struct Trails {
     scorecards: HashMap<i64, Option<String>>,
 }
 
+impl Trails {
+    /// An abandoned import removed these pilots (with their checklists and
+    /// owners) and people: the trail no longer expects them.
+    fn forget(&mut self, pilots: &[i64], people: &[i64]) {
+        let gone: HashSet<i64> = pilots.iter().copied().collect();
+        if let Some(trail) = self.by_entity.get_mut("pilot") {
+            trail.anchors.retain(|k, _| !gone.contains(k));
+            trail.changes.retain(|k, _| !gone.contains(k));
+        }
+        self.checklist.anchors.retain(|k, _| !gone.contains(k));
+        self.owners.retain(|(p, _), _| !gone.contains(p));
+        if let Some(trail) = self.by_entity.get_mut("person") {
+            for id in people {
+                trail.anchors.remove(id);
+                trail.changes.remove(id);
+            }
+        }
+    }
+}
+
 fn load_trails(c: &Connection) -> rusqlite::Result<Trails> {
     let mut t = Trails::default();
     for e in ["pilot", "item", "person", "score", "metric", "programme"] {
@@ -524,6 +544,11 @@ fn load_trails(c: &Connection) -> rusqlite::Result<Trails> {
             }
             "owner" => {
                 t.owners.insert((key, field), r.get(5)?);
+            }
+            super::staging::ENTITY if field == super::staging::ABANDONED => {
+                let v: Option<String> = r.get(5)?;
+                let (pilots, people) = super::staging::parse_abandoned(v.as_deref().unwrap_or(""));
+                t.forget(&pilots, &people);
             }
             "right" => {
                 t.rights.insert((key, field), digest);

@@ -21,6 +21,7 @@ fn read_checklists(c: &rusqlite::Connection) -> rusqlite::Result<FileChecklists>
          FROM pilots p
          LEFT JOIN checklist_rows r ON r.pilot_id = p.id
          LEFT JOIN checklist_texts t ON t.id = r.text_id
+         WHERE p.id NOT IN (SELECT pilot_id FROM staged_pilots)
          ORDER BY p.id, r.position",
     )?;
     let mut rows = stmt.query([])?;

@@ -33,7 +33,7 @@ impl Store {
                  JOIN pilots pi ON pi.id = c.pilot_id
                  LEFT JOIN people pe ON pe.id = c.owner_id
                  WHERE c.state IN ('todo', 'doing', 'blocked') AND c.due_day >= ?1 AND c.due_day < ?2
-                   AND pi.status NOT IN ('stopped', 'production')
+                   AND pi.status NOT IN ('stopped', 'production') AND pi.id NOT IN (SELECT pilot_id FROM staged_pilots)
                  ORDER BY c.due_day, pi.name COLLATE NOCASE, c.position
                  LIMIT ?3",
             )
@@ -48,7 +48,7 @@ impl Store {
             .query_row(
                 "SELECT count(*) FROM checklist_items c JOIN pilots pi ON pi.id = c.pilot_id
                  WHERE c.state IN ('todo', 'doing', 'blocked') AND c.due_day >= ?1 AND c.due_day < ?2
-                   AND pi.status NOT IN ('stopped', 'production')",
+                   AND pi.status NOT IN ('stopped', 'production') AND pi.id NOT IN (SELECT pilot_id FROM staged_pilots)",
                 [from_day, before_day],
                 |r| r.get(0),
             )

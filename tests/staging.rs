@@ -1,0 +1,209 @@
+//! A long import stages its rows (issue 10, part 5): hidden from every
+//! reader until it publishes them, removed whole when it fails or its
+//! process dies, and the file still verifies either way.
+
+mod support;
+
+use lastmile::domain::model::{PilotFields, Sector};
+use lastmile::playbook::Playbook;
+use lastmile::store::{check_state, verify_chains, OpenMode, Store};
+use rusqlite::Connection;
+use std::path::Path;
+
+fn scalar(db: &Path, sql: &str) -> i64 {
+    Connection::open(db).unwrap().query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+fn fields(name: &str) -> PilotFields {
+    PilotFields {
+        name: name.into(),
+        sector: Some(Sector::new("enterprise")),
+        ..Default::default()
+    }
+}
+
+fn assert_verifies(s: &Store) {
+    for chain in verify_chains(s).unwrap() {
+        assert!(chain.broken_at.is_none(), "{chain:?}");
+    }
+    assert_eq!(check_state(s, 5).unwrap(), Vec::<String>::new());
+}
+
+/// Stage `names` (with a new person owning the first) under a new run.
+fn stage(s: &mut Store, names: &[&str]) -> i64 {
+    let items = Playbook::builtin().items();
+    let run = s.stage_begin("an import of test rows from t.csv").unwrap();
+    s.write_staged(run, |tx| {
+        let mut keys = tx.pilot_name_keys()?;
+        for (i, n) in names.iter().enumerate() {
+            let id = tx.add_pilot_bulk(&fields(n), &items, &[], &mut keys)?;
+            if i == 0 {
+                let who = tx.add_person("Staged Person", "")?;
+                tx.assign_owner(id, lastmile::domain::model::Role::Product, who, None)?;
+            }
+        }
+        Ok(())
+    })
+    .unwrap();
+    run
+}
+
+#[test]
+fn staged_rows_are_hidden_until_published_and_then_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let mut s = Store::open(&db, OpenMode::Create, "importer").unwrap();
+    s.write(|tx| tx.add_pilot(&fields("Live pilot"), &Playbook::builtin().items()))
+        .unwrap();
+    let run = stage(&mut s, &["Staged one", "Staged two"]);
+    let other = Store::open(&db, OpenMode::Existing, "reader").unwrap();
+    let pb = Playbook::builtin();
+    let names = |st: &Store| st.pilots().unwrap().into_iter().map(|p| p.name).collect::<Vec<_>>();
+    assert_eq!(names(&other), ["Live pilot"]);
+    assert_eq!(other.portfolio(&pb, 1).unwrap().len(), 1);
+    assert!(other.find_pilot("Staged one").is_err());
+    assert!(other.people().unwrap().is_empty());
+    assert_eq!(other.open_item_count().unwrap(), 38);
+    // The file is consistent at every step: the trail recorded the staged
+    // rows as they went in.
+    assert_verifies(&other);
+    s.stage_publish(run, |_| Ok(())).unwrap();
+    assert_eq!(names(&other), ["Live pilot", "Staged one", "Staged two"]);
+    assert_eq!(other.people().unwrap().len(), 1);
+    assert_eq!(scalar(&db, "SELECT count(*) FROM staging_runs"), 0);
+    assert_verifies(&other);
+}
+
+#[test]
+fn an_abandoned_run_leaves_nothing_behind_and_the_file_still_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let mut s = Store::open(&db, OpenMode::Create, "importer").unwrap();
+    let run = stage(&mut s, &["Gone one", "Gone two", "Gone three"]);
+    assert_eq!(s.stage_abandon(run).unwrap(), 3);
+    for table in [
+        "pilots",
+        "checklist_rows",
+        "owners",
+        "pilot_stats",
+        "people",
+        "staged_pilots",
+        "staging_runs",
+    ] {
+        assert_eq!(scalar(&db, &format!("SELECT count(*) FROM {table}")), 0, "{table}");
+    }
+    // One event per batch removed: the pilots, then the people.
+    assert_eq!(
+        scalar(
+            &db,
+            "SELECT count(*) FROM audit_events WHERE entity = 'staging' AND field = 'abandoned'"
+        ),
+        2
+    );
+    assert_verifies(&s);
+    // The names are free again.
+    s.write(|tx| tx.add_pilot(&fields("Gone one"), &Playbook::builtin().items()))
+        .unwrap();
+    assert_verifies(&s);
+}
+
+#[test]
+fn a_deleted_pilot_is_still_caught_when_no_abandoned_import_removed_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let mut s = Store::open(&db, OpenMode::Create, "importer").unwrap();
+    let run = stage(&mut s, &["Kept", "Deleted by hand"]);
+    s.stage_publish(run, |_| Ok(())).unwrap();
+    Connection::open(&db)
+        .unwrap()
+        .execute_batch("DELETE FROM pilots WHERE name = 'Deleted by hand'")
+        .unwrap();
+    let problems = check_state(&s, 5).unwrap();
+    assert!(
+        problems.iter().any(|p| p.contains("deleted behind lastmile's back")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn a_run_whose_process_died_is_removed_by_the_next_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let mut s = Store::open(&db, OpenMode::Create, "importer").unwrap();
+    let run = stage(&mut s, &["Half imported"]);
+    // The importing process is gone (a crash, a closed terminal).
+    Connection::open(&db)
+        .unwrap()
+        .execute("UPDATE staging_runs SET pid = 999999999 WHERE id = ?1", [run])
+        .unwrap();
+    let stale = s.stale_runs().unwrap();
+    assert_eq!(stale.len(), 1);
+    assert_eq!(stale[0].pilots, 1);
+    let csv = dir.path().join("again.csv");
+    std::fs::write(&csv, "name\nHalf imported\n").unwrap();
+    let report = lastmile::import::pilots::import_csv(&mut s, &Playbook::builtin(), &csv, false).unwrap();
+    assert_eq!(report.added.len(), 1, "{report:?}");
+    assert_eq!(scalar(&db, "SELECT count(*) FROM staging_runs"), 0);
+    assert_eq!(scalar(&db, "SELECT count(*) FROM staged_pilots"), 0);
+    assert_eq!(s.pilots().unwrap().len(), 1);
+    assert_verifies(&s);
+}
+
+#[test]
+fn a_name_an_import_is_adding_is_refused_with_who_is_adding_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let mut s = Store::open(&db, OpenMode::Create, "importer").unwrap();
+    stage(&mut s, &["Claims triage"]);
+    let mut other = Store::open(&db, OpenMode::Existing, "Ana").unwrap();
+    let e = other
+        .write(|tx| tx.add_pilot(&fields("claims TRIAGE"), &Playbook::builtin().items()))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("'Claims triage' is being added by an import of test rows from t.csv by importer"),
+        "{e}"
+    );
+}
+
+#[test]
+fn an_import_of_many_batches_is_whole_and_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let mut s = Store::open(&db, OpenMode::Create, "importer").unwrap();
+    let n = lastmile::import::pilots::ROWS_PER_BATCH * 2 + 7;
+    let mut csv_text = String::from("name,product_owner\n");
+    for i in 0..n {
+        csv_text.push_str(&format!("Pilot {i:05},Owner {}\n", i % 3));
+    }
+    let csv = dir.path().join("many.csv");
+    std::fs::write(&csv, csv_text).unwrap();
+    let report = lastmile::import::pilots::import_csv(&mut s, &Playbook::builtin(), &csv, false).unwrap();
+    assert_eq!(report.added.len(), n);
+    assert_eq!(s.pilots().unwrap().len(), n);
+    assert_eq!(s.people().unwrap().len(), 3);
+    assert_eq!(scalar(&db, "SELECT count(*) FROM staged_pilots"), 0);
+    assert_verifies(&s);
+}
+
+#[test]
+fn verify_names_an_import_that_stopped_before_it_finished() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let mut s = Store::open(&db, OpenMode::Create, "importer").unwrap();
+    let run = stage(&mut s, &["Half imported"]);
+    drop(s);
+    Connection::open(&db)
+        .unwrap()
+        .execute("UPDATE staging_runs SET pid = 999999999 WHERE id = ?1", [run])
+        .unwrap();
+    let (code, out, err) = support::run(support::lastmile(&db, &["verify"]));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("Note: an import of test rows from t.csv by importer (started ")
+            && out.contains(
+                "stopped before it finished; its 1 staged pilots are hidden and the next import removes them."
+            ),
+        "{out}"
+    );
+}
