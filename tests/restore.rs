@@ -136,3 +136,33 @@ fn a_file_copied_over_in_place_is_noticed_and_not_written() {
     drop(again);
     e.ok(&["verify"]);
 }
+
+#[test]
+fn the_restore_summary_counts_only_the_pilots_anyone_can_see() {
+    let e = Env::init();
+    e.ok(&["pilots", "add", "Visible pilot"]);
+    // A backup taken while an import had staged a pilot (hidden until it
+    // publishes; the next import removes it).
+    let mut s = e.store();
+    let run = s.stage_begin("an import of 1 rows from x.csv").unwrap();
+    s.write_staged(run, |tx| {
+        let mut keys = tx.pilot_name_keys()?;
+        let f = lastmile::domain::model::PilotFields {
+            name: "Half imported".into(),
+            ..Default::default()
+        };
+        tx.add_pilot_bulk(&f, &lastmile::playbook::Playbook::builtin().items(), &[], &mut keys)
+    })
+    .unwrap();
+    let backup = e.path("during.db");
+    s.backup_to(&backup).unwrap();
+    drop(s);
+    let r = lastmile::store::restore(
+        &e.path("restored.db"),
+        &backup,
+        "checker",
+        lastmile::clock::Clock::fixed(chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap()),
+    )
+    .unwrap();
+    assert_eq!(r.pilots, 1);
+}

@@ -22,6 +22,14 @@ fn fields(name: &str) -> PilotFields {
     }
 }
 
+/// A new file in a folder of its own, open as "importer".
+fn fresh() -> (tempfile::TempDir, std::path::PathBuf, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let s = Store::open(&db, OpenMode::Create, "importer").unwrap();
+    (dir, db, s)
+}
+
 fn assert_verifies(s: &Store) {
     for chain in verify_chains(s).unwrap() {
         assert!(chain.broken_at.is_none(), "{chain:?}");
@@ -50,9 +58,7 @@ fn stage(s: &mut Store, names: &[&str]) -> i64 {
 
 #[test]
 fn staged_rows_are_hidden_until_published_and_then_verify() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("s.db");
-    let mut s = Store::open(&db, OpenMode::Create, "importer").unwrap();
+    let (_dir, db, mut s) = fresh();
     s.write(|tx| tx.add_pilot(&fields("Live pilot"), &Playbook::builtin().items()))
         .unwrap();
     let run = stage(&mut s, &["Staged one", "Staged two"]);
@@ -76,9 +82,7 @@ fn staged_rows_are_hidden_until_published_and_then_verify() {
 
 #[test]
 fn an_abandoned_run_leaves_nothing_behind_and_the_file_still_verifies() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("s.db");
-    let mut s = Store::open(&db, OpenMode::Create, "importer").unwrap();
+    let (_dir, db, mut s) = fresh();
     let run = stage(&mut s, &["Gone one", "Gone two", "Gone three"]);
     assert_eq!(s.stage_abandon(run).unwrap(), 3);
     for table in [
@@ -96,7 +100,7 @@ fn an_abandoned_run_leaves_nothing_behind_and_the_file_still_verifies() {
     assert_eq!(
         scalar(
             &db,
-            "SELECT count(*) FROM audit_events WHERE entity = 'staging' AND field = 'abandoned'"
+            "SELECT count(*) FROM audit_events WHERE entity = 'staging' AND field = 'removed'"
         ),
         2
     );
@@ -109,9 +113,7 @@ fn an_abandoned_run_leaves_nothing_behind_and_the_file_still_verifies() {
 
 #[test]
 fn a_deleted_pilot_is_still_caught_when_no_abandoned_import_removed_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("s.db");
-    let mut s = Store::open(&db, OpenMode::Create, "importer").unwrap();
+    let (_dir, db, mut s) = fresh();
     let run = stage(&mut s, &["Kept", "Deleted by hand"]);
     s.stage_publish(run, |_| Ok(())).unwrap();
     Connection::open(&db)
@@ -127,9 +129,7 @@ fn a_deleted_pilot_is_still_caught_when_no_abandoned_import_removed_it() {
 
 #[test]
 fn a_run_whose_process_died_is_removed_by_the_next_import() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("s.db");
-    let mut s = Store::open(&db, OpenMode::Create, "importer").unwrap();
+    let (dir, db, mut s) = fresh();
     let run = stage(&mut s, &["Half imported"]);
     // The importing process is gone (a crash, a closed terminal).
     Connection::open(&db)
@@ -151,9 +151,7 @@ fn a_run_whose_process_died_is_removed_by_the_next_import() {
 
 #[test]
 fn a_name_an_import_is_adding_is_refused_with_who_is_adding_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("s.db");
-    let mut s = Store::open(&db, OpenMode::Create, "importer").unwrap();
+    let (_dir, db, mut s) = fresh();
     stage(&mut s, &["Claims triage"]);
     let mut other = Store::open(&db, OpenMode::Existing, "Ana").unwrap();
     let e = other
@@ -168,9 +166,7 @@ fn a_name_an_import_is_adding_is_refused_with_who_is_adding_it() {
 
 #[test]
 fn an_import_of_many_batches_is_whole_and_verifies() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("s.db");
-    let mut s = Store::open(&db, OpenMode::Create, "importer").unwrap();
+    let (dir, db, mut s) = fresh();
     let n = lastmile::import::pilots::ROWS_PER_BATCH * 2 + 7;
     let mut csv_text = String::from("name,product_owner\n");
     for i in 0..n {
@@ -188,9 +184,7 @@ fn an_import_of_many_batches_is_whole_and_verifies() {
 
 #[test]
 fn verify_names_an_import_that_stopped_before_it_finished() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("s.db");
-    let mut s = Store::open(&db, OpenMode::Create, "importer").unwrap();
+    let (_dir, db, mut s) = fresh();
     let run = stage(&mut s, &["Half imported"]);
     drop(s);
     Connection::open(&db)
@@ -205,5 +199,173 @@ fn verify_names_an_import_that_stopped_before_it_finished() {
                 "stopped before it finished; its 1 staged pilots are hidden and the next import removes them."
             ),
         "{out}"
+    );
+}
+
+/// The id of the pilot named `name`, staged or not.
+fn id_of(db: &Path, name: &str) -> i64 {
+    Connection::open(db)
+        .unwrap()
+        .query_row("SELECT id FROM pilots WHERE name = ?1", [name], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn a_staged_pilot_cannot_be_opened_listed_or_changed_until_its_import_is_done() {
+    let (_dir, db, mut s) = fresh();
+    let run = stage(&mut s, &["Not yet"]);
+    let id = id_of(&db, "Not yet");
+    let mut other = Store::open(&db, OpenMode::Existing, "Ana").unwrap();
+    // The workbench's list of recent changes does not lead to it...
+    let events = other.audit_events(None, 200).unwrap();
+    assert!(events.iter().all(|e| e.pilot_id != Some(id)), "{events:?}");
+    // ...and nothing opens it by its id.
+    let e = other.pilot(id).unwrap_err().to_string();
+    assert!(
+        e.contains(&format!(
+            "pilot {id} is being added by an import of test rows from t.csv by importer"
+        )),
+        "{e}"
+    );
+    // A score on it is refused (one would keep a failed import from being
+    // removed: scores are never deleted).
+    let pb = Playbook::builtin();
+    let rubric = pb.find_rubric("readiness").unwrap().clone();
+    let scale = pb.scale_of(&rubric).clone();
+    let e = other
+        .write(|tx| tx.add_score(id, &rubric, &scale, "data", "green", "seen"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("is being added by an import"), "{e}");
+    // So the run can still be removed whole.
+    assert_eq!(s.stage_abandon(run).unwrap(), 1);
+    assert_verifies(&s);
+}
+
+#[test]
+fn a_run_another_lastmile_has_begun_removing_can_neither_stage_more_nor_publish() {
+    let (_dir, db, mut s) = fresh();
+    let run = stage(&mut s, &["First batch"]);
+    // What another lastmile's removal does first, in its own transaction
+    // (it took this import for stopped), before deleting batch by batch.
+    Connection::open(&db)
+        .unwrap()
+        .execute("UPDATE staging_runs SET pid = 0 WHERE id = ?1", [run])
+        .unwrap();
+    let e = s.stage_publish(run, |_| Ok(())).unwrap_err().to_string();
+    assert!(e.contains("removed by another lastmile"), "{e}");
+    let e = s.write_staged(run, |_| Ok(())).unwrap_err().to_string();
+    assert!(e.contains("removed by another lastmile"), "{e}");
+    assert!(s.pilots().unwrap().is_empty(), "nothing was published");
+    // A removal that stopped half-way is taken up by the next import.
+    assert_eq!(s.stale_runs().unwrap().len(), 1);
+}
+
+#[test]
+fn a_live_pilot_listed_as_staged_by_plain_sql_is_caught_and_never_deleted() {
+    let (dir, db, mut s) = fresh();
+    s.write(|tx| tx.add_pilot(&fields("Inconvenient pilot"), &Playbook::builtin().items()))
+        .unwrap();
+    let id = id_of(&db, "Inconvenient pilot");
+    // Hide it as part of a made-up import whose process is gone.
+    Connection::open(&db)
+        .unwrap()
+        .execute_batch(&format!(
+            "INSERT INTO staging_runs (id, pid, actor, what, started_at)
+               VALUES (77, 999999999, 'x', 'an import', '2026-01-01T00:00:00Z');
+             INSERT INTO staged_pilots (pilot_id, run_id) VALUES ({id}, 77);"
+        ))
+        .unwrap();
+    let problems = check_state(&s, 5).unwrap();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains(&format!("pilot {id} is hidden as part of import run 77"))),
+        "{problems:?}"
+    );
+    // The next import removes the made-up run but puts the pilot back in
+    // view: the trail never showed that run adding it.
+    let csv = dir.path().join("next.csv");
+    std::fs::write(&csv, "name\nAnother pilot\n").unwrap();
+    lastmile::import::pilots::import_csv(&mut s, &Playbook::builtin(), &csv, false).unwrap();
+    let names: Vec<String> = s.pilots().unwrap().into_iter().map(|p| p.name).collect();
+    assert_eq!(names, ["Another pilot", "Inconvenient pilot"]);
+    assert_verifies(&s);
+}
+
+#[test]
+fn a_deletion_recorded_as_removing_a_pilot_the_run_never_staged_does_not_verify() {
+    let (_dir, db, mut s) = fresh();
+    s.write(|tx| tx.add_pilot(&fields("Live pilot"), &Playbook::builtin().items()))
+        .unwrap();
+    let live = id_of(&db, "Live pilot");
+    let run = stage(&mut s, &["Staged"]);
+    // The run's removal event claims the live pilot too (as a file edited
+    // to list it as staged would have made it).
+    s.write(|tx| {
+        tx.audit(
+            "staging",
+            run,
+            None,
+            "removed",
+            None,
+            Some(&format!("pilots {live}; people ")),
+        )
+    })
+    .unwrap();
+    Connection::open(&db)
+        .unwrap()
+        .execute("DELETE FROM pilots WHERE id = ?1", [live])
+        .unwrap();
+    let problems = check_state(&s, 5).unwrap();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains(&format!("pilot {live} is in the audit trail but not in the file"))),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn a_failed_import_leaves_no_programme_checklist_behind() {
+    let (dir, db, mut s) = fresh();
+    assert_eq!(scalar(&db, "SELECT count(*) FROM programme_items"), 0);
+    // The first batch goes in; the second fails (a fault made with plain
+    // SQL: the file refuses one row).
+    let n = lastmile::import::pilots::ROWS_PER_BATCH + 5;
+    let mut text = String::from("name\n");
+    for i in 0..n {
+        text.push_str(&format!("Pilot {i:05}\n"));
+    }
+    Connection::open(&db)
+        .unwrap()
+        .execute_batch(&format!(
+            "CREATE TRIGGER fault AFTER INSERT ON pilots WHEN NEW.name = 'Pilot {:05}'
+             BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;",
+            n - 1
+        ))
+        .unwrap();
+    let csv = dir.path().join("bad.csv");
+    std::fs::write(&csv, text).unwrap();
+    let r = lastmile::import::pilots::import_csv(&mut s, &Playbook::builtin(), &csv, false);
+    assert!(r.is_err(), "{r:?}");
+    for table in ["pilots", "programme_items", "staging_runs"] {
+        assert_eq!(scalar(&db, &format!("SELECT count(*) FROM {table}")), 0, "{table}");
+    }
+    assert_verifies(&s);
+}
+
+#[test]
+fn a_person_an_import_is_adding_is_refused_with_who_is_adding_them() {
+    let (_dir, db, mut s) = fresh();
+    stage(&mut s, &["Claims triage"]);
+    let mut other = Store::open(&db, OpenMode::Existing, "Ana").unwrap();
+    let e = other
+        .write(|tx| tx.add_person("staged person", ""))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("'Staged Person' is being added by an import of test rows from t.csv by importer"),
+        "{e}"
     );
 }

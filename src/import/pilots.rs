@@ -229,22 +229,20 @@ fn plan(
 pub const ROWS_PER_BATCH: usize = 200;
 
 /// What applying the steps keeps from one transaction to the next.
-struct Applier<'p> {
+struct Applier {
     items: Vec<crate::playbook::ItemTemplate>,
     /// Pilot names, read once in the first transaction (a concurrent add
     /// of a name is caught by the unique index, or by the check at publish).
     names: Option<crate::store::PilotNameKeys>,
     person_id: HashMap<String, i64>,
-    playbook: &'p Playbook,
 }
 
-impl<'p> Applier<'p> {
-    fn new(playbook: &'p Playbook, people: &[Person]) -> Self {
+impl Applier {
+    fn new(playbook: &Playbook, people: &[Person]) -> Self {
         Applier {
             items: playbook.items(),
             names: None,
             person_id: people.iter().map(|p| (key(&p.name), p.id)).collect(),
-            playbook,
         }
     }
 
@@ -258,7 +256,6 @@ impl<'p> Applier<'p> {
     }
 
     fn apply(&mut self, tx: &mut Tx<'_>, steps: &[&Step]) -> Result<()> {
-        tx.ensure_programme_items(&self.playbook.programme_items())?;
         if self.names.is_none() {
             // New names are checked against a set built once, not a scan per row.
             self.names = Some(tx.pilot_name_keys()?);
@@ -345,6 +342,9 @@ pub fn import_csv(store: &mut Store, playbook: &Playbook, path: &Path, dry_run: 
             store.let_waiting_writers_in();
         }
         store.stage_publish(run, |tx| {
+            // Made here, not in a staged batch: a failed import must not
+            // leave the programme checklist behind.
+            tx.ensure_programme_items(&playbook.programme_items())?;
             applier.apply(tx, &updates)?;
             if let Some(twins) = tx.duplicate_pilot_name()? {
                 return Err(Error::invalid(format!(

@@ -312,9 +312,13 @@ impl Store {
                 "SELECT id, at, actor, entity, entity_id, pilot_id, field, old_value, new_value, hash
                  FROM audit_events WHERE pilot_id = ?1 ORDER BY id DESC LIMIT ?2"
             }
+            // The whole trail leaves out the events of pilots an
+            // unfinished import is adding: nobody can open them yet.
             None => {
                 "SELECT id, at, actor, entity, entity_id, pilot_id, field, old_value, new_value, hash
-                 FROM audit_events WHERE ?1 IS NULL ORDER BY id DESC LIMIT ?2"
+                 FROM audit_events WHERE ?1 IS NULL
+                   AND (pilot_id IS NULL OR pilot_id NOT IN (SELECT pilot_id FROM staged_pilots))
+                 ORDER BY id DESC LIMIT ?2"
             }
         };
         let mut stmt = self.conn().prepare_cached(sql).map_err(|e| self.err(e))?;

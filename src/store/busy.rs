@@ -132,13 +132,37 @@ fn wait_prefix(db: &Path) -> std::ffi::OsString {
     s
 }
 
-/// Leave this process's marker beside `db` (best effort).
+/// When process `pid` started, in clock ticks after boot (Linux): with
+/// its pid it names one process, even once the number is given to another.
+fn started(pid: u32) -> Option<String> {
+    let stat = std::fs::read_to_string(Path::new("/proc").join(pid.to_string()).join("stat")).ok()?;
+    // The command name may hold spaces and brackets: count after its ')'.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    rest.split_whitespace().nth(19).map(str::to_string)
+}
+
+/// Leave this process's marker beside `db` (best effort). It holds the
+/// process's start, so a marker outliving its process is never taken for
+/// one of a later process given the same number.
 pub(crate) fn mark_waiting(db: &Path) -> Option<WaitMarker> {
     let mut name = wait_prefix(db);
     name.push(std::process::id().to_string());
     let path = db.with_file_name(name);
-    std::fs::write(&path, b"").ok()?;
+    std::fs::write(&path, started(std::process::id()).unwrap_or_default()).ok()?;
     Some(WaitMarker { path })
+}
+
+/// Whether the marker at `path`, left by `pid`, is still that process's.
+fn marker_live(path: &Path, pid: u32) -> bool {
+    if !exists(pid) {
+        return false;
+    }
+    match std::fs::read_to_string(path) {
+        Ok(start) if !start.trim().is_empty() => started(pid).is_some_and(|now| now == start.trim()),
+        // Written where the start is unknown: the number is all there is.
+        Ok(_) => true,
+        Err(_) => false,
+    }
 }
 
 /// Whether a live lastmile other than this one is waiting to write `db`.
@@ -157,9 +181,10 @@ fn others_waiting(db: &Path) -> bool {
         let name = name.to_string_lossy();
         let pid = name.strip_prefix(prefix.as_ref()).and_then(|p| p.parse::<u32>().ok());
         match pid {
-            Some(pid) if pid != std::process::id() && exists(pid) => true,
+            Some(pid) if pid != std::process::id() && marker_live(&e.path(), pid) => true,
             Some(pid) if pid != std::process::id() => {
-                // Left by a process that died: tidy it away.
+                // Left by a process that died (even if its number is now
+                // another's): tidy it away.
                 let _ = std::fs::remove_file(e.path());
                 false
             }
@@ -255,5 +280,24 @@ mod tests {
         // A note whose process is gone (or is not lastmile) holds nobody up.
         std::fs::write(note_path(&db), "999999999\n2026-11-23T10:00:00Z\nx\nan import\n").unwrap();
         assert!(holder(&db).is_none());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_waiting_marker_counts_only_while_the_process_that_left_it_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("w.db");
+        let mut child = std::process::Command::new("sleep").arg("30").spawn().unwrap();
+        let marker = db.with_file_name(format!("w.db.wait.{}", child.id()));
+        // Left by this very process: it waits.
+        std::fs::write(&marker, started(child.id()).unwrap()).unwrap();
+        assert!(others_waiting(&db));
+        // Left by an earlier process given the same number: it does not
+        // (a batch would pause its whole limit for nobody), and goes.
+        std::fs::write(&marker, "1").unwrap();
+        assert!(!others_waiting(&db));
+        assert!(!marker.exists(), "the stale marker is tidied away");
+        child.kill().unwrap();
+        child.wait().unwrap();
     }
 }

@@ -125,6 +125,7 @@ impl Tx<'_> {
     /// and its effect made (phase, status); the gate's review items close.
     /// It can never be edited afterwards.
     pub fn record_decision(&mut self, pb: &Playbook, pilot_id: i64, d: &NewDecision) -> Result<Recorded> {
+        self.refuse_staged(pilot_id)?;
         let outcome = d
             .outcome
             .ok_or_else(|| Error::invalid("the decision has no outcome: choose go, no-go, pivot or defer"))?;

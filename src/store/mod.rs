@@ -183,6 +183,8 @@ pub struct Tx<'a> {
     text_ids: Option<(Vec<crate::playbook::ItemTemplate>, Vec<i64>)>,
     /// The staging run new pilots and people join ([`staging`]), if any.
     staging: Option<i64>,
+    /// The pilots and people this transaction staged, for its audit event.
+    staged: (Vec<i64>, Vec<i64>),
 }
 
 impl Store {
@@ -276,6 +278,7 @@ impl Store {
             last_audit_hash: None,
             text_ids: None,
             staging: None,
+            staged: (Vec::new(), Vec::new()),
         };
         // A file copied over ours in place keeps the inode but not the
         // identity stored in it: never write through to it.

@@ -48,12 +48,21 @@ impl Tx<'_> {
     pub fn add_person(&mut self, name: &str, title: &str) -> Result<i64> {
         let name = validate_name("person", name)?;
         let title = clean_text("title", title)?;
-        let existing: Option<String> = self
+        let existing: Option<(i64, String)> = self
             .conn()
-            .prepare_cached("SELECT name FROM people WHERE name_key(name) = ?1 LIMIT 1")
-            .and_then(|mut s| s.query_row([crate::text::name_key(&name)], |r| r.get(0)).optional())
+            .prepare_cached("SELECT id, name FROM people WHERE name_key(name) = ?1 LIMIT 1")
+            .and_then(|mut s| {
+                s.query_row([crate::text::name_key(&name)], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()
+            })
             .map_err(|e| self.err(e))?;
-        if let Some(n) = existing {
+        if let Some((id, n)) = existing {
+            if let Some(h) = self.staged_holder_of_person(id)? {
+                return Err(Error::invalid(format!(
+                    "'{}' is being added by {h}, which is not finished yet: use the name once it is done, or choose another",
+                    crate::text::sanitize(&n)
+                )));
+            }
             return Err(Error::invalid(format!(
                 "'{}' is already in the people list (names are compared ignoring case and how accents are encoded): use that person, or choose another name",
                 crate::text::sanitize(&n)

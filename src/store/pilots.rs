@@ -125,16 +125,23 @@ impl Store {
 
     /// One pilot by id.
     pub fn pilot(&self, id: i64) -> Result<Pilot> {
-        let sql = format!("SELECT {PILOT_COLUMNS} FROM pilots WHERE id = ?1");
-        self.conn()
+        let sql = format!("SELECT {PILOT_COLUMNS} FROM pilots WHERE id = ?1 AND id {LIVE_PILOT}");
+        let found = self
+            .conn()
             .prepare_cached(&sql)
             .and_then(|mut s| s.query_row([id], pilot_from_row).optional())
-            .map_err(|e| self.err(e))?
-            .ok_or_else(|| {
-                Error::not_found(format!(
-                    "pilot {id} no longer exists: it may have been removed in another terminal"
-                ))
-            })
+            .map_err(|e| self.err(e))?;
+        if found.is_none() {
+            // Hidden until its import publishes it: nobody's to open yet.
+            if let Some(h) = super::staging::staged_holder_of_id(self.conn(), id).map_err(|e| self.err(e))? {
+                return Err(super::staging::being_added(id, &h));
+            }
+        }
+        found.ok_or_else(|| {
+            Error::not_found(format!(
+                "pilot {id} no longer exists: it may have been removed in another terminal"
+            ))
+        })
     }
 
     /// `(id, name)` of every pilot, for name lookups.

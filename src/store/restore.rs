@@ -262,7 +262,10 @@ pub fn restore(path: &Path, backup: &Path, actor: &str, clock: Clock) -> Result<
     let (pilots, decisions) = store
         .conn()
         .query_row(
-            "SELECT (SELECT count(*) FROM pilots), (SELECT count(*) FROM decisions)",
+            &format!(
+                "SELECT (SELECT count(*) FROM pilots WHERE id {}), (SELECT count(*) FROM decisions)",
+                super::staging::LIVE_PILOT
+            ),
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )

@@ -66,6 +66,7 @@ impl Tx<'_> {
         answer: &str,
         rationale: &str,
     ) -> Result<i64> {
+        self.refuse_staged(pilot_id)?;
         let q = rubric.question(question).ok_or_else(|| {
             Error::invalid(format!(
                 "rubric '{}' has no question '{}': use one of {}",

@@ -18,6 +18,7 @@
 use super::{Store, Tx};
 use crate::{Error, Result};
 use rusqlite::{params, OptionalExtension};
+use std::collections::HashSet;
 
 /// SQL: `p.id` `LIVE_PILOT` keeps only pilots that are not staged.
 pub(crate) const LIVE_PILOT: &str = "NOT IN (SELECT pilot_id FROM staged_pilots)";
@@ -27,10 +28,22 @@ pub(crate) const LIVE_PERSON: &str = "NOT IN (SELECT person_id FROM staged_peopl
 /// Staged rows an abandoned run deletes per transaction.
 const DELETE_BATCH: usize = 500;
 
-/// The audit entity of an abandoned run's deletions (`verify` reads it).
+/// The audit entity of a staging run's events (`verify` reads them).
 pub(crate) const ENTITY: &str = "staging";
-/// Its field.
+/// A batch staged these pilots and people ("pilots 3-7; people 4").
+pub(crate) const STAGED: &str = "staged";
+/// A batch of an abandoned run's rows was deleted: only rows the trail
+/// shows the same run staging count as removed.
+pub(crate) const REMOVED: &str = "removed";
+/// Rows listed as staged that the trail does not show the run staging
+/// (listed behind lastmile's back) were put back in view, not deleted.
+pub(crate) const RELEASED: &str = "released";
+/// Schema 7's first build recorded deletions under this field, without
+/// the start and staged events (read as it wrote them).
 pub(crate) const ABANDONED: &str = "abandoned";
+/// The pid a run gets once another lastmile (or its own) starts removing
+/// it: its import may then neither stage more nor publish.
+const ABANDONING: u32 = 0;
 
 /// A staging run that is no longer running: its process is gone.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,13 +95,13 @@ pub(crate) fn parse_ranges(s: &str) -> Vec<i64> {
     out
 }
 
-/// An abandoned run's event value: "pilots 3-7,9; people 4".
-pub(crate) fn abandoned_value(pilots: &[i64], people: &[i64]) -> String {
+/// A run event's value: "pilots 3-7,9; people 4".
+pub(crate) fn ids_value(pilots: &[i64], people: &[i64]) -> String {
     format!("pilots {}; people {}", ranges(pilots), ranges(people))
 }
 
-/// The pilot and person ids an abandoned run's event lists.
-pub(crate) fn parse_abandoned(v: &str) -> (Vec<i64>, Vec<i64>) {
+/// The pilot and person ids a run event lists.
+pub(crate) fn parse_ids(v: &str) -> (Vec<i64>, Vec<i64>) {
     let mut pilots = Vec::new();
     let mut people = Vec::new();
     for part in v.split(';').map(str::trim) {
@@ -122,15 +135,40 @@ impl Store {
         })
     }
 
+    /// Refuse to go on with `run` once it is no longer this process's:
+    /// another lastmile took it for stopped and is removing it.
+    fn still_mine(tx: &Tx<'_>, run: i64) -> Result<()> {
+        let pid: Option<u32> = tx
+            .conn()
+            .prepare_cached("SELECT pid FROM staging_runs WHERE id = ?1")
+            .and_then(|mut s| s.query_row([run], |r| r.get(0)).optional())
+            .map_err(|e| tx.err(e))?;
+        if pid == Some(std::process::id()) {
+            return Ok(());
+        }
+        Err(Error::Storage(
+            "the import's staged rows were removed by another lastmile (it took this import for stopped); nothing was imported: import again".into(),
+        ))
+    }
+
     /// A write whose new pilots and people are staged under `run`. SQLite
     /// checks each reference as it is written ([`Store::write_bulk`]'s one
     /// check at the end reads the whole file, too much once per batch).
     pub fn write_staged<T>(&mut self, run: i64, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
         self.write(|tx| {
+            Self::still_mine(tx, run)?;
             tx.staging = Some(run);
+            tx.staged = (Vec::new(), Vec::new());
             let out = f(tx);
             tx.staging = None;
-            out
+            let out = out?;
+            // The trail names what the run staged, so only those rows can
+            // ever be removed with it (see `verify`).
+            let (pilots, people) = std::mem::take(&mut tx.staged);
+            if !pilots.is_empty() || !people.is_empty() {
+                tx.audit(ENTITY, run, None, STAGED, None, Some(&ids_value(&pilots, &people)))?;
+            }
+            Ok(out)
         })
     }
 
@@ -138,16 +176,7 @@ impl Store {
     /// then every staged row becomes visible.
     pub fn stage_publish<T>(&mut self, run: i64, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
         self.write(|tx| {
-            let live: Option<i64> = tx
-                .conn()
-                .query_row("SELECT id FROM staging_runs WHERE id = ?1", [run], |r| r.get(0))
-                .optional()
-                .map_err(|e| tx.err(e))?;
-            if live.is_none() {
-                return Err(Error::Storage(
-                    "the import's staged rows were removed by another lastmile (its process was taken for dead); nothing was imported: import again".into(),
-                ));
-            }
+            Self::still_mine(tx, run)?;
             let out = f(tx)?;
             tx.conn()
                 .execute_batch(&format!(
@@ -161,10 +190,22 @@ impl Store {
     }
 
     /// Abandon `run`: delete its staged rows, a batch per transaction, each
-    /// batch recorded in the audit trail. A staged person someone has
-    /// since named elsewhere is kept (published). Returns the pilots
-    /// removed.
+    /// batch recorded in the audit trail. The first transaction takes the
+    /// run from its import, which can then neither stage more nor publish.
+    /// Only rows the trail shows this run staging are deleted; a row
+    /// listed as staged behind lastmile's back is put back in view. A
+    /// staged person someone has since named elsewhere is kept
+    /// (published). Returns the pilots removed.
     pub fn stage_abandon(&mut self, run: i64) -> Result<usize> {
+        let (staged_pilots, staged_people) = self.write(|tx| {
+            tx.conn()
+                .execute(
+                    "UPDATE staging_runs SET pid = ?2 WHERE id = ?1",
+                    params![run, ABANDONING],
+                )
+                .map_err(|e| tx.err(e))?;
+            staged_by_run(tx.conn(), run).map_err(|e| tx.err(e))
+        })?;
         let mut removed = 0;
         loop {
             let done = self.write(|tx| {
@@ -187,16 +228,29 @@ impl Store {
                         .map_err(|e| tx.err(e))?;
                     return Ok((0, true));
                 }
+                let (mut gone_pilots, mut kept_pilots) = (Vec::new(), Vec::new());
                 for id in &pilots {
-                    tx.conn()
-                        .execute("DELETE FROM pilots WHERE id = ?1", [id])
-                        .map_err(|e| tx.err(e))?;
+                    if staged_pilots.contains(id) {
+                        tx.conn()
+                            .execute("DELETE FROM pilots WHERE id = ?1", [id])
+                            .map_err(|e| tx.err(e))?;
+                        gone_pilots.push(*id);
+                    } else {
+                        tx.conn()
+                            .execute("DELETE FROM staged_pilots WHERE pilot_id = ?1", [id])
+                            .map_err(|e| tx.err(e))?;
+                        kept_pilots.push(*id);
+                    }
                 }
-                let mut gone = Vec::new();
+                let (mut gone, mut kept_people) = (Vec::new(), Vec::new());
                 for id in &people {
                     tx.conn()
                         .execute("DELETE FROM staged_people WHERE person_id = ?1", [id])
                         .map_err(|e| tx.err(e))?;
+                    if !staged_people.contains(id) {
+                        kept_people.push(*id);
+                        continue;
+                    }
                     // A person another row now names stays (published).
                     let sp = tx.conn().execute_batch("SAVEPOINT person");
                     sp.map_err(|e| tx.err(e))?;
@@ -212,9 +266,14 @@ impl Store {
                         }
                     }
                 }
-                let value = abandoned_value(&pilots, &gone);
-                tx.audit(ENTITY, run, None, ABANDONED, None, Some(&value))?;
-                Ok((pilots.len(), false))
+                if !gone_pilots.is_empty() || !gone.is_empty() {
+                    tx.audit(ENTITY, run, None, REMOVED, None, Some(&ids_value(&gone_pilots, &gone)))?;
+                }
+                if !kept_pilots.is_empty() || !kept_people.is_empty() {
+                    let value = ids_value(&kept_pilots, &kept_people);
+                    tx.audit(ENTITY, run, None, RELEASED, None, Some(&value))?;
+                }
+                Ok((gone_pilots.len(), false))
             })?;
             removed += done.0;
             if done.1 {
@@ -251,7 +310,8 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let (pid, run) = row.map_err(|e| self.err(e))?;
-            if !super::busy::alive(pid) {
+            // A run being removed whose remover stopped too is stale.
+            if pid == ABANDONING || !super::busy::alive(pid) {
                 out.push(run);
             }
         }
@@ -268,6 +328,7 @@ impl Tx<'_> {
             .prepare_cached("INSERT INTO staged_pilots (pilot_id, run_id) VALUES (?1, ?2)")
             .and_then(|mut s| s.execute([id, run]))
             .map_err(|e| self.err(e))?;
+        self.staged.0.push(id);
         Ok(())
     }
 
@@ -278,32 +339,100 @@ impl Tx<'_> {
             .prepare_cached("INSERT INTO staged_people (person_id, run_id) VALUES (?1, ?2)")
             .and_then(|mut s| s.execute([id, run]))
             .map_err(|e| self.err(e))?;
+        self.staged.1.push(id);
         Ok(())
     }
 
     /// The import holding a staged pilot's name, if the name is staged:
     /// "an import of … by … (since …)".
     pub(crate) fn staged_holder_of_pilot(&self, name_key: &str) -> Result<Option<String>> {
-        self.conn()
-            .prepare_cached(
-                "SELECT r.what, r.actor, r.started_at FROM pilots p
-                 JOIN staged_pilots s ON s.pilot_id = p.id JOIN staging_runs r ON r.id = s.run_id
-                 WHERE name_key(p.name) = ?1 LIMIT 1",
-            )
-            .and_then(|mut s| {
-                s.query_row([name_key], |r| {
-                    let since: String = r.get(2)?;
-                    let time = since.get(11..16).unwrap_or(&since).to_string();
-                    Ok(format!(
-                        "{} by {} (since {time} UTC)",
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?
-                    ))
-                })
-                .optional()
-            })
-            .map_err(|e| self.err(e))
+        holder(
+            self.conn(),
+            "SELECT r.what, r.actor, r.started_at FROM pilots p
+             JOIN staged_pilots s ON s.pilot_id = p.id JOIN staging_runs r ON r.id = s.run_id
+             WHERE name_key(p.name) = ?1 LIMIT 1",
+            name_key,
+        )
+        .map_err(|e| self.err(e))
     }
+
+    /// The import adding the person with this id, if it is staged (in
+    /// another run than this transaction's own).
+    pub(crate) fn staged_holder_of_person(&self, person_id: i64) -> Result<Option<String>> {
+        if self.staging.is_some() {
+            return Ok(None);
+        }
+        holder(
+            self.conn(),
+            "SELECT r.what, r.actor, r.started_at FROM staged_people s JOIN staging_runs r ON r.id = s.run_id
+             WHERE s.person_id = ?1",
+            person_id,
+        )
+        .map_err(|e| self.err(e))
+    }
+
+    /// Refuse a change to a pilot an unfinished import is adding: it is
+    /// nobody's to change until the import publishes it (a score or a
+    /// decision on it would also keep a failed import from being removed).
+    /// The import's own writes may.
+    pub(crate) fn refuse_staged(&self, pilot_id: i64) -> Result<()> {
+        if self.staging.is_some() {
+            return Ok(());
+        }
+        match staged_holder_of_id(self.conn(), pilot_id).map_err(|e| self.err(e))? {
+            Some(h) => Err(being_added(pilot_id, &h)),
+            None => Ok(()),
+        }
+    }
+}
+
+/// "pilot 7 is being added by an import …": the one error for a staged pilot.
+pub(crate) fn being_added(pilot_id: i64, holder: &str) -> Error {
+    Error::not_found(format!(
+        "pilot {pilot_id} is being added by {holder}, which is not finished yet: it can be opened and changed once the import is done"
+    ))
+}
+
+/// The import holding the pilot with this id, if it is staged.
+pub(crate) fn staged_holder_of_id(c: &rusqlite::Connection, pilot_id: i64) -> rusqlite::Result<Option<String>> {
+    holder(
+        c,
+        "SELECT r.what, r.actor, r.started_at FROM staged_pilots s JOIN staging_runs r ON r.id = s.run_id
+         WHERE s.pilot_id = ?1",
+        pilot_id,
+    )
+}
+
+/// The import a staged row belongs to, as "an import of … by … (since
+/// HH:MM UTC)"; `sql` selects its run's what, actor and start.
+fn holder(c: &rusqlite::Connection, sql: &str, key: impl rusqlite::ToSql) -> rusqlite::Result<Option<String>> {
+    c.prepare_cached(sql)?
+        .query_row([key], |r| {
+            let since: String = r.get(2)?;
+            let time = since.get(11..16).unwrap_or(&since).to_string();
+            Ok(format!(
+                "{} by {} (since {time} UTC)",
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?
+            ))
+        })
+        .optional()
+}
+
+/// The pilots and people the trail shows `run` staging (one pass over the
+/// trail: abandoning is rare).
+pub(crate) fn staged_by_run(c: &rusqlite::Connection, run: i64) -> rusqlite::Result<(HashSet<i64>, HashSet<i64>)> {
+    let mut stmt =
+        c.prepare("SELECT new_value FROM audit_events WHERE entity = ?1 AND entity_id = ?2 AND field = ?3")?;
+    let mut rows = stmt.query(params![ENTITY, run, STAGED])?;
+    let (mut pilots, mut people) = (HashSet::new(), HashSet::new());
+    while let Some(r) = rows.next()? {
+        let v: Option<String> = r.get(0)?;
+        let (p, q) = parse_ids(v.as_deref().unwrap_or(""));
+        pilots.extend(p);
+        people.extend(q);
+    }
+    Ok((pilots, people))
 }
 
 #[cfg(test)]
@@ -315,7 +444,7 @@ mod tests {
         let ids = vec![1, 2, 3, 7, 9, 10];
         assert_eq!(ranges(&ids), "1-3,7,9-10");
         assert_eq!(parse_ranges(&ranges(&ids)), ids);
-        assert_eq!(parse_abandoned(&abandoned_value(&ids, &[4])), (ids, vec![4]));
-        assert_eq!(parse_abandoned(&abandoned_value(&[], &[])), (vec![], vec![]));
+        assert_eq!(parse_ids(&ids_value(&ids, &[4])), (ids, vec![4]));
+        assert_eq!(parse_ids(&ids_value(&[], &[])), (vec![], vec![]));
     }
 }

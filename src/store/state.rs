@@ -499,6 +499,8 @@ struct Trails {
     vendor_asks: HashMap<(i64, String), Option<String>>,
     /// The latest scorecard change per pilot: its digest.
     scorecards: HashMap<i64, Option<String>>,
+    /// The pilots and people each staging run staged (by its events).
+    staged: HashMap<i64, (HashSet<i64>, HashSet<i64>)>,
 }
 
 impl Trails {
@@ -545,10 +547,26 @@ fn load_trails(c: &Connection) -> rusqlite::Result<Trails> {
             "owner" => {
                 t.owners.insert((key, field), r.get(5)?);
             }
-            super::staging::ENTITY if field == super::staging::ABANDONED => {
+            super::staging::ENTITY => {
                 let v: Option<String> = r.get(5)?;
-                let (pilots, people) = super::staging::parse_abandoned(v.as_deref().unwrap_or(""));
-                t.forget(&pilots, &people);
+                let (pilots, people) = super::staging::parse_ids(v.as_deref().unwrap_or(""));
+                match field.as_str() {
+                    super::staging::STAGED => {
+                        let run = t.staged.entry(key).or_default();
+                        run.0.extend(pilots);
+                        run.1.extend(people);
+                    }
+                    // Only what the same run staged may go with it: a row
+                    // listed as staged by plain SQL is still expected.
+                    super::staging::REMOVED => {
+                        let (p, q) = t.staged.get(&key).cloned().unwrap_or_default();
+                        let pilots: Vec<i64> = pilots.into_iter().filter(|id| p.contains(id)).collect();
+                        let people: Vec<i64> = people.into_iter().filter(|id| q.contains(id)).collect();
+                        t.forget(&pilots, &people);
+                    }
+                    super::staging::ABANDONED => t.forget(&pilots, &people),
+                    _ => {}
+                }
             }
             "right" => {
                 t.rights.insert((key, field), digest);
@@ -737,8 +755,34 @@ pub fn check_state(store: &Store, limit: usize) -> Result<Vec<String>> {
     check_vendors(c, &trails, &mut note).map_err(e)?;
     check_scorecards(c, &trails, &mut note).map_err(e)?;
     check_decisions(c, &trails, &mut note).map_err(e)?;
+    check_staged(c, &trails, &mut note).map_err(e)?;
     check_stats(c, &mut note).map_err(e)?;
     Ok(out)
+}
+
+/// Rows hidden as part of an unfinished import must be rows the trail
+/// shows that import staging: a row listed by plain SQL would hide a pilot
+/// (or person) from every screen, and the next import would remove it.
+fn check_staged(c: &Connection, trails: &Trails, note: &mut impl FnMut(String)) -> rusqlite::Result<()> {
+    let none = (HashSet::new(), HashSet::new());
+    for (table, col, noun, people) in [
+        ("staged_pilots", "pilot_id", "pilot", false),
+        ("staged_people", "person_id", "person", true),
+    ] {
+        let mut stmt = c.prepare(&format!("SELECT {col}, run_id FROM {table} ORDER BY {col}"))?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let (id, run): (i64, i64) = (r.get(0)?, r.get(1)?);
+            let staged = trails.staged.get(&run).unwrap_or(&none);
+            let known = if people { &staged.1 } else { &staged.0 };
+            if !known.contains(&id) {
+                note(format!(
+                    "{noun} {id} is hidden as part of import run {run}, which the audit trail does not show adding it (hidden behind lastmile's back)"
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Rows created once and never changed (notices).
