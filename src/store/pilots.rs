@@ -207,6 +207,61 @@ fn checklist_insert_sql(n: usize) -> String {
     sql
 }
 
+/// The `pilot_stats` row of a checklist as it is written: what
+/// [`super::portfolio::REFRESH_STATS`] reads back from the rows, computed
+/// from the values instead (reading them back was a seventh of an import).
+/// New rows have no notes, so every gating item is unmet.
+#[derive(Debug, PartialEq)]
+struct NewStats<'a> {
+    total: i64,
+    done: i64,
+    open_gates: i64,
+    gates_unmet: String,
+    open_due: String,
+    /// The open item due first (by due day, then position): its id, due
+    /// day and text.
+    next: Option<(i64, i64, &'a str)>,
+}
+
+impl<'a> NewStats<'a> {
+    fn of(first_item: i64, items: &'a [ItemTemplate], states: &[ItemState]) -> NewStats<'a> {
+        let mut days = [b'0'; 90];
+        let mut unmet = [0u32; 3];
+        let (mut done, mut open_gates) = (0, 0);
+        let mut next: Option<(i64, i64, &str)> = None;
+        for (i, it) in items.iter().enumerate() {
+            let state = states.get(i).copied().unwrap_or(ItemState::Todo);
+            if state == ItemState::Done {
+                done += 1;
+            }
+            if it.gate {
+                unmet[it.phase.index()] += 1;
+            }
+            if state.is_open() {
+                if it.gate {
+                    open_gates += 1;
+                }
+                if let Some(slot) = usize::try_from(it.due_day - 1).ok().and_then(|d| days.get_mut(d)) {
+                    *slot = slot.saturating_add(1);
+                }
+                // Items are in position order: the first of the earliest day.
+                if next.is_none_or(|n| it.due_day < n.1) {
+                    next = Some((first_item + i as i64, it.due_day, it.text.as_str()));
+                }
+            }
+        }
+        let char_of = |n: u32| char::from_u32(48 + n).unwrap_or('0');
+        NewStats {
+            total: items.len() as i64,
+            done,
+            open_gates,
+            gates_unmet: unmet.iter().map(|n| char_of(*n)).collect(),
+            open_due: days.iter().map(|&b| char::from(b)).collect(),
+            next,
+        }
+    }
+}
+
 impl Tx<'_> {
     /// Add a pilot and instantiate its checklist from the playbook.
     pub fn add_pilot(&mut self, fields: &PilotFields, items: &[ItemTemplate]) -> Result<i64> {
@@ -381,9 +436,26 @@ impl Tx<'_> {
             stmt.execute(args.as_slice())
                 .map_err(|e| super::map_sql(self.path, e))?;
         }
+        let stats = NewStats::of(first_item, items, states);
         self.conn()
-            .prepare_cached(super::portfolio::REFRESH_STATS)
-            .and_then(|mut s| s.execute([id]))
+            .prepare_cached(
+                "UPDATE pilot_stats SET items_total = ?2, items_done = ?3, open_gates = ?4, gates_unmet = ?5,
+                     open_due = ?6, next_item_id = ?7, next_due_day = ?8, next_text = ?9
+                 WHERE pilot_id = ?1",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    id,
+                    stats.total,
+                    stats.done,
+                    stats.open_gates,
+                    stats.gates_unmet,
+                    stats.open_due,
+                    stats.next.map(|n| n.0),
+                    stats.next.map(|n| n.1),
+                    stats.next.map(|n| n.2),
+                ])
+            })
             .map_err(|e| self.err(e))?;
         let closed = states.iter().take(items.len()).filter(|s| !s.is_open()).count();
         let summary = if closed > 0 {
@@ -609,6 +681,58 @@ impl Tx<'_> {
 mod tests {
     use super::*;
     use crate::playbook::Playbook;
+
+    /// A pilot's `pilot_stats` row, every column.
+    fn stats_row(s: &Store, id: i64) -> Vec<Option<String>> {
+        s.conn()
+            .query_row(
+                "SELECT items_total, items_done, open_gates, gates_unmet, open_due, next_item_id, next_due_day, next_text
+                 FROM pilot_stats WHERE pilot_id = ?1",
+                [id],
+                |r| {
+                    (0..8)
+                        .map(|i| Ok(r.get_ref(i)?.as_str().map(str::to_string).ok().or_else(|| {
+                            r.get::<_, Option<i64>>(i).ok().flatten().map(|n| n.to_string())
+                        })))
+                        .collect()
+                },
+            )
+            .unwrap()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+        /// The stats a new checklist is written with are the ones the SQL
+        /// that reads them back from its rows computes, whatever its states.
+        #[test]
+        fn new_checklist_stats_equal_what_the_rows_give(
+            states in proptest::collection::vec(0usize..5, 0..40),
+            days in proptest::collection::vec(1i64..=12, 40),
+            second in proptest::bool::ANY,
+        ) {
+            let all = [ItemState::Todo, ItemState::Doing, ItemState::Done, ItemState::Na, ItemState::Blocked];
+            let states: Vec<ItemState> = states.into_iter().map(|i| all[i]).collect();
+            let mut s = Store::open_in_memory("lead").unwrap();
+            // Due days out of order and shared, so ties are broken by position.
+            let mut items = Playbook::builtin().items();
+            for (it, d) in items.iter_mut().zip(days) {
+                it.due_day = d;
+            }
+            let id = s
+                .write(|tx| {
+                    let mut names = tx.pilot_name_keys()?;
+                    if second {
+                        // Item ids that do not start at 1.
+                        tx.add_pilot_bulk(&PilotFields { name: "First".into(), ..Default::default() }, &items, &[], &mut names)?;
+                    }
+                    tx.add_pilot_bulk(&PilotFields { name: "Checked".into(), ..Default::default() }, &items, &states, &mut names)
+                })
+                .unwrap();
+            let written = stats_row(&s, id);
+            s.conn().execute(super::super::portfolio::REFRESH_STATS, [id]).unwrap();
+            proptest::prop_assert_eq!(written, stats_row(&s, id));
+        }
+    }
 
     fn store_with_pilot() -> (Store, i64) {
         let mut s = Store::open_in_memory("lead").unwrap();
