@@ -247,10 +247,11 @@ fn a_run_another_lastmile_has_begun_removing_can_neither_stage_more_nor_publish(
     let (_dir, db, mut s) = fresh();
     let run = stage(&mut s, &["First batch"]);
     // What another lastmile's removal does first, in its own transaction
-    // (it took this import for stopped), before deleting batch by batch.
+    // (it took this import for stopped), before deleting batch by batch:
+    // the run's pid becomes minus the remover's (here one since gone).
     Connection::open(&db)
         .unwrap()
-        .execute("UPDATE staging_runs SET pid = 0 WHERE id = ?1", [run])
+        .execute("UPDATE staging_runs SET pid = -999999999 WHERE id = ?1", [run])
         .unwrap();
     let e = s.stage_publish(run, |_| Ok(())).unwrap_err().to_string();
     assert!(e.contains("removed by another lastmile"), "{e}");
@@ -362,6 +363,83 @@ fn a_person_an_import_is_adding_is_refused_with_who_is_adding_them() {
     let mut other = Store::open(&db, OpenMode::Existing, "Ana").unwrap();
     let e = other
         .write(|tx| tx.add_person("staged person", ""))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("'Staged Person' is being added by an import of test rows from t.csv by importer"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_published_pilot_listed_under_a_reused_run_id_is_put_back_not_deleted() {
+    let (dir, db, mut s) = fresh();
+    // A first import's run stages and publishes a pilot; its run id is
+    // free again afterwards.
+    let run = stage(&mut s, &["Published pilot"]);
+    s.stage_publish(run, |_| Ok(())).unwrap();
+    let id = id_of(&db, "Published pilot");
+    // Plain SQL makes a dead run with the same id and hides the pilot in it.
+    Connection::open(&db)
+        .unwrap()
+        .execute_batch(&format!(
+            "INSERT INTO staging_runs (id, pid, actor, what, started_at)
+               VALUES ({run}, 999999999, 'x', 'an import', '2026-01-01T00:00:00Z');
+             INSERT INTO staged_pilots (pilot_id, run_id) VALUES ({id}, {run});"
+        ))
+        .unwrap();
+    let problems = check_state(&s, 5).unwrap();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains(&format!("pilot {id} is hidden as part of import run {run}"))),
+        "{problems:?}"
+    );
+    let csv = dir.path().join("next.csv");
+    std::fs::write(&csv, "name\nAnother pilot\n").unwrap();
+    lastmile::import::pilots::import_csv(&mut s, &Playbook::builtin(), &csv, false).unwrap();
+    let names: Vec<String> = s.pilots().unwrap().into_iter().map(|p| p.name).collect();
+    assert_eq!(names, ["Another pilot", "Published pilot"]);
+    assert_verifies(&s);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_run_whose_importer_still_runs_is_never_taken_for_stopped() {
+    let (_dir, db, mut s) = fresh();
+    let run = stage(&mut s, &["Still importing"]);
+    // Another lastmile importing (a live process with that name).
+    let mut other = std::process::Command::new("sh")
+        .args(["-c", "sleep 30; true", "lastmile-importer"])
+        .spawn()
+        .unwrap();
+    Connection::open(&db)
+        .unwrap()
+        .execute(
+            "UPDATE staging_runs SET pid = ?2 WHERE id = ?1",
+            [run, i64::from(other.id())],
+        )
+        .unwrap();
+    assert!(s.stale_runs().unwrap().is_empty());
+    assert_eq!(s.stage_abandon(run).unwrap(), 0, "not this process's, and not stopped");
+    assert_eq!(scalar(&db, "SELECT count(*) FROM staged_pilots"), 1);
+    assert_eq!(scalar(&db, "SELECT count(*) FROM pilots"), 1);
+    other.kill().unwrap();
+    other.wait().unwrap();
+    // Once it is gone, its run is stale and is removed.
+    assert_eq!(s.stale_runs().unwrap().len(), 1);
+    assert_eq!(s.stage_abandon(run).unwrap(), 1);
+    assert_verifies(&s);
+}
+
+#[test]
+fn a_second_import_meeting_a_person_the_first_is_adding_is_told_so() {
+    let (_dir, db, mut s) = fresh();
+    stage(&mut s, &["Claims triage"]);
+    let mut other = Store::open(&db, OpenMode::Existing, "Ana").unwrap();
+    let run = other.stage_begin("an import of 1 rows from b.csv").unwrap();
+    let e = other
+        .write_staged(run, |tx| tx.add_person("STAGED person", ""))
         .unwrap_err()
         .to_string();
     assert!(

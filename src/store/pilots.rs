@@ -133,7 +133,7 @@ impl Store {
             .map_err(|e| self.err(e))?;
         if found.is_none() {
             // Hidden until its import publishes it: nobody's to open yet.
-            if let Some(h) = super::staging::staged_holder_of_id(self.conn(), id).map_err(|e| self.err(e))? {
+            if let Some(h) = super::staging::staged_holder_of_id(self.conn(), id, None).map_err(|e| self.err(e))? {
                 return Err(super::staging::being_added(id, &h));
             }
         }

@@ -38,12 +38,24 @@ pub(crate) const REMOVED: &str = "removed";
 /// Rows listed as staged that the trail does not show the run staging
 /// (listed behind lastmile's back) were put back in view, not deleted.
 pub(crate) const RELEASED: &str = "released";
+/// A run that staged rows ended: published, or removed. Run ids can be
+/// used again once a run's row is gone, so what a run staged counts only
+/// until its run ends.
+pub(crate) const PUBLISHED: &str = "published";
+pub(crate) const CLOSED: &str = "closed";
 /// Schema 7's first build recorded deletions under this field, without
-/// the start and staged events (read as it wrote them).
+/// the staged events (read as it wrote them).
 pub(crate) const ABANDONED: &str = "abandoned";
-/// The pid a run gets once another lastmile (or its own) starts removing
-/// it: its import may then neither stage more nor publish.
-const ABANDONING: u32 = 0;
+
+/// Whether the run with this `pid` column is no longer going on: its
+/// importer (a positive pid) or its remover (a negative one: the process
+/// removing it) is gone.
+fn stopped(pid: i64) -> bool {
+    match u32::try_from(pid.unsigned_abs()) {
+        Ok(p) if p != 0 => !super::busy::alive(p),
+        _ => true,
+    }
+}
 
 /// A staging run that is no longer running: its process is gone.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,12 +150,7 @@ impl Store {
     /// Refuse to go on with `run` once it is no longer this process's:
     /// another lastmile took it for stopped and is removing it.
     fn still_mine(tx: &Tx<'_>, run: i64) -> Result<()> {
-        let pid: Option<u32> = tx
-            .conn()
-            .prepare_cached("SELECT pid FROM staging_runs WHERE id = ?1")
-            .and_then(|mut s| s.query_row([run], |r| r.get(0)).optional())
-            .map_err(|e| tx.err(e))?;
-        if pid == Some(std::process::id()) {
+        if run_pid(tx, run)? == Some(i64::from(std::process::id())) {
             return Ok(());
         }
         Err(Error::Storage(
@@ -194,6 +201,19 @@ impl Store {
         self.write(|tx| {
             Self::still_mine(tx, run)?;
             let out = f(tx)?;
+            // The run ends: what it staged no longer counts for its id.
+            let staged: bool = tx
+                .conn()
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM staged_pilots WHERE run_id = ?1)
+                         OR EXISTS (SELECT 1 FROM staged_people WHERE run_id = ?1)",
+                    [run],
+                    |r| r.get(0),
+                )
+                .map_err(|e| tx.err(e))?;
+            if staged {
+                tx.audit(ENTITY, run, None, PUBLISHED, None, None)?;
+            }
             tx.conn()
                 .execute_batch(&format!(
                     "DELETE FROM staged_pilots WHERE run_id = {run};
@@ -213,15 +233,23 @@ impl Store {
     /// staged person someone has since named elsewhere is kept
     /// (published). Returns the pilots removed.
     pub fn stage_abandon(&mut self, run: i64) -> Result<usize> {
-        let (staged_pilots, staged_people) = self.write(|tx| {
+        let me = i64::from(std::process::id());
+        // Taken in one write: this process's own run, or one whose
+        // importer (or last remover) is gone; never a run going on.
+        let taken = self.write(|tx| {
+            match run_pid(tx, run)? {
+                Some(pid) if pid == me || (pid != -me && stopped(pid)) => {}
+                _ => return Ok(None),
+            }
             tx.conn()
-                .execute(
-                    "UPDATE staging_runs SET pid = ?2 WHERE id = ?1",
-                    params![run, ABANDONING],
-                )
+                .execute("UPDATE staging_runs SET pid = ?2 WHERE id = ?1", params![run, -me])
                 .map_err(|e| tx.err(e))?;
-            staged_by_run(tx.conn(), run).map_err(|e| tx.err(e))
+            staged_by_run(tx.conn(), run).map(Some).map_err(|e| tx.err(e))
         })?;
+        let Some((staged_pilots, staged_people)) = taken else {
+            return Ok(0);
+        };
+        let mut ended = !staged_pilots.is_empty() || !staged_people.is_empty();
         let mut removed = 0;
         loop {
             let done = self.write(|tx| {
@@ -242,8 +270,12 @@ impl Store {
                     tx.conn()
                         .execute("DELETE FROM staging_runs WHERE id = ?1", [run])
                         .map_err(|e| tx.err(e))?;
+                    if ended {
+                        tx.audit(ENTITY, run, None, CLOSED, None, None)?;
+                    }
                     return Ok((0, true));
                 }
+                ended = true;
                 let (mut gone_pilots, mut kept_pilots) = (Vec::new(), Vec::new());
                 for id in &pilots {
                     if staged_pilots.contains(id) {
@@ -279,6 +311,7 @@ impl Store {
                             tx.conn()
                                 .execute_batch("ROLLBACK TO person; RELEASE person")
                                 .map_err(|e| tx.err(e))?;
+                            kept_people.push(*id);
                         }
                     }
                 }
@@ -312,7 +345,7 @@ impl Store {
         let rows = stmt
             .query_map([], |r| {
                 Ok((
-                    r.get::<_, u32>(1)?,
+                    r.get::<_, i64>(1)?,
                     StaleRun {
                         id: r.get(0)?,
                         what: r.get(2)?,
@@ -326,8 +359,7 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let (pid, run) = row.map_err(|e| self.err(e))?;
-            // A run being removed whose remover stopped too is stale.
-            if pid == ABANDONING || !super::busy::alive(pid) {
+            if stopped(pid) {
                 out.push(run);
             }
         }
@@ -367,7 +399,7 @@ impl Tx<'_> {
             "SELECT r.what, r.actor, r.started_at FROM pilots p
              JOIN staged_pilots s ON s.pilot_id = p.id JOIN staging_runs r ON r.id = s.run_id
              WHERE name_key(p.name) = ?1 LIMIT 1",
-            name_key,
+            [name_key],
         )
         .map_err(|e| self.err(e))
     }
@@ -375,14 +407,11 @@ impl Tx<'_> {
     /// The import adding the person with this id, if it is staged (in
     /// another run than this transaction's own).
     pub(crate) fn staged_holder_of_person(&self, person_id: i64) -> Result<Option<String>> {
-        if self.staging.is_some() {
-            return Ok(None);
-        }
         holder(
             self.conn(),
             "SELECT r.what, r.actor, r.started_at FROM staged_people s JOIN staging_runs r ON r.id = s.run_id
-             WHERE s.person_id = ?1",
-            person_id,
+             WHERE s.person_id = ?1 AND s.run_id IS NOT ?2",
+            params![person_id, self.staging],
         )
         .map_err(|e| self.err(e))
     }
@@ -392,10 +421,7 @@ impl Tx<'_> {
     /// decision on it would also keep a failed import from being removed).
     /// The import's own writes may.
     pub(crate) fn refuse_staged(&self, pilot_id: i64) -> Result<()> {
-        if self.staging.is_some() {
-            return Ok(());
-        }
-        match staged_holder_of_id(self.conn(), pilot_id).map_err(|e| self.err(e))? {
+        match staged_holder_of_id(self.conn(), pilot_id, self.staging).map_err(|e| self.err(e))? {
             Some(h) => Err(being_added(pilot_id, &h)),
             None => Ok(()),
         }
@@ -409,21 +435,34 @@ pub(crate) fn being_added(pilot_id: i64, holder: &str) -> Error {
     ))
 }
 
-/// The import holding the pilot with this id, if it is staged.
-pub(crate) fn staged_holder_of_id(c: &rusqlite::Connection, pilot_id: i64) -> rusqlite::Result<Option<String>> {
+/// The import holding the pilot with this id, if it is staged (by another
+/// run than `except`).
+pub(crate) fn staged_holder_of_id(
+    c: &rusqlite::Connection,
+    pilot_id: i64,
+    except: Option<i64>,
+) -> rusqlite::Result<Option<String>> {
     holder(
         c,
         "SELECT r.what, r.actor, r.started_at FROM staged_pilots s JOIN staging_runs r ON r.id = s.run_id
-         WHERE s.pilot_id = ?1",
-        pilot_id,
+         WHERE s.pilot_id = ?1 AND s.run_id IS NOT ?2",
+        params![pilot_id, except],
     )
+}
+
+/// The `pid` column of a run: its importer's pid, or minus its remover's.
+fn run_pid(tx: &Tx<'_>, run: i64) -> Result<Option<i64>> {
+    tx.conn()
+        .prepare_cached("SELECT pid FROM staging_runs WHERE id = ?1")
+        .and_then(|mut s| s.query_row([run], |r| r.get(0)).optional())
+        .map_err(|e| tx.err(e))
 }
 
 /// The import a staged row belongs to, as "an import of … by … (since
 /// HH:MM UTC)"; `sql` selects its run's what, actor and start.
-fn holder(c: &rusqlite::Connection, sql: &str, key: impl rusqlite::ToSql) -> rusqlite::Result<Option<String>> {
+fn holder(c: &rusqlite::Connection, sql: &str, key: impl rusqlite::Params) -> rusqlite::Result<Option<String>> {
     c.prepare_cached(sql)?
-        .query_row([key], |r| {
+        .query_row(key, |r| {
             let since: String = r.get(2)?;
             let time = since.get(11..16).unwrap_or(&since).to_string();
             Ok(format!(
@@ -435,18 +474,24 @@ fn holder(c: &rusqlite::Connection, sql: &str, key: impl rusqlite::ToSql) -> rus
         .optional()
 }
 
-/// The pilots and people the trail shows `run` staging (one pass over the
-/// trail: abandoning is rare).
+/// The pilots and people the trail shows `run` staging since a run with
+/// its id last ended (one pass over the trail: abandoning is rare).
 pub(crate) fn staged_by_run(c: &rusqlite::Connection, run: i64) -> rusqlite::Result<(HashSet<i64>, HashSet<i64>)> {
     let mut stmt =
-        c.prepare("SELECT new_value FROM audit_events WHERE entity = ?1 AND entity_id = ?2 AND field = ?3")?;
-    let mut rows = stmt.query(params![ENTITY, run, STAGED])?;
+        c.prepare("SELECT field, new_value FROM audit_events WHERE entity = ?1 AND entity_id = ?2 ORDER BY id")?;
+    let mut rows = stmt.query(params![ENTITY, run])?;
     let (mut pilots, mut people) = (HashSet::new(), HashSet::new());
     while let Some(r) = rows.next()? {
-        let v: Option<String> = r.get(0)?;
-        let (p, q) = parse_ids(v.as_deref().unwrap_or(""));
-        pilots.extend(p);
-        people.extend(q);
+        let field = r.get_ref(0)?.as_str()?;
+        if field == PUBLISHED || field == CLOSED {
+            pilots.clear();
+            people.clear();
+        } else if field == STAGED {
+            let v: Option<String> = r.get(1)?;
+            let (p, q) = parse_ids(v.as_deref().unwrap_or(""));
+            pilots.extend(p);
+            people.extend(q);
+        }
     }
     Ok((pilots, people))
 }

@@ -564,6 +564,9 @@ fn load_trails(c: &Connection) -> rusqlite::Result<Trails> {
                         let people: Vec<i64> = people.into_iter().filter(|id| q.contains(id)).collect();
                         t.forget(&pilots, &people);
                     }
+                    super::staging::PUBLISHED | super::staging::CLOSED => {
+                        t.staged.remove(&key);
+                    }
                     super::staging::ABANDONED => t.forget(&pilots, &people),
                     _ => {}
                 }
@@ -700,6 +703,22 @@ fn undo(
 /// Check every pinned table against the trail; the first problems found,
 /// each naming the row (at most `limit`).
 pub fn check_state(store: &Store, limit: usize) -> Result<Vec<String>> {
+    // One snapshot for every read: an import committing a batch between
+    // reading the trail and reading the tables would otherwise look like
+    // rows added behind lastmile's back.
+    let c = store.conn();
+    let snapshot = c.is_autocommit();
+    if snapshot {
+        c.execute_batch("BEGIN").map_err(|e| store.err(e))?;
+    }
+    let out = check_state_in(store, limit);
+    if snapshot {
+        let _ = c.execute_batch("COMMIT");
+    }
+    out
+}
+
+fn check_state_in(store: &Store, limit: usize) -> Result<Vec<String>> {
     let c = store.conn();
     let e = |err| store.err(err);
     let trails = load_trails(c).map_err(e)?;
