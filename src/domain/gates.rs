@@ -675,11 +675,11 @@ fn gaps_of(pb: &Playbook, phase: Phase, c: &CriterionDef, f: &GateFacts) -> Vec<
                 })
                 .collect();
             for k in &c.categories {
-                if let Ok(cat) = pb.category_key(k) {
-                    if !f.metrics.iter().any(|m| m.category == cat) {
+                if let Some(d) = pb.category_def(k) {
+                    if !f.metrics.iter().any(|m| m.category.key() == d.key) {
                         out.push(Gap::MissingCategory {
-                            name: pb.category_label(&cat),
-                            category: cat,
+                            name: d.name.clone(),
+                            category: crate::domain::model::MetricCategory::new(&d.key),
                         });
                     }
                 }

@@ -25,6 +25,9 @@ macro_rules! vocabulary {
             }
             /// Parse a key (case-insensitive); the error lists the valid keys.
             pub fn parse(s: &str) -> crate::Result<Self> {
+                // Stored keys match as they are, without the allocation of
+                // folding case (the portfolio parses several a row).
+                $(if s == $key { return Ok($name::$variant); })+
                 let t = s.trim().to_ascii_lowercase();
                 $(if t == $key { return Ok($name::$variant); })+
                 Err(crate::Error::invalid(format!(

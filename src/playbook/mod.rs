@@ -1079,10 +1079,7 @@ impl Playbook {
 
     /// The metric category a key or a name (case-insensitive) names.
     pub fn category_key(&self, raw: &str) -> Result<crate::domain::model::MetricCategory> {
-        let t = raw.trim().to_lowercase();
-        self.metric_categories
-            .iter()
-            .find(|d| d.key == t || d.name.to_lowercase() == t)
+        self.category_def(raw)
             .map(|d| crate::domain::model::MetricCategory::new(&d.key))
             .ok_or_else(|| {
                 Error::invalid(format!(
@@ -1095,6 +1092,19 @@ impl Playbook {
                         .join(", ")
                 ))
             })
+    }
+
+    /// The metric category a key or a name (case-insensitive) names. A key
+    /// as written (what criteria hold) is found without folding case, which
+    /// allocates: gates ask for every pilot of the portfolio.
+    pub fn category_def(&self, raw: &str) -> Option<&MetricCategoryDef> {
+        if let Some(d) = self.metric_categories.iter().find(|d| d.key == raw) {
+            return Some(d);
+        }
+        let t = raw.trim().to_lowercase();
+        self.metric_categories
+            .iter()
+            .find(|d| d.key == t || d.name.to_lowercase() == t)
     }
 
     /// A sector's name, or its key when the playbook no longer lists it.
@@ -1157,6 +1167,22 @@ impl Rubric {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_metric_category_is_found_by_key_or_by_name_in_any_case() {
+        let pb = super::Playbook::builtin();
+        let key = |raw: &str| pb.category_def(raw).map(|d| d.key.as_str());
+        assert_eq!(key("business"), Some("business"));
+        assert_eq!(key(" BUSINESS "), Some("business"));
+        assert_eq!(key("performance"), Some("performance"));
+        assert_eq!(key("Performance"), Some("performance"));
+        assert_eq!(key("speed"), None);
+        assert!(pb
+            .category_key("speed")
+            .unwrap_err()
+            .to_string()
+            .contains("use one of performance"));
+    }
+
     use super::*;
 
     #[test]
