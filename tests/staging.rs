@@ -258,8 +258,34 @@ fn a_run_another_lastmile_has_begun_removing_can_neither_stage_more_nor_publish(
     let e = s.write_staged(run, |_| Ok(())).unwrap_err().to_string();
     assert!(e.contains("removed by another lastmile"), "{e}");
     assert!(s.pilots().unwrap().is_empty(), "nothing was published");
-    // A removal that stopped half-way is taken up by the next import.
+    // A removal that stopped half-way is taken up by the next import, and
+    // the file verifies afterwards.
     assert_eq!(s.stale_runs().unwrap().len(), 1);
+    assert_eq!(s.stage_abandon(run).unwrap(), 1);
+    assert_eq!(scalar(&db, "SELECT count(*) FROM staging_runs"), 0);
+    assert_verifies(&s);
+}
+
+#[test]
+fn a_run_id_used_again_after_a_removal_starts_afresh_and_verifies() {
+    let (_dir, db, mut s) = fresh();
+    let first = stage(&mut s, &["Removed pilot"]);
+    assert_eq!(s.stage_abandon(first).unwrap(), 1);
+    assert_verifies(&s);
+    // The next run gets the same id: what the first staged no longer
+    // counts for it.
+    let again = stage(&mut s, &["Second pilot"]);
+    assert_eq!(again, first, "the id is used again");
+    assert_verifies(&s);
+    s.stage_publish(again, |_| Ok(())).unwrap();
+    assert_verifies(&s);
+    assert_eq!(
+        scalar(
+            &db,
+            "SELECT count(*) FROM audit_events WHERE entity = 'staging' AND field IN ('closed', 'published')"
+        ),
+        2
+    );
 }
 
 #[test]
@@ -409,8 +435,10 @@ fn a_run_whose_importer_still_runs_is_never_taken_for_stopped() {
     let (_dir, db, mut s) = fresh();
     let run = stage(&mut s, &["Still importing"]);
     // Another lastmile importing (a live process with that name).
+    // A shell waiting on its input (a builtin: no child to leave behind).
     let mut other = std::process::Command::new("sh")
-        .args(["-c", "sleep 30; true", "lastmile-importer"])
+        .args(["-c", "read line", "lastmile-importer"])
+        .stdin(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     Connection::open(&db)
@@ -446,4 +474,23 @@ fn a_second_import_meeting_a_person_the_first_is_adding_is_told_so() {
         e.contains("'Staged Person' is being added by an import of test rows from t.csv by importer"),
         "{e}"
     );
+}
+
+#[test]
+fn a_process_finishes_its_own_removal_that_stopped_half_way() {
+    let (_dir, db, mut s) = fresh();
+    let run = stage(&mut s, &["Left hidden"]);
+    // This process began removing the run (its pid, negated) and stopped,
+    // say the file was busy; the workbench lives on.
+    Connection::open(&db)
+        .unwrap()
+        .execute(
+            "UPDATE staging_runs SET pid = ?2 WHERE id = ?1",
+            [run, -i64::from(std::process::id())],
+        )
+        .unwrap();
+    assert_eq!(s.stale_runs().unwrap().len(), 1);
+    assert_eq!(s.stage_abandon(run).unwrap(), 1);
+    assert_eq!(scalar(&db, "SELECT count(*) FROM pilots"), 0);
+    assert_verifies(&s);
 }

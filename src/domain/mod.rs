@@ -10,6 +10,7 @@ pub mod model;
 pub mod names;
 pub mod readiness;
 pub mod rights;
+pub mod staged_ids;
 pub mod sync;
 pub mod vendors;
 

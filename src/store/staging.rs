@@ -16,6 +16,7 @@
 //! [`super::busy`]), so a save in another terminal waits at most one batch.
 
 use super::{Store, Tx};
+use crate::domain::staged_ids::{ids_value, parse_ids};
 use crate::{Error, Result};
 use rusqlite::{params, OptionalExtension};
 use std::collections::HashSet;
@@ -65,65 +66,6 @@ pub struct StaleRun {
     pub actor: String,
     pub started_at: String,
     pub pilots: i64,
-}
-
-/// Ids as compact ranges: "3-7,9".
-pub(crate) fn ranges(ids: &[i64]) -> String {
-    let mut out = String::new();
-    let mut i = 0;
-    while i < ids.len() {
-        let start = ids[i];
-        let mut end = start;
-        while i + 1 < ids.len() && ids[i + 1] == end + 1 {
-            i += 1;
-            end = ids[i];
-        }
-        if !out.is_empty() {
-            out.push(',');
-        }
-        if start == end {
-            out.push_str(&start.to_string());
-        } else {
-            out.push_str(&format!("{start}-{end}"));
-        }
-        i += 1;
-    }
-    out
-}
-
-/// The ids [`ranges`] wrote (malformed parts are skipped).
-pub(crate) fn parse_ranges(s: &str) -> Vec<i64> {
-    let mut out = Vec::new();
-    for part in s.split(',').filter(|p| !p.is_empty()) {
-        match part.split_once('-') {
-            Some((a, b)) => {
-                if let (Ok(a), Ok(b)) = (a.parse::<i64>(), b.parse::<i64>()) {
-                    out.extend(a..=b.min(a.saturating_add(10_000_000)));
-                }
-            }
-            None => out.extend(part.parse::<i64>().ok()),
-        }
-    }
-    out
-}
-
-/// A run event's value: "pilots 3-7,9; people 4".
-pub(crate) fn ids_value(pilots: &[i64], people: &[i64]) -> String {
-    format!("pilots {}; people {}", ranges(pilots), ranges(people))
-}
-
-/// The pilot and person ids a run event lists.
-pub(crate) fn parse_ids(v: &str) -> (Vec<i64>, Vec<i64>) {
-    let mut pilots = Vec::new();
-    let mut people = Vec::new();
-    for part in v.split(';').map(str::trim) {
-        if let Some(r) = part.strip_prefix("pilots ") {
-            pilots = parse_ranges(r);
-        } else if let Some(r) = part.strip_prefix("people ") {
-            people = parse_ranges(r);
-        }
-    }
-    (pilots, people)
 }
 
 impl Store {
@@ -202,18 +144,7 @@ impl Store {
             Self::still_mine(tx, run)?;
             let out = f(tx)?;
             // The run ends: what it staged no longer counts for its id.
-            let staged: bool = tx
-                .conn()
-                .query_row(
-                    "SELECT EXISTS (SELECT 1 FROM staged_pilots WHERE run_id = ?1)
-                         OR EXISTS (SELECT 1 FROM staged_people WHERE run_id = ?1)",
-                    [run],
-                    |r| r.get(0),
-                )
-                .map_err(|e| tx.err(e))?;
-            if staged {
-                tx.audit(ENTITY, run, None, PUBLISHED, None, None)?;
-            }
+            tx.audit(ENTITY, run, None, PUBLISHED, None, None)?;
             tx.conn()
                 .execute_batch(&format!(
                     "DELETE FROM staged_pilots WHERE run_id = {run};
@@ -238,7 +169,10 @@ impl Store {
         // importer (or last remover) is gone; never a run going on.
         let taken = self.write(|tx| {
             match run_pid(tx, run)? {
-                Some(pid) if pid == me || (pid != -me && stopped(pid)) => {}
+                // Its own run, its own removal stopped half-way (the
+                // workbench lives on after a failed import), or a run whose
+                // importer or remover is gone.
+                Some(pid) if pid == me || pid == -me || stopped(pid) => {}
                 _ => return Ok(None),
             }
             tx.conn()
@@ -253,6 +187,11 @@ impl Store {
         let mut removed = 0;
         loop {
             let done = self.write(|tx| {
+                // Another lastmile that took this process for stopped may
+                // have taken the run over: leave it to that one.
+                if run_pid(tx, run)? != Some(-me) {
+                    return Ok((0, true));
+                }
                 let pilots: Vec<i64> = tx
                     .conn()
                     .prepare("SELECT pilot_id FROM staged_pilots WHERE run_id = ?1 ORDER BY pilot_id LIMIT ?2")
@@ -332,8 +271,12 @@ impl Store {
     }
 
     /// Staging runs whose process is gone (a crash, a kill, a closed
-    /// terminal): their rows wait, hidden, to be removed.
+    /// terminal), and this process's own removal stopped half-way: their
+    /// rows wait, hidden, to be removed.
     pub fn stale_runs(&self) -> Result<Vec<StaleRun>> {
+        // This process's own removal stopped half-way (the workbench lives
+        // on after a failed import) is its to finish.
+        let me = i64::from(std::process::id());
         let mut stmt = self
             .conn()
             .prepare(
@@ -359,7 +302,7 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let (pid, run) = row.map_err(|e| self.err(e))?;
-            if stopped(pid) {
+            if pid == -me || stopped(pid) {
                 out.push(run);
             }
         }
@@ -494,18 +437,4 @@ pub(crate) fn staged_by_run(c: &rusqlite::Connection, run: i64) -> rusqlite::Res
         }
     }
     Ok((pilots, people))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ids_round_trip_through_ranges() {
-        let ids = vec![1, 2, 3, 7, 9, 10];
-        assert_eq!(ranges(&ids), "1-3,7,9-10");
-        assert_eq!(parse_ranges(&ranges(&ids)), ids);
-        assert_eq!(parse_ids(&ids_value(&ids, &[4])), (ids, vec![4]));
-        assert_eq!(parse_ids(&ids_value(&[], &[])), (vec![], vec![]));
-    }
 }

@@ -549,7 +549,7 @@ fn load_trails(c: &Connection) -> rusqlite::Result<Trails> {
             }
             super::staging::ENTITY => {
                 let v: Option<String> = r.get(5)?;
-                let (pilots, people) = super::staging::parse_ids(v.as_deref().unwrap_or(""));
+                let (pilots, people) = crate::domain::staged_ids::parse_ids(v.as_deref().unwrap_or(""));
                 match field.as_str() {
                     super::staging::STAGED => {
                         let run = t.staged.entry(key).or_default();
@@ -713,7 +713,12 @@ pub fn check_state(store: &Store, limit: usize) -> Result<Vec<String>> {
     }
     let out = check_state_in(store, limit);
     if snapshot {
-        let _ = c.execute_batch("COMMIT");
+        // Nothing was written: ending the read cannot lose anything, but a
+        // connection left inside it would refuse the next write.
+        if let Err(err) = c.execute_batch("COMMIT") {
+            let _ = c.execute_batch("ROLLBACK");
+            return Err(store.err(err));
+        }
     }
     out
 }

@@ -27,6 +27,18 @@ pub fn describe_event(
     checklist: Option<&[crate::domain::model::ChecklistItem]>,
 ) -> String {
     let field = sanitize(&e.field);
+    if e.entity == "staging" {
+        // An import's own bookkeeping, in words.
+        let ids = crate::domain::staged_ids::describe(e.new_value.as_deref().unwrap_or(""));
+        return match e.field.as_str() {
+            "staged" => format!("Import: {ids} added, hidden until it finishes"),
+            "removed" | "abandoned" => format!("Import: {ids} of an unfinished import removed"),
+            "released" => format!("Import: {ids} listed as being imported put back in view"),
+            "published" => "Import: finished, its pilots shown".to_string(),
+            "closed" => "Import: an unfinished import cleared away".to_string(),
+            other => format!("Import: {}", sanitize(other)),
+        };
+    }
     let subject = match e.entity.as_str() {
         "owner" => {
             crate::domain::model::Role::parse(&field).map_or(format!("owner {field}"), |r| r.label().to_string())
@@ -557,5 +569,39 @@ impl Ui {
             ]));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_imports_staging_events_read_as_words() {
+        let pb = crate::playbook::Playbook::builtin();
+        let event = |field: &str, value: Option<&str>| crate::domain::model::AuditEvent {
+            id: 1,
+            at: "2026-11-23T10:00:00Z".into(),
+            actor: "Importer".into(),
+            entity: "staging".into(),
+            entity_id: 1,
+            pilot_id: None,
+            field: field.into(),
+            old_value: None,
+            new_value: value.map(str::to_string),
+            hash: String::new(),
+        };
+        assert_eq!(
+            describe_event(&pb, &event("staged", Some("pilots 12-211; people ")), None),
+            "Import: 200 pilots added, hidden until it finishes"
+        );
+        assert_eq!(
+            describe_event(&pb, &event("removed", Some("pilots 3; people 4-5")), None),
+            "Import: 1 pilot and 2 people of an unfinished import removed"
+        );
+        assert_eq!(
+            describe_event(&pb, &event("published", None), None),
+            "Import: finished, its pilots shown"
+        );
     }
 }
