@@ -22,6 +22,41 @@ fn fields(name: &str) -> PilotFields {
     }
 }
 
+/// Plain SQL lists live pilot `id` (named `name`) as staged by a made-up
+/// run `run` whose process is gone: `verify` reports it, and the next
+/// import removes the run but puts the pilot back in view (the trail never
+/// showed that run adding it), leaving a file that verifies.
+fn a_forged_run_is_reported_and_puts_the_pilot_back(
+    dir: &Path,
+    db: &Path,
+    s: &mut Store,
+    run: i64,
+    id: i64,
+    name: &str,
+) {
+    Connection::open(db)
+        .unwrap()
+        .execute_batch(&format!(
+            "INSERT INTO staging_runs (id, pid, actor, what, started_at)
+               VALUES ({run}, 999999999, 'x', 'an import', '2026-01-01T00:00:00Z');
+             INSERT INTO staged_pilots (pilot_id, run_id) VALUES ({id}, {run});"
+        ))
+        .unwrap();
+    let problems = check_state(s, 5).unwrap();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains(&format!("pilot {id} is hidden as part of import run {run}"))),
+        "{problems:?}"
+    );
+    let csv = dir.join("next.csv");
+    std::fs::write(&csv, "name\nAnother pilot\n").unwrap();
+    lastmile::import::pilots::import_csv(s, &Playbook::builtin(), &csv, false).unwrap();
+    let names: Vec<String> = s.pilots().unwrap().into_iter().map(|p| p.name).collect();
+    assert_eq!(names, ["Another pilot", name]);
+    assert_verifies(s);
+}
+
 /// A new file in a folder of its own, open as "importer".
 fn fresh() -> (tempfile::TempDir, std::path::PathBuf, Store) {
     let dir = tempfile::tempdir().unwrap();
@@ -294,30 +329,8 @@ fn a_live_pilot_listed_as_staged_by_plain_sql_is_caught_and_never_deleted() {
     s.write(|tx| tx.add_pilot(&fields("Inconvenient pilot"), &Playbook::builtin().items()))
         .unwrap();
     let id = id_of(&db, "Inconvenient pilot");
-    // Hide it as part of a made-up import whose process is gone.
-    Connection::open(&db)
-        .unwrap()
-        .execute_batch(&format!(
-            "INSERT INTO staging_runs (id, pid, actor, what, started_at)
-               VALUES (77, 999999999, 'x', 'an import', '2026-01-01T00:00:00Z');
-             INSERT INTO staged_pilots (pilot_id, run_id) VALUES ({id}, 77);"
-        ))
-        .unwrap();
-    let problems = check_state(&s, 5).unwrap();
-    assert!(
-        problems
-            .iter()
-            .any(|p| p.contains(&format!("pilot {id} is hidden as part of import run 77"))),
-        "{problems:?}"
-    );
-    // The next import removes the made-up run but puts the pilot back in
-    // view: the trail never showed that run adding it.
-    let csv = dir.path().join("next.csv");
-    std::fs::write(&csv, "name\nAnother pilot\n").unwrap();
-    lastmile::import::pilots::import_csv(&mut s, &Playbook::builtin(), &csv, false).unwrap();
-    let names: Vec<String> = s.pilots().unwrap().into_iter().map(|p| p.name).collect();
-    assert_eq!(names, ["Another pilot", "Inconvenient pilot"]);
-    assert_verifies(&s);
+    // Hidden as part of a made-up import whose process is gone.
+    a_forged_run_is_reported_and_puts_the_pilot_back(dir.path(), &db, &mut s, 77, id, "Inconvenient pilot");
 }
 
 #[test]
@@ -406,27 +419,7 @@ fn a_published_pilot_listed_under_a_reused_run_id_is_put_back_not_deleted() {
     s.stage_publish(run, |_| Ok(())).unwrap();
     let id = id_of(&db, "Published pilot");
     // Plain SQL makes a dead run with the same id and hides the pilot in it.
-    Connection::open(&db)
-        .unwrap()
-        .execute_batch(&format!(
-            "INSERT INTO staging_runs (id, pid, actor, what, started_at)
-               VALUES ({run}, 999999999, 'x', 'an import', '2026-01-01T00:00:00Z');
-             INSERT INTO staged_pilots (pilot_id, run_id) VALUES ({id}, {run});"
-        ))
-        .unwrap();
-    let problems = check_state(&s, 5).unwrap();
-    assert!(
-        problems
-            .iter()
-            .any(|p| p.contains(&format!("pilot {id} is hidden as part of import run {run}"))),
-        "{problems:?}"
-    );
-    let csv = dir.path().join("next.csv");
-    std::fs::write(&csv, "name\nAnother pilot\n").unwrap();
-    lastmile::import::pilots::import_csv(&mut s, &Playbook::builtin(), &csv, false).unwrap();
-    let names: Vec<String> = s.pilots().unwrap().into_iter().map(|p| p.name).collect();
-    assert_eq!(names, ["Another pilot", "Published pilot"]);
-    assert_verifies(&s);
+    a_forged_run_is_reported_and_puts_the_pilot_back(dir.path(), &db, &mut s, run, id, "Published pilot");
 }
 
 #[cfg(target_os = "linux")]

@@ -2,6 +2,45 @@
 //! 3-7,9; people 4" (see `store::staging`). Pure text, read by `verify`
 //! and by the screens that describe those events.
 
+use std::collections::HashSet;
+
+/// A batch staged these pilots and people ("pilots 3-7; people 4").
+pub const STAGED: &str = "staged";
+/// A run that staged rows ended: published, or removed. Run ids can be
+/// used again once a run's row is gone, so what a run staged counts only
+/// until its run ends.
+pub const PUBLISHED: &str = "published";
+pub const CLOSED: &str = "closed";
+
+/// What a staging run has staged, from its events replayed in order: the
+/// one reading both the removal of a failed run and `verify` rely on, so
+/// what one deletes the other excuses.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct StagedSoFar {
+    pub pilots: HashSet<i64>,
+    pub people: HashSet<i64>,
+}
+
+impl StagedSoFar {
+    /// Take the run's next event (its field and value): a staged batch
+    /// adds its ids, the run's end forgets them all.
+    pub fn apply(&mut self, field: &str, value: Option<&str>) {
+        match field {
+            STAGED => {
+                let (pilots, people) = parse_ids(value.unwrap_or(""));
+                self.pilots.extend(pilots);
+                self.people.extend(people);
+            }
+            PUBLISHED | CLOSED => *self = StagedSoFar::default(),
+            _ => {}
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pilots.is_empty() && self.people.is_empty()
+    }
+}
+
 /// Ids as compact ranges: "3-7,9".
 pub fn ranges(ids: &[i64]) -> String {
     let mut out = String::new();
@@ -85,5 +124,20 @@ mod tests {
         assert_eq!(parse_ids(&ids_value(&[], &[])), (vec![], vec![]));
         assert_eq!(describe(&ids_value(&ids, &[4])), "6 pilots and 1 person");
         assert_eq!(describe(&ids_value(&[5], &[])), "1 pilot");
+    }
+
+    #[test]
+    fn what_a_run_staged_counts_until_the_run_ends() {
+        let mut run = StagedSoFar::default();
+        run.apply(STAGED, Some("pilots 1-2; people 7"));
+        run.apply(STAGED, Some("pilots 5; people "));
+        run.apply("removed", Some("pilots 1; people "));
+        assert_eq!(run.pilots, HashSet::from([1, 2, 5]));
+        assert_eq!(run.people, HashSet::from([7]));
+        run.apply(PUBLISHED, None);
+        assert!(run.is_empty());
+        run.apply(STAGED, Some("pilots 9; people "));
+        run.apply(CLOSED, None);
+        assert!(run.is_empty());
     }
 }

@@ -16,10 +16,10 @@
 //! [`super::busy`]), so a save in another terminal waits at most one batch.
 
 use super::{Store, Tx};
-use crate::domain::staged_ids::{ids_value, parse_ids};
+use crate::domain::staged_ids::ids_value;
+pub(crate) use crate::domain::staged_ids::{StagedSoFar, CLOSED, PUBLISHED, STAGED};
 use crate::{Error, Result};
 use rusqlite::{params, OptionalExtension};
-use std::collections::HashSet;
 
 /// SQL: `p.id` `LIVE_PILOT` keeps only pilots that are not staged.
 pub(crate) const LIVE_PILOT: &str = "NOT IN (SELECT pilot_id FROM staged_pilots)";
@@ -31,19 +31,12 @@ const DELETE_BATCH: usize = 500;
 
 /// The audit entity of a staging run's events (`verify` reads them).
 pub(crate) const ENTITY: &str = "staging";
-/// A batch staged these pilots and people ("pilots 3-7; people 4").
-pub(crate) const STAGED: &str = "staged";
 /// A batch of an abandoned run's rows was deleted: only rows the trail
 /// shows the same run staging count as removed.
 pub(crate) const REMOVED: &str = "removed";
 /// Rows listed as staged that the trail does not show the run staging
 /// (listed behind lastmile's back) were put back in view, not deleted.
 pub(crate) const RELEASED: &str = "released";
-/// A run that staged rows ended: published, or removed. Run ids can be
-/// used again once a run's row is gone, so what a run staged counts only
-/// until its run ends.
-pub(crate) const PUBLISHED: &str = "published";
-pub(crate) const CLOSED: &str = "closed";
 /// Schema 7's first build recorded deletions under this field, without
 /// the staged events (read as it wrote them).
 pub(crate) const ABANDONED: &str = "abandoned";
@@ -180,10 +173,10 @@ impl Store {
                 .map_err(|e| tx.err(e))?;
             staged_by_run(tx.conn(), run).map(Some).map_err(|e| tx.err(e))
         })?;
-        let Some((staged_pilots, staged_people)) = taken else {
+        let Some(staged) = taken else {
             return Ok(0);
         };
-        let mut ended = !staged_pilots.is_empty() || !staged_people.is_empty();
+        let mut ended = !staged.is_empty();
         let mut removed = 0;
         loop {
             let done = self.write(|tx| {
@@ -217,7 +210,7 @@ impl Store {
                 ended = true;
                 let (mut gone_pilots, mut kept_pilots) = (Vec::new(), Vec::new());
                 for id in &pilots {
-                    if staged_pilots.contains(id) {
+                    if staged.pilots.contains(id) {
                         tx.conn()
                             .execute("DELETE FROM pilots WHERE id = ?1", [id])
                             .map_err(|e| tx.err(e))?;
@@ -234,7 +227,7 @@ impl Store {
                     tx.conn()
                         .execute("DELETE FROM staged_people WHERE person_id = ?1", [id])
                         .map_err(|e| tx.err(e))?;
-                    if !staged_people.contains(id) {
+                    if !staged.people.contains(id) {
                         kept_people.push(*id);
                         continue;
                     }
@@ -417,24 +410,15 @@ fn holder(c: &rusqlite::Connection, sql: &str, key: impl rusqlite::Params) -> ru
         .optional()
 }
 
-/// The pilots and people the trail shows `run` staging since a run with
-/// its id last ended (one pass over the trail: abandoning is rare).
-pub(crate) fn staged_by_run(c: &rusqlite::Connection, run: i64) -> rusqlite::Result<(HashSet<i64>, HashSet<i64>)> {
+/// What the trail shows `run` staging since a run with its id last ended
+/// (one pass over the trail: abandoning is rare).
+pub(crate) fn staged_by_run(c: &rusqlite::Connection, run: i64) -> rusqlite::Result<StagedSoFar> {
     let mut stmt =
         c.prepare("SELECT field, new_value FROM audit_events WHERE entity = ?1 AND entity_id = ?2 ORDER BY id")?;
     let mut rows = stmt.query(params![ENTITY, run])?;
-    let (mut pilots, mut people) = (HashSet::new(), HashSet::new());
+    let mut staged = StagedSoFar::default();
     while let Some(r) = rows.next()? {
-        let field = r.get_ref(0)?.as_str()?;
-        if field == PUBLISHED || field == CLOSED {
-            pilots.clear();
-            people.clear();
-        } else if field == STAGED {
-            let v: Option<String> = r.get(1)?;
-            let (p, q) = parse_ids(v.as_deref().unwrap_or(""));
-            pilots.extend(p);
-            people.extend(q);
-        }
+        staged.apply(r.get_ref(0)?.as_str()?, r.get_ref(1)?.as_str_or_null()?);
     }
-    Ok((pilots, people))
+    Ok(staged)
 }

@@ -500,7 +500,7 @@ struct Trails {
     /// The latest scorecard change per pilot: its digest.
     scorecards: HashMap<i64, Option<String>>,
     /// The pilots and people each staging run staged (by its events).
-    staged: HashMap<i64, (HashSet<i64>, HashSet<i64>)>,
+    staged: HashMap<i64, super::staging::StagedSoFar>,
 }
 
 impl Trails {
@@ -551,24 +551,16 @@ fn load_trails(c: &Connection) -> rusqlite::Result<Trails> {
                 let v: Option<String> = r.get(5)?;
                 let (pilots, people) = crate::domain::staged_ids::parse_ids(v.as_deref().unwrap_or(""));
                 match field.as_str() {
-                    super::staging::STAGED => {
-                        let run = t.staged.entry(key).or_default();
-                        run.0.extend(pilots);
-                        run.1.extend(people);
-                    }
                     // Only what the same run staged may go with it: a row
                     // listed as staged by plain SQL is still expected.
                     super::staging::REMOVED => {
-                        let (p, q) = t.staged.get(&key).cloned().unwrap_or_default();
-                        let pilots: Vec<i64> = pilots.into_iter().filter(|id| p.contains(id)).collect();
-                        let people: Vec<i64> = people.into_iter().filter(|id| q.contains(id)).collect();
+                        let run = t.staged.get(&key).cloned().unwrap_or_default();
+                        let pilots: Vec<i64> = pilots.into_iter().filter(|id| run.pilots.contains(id)).collect();
+                        let people: Vec<i64> = people.into_iter().filter(|id| run.people.contains(id)).collect();
                         t.forget(&pilots, &people);
                     }
-                    super::staging::PUBLISHED | super::staging::CLOSED => {
-                        t.staged.remove(&key);
-                    }
                     super::staging::ABANDONED => t.forget(&pilots, &people),
-                    _ => {}
+                    other => t.staged.entry(key).or_default().apply(other, v.as_deref()),
                 }
             }
             "right" => {
@@ -788,7 +780,7 @@ fn check_state_in(store: &Store, limit: usize) -> Result<Vec<String>> {
 /// shows that import staging: a row listed by plain SQL would hide a pilot
 /// (or person) from every screen, and the next import would remove it.
 fn check_staged(c: &Connection, trails: &Trails, note: &mut impl FnMut(String)) -> rusqlite::Result<()> {
-    let none = (HashSet::new(), HashSet::new());
+    let none = super::staging::StagedSoFar::default();
     for (table, col, noun, people) in [
         ("staged_pilots", "pilot_id", "pilot", false),
         ("staged_people", "person_id", "person", true),
@@ -798,7 +790,7 @@ fn check_staged(c: &Connection, trails: &Trails, note: &mut impl FnMut(String)) 
         while let Some(r) = rows.next()? {
             let (id, run): (i64, i64) = (r.get(0)?, r.get(1)?);
             let staged = trails.staged.get(&run).unwrap_or(&none);
-            let known = if people { &staged.1 } else { &staged.0 };
+            let known = if people { &staged.people } else { &staged.pilots };
             if !known.contains(&id) {
                 note(format!(
                     "{noun} {id} is hidden as part of import run {run}, which the audit trail does not show adding it (hidden behind lastmile's back)"
