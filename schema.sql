@@ -1,4 +1,4 @@
--- lastmile schema, version 7.
+-- lastmile schema, version 8.
 --
 -- This file is the canonical schema: lastmile embeds it and applies it to a
 -- new database file, then sets PRAGMA user_version. Later versions add
@@ -25,6 +25,11 @@
 --     out until the import publishes them all in one short transaction, or
 --     removes them all if it fails (all or nothing, without holding the
 --     write lock for the whole import).
+--   * v8: the checklist's rows have one index besides their ids, (pilot,
+--     position): the lists of open items by due day come from the
+--     trigger-kept summary (`pilot_stats.open_due`), which names the
+--     pilots to read, so adding a pilot writes two b-trees per item, not
+--     four.
 
 CREATE TABLE programme (
     id          INTEGER PRIMARY KEY CHECK (id = 1),
@@ -189,7 +194,6 @@ CREATE TABLE checklist_rows (
     updated_by  TEXT    NOT NULL,
     UNIQUE (pilot_id, position)
 );
-CREATE INDEX checklist_open_due ON checklist_rows (due_day) WHERE state IN ('todo', 'doing', 'blocked');
 
 -- Checklist items as lastmile reads them (and as they were stored before v4).
 CREATE VIEW checklist_items AS
@@ -376,8 +380,6 @@ CREATE TABLE pilot_stats (
     -- a note as the evidence or the reason)
     gates_unmet  TEXT    NOT NULL DEFAULT '000'
 );
-CREATE INDEX checklist_next ON checklist_rows (pilot_id, due_day, position)
-    WHERE state IN ('todo', 'doing', 'blocked');
 
 CREATE TRIGGER pilot_stats_new AFTER INSERT ON pilots
 BEGIN INSERT INTO pilot_stats (pilot_id, open_due) VALUES (NEW.id, hex(zeroblob(45))); END;

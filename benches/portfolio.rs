@@ -18,6 +18,8 @@
 //!   drawn on the same terminal (what the event loop does per key);
 //! * `export/*`: the decision log in every format and the pack as HTML,
 //!   rendered into memory from an open store;
+//! * `list/attention_items`: the Attention screen's read of the open items
+//!   overdue and due within a week (at most 2,000 each, with the totals);
 //! * `cli/status_json`: the `lastmile status --json` process, start to exit.
 //!
 //! After the run the binary prints one table of medians (from criterion's
@@ -376,6 +378,27 @@ fn exports(c: &mut Criterion) {
     g.finish();
 }
 
+/// Portfolio-wide lists read from the store when their screen is opened
+/// (or opened again after a change).
+fn lists(c: &mut Criterion) {
+    let mut g = c.benchmark_group("list");
+    g.sample_size(20).measurement_time(Duration::from_secs(3));
+    for n in sizes() {
+        let store = Store::open(&fixture(n), OpenMode::Existing, "bench").expect("open");
+        let day = 45;
+        // What the Attention screen reads: the open items overdue and those
+        // due in the coming week, at most 2,000 each, with their totals.
+        g.bench_function(BenchmarkId::new("attention_items", n), |b| {
+            b.iter(|| {
+                for (from, before) in [(i64::MIN, day), (day, day + 8)] {
+                    black_box(store.open_items_due_between(from, before, 2000).expect("read"));
+                }
+            })
+        });
+    }
+    g.finish();
+}
+
 fn cli(c: &mut Criterion) {
     let mut g = c.benchmark_group("cli");
     g.sample_size(20).measurement_time(Duration::from_secs(4));
@@ -569,7 +592,7 @@ fn print_table(started: SystemTime) {
     sizes.dedup();
     let mut names: Vec<(String, String)> = results.iter().map(|r| (r.0.clone(), r.1.clone())).collect();
     let rank = |g: &str| {
-        ["first_frame", "key", "export", "cli"]
+        ["first_frame", "key", "export", "list", "cli"]
             .iter()
             .position(|x| *x == g)
             .unwrap_or(9)
@@ -657,6 +680,7 @@ fn main() {
     first_frame(&mut c);
     key_to_frame(&mut c);
     exports(&mut c);
+    lists(&mut c);
     cli(&mut c);
     c.final_summary();
     print_table(started);

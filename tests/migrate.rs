@@ -9,7 +9,9 @@
 //! `tests/fixtures/v5-demo.db` as the build of commit 0250a7d (schema 5,
 //! decision rights) wrote it, and `tests/fixtures/v6-demo.db` as the build
 //! of commit a0f321c (schema 6, the programme checklist, vendors and
-//! sectors as data) wrote it, all with `LASTMILE_TODAY=2026-11-23`.
+//! sectors as data) wrote it, and `tests/fixtures/v7-demo.db` as the build
+//! of commit 1000ed4 (schema 7, staged imports) wrote it, all with
+//! `LASTMILE_TODAY=2026-11-23`.
 
 mod support;
 
@@ -572,6 +574,65 @@ fn a_schema_6_file_upgrades_to_staged_imports_and_an_import_then_verifies() {
     let report = lastmile::import::pilots::import_csv(&mut store, &Playbook::builtin(), &csv, false).unwrap();
     assert_eq!(report.added.len(), 1);
     assert_eq!(store.pilots().unwrap().len(), 12);
+    for chain in verify_chains(&store).unwrap() {
+        assert!(chain.broken_at.is_none(), "{chain:?}");
+    }
+    assert_eq!(lastmile::store::check_state(&store, 5).unwrap(), Vec::<String>::new());
+}
+
+#[test]
+fn the_seventh_fixture_is_a_schema_7_file() {
+    assert_eq!(scalar(Path::new("tests/fixtures/v7-demo.db"), "PRAGMA user_version"), 7);
+}
+
+#[test]
+fn a_schema_7_file_upgrades_to_fewer_checklist_indexes_and_lists_the_same_open_items() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("programme.db");
+    std::fs::copy("tests/fixtures/v7-demo.db", &db).unwrap();
+    let indexes = "SELECT count(*) FROM sqlite_master WHERE name IN ('checklist_open_due', 'checklist_next')";
+    assert_eq!(scalar(&db, indexes), 2);
+    let items = "SELECT * FROM checklist_items ORDER BY id";
+    let before = rows(&db, items);
+    let events_before = scalar(&db, "SELECT count(*) FROM audit_events");
+    // What the Attention screen listed, read through the old index.
+    let due = |db: &Path, from: i64, before: i64| {
+        rows(
+            db,
+            &format!(
+                "SELECT c.id FROM checklist_items c JOIN pilots p ON p.id = c.pilot_id
+                 WHERE c.state IN ('todo', 'doing', 'blocked') AND c.due_day >= {from} AND c.due_day < {before}
+                   AND p.status NOT IN ('stopped', 'production')
+                 ORDER BY c.due_day, p.name COLLATE NOCASE, c.position"
+            ),
+        )
+    };
+    let overdue = due(&db, 1, 45);
+    let soon = due(&db, 45, 53);
+    assert!(
+        !overdue.is_empty() && !soon.is_empty(),
+        "the fixture has open items either side of day 45"
+    );
+    let mut store = Store::open_with_clock(&db, OpenMode::Create, "upgrader", Clock::fixed(today())).unwrap();
+    assert_eq!(scalar(&db, "PRAGMA user_version"), SCHEMA_VERSION);
+    assert_eq!(scalar(&dir.path().join("programme.v7.bak"), "PRAGMA user_version"), 7);
+    assert_eq!(scalar(&db, indexes), 0);
+    assert_eq!(rows(&db, items), before, "the migration changes no row");
+    assert_eq!(scalar(&db, "SELECT count(*) FROM audit_events"), events_before);
+    let fresh = dir.path().join("fresh.db");
+    drop(Store::open_with_clock(&fresh, OpenMode::Create, "t", Clock::fixed(today())).unwrap());
+    assert_eq!(shape(&db), shape(&fresh));
+    let listed = |store: &Store, from: i64, before: i64| -> Vec<String> {
+        let (items, total) = store.open_items_due_between(from, before, 2000).unwrap();
+        assert_eq!(total, items.len() as u64);
+        items.iter().map(|(it, _)| format!("Integer({})", it.id)).collect()
+    };
+    assert_eq!(listed(&store, i64::MIN, 45), overdue);
+    assert_eq!(listed(&store, 45, 53), soon);
+    // A change after the upgrade keeps the summary the list reads right.
+    let first = store.open_items_due_between(45, 53, 1).unwrap().0[0].0.clone();
+    store.write(|tx| tx.set_item_due(first.id, first.revision, 60)).unwrap();
+    assert_eq!(listed(&store, 45, 53), soon[1..]);
     for chain in verify_chains(&store).unwrap() {
         assert!(chain.broken_at.is_none(), "{chain:?}");
     }

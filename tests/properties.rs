@@ -68,6 +68,11 @@ enum Op {
         pilot: usize,
         na: bool,
     },
+    Due {
+        pilot: usize,
+        item: usize,
+        day: i64,
+    },
     Decide {
         pilot: usize,
         outcome: usize,
@@ -93,10 +98,28 @@ fn op() -> impl Strategy<Value = Op> {
         4 => (p.clone(), 0..64usize, any::<bool>(), 0..5usize, prop::bool::weighted(0.15))
             .prop_map(|(pilot, item, gate, state, stale)| Op::SetItem { pilot, item, gate, state, stale }),
         1 => (p.clone(), any::<bool>()).prop_map(|(pilot, na)| Op::CloseGates { pilot, na }),
+        2 => (p.clone(), 0..64usize, 1..=90i64).prop_map(|(pilot, item, day)| Op::Due { pilot, item, day }),
         1 => (p.clone(), 0..4usize, 0..PEOPLE).prop_map(|(pilot, outcome, person)| Op::Decide { pilot, outcome, person }),
         2 => (p.clone(), 0..3usize, prop::bool::weighted(0.2)).prop_map(|(pilot, phase, stale)| Op::Move { pilot, phase, stale }),
         1 => (1..=95i64).prop_map(Op::Day),
     ]
+}
+
+/// Every open item due in `from..before` on an active pilot, in the
+/// Attention screen's order, read row by row from the checklist.
+fn open_items_from_raw_reads(s: &Store, from: i64, before: i64) -> Vec<i64> {
+    s.conn()
+        .prepare(
+            "SELECT r.id FROM checklist_rows r JOIN pilots p ON p.id = r.pilot_id
+             WHERE r.state IN ('todo', 'doing', 'blocked') AND r.due_day >= ?1 AND r.due_day < ?2
+               AND p.status NOT IN ('stopped', 'production')
+             ORDER BY r.due_day, p.name COLLATE NOCASE, r.position",
+        )
+        .unwrap()
+        .query_map([from, before], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
 }
 
 /// The readiness rule as documented (README; `domain/readiness.rs`),
@@ -332,6 +355,13 @@ impl World {
                 let (id, st) = (it.id, ItemState::ALL[state]);
                 self.store.write(|tx| tx.set_item_state(id, rev, st))
             }
+            Op::Due { pilot, item, day } => {
+                stale_expected = false;
+                let items = self.store.checklist(self.pilots[pilot]).unwrap();
+                let it = &items[item % items.len()];
+                let (id, rev) = (it.id, it.revision);
+                self.store.write(|tx| tx.set_item_due(id, rev, day))
+            }
             Op::CloseGates { pilot, na } => {
                 stale_expected = false;
                 let gates: Vec<_> = self
@@ -451,6 +481,21 @@ impl World {
                     format!("pilot {i} {} owner", o.role.key()),
                     o.revision,
                     o.person.clone(),
+                );
+            }
+        }
+        // The open items by due day (the Attention screen) agree with a
+        // plain read of every row, whatever the window and the limit.
+        for (from, before) in [(i64::MIN, self.day), (self.day, self.day + 8), (1, 91)] {
+            let want = open_items_from_raw_reads(&self.store, from, before);
+            for limit in [0, 1, 7, 2000] {
+                let (items, total) = self.store.open_items_due_between(from, before, limit).unwrap();
+                assert_eq!(total, want.len() as u64, "total due in {from}..{before}");
+                let got: Vec<i64> = items.iter().map(|(it, _)| it.id).collect();
+                assert_eq!(
+                    got,
+                    want[..limit.min(want.len())],
+                    "due in {from}..{before}, limit {limit}"
                 );
             }
         }

@@ -125,7 +125,7 @@ impl Cached for Connection {
 }
 
 /// The schema this build writes (PRAGMA user_version).
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 /// `PRAGMA application_id` of a lastmile file ("LMIL").
 pub const APPLICATION_ID: i64 = 0x4c4d_494c;
 /// The canonical schema, applied to a new file.
