@@ -424,6 +424,10 @@ BEGIN
     WHERE pilot_id = NEW.pilot_id;
 END;
 
+-- The oldest current rating's date: a new answer replaces its question's
+-- previous one; unless that one held the oldest date, the oldest is the
+-- earlier of it and the new answer's (one lookup), else it is found again
+-- from the current answers. ('~' sorts after every stored time.)
 CREATE TRIGGER pilot_stats_dims AFTER INSERT ON scores WHEN NEW.rubric = 'readiness'
 BEGIN
     UPDATE pilot_stats
@@ -433,10 +437,16 @@ BEGIN
             WHEN 'integration' THEN substr(dims, 1, 2) || upper(substr(NEW.answer, 1, 1)) || substr(dims, 4)
             WHEN 'ownership' THEN substr(dims, 1, 3) || upper(substr(NEW.answer, 1, 1))
             ELSE dims END,
-        dims_oldest = (SELECT MIN(s.scored_at) FROM scores s
-                       WHERE s.pilot_id = NEW.pilot_id AND s.rubric = 'readiness'
-                         AND s.id = (SELECT MAX(t.id) FROM scores t WHERE t.pilot_id = s.pilot_id
-                                     AND t.rubric = 'readiness' AND t.question = s.question))
+        dims_oldest = CASE
+            WHEN coalesce((SELECT scored_at FROM scores WHERE pilot_id = NEW.pilot_id AND rubric = 'readiness'
+                           AND question = NEW.question AND id < NEW.id ORDER BY id DESC LIMIT 1), '~')
+                 > coalesce(dims_oldest, '~')
+            THEN min(dims_oldest, NEW.scored_at)
+            ELSE (SELECT MIN(s.scored_at) FROM scores s
+                  WHERE s.pilot_id = NEW.pilot_id AND s.rubric = 'readiness'
+                    AND s.id = (SELECT MAX(t.id) FROM scores t WHERE t.pilot_id = s.pilot_id
+                                AND t.rubric = 'readiness' AND t.question = s.question))
+            END
     WHERE pilot_id = NEW.pilot_id;
 END;
 

@@ -622,6 +622,21 @@ fn a_schema_7_file_upgrades_to_fewer_checklist_indexes_and_lists_the_same_open_i
     let fresh = dir.path().join("fresh.db");
     drop(Store::open_with_clock(&fresh, OpenMode::Create, "t", Clock::fixed(today())).unwrap());
     assert_eq!(shape(&db), shape(&fresh));
+    let triggers = |db: &Path| -> Vec<String> {
+        Connection::open(db)
+            .unwrap()
+            .prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+            .unwrap()
+            .query_map([], |r| r.get::<_, String>(0))
+            .unwrap()
+            .map(|t| t.unwrap().split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect()
+    };
+    assert_eq!(
+        triggers(&db),
+        triggers(&fresh),
+        "the upgraded triggers are the new file's"
+    );
     let listed = |store: &Store, from: i64, before: i64| -> Vec<String> {
         let (items, total) = store.open_items_due_between(from, before, 2000).unwrap();
         assert_eq!(total, items.len() as u64);

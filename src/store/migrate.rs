@@ -65,10 +65,35 @@ pub const MIGRATIONS: &[Migration] = &[
 /// day are found through `pilot_stats.open_due` (which pilots have any),
 /// and a pilot's next item through its 40-odd rows on (pilot, position);
 /// each index cost a b-tree write per item added (the one on due day, in
-/// random order, more than the rows themselves). No row changes.
+/// random order, more than the rows themselves). The readiness trigger
+/// finds the oldest current rating again only when the answer replaced
+/// held it. No row changes.
+// The trigger repeats schema.sql's on purpose (see MIGRATE_TO_2).
 const MIGRATE_TO_8: &str = "
     DROP INDEX IF EXISTS checklist_open_due;
     DROP INDEX IF EXISTS checklist_next;
+    DROP TRIGGER pilot_stats_dims;
+    CREATE TRIGGER pilot_stats_dims AFTER INSERT ON scores WHEN NEW.rubric = 'readiness'
+    BEGIN
+        UPDATE pilot_stats
+        SET dims = CASE NEW.question
+                WHEN 'data' THEN upper(substr(NEW.answer, 1, 1)) || substr(dims, 2)
+                WHEN 'governance' THEN substr(dims, 1, 1) || upper(substr(NEW.answer, 1, 1)) || substr(dims, 3)
+                WHEN 'integration' THEN substr(dims, 1, 2) || upper(substr(NEW.answer, 1, 1)) || substr(dims, 4)
+                WHEN 'ownership' THEN substr(dims, 1, 3) || upper(substr(NEW.answer, 1, 1))
+                ELSE dims END,
+            dims_oldest = CASE
+                WHEN coalesce((SELECT scored_at FROM scores WHERE pilot_id = NEW.pilot_id AND rubric = 'readiness'
+                               AND question = NEW.question AND id < NEW.id ORDER BY id DESC LIMIT 1), '~')
+                     > coalesce(dims_oldest, '~')
+                THEN min(dims_oldest, NEW.scored_at)
+                ELSE (SELECT MIN(s.scored_at) FROM scores s
+                      WHERE s.pilot_id = NEW.pilot_id AND s.rubric = 'readiness'
+                        AND s.id = (SELECT MAX(t.id) FROM scores t WHERE t.pilot_id = s.pilot_id
+                                    AND t.rubric = 'readiness' AND t.question = s.question))
+                END
+        WHERE pilot_id = NEW.pilot_id;
+    END;
 ";
 
 /// Version 7: an import stages its rows (see `store::staging`).

@@ -1,6 +1,7 @@
 //! Rubric answers (scores): append-only, the newest answer per question is
 //! the current one.
 
+use super::state::ScoreWritten;
 use super::{Store, Tx};
 use crate::domain::model::ScoreEntry;
 use crate::playbook::{rubric::value_of, Rubric, Scale};
@@ -121,7 +122,17 @@ impl Tx<'_> {
             .map_err(|e| self.err(e))?;
         let id = self.conn().last_insert_rowid();
         let field = format!("{}.{}", rubric.key, q.key);
-        self.audit_score(id, pilot_id, &field, old.as_deref(), &label)?;
+        let now = self.now.clone();
+        let written = ScoreWritten {
+            pilot_id,
+            rubric: &rubric.key,
+            question: &q.key,
+            answer: &label,
+            rationale: &rationale,
+            scorer: self.actor,
+            scored_at: &now,
+        };
+        self.audit_score(id, &written, &field, old.as_deref())?;
         Ok(id)
     }
 }

@@ -268,6 +268,49 @@ pub(crate) fn planned_checklist_digest(
     checklist_digest_of(&digests)
 }
 
+/// The values of a `scores` row as `Tx::add_score` inserts them.
+pub(crate) struct ScoreWritten<'a> {
+    pub pilot_id: i64,
+    pub rubric: &'a str,
+    pub question: &'a str,
+    pub answer: &'a str,
+    pub rationale: &'a str,
+    pub scorer: &'a str,
+    pub scored_at: &'a str,
+}
+
+impl ScoreWritten<'_> {
+    /// The row's digest, the same string as the row read back would give
+    /// (a test below holds the two together).
+    pub(crate) fn digest(&self) -> String {
+        debug_assert_eq!(
+            SCORE.cols,
+            [
+                "pilot_id",
+                "rubric",
+                "question",
+                "answer",
+                "rationale",
+                "scorer",
+                "scored_at"
+            ]
+        );
+        let mut h = FieldHasher::new(SCORE.entity);
+        h.field(Some(&self.pilot_id.to_string()));
+        for f in [
+            self.rubric,
+            self.question,
+            self.answer,
+            self.rationale,
+            self.scorer,
+            self.scored_at,
+        ] {
+            h.field(Some(f));
+        }
+        h.finish()
+    }
+}
+
 /// The digest of a pilot's checklist as it is in the file.
 fn checklist_digest(c: &Connection, pilot_id: i64) -> rusqlite::Result<String> {
     let sql = format!(
@@ -319,17 +362,25 @@ impl super::Tx<'_> {
         self.audit_created(&METRIC, id, Some(pilot_id), "created", summary)
     }
 
-    /// A score is created by its event (`field` names rubric and question).
+    /// A score is created by its event (`field` names rubric and question);
+    /// `written` is the row as inserted, hashed without reading it back.
     pub(crate) fn audit_score(
         &mut self,
         id: i64,
-        pilot_id: i64,
+        written: &ScoreWritten,
         field: &str,
         old: Option<&str>,
-        label: &str,
     ) -> Result<()> {
-        let d = row_digest(self.conn(), &SCORE, id).map_err(|e| self.err(e))?;
-        self.audit_with_digest("score", id, Some(pilot_id), field, old, Some(label), d.as_deref())
+        let d = written.digest();
+        self.audit_with_digest(
+            "score",
+            id,
+            Some(written.pilot_id),
+            field,
+            old,
+            Some(written.answer),
+            Some(&d),
+        )
     }
 
     pub(crate) fn audit_notice(&mut self, decision_id: i64, pilot_id: i64) -> Result<()> {
@@ -1338,6 +1389,44 @@ mod tests {
                 )
                 .unwrap();
             assert_eq!(stored, checklist_digest(s.conn(), id).unwrap());
+        }
+    }
+
+    #[test]
+    fn a_score_hashed_as_written_is_the_digest_of_the_row_read_back() {
+        use crate::domain::model::PilotFields;
+        let pb = crate::playbook::Playbook::builtin();
+        let mut s = Store::open_in_memory("Zoë ☂").unwrap();
+        let pid = s
+            .write(|tx| {
+                tx.add_pilot(
+                    &PilotFields {
+                        name: "P".into(),
+                        ..Default::default()
+                    },
+                    &[],
+                )
+            })
+            .unwrap();
+        let rubric = pb.rubric("readiness").unwrap();
+        let scale = pb.scale_of(rubric);
+        for (answer, rationale) in [
+            ("Red", "no pipeline ☂"),
+            ("green", "42"),
+            ("yellow", "  drafted\n  twice  "),
+        ] {
+            let id = s
+                .write(|tx| tx.add_score(pid, rubric, scale, "data", answer, rationale))
+                .unwrap();
+            let event: String = s
+                .conn()
+                .query_row(
+                    "SELECT digest FROM audit_events WHERE entity = 'score' AND entity_id = ?1",
+                    [id],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(Some(event), row_digest(s.conn(), &SCORE, id).unwrap());
         }
     }
 
